@@ -1,0 +1,124 @@
+/**
+ * What the engine shows its hosts (UI, CLI, SDK): plain JSON-safe data with ids as base64url text.
+ * Times are ms since the Unix epoch (UTC); the UI formats them in local time.
+ */
+export type UserId = string;
+export type GroupId = string;
+export type MessageId = string;
+
+export type EncryptionMode = 'mls' | 'sealed' | 'none';
+export const ENCRYPTION_MODES: readonly EncryptionMode[] = ['mls', 'sealed', 'none'];
+
+export type SendState = 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+export type ContactState = 'none' | 'added' | 'blocked';
+export type MyGroupState = 'invited' | 'joining' | 'joined' | 'declined' | 'left' | 'removed' | 'closed';
+export type MessageKind = 'text' | 'file' | 'media';
+
+export interface IdentityView {
+  userId: UserId;
+  displayName: string;
+  slimName: string;
+  card: string;
+  cardLink: string;
+  createdAt: number;
+}
+
+export interface PersonView {
+  userId: UserId;
+  displayName: string;
+  slimName: string;
+  contactState: ContactState;
+  addedAt: number | null;
+  blockedAt: number | null;
+}
+
+export interface GroupMemberView {
+  userId: UserId;
+  displayName: string;
+  slimName: string;
+  role: 'admin' | 'member';
+  status: 'invited' | 'joined';
+  isSelf: boolean;
+}
+
+export interface MessagePreview {
+  id: MessageId;
+  sender: UserId;
+  senderName: string;
+  sentAt: number;
+  kind: MessageKind;
+  text: string;
+}
+
+export interface GroupView {
+  groupId: GroupId;
+  name: string;
+  mode: EncryptionMode;
+  creator: UserId;
+  createdAt: number;
+  isAdmin: boolean;
+  myState: MyGroupState;
+  members: GroupMemberView[];
+  version: number;
+  epoch: number;
+  avatar: { mime: string; base64: string } | null;
+  muted: boolean;
+  unreadCount: number;
+  lastActivityAt: number;
+  lastMessage: MessagePreview | null;
+}
+
+export interface FileView {
+  name: string;
+  size: number;
+  mime: string;
+  hash: string;
+  available: boolean;
+}
+
+export interface MessageView {
+  id: MessageId;
+  groupId: GroupId;
+  sender: UserId;
+  senderName: string;
+  isMine: boolean;
+  seq: number;
+  epoch: number;
+  sentAt: number;
+  receivedAt: number;
+  kind: MessageKind;
+  text: string;
+  replyTo: MessageId | null;
+  file: FileView | null;
+  sendState: SendState;
+  pinned: boolean;
+  readBy: number;
+}
+
+export interface InvitationView {
+  groupId: GroupId;
+  groupName: string;
+  mode: EncryptionMode;
+  inviter: UserId;
+  inviterName: string;
+  memberCount: number;
+  receivedAt: number;
+}
+
+export interface MessageCursorView {
+  id: MessageId;
+  sentAt: number;
+}
+
+export interface MessagePage {
+  /** Oldest first, the order a chat shows them in. */
+  messages: MessageView[];
+  hasOlder: boolean;
+  hasNewer: boolean;
+}
+
+export interface ReceiptView {
+  reader: UserId;
+  readerName: string;
+  readAt: number;
+}

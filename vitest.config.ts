@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests talk to real SQLite files, a real SLIM node and real browsers, so they get generous
+// timeouts and a bounded number of parallel files (these machines have two cores).
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
