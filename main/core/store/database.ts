@@ -1,0 +1,64 @@
+import Database from 'better-sqlite3';
+import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
+import { utf8 } from '../encoding/base64url.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+export type SqliteDatabase = Database.Database;
+
+const KEY_CHECK_LABEL = 'meta.key_check';
+const KEY_CHECK_PLAINTEXT = 'kizuna local key check v1';
+
+/**
+ * Opens (or creates) the profile database: WAL, numbered migrations each in a transaction, and a
+ * key check so that a wrong local key is a clear error rather than an empty-looking store.
+ */
+export function openDatabase(path: string, cipher: AtRestCipher): SqliteDatabase {
+  let db: SqliteDatabase;
+  try {
+    db = new Database(path);
+  } catch (err) {
+    throw new KizunaError('STORE_CORRUPT', `The database at ${path} cannot be opened.`, undefined, { cause: err });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode is durable across application crashes (not power loss), and is what
+    // makes thousands of small transactions a second possible.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('cache_size = -32000');
+    db.pragma('temp_store = MEMORY');
+    migrate(db);
+    checkKey(db, cipher);
+  } catch (err) {
+    db.close();
+    if (err instanceof KizunaError) throw err;
+    throw new KizunaError('STORE_CORRUPT', `The database at ${path} cannot be read.`, undefined, { cause: err });
+  }
+  return db;
+}
+
+function migrate(db: SqliteDatabase): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+  if (current > latest) throw new KizunaError('STORE_NEWER_SCHEMA', undefined, { current, latest });
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+}
+
+function checkKey(db: SqliteDatabase, cipher: AtRestCipher): void {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get('key_check') as { value: Uint8Array } | undefined;
+  if (row === undefined) {
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('key_check', cipher.seal(KEY_CHECK_LABEL, utf8(KEY_CHECK_PLAINTEXT)));
+    return;
+  }
+  // open() throws STORE_WRONG_KEY when the key does not match the one this database was made with.
+  const plain = cipher.open(KEY_CHECK_LABEL, row.value);
+  if (Buffer.from(plain).toString('utf8') !== KEY_CHECK_PLAINTEXT) throw new KizunaError('STORE_WRONG_KEY');
+}

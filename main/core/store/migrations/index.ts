@@ -1,0 +1,5 @@
+import type { Migration } from './migration.js';
+import { migration0001 } from './0001-initial.js';
+
+/** Every migration, in order. Add a numbered file and list it here; never edit a shipped one. */
+export const MIGRATIONS: readonly Migration[] = [migration0001];

@@ -1,0 +1,86 @@
+import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
+import { openDatabase, type SqliteDatabase } from './database.js';
+import { createStatementCache } from './statement-cache.js';
+import { channelLogReader, channelLogWriter, type ChannelLogReader, type ChannelLogWriter } from './tables/channel-log-table.js';
+import { filesReader, filesWriter, type FilesReader, type FilesWriter } from './tables/files-table.js';
+import { groupKeysReader, groupKeysWriter, type GroupKeysReader, type GroupKeysWriter } from './tables/group-keys-table.js';
+import { groupsReader, groupsWriter, type GroupsReader, type GroupsWriter } from './tables/groups-table.js';
+import { identityReader, identityWriter, type IdentityReader, type IdentityWriter } from './tables/identity-table.js';
+import { invitationsReader, invitationsWriter, type InvitationsReader, type InvitationsWriter } from './tables/invitations-table.js';
+import { messagesReader, messagesWriter, type MessagesReader, type MessagesWriter } from './tables/messages-table.js';
+import { peopleReader, peopleWriter, type PeopleReader, type PeopleWriter } from './tables/people-table.js';
+import { queueReader, queueWriter, type QueueReader, type QueueWriter } from './tables/queue-tables.js';
+
+/** Everything the engine may read. Services that only display data get only this. */
+export interface StoreReader {
+  identity: IdentityReader;
+  people: PeopleReader;
+  groups: GroupsReader;
+  keys: GroupKeysReader;
+  invitations: InvitationsReader;
+  messages: MessagesReader;
+  log: ChannelLogReader;
+  queue: QueueReader;
+  files: FilesReader;
+}
+
+/** Everything the engine may change. Writes that belong together run inside `transaction`. */
+export interface StoreWriter {
+  identity: IdentityWriter;
+  people: PeopleWriter;
+  groups: GroupsWriter;
+  keys: GroupKeysWriter;
+  invitations: InvitationsWriter;
+  messages: MessagesWriter;
+  log: ChannelLogWriter;
+  queue: QueueWriter;
+  files: FilesWriter;
+}
+
+export interface Store {
+  readonly read: StoreReader;
+  readonly write: StoreWriter;
+  readonly cipher: AtRestCipher;
+  /** Runs `fn` in one SQLite transaction: all of its writes land, or none. Nested calls join the outer one. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+  /** For benchmarks and maintenance tools only. */
+  readonly db: SqliteDatabase;
+}
+
+export function openStore(path: string, cipher: AtRestCipher): Store {
+  const db = openDatabase(path, cipher);
+  const prepare = createStatementCache(db);
+  const read: StoreReader = {
+    identity: identityReader(prepare),
+    people: peopleReader(prepare),
+    groups: groupsReader(prepare),
+    keys: groupKeysReader(prepare),
+    invitations: invitationsReader(prepare),
+    messages: messagesReader(prepare),
+    log: channelLogReader(prepare),
+    queue: queueReader(prepare),
+    files: filesReader(prepare),
+  };
+  const write: StoreWriter = {
+    identity: identityWriter(prepare),
+    people: peopleWriter(prepare),
+    groups: groupsWriter(prepare),
+    keys: groupKeysWriter(prepare),
+    invitations: invitationsWriter(prepare),
+    messages: messagesWriter(prepare),
+    log: channelLogWriter(prepare),
+    queue: queueWriter(prepare),
+    files: filesWriter(prepare),
+  };
+  return {
+    read,
+    write,
+    cipher,
+    db,
+    transaction: (fn) => (db.inTransaction ? fn() : db.transaction(fn)()),
+    close: () => {
+      if (db.open) db.close();
+    },
+  };
+}

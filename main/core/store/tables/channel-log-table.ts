@@ -1,0 +1,117 @@
+import type { Prepare } from '../statement-cache.js';
+
+/**
+ * The per-group log of accepted sequenced envelopes (ciphertext as received), the replay guard,
+ * the per-sender catch-up cursors and our own next sequence number per group.
+ */
+export interface ChannelLogEntry {
+  groupId: Uint8Array;
+  sender: Uint8Array;
+  seq: number;
+  epoch: number;
+  envelopeId: Uint8Array;
+  bytes: Uint8Array;
+  receivedAt: number;
+}
+
+export interface SyncCursor {
+  sender: Uint8Array;
+  /** Highest n such that 1..n (from first_seq) are all held. */
+  contiguous: number;
+  highest: number;
+  firstSeq: number;
+}
+
+export interface ChannelLogReader {
+  has(groupId: Uint8Array, sender: Uint8Array, seq: number): boolean;
+  get(groupId: Uint8Array, sender: Uint8Array, seq: number): ChannelLogEntry | undefined;
+  /** Entries of one sender with seq in (after, upTo], in order. */
+  range(groupId: Uint8Array, sender: Uint8Array, after: number, upTo: number, limit: number): ChannelLogEntry[];
+  senders(groupId: Uint8Array): Uint8Array[];
+  cursors(groupId: Uint8Array): SyncCursor[];
+  cursor(groupId: Uint8Array, sender: Uint8Array): SyncCursor | undefined;
+  seen(envelopeId: Uint8Array): boolean;
+  nextOwnSeq(groupId: Uint8Array): number;
+  dropCounts(): Record<string, number>;
+}
+
+export interface ChannelLogWriter {
+  /** Records an accepted envelope and advances the sender's cursor. False if (group, sender, seq) was already held. */
+  append(entry: ChannelLogEntry): boolean;
+  /** Starts a sender's cursor at `firstSeq - 1` (a member joining mid-stream does not want older history). */
+  startCursor(groupId: Uint8Array, sender: Uint8Array, firstSeq: number): void;
+  markSeen(envelopeId: Uint8Array, at: number): boolean;
+  pruneSeen(olderThan: number): void;
+  /** Reserves and returns our next sequence number in the group. */
+  takeOwnSeq(groupId: Uint8Array): number;
+  countDrop(reason: string): void;
+}
+
+const ENTRY_COLUMNS = 'group_id AS groupId, sender, seq, epoch, envelope_id AS envelopeId, bytes, received_at AS receivedAt';
+
+export function channelLogReader(prepare: Prepare): ChannelLogReader {
+  return {
+    has: (g, s, seq) => prepare('SELECT 1 FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?').get(g, s, seq) !== undefined,
+    get: (g, s, seq) =>
+      prepare(`SELECT ${ENTRY_COLUMNS} FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?`).get(g, s, seq) as ChannelLogEntry | undefined,
+    range: (g, s, after, upTo, limit) =>
+      prepare(`SELECT ${ENTRY_COLUMNS} FROM channel_log WHERE group_id = ? AND sender = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).all(
+        g, s, after, upTo, limit) as ChannelLogEntry[],
+    senders: (g) => (prepare('SELECT sender FROM sync_cursors WHERE group_id = ?').all(g) as { sender: Uint8Array }[]).map((r) => r.sender),
+    cursors: (g) =>
+      prepare('SELECT sender, contiguous, highest, first_seq AS firstSeq FROM sync_cursors WHERE group_id = ? ORDER BY sender').all(g) as SyncCursor[],
+    cursor: (g, s) =>
+      prepare('SELECT sender, contiguous, highest, first_seq AS firstSeq FROM sync_cursors WHERE group_id = ? AND sender = ?').get(g, s) as
+        | SyncCursor
+        | undefined,
+    seen: (id) => prepare('SELECT 1 FROM seen_envelopes WHERE envelope_id = ?').get(id) !== undefined,
+    nextOwnSeq: (g) => (prepare('SELECT next_seq AS n FROM own_sequences WHERE group_id = ?').get(g) as { n: number } | undefined)?.n ?? 1,
+    dropCounts: () =>
+      Object.fromEntries((prepare('SELECT reason, count FROM drop_counts ORDER BY reason').all() as { reason: string; count: number }[]).map((r) => [r.reason, r.count])),
+  };
+}
+
+export function channelLogWriter(prepare: Prepare): ChannelLogWriter {
+  return {
+    append: (e) => {
+      const inserted =
+        prepare(
+          'INSERT OR IGNORE INTO channel_log (group_id, sender, seq, epoch, envelope_id, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(e.groupId, e.sender, e.seq, e.epoch, e.envelopeId, e.bytes, e.receivedAt).changes === 1;
+      if (!inserted) return false;
+      prepare(
+        `INSERT INTO sync_cursors (group_id, sender, contiguous, highest, first_seq) VALUES (?, ?, 0, 0, 1)
+         ON CONFLICT (group_id, sender) DO NOTHING`,
+      ).run(e.groupId, e.sender);
+      prepare('UPDATE sync_cursors SET highest = max(highest, ?) WHERE group_id = ? AND sender = ?').run(e.seq, e.groupId, e.sender);
+      // Advance the contiguous mark over every seq now held without a gap.
+      const cur = prepare('SELECT contiguous FROM sync_cursors WHERE group_id = ? AND sender = ?').get(e.groupId, e.sender) as { contiguous: number };
+      if (e.seq === cur.contiguous + 1) {
+        const next = prepare(
+          `WITH RECURSIVE run(s) AS (SELECT ? UNION ALL SELECT s + 1 FROM run
+             WHERE EXISTS (SELECT 1 FROM channel_log WHERE group_id = ? AND sender = ? AND seq = s + 1))
+           SELECT max(s) AS s FROM run`,
+        ).get(e.seq, e.groupId, e.sender) as { s: number };
+        prepare('UPDATE sync_cursors SET contiguous = ? WHERE group_id = ? AND sender = ?').run(next.s, e.groupId, e.sender);
+      }
+      return true;
+    },
+    startCursor: (g, s, firstSeq) =>
+      void prepare(
+        `INSERT INTO sync_cursors (group_id, sender, contiguous, highest, first_seq) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (group_id, sender) DO UPDATE SET
+           contiguous = max(contiguous, excluded.contiguous), highest = max(highest, excluded.highest), first_seq = max(first_seq, excluded.first_seq)`,
+      ).run(g, s, firstSeq - 1, firstSeq - 1, firstSeq),
+    markSeen: (id, at) => prepare('INSERT OR IGNORE INTO seen_envelopes (envelope_id, seen_at) VALUES (?, ?)').run(id, at).changes === 1,
+    pruneSeen: (olderThan) => void prepare('DELETE FROM seen_envelopes WHERE seen_at < ?').run(olderThan),
+    takeOwnSeq: (g) => {
+      const row = prepare(
+        `INSERT INTO own_sequences (group_id, next_seq) VALUES (?, 2)
+         ON CONFLICT (group_id) DO UPDATE SET next_seq = next_seq + 1 RETURNING next_seq - 1 AS seq`,
+      ).get(g) as { seq: number };
+      return row.seq;
+    },
+    countDrop: (reason) =>
+      void prepare('INSERT INTO drop_counts (reason, count) VALUES (?, 1) ON CONFLICT (reason) DO UPDATE SET count = count + 1').run(reason),
+  };
+}

@@ -1,0 +1,190 @@
+import type { Prepare } from '../statement-cache.js';
+
+export type EncryptionMode = 'mls' | 'sealed' | 'none';
+export type MyGroupState = 'invited' | 'joining' | 'joined' | 'declined' | 'left' | 'removed' | 'closed';
+
+export interface GroupRow {
+  groupId: Uint8Array;
+  mode: EncryptionMode;
+  creator: Uint8Array;
+  createdAt: number;
+  name: string;
+  avatar: Uint8Array | null;
+  avatarMime: string | null;
+  latestVersion: number;
+  epoch: number;
+  myState: MyGroupState;
+  joinedEpoch: number | null;
+  muted: number;
+  lastActivityAt: number;
+  lastMessageId: Uint8Array | null;
+  unreadCount: number;
+  lastReadAt: number;
+}
+
+export interface GroupVersionRow {
+  groupId: Uint8Array;
+  version: number;
+  kind: string;
+  signedBytes: Uint8Array;
+  hash: Uint8Array;
+  name: string;
+  epoch: number;
+  author: Uint8Array;
+  createdAt: number;
+}
+
+export interface GroupMemberRow {
+  userId: Uint8Array;
+  role: 'admin' | 'member';
+  status: 'invited' | 'joined';
+  sinceVersion: number;
+  displayName: string;
+  slimName: string;
+  boxPublic: Uint8Array;
+}
+
+export interface GroupsReader {
+  get(groupId: Uint8Array): GroupRow | undefined;
+  list(): GroupRow[];
+  version(groupId: Uint8Array, version: number): GroupVersionRow | undefined;
+  versions(groupId: Uint8Array): GroupVersionRow[];
+  members(groupId: Uint8Array): GroupMemberRow[];
+  member(groupId: Uint8Array, userId: Uint8Array): GroupMemberRow | undefined;
+  /** Members allowed to send in `epoch`, or undefined when this device does not know that epoch. */
+  roster(groupId: Uint8Array, epoch: number): Uint8Array[] | undefined;
+  epochs(groupId: Uint8Array): { epoch: number; version: number; startedAt: number }[];
+  /** Sealed mode: the admin-signed commitment to the epoch's secret. */
+  commitment(groupId: Uint8Array, epoch: number): Uint8Array | undefined;
+}
+
+export interface GroupsWriter {
+  insert(row: GroupRow): void;
+  updateState(groupId: Uint8Array, fields: { name: string; avatar: Uint8Array | null; avatarMime: string | null; latestVersion: number; epoch: number }): void;
+  setEpoch(groupId: Uint8Array, epoch: number): void;
+  setMyState(groupId: Uint8Array, state: MyGroupState): void;
+  setJoinedEpoch(groupId: Uint8Array, epoch: number): void;
+  setMuted(groupId: Uint8Array, muted: boolean): void;
+  noteActivity(groupId: Uint8Array, at: number, messageId: Uint8Array | null, unreadDelta: number): void;
+  markRead(groupId: Uint8Array, upTo: number): void;
+  insertVersion(row: GroupVersionRow): void;
+  replaceMembers(groupId: Uint8Array, members: { userId: Uint8Array; role: 'admin' | 'member'; status: 'invited' | 'joined'; sinceVersion: number }[]): void;
+  setMemberStatus(groupId: Uint8Array, userId: Uint8Array, status: 'invited' | 'joined'): void;
+  insertEpoch(groupId: Uint8Array, epoch: number, version: number, roster: Uint8Array[], commitment: Uint8Array | null, startedAt: number): void;
+}
+
+const GROUP_COLUMNS = `group_id AS groupId, mode, creator, created_at AS createdAt, name, avatar, avatar_mime AS avatarMime,
+  latest_version AS latestVersion, epoch, my_state AS myState, joined_epoch AS joinedEpoch, muted,
+  last_activity_at AS lastActivityAt, last_message_id AS lastMessageId, unread_count AS unreadCount, last_read_at AS lastReadAt`;
+
+const VERSION_COLUMNS = `group_id AS groupId, version, kind, signed_bytes AS signedBytes, hash, name, epoch, author, created_at AS createdAt`;
+
+const MEMBER_COLUMNS = `m.user_id AS userId, m.role, m.status, m.since_version AS sinceVersion,
+  p.display_name AS displayName, p.slim_name AS slimName, p.box_public AS boxPublic`;
+
+/** Rosters are stored as the members' 32-byte keys, sorted and concatenated. */
+export function encodeRoster(keys: Uint8Array[]): Uint8Array {
+  const sorted = [...keys].sort((a, b) => Buffer.compare(a, b));
+  const out = new Uint8Array(sorted.length * 32);
+  sorted.forEach((k, i) => out.set(k, i * 32));
+  return out;
+}
+
+export function decodeRoster(blob: Uint8Array): Uint8Array[] {
+  const keys: Uint8Array[] = [];
+  for (let i = 0; i + 32 <= blob.byteLength; i += 32) keys.push(blob.subarray(i, i + 32));
+  return keys;
+}
+
+export function groupsReader(prepare: Prepare): GroupsReader {
+  return {
+    get: (id) => prepare(`SELECT ${GROUP_COLUMNS} FROM groups WHERE group_id = ?`).get(id) as GroupRow | undefined,
+    list: () => prepare(`SELECT ${GROUP_COLUMNS} FROM groups ORDER BY last_activity_at DESC, group_id`).all() as GroupRow[],
+    version: (id, v) => prepare(`SELECT ${VERSION_COLUMNS} FROM group_versions WHERE group_id = ? AND version = ?`).get(id, v) as GroupVersionRow | undefined,
+    versions: (id) => prepare(`SELECT ${VERSION_COLUMNS} FROM group_versions WHERE group_id = ? ORDER BY version`).all(id) as GroupVersionRow[],
+    members: (id) =>
+      prepare(
+        `SELECT ${MEMBER_COLUMNS} FROM group_members m JOIN people p ON p.user_id = m.user_id
+         WHERE m.group_id = ? ORDER BY m.role, p.display_name COLLATE NOCASE, m.user_id`,
+      ).all(id) as GroupMemberRow[],
+    member: (id, userId) =>
+      prepare(`SELECT ${MEMBER_COLUMNS} FROM group_members m JOIN people p ON p.user_id = m.user_id WHERE m.group_id = ? AND m.user_id = ?`).get(
+        id,
+        userId,
+      ) as GroupMemberRow | undefined,
+    roster: (id, epoch) => {
+      const row = prepare('SELECT roster FROM epochs WHERE group_id = ? AND epoch = ?').get(id, epoch) as { roster: Uint8Array } | undefined;
+      return row === undefined ? undefined : decodeRoster(row.roster);
+    },
+    commitment: (id, epoch) =>
+      (prepare('SELECT commitment FROM epochs WHERE group_id = ? AND epoch = ?').get(id, epoch) as { commitment: Uint8Array | null } | undefined)
+        ?.commitment ?? undefined,
+    epochs: (id) =>
+      prepare('SELECT epoch, version, started_at AS startedAt FROM epochs WHERE group_id = ? ORDER BY epoch').all(id) as {
+        epoch: number;
+        version: number;
+        startedAt: number;
+      }[],
+  };
+}
+
+export function groupsWriter(prepare: Prepare): GroupsWriter {
+  return {
+    insert: (r) =>
+      void prepare(
+        `INSERT INTO groups (group_id, mode, creator, created_at, name, avatar, avatar_mime, latest_version, epoch, my_state,
+           joined_epoch, muted, last_activity_at, last_message_id, unread_count, last_read_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(r.groupId, r.mode, r.creator, r.createdAt, r.name, r.avatar, r.avatarMime, r.latestVersion, r.epoch, r.myState,
+        r.joinedEpoch, r.muted, r.lastActivityAt, r.lastMessageId, r.unreadCount, r.lastReadAt),
+    updateState: (id, f) =>
+      void prepare('UPDATE groups SET name = ?, avatar = ?, avatar_mime = ?, latest_version = ?, epoch = ? WHERE group_id = ?').run(
+        f.name, f.avatar, f.avatarMime, f.latestVersion, f.epoch, id),
+    setEpoch: (id, epoch) => void prepare('UPDATE groups SET epoch = ? WHERE group_id = ?').run(epoch, id),
+    setMyState: (id, state) => void prepare('UPDATE groups SET my_state = ? WHERE group_id = ?').run(state, id),
+    setJoinedEpoch: (id, epoch) => void prepare('UPDATE groups SET joined_epoch = ? WHERE group_id = ?').run(epoch, id),
+    setMuted: (id, muted) => void prepare('UPDATE groups SET muted = ? WHERE group_id = ?').run(muted ? 1 : 0, id),
+    noteActivity: (id, at, messageId, unreadDelta) =>
+      void prepare(
+        `UPDATE groups SET
+           last_message_id = CASE WHEN ? IS NOT NULL AND ? >= last_activity_at THEN ? ELSE last_message_id END,
+           last_activity_at = max(last_activity_at, ?),
+           unread_count = unread_count + ?
+         WHERE group_id = ?`,
+      ).run(messageId, at, messageId, at, unreadDelta, id),
+    markRead: (id, upTo) =>
+      void prepare(
+        `UPDATE groups SET last_read_at = max(last_read_at, ?),
+           unread_count = (SELECT count(*) FROM messages WHERE group_id = ? AND send_state = 'received' AND sent_at > max(groups.last_read_at, ?))
+         WHERE group_id = ?`,
+      ).run(upTo, id, upTo, id),
+    insertVersion: (r) =>
+      void prepare(
+        `INSERT OR IGNORE INTO group_versions (group_id, version, kind, signed_bytes, hash, name, epoch, author, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(r.groupId, r.version, r.kind, r.signedBytes, r.hash, r.name, r.epoch, r.author, r.createdAt),
+    replaceMembers: (id, members) => {
+      const existing = new Map(
+        (
+          prepare('SELECT user_id AS userId, status, since_version AS since FROM group_members WHERE group_id = ?').all(id) as {
+            userId: Uint8Array;
+            status: string;
+            since: number;
+          }[]
+        ).map((m) => [Buffer.from(m.userId).toString('hex'), m]),
+      );
+      prepare('DELETE FROM group_members WHERE group_id = ?').run(id);
+      const insert = prepare('INSERT INTO group_members (group_id, user_id, role, status, since_version) VALUES (?, ?, ?, ?, ?)');
+      for (const m of members) {
+        // A member who already joined stays joined across later versions, and keeps the version they arrived in.
+        const before = existing.get(Buffer.from(m.userId).toString('hex'));
+        insert.run(id, m.userId, m.role, before?.status === 'joined' ? 'joined' : m.status, before?.since ?? m.sinceVersion);
+      }
+    },
+    setMemberStatus: (id, userId, status) =>
+      void prepare('UPDATE group_members SET status = ? WHERE group_id = ? AND user_id = ?').run(status, id, userId),
+    insertEpoch: (id, epoch, version, roster, commitment, startedAt) =>
+      void prepare('INSERT OR REPLACE INTO epochs (group_id, epoch, version, roster, commitment, started_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        id, epoch, version, encodeRoster(roster), commitment, startedAt),
+  };
+}

@@ -1,0 +1,148 @@
+import type { Prepare } from '../statement-cache.js';
+
+export type MessageKind = 'text' | 'file' | 'media';
+export type SendState = 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface MessageRow {
+  id: Uint8Array;
+  groupId: Uint8Array;
+  sender: Uint8Array;
+  seq: number;
+  epoch: number;
+  sentAt: number;
+  receivedAt: number;
+  kind: MessageKind;
+  body: string;
+  replyTo: Uint8Array | null;
+  fileName: string | null;
+  fileSize: number | null;
+  fileMime: string | null;
+  fileHash: Uint8Array | null;
+  sendState: SendState;
+}
+
+export interface MessageCursor {
+  sentAt: number;
+  id: Uint8Array;
+}
+
+export interface MessagesReader {
+  get(id: Uint8Array): MessageRow | undefined;
+  /** Newest `limit` messages, newest first. */
+  latest(groupId: Uint8Array, limit: number, kinds: readonly MessageKind[] | undefined): MessageRow[];
+  /** `limit` messages strictly older than the cursor, newest first. */
+  before(groupId: Uint8Array, cursor: MessageCursor, limit: number, kinds: readonly MessageKind[] | undefined): MessageRow[];
+  /** `limit` messages strictly newer than the cursor, oldest first. */
+  after(groupId: Uint8Array, cursor: MessageCursor, limit: number, kinds: readonly MessageKind[] | undefined): MessageRow[];
+  /** Every message with from <= sent_at < to, oldest first (at most `cap`). */
+  between(groupId: Uint8Array, from: number, to: number, cap: number, kinds: readonly MessageKind[] | undefined): MessageRow[];
+  /** Full-text search (an FTS5 query), newest first. */
+  search(groupId: Uint8Array | undefined, ftsQuery: string, limit: number): MessageRow[];
+  count(groupId: Uint8Array): number;
+  receipts(messageId: Uint8Array): { reader: Uint8Array; readAt: number }[];
+  deliveries(envelopeId: Uint8Array): { member: Uint8Array; ackedAt: number }[];
+  pins(groupId: Uint8Array): { messageId: Uint8Array; pinnedBy: Uint8Array; pinnedAt: number }[];
+  isPinned(groupId: Uint8Array, messageId: Uint8Array): boolean;
+  /** Our own messages that are not yet read by everyone (to update send states). */
+  byFileHash(groupId: Uint8Array, hash: Uint8Array): MessageRow | undefined;
+}
+
+export interface MessagesWriter {
+  /** Inserts a message; returns false when it was already there (idempotent processing). */
+  insert(row: MessageRow): boolean;
+  /** Moves a send state forward (pending < sent < delivered < read; failed only from pending). */
+  advanceSendState(id: Uint8Array, next: Exclude<SendState, 'received'>): boolean;
+  /** The user's manual retry: failed -> pending. */
+  retry(id: Uint8Array): boolean;
+  addReceipt(messageId: Uint8Array, reader: Uint8Array, readAt: number): boolean;
+  addDelivery(envelopeId: Uint8Array, member: Uint8Array, ackedAt: number): boolean;
+  pin(groupId: Uint8Array, messageId: Uint8Array, by: Uint8Array, at: number): boolean;
+  unpin(groupId: Uint8Array, messageId: Uint8Array): boolean;
+}
+
+const COLUMNS = `m.id, m.group_id AS groupId, m.sender, m.seq, m.epoch, m.sent_at AS sentAt, m.received_at AS receivedAt, m.kind, m.body,
+  m.reply_to AS replyTo, m.file_name AS fileName, m.file_size AS fileSize, m.file_mime AS fileMime, m.file_hash AS fileHash,
+  m.send_state AS sendState`;
+
+/** SQL for "kind is one of" with a fixed shape per filter, so each shape is prepared once. */
+function kindClause(kinds: readonly MessageKind[] | undefined): string {
+  if (kinds === undefined || kinds.length === 0) return '';
+  return ` AND m.kind IN (${kinds.map((k) => `'${k === 'text' ? 'text' : k === 'file' ? 'file' : 'media'}'`).join(', ')})`;
+}
+
+const RANK = `CASE ? WHEN 'pending' THEN 1 WHEN 'failed' THEN 1 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 0 END`;
+const CURRENT_RANK = `CASE send_state WHEN 'pending' THEN 1 WHEN 'failed' THEN 1 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 9 END`;
+
+export function messagesReader(prepare: Prepare): MessagesReader {
+  return {
+    get: (id) => prepare(`SELECT ${COLUMNS} FROM messages m WHERE m.id = ?`).get(id) as MessageRow | undefined,
+    latest: (groupId, limit, kinds) =>
+      prepare(`SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ?${kindClause(kinds)} ORDER BY m.sent_at DESC, m.id DESC LIMIT ?`).all(
+        groupId,
+        limit,
+      ) as MessageRow[],
+    before: (groupId, c, limit, kinds) =>
+      prepare(
+        `SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ?${kindClause(kinds)} AND (m.sent_at, m.id) < (?, ?)
+         ORDER BY m.sent_at DESC, m.id DESC LIMIT ?`,
+      ).all(groupId, c.sentAt, c.id, limit) as MessageRow[],
+    after: (groupId, c, limit, kinds) =>
+      prepare(
+        `SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ?${kindClause(kinds)} AND (m.sent_at, m.id) > (?, ?)
+         ORDER BY m.sent_at ASC, m.id ASC LIMIT ?`,
+      ).all(groupId, c.sentAt, c.id, limit) as MessageRow[],
+    between: (groupId, from, to, cap, kinds) =>
+      prepare(
+        `SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ?${kindClause(kinds)} AND m.sent_at >= ? AND m.sent_at < ?
+         ORDER BY m.sent_at ASC, m.id ASC LIMIT ?`,
+      ).all(groupId, from, to, cap) as MessageRow[],
+    search: (groupId, query, limit) =>
+      (groupId === undefined
+        ? prepare(
+            `SELECT ${COLUMNS} FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?`,
+          ).all(query, limit)
+        : prepare(
+            `SELECT ${COLUMNS} FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ? AND m.group_id = ?
+             ORDER BY f.rowid DESC LIMIT ?`,
+          ).all(query, groupId, limit)) as MessageRow[],
+    count: (groupId) => (prepare('SELECT count(*) AS n FROM messages WHERE group_id = ?').get(groupId) as { n: number }).n,
+    receipts: (id) =>
+      prepare('SELECT reader, read_at AS readAt FROM receipts WHERE message_id = ? ORDER BY read_at').all(id) as { reader: Uint8Array; readAt: number }[],
+    deliveries: (id) =>
+      prepare('SELECT member, acked_at AS ackedAt FROM deliveries WHERE envelope_id = ?').all(id) as { member: Uint8Array; ackedAt: number }[],
+    pins: (groupId) =>
+      prepare('SELECT message_id AS messageId, pinned_by AS pinnedBy, pinned_at AS pinnedAt FROM pins WHERE group_id = ? ORDER BY pinned_at DESC').all(
+        groupId,
+      ) as { messageId: Uint8Array; pinnedBy: Uint8Array; pinnedAt: number }[],
+    isPinned: (groupId, id) => prepare('SELECT 1 FROM pins WHERE group_id = ? AND message_id = ?').get(groupId, id) !== undefined,
+    byFileHash: (groupId, hash) =>
+      prepare(`SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ? AND m.file_hash = ? ORDER BY m.sent_at LIMIT 1`).get(groupId, hash) as
+        | MessageRow
+        | undefined,
+  };
+}
+
+export function messagesWriter(prepare: Prepare): MessagesWriter {
+  return {
+    insert: (r) =>
+      prepare(
+        `INSERT OR IGNORE INTO messages (id, group_id, sender, seq, epoch, sent_at, received_at, kind, body, reply_to,
+           file_name, file_size, file_mime, file_hash, send_state)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(r.id, r.groupId, r.sender, r.seq, r.epoch, r.sentAt, r.receivedAt, r.kind, r.body, r.replyTo, r.fileName, r.fileSize,
+        r.fileMime, r.fileHash, r.sendState).changes === 1,
+    advanceSendState: (id, next) =>
+      next === 'failed'
+        ? prepare(`UPDATE messages SET send_state = 'failed' WHERE id = ? AND send_state = 'pending'`).run(id).changes === 1
+        : prepare(`UPDATE messages SET send_state = ? WHERE id = ? AND send_state != 'received' AND ${RANK} > ${CURRENT_RANK}`).run(next, id, next)
+            .changes === 1,
+    retry: (id) => prepare(`UPDATE messages SET send_state = 'pending' WHERE id = ? AND send_state = 'failed'`).run(id).changes === 1,
+    addReceipt: (id, reader, at) =>
+      prepare('INSERT OR IGNORE INTO receipts (message_id, reader, read_at) VALUES (?, ?, ?)').run(id, reader, at).changes === 1,
+    addDelivery: (id, member, at) =>
+      prepare('INSERT OR IGNORE INTO deliveries (envelope_id, member, acked_at) VALUES (?, ?, ?)').run(id, member, at).changes === 1,
+    pin: (groupId, id, by, at) =>
+      prepare('INSERT OR IGNORE INTO pins (group_id, message_id, pinned_by, pinned_at) VALUES (?, ?, ?, ?)').run(groupId, id, by, at).changes === 1,
+    unpin: (groupId, id) => prepare('DELETE FROM pins WHERE group_id = ? AND message_id = ?').run(groupId, id).changes === 1,
+  };
+}

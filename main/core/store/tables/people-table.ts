@@ -1,0 +1,58 @@
+import type { Prepare } from '../statement-cache.js';
+
+export type ContactState = 'none' | 'added' | 'blocked';
+
+export interface PersonRow {
+  userId: Uint8Array;
+  boxPublic: Uint8Array;
+  displayName: string;
+  slimName: string;
+  contactState: ContactState;
+  addedAt: number | null;
+  blockedAt: number | null;
+  updatedAt: number;
+}
+
+export interface PeopleReader {
+  get(userId: Uint8Array): PersonRow | undefined;
+  listByState(state: ContactState): PersonRow[];
+  isBlocked(userId: Uint8Array): boolean;
+}
+
+export interface PeopleWriter {
+  /** Inserts or refreshes what we know of a person, keeping their contact state. */
+  upsert(person: { userId: Uint8Array; boxPublic: Uint8Array; displayName: string; slimName: string }, now: number): void;
+  setState(userId: Uint8Array, state: ContactState, now: number): void;
+}
+
+const COLUMNS = `user_id AS userId, box_public AS boxPublic, display_name AS displayName, slim_name AS slimName,
+  contact_state AS contactState, added_at AS addedAt, blocked_at AS blockedAt, updated_at AS updatedAt`;
+
+export function peopleReader(prepare: Prepare): PeopleReader {
+  return {
+    get: (userId) => prepare(`SELECT ${COLUMNS} FROM people WHERE user_id = ?`).get(userId) as PersonRow | undefined,
+    listByState: (state) =>
+      prepare(`SELECT ${COLUMNS} FROM people WHERE contact_state = ? ORDER BY display_name COLLATE NOCASE, user_id`).all(state) as PersonRow[],
+    isBlocked: (userId) => prepare(`SELECT 1 FROM people WHERE user_id = ? AND contact_state = 'blocked'`).get(userId) !== undefined,
+  };
+}
+
+export function peopleWriter(prepare: Prepare): PeopleWriter {
+  return {
+    upsert: (p, now) =>
+      void prepare(
+        `INSERT INTO people (user_id, box_public, display_name, slim_name, contact_state, updated_at)
+         VALUES (?, ?, ?, ?, 'none', ?)
+         ON CONFLICT (user_id) DO UPDATE SET box_public = excluded.box_public, display_name = excluded.display_name,
+           slim_name = excluded.slim_name, updated_at = excluded.updated_at`,
+      ).run(p.userId, p.boxPublic, p.displayName, p.slimName, now),
+    setState: (userId, state, now) =>
+      void prepare(
+        `UPDATE people SET contact_state = ?,
+           added_at = CASE WHEN ? = 'added' THEN ? ELSE added_at END,
+           blocked_at = CASE WHEN ? = 'blocked' THEN ? ELSE NULL END,
+           updated_at = ?
+         WHERE user_id = ?`,
+      ).run(state, state, now, state, now, now, userId),
+  };
+}
