@@ -1,0 +1,36 @@
+import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import type { TypedEmitter } from '../events/typed-emitter.js';
+import type { SelfKeys } from '../identity/self-keys.js';
+import type { Logger } from '../log/logger.js';
+import type { Store } from '../store/store.js';
+import type { EngineEvents } from './engine-events.js';
+import type { KeyedMutex } from './keyed-mutex.js';
+
+/** What every engine service works with. Built once by Engine.open. */
+export interface EngineContext {
+  readonly store: Store;
+  readonly events: TypedEmitter<EngineEvents>;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly dataDir: string;
+  /** One membership or key operation at a time per group (key: base64url group id). */
+  readonly groupLocks: KeyedMutex;
+  /** The local identity; throws IDENTITY_MISSING before one is created. */
+  self(): SelfKeys;
+  hasSelf(): boolean;
+  setSelf(keys: SelfKeys): void;
+}
+
+export function createSelfHolder(): Pick<EngineContext, 'self' | 'hasSelf' | 'setSelf'> {
+  let current: SelfKeys | undefined;
+  return {
+    self: () => {
+      if (current === undefined) throw new KizunaError('IDENTITY_MISSING');
+      return current;
+    },
+    hasSelf: () => current !== undefined,
+    setSelf: (keys) => {
+      current = keys;
+    },
+  };
+}
