@@ -1,0 +1,94 @@
+/**
+ * A ts-mls CryptoProvider for MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 built on synchronous
+ * primitives: node:crypto (SHA-256, HMAC, HKDF, AES-128-GCM, Ed25519 verification) and libsodium
+ * (Ed25519 signing from the 32-byte seed, X25519). ts-mls's default provider goes through WebCrypto's
+ * asynchronous interface for every HKDF step, hash, AEAD call and signature, and spends most of its time
+ * there; see bench/mls.bench.ts for the two side by side.
+ *
+ * Interoperability with the default provider (same keys, same signatures, same wire bytes) is what
+ * test/unit/core/crypto/mls/crypto-provider-interop.test.ts proves.
+ */
+import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import sodium from 'libsodium-wrappers';
+import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Hash, Kdf, Signature } from 'ts-mls';
+import { makeNativeHpke } from './native-hpke.js';
+import { hkdfExpand, hkdfExtract, hmacSha256, hmacSha256Verify, sha256 } from './native-primitives.js';
+
+const ED25519_PUBLIC_LENGTH = 32;
+const ED25519_SEED_LENGTH = 32;
+const ED25519_SIGNATURE_LENGTH = 64;
+/** DER prefix of a PKCS#8 Ed25519 private key; ts-mls's default keygen returns seeds in this wrapping. */
+const ED25519_PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]);
+
+/** The 32-byte Ed25519 seed in a ts-mls signature key: either the raw seed or its PKCS#8 wrapping. */
+function seedOf(signKey: Uint8Array): Uint8Array {
+  if (signKey.length === ED25519_SEED_LENGTH) return signKey;
+  if (signKey.length === ED25519_PKCS8_PREFIX.length + ED25519_SEED_LENGTH && ED25519_PKCS8_PREFIX.every((b, i) => signKey[i] === b)) {
+    return signKey.subarray(ED25519_PKCS8_PREFIX.length);
+  }
+  throw new Error('Ed25519 signature key must be a 32-byte seed');
+}
+
+const hash: Hash = {
+  async digest(data) {
+    return sha256(data);
+  },
+  async mac(key, data) {
+    return hmacSha256(key, data);
+  },
+  async verifyMac(key, mac, data) {
+    return hmacSha256Verify(key, mac, data);
+  },
+};
+
+const kdf: Kdf = {
+  async extract(salt, ikm) {
+    return hkdfExtract(salt, ikm);
+  },
+  async expand(prk, info, length) {
+    return hkdfExpand(prk, info, length);
+  },
+  size: 32,
+};
+
+const signature: Signature = {
+  async sign(signKey, message) {
+    const { privateKey } = sodium.crypto_sign_seed_keypair(seedOf(signKey));
+    try {
+      return sodium.crypto_sign_detached(message, privateKey);
+    } finally {
+      sodium.memzero(privateKey);
+    }
+  },
+  // Verification goes through OpenSSL, as WebCrypto does in the default provider, so both providers
+  // accept and refuse exactly the same (possibly adversarial) signatures and keys.
+  async verify(publicKey, message, sig) {
+    if (publicKey.length !== ED25519_PUBLIC_LENGTH || sig.length !== ED25519_SIGNATURE_LENGTH) return false;
+    try {
+      const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' });
+      return nodeVerify(null, message, key, sig);
+    } catch {
+      return false;
+    }
+  },
+  async keygen() {
+    const seed = sodium.randombytes_buf(ED25519_SEED_LENGTH);
+    return { signKey: seed, publicKey: sodium.crypto_sign_seed_keypair(seed).publicKey };
+  },
+};
+
+/** Only MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519; anything else is refused. */
+export const nativeCryptoProvider: CryptoProvider = {
+  async getCiphersuiteImpl(cs: Ciphersuite): Promise<CiphersuiteImpl> {
+    if (cs.name !== 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519') throw new Error(`Native MLS provider does not implement ${cs.name}`);
+    await sodium.ready;
+    return {
+      hash,
+      kdf,
+      signature,
+      hpke: makeNativeHpke(),
+      rng: { randomBytes: (n: number) => sodium.randombytes_buf(n) },
+      name: cs.name,
+    };
+  },
+};
