@@ -1,0 +1,71 @@
+/**
+ * Group state persistence. The blob is
+ *
+ *   "KZMS" | u8 format version (1) | u16 cipher suite (0x0001) | ts-mls 1.x GroupState (TLS encoding)
+ *
+ * where the GroupState (ts-mls's own encodeGroupState) holds: the group context (group id, epoch, tree
+ * hash, confirmed transcript hash, extensions), the key schedule secrets of the current epoch, the secret
+ * tree (per-member handshake/application ratchets, with retained skipped-generation keys), the public
+ * ratchet tree, this member's private HPKE path keys, unapplied proposals (always empty here), the
+ * confirmation tag, the receiver data of up to MLS_KEY_RETENTION.retainKeysForEpochs past epochs (their
+ * secret trees, ratchet trees, sender-data secrets, group contexts) and whether the member is active or
+ * removed. It is secret: the engine encrypts it at rest.
+ *
+ * The leaf signature key is NOT in the blob (it is the identity secret key, which the engine keeps in
+ * one place); deserializeState takes the identity and puts it back. The ts-mls ClientConfig (functions)
+ * is not in it either; BASE_CLIENT_CONFIG is attached on load.
+ *
+ * The state changes on every encrypt and decrypt (ratchets advance), not only per epoch: persist the
+ * state an operation returns before sending its output or acknowledging its input.
+ */
+import { decodeGroupState, encodeGroupState, type GroupState } from 'ts-mls';
+import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
+import { ByteReader, ByteWriter, bytesEqual } from './byte-codec.js';
+import { clientView, toGroupState } from './client-config.js';
+import { leafIdentity } from './group-inspect.js';
+import { assertIdentityShape, mlsSignatureKeyFromSodium } from './identity-binding.js';
+import { guardMlsSync } from './mls-errors.js';
+import { MLS_CIPHERSUITE } from './mls-suite.js';
+import type { MlsGroupState, MlsIdentity } from './mls-types.js';
+
+const MAGIC = Uint8Array.from([0x4b, 0x5a, 0x4d, 0x53]); // "KZMS"
+/** 1 = ts-mls 1.x GroupState encoding. Bump (and migrate) if a ts-mls upgrade changes that encoding. */
+export const MLS_STATE_FORMAT_VERSION = 1;
+const SUITE_ID = 0x0001;
+
+export function serializeState(state: MlsGroupState): Uint8Array {
+  const client = clientView(state);
+  const withoutSignatureKey: GroupState = { ...client, signaturePrivateKey: new Uint8Array(0) };
+  return new ByteWriter().bytes(MAGIC).u8(MLS_STATE_FORMAT_VERSION).u16(SUITE_ID).bytes(encodeGroupState(withoutSignatureKey)).finish();
+}
+
+/**
+ * Loads a blob written by serializeState, for `identity` (the identity that owns the state).
+ * Throws KizunaError('STORE_CORRUPT') for a damaged blob, 'STORE_NEWER_SCHEMA' for an unknown format
+ * version, 'INVALID_INPUT' when the state belongs to another identity.
+ */
+export function deserializeState(bytes: Uint8Array, identity: MlsIdentity): MlsGroupState {
+  assertIdentityShape(identity);
+  const corrupt = (reason: string): KizunaError => new KizunaError('STORE_CORRUPT', 'A stored group encryption state is damaged.', { reason });
+  if (!(bytes instanceof Uint8Array)) throw corrupt('not bytes');
+  const reader = new ByteReader(bytes, corrupt);
+  const magic = reader.bytes(MAGIC.length);
+  if (!bytesEqual(magic, MAGIC)) throw corrupt('bad magic');
+  const version = reader.u8();
+  if (version !== MLS_STATE_FORMAT_VERSION) {
+    throw new KizunaError('STORE_NEWER_SCHEMA', 'A stored group encryption state has a format this version cannot read.', { version });
+  }
+  if (reader.u16() !== SUITE_ID) throw corrupt('unknown cipher suite');
+  const body = reader.rest();
+  const decoded = guardMlsSync('STORE_CORRUPT', () => decodeGroupState(body, 0));
+  if (decoded === undefined || decoded[1] !== body.length) throw corrupt('undecodable group state');
+  const groupState = decoded[0];
+  if (groupState.groupContext.cipherSuite !== MLS_CIPHERSUITE) throw corrupt('unexpected cipher suite');
+  if (groupState.signaturePrivateKey.length !== 0) throw corrupt('signature key present in blob');
+  const own = leafIdentity(groupState.ratchetTree, groupState.privatePath.leafIndex);
+  // A removed member's leaf is blank; otherwise the leaf must be this identity's.
+  if (own !== undefined && !bytesEqual(own, identity.publicKey)) {
+    throw new KizunaError('INVALID_INPUT', 'This group encryption state belongs to another identity.');
+  }
+  return toGroupState({ ...groupState, signaturePrivateKey: mlsSignatureKeyFromSodium(identity.secretKey) });
+}
