@@ -50,7 +50,8 @@ function componentProblem(label: ComponentLabel, value: unknown): string | undef
   if (value.length === 0) return `the ${label} is empty`;
   if (value.includes('/')) return `the ${label} contains a slash`;
   if (FORBIDDEN_CHAR_RE.test(value)) return `the ${label} contains whitespace or control characters`;
-  if (utf8.encode(value).length > SLIM_NAME_COMPONENT_MAX_BYTES) {
+  // UTF-8 needs at most 3 bytes per UTF-16 unit, so short strings skip the (comparatively slow) encoding.
+  if (value.length * 3 > SLIM_NAME_COMPONENT_MAX_BYTES && utf8.encode(value).length > SLIM_NAME_COMPONENT_MAX_BYTES) {
     return `the ${label} is longer than ${SLIM_NAME_COMPONENT_MAX_BYTES} bytes`;
   }
   return undefined;

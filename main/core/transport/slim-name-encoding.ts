@@ -77,12 +77,28 @@ export function hashSlimName(hasher: NameHasher, name: SlimName): NameHashes {
 
 const WIRE_NAME_CACHE_LIMIT = 1024;
 const wireNameCache = new WeakMap<NameHasher, Map<string, WireName>>();
+// Names made by createSlimName/parseSlimName are frozen, hence valid for good: the hot publish path finds
+// their wire form by identity without validating or formatting again.
+const frozenNameCache = new WeakMap<NameHasher, WeakMap<SlimName, WireName>>();
 
 /**
  * A name as the wire carries it: encoded (hashes + instance id) and string form. The result is frozen and
  * cached per name, because protobufjs only reads it and publishers reuse the same few names.
  */
 export function encodeSlimName(hasher: NameHasher, name: SlimName): WireName {
+  let byIdentity = frozenNameCache.get(hasher);
+  if (byIdentity === undefined) {
+    byIdentity = new WeakMap();
+    frozenNameCache.set(hasher, byIdentity);
+  }
+  const known = byIdentity.get(name);
+  if (known !== undefined) return known;
+  const wire = encodeByValue(hasher, name);
+  if (Object.isFrozen(name)) byIdentity.set(name, wire);
+  return wire;
+}
+
+function encodeByValue(hasher: NameHasher, name: SlimName): WireName {
   let cache = wireNameCache.get(hasher);
   if (cache === undefined) {
     cache = new Map();
