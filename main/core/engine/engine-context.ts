@@ -5,6 +5,8 @@ import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import type { EngineEvents } from './engine-events.js';
 import type { KeyedMutex } from './keyed-mutex.js';
+import type { MlsStates } from '../encryption/mls-states.js';
+import type { FileVault } from '../messages/file-vault.js';
 
 /** What every engine service works with. Built once by Engine.open. */
 export interface EngineContext {
@@ -15,6 +17,10 @@ export interface EngineContext {
   readonly dataDir: string;
   /** One membership or key operation at a time per group (key: base64url group id). */
   readonly groupLocks: KeyedMutex;
+  /** MLS group states, cached and persisted per epoch. */
+  readonly mlsStates: MlsStates;
+  /** Encrypted file chunks on disk. */
+  readonly files: FileVault;
   /** The local identity; throws IDENTITY_MISSING before one is created. */
   self(): SelfKeys;
   hasSelf(): boolean;

@@ -41,9 +41,13 @@ export function groupIdOf(first: VerifiedGroupVersion): Uint8Array {
   return first.hash;
 }
 
-/** The wire form used inside Invite, Welcome and GroupUpdate bodies. */
+/** The wire form used inside Invite, Welcome and GroupUpdate bodies, from stored signed bytes. */
+export function signedGroupVersionFromBytes(signedBytes: Uint8Array): SignedGroupVersion {
+  return decodeWire('SignedGroupVersion', signedGroupVersionSchema, signedBytes, 'STORE_CORRUPT');
+}
+
 export function toSignedGroupVersion(v: VerifiedGroupVersion): SignedGroupVersion {
-  return decodeWire('SignedGroupVersion', signedGroupVersionSchema, v.signedBytes, 'INTERNAL');
+  return signedGroupVersionFromBytes(v.signedBytes);
 }
 
 export function isSameVersion(a: VerifiedGroupVersion, b: VerifiedGroupVersion): boolean {

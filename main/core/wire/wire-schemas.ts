@@ -82,7 +82,8 @@ export const sealedSecretSchema = z.object({ userId: key32, epoch: uint, box: by
 export type SealedSecret = z.infer<typeof sealedSecretSchema>;
 
 export const groupUpdateSchema = z.object({
-  version: signedGroupVersionSchema.optional(),
+  // protobuf gives null for an absent sub-message
+  version: signedGroupVersionSchema.nullish().transform((v) => v ?? undefined),
   secrets: z.array(sealedSecretSchema).max(10_000),
   mlsCommit: bytes,
   mlsEpoch: uint,

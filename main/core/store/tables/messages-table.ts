@@ -43,7 +43,9 @@ export interface MessagesReader {
   deliveries(envelopeId: Uint8Array): { member: Uint8Array; ackedAt: number }[];
   pins(groupId: Uint8Array): { messageId: Uint8Array; pinnedBy: Uint8Array; pinnedAt: number }[];
   isPinned(groupId: Uint8Array, messageId: Uint8Array): boolean;
-  /** Our own messages that are not yet read by everyone (to update send states). */
+  /** Received messages newer than `after` and at most `upTo` (what a read receipt covers). */
+  unreadReceived(groupId: Uint8Array, after: number, upTo: number, limit: number): MessageRow[];
+  /** The first message announcing a file in a group. */
   byFileHash(groupId: Uint8Array, hash: Uint8Array): MessageRow | undefined;
 }
 
@@ -115,6 +117,11 @@ export function messagesReader(prepare: Prepare): MessagesReader {
         groupId,
       ) as { messageId: Uint8Array; pinnedBy: Uint8Array; pinnedAt: number }[],
     isPinned: (groupId, id) => prepare('SELECT 1 FROM pins WHERE group_id = ? AND message_id = ?').get(groupId, id) !== undefined,
+    unreadReceived: (groupId, after, upTo, limit) =>
+      prepare(
+        `SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ? AND m.sent_at > ? AND m.sent_at <= ? AND m.send_state = 'received'
+         ORDER BY m.sent_at, m.id LIMIT ?`,
+      ).all(groupId, after, upTo, limit) as MessageRow[],
     byFileHash: (groupId, hash) =>
       prepare(`SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ? AND m.file_hash = ? ORDER BY m.sent_at LIMIT 1`).get(groupId, hash) as
         | MessageRow

@@ -1,0 +1,61 @@
+import { toBase64Url } from '../encoding/base64url.js';
+import * as mls from '../crypto/mls/index.js';
+import type { SelfKeys } from '../identity/self-keys.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * MLS group states: persisted per epoch in SQLite (sealed with the local key) and the current one
+ * of each group cached in memory, so a message does not pay for deserialising the whole tree.
+ * Callers change a state only inside the group's lock, and `put` it inside the transaction that
+ * records what the new state produced (an outbox job, a stored message).
+ */
+export class MlsStates {
+  private readonly cache = new Map<string, { epoch: number; state: mls.MlsGroupState }>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly self: () => SelfKeys,
+  ) {}
+
+  private label(groupId: Uint8Array, epoch: number): string {
+    return `mls_state:${toBase64Url(groupId)}:${epoch}`;
+  }
+
+  private identity(): mls.MlsIdentity {
+    const s = this.self();
+    return { publicKey: s.signPublic, secretKey: s.signSecret };
+  }
+
+  /** The newest state of a group, or undefined when this device is not (yet) in its MLS group. */
+  current(groupId: Uint8Array): { epoch: number; state: mls.MlsGroupState } | undefined {
+    const key = toBase64Url(groupId);
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const row = this.store.read.keys.latestMlsState(groupId);
+    if (row === undefined) return undefined;
+    const loaded = { epoch: row.epoch, state: mls.deserializeState(this.store.cipher.open(this.label(groupId, row.epoch), row.stateSealed), this.identity()) };
+    this.cache.set(key, loaded);
+    return loaded;
+  }
+
+  /** The stored state of an older epoch (for messages older than the retained keys). */
+  atEpoch(groupId: Uint8Array, epoch: number): mls.MlsGroupState | undefined {
+    const cur = this.current(groupId);
+    if (cur?.epoch === epoch) return cur.state;
+    const sealed = this.store.read.keys.mlsState(groupId, epoch);
+    return sealed === undefined ? undefined : mls.deserializeState(this.store.cipher.open(this.label(groupId, epoch), sealed), this.identity());
+  }
+
+  /** Writes a state (inside the caller's transaction) and makes it current if it is the newest. */
+  put(groupId: Uint8Array, epoch: number, state: mls.MlsGroupState): void {
+    this.store.write.keys.putMlsState(groupId, epoch, this.store.cipher.seal(this.label(groupId, epoch), mls.serializeState(state)));
+    const key = toBase64Url(groupId);
+    const cached = this.cache.get(key);
+    if (cached === undefined || cached.epoch <= epoch) this.cache.set(key, { epoch, state });
+  }
+
+  /** Drops the cache entry (after a failed transaction, the stored state is the truth). */
+  forget(groupId: Uint8Array): void {
+    this.cache.delete(toBase64Url(groupId));
+  }
+}

@@ -1,0 +1,292 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EncryptionMode, GroupView, IdentityView, InvitationView, MessageCursorView, MessagePage, MessageView, PersonView, ReceiptView } from '../../../shared/domain/views.js';
+import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { createAtRestCipher } from '../crypto/at-rest-cipher.js';
+import type { KeyWrapper } from '../crypto/local-key/key-wrapper.js';
+import { loadOrCreateLocalKey } from '../crypto/local-key/local-key-file.js';
+import { loadSodium } from '../crypto/sodium.js';
+import { fromBase64Url, toBase64Url } from '../encoding/base64url.js';
+import { MlsStates } from '../encryption/mls-states.js';
+import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
+import { TypedEmitter } from '../events/typed-emitter.js';
+import { createGroup } from '../groups/group-create.js';
+import { leaveGroup } from '../groups/group-leave.js';
+import { requireGroup } from '../groups/group-state.js';
+import { addMembers, deleteGroup, removeMembers, renameGroup, setGroupAvatar } from '../groups/group-updates.js';
+import { emitGroup, groupView } from '../groups/group-views.js';
+import { acceptInvitation, declineInvitation, listInvitations } from '../groups/invitation-answer.js';
+import { rotateGroupKeys } from '../groups/mls-admin-commit.js';
+import { addContact, blockContact, listBlocked, listContacts, parseUserId, removeContact, unblockContact } from '../identity/contacts-service.js';
+import { createIdentity, getIdentity, loadIdentity, renameSelf, type CreateIdentityInput } from '../identity/identity-service.js';
+import { InboxProcessor } from '../ingest/inbox-processor.js';
+import { createLogger, type Logger } from '../log/logger.js';
+import { FileVault } from '../messages/file-vault.js';
+import { cancelSend, listPins, markRead, pinMessage, retrySend, sendTyping, unpinMessage } from '../messages/message-actions.js';
+import { latestMessages, messagesAfter, messagesAround, messagesBefore, messagesOnDay, searchMessages, type MessageFilter } from '../messages/message-queries.js';
+import { sendFile, sendText, type FileInput } from '../messages/message-send.js';
+import { messageView } from '../messages/message-views.js';
+import { openStore, type Store } from '../store/store.js';
+import type { EngineContext } from './engine-context.js';
+import { createSelfHolder } from './engine-context.js';
+import type { EngineEvents } from './engine-events.js';
+import { EngineOutbox } from './engine-outbox.js';
+import { KeyedMutex } from './keyed-mutex.js';
+
+export interface EngineOptions {
+  /** The profile folder: kizuna.db, local-key.json, files/. Created if missing. */
+  dataDir: string;
+  /** How the local key is protected (passphrase, key file, OS keyring). */
+  keyWrapper: KeyWrapper;
+  now?: () => number;
+  logger?: Logger;
+}
+
+function groupIdFrom(text: string): Uint8Array {
+  const id = fromBase64Url(text);
+  if (id === undefined || id.byteLength !== 32) throw new KizunaError('INVALID_INPUT', 'A group id is 43 characters of base64url.');
+  return id;
+}
+
+function messageIdFrom(text: string): Uint8Array {
+  const id = fromBase64Url(text);
+  if (id === undefined || id.byteLength !== 32) throw new KizunaError('INVALID_INPUT', 'A message id is 43 characters of base64url.');
+  return id;
+}
+
+/**
+ * The Kizuna engine: one profile's store, keys, groups and messages, with no network of its own.
+ * Hosts (the desktop worker, the CLI, the browser host, tests) call it; the session layer feeds it
+ * received envelopes (`receive`) and drains what it queued (`outbox`). Ids are base64url text here.
+ */
+export class Engine {
+  readonly events: TypedEmitter<EngineEvents>;
+  readonly inbox: InboxProcessor;
+  readonly outbox: EngineOutbox;
+  private closed = false;
+
+  private constructor(private readonly ctx: EngineContext) {
+    this.events = ctx.events;
+    this.inbox = new InboxProcessor(ctx);
+    this.outbox = new EngineOutbox(ctx);
+  }
+
+  static async open(options: EngineOptions): Promise<Engine> {
+    await loadSodium();
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    const { key } = await loadOrCreateLocalKey(options.dataDir, options.keyWrapper);
+    const cipher = createAtRestCipher(key);
+    const store = openStore(join(options.dataDir, 'kizuna.db'), cipher);
+    const holder = createSelfHolder();
+    const ctx: EngineContext = {
+      store,
+      events: new TypedEmitter<EngineEvents>(),
+      log: options.logger ?? createLogger('engine'),
+      now: options.now ?? Date.now,
+      dataDir: options.dataDir,
+      groupLocks: new KeyedMutex(),
+      mlsStates: new MlsStates(store, holder.self),
+      files: new FileVault(options.dataDir, cipher),
+      ...holder,
+    };
+    loadIdentity(ctx);
+    const engine = new Engine(ctx);
+    if (ctx.hasSelf()) {
+      // Finish what a previous run left in the inbox, and ask for secrets we still lack.
+      engine.inbox.schedule();
+      requestAllMissingSecrets(ctx);
+    }
+    return engine;
+  }
+
+  /** For the session layer and benchmarks, which work below the public API. */
+  get context(): EngineContext {
+    return this.ctx;
+  }
+
+  get store(): Store {
+    return this.ctx.store;
+  }
+
+  // Identity and contacts
+
+  createIdentity(input: CreateIdentityInput): IdentityView {
+    const view = createIdentity(this.ctx, input);
+    this.inbox.schedule();
+    return view;
+  }
+  getIdentity(): IdentityView | null {
+    return getIdentity(this.ctx);
+  }
+  renameSelf(displayName: string): IdentityView {
+    return renameSelf(this.ctx, displayName);
+  }
+  addContact(card: string): PersonView {
+    return addContact(this.ctx, card);
+  }
+  removeContact(userId: string): void {
+    removeContact(this.ctx, userId);
+  }
+  blockContact(who: { userId: string } | { card: string }): PersonView {
+    return blockContact(this.ctx, who);
+  }
+  unblockContact(userId: string): PersonView {
+    return unblockContact(this.ctx, userId);
+  }
+  listContacts(): PersonView[] {
+    return listContacts(this.ctx);
+  }
+  listBlocked(): PersonView[] {
+    return listBlocked(this.ctx);
+  }
+
+  // Groups
+
+  createGroup(input: { name: string; members: string[]; mode?: EncryptionMode }): Promise<GroupView> {
+    return createGroup(this.ctx, input);
+  }
+  /** get_all_my_groups: every group this device knows, most recent activity first. */
+  listGroups(): GroupView[] {
+    return this.ctx.store.read.groups.list().map((g) => groupView(this.ctx, g));
+  }
+  getGroup(groupId: string): GroupView {
+    return groupView(this.ctx, requireGroup(this.ctx, groupIdFrom(groupId)));
+  }
+  addMembers(groupId: string, userIds: string[]): Promise<GroupView> {
+    return addMembers(this.ctx, groupIdFrom(groupId), userIds);
+  }
+  removeMembers(groupId: string, userIds: string[]): Promise<GroupView> {
+    return removeMembers(this.ctx, groupIdFrom(groupId), userIds);
+  }
+  renameGroup(groupId: string, name: string): Promise<GroupView> {
+    return renameGroup(this.ctx, groupIdFrom(groupId), name);
+  }
+  setGroupAvatar(groupId: string, avatar: Uint8Array, mime: string): Promise<GroupView> {
+    return setGroupAvatar(this.ctx, groupIdFrom(groupId), avatar, mime);
+  }
+  leaveGroup(groupId: string): Promise<void> {
+    return leaveGroup(this.ctx, groupIdFrom(groupId));
+  }
+  deleteGroup(groupId: string): Promise<GroupView> {
+    return deleteGroup(this.ctx, groupIdFrom(groupId));
+  }
+  rotateKeys(groupId: string): Promise<void> {
+    return rotateGroupKeys(this.ctx, groupIdFrom(groupId));
+  }
+  setMuted(groupId: string, muted: boolean): GroupView {
+    const id = groupIdFrom(groupId);
+    requireGroup(this.ctx, id);
+    this.ctx.store.write.groups.setMuted(id, muted);
+    emitGroup(this.ctx, id);
+    return this.getGroup(groupId);
+  }
+
+  listInvitations(): InvitationView[] {
+    return listInvitations(this.ctx);
+  }
+  acceptInvitation(groupId: string): Promise<GroupView> {
+    return acceptInvitation(this.ctx, groupIdFrom(groupId));
+  }
+  declineInvitation(groupId: string): void {
+    declineInvitation(this.ctx, groupIdFrom(groupId));
+  }
+
+  // Messages
+
+  sendText(groupId: string, text: string, replyTo?: string): Promise<MessageView> {
+    return sendText(this.ctx, groupIdFrom(groupId), text, replyTo === undefined ? undefined : messageIdFrom(replyTo));
+  }
+  sendFile(groupId: string, file: Omit<FileInput, 'replyTo'> & { replyTo?: string }): Promise<MessageView> {
+    const { replyTo, ...rest } = file;
+    return sendFile(this.ctx, groupIdFrom(groupId), replyTo === undefined ? rest : { ...rest, replyTo: messageIdFrom(replyTo) });
+  }
+  /** The bytes of a received or sent file, checked against its hash. */
+  readFile(messageId: string): { name: string; mime: string; bytes: Uint8Array } {
+    const m = this.ctx.store.read.messages.get(messageIdFrom(messageId));
+    if (m === undefined || m.fileHash === null) throw new KizunaError('MESSAGE_NOT_FOUND');
+    const f = this.ctx.store.read.files.get(m.fileHash);
+    if (f === undefined || f.complete !== 1) throw new KizunaError('FILE_NOT_AVAILABLE');
+    return { name: m.fileName ?? 'file', mime: m.fileMime ?? 'application/octet-stream', bytes: this.ctx.files.read(m.fileHash, f.chunkCount, f.size) };
+  }
+  getMessage(messageId: string): MessageView {
+    const m = this.ctx.store.read.messages.get(messageIdFrom(messageId));
+    if (m === undefined) throw new KizunaError('MESSAGE_NOT_FOUND');
+    return messageView(this.ctx, m);
+  }
+  latestMessages(groupId: string, limit: number, filter?: MessageFilter): MessagePage {
+    return latestMessages(this.ctx, groupIdFrom(groupId), limit, filter);
+  }
+  messagesBefore(groupId: string, cursor: MessageCursorView, limit: number, filter?: MessageFilter): MessagePage {
+    return messagesBefore(this.ctx, groupIdFrom(groupId), cursor, limit, filter);
+  }
+  messagesAfter(groupId: string, cursor: MessageCursorView, limit: number, filter?: MessageFilter): MessagePage {
+    return messagesAfter(this.ctx, groupIdFrom(groupId), cursor, limit, filter);
+  }
+  messagesAround(groupId: string, messageId: string, limit: number): MessagePage {
+    return messagesAround(this.ctx, groupIdFrom(groupId), messageIdFrom(messageId), limit);
+  }
+  messagesOnDay(groupId: string, date: string, timeZone: string, filter?: MessageFilter): MessagePage {
+    return messagesOnDay(this.ctx, groupIdFrom(groupId), date, timeZone, filter);
+  }
+  search(text: string, options: { groupId?: string; limit?: number } = {}): MessageView[] {
+    return searchMessages(this.ctx, text, {
+      ...(options.groupId === undefined ? {} : { groupId: groupIdFrom(options.groupId) }),
+      ...(options.limit === undefined ? {} : { limit: options.limit }),
+    });
+  }
+  markRead(groupId: string, upTo?: number): Promise<number> {
+    return markRead(this.ctx, groupIdFrom(groupId), upTo);
+  }
+  receipts(messageId: string): ReceiptView[] {
+    return this.ctx.store.read.messages.receipts(messageIdFrom(messageId)).map((r) => ({
+      reader: toBase64Url(r.reader),
+      readerName: this.ctx.store.read.people.get(r.reader)?.displayName ?? '',
+      readAt: r.readAt,
+    }));
+  }
+  pin(groupId: string, messageId: string): Promise<void> {
+    return pinMessage(this.ctx, groupIdFrom(groupId), messageIdFrom(messageId));
+  }
+  unpin(groupId: string, messageId: string): Promise<void> {
+    return unpinMessage(this.ctx, groupIdFrom(groupId), messageIdFrom(messageId));
+  }
+  listPins(groupId: string): MessageView[] {
+    return listPins(this.ctx, groupIdFrom(groupId)).flatMap((p) => {
+      const m = this.ctx.store.read.messages.get(p.messageId);
+      return m === undefined ? [] : [messageView(this.ctx, m)];
+    });
+  }
+  sendTyping(groupId: string, typing: boolean): Promise<void> {
+    return sendTyping(this.ctx, groupIdFrom(groupId), typing);
+  }
+  retrySend(messageId: string): void {
+    retrySend(this.ctx, messageIdFrom(messageId));
+  }
+  cancelSend(messageId: string): void {
+    cancelSend(this.ctx, messageIdFrom(messageId));
+  }
+
+  // Wire
+
+  /** Stores a received envelope (durably, before anything else) and schedules its processing. */
+  receive(bytes: Uint8Array, origin?: string): number {
+    return this.inbox.receive(bytes, origin);
+  }
+
+  /** Counters for diagnostics: dropped input by reason, inbox and outbox by state. */
+  stats(): { dropped: Record<string, number>; inbox: Record<string, number>; outbox: Record<string, number> } {
+    return {
+      dropped: this.ctx.store.read.log.dropCounts(),
+      inbox: this.ctx.store.read.queue.inboxCounts(),
+      outbox: this.ctx.store.read.queue.outboxCounts(),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.inbox.close();
+    this.ctx.events.removeAllListeners();
+    this.ctx.store.close();
+  }
+}

@@ -1,0 +1,67 @@
+import type { GroupView, InvitationView, MessagePreview } from '../../../shared/domain/views.js';
+import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
+import type { EngineContext } from '../engine/engine-context.js';
+import type { GroupRow } from '../store/tables/groups-table.js';
+import type { InvitationRow } from '../store/tables/invitations-table.js';
+
+/** get_all_my_groups' GroupOutput, grown into what a desktop group list needs. */
+export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
+  const self = ctx.self();
+  const members = ctx.store.read.groups.members(row.groupId).map((m) => ({
+    userId: toBase64Url(m.userId),
+    displayName: m.displayName,
+    slimName: m.slimName,
+    role: m.role,
+    status: m.status,
+    isSelf: bytesEqual(m.userId, self.userId),
+  }));
+  let lastMessage: MessagePreview | null = null;
+  if (row.lastMessageId !== null) {
+    const m = ctx.store.read.messages.get(row.lastMessageId);
+    if (m !== undefined) {
+      lastMessage = {
+        id: toBase64Url(m.id),
+        sender: toBase64Url(m.sender),
+        senderName: ctx.store.read.people.get(m.sender)?.displayName ?? '',
+        sentAt: m.sentAt,
+        kind: m.kind,
+        text: m.kind === 'text' ? m.body.slice(0, 200) : (m.fileName ?? ''),
+      };
+    }
+  }
+  return {
+    groupId: toBase64Url(row.groupId),
+    name: row.name,
+    mode: row.mode,
+    creator: toBase64Url(row.creator),
+    createdAt: row.createdAt,
+    isAdmin: bytesEqual(row.creator, self.userId),
+    myState: row.myState,
+    members,
+    version: row.latestVersion,
+    epoch: row.epoch,
+    avatar: row.avatar === null || row.avatarMime === null ? null : { mime: row.avatarMime, base64: Buffer.from(row.avatar).toString('base64') },
+    muted: row.muted === 1,
+    unreadCount: row.unreadCount,
+    lastActivityAt: row.lastActivityAt,
+    lastMessage,
+  };
+}
+
+export function emitGroup(ctx: EngineContext, groupId: Uint8Array): void {
+  const row = ctx.store.read.groups.get(groupId);
+  if (row !== undefined) ctx.events.emit('group', groupView(ctx, row));
+}
+
+export function invitationView(ctx: EngineContext, inv: InvitationRow): InvitationView {
+  const group = ctx.store.read.groups.get(inv.groupId);
+  return {
+    groupId: toBase64Url(inv.groupId),
+    groupName: group?.name ?? '',
+    mode: group?.mode ?? 'mls',
+    inviter: toBase64Url(inv.inviter),
+    inviterName: ctx.store.read.people.get(inv.inviter)?.displayName ?? '',
+    memberCount: ctx.store.read.groups.members(inv.groupId).length,
+    receivedAt: inv.receivedAt,
+  };
+}

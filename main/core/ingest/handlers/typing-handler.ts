@@ -1,0 +1,27 @@
+import { toBase64Url } from '../../encoding/base64url.js';
+import { openBody } from '../../encryption/content-crypto.js';
+import { ctxDeps } from '../../messages/message-send.js';
+import { decodeWire } from '../../wire/wire-codec.js';
+import { contentSchema } from '../../wire/wire-schemas.js';
+import { checkSenderAtEpoch } from '../membership-check.js';
+import { done, drop, type Handler } from '../verdict.js';
+
+/** TYPING: ephemeral and never stored; stale ones (replayed, or late) are ignored. */
+export const TYPING_FRESH_MS = 30_000;
+
+export const handleTyping: Handler = async (ctx, v) => {
+  const e = v.envelope;
+  if (Math.abs(ctx.now() - e.sentAt) > TYPING_FRESH_MS) return drop('typing-stale');
+  const group = ctx.store.read.groups.get(e.groupId);
+  if (group === undefined || group.myState !== 'joined') return drop('unknown-group');
+  const bad = checkSenderAtEpoch(ctx, group, e);
+  if (bad !== undefined) return bad.outcome === 'defer' ? drop('typing-stale') : bad;
+  const opened = await openBody(ctxDeps(ctx), group, e);
+  if (opened.kind !== 'ok') return drop(opened.reason);
+  const content = decodeWire('Content', contentSchema, opened.plaintext);
+  if (content.kind !== 'typing' || content.typing === undefined) return drop('content-malformed');
+  const typing = content.typing.typing;
+  return done(opened.persist, () =>
+    ctx.events.emit('typing', { groupId: toBase64Url(e.groupId), userId: toBase64Url(e.sender), typing, at: e.sentAt }),
+  );
+};

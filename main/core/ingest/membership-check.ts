@@ -1,0 +1,17 @@
+import { bytesEqual } from '../encoding/base64url.js';
+import type { GroupRow } from '../store/tables/groups-table.js';
+import type { EngineContext } from '../engine/engine-context.js';
+import type { Envelope } from '../wire/wire-schemas.js';
+import { defer, drop, type Verdict } from './verdict.js';
+
+/**
+ * The rule every group envelope meets: its sender is in the roster of the epoch it claims. An epoch
+ * this device has not reached yet waits (the commit or version that opens it may still be on its
+ * way); one it never had (before it joined) is refused.
+ */
+export function checkSenderAtEpoch(ctx: EngineContext, group: GroupRow, e: Envelope): Verdict | undefined {
+  const roster = ctx.store.read.groups.roster(group.groupId, e.epoch);
+  if (roster === undefined) return e.epoch > group.epoch ? defer('epoch-ahead') : drop('epoch-unknown');
+  if (!roster.some((m) => bytesEqual(m, e.sender))) return drop('not-member');
+  return undefined;
+}

@@ -1,0 +1,103 @@
+import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
+import type { EngineContext } from '../engine/engine-context.js';
+import { groupChannelName } from '../engine/channel-names.js';
+import { announceOutbox } from '../engine/outbox-writer.js';
+import { buildEnvelope } from '../envelopes/envelope-builder.js';
+import { sealBody } from '../encryption/content-crypto.js';
+import { emitGroup } from '../groups/group-views.js';
+import { encodeWire } from '../wire/wire-codec.js';
+import { ctxDeps, requireJoined, sendControl } from './message-send.js';
+
+/**
+ * Read receipts, pins, typing, and the user's retry/cancel of a send. Receipts and pins travel as
+ * sequenced, encrypted contents; typing is ephemeral (published at once, never stored or retried).
+ */
+const RECEIPT_BATCH = 1000;
+
+function requireMessageIn(ctx: EngineContext, groupId: Uint8Array, messageId: Uint8Array) {
+  const m = ctx.store.read.messages.get(messageId);
+  if (m === undefined || !bytesEqual(m.groupId, groupId)) throw new KizunaError('MESSAGE_NOT_FOUND');
+  return m;
+}
+
+/** Marks everything received up to `upTo` (default: now) as read and tells the senders. */
+export async function markRead(ctx: EngineContext, groupId: Uint8Array, upTo?: number): Promise<number> {
+  const group = requireJoined(ctx, groupId);
+  const until = upTo ?? Number.MAX_SAFE_INTEGER;
+  const unread = ctx.store.read.messages.unreadReceived(groupId, group.lastReadAt, until, 100_000);
+  const readAt = ctx.now();
+  const highest = unread.length === 0 ? Math.min(until, readAt) : (unread[unread.length - 1]?.sentAt ?? group.lastReadAt);
+  ctx.store.write.groups.markRead(groupId, highest);
+  for (let i = 0; i < unread.length; i += RECEIPT_BATCH) {
+    const ids = unread.slice(i, i + RECEIPT_BATCH).map((m) => m.id);
+    await sendControl(ctx, groupId, { receipt: { messageIds: ids, readAt } });
+  }
+  emitGroup(ctx, groupId);
+  return unread.length;
+}
+
+export async function pinMessage(ctx: EngineContext, groupId: Uint8Array, messageId: Uint8Array): Promise<void> {
+  requireJoined(ctx, groupId);
+  requireMessageIn(ctx, groupId, messageId);
+  if (ctx.store.read.messages.isPinned(groupId, messageId)) return;
+  const by = ctx.self().userId;
+  const at = ctx.now();
+  await sendControl(ctx, groupId, { pin: { messageId } });
+  if (ctx.store.write.messages.pin(groupId, messageId, by, at)) {
+    ctx.events.emit('pin', { groupId: toBase64Url(groupId), messageId: toBase64Url(messageId), pinned: true, by: toBase64Url(by), at });
+  }
+}
+
+export async function unpinMessage(ctx: EngineContext, groupId: Uint8Array, messageId: Uint8Array): Promise<void> {
+  requireJoined(ctx, groupId);
+  requireMessageIn(ctx, groupId, messageId);
+  if (!ctx.store.read.messages.isPinned(groupId, messageId)) return;
+  const by = ctx.self().userId;
+  await sendControl(ctx, groupId, { unpin: { messageId } });
+  if (ctx.store.write.messages.unpin(groupId, messageId)) {
+    ctx.events.emit('pin', { groupId: toBase64Url(groupId), messageId: toBase64Url(messageId), pinned: false, by: toBase64Url(by), at: ctx.now() });
+  }
+}
+
+export function listPins(ctx: EngineContext, groupId: Uint8Array) {
+  return ctx.store.read.messages.pins(groupId);
+}
+
+/** Typing indicator: an unsequenced, encrypted TYPING envelope handed to the host to publish now. */
+export async function sendTyping(ctx: EngineContext, groupId: Uint8Array, typing: boolean): Promise<void> {
+  await ctx.groupLocks.run(toBase64Url(groupId), async () => {
+    const group = requireJoined(ctx, groupId);
+    const sealed = await sealBody(ctxDeps(ctx), group, 'TYPING', 0, encodeWire('Content', { typing: { typing } }));
+    sealed.persist();
+    const built = buildEnvelope(ctx.self(), { groupId, epoch: sealed.epoch, type: 'TYPING', seq: 0, sentAt: ctx.now(), body: sealed.body });
+    ctx.events.emit('ephemeral', { groupId: toBase64Url(groupId), slimName: groupChannelName(groupId), bytes: built.bytes });
+  });
+}
+
+/** The user's manual retry of a failed message: failed -> pending, its jobs due now. */
+export function retrySend(ctx: EngineContext, messageId: Uint8Array): void {
+  const m = ctx.store.read.messages.get(messageId);
+  if (m === undefined) throw new KizunaError('MESSAGE_NOT_FOUND');
+  const ok = ctx.store.transaction(() => {
+    if (!ctx.store.write.messages.retry(messageId)) return false;
+    ctx.store.write.queue.requeueOutboxForMessage(messageId, ctx.now());
+    return true;
+  });
+  if (!ok) throw new KizunaError('SEND_NOT_RETRYABLE');
+  ctx.events.emit('send-state', { groupId: toBase64Url(m.groupId), messageId: toBase64Url(messageId), state: 'pending' });
+  announceOutbox(ctx, m.groupId);
+}
+
+/** The user gives up on a pending message: its jobs stop and it shows as failed. */
+export function cancelSend(ctx: EngineContext, messageId: Uint8Array): void {
+  const m = ctx.store.read.messages.get(messageId);
+  if (m === undefined) throw new KizunaError('MESSAGE_NOT_FOUND');
+  const ok = ctx.store.transaction(() => {
+    if (!ctx.store.write.messages.advanceSendState(messageId, 'failed')) return false;
+    ctx.store.write.queue.cancelOutboxForMessage(messageId);
+    return true;
+  });
+  if (!ok) throw new KizunaError('SEND_NOT_CANCELLABLE');
+  ctx.events.emit('send-state', { groupId: toBase64Url(m.groupId), messageId: toBase64Url(messageId), state: 'failed' });
+}

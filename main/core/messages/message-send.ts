@@ -1,0 +1,156 @@
+import type { MessageView } from '../../../shared/domain/views.js';
+import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { createBlake2b256 } from '../crypto/hash.js';
+import { toBase64Url } from '../encoding/base64url.js';
+import type { EngineContext } from '../engine/engine-context.js';
+import { announceOutbox } from '../engine/outbox-writer.js';
+import { writeSequencedEnvelope } from '../engine/sequenced-send.js';
+import { sealBody } from '../encryption/content-crypto.js';
+import { requireGroup } from '../groups/group-state.js';
+import type { GroupRow } from '../store/tables/groups-table.js';
+import type { MessageKind, MessageRow } from '../store/tables/messages-table.js';
+import { encodeWire } from '../wire/wire-codec.js';
+import { FILE_CHUNK_BYTES, MAX_FILE_BYTES, MAX_TEXT_CHARS } from '../wire/wire-schemas.js';
+import { messageView } from './message-views.js';
+
+/** What goes inside an encrypted MESSAGE body (kizuna.v1.Content). */
+export type ContentInput =
+  | { text: { text: string }; replyTo?: Uint8Array }
+  | { file: { name: string; size: number; mime: string; hash: Uint8Array; chunkCount: number; chunkSize: number; caption: string }; replyTo?: Uint8Array }
+  | { fileChunk: { fileHash: Uint8Array; index: number; data: Uint8Array } }
+  | { receipt: { messageIds: Uint8Array[]; readAt: number } }
+  | { pin: { messageId: Uint8Array } }
+  | { unpin: { messageId: Uint8Array } };
+
+export function requireJoined(ctx: EngineContext, groupId: Uint8Array): GroupRow {
+  const g = requireGroup(ctx, groupId);
+  if (g.myState === 'closed') throw new KizunaError('GROUP_CLOSED');
+  if (g.myState !== 'joined') throw new KizunaError('GROUP_LEFT', g.myState === 'joining' ? 'You will be able to write once the admin lets you in.' : undefined);
+  return g;
+}
+
+export function mediaKind(mime: string): MessageKind {
+  return /^(image|video|audio)\//.test(mime) ? 'media' : 'file';
+}
+
+/**
+ * Encrypts and queues sequenced MESSAGE envelopes in order, under the group's lock. Each MLS
+ * encryption stores the advanced state at once, so a ratchet generation is never used twice even
+ * if the process dies before the envelopes are queued. `row` decides what is shown as a message.
+ */
+export async function sendContents(
+  ctx: EngineContext,
+  groupId: Uint8Array,
+  contents: ContentInput[],
+  row: (index: number, content: ContentInput) => Omit<MessageRow, 'id' | 'groupId' | 'sender' | 'seq' | 'epoch' | 'sentAt' | 'receivedAt' | 'sendState'> | null,
+): Promise<MessageRow[]> {
+  const self = ctx.self();
+  const rows = await ctx.groupLocks.run(toBase64Url(groupId), async () => {
+    const group = requireJoined(ctx, groupId);
+    const first = ctx.store.read.log.nextOwnSeq(groupId);
+    const sealed: { body: Uint8Array; epoch: number }[] = [];
+    for (let i = 0; i < contents.length; i++) {
+      const s = await sealBody(ctxDeps(ctx), group, 'MESSAGE', first + i, encodeWire('Content', contents[i] as object));
+      s.persist();
+      sealed.push(s);
+    }
+    const sentAt = ctx.now();
+    return ctx.store.transaction(() => {
+      const out: MessageRow[] = [];
+      sealed.forEach((s, i) => {
+        const shown = row(i, contents[i] as ContentInput);
+        const built = writeSequencedEnvelope(
+          ctx,
+          { groupId, epoch: s.epoch, type: 'MESSAGE', seq: first + i, body: s.body, sentAt },
+          shown === null ? null : 'self',
+        );
+        if (shown === null) return;
+        const message: MessageRow = { ...shown, id: built.id, groupId, sender: self.userId, seq: first + i, epoch: s.epoch, sentAt, receivedAt: sentAt, sendState: 'pending' };
+        ctx.store.write.messages.insert(message);
+        ctx.store.write.groups.noteActivity(groupId, sentAt, built.id, 0);
+        out.push(message);
+      });
+      return out;
+    });
+  });
+  for (const r of rows) ctx.events.emit('message', messageView(ctx, r));
+  announceOutbox(ctx, groupId);
+  return rows;
+}
+
+export function ctxDeps(ctx: EngineContext) {
+  return { store: ctx.store, mlsStates: ctx.mlsStates, selfId: () => ctx.self().userId };
+}
+
+function optionalReply(ctx: EngineContext, groupId: Uint8Array, replyTo: Uint8Array | undefined): Uint8Array | undefined {
+  if (replyTo === undefined) return undefined;
+  const target = ctx.store.read.messages.get(replyTo);
+  if (target === undefined || Buffer.compare(target.groupId, groupId) !== 0) throw new KizunaError('MESSAGE_NOT_FOUND');
+  return replyTo;
+}
+
+export async function sendText(ctx: EngineContext, groupId: Uint8Array, text: string, replyTo?: Uint8Array): Promise<MessageView> {
+  if (text.trim().length === 0) throw new KizunaError('MESSAGE_EMPTY');
+  if (text.length > MAX_TEXT_CHARS) throw new KizunaError('MESSAGE_TOO_LONG');
+  const reply = optionalReply(ctx, groupId, replyTo);
+  const [row] = await sendContents(ctx, groupId, [reply === undefined ? { text: { text } } : { text: { text }, replyTo: reply }], () => ({
+    kind: 'text',
+    body: text,
+    replyTo: reply ?? null,
+    fileName: null,
+    fileSize: null,
+    fileMime: null,
+    fileHash: null,
+  }));
+  return messageView(ctx, row as MessageRow);
+}
+
+export interface FileInput {
+  name: string;
+  mime: string;
+  bytes: Uint8Array;
+  caption?: string;
+  replyTo?: Uint8Array;
+}
+
+export function validateFileName(name: string): string {
+  const n = name.normalize('NFC').trim();
+  // eslint-disable-next-line no-control-regex
+  if (n.length === 0 || n.length > 255 || /[/\\\u0000-\u001f]/u.test(n) || n === '.' || n === '..') throw new KizunaError('FILE_NAME_INVALID');
+  return n;
+}
+
+/** A file: the offer message (name, size, type, hash) followed by its encrypted chunks. */
+export async function sendFile(ctx: EngineContext, groupId: Uint8Array, input: FileInput): Promise<MessageView> {
+  const name = validateFileName(input.name);
+  if (input.bytes.byteLength > MAX_FILE_BYTES) throw new KizunaError('FILE_TOO_LARGE', undefined, { max: MAX_FILE_BYTES });
+  const mime = /^[\w.+-]+\/[\w.+-]+$/.test(input.mime) ? input.mime.toLowerCase() : 'application/octet-stream';
+  const caption = input.caption ?? '';
+  if (caption.length > MAX_TEXT_CHARS) throw new KizunaError('MESSAGE_TOO_LONG');
+  requireJoined(ctx, groupId);
+  const reply = optionalReply(ctx, groupId, input.replyTo);
+  const h = createBlake2b256();
+  h.update(input.bytes);
+  const hash = h.digest();
+  const size = input.bytes.byteLength;
+  const chunkCount = Math.ceil(size / FILE_CHUNK_BYTES);
+  for (let i = 0; i < chunkCount; i++) ctx.files.writeChunk(hash, i, input.bytes.subarray(i * FILE_CHUNK_BYTES, (i + 1) * FILE_CHUNK_BYTES));
+  ctx.store.transaction(() => {
+    ctx.store.write.files.ensure(hash, size, chunkCount);
+    for (let i = 0; i < chunkCount; i++) ctx.store.write.files.markChunk(hash, i);
+    ctx.store.write.files.markComplete(hash);
+  });
+  const offer: ContentInput = { file: { name, size, mime, hash, chunkCount, chunkSize: FILE_CHUNK_BYTES, caption }, ...(reply ? { replyTo: reply } : {}) };
+  const chunks: ContentInput[] = Array.from({ length: chunkCount }, (_, i) => ({
+    fileChunk: { fileHash: hash, index: i, data: input.bytes.subarray(i * FILE_CHUNK_BYTES, (i + 1) * FILE_CHUNK_BYTES) },
+  }));
+  const [row] = await sendContents(ctx, groupId, [offer, ...chunks], (i) =>
+    i === 0 ? { kind: mediaKind(mime), body: caption, replyTo: reply ?? null, fileName: name, fileSize: size, fileMime: mime, fileHash: hash } : null,
+  );
+  return messageView(ctx, row as MessageRow);
+}
+
+/** Sends a content that is not shown as a message of its own (receipt, pin, unpin). */
+export async function sendControl(ctx: EngineContext, groupId: Uint8Array, content: ContentInput): Promise<void> {
+  await sendContents(ctx, groupId, [content], () => null);
+}

@@ -1,0 +1,36 @@
+import type { MessageView } from '../../../shared/domain/views.js';
+import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
+import type { EngineContext } from '../engine/engine-context.js';
+import type { MessageRow } from '../store/tables/messages-table.js';
+
+export function messageView(ctx: EngineContext, m: MessageRow): MessageView {
+  const self = ctx.self();
+  const file =
+    m.fileHash === null
+      ? null
+      : {
+          name: m.fileName ?? '',
+          size: m.fileSize ?? 0,
+          mime: m.fileMime ?? '',
+          hash: toBase64Url(m.fileHash),
+          available: ctx.store.read.files.get(m.fileHash)?.complete === 1,
+        };
+  return {
+    id: toBase64Url(m.id),
+    groupId: toBase64Url(m.groupId),
+    sender: toBase64Url(m.sender),
+    senderName: ctx.store.read.people.get(m.sender)?.displayName ?? '',
+    isMine: bytesEqual(m.sender, self.userId),
+    seq: m.seq,
+    epoch: m.epoch,
+    sentAt: m.sentAt,
+    receivedAt: m.receivedAt,
+    kind: m.kind,
+    text: m.body,
+    replyTo: m.replyTo === null ? null : toBase64Url(m.replyTo),
+    file,
+    sendState: m.sendState,
+    pinned: ctx.store.read.messages.isPinned(m.groupId, m.id),
+    readBy: ctx.store.read.messages.receipts(m.id).length,
+  };
+}
