@@ -2,34 +2,33 @@
  * Kizuna's client for one SLIM node: keeps one negotiated OpenChannel stream up, holds the set of names we
  * want to receive, publishes, and delivers what arrives.
  *
- * Life cycle: start() (or connect()) → 'connecting' → link negotiated, every wanted name (re)subscribed and
- * acked, liveness link up → 'online' → the stream ends, HTTP/2 keepalive fails or a liveness probe goes
+ * Life cycle: start() (or connect()) → 'connecting' → link negotiated, liveness link up, every wanted name
+ * (re)subscribed and acked → 'online' → the stream ends, HTTP/2 keepalive fails or a liveness probe goes
  * unanswered → 'offline' → wait (exponential backoff with jitter) → 'connecting' … until close(). A refused
  * credential stops the cycle: retrying the same password cannot succeed.
- *
- * Liveness: a node never routes a publish back to the connection it came from, so a link cannot probe
- * itself. Each client therefore keeps a second, small "liveness link": the main link publishes a probe to a
- * name only the liveness link subscribes, the liveness link echoes it to a name only the main link
- * subscribes. A probe that does not come back proves the main link dead in both directions' terms.
  *
  * The node drops undeliverable publishes silently, so publish() is fire-and-forget; delivery guarantees
  * (acks, retries, the durable outbox) belong to the session layer above.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
-import { createSlimName, formatSlimName, type SlimName } from '../../../shared/domain/slim-name.js';
+import { createSlimName, type SlimName } from '../../../shared/domain/slim-name.js';
 import { createLogger } from '../log/logger.js';
-import { DEFAULT_LIVENESS, LivenessProbe, type LivenessProbeOptions } from './liveness-probe.js';
+import { rejectAll, resolveAll, waitWithDeadline, type Waiter } from './deadline-waiter.js';
+import { createLivenessNames, LivenessLink, type LivenessNames } from './liveness-link.js';
+import { DEFAULT_LIVENESS, type LivenessProbeOptions } from './liveness-probe.js';
 import { ReconnectBackoff, type BackoffOptions } from './reconnect-backoff.js';
 import { SlimConnection, type BasicAuthCredentials } from './slim-connection.js';
 import { toGrpcTarget } from './slim-endpoint.js';
 import { DEFAULT_SLIM_LINK_VERSION } from './slim-link-negotiation.js';
-import { buildPublish, buildSubscribe, buildUnsubscribe, type SessionHeaderFields } from './slim-message-builder.js';
+import { buildPublish, type SessionHeaderFields } from './slim-message-builder.js';
 import type { DropReason, IncomingPublish } from './slim-message-reader.js';
-import { encodeSlimName, hashSlimName, loadNameHasher, type NameHashes, type NameHasher } from './slim-name-encoding.js';
+import { encodeSlimName, loadNameHasher, type NameHasher } from './slim-name-encoding.js';
 import { getSlimProtoCodec, type SlimProtoCodec } from './slim-proto-codec.js';
+import { SlimSubscriptions, type SubscriptionWire } from './slim-subscriptions.js';
 import { TypedEmitter } from './typed-emitter.js';
-import type { WireName } from './slim-wire-types.js';
+
+export { PROBE_PAYLOAD_TYPE } from './liveness-link.js';
 
 const log = createLogger('transport.client');
 
@@ -72,7 +71,7 @@ export interface SlimClientOptions {
   readonly ackTimeoutMs?: number;
   /** Reconnection delays (defaults in reconnect-backoff.ts: 100 ms doubling to 5 s, 50 % jitter). */
   readonly backoff?: Partial<BackoffOptions>;
-  /** End-to-end liveness probe through the node, or false to rely on stream errors and keepalive only. */
+  /** Liveness probe through the node (default every 5 s, 4 s to answer), or false for stream errors and keepalive only. */
   readonly liveness?: Partial<LivenessProbeOptions> | false;
   /** HTTP/2 keepalive ping interval (default 10000 ms; 0 disables). */
   readonly keepaliveMs?: number;
@@ -81,13 +80,13 @@ export interface SlimClientOptions {
 export interface PublishOptions {
   /** Application payload type (SLIM's ApplicationPayload.payload_type). Default 'application/octet-stream'. */
   readonly payloadType?: string;
-  /** 1 (default) = one matching subscriber, round robin; anything else = every matching subscriber. */
+  /** 1 (default) = one matching subscriber, round robin; anything else (FANOUT_ALL) = every matching subscriber. */
   readonly fanout?: number;
   /** Hops the message may take (default 8, at least 2). */
   readonly ttl?: number;
   /** Session header fields; any left out are 0 (UNSPECIFIED). The header is always sent. */
   readonly session?: Partial<SessionHeaderFields>;
-  /** Carried in Message.metadata, readable by every receiver and node on the way: never put secrets here. */
+  /** Carried in Message.metadata, readable by every node on the way: never put secrets here. */
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
@@ -109,35 +108,18 @@ export interface SlimClientStats {
 }
 
 export const DEFAULT_PAYLOAD_TYPE = 'application/octet-stream';
-/** Payload type of liveness probes; they are consumed by the client and never emitted. */
-export const PROBE_PAYLOAD_TYPE = 'kizuna/transport-probe';
 
 const DEFAULT_NEGOTIATION_TIMEOUT_MS = 5_000;
 const DEFAULT_ACK_TIMEOUT_MS = 5_000;
 const DEFAULT_KEEPALIVE_MS = 10_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
-interface Waiter {
-  resolve(): void;
-  reject(error: KizunaError): void;
-}
-
-/** One wanted subscription and where it currently stands. */
-interface SubscriptionEntry {
-  readonly name: SlimName;
-  readonly key: string;
-  /** The connection on which the node has acked it; reset when that connection ends. */
-  appliedOn: SlimConnection | undefined;
-  /** The id the node filed it under on `appliedOn` (an Unsubscribe must repeat it). */
-  subscriptionId: bigint | undefined;
-  /** The subscribe in flight, per connection, so concurrent callers share it. */
-  applying: { readonly connection: SlimConnection; readonly promise: Promise<void> } | undefined;
-  /** subscribe() calls waiting for the ack. */
-  readonly waiters: Set<Waiter>;
-}
-
-function sameHashes(a: NameHashes, b: NameHashes | undefined): boolean {
-  return b !== undefined && a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+/** What the client needs once per process before its first link (xxhash is loaded asynchronously). */
+interface WireContext {
+  readonly hasher: NameHasher;
+  readonly codec: SlimProtoCodec;
+  readonly subscriptionWire: SubscriptionWire;
+  readonly liveness: LivenessNames;
 }
 
 function emptyDropCounts(): Record<DropReason, number> {
@@ -150,33 +132,20 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
   readonly #nodeId: string;
   readonly #backoff: ReconnectBackoff;
   readonly #liveness: LivenessProbeOptions | false;
-  readonly #wanted = new Map<string, SubscriptionEntry>();
-  /** Subscribed by the main link only: where the liveness link echoes probes. */
-  readonly #echoName: SlimName;
-  /** Subscribed by the liveness link only: where the main link sends probes. */
-  readonly #probeName: SlimName;
+  readonly #subscriptions: SlimSubscriptions;
+  readonly #onlineWaiters = new Set<Waiter>();
 
   #state: TransportState = 'offline';
   #started = false;
   #closed = false;
-  /** Set when retrying cannot help (refused credentials, missing protocol file); stops the cycle. */
+  /** Set when retrying cannot help (refused credentials, missing protocol file): the cycle stops. */
   #fatal: KizunaError | undefined;
   #lastReason: KizunaError | undefined;
+  #context: WireContext | undefined;
   #connection: SlimConnection | undefined;
-  #livenessLink: SlimConnection | undefined;
-  #probe: LivenessProbe | undefined;
+  #livenessLink: LivenessLink | undefined;
   #runLoop: Promise<void> | undefined;
-  #sleepTimer: NodeJS.Timeout | undefined;
   #wakeSleep: (() => void) | undefined;
-  readonly #stateWaiters = new Set<Waiter>();
-
-  #hasher: NameHasher | undefined;
-  #codec: SlimProtoCodec | undefined;
-  #localWire: WireName | undefined;
-  #echoWire: WireName | undefined;
-  #echoHashes: NameHashes | undefined;
-  #probeWire: WireName | undefined;
-  #probeHashes: NameHashes | undefined;
 
   #published = 0;
   #received = 0;
@@ -184,26 +153,19 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
   #reconnects = 0;
   #failedAttempts = 0;
   #everOnline = false;
-  #probesSent = 0;
+  #probesSentBefore = 0;
   #lastProbeRoundTripMs: number | undefined;
 
   constructor(options: SlimClientOptions) {
     super();
     toGrpcTarget(options.endpoint); // validate early: a bad endpoint is a configuration error, not "offline"
-    // Re-validate: callers may hand us a structurally typed object that never went through the parser.
-    this.#localName = createSlimName(
-      options.localName.org,
-      options.localName.namespace,
-      options.localName.agent,
-      options.localName.instanceId,
-    );
+    const { org, namespace, agent, instanceId } = options.localName;
+    this.#localName = createSlimName(org, namespace, agent, instanceId);
     this.#options = options;
     this.#nodeId = options.nodeId ?? `kizuna-${randomUUID()}`;
     this.#backoff = new ReconnectBackoff(options.backoff);
     this.#liveness = options.liveness === false ? false : { ...DEFAULT_LIVENESS, ...options.liveness };
-    const probeId = randomBytes(12).toString('hex');
-    this.#echoName = createSlimName('kizuna', 'transport-probe', `${probeId}-echo`);
-    this.#probeName = createSlimName('kizuna', 'transport-probe', `${probeId}-probe`);
+    this.#subscriptions = new SlimSubscriptions(options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS);
   }
 
   get state(): TransportState {
@@ -218,12 +180,12 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
     return this.#closed;
   }
 
-  /** The names this client wants to receive (acked or waiting for the next connection). */
+  /** The names this client wants to receive (acked, or waiting for the next link). */
   subscriptions(): SlimName[] {
-    return [...this.#wanted.values()].map((entry) => entry.name);
+    return this.#subscriptions.names();
   }
 
-  /** Begins connecting in the background; reconnects until close(). Idempotent. Never throws for "offline". */
+  /** Begins connecting in the background and reconnects until close(). Idempotent; never throws for "offline". */
   start(): void {
     if (this.#closed) throw new KizunaError('TRANSPORT_CLOSED');
     if (this.#started) return;
@@ -235,124 +197,50 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
   }
 
   /**
-   * start() and wait to be online. On failure the client is closed and the error says why:
-   * AUTH_FAILED, NODE_UNREACHABLE (with the last reason in details) or INTERNAL.
+   * start() and wait to be online. On failure the client is closed and the error says why: AUTH_FAILED,
+   * NODE_UNREACHABLE (the last reason in details) or INTERNAL.
    */
   async connect(options: WaitOptions = {}): Promise<void> {
     this.start();
     try {
-      await this.waitOnline({ timeoutMs: options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS });
+      await this.waitOnline(options);
     } catch (error) {
       await this.close();
       throw error;
     }
   }
 
-  /** Resolves when online (immediately if already). Rejects when the wait times out, on a fatal error, or on close. */
+  /** Resolves when online (at once if already). Rejects on timeout (NODE_UNREACHABLE), a fatal error, or close. */
   waitOnline(options: WaitOptions = {}): Promise<void> {
     if (this.#state === 'online') return Promise.resolve();
     if (this.#fatal !== undefined) return Promise.reject(this.#fatal);
     if (this.#closed) return Promise.reject(new KizunaError('TRANSPORT_CLOSED'));
     const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve: () => {
-          clearTimeout(timer);
-          this.#stateWaiters.delete(waiter);
-          resolve();
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          this.#stateWaiters.delete(waiter);
-          reject(error);
-        },
-      };
-      const timer = setTimeout(() => {
-        waiter.reject(
-          new KizunaError('NODE_UNREACHABLE', undefined, {
-            endpoint: this.#options.endpoint,
-            timeoutMs,
-            lastReason: this.#lastReason?.code,
-            lastDetail: this.#lastReason?.message,
-          }),
-        );
-      }, timeoutMs);
-      this.#stateWaiters.add(waiter);
-    });
+    return waitWithDeadline(this.#onlineWaiters, timeoutMs, () =>
+      new KizunaError('NODE_UNREACHABLE', undefined, {
+        endpoint: this.#options.endpoint,
+        timeoutMs,
+        lastReason: this.#lastReason?.code,
+        lastDetail: this.#lastReason?.message,
+      }),
+    );
   }
 
   /**
-   * Wants `name` from now on: subscribes it on the current link (and on every future one) and resolves when
-   * the node has acked it. If the client is not online the wait extends to the next connection.
-   * Rejects with SUBSCRIBE_FAILED if the node refuses (the name is then forgotten), or with TIMEOUT — in
-   * which case the name stays wanted and is retried on every reconnect; call unsubscribe() to drop it.
+   * Wants `name` from now on: subscribes it on the current link and on every future one, and resolves when
+   * the node has acked it (if offline, the wait extends to the next link). Rejects with SUBSCRIBE_FAILED if
+   * the node refuses (the name is then forgotten), or TIMEOUT — the name then stays wanted and is retried on
+   * every reconnect; call unsubscribe() to drop it. INVALID_SLIM_NAME for a bad name.
    */
   subscribe(name: SlimName, options: WaitOptions = {}): Promise<void> {
     if (this.#closed) return Promise.reject(new KizunaError('TRANSPORT_CLOSED'));
     if (this.#fatal !== undefined) return Promise.reject(this.#fatal);
-    let valid: SlimName;
-    try {
-      valid = createSlimName(name.org, name.namespace, name.agent, name.instanceId);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const key = formatSlimName(valid);
-    let entry = this.#wanted.get(key);
-    if (entry === undefined) {
-      entry = { name: valid, key, appliedOn: undefined, subscriptionId: undefined, applying: undefined, waiters: new Set() };
-      this.#wanted.set(key, entry);
-    }
-    const connection = this.#onlineConnection();
-    if (connection !== undefined && entry.appliedOn === connection) return Promise.resolve();
-    const timeoutMs = options.timeoutMs ?? this.#ackTimeoutMs;
-    const target = entry;
-    const done = new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve: () => {
-          clearTimeout(timer);
-          target.waiters.delete(waiter);
-          resolve();
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          target.waiters.delete(waiter);
-          reject(error);
-        },
-      };
-      const timer = setTimeout(() => {
-        waiter.reject(
-          new KizunaError('TIMEOUT', 'The subscription was not confirmed in time; it will be retried on reconnect.', {
-            name: key,
-            timeoutMs,
-            state: this.#state,
-          }),
-        );
-      }, timeoutMs);
-      target.waiters.add(waiter);
-    });
-    if (connection !== undefined) this.#applyInBackground(target, connection);
-    return done;
+    return this.#subscriptions.want(name, this.#online(), options.timeoutMs);
   }
 
-  /**
-   * Stops wanting `name`. When online, resolves after the node acked the unsubscription; when offline it
-   * resolves at once (a new link starts without it).
-   */
-  async unsubscribe(name: SlimName, options: WaitOptions = {}): Promise<void> {
-    const key = formatSlimName(createSlimName(name.org, name.namespace, name.agent, name.instanceId));
-    const entry = this.#wanted.get(key);
-    if (entry === undefined) return;
-    this.#wanted.delete(key);
-    for (const waiter of [...entry.waiters]) waiter.reject(new KizunaError('CANCELLED', 'The subscription was withdrawn.', { name: key }));
-    const connection = this.#connection;
-    if (connection === undefined || !connection.isOpen) return;
-    if (entry.applying?.connection === connection) {
-      // The subscribe in flight unsubscribes by itself once it sees the entry is no longer wanted.
-      await entry.applying.promise.catch(() => undefined);
-      return;
-    }
-    if (entry.appliedOn !== connection) return;
-    await this.#sendUnsubscribe(connection, entry, options.timeoutMs ?? this.#ackTimeoutMs);
+  /** Stops wanting `name`. Online: resolves after the node acked; offline: at once (a new link starts without it). */
+  unsubscribe(name: SlimName, options: WaitOptions = {}): Promise<void> {
+    return this.#subscriptions.withdraw(name, this.#online(), options.timeoutMs);
   }
 
   /**
@@ -361,14 +249,12 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
    * Throws TRANSPORT_CLOSED when not online, INVALID_SLIM_NAME / INVALID_INPUT for bad arguments.
    */
   publish(destination: SlimName, payload: Uint8Array, options: PublishOptions = {}): boolean {
-    const connection = this.#onlineConnection();
-    if (connection === undefined || this.#hasher === undefined || this.#localWire === undefined) {
-      throw new KizunaError('TRANSPORT_CLOSED', 'Not connected to the SLIM node.', { state: this.#state });
-    }
+    const online = this.#online();
+    if (online === undefined) throw new KizunaError('TRANSPORT_CLOSED', 'Not connected to the SLIM node.', { state: this.#state });
     if (!(payload instanceof Uint8Array)) throw new KizunaError('INVALID_INPUT', 'A payload must be bytes.');
     const frame = buildPublish({
-      source: this.#localWire,
-      destination: encodeSlimName(this.#hasher, destination),
+      source: online.wire.source,
+      destination: online.wire.encode(destination),
       payloadType: options.payloadType ?? DEFAULT_PAYLOAD_TYPE,
       blob: payload,
       fanout: options.fanout,
@@ -377,7 +263,7 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
       metadata: options.metadata,
     });
     this.#published += 1;
-    return connection.send(frame);
+    return online.connection.send(frame);
   }
 
   stats(): SlimClientStats {
@@ -388,56 +274,46 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
       dropped: { ...this.#dropped },
       reconnects: this.#reconnects,
       failedAttempts: this.#failedAttempts,
-      probesSent: this.#probesSent + (this.#probe?.sent ?? 0),
-      lastProbeRoundTripMs: this.#probe?.lastRoundTripMs ?? this.#lastProbeRoundTripMs,
-      subscriptions: this.#wanted.size,
+      probesSent: this.#probesSentBefore + (this.#livenessLink?.probesSent ?? 0),
+      lastProbeRoundTripMs: this.#livenessLink?.lastRoundTripMs ?? this.#lastProbeRoundTripMs,
+      subscriptions: this.#subscriptions.size,
     };
   }
 
-  /** Stops everything: the stream, timers and pending waits (rejected with TRANSPORT_CLOSED). Idempotent. */
+  /** Stops everything: links, timers and pending waits (rejected with TRANSPORT_CLOSED). Idempotent. */
   async close(): Promise<void> {
-    if (this.#closed) {
-      await this.#runLoop;
-      return;
+    if (!this.#closed) {
+      this.#closed = true;
+      const closed = new KizunaError('TRANSPORT_CLOSED', 'The transport was closed.');
+      this.#wakeSleep?.();
+      this.#connection?.close(closed); // closes the liveness link with it
+      rejectAll(this.#onlineWaiters, closed);
+      this.#subscriptions.rejectWaiters(closed);
     }
-    this.#closed = true;
-    const closedError = new KizunaError('TRANSPORT_CLOSED', 'The transport was closed.');
-    this.#stopProbe();
-    this.#wakeSleep?.();
-    this.#connection?.close(closedError);
-    this.#livenessLink?.close(closedError);
-    for (const waiter of [...this.#stateWaiters]) waiter.reject(closedError);
-    for (const entry of this.#wanted.values()) for (const waiter of [...entry.waiters]) waiter.reject(closedError);
     await this.#runLoop;
     this.#setState('offline');
   }
 
-  get #ackTimeoutMs(): number {
-    return this.#options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
-  }
-
-  #onlineConnection(): SlimConnection | undefined {
-    return this.#state === 'online' && this.#connection?.isOpen === true ? this.#connection : undefined;
+  /** The live link and how to address it, when online. */
+  #online(): { connection: SlimConnection; wire: SubscriptionWire } | undefined {
+    const connection = this.#connection;
+    const context = this.#context;
+    if (this.#state !== 'online' || connection === undefined || !connection.isOpen || context === undefined) return undefined;
+    return { connection, wire: context.subscriptionWire };
   }
 
   // ------------------------------------------------------------------ connection cycle
 
   async #run(): Promise<void> {
     try {
-      this.#hasher = await loadNameHasher();
-      this.#codec = getSlimProtoCodec();
-      this.#localWire = encodeSlimName(this.#hasher, this.#localName);
-      this.#echoWire = encodeSlimName(this.#hasher, this.#echoName);
-      this.#echoHashes = hashSlimName(this.#hasher, this.#echoName);
-      this.#probeWire = encodeSlimName(this.#hasher, this.#probeName);
-      this.#probeHashes = hashSlimName(this.#hasher, this.#probeName);
+      this.#context = await this.#loadContext();
     } catch (error) {
       this.#fail(toKizunaError(error));
       return;
     }
     while (!this.#closed) {
       this.#setState('connecting');
-      const reason = await this.#connectOnce();
+      const reason = await this.#connectOnce(this.#context);
       if (this.#closed) break;
       if (reason.code === 'AUTH_FAILED') {
         this.#fail(reason);
@@ -450,19 +326,34 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
     }
   }
 
-  /** One connection from attempt to end; resolves with the reason it ended. */
-  async #connectOnce(): Promise<KizunaError> {
+  async #loadContext(): Promise<WireContext> {
+    const hasher = await loadNameHasher();
+    const codec = getSlimProtoCodec();
+    const source = encodeSlimName(hasher, this.#localName);
+    return {
+      hasher,
+      codec,
+      subscriptionWire: { source, encode: (name) => encodeSlimName(hasher, name) },
+      liveness: createLivenessNames(hasher),
+    };
+  }
+
+  /** One link from attempt to end; resolves with the reason it ended. */
+  async #connectOnce(context: WireContext): Promise<KizunaError> {
     let connection: SlimConnection;
-    let livenessLink: SlimConnection | undefined;
+    let liveness: LivenessLink | undefined;
     try {
-      connection = this.#startLink(this.#nodeId);
-      livenessLink = this.#liveness === false ? undefined : this.#startLink(`${this.#nodeId}-liveness`);
+      connection = this.#startLink(context, this.#nodeId);
+      if (this.#liveness !== false) {
+        const link = this.#startLink(context, `${this.#nodeId}-liveness`);
+        liveness = new LivenessLink(connection, link, context.liveness, context.subscriptionWire.source, this.#liveness);
+      }
     } catch (error) {
       this.#failedAttempts += 1;
       return toKizunaError(error, 'NODE_UNREACHABLE');
     }
     this.#connection = connection;
-    this.#livenessLink = livenessLink;
+    this.#livenessLink = liveness;
     const ended = new Promise<KizunaError>((resolve) => connection.once('closed', resolve));
     connection.on('publish', (message) => this.#onPublish(message));
     connection.on('drop', (reason, detail) => {
@@ -470,56 +361,32 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
       this.emit('dropped', reason, detail);
     });
     connection.on('drain', () => this.emit('drain'));
-    if (livenessLink !== undefined) {
-      const link = livenessLink;
-      // Either link ending ends both: the pair is one unit of "connected".
-      link.once('closed', (reason) =>
-        connection.close(
-          // A refused credential or an unreachable node is the answer for the pair; anything else is a lost link.
-          reason.code === 'AUTH_FAILED' || reason.code === 'NODE_UNREACHABLE'
-            ? reason
-            : new KizunaError('TRANSPORT_CLOSED', 'The liveness link to the SLIM node was lost.', { reason: reason.code }),
-        ),
-      );
-      connection.once('closed', () => link.close());
-      link.on('publish', (message) => this.#onLivenessLinkPublish(link, message));
-    }
+
     try {
       if (this.#closed) connection.close();
       await connection.ready;
-      if (livenessLink !== undefined) await this.#prepareLivenessLink(livenessLink);
-      await this.#applyAllSubscriptions(connection);
+      await liveness?.prepare(this.#options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS);
+      await this.#subscriptions.applyAll(connection, context.subscriptionWire);
     } catch (error) {
       this.#failedAttempts += 1;
       connection.close(toKizunaError(error, 'NODE_UNREACHABLE'));
-      this.#connection = undefined;
-      this.#livenessLink = undefined;
+      this.#endLink(connection);
       return await ended;
     }
+
     this.#backoff.reset();
     if (this.#everOnline) this.#reconnects += 1;
     this.#everOnline = true;
     this.#lastReason = undefined;
-    this.#startProbe(connection);
+    liveness?.start();
     this.#setState('online');
     const reason = await ended;
-    this.#stopProbe();
-    this.#connection = undefined;
-    this.#livenessLink = undefined;
-    for (const entry of this.#wanted.values()) {
-      if (entry.appliedOn === connection) {
-        entry.appliedOn = undefined;
-        entry.subscriptionId = undefined;
-      }
-    }
+    this.#endLink(connection);
     log.info('link ended', { reason: reason.code, detail: reason.message });
     return reason;
   }
 
-  #startLink(nodeId: string): SlimConnection {
-    const hasher = this.#hasher;
-    const codec = this.#codec;
-    if (hasher === undefined || codec === undefined) throw new KizunaError('INTERNAL');
+  #startLink(context: WireContext, nodeId: string): SlimConnection {
     return SlimConnection.start({
       endpoint: this.#options.endpoint,
       nodeId,
@@ -527,156 +394,34 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
       auth: this.#options.auth,
       negotiationTimeoutMs: this.#options.negotiationTimeoutMs ?? DEFAULT_NEGOTIATION_TIMEOUT_MS,
       keepaliveMs: this.#options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS,
-      codec,
-      hasher,
+      codec: context.codec,
+      hasher: context.hasher,
     });
   }
 
-  async #prepareLivenessLink(link: SlimConnection): Promise<void> {
-    const localWire = this.#localWire;
-    const probeWire = this.#probeWire;
-    if (localWire === undefined || probeWire === undefined) throw new KizunaError('INTERNAL');
-    await link.ready;
-    const ack = await link.request((id) => buildSubscribe(localWire, probeWire, id), this.#ackTimeoutMs);
-    if (!ack.success) throw new KizunaError('SUBSCRIBE_FAILED', 'The node refused the liveness subscription.', { error: ack.error });
-  }
-
-  /** Subscribes the echo name and every wanted name on a new link; loops to catch names added meanwhile. */
-  async #applyAllSubscriptions(connection: SlimConnection): Promise<void> {
-    if (this.#liveness !== false && this.#echoWire !== undefined && this.#localWire !== undefined) {
-      const echoWire = this.#echoWire;
-      const localWire = this.#localWire;
-      const ack = await connection.request((id) => buildSubscribe(localWire, echoWire, id), this.#ackTimeoutMs);
-      if (!ack.success) throw new KizunaError('SUBSCRIBE_FAILED', 'The node refused the liveness subscription.', { error: ack.error });
+  #endLink(connection: SlimConnection): void {
+    const liveness = this.#livenessLink;
+    if (liveness !== undefined) {
+      liveness.stop();
+      this.#probesSentBefore += liveness.probesSent;
+      this.#lastProbeRoundTripMs = liveness.lastRoundTripMs ?? this.#lastProbeRoundTripMs;
     }
-    for (;;) {
-      const pending = [...this.#wanted.values()].filter((entry) => entry.appliedOn !== connection);
-      if (pending.length === 0) return;
-      // A refused name is dropped (its waiters told); anything else (timeout, closed link) fails the attempt.
-      await Promise.all(
-        pending.map((entry) =>
-          this.#apply(entry, connection).catch((error: unknown) => {
-            if (error instanceof KizunaError && error.code === 'SUBSCRIBE_FAILED') return;
-            throw error;
-          }),
-        ),
-      );
-    }
+    this.#livenessLink = undefined;
+    this.#connection = undefined;
+    this.#subscriptions.linkEnded(connection);
   }
-
-  #applyInBackground(entry: SubscriptionEntry, connection: SlimConnection): void {
-    this.#apply(entry, connection).catch((error: unknown) => {
-      const reason = toKizunaError(error);
-      if (reason.code === 'TIMEOUT' && connection.isOpen) {
-        // The node does not answer on this link any more: treat it as dead and reconnect.
-        connection.close(new KizunaError('TRANSPORT_CLOSED', 'The SLIM node stopped acknowledging subscriptions.'));
-      }
-    });
-  }
-
-  /** Subscribes one entry on `connection` (shared by concurrent callers); settles its waiters. */
-  #apply(entry: SubscriptionEntry, connection: SlimConnection): Promise<void> {
-    if (entry.appliedOn === connection) return Promise.resolve();
-    if (entry.applying?.connection === connection) return entry.applying.promise;
-    const localWire = this.#localWire;
-    const hasher = this.#hasher;
-    if (localWire === undefined || hasher === undefined) return Promise.reject(new KizunaError('INTERNAL'));
-    const wire = encodeSlimName(hasher, entry.name);
-    const promise = (async () => {
-      try {
-        const ack = await connection.request((id) => buildSubscribe(localWire, wire, id), this.#ackTimeoutMs);
-        if (ack.success) entry.subscriptionId = ack.subscriptionId;
-        if (!ack.success) {
-          const refused = new KizunaError('SUBSCRIBE_FAILED', undefined, { name: entry.key, error: ack.error });
-          if (this.#wanted.get(entry.key) === entry) this.#wanted.delete(entry.key);
-          for (const waiter of [...entry.waiters]) waiter.reject(refused);
-          throw refused;
-        }
-        entry.appliedOn = connection;
-        if (this.#wanted.get(entry.key) !== entry) {
-          // unsubscribe() ran while we waited for the ack: undo on the node.
-          await this.#sendUnsubscribe(connection, entry, this.#ackTimeoutMs).catch(() => undefined);
-          return;
-        }
-        for (const waiter of [...entry.waiters]) waiter.resolve();
-      } finally {
-        if (entry.applying?.connection === connection) entry.applying = undefined;
-      }
-    })();
-    entry.applying = { connection, promise };
-    return promise;
-  }
-
-  async #sendUnsubscribe(connection: SlimConnection, entry: SubscriptionEntry, timeoutMs: number): Promise<void> {
-    const localWire = this.#localWire;
-    const hasher = this.#hasher;
-    if (localWire === undefined || hasher === undefined) return;
-    const wire = encodeSlimName(hasher, entry.name);
-    const subscriptionId = entry.subscriptionId;
-    entry.appliedOn = undefined;
-    entry.subscriptionId = undefined;
-    if (subscriptionId === undefined) return;
-    const ack = await connection.request((id) => buildUnsubscribe(localWire, wire, id), timeoutMs, subscriptionId);
-    if (!ack.success) {
-      throw new KizunaError('SUBSCRIBE_FAILED', 'The SLIM node refused to remove a subscription.', { name: entry.key, error: ack.error });
-    }
-  }
-
-  // ------------------------------------------------------------------ inbound
 
   #onPublish(message: IncomingPublish): void {
-    if (message.payloadType === PROBE_PAYLOAD_TYPE && sameHashes(message.destination.hashes, this.#echoHashes)) {
-      if (message.blob.length === 4) this.#probe?.echo(new DataView(message.blob.buffer, message.blob.byteOffset, 4).getUint32(0));
-      return;
-    }
+    if (this.#livenessLink?.consume(message) === true) return;
     this.#received += 1;
     this.emit('message', message);
-  }
-
-  /** The liveness link only ever receives probes; it sends each straight back to the main link. */
-  #onLivenessLinkPublish(link: SlimConnection, message: IncomingPublish): void {
-    const localWire = this.#localWire;
-    const echoWire = this.#echoWire;
-    if (message.payloadType !== PROBE_PAYLOAD_TYPE || !sameHashes(message.destination.hashes, this.#probeHashes)) return;
-    if (localWire === undefined || echoWire === undefined || !link.isOpen) return;
-    link.send(buildPublish({ source: localWire, destination: echoWire, payloadType: PROBE_PAYLOAD_TYPE, blob: message.blob }));
-  }
-
-  // ------------------------------------------------------------------ liveness
-
-  #startProbe(connection: SlimConnection): void {
-    if (this.#liveness === false) return;
-    const localWire = this.#localWire;
-    const probeWire = this.#probeWire;
-    if (localWire === undefined || probeWire === undefined) return;
-    this.#probe = new LivenessProbe(
-      this.#liveness,
-      (sequence) => {
-        const blob = new Uint8Array(4);
-        new DataView(blob.buffer).setUint32(0, sequence);
-        connection.send(buildPublish({ source: localWire, destination: probeWire, payloadType: PROBE_PAYLOAD_TYPE, blob }));
-      },
-      (waitedMs) => {
-        log.warn('liveness probe unanswered; dropping the link', { waitedMs, linkId: connection.linkId });
-        connection.close(new KizunaError('TRANSPORT_CLOSED', 'The SLIM node stopped answering.', { waitedMs }));
-      },
-    );
-    this.#probe.start();
-  }
-
-  #stopProbe(): void {
-    if (this.#probe === undefined) return;
-    this.#probesSent += this.#probe.sent;
-    this.#lastProbeRoundTripMs = this.#probe.lastRoundTripMs ?? this.#lastProbeRoundTripMs;
-    this.#probe.stop();
-    this.#probe = undefined;
   }
 
   // ------------------------------------------------------------------ state
 
   #setState(state: TransportState, reason?: KizunaError, retryInMs?: number): void {
-    if (state === this.#state && state !== 'offline') return;
-    if (state === this.#state && reason === undefined) return;
+    // 'offline' repeats when each failed attempt has a new reason; other states only on change.
+    if (state === this.#state && (state !== 'offline' || reason === undefined)) return;
     const previous = this.#state;
     this.#state = state;
     const change: TransportStateChange = {
@@ -686,29 +431,28 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
       ...(reason === undefined ? {} : { reason }),
       ...(retryInMs === undefined ? {} : { retryInMs }),
     };
-    if (state === 'online') for (const waiter of [...this.#stateWaiters]) waiter.resolve();
+    if (state === 'online') resolveAll(this.#onlineWaiters);
     this.emit('state', change);
   }
 
-  /** Stops the cycle for good (the client stays usable only for close()). */
+  /** Stops the cycle for good; the client is then only good for close(). */
   #fail(reason: KizunaError): void {
     this.#fatal = reason;
     this.#lastReason = reason;
     log.warn('transport stopped', { reason: reason.code, detail: reason.message });
-    for (const waiter of [...this.#stateWaiters]) waiter.reject(reason);
-    for (const entry of this.#wanted.values()) for (const waiter of [...entry.waiters]) waiter.reject(reason);
+    rejectAll(this.#onlineWaiters, reason);
+    this.#subscriptions.rejectWaiters(reason);
     this.#setState('offline', reason);
   }
 
   #sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const wake = (): void => {
-        clearTimeout(this.#sleepTimer);
-        this.#sleepTimer = undefined;
+        clearTimeout(timer);
         this.#wakeSleep = undefined;
         resolve();
       };
-      this.#sleepTimer = setTimeout(wake, ms);
+      const timer = setTimeout(wake, ms);
       this.#wakeSleep = wake;
     });
   }
