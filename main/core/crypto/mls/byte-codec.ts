@@ -4,11 +4,9 @@
  */
 export class ByteWriter {
   private readonly parts: Uint8Array[] = [];
-  private length = 0;
 
   bytes(value: Uint8Array): this {
     this.parts.push(value);
-    this.length += value.length;
     return this;
   }
 
@@ -27,13 +25,7 @@ export class ByteWriter {
   }
 
   finish(): Uint8Array {
-    const out = new Uint8Array(this.length);
-    let offset = 0;
-    for (const part of this.parts) {
-      out.set(part, offset);
-      offset += part.length;
-    }
-    return out;
+    return concatBytes(...this.parts);
   }
 }
 
@@ -86,4 +78,16 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 export function toHex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const p of parts) length += p.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
 }

@@ -8,7 +8,8 @@
 import sodium from 'libsodium-wrappers';
 import type { Hpke, PrivateKey, PublicKey } from 'ts-mls';
 import { CryptoError } from 'ts-mls/mlsError.js';
-import { aes128GcmOpen, aes128GcmSeal, concatBytes, hkdfExpand, hkdfExtract } from './native-primitives.js';
+import { concatBytes } from './byte-codec.js';
+import { aes128GcmOpen, aes128GcmSeal, hkdfExpand, hkdfExtract } from './native-primitives.js';
 
 const X25519_LENGTH = 32;
 const AEAD_KEY_LENGTH = 16;

@@ -66,15 +66,3 @@ export function aes128GcmOpen(key: Uint8Array, nonce: Uint8Array, aad: Uint8Arra
   out.set(final, body.length);
   return out;
 }
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
