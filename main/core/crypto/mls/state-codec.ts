@@ -18,11 +18,10 @@
  * The state changes on every encrypt and decrypt (ratchets advance), not only per epoch: persist the
  * state an operation returns before sending its output or acknowledging its input.
  */
-import { decodeGroupState, type ClientState, type EpochReceiverData, type RatchetTree, type SecretTreeNode } from 'ts-mls';
+import { decodeGroupState, type ClientState, type EpochReceiverData, type RatchetTree, type SecretTree, type SecretTreeNode } from 'ts-mls';
 import { uint64Encoder } from 'ts-mls/codec/number.js';
-import { encode, type BufferEncoder } from 'ts-mls/codec/tlsEncoder.js';
+import { encode } from 'ts-mls/codec/tlsEncoder.js';
 import { varLenDataEncoder } from 'ts-mls/codec/variableLength.js';
-import { epochReceiverDataEncoder } from 'ts-mls/epochReceiverData.js';
 import { groupActiveStateEncoder } from 'ts-mls/groupActiveState.js';
 import { groupContextEncoder } from 'ts-mls/groupContext.js';
 import { keyScheduleEncoder } from 'ts-mls/keySchedule.js';
@@ -31,8 +30,7 @@ import { ratchetTreeEncoder } from 'ts-mls/ratchetTree.js';
 import { secretTreeNodeEncoder } from 'ts-mls/secretTree.js';
 import { unappliedProposalsEncoder } from 'ts-mls/unappliedProposals.js';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
-import { ByteReader, ByteWriter, bytesEqual } from './byte-codec.js';
-import { concatBytes } from './native-primitives.js';
+import { ByteReader, ByteWriter, bytesEqual, concatBytes } from './byte-codec.js';
 import { clientView, toGroupState } from './client-config.js';
 import { leafIdentity } from './group-inspect.js';
 import { assertIdentityShape, mlsSignatureKeyFromSodium } from './identity-binding.js';
@@ -46,42 +44,53 @@ export const MLS_STATE_FORMAT_VERSION = 1;
 const SUITE_ID = 0x0001;
 
 /**
- * Encodings of immutable parts of states, by object identity. ts-mls never mutates a state in place
- * (every operation spreads a new one and shares the parts it did not change), so a part encoded once
- * stays valid. This matters because the engine serialises after every message: only the secret-tree
- * node that the message ratcheted is encoded again; the ratchet tree and the past epochs (most of
- * the blob) are reused.
+ * Memoises an encoding by object identity. ts-mls never mutates a state in place (every operation
+ * spreads a new one and shares the parts it did not change), so a part encoded once stays valid. This
+ * matters because the engine serialises after every message: then only the secret-tree node that the
+ * message ratcheted is encoded again, while the ratchet tree and the past epochs (most of the blob) are
+ * reused, and after a commit the new past epoch reuses the encodings of the trees it was made of.
  */
-function cachedEncoder<T extends object>(encoder: BufferEncoder<T>): (value: T) => Uint8Array {
+function memoised<T extends object>(encodeValue: (value: T) => Uint8Array): (value: T) => Uint8Array {
   const cache = new WeakMap<T, Uint8Array>();
-  const encodeOnce = encode(encoder);
   return (value) => {
     let bytes = cache.get(value);
     if (bytes === undefined) {
-      bytes = encodeOnce(value);
+      bytes = encodeValue(value);
       cache.set(value, bytes);
     }
     return bytes;
   };
 }
 
-const encodeRatchetTree = cachedEncoder<RatchetTree>(ratchetTreeEncoder);
-const encodeSecretTreeNode = cachedEncoder<SecretTreeNode>(secretTreeNodeEncoder);
-const encodeEpochReceiverData = cachedEncoder<EpochReceiverData>(epochReceiverDataEncoder);
 const encodeVarLen = encode(varLenDataEncoder);
 const encodeUint64 = encode(uint64Encoder);
+const encodeGroupContext = encode(groupContextEncoder);
+const encodeRatchetTree = memoised<RatchetTree>(encode(ratchetTreeEncoder));
+const encodeSecretTreeNode = memoised<SecretTreeNode>(encode(secretTreeNodeEncoder));
+// A TLS vector<T> is its length followed by its elements: encodeVarLen of their concatenation.
+const encodeSecretTree = memoised<SecretTree>((tree) => encodeVarLen(concatBytes(...tree.map(encodeSecretTreeNode))));
+// Field order of ts-mls's epochReceiverDataEncoder.
+const encodeEpochReceiverData = memoised<EpochReceiverData>((data) =>
+  concatBytes(
+    encodeVarLen(data.resumptionPsk),
+    encodeSecretTree(data.secretTree),
+    encodeRatchetTree(data.ratchetTree),
+    encodeVarLen(data.senderDataSecret),
+    encodeGroupContext(data.groupContext),
+  ),
+);
 
 /**
- * ts-mls's encodeGroupState, byte for byte (test/unit/core/crypto/mls/state-codec.test.ts checks it),
- * assembled from cached part encodings, without the signature key. A vector of T is encoded as a
- * length-prefixed concatenation of its elements, which is what encodeVarLen of the concatenation gives.
+ * ts-mls's encodeGroupState (field order of its groupStateEncoder), byte for byte
+ * (test/unit/core/crypto/mls/state-codec.test.ts checks it), built from memoised parts, with an
+ * empty signature key.
  */
 function encodeGroupStateWithoutSignatureKey(client: ClientState): Uint8Array {
   const pastEpochs = [...client.historicalReceiverData].map(([epoch, data]) => concatBytes(encodeUint64(epoch), encodeEpochReceiverData(data)));
   return concatBytes(
-    encode(groupContextEncoder)(client.groupContext),
+    encodeGroupContext(client.groupContext),
     encode(keyScheduleEncoder)(client.keySchedule),
-    encodeVarLen(concatBytes(...client.secretTree.map(encodeSecretTreeNode))),
+    encodeSecretTree(client.secretTree),
     encodeRatchetTree(client.ratchetTree),
     encode(privateKeyPathEncoder)(client.privatePath),
     encodeVarLen(new Uint8Array(0)),

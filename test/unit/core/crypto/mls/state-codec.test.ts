@@ -1,4 +1,4 @@
-import type { ClientState } from 'ts-mls';
+import { encodeGroupState, type ClientState } from 'ts-mls';
 import { describe, expect, it } from 'vitest';
 import {
   MLS_STATE_FORMAT_VERSION,
@@ -38,6 +38,8 @@ function withoutSigningLeftovers(value: unknown): unknown {
 /** serialize → deserialize gives a deep-equal state (Uint8Array, bigint, Map, records, blank nodes). */
 function expectRoundTrip(state: MlsGroupState, identity: MlsIdentity): MlsGroupState {
   const blob = serializeState(state);
+  // The body is exactly ts-mls's own GroupState encoding (minus the signature key), however it was built.
+  expect(blob.subarray(7)).toEqual(encodeGroupState({ ...internal(state), signaturePrivateKey: new Uint8Array(0) }));
   const reloaded = deserializeState(blob, identity);
   expect(withoutSigningLeftovers(internal(reloaded))).toStrictEqual(withoutSigningLeftovers(internal(state)));
   expect(serializeState(reloaded)).toEqual(blob);
