@@ -18,7 +18,9 @@ export class LoopbackNetwork {
   private readonly offline = new Set<Engine>();
   private readonly held = new Map<Engine, Uint8Array[]>();
   /** Envelopes published, by type, for fan-out assertions. */
-  readonly published: { type: string; destination: 'group' | 'user'; deliveredTo: number }[] = [];
+  readonly published: { from: Engine; type: string; destination: 'group' | 'user'; deliveredTo: number; bytes: Uint8Array }[] = [];
+  /** Envelopes (by type) the network loses instead of delivering, for fault tests. */
+  readonly lose = new Set<string>();
 
   add(...engines: Engine[]): void {
     for (const e of engines) {
@@ -72,7 +74,9 @@ export class LoopbackNetwork {
         if (this.offline.has(from)) continue;
         for (const job of from.outbox.due(10_000)) {
           let n = 0;
-          if (job.destination === 'group') {
+          if (this.lose.has(job.type)) {
+            from.outbox.markSent(job, Number.MAX_SAFE_INTEGER);
+          } else if (job.destination === 'group') {
             const reached = this.engines.filter((e) => e !== from && !this.offline.has(e) && this.subscribed(e, toBase64Url(job.groupId)));
             n = this.deliverToChannel(from, toBase64Url(job.groupId), job.bytes, false);
             from.outbox.markSent(job, Number.MAX_SAFE_INTEGER);
@@ -86,7 +90,7 @@ export class LoopbackNetwork {
             }
             from.outbox.markDone(job);
           }
-          this.published.push({ type: job.type, destination: job.destination, deliveredTo: n });
+          this.published.push({ from, type: job.type, destination: job.destination, deliveredTo: n, bytes: job.bytes });
           moved++;
         }
       }

@@ -30,6 +30,8 @@ export interface VersionChange {
   mlsRemove?: Uint8Array[];
 }
 
+const removalKinds: ReadonlySet<VersionKind> = new Set(['REMOVE_MEMBERS', 'MEMBER_LEFT', 'MEMBER_DECLINED']);
+
 export function requireAdmin(ctx: EngineContext, groupId: Uint8Array): void {
   const g = requireGroup(ctx, groupId);
   if (g.myState === 'closed') throw new KizunaError('GROUP_CLOSED');
@@ -69,6 +71,9 @@ export async function prepareVersion(ctx: EngineContext, groupId: Uint8Array, ch
     name: change.name ?? p.name,
     members: change.members ?? p.members,
     affected: change.affected ?? [],
+    cutoffs: removalKinds.has(change.kind)
+      ? (change.affected ?? []).map((sender) => ({ sender, seq: ctx.store.read.log.cursor(groupId, sender)?.highest ?? 0 }))
+      : [],
     avatar: change.avatar ?? p.avatar,
     avatarMime: change.avatarMime ?? p.avatarMime,
     prevHash: prev.hash,

@@ -50,6 +50,7 @@ export async function createGroup(ctx: EngineContext, input: CreateGroupInput): 
     secretCommitment: secret === undefined ? new Uint8Array(0) : secretCommitment(0, secret),
     nonce: randomBytes(16),
     affected: [],
+    cutoffs: [],
   };
   validateCreateVersion(v0, self.userId);
   const signed = signGroupVersion(v0, self.signSecret);

@@ -106,6 +106,7 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
       v.updatedAt,
     );
   }
+  for (const c of v.cutoffs) store.write.groups.setCutoff(groupId, c.sender, c.seq);
   if (v.kind === 'CLOSE') store.write.groups.setMyState(groupId, 'closed');
   return store.read.groups.get(groupId) as GroupRow;
 }

@@ -62,7 +62,7 @@ export function validateCreateVersion(v: GroupVersion, signer: Uint8Array): void
   if (!bytesEqual(v.creator.userId, signer)) fail('the first version must be signed by its creator');
   if (v.nonce.byteLength < 16) fail('the first version needs a random nonce');
   if (v.epoch !== 0) fail('the first version starts at epoch 0');
-  if (v.affected.length !== 0 || v.avatar.byteLength !== 0) fail('the first version adds no avatar and affects nobody');
+  if (v.affected.length !== 0 || v.cutoffs.length !== 0 || v.avatar.byteLength !== 0) fail('the first version adds no avatar and affects nobody');
   if (v.mode === 'SEALED' && v.secretCommitment.byteLength !== 32) fail('a sealed group commits to its first secret');
   if (v.mode !== 'SEALED' && v.secretCommitment.byteLength !== 0) fail('only sealed groups commit to secrets');
   if (validateGroupName(v.name) !== v.name) fail('the name is not in normal form');
@@ -96,6 +96,12 @@ export function validateNextVersion(prev: GroupVersion, prevHash: Uint8Array, gr
   if (!needsCommitment && next.secretCommitment.byteLength !== 0) fail('only sealed groups commit to secrets');
   if (needsCommitment && !commitmentChanges && !bytesEqual(next.secretCommitment, prev.secretCommitment)) fail('the secret changes only with the epoch');
   if (commitmentChanges && bytesEqual(next.secretCommitment, prev.secretCommitment)) fail('a new epoch needs a new secret');
+
+  const removal = next.kind === 'REMOVE_MEMBERS' || next.kind === 'MEMBER_LEFT' || next.kind === 'MEMBER_DECLINED';
+  const cutoffFor = new Set(next.cutoffs.map((c) => keyOf(c.sender)));
+  if (removal ? cutoffFor.size !== next.cutoffs.length || next.cutoffs.length !== next.affected.length || !next.affected.every((a) => cutoffFor.has(keyOf(a))) : next.cutoffs.length !== 0) {
+    fail('a removal names one cutoff for each member it removes, and nothing else does');
+  }
 
   const prevKeys = new Map(prev.members.map((m) => [keyOf(m.userId), m]));
   const nextKeys = new Map(next.members.map((m) => [keyOf(m.userId), m]));

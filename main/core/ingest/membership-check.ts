@@ -13,5 +13,12 @@ export function checkSenderAtEpoch(ctx: EngineContext, group: GroupRow, e: Envel
   const roster = ctx.store.read.groups.roster(group.groupId, e.epoch);
   if (roster === undefined) return e.epoch > group.epoch ? defer('epoch-ahead') : drop('epoch-unknown');
   if (!roster.some((m) => bytesEqual(m, e.sender))) return drop('not-member');
+  // Someone no longer in the group may hold an old epoch's keys: the admin's cutoff says which of
+  // their envelopes the group still takes (sequenced ones up to it; nothing unsequenced).
+  const current = ctx.store.read.groups.roster(group.groupId, group.epoch);
+  if (current !== undefined && !current.some((m) => bytesEqual(m, e.sender))) {
+    const cutoff = ctx.store.read.groups.cutoff(group.groupId, e.sender);
+    if (e.seq === 0 || (cutoff !== undefined && e.seq > cutoff)) return drop('sender-removed');
+  }
   return undefined;
 }

@@ -52,6 +52,9 @@ export const versionKindSchema = z.enum([
 ]);
 export type VersionKind = z.infer<typeof versionKindSchema>;
 
+export const senderMarkSchema = z.object({ sender: key32, seq: uint });
+export type SenderMark = z.infer<typeof senderMarkSchema>;
+
 export const groupVersionSchema = z.object({
   groupId: optionalKey32,
   version: uint,
@@ -69,6 +72,7 @@ export const groupVersionSchema = z.object({
   secretCommitment: optionalKey32,
   nonce: bytes.refine((b) => b.byteLength <= 32),
   affected: z.array(key32).max(10_000),
+  cutoffs: z.array(senderMarkSchema).max(10_000),
 });
 export type GroupVersion = z.infer<typeof groupVersionSchema>;
 
@@ -100,9 +104,6 @@ export const joinSchema = z.object({ version: uint, keyPackage: bytes.refine((b)
 export type Join = z.infer<typeof joinSchema>;
 
 export const declineSchema = z.object({ version: uint });
-
-export const senderMarkSchema = z.object({ sender: key32, seq: uint });
-export type SenderMark = z.infer<typeof senderMarkSchema>;
 
 export const welcomeSchema = z.object({
   chain: z.array(signedGroupVersionSchema).min(1).max(100_000),

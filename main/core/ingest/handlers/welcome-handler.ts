@@ -27,7 +27,7 @@ export const handleWelcome: Handler = async (ctx, v) => {
 
   let joined: { state: mls.MlsGroupState; epoch: number } | undefined;
   if (group.mode === 'mls') {
-    if (ctx.mlsStates.current(e.groupId) !== undefined) return done(); // already joined: a repeated welcome
+    if (group.myState === 'joined') return done(); // a repeated welcome
     const kp = ctx.store.read.keys.keyPackage(e.groupId);
     if (kp === undefined) return drop('no-key-package');
     const allowed = everyone(latest.version).map((m) => m.userId);

@@ -93,6 +93,14 @@ CREATE TABLE epochs (
   PRIMARY KEY (group_id, epoch)
 ) STRICT;
 
+-- Members removed (or gone) from a group: the last sequence number accepted from them.
+CREATE TABLE sender_cutoffs (
+  group_id BLOB NOT NULL,
+  sender   BLOB NOT NULL,
+  last_seq INTEGER NOT NULL,
+  PRIMARY KEY (group_id, sender)
+) STRICT, WITHOUT ROWID;
+
 -- Sealed mode: one 32-byte secret per epoch (seed 004), sealed at rest.
 CREATE TABLE group_secrets (
   group_id      BLOB NOT NULL,

@@ -54,6 +54,8 @@ export interface GroupsReader {
   /** Members allowed to send in `epoch`, or undefined when this device does not know that epoch. */
   roster(groupId: Uint8Array, epoch: number): Uint8Array[] | undefined;
   epochs(groupId: Uint8Array): { epoch: number; version: number; startedAt: number }[];
+  /** The last sequence number accepted from a member who was removed or left. */
+  cutoff(groupId: Uint8Array, sender: Uint8Array): number | undefined;
   /** Sealed mode: the admin-signed commitment to the epoch's secret. */
   commitment(groupId: Uint8Array, epoch: number): Uint8Array | undefined;
 }
@@ -71,6 +73,7 @@ export interface GroupsWriter {
   replaceMembers(groupId: Uint8Array, members: { userId: Uint8Array; role: 'admin' | 'member'; status: 'invited' | 'joined'; sinceVersion: number }[]): void;
   setMemberStatus(groupId: Uint8Array, userId: Uint8Array, status: 'invited' | 'joined'): void;
   insertEpoch(groupId: Uint8Array, epoch: number, version: number, roster: Uint8Array[], commitment: Uint8Array | null, startedAt: number): void;
+  setCutoff(groupId: Uint8Array, sender: Uint8Array, lastSeq: number): void;
 }
 
 const GROUP_COLUMNS = `group_id AS groupId, mode, creator, created_at AS createdAt, name, avatar, avatar_mime AS avatarMime,
@@ -116,6 +119,8 @@ export function groupsReader(prepare: Prepare): GroupsReader {
       const row = prepare('SELECT roster FROM epochs WHERE group_id = ? AND epoch = ?').get(id, epoch) as { roster: Uint8Array } | undefined;
       return row === undefined ? undefined : decodeRoster(row.roster);
     },
+    cutoff: (id, sender) =>
+      (prepare('SELECT last_seq AS s FROM sender_cutoffs WHERE group_id = ? AND sender = ?').get(id, sender) as { s: number } | undefined)?.s,
     commitment: (id, epoch) =>
       (prepare('SELECT commitment FROM epochs WHERE group_id = ? AND epoch = ?').get(id, epoch) as { commitment: Uint8Array | null } | undefined)
         ?.commitment ?? undefined,
@@ -183,6 +188,8 @@ export function groupsWriter(prepare: Prepare): GroupsWriter {
     },
     setMemberStatus: (id, userId, status) =>
       void prepare('UPDATE group_members SET status = ? WHERE group_id = ? AND user_id = ?').run(status, id, userId),
+    setCutoff: (id, sender, lastSeq) =>
+      void prepare('INSERT OR REPLACE INTO sender_cutoffs (group_id, sender, last_seq) VALUES (?, ?, ?)').run(id, sender, lastSeq),
     insertEpoch: (id, epoch, version, roster, commitment, startedAt) =>
       void prepare('INSERT OR REPLACE INTO epochs (group_id, epoch, version, roster, commitment, started_at) VALUES (?, ?, ?, ?, ?, ?)').run(
         id, epoch, version, encodeRoster(roster), commitment, startedAt),
