@@ -34,6 +34,8 @@ export function loadMlsSuite(provider: MlsCryptoProviderName = DEFAULT_MLS_CRYPT
       return { provider, impl };
     })();
     loaded.set(provider, suite);
+    // A failed load is not cached: the next call tries again.
+    suite.catch(() => loaded.delete(provider));
   }
   return suite;
 }
