@@ -11,7 +11,7 @@ import { createApplicationMessage, type ClientState } from 'ts-mls';
 import { unprotectPrivateMessage } from 'ts-mls/messageProtection.js';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
 import { bytesEqual } from './byte-codec.js';
-import { MLS_KEY_RETENTION, clientStateFor, clientView, toGroupState } from './client-config.js';
+import { MLS_KEY_RETENTION, clientView, toGroupState } from './client-config.js';
 import { isRemovedFromGroup, leafIdentity } from './group-inspect.js';
 import { guardMls } from './mls-errors.js';
 import { suiteOrDefault, type MlsSuite } from './mls-suite.js';
@@ -29,7 +29,7 @@ export async function encryptApplication(
   if (!(plaintext instanceof Uint8Array) || !(authenticatedData instanceof Uint8Array)) throw new KizunaError('INVALID_INPUT');
   if (isRemovedFromGroup(state)) throw new KizunaError('GROUP_LEFT');
   const s = await suiteOrDefault(suite);
-  const result = await guardMls('MLS_ERROR', () => createApplicationMessage(clientStateFor(state), plaintext, s.impl, authenticatedData));
+  const result = await guardMls('MLS_ERROR', () => createApplicationMessage(clientView(state), plaintext, s.impl, authenticatedData));
   return {
     state: toGroupState(result.newState),
     ciphertext: encodeWire({ wireformat: 'mls_private_message', privateMessage: result.privateMessage }),
@@ -70,11 +70,10 @@ export async function decryptApplication(state: MlsGroupState, ciphertext: Uint8
   const senderIdentity = content.sender.senderType === 'member' ? leafIdentity(source.ratchetTree, content.sender.leafIndex) : undefined;
   if (senderIdentity === undefined) throw decryptFailed('sender is not a member', epochs);
 
-  const base = clientStateFor(state);
   const next: ClientState =
     message.epoch === current
-      ? { ...base, secretTree: result.tree }
-      : { ...base, historicalReceiverData: new Map(base.historicalReceiverData).set(message.epoch, { ...client.historicalReceiverData.get(message.epoch)!, secretTree: result.tree }) };
+      ? { ...client, secretTree: result.tree }
+      : { ...client, historicalReceiverData: new Map(client.historicalReceiverData).set(message.epoch, { ...client.historicalReceiverData.get(message.epoch)!, secretTree: result.tree }) };
   return {
     state: toGroupState(next),
     plaintext: content.applicationData,

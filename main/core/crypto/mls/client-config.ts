@@ -50,10 +50,9 @@ export function makeClientConfig(authService: AuthenticationService): ClientConf
 /** Binding check only (no membership callback): what a state carries between operations. */
 export const BASE_CLIENT_CONFIG: ClientConfig = Object.freeze(makeClientConfig(makeAuthenticationService()));
 
-/** The ts-mls state behind an MlsGroupState, with the operation's authentication service installed. */
-export function clientStateFor(state: MlsGroupState, authService?: AuthenticationService): ClientState {
-  const client = state as unknown as ClientState;
-  return authService === undefined ? { ...client, clientConfig: BASE_CLIENT_CONFIG } : { ...client, clientConfig: makeClientConfig(authService) };
+/** The ts-mls state behind an MlsGroupState, with an operation's authentication service installed. */
+export function clientStateFor(state: MlsGroupState, authService: AuthenticationService): ClientState {
+  return { ...clientView(state), clientConfig: makeClientConfig(authService) };
 }
 
 /** Wraps a ts-mls state for the engine, with BASE_CLIENT_CONFIG. */

@@ -10,7 +10,7 @@
 import { createCommit, type CreateCommitResult, type Proposal } from 'ts-mls';
 import { KizunaError, isKizunaError } from '../../../../shared/errors/kizuna-error.js';
 import { toHex } from './byte-codec.js';
-import { clientStateFor, toGroupState } from './client-config.js';
+import { clientView, toGroupState } from './client-config.js';
 import { isRemovedFromGroup, leafIndexOf } from './group-inspect.js';
 import { parseKeyPackage } from './key-package.js';
 import { guardMls } from './mls-errors.js';
@@ -21,7 +21,7 @@ import { encodeWire } from './mls-wire.js';
 async function commitProposals(state: MlsGroupState, proposals: Proposal[], suite: MlsSuite): Promise<CreateCommitResult> {
   if (isRemovedFromGroup(state)) throw new KizunaError('GROUP_LEFT');
   return guardMls('MLS_ERROR', () =>
-    createCommit({ state: clientStateFor(state), cipherSuite: suite.impl }, { extraProposals: proposals, ratchetTreeExtension: true }),
+    createCommit({ state: clientView(state), cipherSuite: suite.impl }, { extraProposals: proposals, ratchetTreeExtension: true }),
   );
 }
 
@@ -58,7 +58,7 @@ export async function addMembers(state: MlsGroupState, keyPackages: Uint8Array[]
   }
   const identities = parsed.map((p) => p.decoded.identity);
   assertDistinct(identities);
-  const tree = clientStateFor(state).ratchetTree;
+  const tree = clientView(state).ratchetTree;
   if (identities.some((identity) => leafIndexOf(tree, identity) !== undefined)) throw new KizunaError('GROUP_ALREADY_MEMBER');
   const result = await commitProposals(
     state,
@@ -73,7 +73,7 @@ export async function addMembers(state: MlsGroupState, keyPackages: Uint8Array[]
 export async function removeMembers(state: MlsGroupState, identityPublicKeys: Uint8Array[], suite?: MlsSuite): Promise<MlsCommitResult> {
   if (!Array.isArray(identityPublicKeys) || identityPublicKeys.length === 0) throw new KizunaError('GROUP_MEMBERS_EMPTY');
   assertDistinct(identityPublicKeys);
-  const client = clientStateFor(state);
+  const client = clientView(state);
   const own = client.privatePath.leafIndex;
   const proposals: Proposal[] = identityPublicKeys.map((identity) => {
     const leafIndex = leafIndexOf(client.ratchetTree, identity);
