@@ -16,7 +16,7 @@ import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
 import { bytesEqual, toHex } from './byte-codec.js';
 import { clientStateFor, clientView, toGroupState } from './client-config.js';
 import { isRemovedFromGroup, leafIdentity, rosterOfTree } from './group-inspect.js';
-import { IDENTITY_PUBLIC_KEY_LENGTH, makeAuthenticationService } from './identity-binding.js';
+import { IDENTITY_PUBLIC_KEY_LENGTH, recordingAuthenticationService } from './identity-binding.js';
 import { toMlsError } from './mls-errors.js';
 import { suiteOrDefault, type MlsSuite } from './mls-suite.js';
 import type { MlsCommitPolicy, MlsGroupState, MlsProcessedCommit } from './mls-types.js';
@@ -57,10 +57,7 @@ export async function processCommit(state: MlsGroupState, commitBytes: Uint8Arra
   }
 
   const oldTree = clientView(state).ratchetTree;
-  const refusedCredentials: string[] = [];
-  const authService = makeAuthenticationService(policy.isAllowed, (identity) => {
-    refusedCredentials.push(identity === undefined ? 'unbound credential' : toHex(identity));
-  });
+  const { authService, refused } = recordingAuthenticationService(policy.isAllowed);
   let policyRefusal: string | undefined;
   let committer: number | undefined;
   const callback: IncomingMessageCallback = (incoming) => {
@@ -86,7 +83,7 @@ export async function processCommit(state: MlsGroupState, commitBytes: Uint8Arra
   try {
     result = await processMessage(message, clientStateFor(state, authService), emptyPskIndex, callback, s.impl);
   } catch (error) {
-    if (refusedCredentials.length > 0) throw rejected('credential refused', { identities: refusedCredentials }, error);
+    if (refused.length > 0) throw rejected('credential refused', { identities: refused }, error);
     throw toMlsError(error, 'MLS_COMMIT_REJECTED');
   }
   if (result.kind !== 'newState') throw rejected('not a commit');

@@ -6,7 +6,7 @@
 import sodium from 'libsodium-wrappers';
 import type { AuthenticationService, Credential, CredentialBasic } from 'ts-mls';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
-import { bytesEqual } from './byte-codec.js';
+import { bytesEqual, toHex } from './byte-codec.js';
 import type { IdentityAllowed, MlsIdentity } from './mls-types.js';
 
 export const IDENTITY_PUBLIC_KEY_LENGTH = 32;
@@ -66,21 +66,30 @@ export function isCredentialBound(credential: Credential, signaturePublicKey: Ui
 
 /**
  * Kizuna's authentication service: a credential is valid when it is bound (isCredentialBound) and, if
- * the engine gave one, `isAllowed` accepts its identity. `onRefused` learns which identity a refusal was
- * about, for error details.
+ * the engine gave one, `isAllowed` accepts its identity.
  */
-export function makeAuthenticationService(isAllowed?: IdentityAllowed, onRefused?: (identity: Uint8Array | undefined) => void): AuthenticationService {
-  return {
+export function makeAuthenticationService(isAllowed?: IdentityAllowed): AuthenticationService {
+  return recordingAuthenticationService(isAllowed).authService;
+}
+
+/**
+ * The same service, also listing what it refused (hex identities, or "unbound credential"), so an
+ * error can say who was not accepted.
+ */
+export function recordingAuthenticationService(isAllowed?: IdentityAllowed): { authService: AuthenticationService; refused: string[] } {
+  const refused: string[] = [];
+  const authService: AuthenticationService = {
     async validateCredential(credential, signaturePublicKey) {
       if (!isCredentialBound(credential, signaturePublicKey)) {
-        onRefused?.(undefined);
+        refused.push('unbound credential');
         return false;
       }
       if (isAllowed !== undefined && !(await isAllowed(credential.identity.slice()))) {
-        onRefused?.(credential.identity);
+        refused.push(toHex(credential.identity));
         return false;
       }
       return true;
     },
   };
+  return { authService, refused };
 }

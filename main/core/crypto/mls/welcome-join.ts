@@ -14,11 +14,11 @@ import { emptyPskIndex, joinGroup, type RatchetTree } from 'ts-mls';
 import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
 import { decodeRatchetTree } from 'ts-mls/ratchetTree.js';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
-import { bytesEqual, toHex } from './byte-codec.js';
+import { bytesEqual } from './byte-codec.js';
 import { makeClientConfig, toGroupState } from './client-config.js';
 import { assertPolicy } from './commit-processing.js';
 import { leafIndexOf } from './group-inspect.js';
-import { assertIdentityKeyPair, makeAuthenticationService, mlsSignatureKeyFromSodium } from './identity-binding.js';
+import { assertIdentityKeyPair, mlsSignatureKeyFromSodium, recordingAuthenticationService } from './identity-binding.js';
 import { parseKeyPackage } from './key-package.js';
 import { guardMls, guardMlsSync, toMlsError } from './mls-errors.js';
 import { MLS_CIPHERSUITE, suiteOrDefault, type MlsSuite } from './mls-suite.js';
@@ -71,8 +71,7 @@ export async function joinFromWelcome(
   if (!message.secrets.some((secret) => bytesEqual(secret.newMember, ref))) throw new KizunaError('MLS_WELCOME_NOT_FOR_US');
 
   const tree = options.ratchetTree === undefined ? undefined : decodeTree(options.ratchetTree);
-  const refused: string[] = [];
-  const authService = makeAuthenticationService(policy.isAllowed, (who) => refused.push(who === undefined ? 'unbound credential' : toHex(who)));
+  const { authService, refused } = recordingAuthenticationService(policy.isAllowed);
   let client;
   try {
     client = await joinGroup(
