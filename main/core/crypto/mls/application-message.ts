@@ -10,7 +10,7 @@
 import { createApplicationMessage, type ClientState } from 'ts-mls';
 import { unprotectPrivateMessage } from 'ts-mls/messageProtection.js';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
-import { bytesEqual } from './byte-codec.js';
+import { bytesEqual } from '../../encoding/base64url.js';
 import { MLS_KEY_RETENTION, clientView, toGroupState } from './client-config.js';
 import { isRemovedFromGroup, leafIdentity } from './group-inspect.js';
 import { guardMls } from './mls-errors.js';

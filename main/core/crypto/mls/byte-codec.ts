@@ -1,3 +1,5 @@
+import { concatBytes } from '../../encoding/base64url.js';
+
 /**
  * A tiny length-prefixed byte format for Kizuna's own MLS blobs (private key packages, state
  * envelopes). Readers never throw anything but the error their caller asks for.
@@ -67,27 +69,4 @@ export class ByteReader {
   end(): void {
     if (this.offset !== this.data.length) throw this.fail('trailing bytes');
   }
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
-}
-
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
-
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
 }

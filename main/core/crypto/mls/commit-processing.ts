@@ -13,7 +13,7 @@
  */
 import { emptyPskIndex, processMessage, type IncomingMessageCallback } from 'ts-mls';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
-import { bytesEqual, toHex } from './byte-codec.js';
+import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
 import { clientStateFor, clientView, toGroupState } from './client-config.js';
 import { isRemovedFromGroup, leafIdentity, rosterOfTree } from './group-inspect.js';
 import { IDENTITY_PUBLIC_KEY_LENGTH, recordingAuthenticationService } from './identity-binding.js';
@@ -39,8 +39,8 @@ export function assertPolicy(policy: MlsCommitPolicy): void {
 }
 
 function difference(of: Uint8Array[], minus: Uint8Array[]): Uint8Array[] {
-  const excluded = new Set(minus.map(toHex));
-  return of.filter((identity) => !excluded.has(toHex(identity)));
+  const excluded = new Set(minus.map(toBase64Url));
+  return of.filter((identity) => !excluded.has(toBase64Url(identity)));
 }
 
 export async function processCommit(state: MlsGroupState, commitBytes: Uint8Array, policy: MlsCommitPolicy, suite?: MlsSuite): Promise<MlsProcessedCommit> {

@@ -9,7 +9,7 @@
  */
 import { createCommit, type CreateCommitResult, type Proposal } from 'ts-mls';
 import { KizunaError, isKizunaError } from '../../../../shared/errors/kizuna-error.js';
-import { toHex } from './byte-codec.js';
+import { toBase64Url } from '../../encoding/base64url.js';
 import { clientView, toGroupState } from './client-config.js';
 import { isRemovedFromGroup, leafIndexOf } from './group-inspect.js';
 import { parseKeyPackage } from './key-package.js';
@@ -32,7 +32,7 @@ function commitOutput(result: CreateCommitResult): MlsCommitResult {
 function assertDistinct(identities: Uint8Array[]): void {
   const seen = new Set<string>();
   for (const identity of identities) {
-    const key = toHex(identity);
+    const key = toBase64Url(identity);
     if (seen.has(key)) throw new KizunaError('GROUP_DUPLICATE_MEMBERS');
     seen.add(key);
   }

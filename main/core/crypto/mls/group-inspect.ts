@@ -1,6 +1,6 @@
 /** Synchronous, read-only questions about a group state. */
 import type { RatchetTree } from 'ts-mls';
-import { bytesEqual } from './byte-codec.js';
+import { bytesEqual } from '../../encoding/base64url.js';
 import { clientView } from './client-config.js';
 import type { MlsGroupState } from './mls-types.js';
 

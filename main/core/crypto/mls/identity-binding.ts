@@ -6,7 +6,7 @@
 import sodium from 'libsodium-wrappers';
 import type { AuthenticationService, Credential, CredentialBasic } from 'ts-mls';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
-import { bytesEqual, toHex } from './byte-codec.js';
+import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
 import type { IdentityAllowed, MlsIdentity } from './mls-types.js';
 
 export const IDENTITY_PUBLIC_KEY_LENGTH = 32;
@@ -85,7 +85,7 @@ export function recordingAuthenticationService(isAllowed?: IdentityAllowed): { a
         return false;
       }
       if (isAllowed !== undefined && !(await isAllowed(credential.identity.slice()))) {
-        refused.push(toHex(credential.identity));
+        refused.push(toBase64Url(credential.identity));
         return false;
       }
       return true;

@@ -7,7 +7,7 @@ import { generateKeyPackageWithKey, type Capabilities, type KeyPackage, type Pri
 import { verifyKeyPackage } from 'ts-mls/keyPackage.js';
 import { verifyLeafNodeSignatureKeyPackage } from 'ts-mls/leafNode.js';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
-import { bytesEqual } from './byte-codec.js';
+import { bytesEqual } from '../../encoding/base64url.js';
 import { assertIdentityKeyPair, identityCredential, isCredentialBound, mlsSignatureKeyFromSodium } from './identity-binding.js';
 import { guardMls } from './mls-errors.js';
 import { MLS_CIPHERSUITE, suiteOrDefault, type MlsSuite } from './mls-suite.js';

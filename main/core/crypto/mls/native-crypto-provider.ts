@@ -11,6 +11,7 @@
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import sodium from 'libsodium-wrappers';
 import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Hash, Kdf, Signature } from 'ts-mls';
+import { toBase64Url } from '../../encoding/base64url.js';
 import { makeNativeHpke } from './native-hpke.js';
 import { hkdfExpand, hkdfExtract, hmacSha256, hmacSha256Verify, sha256 } from './native-primitives.js';
 
@@ -65,7 +66,7 @@ const signature: Signature = {
   async verify(publicKey, message, sig) {
     if (publicKey.length !== ED25519_PUBLIC_LENGTH || sig.length !== ED25519_SIGNATURE_LENGTH) return false;
     try {
-      const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(publicKey).toString('base64url') }, format: 'jwk' });
+      const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(publicKey) }, format: 'jwk' });
       return nodeVerify(null, message, key, sig);
     } catch {
       return false;

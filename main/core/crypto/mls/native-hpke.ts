@@ -8,7 +8,7 @@
 import sodium from 'libsodium-wrappers';
 import type { Hpke, PrivateKey, PublicKey } from 'ts-mls';
 import { CryptoError } from 'ts-mls/mlsError.js';
-import { concatBytes } from './byte-codec.js';
+import { concatBytes } from '../../encoding/base64url.js';
 import { aes128GcmOpen, aes128GcmSeal, hkdfExpand, hkdfExtract } from './native-primitives.js';
 
 const X25519_LENGTH = 32;

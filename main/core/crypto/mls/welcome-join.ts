@@ -14,7 +14,7 @@ import { emptyPskIndex, joinGroup, type RatchetTree } from 'ts-mls';
 import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
 import { decodeRatchetTree } from 'ts-mls/ratchetTree.js';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
-import { bytesEqual } from './byte-codec.js';
+import { bytesEqual } from '../../encoding/base64url.js';
 import { makeClientConfig, toGroupState } from './client-config.js';
 import { assertPolicy } from './commit-processing.js';
 import { leafIndexOf } from './group-inspect.js';

@@ -1,6 +1,7 @@
 import { createCommit, encodeMlsMessage, type ClientState } from 'ts-mls';
 import { describe, expect, it } from 'vitest';
 import { KizunaError } from '../../../../../shared/errors/kizuna-error.js';
+import { toBase64Url } from '../../../../../main/core/encoding/base64url.js';
 import {
   addMembers,
   epochOf,
@@ -67,7 +68,7 @@ describe('MLS commit policy', () => {
     const error = await rejection(processCommit(carol.state, add.commit, strict, carol.suite));
     expect(error.code).toBe('MLS_COMMIT_REJECTED');
     expect(error.details?.['reason']).toBe('credential refused');
-    expect(error.details?.['identities']).toEqual([hex(dave.publicKey)]);
+    expect(error.details?.['identities']).toEqual([toBase64Url(dave.publicKey)]);
     expect(serializeState(carol.state)).toEqual(before);
 
     // Once the engine knows dave belongs (new group version), the very same commit applies.
@@ -116,7 +117,7 @@ describe('MLS commit policy', () => {
     const withoutBob = policyFor(admin.identity, new Set([hex(admin.identity.publicKey), hex(carol.publicKey)]));
     const error = await rejection(joinFromWelcome(add.welcome, kp.privatePackage, kp.publicPackage, carol, withoutBob, { suite: admin.suite }));
     expect(error.code).toBe('MLS_ERROR');
-    expect(error.details?.['identities']).toEqual([hex(bob.identity.publicKey)]);
+    expect(error.details?.['identities']).toEqual([toBase64Url(bob.identity.publicKey)]);
 
     const wrongAdmin = policyFor(await newIdentity());
     const noAdmin = await rejection(joinFromWelcome(add.welcome, kp.privatePackage, kp.publicPackage, carol, wrongAdmin, { suite: admin.suite }));
