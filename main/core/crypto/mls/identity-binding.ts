@@ -3,7 +3,7 @@
  * Ed25519 identity public key, signed by that same key. So the key that signs Kizuna envelopes is the
  * key that signs MLS leaves and messages, and a credential names exactly the key that signs for it.
  */
-import sodium from 'libsodium-wrappers';
+import { sodium } from '../sodium.js';
 import type { AuthenticationService, Credential, CredentialBasic } from 'ts-mls';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
 import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
@@ -41,8 +41,8 @@ export function assertIdentityShape(identity: MlsIdentity): void {
 /** Full check: the seed really derives the public key. Needs libsodium ready (loadMlsSuite awaits it). */
 export function assertIdentityKeyPair(identity: MlsIdentity): void {
   assertIdentityShape(identity);
-  const derived = sodium.crypto_sign_seed_keypair(identity.secretKey.subarray(0, 32));
-  sodium.memzero(derived.privateKey);
+  const derived = sodium().crypto_sign_seed_keypair(identity.secretKey.subarray(0, 32));
+  sodium().memzero(derived.privateKey);
   if (!bytesEqual(derived.publicKey, identity.publicKey)) {
     throw new KizunaError('INVALID_INPUT', 'The identity secret key does not match its public key.');
   }

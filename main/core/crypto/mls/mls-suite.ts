@@ -5,7 +5,7 @@
  * - `webcrypto`: ts-mls's own default provider (WebCrypto + @hpke/core).
  * Both produce the same bytes; members using either interoperate in one group.
  */
-import sodium from 'libsodium-wrappers';
+import { loadSodium } from '../sodium.js';
 import { defaultCryptoProvider, getCiphersuiteFromName, getCiphersuiteImpl, type CiphersuiteImpl } from 'ts-mls';
 import { nativeCryptoProvider } from './native-crypto-provider.js';
 
@@ -28,7 +28,7 @@ export function loadMlsSuite(provider: MlsCryptoProviderName = DEFAULT_MLS_CRYPT
   let suite = loaded.get(provider);
   if (suite === undefined) {
     suite = (async () => {
-      await sodium.ready;
+      await loadSodium();
       const cs = getCiphersuiteFromName(MLS_CIPHERSUITE);
       const impl = await getCiphersuiteImpl(cs, provider === 'native' ? nativeCryptoProvider : defaultCryptoProvider);
       return { provider, impl };

@@ -9,7 +9,7 @@
  * test/unit/core/crypto/mls/crypto-provider-interop.test.ts proves.
  */
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
-import sodium from 'libsodium-wrappers';
+import { loadSodium, sodium } from '../sodium.js';
 import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Hash, Kdf, Signature } from 'ts-mls';
 import { toBase64Url } from '../../encoding/base64url.js';
 import { makeNativeHpke } from './native-hpke.js';
@@ -54,11 +54,11 @@ const kdf: Kdf = {
 
 const signature: Signature = {
   async sign(signKey, message) {
-    const { privateKey } = sodium.crypto_sign_seed_keypair(seedOf(signKey));
+    const { privateKey } = sodium().crypto_sign_seed_keypair(seedOf(signKey));
     try {
-      return sodium.crypto_sign_detached(message, privateKey);
+      return sodium().crypto_sign_detached(message, privateKey);
     } finally {
-      sodium.memzero(privateKey);
+      sodium().memzero(privateKey);
     }
   },
   // Verification goes through OpenSSL, as WebCrypto does in the default provider, so both providers
@@ -73,8 +73,8 @@ const signature: Signature = {
     }
   },
   async keygen() {
-    const seed = sodium.randombytes_buf(ED25519_SEED_LENGTH);
-    return { signKey: seed, publicKey: sodium.crypto_sign_seed_keypair(seed).publicKey };
+    const seed = sodium().randombytes_buf(ED25519_SEED_LENGTH);
+    return { signKey: seed, publicKey: sodium().crypto_sign_seed_keypair(seed).publicKey };
   },
 };
 
@@ -82,13 +82,13 @@ const signature: Signature = {
 export const nativeCryptoProvider: CryptoProvider = {
   async getCiphersuiteImpl(cs: Ciphersuite): Promise<CiphersuiteImpl> {
     if (cs.name !== 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519') throw new Error(`Native MLS provider does not implement ${cs.name}`);
-    await sodium.ready;
+    await loadSodium();
     return {
       hash,
       kdf,
       signature,
       hpke: makeNativeHpke(),
-      rng: { randomBytes: (n: number) => sodium.randombytes_buf(n) },
+      rng: { randomBytes: (n: number) => sodium().randombytes_buf(n) },
       name: cs.name,
     };
   },

@@ -5,7 +5,7 @@
  * bytes ts-mls's default (@hpke/core) provider exports, so key packages, private key packages and group
  * states move freely between the two providers (test/unit/core/crypto/mls/crypto-provider-interop.test.ts).
  */
-import sodium from 'libsodium-wrappers';
+import { sodium } from '../sodium.js';
 import type { Hpke, PrivateKey, PublicKey } from 'ts-mls';
 import { CryptoError } from 'ts-mls/mlsError.js';
 import { concatBytes } from '../../encoding/base64url.js';
@@ -48,7 +48,7 @@ interface NativePublicKey {
 
 function privateKeyOf(raw: Uint8Array): PrivateKey {
   if (raw.length !== X25519_LENGTH) throw new CryptoError('X25519 private key must be 32 bytes');
-  const key: NativePrivateKey = { type: 'private', raw: raw.slice(), publicRaw: sodium.crypto_scalarmult_base(raw) };
+  const key: NativePrivateKey = { type: 'private', raw: raw.slice(), publicRaw: sodium().crypto_scalarmult_base(raw) };
   return key as unknown as PrivateKey;
 }
 
@@ -75,7 +75,7 @@ function unwrapPublic(key: PublicKey): NativePublicKey {
 /** X25519; libsodium refuses (throws) an all-zero shared secret, as RFC 9180 §7.1.4 requires. */
 function dh(privateRaw: Uint8Array, publicRaw: Uint8Array): Uint8Array {
   try {
-    return sodium.crypto_scalarmult(privateRaw, publicRaw);
+    return sodium().crypto_scalarmult(privateRaw, publicRaw);
   } catch {
     throw new CryptoError('X25519 produced an invalid shared secret');
   }
@@ -87,10 +87,10 @@ function sharedSecret(dhValue: Uint8Array, enc: Uint8Array, recipientPublic: Uin
 }
 
 function encap(recipient: NativePublicKey): { enc: Uint8Array; shared: Uint8Array } {
-  const ephemeral = sodium.randombytes_buf(X25519_LENGTH);
-  const enc = sodium.crypto_scalarmult_base(ephemeral);
+  const ephemeral = sodium().randombytes_buf(X25519_LENGTH);
+  const enc = sodium().crypto_scalarmult_base(ephemeral);
   const shared = sharedSecret(dh(ephemeral, recipient.raw), enc, recipient.raw);
-  sodium.memzero(ephemeral);
+  sodium().memzero(ephemeral);
   return { enc, shared };
 }
 
@@ -129,7 +129,7 @@ function openAead(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertex
   }
 }
 
-/** Requires `await sodium.ready` before first use (loadMlsSuite does it). */
+/** Requires loadSodium() to have resolved (loadMlsSuite does it). */
 export function makeNativeHpke(): Hpke {
   return {
     async seal(publicKey, plaintext, info, aad) {
@@ -174,7 +174,7 @@ export function makeNativeHpke(): Hpke {
       return { privateKey, publicKey: publicKeyOf(unwrapPrivate(privateKey).publicRaw) };
     },
     async generateKeyPair() {
-      const privateKey = privateKeyOf(sodium.randombytes_buf(X25519_LENGTH));
+      const privateKey = privateKeyOf(sodium().randombytes_buf(X25519_LENGTH));
       return { privateKey, publicKey: publicKeyOf(unwrapPrivate(privateKey).publicRaw) };
     },
     keyLength: AEAD_KEY_LENGTH,

@@ -9,7 +9,7 @@
  * policy.isAllowed accepts; the admin is a member. Who signed the GroupInfo is not exposed by ts-mls,
  * so that it was the admin rests on the Kizuna envelope around the welcome (signed by the admin's key).
  */
-import sodium from 'libsodium-wrappers';
+import { sodium } from '../sodium.js';
 import { emptyPskIndex, joinGroup, type RatchetTree } from 'ts-mls';
 import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
 import { decodeRatchetTree } from 'ts-mls/ratchetTree.js';
@@ -61,8 +61,8 @@ export async function joinFromWelcome(
     throw new KizunaError('KEY_PACKAGE_INVALID', 'This key package belongs to another identity.');
   }
   if (
-    !bytesEqual(sodium.crypto_scalarmult_base(keys.initPrivateKey), keyPackage.initKey) ||
-    !bytesEqual(sodium.crypto_scalarmult_base(keys.hpkePrivateKey), keyPackage.leafNode.hpkePublicKey)
+    !bytesEqual(sodium().crypto_scalarmult_base(keys.initPrivateKey), keyPackage.initKey) ||
+    !bytesEqual(sodium().crypto_scalarmult_base(keys.hpkePrivateKey), keyPackage.leafNode.hpkePublicKey)
   ) {
     throw new KizunaError('KEY_PACKAGE_INVALID', 'The private key package does not match the key package.');
   }
