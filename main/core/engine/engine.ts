@@ -17,8 +17,9 @@ import { addMembers, deleteGroup, removeMembers, renameGroup, setGroupAvatar } f
 import { emitGroup, groupView } from '../groups/group-views.js';
 import { acceptInvitation, declineInvitation, listInvitations } from '../groups/invitation-answer.js';
 import { rotateGroupKeys } from '../groups/mls-admin-commit.js';
-import { addContact, blockContact, listBlocked, listContacts, parseUserId, removeContact, unblockContact } from '../identity/contacts-service.js';
-import { createIdentity, getIdentity, loadIdentity, renameSelf, type CreateIdentityInput } from '../identity/identity-service.js';
+import { addContact, blockContact, listBlocked, listContacts, removeContact, unblockContact } from '../identity/contacts-service.js';
+import { exportIdentity, readIdentityExport } from '../identity/identity-export.js';
+import { createIdentity, getIdentity, identityView, loadIdentity, renameSelf, storeIdentity, type CreateIdentityInput } from '../identity/identity-service.js';
 import { InboxProcessor } from '../ingest/inbox-processor.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { FileVault } from '../messages/file-vault.js';
@@ -117,6 +118,17 @@ export class Engine {
   }
   getIdentity(): IdentityView | null {
     return getIdentity(this.ctx);
+  }
+  /** A passphrase-protected backup of the identity's keys. */
+  exportIdentity(passphrase: string): Promise<{ fileName: string; content: string }> {
+    return exportIdentity(this.ctx, passphrase);
+  }
+  /** First run on a new device: become the person in the backup. */
+  async restoreIdentity(content: string, passphrase: string): Promise<IdentityView> {
+    const keys = await readIdentityExport(content, passphrase);
+    storeIdentity(this.ctx, keys);
+    this.inbox.schedule();
+    return identityView(keys);
   }
   renameSelf(displayName: string): IdentityView {
     return renameSelf(this.ctx, displayName);

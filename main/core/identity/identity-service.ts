@@ -61,21 +61,30 @@ export function createIdentity(ctx: EngineContext, input: CreateIdentityInput): 
     slimName,
     createdAt: now,
   };
+  storeIdentity(ctx, keys);
+  return identityView(keys);
+}
+
+/** Writes an identity (new or restored) and makes it the engine's. */
+export function storeIdentity(ctx: EngineContext, keys: SelfKeys): void {
+  if (ctx.hasSelf() || ctx.store.read.identity.get() !== undefined) throw new KizunaError('IDENTITY_EXISTS');
   ctx.store.transaction(() => {
     ctx.store.write.identity.insert({
-      signPublic: sign.publicKey,
-      signSecretSealed: ctx.store.cipher.seal(SIGN_LABEL, sign.secretKey),
-      boxPublic: box.publicKey,
-      boxSecretSealed: ctx.store.cipher.seal(BOX_LABEL, box.secretKey),
-      displayName,
-      slimName,
-      createdAt: now,
+      signPublic: keys.signPublic,
+      signSecretSealed: ctx.store.cipher.seal(SIGN_LABEL, keys.signSecret),
+      boxPublic: keys.boxPublic,
+      boxSecretSealed: ctx.store.cipher.seal(BOX_LABEL, keys.boxSecret),
+      displayName: keys.displayName,
+      slimName: keys.slimName,
+      createdAt: keys.createdAt,
     });
     // We are a person in our own people table, so group member lists can join on it.
-    ctx.store.write.people.upsert({ userId: sign.publicKey, boxPublic: box.publicKey, displayName, slimName }, now);
+    ctx.store.write.people.upsert(
+      { userId: keys.userId, boxPublic: keys.boxPublic, displayName: keys.displayName, slimName: keys.slimName },
+      ctx.now(),
+    );
   });
   ctx.setSelf(keys);
-  return identityView(keys);
 }
 
 export function identityView(self: SelfKeys): IdentityView {

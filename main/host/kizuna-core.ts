@@ -1,0 +1,17 @@
+import type { z } from 'zod';
+import type { ConnectionStatus, Settings, settingsPatchSchema } from '../../shared/ipc/ipc-contract.js';
+import type { Engine } from '../core/engine/engine.js';
+
+/**
+ * What every host (the desktop worker, the browser host, the CLI) runs: one profile's engine plus
+ * its connection to SLIM (session layer) and its settings. Requests from the UI reach it through
+ * `dispatchRequest`; its events reach the UI through `forwardEvents`.
+ */
+export interface KizunaCore {
+  readonly engine: Engine;
+  connectionStatus(): ConnectionStatus;
+  onConnection(listener: (status: ConnectionStatus) => void): () => void;
+  getSettings(): Settings;
+  updateSettings(patch: z.output<typeof settingsPatchSchema>): Promise<Settings>;
+  close(): Promise<void>;
+}

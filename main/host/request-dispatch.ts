@@ -1,0 +1,122 @@
+import { KizunaError, toKizunaError } from '../../shared/errors/kizuna-error.js';
+import {
+  REQUESTS,
+  type EventName,
+  type EventPayloads,
+  type IpcResult,
+  type ParsedRequestInput,
+  type RequestName,
+  type RequestOutput,
+} from '../../shared/ipc/ipc-contract.js';
+import type { KizunaCore } from './kizuna-core.js';
+
+type Handlers = { [N in RequestName]: (core: KizunaCore, input: ParsedRequestInput<N>) => RequestOutput<N> | Promise<RequestOutput<N>> };
+
+const bytes = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
+
+/** Every request of the contract, mapped onto the core. One table: nothing reaches the core another way. */
+const HANDLERS: Handlers = {
+  'identity.get': (c) => c.engine.getIdentity(),
+  'identity.create': (c, i) => c.engine.createIdentity(i),
+  'identity.rename': (c, i) => c.engine.renameSelf(i.displayName),
+  'identity.export': (c, i) => c.engine.exportIdentity(i.passphrase),
+  'identity.restore': (c, i) => c.engine.restoreIdentity(i.content, i.passphrase),
+
+  'contacts.list': (c) => c.engine.listContacts(),
+  'contacts.listBlocked': (c) => c.engine.listBlocked(),
+  'contacts.add': (c, i) => c.engine.addContact(i.card),
+  'contacts.remove': (c, i) => c.engine.removeContact(i.userId),
+  'contacts.block': (c, i) => c.engine.blockContact(i),
+  'contacts.unblock': (c, i) => c.engine.unblockContact(i.userId),
+
+  'groups.list': (c) => c.engine.listGroups(),
+  'groups.get': (c, i) => c.engine.getGroup(i.groupId),
+  'groups.create': (c, i) => c.engine.createGroup(i),
+  'groups.addMembers': (c, i) => c.engine.addMembers(i.groupId, i.members),
+  'groups.removeMembers': (c, i) => c.engine.removeMembers(i.groupId, i.members),
+  'groups.rename': (c, i) => c.engine.renameGroup(i.groupId, i.name),
+  'groups.setAvatar': (c, i) => c.engine.setGroupAvatar(i.groupId, bytes(i.base64), i.mime),
+  'groups.leave': (c, i) => c.engine.leaveGroup(i.groupId),
+  'groups.delete': (c, i) => c.engine.deleteGroup(i.groupId),
+  'groups.rotateKeys': (c, i) => c.engine.rotateKeys(i.groupId),
+  'groups.setMuted': (c, i) => c.engine.setMuted(i.groupId, i.muted),
+
+  'invitations.list': (c) => c.engine.listInvitations(),
+  'invitations.accept': (c, i) => c.engine.acceptInvitation(i.groupId),
+  'invitations.decline': (c, i) => c.engine.declineInvitation(i.groupId),
+
+  'messages.latest': (c, i) => c.engine.latestMessages(i.groupId, i.limit, i.filter),
+  'messages.before': (c, i) => c.engine.messagesBefore(i.groupId, i.cursor, i.limit, i.filter),
+  'messages.after': (c, i) => c.engine.messagesAfter(i.groupId, i.cursor, i.limit, i.filter),
+  'messages.around': (c, i) => c.engine.messagesAround(i.groupId, i.messageId, i.limit),
+  'messages.onDay': (c, i) => c.engine.messagesOnDay(i.groupId, i.date, i.timeZone, i.filter),
+  'messages.search': (c, i) => c.engine.search(i.text, { ...(i.groupId ? { groupId: i.groupId } : {}), ...(i.limit ? { limit: i.limit } : {}) }),
+  'messages.get': (c, i) => c.engine.getMessage(i.messageId),
+  'messages.sendText': (c, i) => c.engine.sendText(i.groupId, i.text, i.replyTo),
+  'messages.sendFile': (c, i) =>
+    c.engine.sendFile(i.groupId, {
+      name: i.name,
+      mime: i.mime,
+      bytes: bytes(i.base64),
+      ...(i.caption === undefined ? {} : { caption: i.caption }),
+      ...(i.replyTo === undefined ? {} : { replyTo: i.replyTo }),
+    }),
+  'messages.readFile': (c, i) => {
+    const f = c.engine.readFile(i.messageId);
+    return { name: f.name, mime: f.mime, base64: Buffer.from(f.bytes).toString('base64') };
+  },
+  'messages.markRead': (c, i) => c.engine.markRead(i.groupId, i.upTo),
+  'messages.receipts': (c, i) => c.engine.receipts(i.messageId),
+  'messages.pin': (c, i) => c.engine.pin(i.groupId, i.messageId),
+  'messages.unpin': (c, i) => c.engine.unpin(i.groupId, i.messageId),
+  'messages.listPins': (c, i) => c.engine.listPins(i.groupId),
+  'messages.typing': (c, i) => c.engine.sendTyping(i.groupId, i.typing),
+  'messages.retry': (c, i) => c.engine.retrySend(i.messageId),
+  'messages.cancel': (c, i) => c.engine.cancelSend(i.messageId),
+
+  'connection.status': (c) => c.connectionStatus(),
+  'settings.get': (c) => c.getSettings(),
+  'settings.set': (c, i) => c.updateSettings(i),
+};
+
+/**
+ * Validates an untrusted request (name and input) against the contract and runs it. Never throws:
+ * every failure comes back as a serialised KizunaError the UI can map to its own words.
+ */
+export async function dispatchRequest(core: KizunaCore, name: unknown, input: unknown): Promise<IpcResult<unknown>> {
+  try {
+    if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(REQUESTS, name)) {
+      throw new KizunaError('INVALID_INPUT', 'Unknown request.', { name: typeof name === 'string' ? name.slice(0, 64) : typeof name });
+    }
+    const requestName = name as RequestName;
+    const parsed = REQUESTS[requestName].input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new KizunaError('INVALID_INPUT', undefined, { request: requestName, field: issue?.path.join('.') ?? '', problem: issue?.message ?? '' });
+    }
+    const handler = HANDLERS[requestName] as (core: KizunaCore, input: unknown) => unknown;
+    const value = await handler(core, parsed.data);
+    return { ok: true, value: value === undefined ? null : value };
+  } catch (err) {
+    return { ok: false, error: toKizunaError(err).toJSON() };
+  }
+}
+
+/** Forwards the core's events (engine events and connection changes) to one UI. */
+export function forwardEvents(core: KizunaCore, send: <E extends EventName>(event: E, payload: EventPayloads[E]) => void): () => void {
+  const e = core.engine.events;
+  const offs = [
+    e.on('message', (p) => send('message', p)),
+    e.on('send-state', (p) => send('send-state', p)),
+    e.on('group', (p) => send('group', p)),
+    e.on('invitation', (p) => send('invitation', p)),
+    e.on('typing', (p) => send('typing', p)),
+    e.on('receipt', (p) => send('receipt', p)),
+    e.on('pin', (p) => send('pin', p)),
+    e.on('file', (p) => send('file', p)),
+    core.onConnection((p) => send('connection', p)),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
