@@ -52,3 +52,17 @@ export function userId(e: Engine): string {
   if (id === undefined) throw new Error('no identity');
   return id;
 }
+
+/**
+ * Waits until every engine sees the group at the admin's current epoch (MLS commits travel like any
+ * message: a member who sends before processing one writes in the epoch before it).
+ */
+export async function waitForSameEpoch(groupId: string, admin: Engine, others: Engine[], timeoutMs = 10_000): Promise<void> {
+  const epoch = admin.getGroup(groupId).epoch;
+  await Promise.all(
+    others.map(async (e) => {
+      if (e.getGroup(groupId).epoch >= epoch) return;
+      await e.events.waitFor('group', (g) => g.groupId === groupId && g.epoch >= epoch, timeoutMs);
+    }),
+  );
+}

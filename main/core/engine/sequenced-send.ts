@@ -23,6 +23,7 @@ export function writeSequencedEnvelope(
     sender: built.envelope.sender,
     seq,
     epoch: fields.epoch,
+    type: fields.type,
     envelopeId: built.id,
     bytes: built.bytes,
     receivedAt: fields.sentAt,

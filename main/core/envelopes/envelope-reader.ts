@@ -27,6 +27,15 @@ export function readEnvelope(bytes: Uint8Array): VerifiedEnvelope {
   return { envelope, id: blake2b256(bytes), bytes };
 }
 
+/**
+ * Decodes an envelope WITHOUT checking its signature, for routing only (which handler, which
+ * group). Nothing read this way may be trusted; the handler reads it again with readEnvelope.
+ */
+export function peekEnvelope(bytes: Uint8Array): Envelope {
+  if (bytes.byteLength > MAX_ENVELOPE_BYTES) throw new KizunaError('ENVELOPE_TOO_LARGE', undefined, { size: bytes.byteLength });
+  return decodeWire('Envelope', envelopeSchema, decodeWire('SignedEnvelope', signedEnvelopeSchema, bytes).envelope);
+}
+
 /** Associated data binding a ciphertext to its envelope header, so it cannot be re-wrapped by another sender. */
 export function contentAssociatedData(e: Pick<Envelope, 'groupId' | 'epoch' | 'sender' | 'seq' | 'type'>): Uint8Array {
   const out = new Uint8Array(14 + 32 + 8 + 32 + 8 + 1);

@@ -18,7 +18,7 @@ import type { Handler, Verdict } from './verdict.js';
 /** Channel envelopes with a per-sender sequence: logged, replay-checked by (group, sender, seq). */
 export const SEQUENCED_TYPES: ReadonlySet<EnvelopeType> = new Set(['MESSAGE', 'GROUP_UPDATE', 'LEAVE']);
 /** Unsequenced envelopes not worth remembering (their freshness is checked instead). */
-const EPHEMERAL_TYPES: ReadonlySet<EnvelopeType> = new Set(['TYPING', 'HEARTBEAT', 'ACK', 'SYNC_REQUEST', 'SYNC_REPLY']);
+const EPHEMERAL_TYPES: ReadonlySet<EnvelopeType> = new Set(['TYPING', 'HEARTBEAT', 'ACK', 'SYNC_REQUEST', 'SYNC_REPLY', 'DISCOVERY_REQUEST', 'DISCOVERY_REPLY']);
 
 const BATCH = 256;
 
@@ -134,7 +134,7 @@ export class InboxProcessor {
           if (verdict.outcome === 'done') {
             verdict.write?.();
             if (sequenced) {
-              ctx.store.write.log.append({ groupId: e.groupId, sender: e.sender, seq: e.seq, epoch: e.epoch, envelopeId: v.id, bytes: v.bytes, receivedAt: ctx.now() });
+              ctx.store.write.log.append({ groupId: e.groupId, sender: e.sender, seq: e.seq, epoch: e.epoch, type: e.type, envelopeId: v.id, bytes: v.bytes, receivedAt: ctx.now() });
             } else if (!EPHEMERAL_TYPES.has(e.type)) {
               ctx.store.write.log.markSeen(v.id, ctx.now());
             }

@@ -7,7 +7,8 @@ import { kizunaProto } from './proto-root.js';
 /** protobuf names of the kizuna.v1 messages we encode and decode. */
 export type WireTypeName =
   | 'Envelope' | 'SignedEnvelope' | 'GroupVersion' | 'SignedGroupVersion' | 'GroupUpdate' | 'Invite' | 'Join' | 'Decline'
-  | 'Welcome' | 'SecretRequest' | 'SecretReply' | 'Content' | 'ContactCard' | 'SignedContactCard' | 'SealedSecret';
+  | 'Welcome' | 'SecretRequest' | 'SecretReply' | 'Content' | 'ContactCard' | 'SignedContactCard' | 'SealedSecret'
+  | 'Ack' | 'SyncRequest' | 'SyncReply' | 'Heartbeat' | 'DiscoveryReply';
 
 const types = new Map<WireTypeName, protobuf.Type>();
 

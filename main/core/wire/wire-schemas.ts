@@ -15,7 +15,7 @@ export const MAX_BODY_BYTES = MAX_ENVELOPE_BYTES - 1024;
 export const encryptionModeSchema = z.enum(['MLS', 'SEALED', 'NONE']);
 export const envelopeTypeSchema = z.enum([
   'MESSAGE', 'GROUP_UPDATE', 'LEAVE', 'TYPING', 'INVITE', 'JOIN', 'DECLINE', 'WELCOME',
-  'SECRET_REQUEST', 'SECRET_REPLY', 'ACK', 'SYNC_REQUEST', 'SYNC_REPLY', 'HEARTBEAT', 'CLOSE',
+  'SECRET_REQUEST', 'SECRET_REPLY', 'ACK', 'SYNC_REQUEST', 'SYNC_REPLY', 'HEARTBEAT', 'DISCOVERY_REQUEST', 'DISCOVERY_REPLY',
 ]);
 export type EnvelopeType = z.infer<typeof envelopeTypeSchema>;
 
@@ -144,6 +144,17 @@ export const contentSchema = z.object({
   replyTo: optionalKey32,
 });
 export type Content = z.infer<typeof contentSchema>;
+
+export const ackSchema = z.object({ envelopeIds: z.array(key32).min(1).max(4096) });
+export const syncRequestSchema = z.object({ have: z.array(senderMarkSchema).max(10_000), anyone: z.boolean() });
+export const syncReplySchema = z.object({
+  envelopes: z.array(bytes.refine((b) => b.byteLength <= MAX_ENVELOPE_BYTES)).max(4096),
+  marks: z.array(senderMarkSchema).max(10_000),
+  more: z.boolean(),
+  skipTo: z.array(senderMarkSchema).max(10_000),
+});
+export const heartbeatSchema = z.object({ ownSeq: uint });
+export const discoveryReplySchema = z.object({ card: z.string().min(1).max(8192) });
 
 export const contactCardSchema = z.object({
   version: z.literal(1),

@@ -206,6 +206,7 @@ CREATE TABLE channel_log (
   sender      BLOB NOT NULL,
   seq         INTEGER NOT NULL,
   epoch       INTEGER NOT NULL,
+  type        TEXT NOT NULL,
   envelope_id BLOB NOT NULL,
   bytes       BLOB NOT NULL,
   received_at INTEGER NOT NULL,

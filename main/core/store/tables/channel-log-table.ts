@@ -9,6 +9,7 @@ export interface ChannelLogEntry {
   sender: Uint8Array;
   seq: number;
   epoch: number;
+  type: string;
   envelopeId: Uint8Array;
   bytes: Uint8Array;
   receivedAt: number;
@@ -40,6 +41,8 @@ export interface ChannelLogWriter {
   append(entry: ChannelLogEntry): boolean;
   /** Starts a sender's cursor at `firstSeq - 1` (a member joining mid-stream does not want older history). */
   startCursor(groupId: Uint8Array, sender: Uint8Array, firstSeq: number): void;
+  /** A sender says it has used sequence numbers up to `seq` (heartbeat): gaps at the tail become visible. */
+  noteHighest(groupId: Uint8Array, sender: Uint8Array, seq: number): void;
   markSeen(envelopeId: Uint8Array, at: number): boolean;
   pruneSeen(olderThan: number): void;
   /** Reserves and returns our next sequence number in the group. */
@@ -47,7 +50,7 @@ export interface ChannelLogWriter {
   countDrop(reason: string): void;
 }
 
-const ENTRY_COLUMNS = 'group_id AS groupId, sender, seq, epoch, envelope_id AS envelopeId, bytes, received_at AS receivedAt';
+const ENTRY_COLUMNS = 'group_id AS groupId, sender, seq, epoch, type, envelope_id AS envelopeId, bytes, received_at AS receivedAt';
 
 export function channelLogReader(prepare: Prepare): ChannelLogReader {
   return {
@@ -72,36 +75,45 @@ export function channelLogReader(prepare: Prepare): ChannelLogReader {
 }
 
 export function channelLogWriter(prepare: Prepare): ChannelLogWriter {
+  /** Moves a sender's contiguous mark over every sequence number now held without a gap. */
+  const advance = (g: Uint8Array, s: Uint8Array): void => {
+    const cur = prepare('SELECT contiguous FROM sync_cursors WHERE group_id = ? AND sender = ?').get(g, s) as { contiguous: number } | undefined;
+    if (cur === undefined || prepare('SELECT 1 FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?').get(g, s, cur.contiguous + 1) === undefined) return;
+    const next = prepare(
+      `WITH RECURSIVE run(s) AS (SELECT ? UNION ALL SELECT s + 1 FROM run
+         WHERE EXISTS (SELECT 1 FROM channel_log WHERE group_id = ? AND sender = ? AND seq = s + 1))
+       SELECT max(s) AS s FROM run`,
+    ).get(cur.contiguous + 1, g, s) as { s: number };
+    prepare('UPDATE sync_cursors SET contiguous = ? WHERE group_id = ? AND sender = ?').run(next.s, g, s);
+  };
   return {
     append: (e) => {
       const inserted =
         prepare(
-          'INSERT OR IGNORE INTO channel_log (group_id, sender, seq, epoch, envelope_id, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        ).run(e.groupId, e.sender, e.seq, e.epoch, e.envelopeId, e.bytes, e.receivedAt).changes === 1;
+          'INSERT OR IGNORE INTO channel_log (group_id, sender, seq, epoch, type, envelope_id, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        ).run(e.groupId, e.sender, e.seq, e.epoch, e.type, e.envelopeId, e.bytes, e.receivedAt).changes === 1;
       if (!inserted) return false;
       prepare(
         `INSERT INTO sync_cursors (group_id, sender, contiguous, highest, first_seq) VALUES (?, ?, 0, 0, 1)
          ON CONFLICT (group_id, sender) DO NOTHING`,
       ).run(e.groupId, e.sender);
       prepare('UPDATE sync_cursors SET highest = max(highest, ?) WHERE group_id = ? AND sender = ?').run(e.seq, e.groupId, e.sender);
-      // Advance the contiguous mark over every seq now held without a gap.
-      const cur = prepare('SELECT contiguous FROM sync_cursors WHERE group_id = ? AND sender = ?').get(e.groupId, e.sender) as { contiguous: number };
-      if (e.seq === cur.contiguous + 1) {
-        const next = prepare(
-          `WITH RECURSIVE run(s) AS (SELECT ? UNION ALL SELECT s + 1 FROM run
-             WHERE EXISTS (SELECT 1 FROM channel_log WHERE group_id = ? AND sender = ? AND seq = s + 1))
-           SELECT max(s) AS s FROM run`,
-        ).get(e.seq, e.groupId, e.sender) as { s: number };
-        prepare('UPDATE sync_cursors SET contiguous = ? WHERE group_id = ? AND sender = ?').run(next.s, e.groupId, e.sender);
-      }
+      advance(e.groupId, e.sender);
       return true;
     },
-    startCursor: (g, s, firstSeq) =>
-      void prepare(
+    startCursor: (g, s, firstSeq) => {
+      prepare(
         `INSERT INTO sync_cursors (group_id, sender, contiguous, highest, first_seq) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (group_id, sender) DO UPDATE SET
            contiguous = max(contiguous, excluded.contiguous), highest = max(highest, excluded.highest), first_seq = max(first_seq, excluded.first_seq)`,
-      ).run(g, s, firstSeq - 1, firstSeq - 1, firstSeq),
+      ).run(g, s, firstSeq - 1, firstSeq - 1, firstSeq);
+      advance(g, s);
+    },
+    noteHighest: (g, s, seq) =>
+      void prepare(
+        `INSERT INTO sync_cursors (group_id, sender, contiguous, highest, first_seq) VALUES (?, ?, 0, ?, 1)
+         ON CONFLICT (group_id, sender) DO UPDATE SET highest = max(highest, excluded.highest)`,
+      ).run(g, s, seq),
     markSeen: (id, at) => prepare('INSERT OR IGNORE INTO seen_envelopes (envelope_id, seen_at) VALUES (?, ?)').run(id, at).changes === 1,
     pruneSeen: (olderThan) => void prepare('DELETE FROM seen_envelopes WHERE seen_at < ?').run(olderThan),
     takeOwnSeq: (g) => {

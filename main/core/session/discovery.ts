@@ -1,0 +1,89 @@
+import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import type { ContactCardData } from '../wire/wire-schemas.js';
+import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
+import { buildEnvelope } from '../envelopes/envelope-builder.js';
+import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
+import { parseContactCard } from '../identity/contact-card.js';
+import { decodeWire, encodeWire } from '../wire/wire-codec.js';
+import { discoveryReplySchema } from '../wire/wire-schemas.js';
+import type { SessionContext } from './session-context.js';
+
+/**
+ * Inviting by SLIM name (seed 000's `session.invite(name)`): we do not know the invitee's keys yet,
+ * so we ask the name for its contact card first (SLIM's DISCOVERY_REQUEST/REPLY). The card is
+ * signed by its owner and must name the SLIM name we asked; without an identity provider (JWT) that
+ * is as strong as the routing, which is why issue 5's tokens bind names to keys.
+ */
+const NO_GROUP = new Uint8Array(32);
+
+export class Discovery {
+  private readonly waiting = new Map<string, { name: string; resolve: (card: ContactCardData) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly s: SessionContext) {}
+
+  ask(slimName: string, timeoutMs: number): Promise<ContactCardData> {
+    const s = this.s;
+    const request = buildEnvelope(s.ctx.self(), { groupId: NO_GROUP, epoch: 0, type: 'DISCOVERY_REQUEST', seq: 0, sentAt: s.ctx.now(), body: new Uint8Array(0) });
+    const key = toBase64Url(request.id);
+    return new Promise<ContactCardData>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(key);
+        reject(new KizunaError('NODE_UNREACHABLE', `No answer from ${slimName}: is it online?`, { name: slimName }));
+      }, timeoutMs);
+      this.waiting.set(key, {
+        name: slimName,
+        resolve: (c) => {
+          clearTimeout(timer);
+          resolve(c);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      if (!s.publish(slimName, request.bytes, { type: 'DISCOVERY_REQUEST', groupId: NO_GROUP, toChannel: false, seq: 0 })) {
+        this.waiting.delete(key);
+        clearTimeout(timer);
+        reject(new KizunaError('TRANSPORT_CLOSED'));
+      }
+    });
+  }
+
+  /** Someone asks who we are: we answer with our card (when discoverable), quoting their request's id. */
+  answer(v: VerifiedEnvelope, replyTo: string): void {
+    const s = this.s;
+    if (!s.options.discoverable) return;
+    const card = s.engine.getIdentity()?.card;
+    if (card === undefined) return;
+    const reply = buildEnvelope(s.ctx.self(), {
+      groupId: v.id,
+      epoch: 0,
+      type: 'DISCOVERY_REPLY',
+      seq: 0,
+      sentAt: s.ctx.now(),
+      body: encodeWire('DiscoveryReply', { card }),
+      recipient: v.envelope.sender,
+    });
+    s.publish(replyTo, reply.bytes, { type: 'DISCOVERY_REPLY', groupId: v.id, toChannel: false, seq: 0 });
+  }
+
+  accept(v: VerifiedEnvelope): void {
+    const pending = this.waiting.get(toBase64Url(v.envelope.groupId));
+    if (pending === undefined) return;
+    this.waiting.delete(toBase64Url(v.envelope.groupId));
+    try {
+      const card = parseContactCard(decodeWire('DiscoveryReply', discoveryReplySchema, v.envelope.body).card);
+      if (!bytesEqual(card.signKey, v.envelope.sender) || card.slimName !== pending.name) {
+        throw new KizunaError('INVALID_CONTACT_CARD', 'The answer came from someone else than the name asked.');
+      }
+      pending.resolve(card);
+    } catch (err) {
+      pending.reject(err instanceof Error ? err : new KizunaError('INVALID_CONTACT_CARD'));
+    }
+  }
+
+  close(): void {
+    for (const w of this.waiting.values()) w.reject(new KizunaError('CANCELLED'));
+    this.waiting.clear();
+  }
+}

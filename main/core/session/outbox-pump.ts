@@ -1,0 +1,101 @@
+import { bytesEqual } from '../encoding/base64url.js';
+import type { OutboxRow } from '../store/tables/queue-tables.js';
+import type { SessionContext } from './session-context.js';
+
+/**
+ * Drains the durable outbox onto the wire. A job is published when due and then waits for acks:
+ * - sequenced channel envelopes: every joined member's ack, re-published after `ackTimeoutMs` up to
+ *   `maxRetries` times; after that, whoever missed it catches up by sync (the job is done);
+ * - direct envelopes: the recipient's ack, retried with backoff (capped) until it comes;
+ * - unsequenced channel envelopes (requests): published once.
+ * While offline nothing is published and jobs stay pending: messages show as 'pending'.
+ */
+export class OutboxPump {
+  private timer: NodeJS.Timeout | undefined;
+  private scheduled = false;
+  private closed = false;
+
+  constructor(private readonly s: SessionContext) {}
+
+  /** Runs soon (coalesced): after new jobs, acks, or going online. */
+  kick(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.run();
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+
+  private run(): void {
+    if (this.closed || !this.s.online()) return;
+    const outbox = this.s.engine.outbox;
+    for (let round = 0; round < 64; round++) {
+      const jobs = outbox.due(512);
+      if (jobs.length === 0) break;
+      let blocked = false;
+      for (const job of jobs) {
+        if (!this.publish(job)) {
+          blocked = true;
+          break;
+        }
+      }
+      if (blocked) {
+        // Offline, or the transport's buffer is full: try again shortly (drain also kicks us).
+        this.arm(Date.now() + 50);
+        return;
+      }
+      if (jobs.length < 512) break;
+    }
+    const next = outbox.nextDueAt();
+    if (next !== undefined) this.arm(next);
+  }
+
+  private arm(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.kick(), Math.max(0, Math.min(at - Date.now(), 60_000)));
+  }
+
+  private publish(job: OutboxRow): boolean {
+    const s = this.s;
+    const outbox = s.engine.outbox;
+    const toChannel = job.destination === 'group';
+    if (toChannel && job.seq > 0 && job.attempts > 0 && this.everyoneAcked(job)) {
+      outbox.markDone(job);
+      return true;
+    }
+    if (toChannel && job.seq > 0 && job.attempts > s.options.maxRetries) {
+      s.log.info('giving up active delivery; members who missed it will sync', { type: job.type, attempts: job.attempts });
+      outbox.markDone(job);
+      return true;
+    }
+    const ok = s.publish(job.slimName, job.bytes, { type: job.type as never, groupId: job.groupId, toChannel, seq: job.seq });
+    if (!ok) return false;
+    if (toChannel && job.seq === 0) {
+      outbox.markSent(job, Number.MAX_SAFE_INTEGER);
+      outbox.markDone(job);
+    } else if (toChannel) {
+      outbox.markSent(job, Date.now() + s.options.ackTimeoutMs);
+    } else {
+      const backoff = Math.min(s.options.ackTimeoutMs * 2 ** Math.min(job.attempts, 10), s.options.directRetryCapMs);
+      outbox.markSent(job, Date.now() + backoff);
+    }
+    return true;
+  }
+
+  /** Whether every joined member other than us has acked this envelope. */
+  everyoneAcked(job: OutboxRow): boolean {
+    const ctx = this.s.ctx;
+    const self = ctx.self().userId;
+    const acked = ctx.store.read.messages.deliveries(job.envelopeId);
+    return ctx.store.read.groups
+      .members(job.groupId)
+      .filter((m) => m.status === 'joined' && !bytesEqual(m.userId, self))
+      .every((m) => acked.some((a) => bytesEqual(a.member, m.userId)));
+  }
+}

@@ -1,0 +1,400 @@
+import type { ConnectionStatus } from '../../../shared/ipc/ipc-contract.js';
+import { formatSlimName, parseSlimName } from '../../../shared/domain/slim-name.js';
+import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
+import { blake2b256 } from '../crypto/hash.js';
+import { bytesEqual, fromBase64Url, toBase64Url } from '../encoding/base64url.js';
+import { groupChannelName } from '../engine/channel-names.js';
+import type { Engine } from '../engine/engine.js';
+import { buildEnvelope } from '../envelopes/envelope-builder.js';
+import { peekEnvelope, readEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
+import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
+import { TypedEmitter } from '../events/typed-emitter.js';
+import { SEQUENCED_TYPES } from '../ingest/inbox-processor.js';
+import { createLogger } from '../log/logger.js';
+import type { ContactCardData, Envelope } from '../wire/wire-schemas.js';
+import { SlimClient, type TransportStateChange } from '../transport/slim-client.js';
+import type { IncomingPublish } from '../transport/slim-message-reader.js';
+import { decodeWire, encodeWire } from '../wire/wire-codec.js';
+import { ackSchema } from '../wire/wire-schemas.js';
+import { AckBatcher, type AckTarget } from './ack-batcher.js';
+import { CatchUp, type SyncProgress } from './catch-up.js';
+import { Discovery } from './discovery.js';
+import { OutboxPump } from './outbox-pump.js';
+import { Presence, type PresenceChange } from './presence.js';
+import { publishVia, slimName, type SessionContext } from './session-context.js';
+import { DEFAULT_SESSION_OPTIONS, KIZUNA_PAYLOAD_TYPE, type SessionOptions } from './session-options.js';
+
+export interface SessionEvents {
+  status: ConnectionStatus['state'];
+  sync: SyncProgress | null;
+  presence: PresenceChange;
+  error: KizunaError;
+}
+
+/** Envelope types the session layer handles itself (never stored in the inbox). */
+const SESSION_TYPES = new Set(['ACK', 'HEARTBEAT', 'SYNC_REQUEST', 'SYNC_REPLY', 'DISCOVERY_REQUEST', 'DISCOVERY_REPLY']);
+/** Received envelopes we acknowledge (to their sender's name) once they are in the durable inbox. */
+const ACKED_DIRECT = new Set(['INVITE', 'JOIN', 'DECLINE', 'WELCOME', 'SECRET_REPLY']);
+
+/**
+ * The session layer: puts one engine on a SLIM node. It keeps subscriptions (own name, every
+ * group channel we are in) in step with the engine, drains the durable outbox, acknowledges what
+ * it stored, counts acks into delivery states, fills gaps and catches up after being offline, and
+ * tells the host how the connection stands (offline / connecting / online / syncing).
+ */
+export class SessionLayer {
+  readonly events = new TypedEmitter<SessionEvents>();
+  private readonly client: SlimClient;
+  private readonly s: SessionContext;
+  private readonly pump: OutboxPump;
+  private readonly acks: AckBatcher;
+  private readonly catchUp: CatchUp;
+  private readonly presence: Presence;
+  private readonly discovery: Discovery;
+  private readonly subscribed = new Set<string>();
+  private readonly archive: Set<string>;
+  private readonly offs: (() => void)[] = [];
+  private timers: NodeJS.Timeout[] = [];
+  private transportState: TransportStateChange['state'] = 'connecting';
+  private syncing: SyncProgress | null = null;
+  private lastError: KizunaError | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly engine: Engine,
+    options: Partial<SessionOptions> & { endpoint: string },
+  ) {
+    const identity = engine.getIdentity();
+    if (identity === null) throw new KizunaError('IDENTITY_MISSING');
+    const opts: SessionOptions = { ...DEFAULT_SESSION_OPTIONS, ...options };
+    this.archive = new Set(opts.archiveGroups);
+    this.client = new SlimClient({
+      ...opts.transport,
+      endpoint: opts.endpoint,
+      localName: parseSlimName(identity.slimName),
+      ...(opts.auth === undefined ? {} : { auth: opts.auth }),
+    });
+    this.s = {
+      engine,
+      ctx: engine.context,
+      client: this.client,
+      options: opts,
+      log: createLogger('session'),
+      online: () => this.transportState === 'online',
+      publish: publishVia(this.client, () => this.transportState === 'online'),
+    };
+    this.pump = new OutboxPump(this.s);
+    this.acks = new AckBatcher(5, 256, (target, ids) => this.sendAck(target, ids));
+    this.catchUp = new CatchUp(this.s, (g) => this.archive.has(toBase64Url(g)), (p) => this.setSync(p));
+    this.presence = new Presence(this.s, (c) => this.events.emit('presence', c));
+    this.discovery = new Discovery(this.s);
+  }
+
+  /** Connects in the background (and keeps reconnecting) until close(). */
+  start(): void {
+    this.offs.push(
+      this.client.on('state', (change) => this.onTransportState(change)),
+      this.client.on('message', (p) => this.onPublish(p)),
+      this.client.on('drain', () => this.pump.kick()),
+      this.engine.events.on('outbox', () => this.pump.kick()),
+      this.engine.events.on('group', () => this.syncSubscriptions()),
+      this.engine.events.on('ephemeral', (e) => {
+        const groupId = fromBase64Url(e.groupId);
+        if (groupId !== undefined) this.s.publish(e.slimName, e.bytes, { type: 'TYPING', groupId, toChannel: true, seq: 0 });
+      }),
+    );
+    this.client.start();
+    const opts = this.s.options;
+    this.timers.push(
+      setInterval(() => this.presence.beat(this.channels()), opts.heartbeatMs),
+      setInterval(() => {
+        if (this.s.online()) this.catchUp.checkGaps(this.channels());
+      }, opts.gapCheckMs),
+    );
+  }
+
+  /** Waits until online (tests, CLI); throws after the timeout. */
+  waitOnline(timeoutMs = 10_000): Promise<void> {
+    return this.client.waitOnline({ timeoutMs });
+  }
+
+  status(): ConnectionStatus['state'] {
+    if (this.transportState !== 'online') return this.transportState;
+    return this.syncing === null ? 'online' : 'syncing';
+  }
+
+  syncProgress(): SyncProgress | null {
+    return this.syncing;
+  }
+
+  error(): KizunaError | null {
+    return this.lastError;
+  }
+
+  onlineMembers(groupId: string): string[] {
+    return this.presence.online(groupId);
+  }
+
+  /** Asks a SLIM name for its contact card (invitations by name). */
+  discover(name: string, timeoutMs = 10_000): Promise<ContactCardData> {
+    return this.discovery.ask(formatSlimName(parseSlimName(name)), timeoutMs);
+  }
+
+  /** Asks every group we are in for what we missed (also done on every reconnect). */
+  syncNow(): void {
+    this.catchUp.requestAll(this.channels());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const off of this.offs.splice(0)) off();
+    this.acks.flush();
+    this.pump.close();
+    this.acks.close();
+    this.discovery.close();
+    await this.client.close();
+    this.events.removeAllListeners();
+  }
+
+  // -- connection
+
+  private onTransportState(change: TransportStateChange): void {
+    const was = this.status();
+    this.transportState = change.state;
+    if (change.reason !== undefined) this.lastError = change.reason;
+    if (change.state === 'online') {
+      this.lastError = null;
+      void this.afterOnline();
+    } else if (change.state === 'offline') {
+      this.subscribed.clear();
+      this.presence.clear();
+    }
+    if (this.status() !== was) this.events.emit('status', this.status());
+  }
+
+  private async afterOnline(): Promise<void> {
+    try {
+      await this.syncSubscriptions();
+      this.engine.outbox.expedite();
+      this.pump.kick();
+      this.presence.beat(this.channels());
+      this.catchUp.requestAll(this.channels());
+      requestAllMissingSecrets(this.s.ctx);
+    } catch (err) {
+      this.lastError = toKizunaError(err);
+      this.events.emit('error', this.lastError);
+    }
+  }
+
+  private setSync(p: SyncProgress | null): void {
+    const was = this.status();
+    this.syncing = p;
+    this.events.emit('sync', p);
+    if (this.status() !== was) this.events.emit('status', this.status());
+  }
+
+  /** Group channels we listen to: groups we are (joining or) in, and the groups we archive. */
+  private channels(): Uint8Array[] {
+    const ids = this.s.ctx.store.read.groups
+      .list()
+      .filter((g) => g.myState === 'joined' || g.myState === 'joining')
+      .map((g) => g.groupId);
+    for (const a of this.archive) {
+      const id = fromBase64Url(a);
+      if (id !== undefined && id.byteLength === 32 && !ids.some((x) => bytesEqual(x, id))) ids.push(id);
+    }
+    return ids;
+  }
+
+  /** Subscription changes run one after another. */
+  private subscriptionWork: Promise<void> = Promise.resolve();
+
+  /** Subscribes to our own name and every channel we should hear; unsubscribes the rest. */
+  private syncSubscriptions(): Promise<void> {
+    this.subscriptionWork = this.subscriptionWork.then(async () => {
+      if (!this.s.online() || this.closed) return;
+      const identity = this.engine.getIdentity();
+      if (identity === null) return;
+      const wanted = new Set([identity.slimName, ...this.channels().map(groupChannelName)]);
+      for (const name of wanted) {
+        if (this.subscribed.has(name)) continue;
+        try {
+          await this.client.subscribe(slimName(name));
+          this.subscribed.add(name);
+          // A channel we just joined: ask it for what we do not have yet.
+          if (name !== identity.slimName) {
+            const id = fromBase64Url(name.slice('kizuna/groups/'.length));
+            if (id !== undefined) this.catchUp.request(id);
+          }
+        } catch (err) {
+          this.s.log.warn('subscribe failed', { reason: toKizunaError(err).code });
+        }
+      }
+      for (const name of [...this.subscribed]) {
+        if (wanted.has(name)) continue;
+        this.subscribed.delete(name);
+        await this.client.unsubscribe(slimName(name)).catch(() => undefined);
+      }
+    });
+    return this.subscriptionWork;
+  }
+
+  // -- receiving
+
+  private onPublish(p: IncomingPublish): void {
+    if (p.payloadType !== KIZUNA_PAYLOAD_TYPE) return;
+    let e: Envelope;
+    try {
+      e = peekEnvelope(p.blob);
+    } catch {
+      // Not even decodable: the inbox records and counts it like any other bad input.
+      this.engine.receive(p.blob, 'network');
+      return;
+    }
+    const replyTo = p.source.name === null ? undefined : formatSlimName(p.source.name);
+    if (SESSION_TYPES.has(e.type)) {
+      this.onSessionEnvelope(p.blob, replyTo);
+      return;
+    }
+    if (this.archive.has(toBase64Url(e.groupId))) {
+      this.archiveEnvelope(p.blob);
+      return;
+    }
+    this.engine.receive(p.blob, 'network');
+    this.presence.seen(e.groupId, e.sender);
+    // Stored durably: now it may be acknowledged.
+    if (replyTo !== undefined && (SEQUENCED_TYPES.has(e.type) || ACKED_DIRECT.has(e.type)) && !bytesEqual(e.sender, this.s.ctx.self().userId)) {
+      this.acks.add({ slimName: replyTo, groupId: e.groupId, recipient: e.sender }, blake2b256(p.blob));
+    }
+  }
+
+  private onSessionEnvelope(bytes: Uint8Array, replyTo: string | undefined): void {
+    let v: VerifiedEnvelope;
+    try {
+      v = readEnvelope(bytes);
+    } catch {
+      return;
+    }
+    const e = v.envelope;
+    const self = this.s.ctx.self().userId;
+    if (bytesEqual(e.sender, self)) return;
+    if (e.recipient.byteLength > 0 && !bytesEqual(e.recipient, self)) return;
+    switch (e.type) {
+      case 'ACK':
+        this.onAck(v);
+        break;
+      case 'HEARTBEAT':
+        this.presence.handleHeartbeat(v);
+        break;
+      case 'SYNC_REQUEST':
+        if (replyTo !== undefined) this.catchUp.answer(v, replyTo);
+        break;
+      case 'SYNC_REPLY': {
+        const { more } = this.catchUp.accept(v, (inner) => this.receiveSynced(inner));
+        void this.engine.inbox.idle().then(() => {
+          if (more) this.catchUp.request(e.groupId);
+          this.catchUp.updateProgress(false);
+        });
+        break;
+      }
+      case 'DISCOVERY_REQUEST':
+        if (replyTo !== undefined) this.discovery.answer(v, replyTo);
+        break;
+      case 'DISCOVERY_REPLY':
+        this.discovery.accept(v);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** An envelope from a sync reply: into the inbox (or the archive), and acked to its sender. */
+  private receiveSynced(inner: Uint8Array): void {
+    let e: Envelope;
+    try {
+      e = peekEnvelope(inner);
+    } catch {
+      return;
+    }
+    if (this.archive.has(toBase64Url(e.groupId))) {
+      this.archiveEnvelope(inner);
+      return;
+    }
+    this.engine.receive(inner, 'sync');
+    const sender = this.s.ctx.store.read.people.get(e.sender);
+    if (sender !== undefined && SEQUENCED_TYPES.has(e.type) && !bytesEqual(e.sender, this.s.ctx.self().userId)) {
+      this.acks.add({ slimName: sender.slimName, groupId: e.groupId, recipient: e.sender }, blake2b256(inner));
+    }
+  }
+
+  /**
+   * Archive peers keep every sequenced envelope of the groups they serve, checked for its
+   * signature only: they hold no key and cannot (and need not) read or judge the content.
+   */
+  private archiveEnvelope(bytes: Uint8Array): void {
+    let v: VerifiedEnvelope;
+    try {
+      v = readEnvelope(bytes);
+    } catch {
+      return;
+    }
+    const e = v.envelope;
+    if (!SEQUENCED_TYPES.has(e.type)) return;
+    const ctx = this.s.ctx;
+    ctx.store.transaction(() =>
+      ctx.store.write.log.append({ groupId: e.groupId, sender: e.sender, seq: e.seq, epoch: e.epoch, type: e.type, envelopeId: v.id, bytes, receivedAt: ctx.now() }),
+    );
+  }
+
+  private onAck(v: VerifiedEnvelope): void {
+    const e = v.envelope;
+    let ack;
+    try {
+      ack = decodeWire('Ack', ackSchema, e.body);
+    } catch {
+      return;
+    }
+    const read = this.s.ctx.store.read;
+    const member = read.groups.member(e.groupId, e.sender) !== undefined;
+    let progressed = false;
+    for (const id of ack.envelopeIds) {
+      for (const job of read.queue.outboxByEnvelope(id)) {
+        if (job.state !== 'sent' && job.state !== 'pending') continue;
+        if (job.destination === 'user') {
+          if (job.recipient !== null && bytesEqual(job.recipient, e.sender)) {
+            this.engine.outbox.markDone(job);
+            progressed = true;
+          }
+        } else if (member) {
+          this.engine.outbox.recordDelivery(id, e.sender);
+          if (this.pump.everyoneAcked(job)) {
+            this.engine.outbox.markDone(job);
+            progressed = true;
+          }
+        }
+      }
+      // Also for envelopes whose jobs finished already (acks after a sync): delivery states.
+      if (member && read.queue.outboxByEnvelope(id).length === 0 && read.messages.get(id) !== undefined) {
+        this.engine.outbox.recordDelivery(id, e.sender);
+      }
+    }
+    if (progressed) this.pump.kick();
+  }
+
+  private sendAck(target: AckTarget, ids: Uint8Array[]): void {
+    if (!this.s.online()) return;
+    const built = buildEnvelope(this.s.ctx.self(), {
+      groupId: target.groupId,
+      epoch: 0,
+      type: 'ACK',
+      seq: 0,
+      sentAt: this.s.ctx.now(),
+      body: encodeWire('Ack', { envelopeIds: ids }),
+      recipient: target.recipient,
+    });
+    this.s.publish(target.slimName, built.bytes, { type: 'ACK', groupId: target.groupId, toChannel: false, seq: 0 });
+  }
+}
