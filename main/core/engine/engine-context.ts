@@ -7,6 +7,7 @@ import type { EngineEvents } from './engine-events.js';
 import type { KeyedMutex } from './keyed-mutex.js';
 import type { MlsStates } from '../encryption/mls-states.js';
 import type { FileVault } from '../messages/file-vault.js';
+import type { IdentityTokenProvider, IdentityTokenVerifier } from '../identity/tokens/token-types.js';
 
 /** What every engine service works with. Built once by Engine.open. */
 export interface EngineContext {
@@ -21,6 +22,8 @@ export interface EngineContext {
   readonly mlsStates: MlsStates;
   /** Encrypted file chunks on disk. */
   readonly files: FileVault;
+  /** Identity tokens (issue 5): what we present when joining, and how we check others'. Both optional. */
+  readonly identityTokens: { readonly provider?: IdentityTokenProvider; readonly verifier?: IdentityTokenVerifier };
   /** The local identity; throws IDENTITY_MISSING before one is created. */
   self(): SelfKeys;
   hasSelf(): boolean;

@@ -1,7 +1,9 @@
-import type { GroupView, InvitationView, MessageView, SendState } from '../../../shared/domain/views.js';
+import type { GroupView, IdentityView, InvitationView, MessageView, SendState } from '../../../shared/domain/views.js';
 
 /** Everything the engine tells its host. Payloads are plain data (they cross IPC and WebSockets). */
 export interface EngineEvents {
+  /** The profile got its identity (created or restored): the host can connect now. */
+  identity: IdentityView;
   /** A message was stored (received, or written by us). */
   message: MessageView;
   /** A message's send state moved forward. */

@@ -20,6 +20,7 @@ import { rotateGroupKeys } from '../groups/mls-admin-commit.js';
 import { addContact, blockContact, listBlocked, listContacts, removeContact, unblockContact } from '../identity/contacts-service.js';
 import { exportIdentity, readIdentityExport } from '../identity/identity-export.js';
 import { createIdentity, getIdentity, identityView, loadIdentity, renameSelf, storeIdentity, type CreateIdentityInput } from '../identity/identity-service.js';
+import type { IdentityTokenProvider, IdentityTokenVerifier } from '../identity/tokens/token-types.js';
 import { InboxProcessor } from '../ingest/inbox-processor.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { FileVault } from '../messages/file-vault.js';
@@ -41,6 +42,10 @@ export interface EngineOptions {
   keyWrapper: KeyWrapper;
   now?: () => number;
   logger?: Logger;
+  /** Identity token presented in our JOINs (default: none, the local key is the identity). */
+  tokenProvider?: IdentityTokenProvider;
+  /** Checks the tokens of people who join our groups and of members the admin announces (default: none). */
+  tokenVerifier?: IdentityTokenVerifier;
 }
 
 function groupIdFrom(text: string): Uint8Array {
@@ -88,6 +93,10 @@ export class Engine {
       groupLocks: new KeyedMutex(),
       mlsStates: new MlsStates(store, holder.self),
       files: new FileVault(options.dataDir, cipher),
+      identityTokens: {
+        ...(options.tokenProvider === undefined ? {} : { provider: options.tokenProvider }),
+        ...(options.tokenVerifier === undefined ? {} : { verifier: options.tokenVerifier }),
+      },
       ...holder,
     };
     loadIdentity(ctx);
@@ -114,6 +123,7 @@ export class Engine {
   createIdentity(input: CreateIdentityInput): IdentityView {
     const view = createIdentity(this.ctx, input);
     this.inbox.schedule();
+    this.ctx.events.emit('identity', view);
     return view;
   }
   getIdentity(): IdentityView | null {
@@ -128,7 +138,9 @@ export class Engine {
     const keys = await readIdentityExport(content, passphrase);
     storeIdentity(this.ctx, keys);
     this.inbox.schedule();
-    return identityView(keys);
+    const view = identityView(keys);
+    this.ctx.events.emit('identity', view);
+    return view;
   }
   renameSelf(displayName: string): IdentityView {
     return renameSelf(this.ctx, displayName);

@@ -10,7 +10,8 @@ export function updateOwnSendState(ctx: EngineContext, messageId: Uint8Array): v
   const self = ctx.self();
   const m = ctx.store.read.messages.get(messageId);
   if (m === undefined || !bytesEqual(m.sender, self.userId)) return;
-  const others = ctx.store.read.groups.members(m.groupId).filter((x) => !bytesEqual(x.userId, self.userId));
+  // Members who never joined (an invitation not yet accepted) cannot receive anything: not counted.
+  const others = ctx.store.read.groups.members(m.groupId).filter((x) => x.status === 'joined' && !bytesEqual(x.userId, self.userId));
   if (others.length === 0) return;
   const has = (list: { id: Uint8Array }[]): boolean => others.every((o) => list.some((x) => bytesEqual(x.id, o.userId)));
   let next: Exclude<SendState, 'received'> | undefined;

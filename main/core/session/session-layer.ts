@@ -358,27 +358,20 @@ export class SessionLayer {
       return;
     }
     const read = this.s.ctx.store.read;
-    const member = read.groups.member(e.groupId, e.sender) !== undefined;
+    const member = read.groups.member(e.groupId, e.sender);
+    // An ack proves the member is in the group (sealed and unencrypted groups learn it this way).
+    if (member?.status === 'invited') this.s.ctx.store.write.groups.setMemberStatus(e.groupId, e.sender, 'joined');
     let progressed = false;
     for (const id of ack.envelopeIds) {
+      if (member !== undefined) this.engine.outbox.recordDelivery(id, e.sender);
       for (const job of read.queue.outboxByEnvelope(id)) {
         if (job.state !== 'sent' && job.state !== 'pending') continue;
-        if (job.destination === 'user') {
-          if (job.recipient !== null && bytesEqual(job.recipient, e.sender)) {
-            this.engine.outbox.markDone(job);
-            progressed = true;
-          }
-        } else if (member) {
-          this.engine.outbox.recordDelivery(id, e.sender);
-          if (this.pump.everyoneAcked(job)) {
-            this.engine.outbox.markDone(job);
-            progressed = true;
-          }
+        const finished =
+          job.destination === 'user' ? job.recipient !== null && bytesEqual(job.recipient, e.sender) : member !== undefined && this.pump.everyoneAcked(job);
+        if (finished) {
+          this.engine.outbox.markDone(job);
+          progressed = true;
         }
-      }
-      // Also for envelopes whose jobs finished already (acks after a sync): delivery states.
-      if (member && read.queue.outboxByEnvelope(id).length === 0 && read.messages.get(id) !== undefined) {
-        this.engine.outbox.recordDelivery(id, e.sender);
       }
     }
     if (progressed) this.pump.kick();

@@ -7,6 +7,7 @@ import { applyVersion, everyone, latestVersion } from '../../groups/group-state.
 import { validateNextVersion } from '../../groups/group-validation.js';
 import { emitGroup } from '../../groups/group-views.js';
 import { verifySignedGroupVersion, type VerifiedGroupVersion } from '../../groups/signed-group-version.js';
+import { recordMemberIdentity, verifyAnnouncedTokens } from '../../identity/tokens/member-identity-tokens.js';
 import type { GroupRow } from '../../store/tables/groups-table.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { groupUpdateSchema, type GroupUpdate } from '../../wire/wire-schemas.js';
@@ -15,7 +16,8 @@ import { defer, done, drop, type Handler, type Verdict } from '../verdict.js';
 /**
  * GROUP_UPDATE from the admin: the next signed version (checked with the same rules the admin
  * applied), the new epoch's sealed secret for us, and/or an MLS commit processed under the policy
- * "only the admin commits, and only people listed in the version may be in the group".
+ * "only the admin commits, and only people listed in the version may be in the group". Identity
+ * tokens the admin announces are checked again here and the identities they prove recorded.
  */
 export const handleGroupUpdate: Handler = async (ctx, v) => {
   const e = v.envelope;
@@ -42,6 +44,7 @@ export const handleGroupUpdate: Handler = async (ctx, v) => {
   if ('outcome' in mlsStep) return mlsStep;
 
   const self = ctx.self();
+  const identities = await verifyAnnouncedTokens(ctx, e.groupId, update.memberTokens, everyone(current.version).map((m) => m.userId), e.sentAt);
   const stillMember = everyone(current.version).some((m) => bytesEqual(m.userId, self.userId));
   const secret = next !== undefined && group.mode === 'sealed' ? openOwnSecret(self, update.secrets, next.version.epoch) : undefined;
   return done(
@@ -49,6 +52,7 @@ export const handleGroupUpdate: Handler = async (ctx, v) => {
       if (next !== undefined) applyVersion(ctx, e.groupId, next, 'invited');
       if (secret !== undefined && next !== undefined) storeEpochSecret(ctx.store, e.groupId, next.version.epoch, secret, next.version.secretCommitment);
       mlsStep.write();
+      for (const { userId, identity } of identities) recordMemberIdentity(ctx, e.groupId, userId, identity);
       const state = ctx.store.read.groups.get(e.groupId)?.myState;
       if (!stillMember && state !== undefined && state !== 'left' && state !== 'closed' && state !== 'declined') {
         ctx.store.write.groups.setMyState(e.groupId, 'removed');

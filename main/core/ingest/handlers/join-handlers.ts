@@ -1,7 +1,10 @@
+import { isKizunaError } from '../../../../shared/errors/kizuna-error.js';
 import { bytesEqual } from '../../encoding/base64url.js';
 import { prepareVersion } from '../../groups/group-admin.js';
 import { latestVersion } from '../../groups/group-state.js';
 import { prepareJoin } from '../../groups/mls-admin-commit.js';
+import { recordMemberIdentity, tokenRefusalReason, verifyJoinToken } from '../../identity/tokens/member-identity-tokens.js';
+import type { VerifiedIdentity } from '../../identity/tokens/token-types.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { declineSchema, joinSchema } from '../../wire/wire-schemas.js';
 import { done, drop, type Handler } from '../verdict.js';
@@ -10,6 +13,9 @@ import { done, drop, type Handler } from '../verdict.js';
  * The admin's side of an invitation's answer. JOIN (SLIM's JOIN_REPLY) from someone the current
  * version lists: MLS add commit + welcome, or just a welcome. DECLINE: a MEMBER_DECLINED version
  * (and, sealed, a new secret: the decliner had been sealed the old one).
+ * With a token verifier configured, a JOIN whose identity token is refused is dropped (reason: the
+ * token error, e.g. `token-wrong-audience`) and nobody is admitted; an accepted token is recorded and
+ * announced to the group (issue 5).
  */
 export const handleJoin: Handler = async (ctx, v) => {
   const e = v.envelope;
@@ -21,8 +27,21 @@ export const handleJoin: Handler = async (ctx, v) => {
   const member = latestVersion(ctx, e.groupId).version.members.find((m) => bytesEqual(m.userId, e.sender));
   if (member === undefined) return drop('join-not-member');
   if (group.mode === 'mls' && join.keyPackage.byteLength === 0) return drop('join-without-key-package');
-  const prepared = await prepareJoin(ctx, e.groupId, member, join.keyPackage);
-  return prepared === undefined ? done() : done(prepared.write, prepared.after);
+  let identity: VerifiedIdentity | undefined;
+  try {
+    identity = await verifyJoinToken(ctx, join.identityToken, e.sender);
+  } catch (err) {
+    if (isKizunaError(err)) return drop(tokenRefusalReason(err));
+    throw err;
+  }
+  const announced = identity === undefined ? [] : [{ userId: e.sender, token: join.identityToken }];
+  const prepared = await prepareJoin(ctx, e.groupId, member, join.keyPackage, announced);
+  if (prepared === undefined) return done();
+  const write = (): void => {
+    prepared.write();
+    if (identity !== undefined) recordMemberIdentity(ctx, e.groupId, e.sender, identity);
+  };
+  return done(write, prepared.after);
 };
 
 export const handleDecline: Handler = async (ctx, v) => {

@@ -1,0 +1,154 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { EventName, EventPayloads, IpcResult, RequestInput, RequestName, RequestOutput } from '../../shared/ipc/ipc-contract.js';
+import { KizunaError } from '../../shared/errors/kizuna-error.js';
+
+const ENTRY = fileURLToPath(new URL('./core-process-entry.ts', import.meta.url));
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** Fast session timings for tests (the defaults are seed 000's 5 s timeout). */
+export const FAST_SESSION = {
+  ackTimeoutMs: 400,
+  heartbeatMs: 500,
+  gapCheckMs: 300,
+  directRetryCapMs: 600,
+  transport: { backoff: { initialDelayMs: 50, maxDelayMs: 400, jitter: 0.3 }, liveness: { intervalMs: 250, timeoutMs: 750 } },
+};
+
+type Listener = (payload: unknown) => void;
+
+/**
+ * A KizunaCore in its own process (its own SQLite file), for tests that kill and restart engines.
+ * The profile survives restarts: same folder, same key.
+ */
+export class CoreProcess {
+  private child: ChildProcess | undefined;
+  private nextId = 1;
+  private readonly waiting = new Map<number, (r: IpcResult<unknown>) => void>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  readonly dataDir: string;
+  private readonly key = randomBytes(32).toString('base64');
+
+  constructor(
+    root: string,
+    readonly name: string,
+    private nodeEndpoint: string,
+    private readonly session: Record<string, unknown> = FAST_SESSION,
+  ) {
+    this.dataDir = join(root, name);
+  }
+
+  async start(nodeEndpoint = this.nodeEndpoint): Promise<void> {
+    this.nodeEndpoint = nodeEndpoint;
+    const child = fork(ENTRY, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, KIZUNA_LOG_LEVEL: 'error' } });
+    this.child = child;
+    child.on('message', (m: { id?: number; result?: IpcResult<unknown>; event?: string; payload?: unknown }) => {
+      if (m.id !== undefined && m.result !== undefined) {
+        this.waiting.get(m.id)?.(m.result);
+        this.waiting.delete(m.id);
+      } else if (m.event !== undefined) {
+        for (const l of this.listeners.get(m.event) ?? []) l(m.payload);
+      }
+    });
+    child.on('exit', () => {
+      for (const w of this.waiting.values()) w({ ok: false, error: { code: 'CANCELLED', message: 'process exited' } });
+      this.waiting.clear();
+    });
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (m: { ready?: boolean }): void => {
+        if (m.ready === true) {
+          child.off('message', onMessage);
+          resolve();
+        }
+      };
+      child.on('message', onMessage);
+      child.once('exit', (code) => reject(new Error(`${this.name} exited early (${code})`)));
+      child.send({ dataDir: this.dataDir, key: this.key, nodeEndpoint, session: this.session });
+    });
+  }
+
+  private command<T>(cmd: Record<string, unknown>): Promise<T> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null) return Promise.reject(new Error(`${this.name} is not running`));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, (r) => (r.ok ? resolve(r.value as T) : reject(KizunaError.fromJSON(r.error))));
+      child.send({ id, ...cmd });
+    });
+  }
+
+  invoke<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>> {
+    return this.command({ kind: 'invoke', name, input });
+  }
+
+  stats(): Promise<{ dropped: Record<string, number>; inbox: Record<string, number>; outbox: Record<string, number> }> {
+    return this.command({ kind: 'stats' });
+  }
+
+  idle(): Promise<void> {
+    return this.command({ kind: 'idle' });
+  }
+
+  discover(name: string): Promise<string | null> {
+    return this.command({ kind: 'discover', name });
+  }
+
+  on<E extends EventName | 'dropped'>(event: E, listener: (payload: E extends EventName ? EventPayloads[E] : { reason: string; type?: string }) => void): () => void {
+    let set = this.listeners.get(event);
+    if (set === undefined) {
+      set = new Set();
+      this.listeners.set(event, set);
+    }
+    set.add(listener as Listener);
+    return () => set.delete(listener as Listener);
+  }
+
+  /** Resolves with the first event payload the predicate accepts. */
+  waitFor<E extends EventName>(event: E, predicate: (p: EventPayloads[E]) => boolean, timeoutMs = 15_000): Promise<EventPayloads[E]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`${this.name}: timed out waiting for ${event}`));
+      }, timeoutMs);
+      const off = this.on(event, (p) => {
+        if (!predicate(p as EventPayloads[E])) return;
+        clearTimeout(timer);
+        off();
+        resolve(p as EventPayloads[E]);
+      });
+    });
+  }
+
+  /** Polls a condition over requests (state that may already hold, so no event will come). */
+  async until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = await read();
+      if (ok(v)) return v;
+      if (Date.now() > deadline) throw new Error(`${this.name}: timed out waiting for ${what}: ${JSON.stringify(v)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** SIGKILL: no goodbye, no flush (fault tests). */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async close(): Promise<void> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    await this.command({ kind: 'close' }).catch(() => undefined);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
