@@ -39,6 +39,18 @@ export interface GroupMemberView {
   role: 'admin' | 'member';
   status: 'invited' | 'joined';
   isSelf: boolean;
+  /**
+   * Who vouched for this member's key, from the identity token they joined with (issue 5): shown next to
+   * the display name. Null (or absent) when no token was presented or identity tokens are not configured.
+   */
+  verifiedIdentity?: VerifiedIdentityView | null;
+}
+
+export interface VerifiedIdentityView {
+  /** JWT `iss` (e.g. the SPIRE trust domain's issuer) or `shared-secret`. */
+  issuer: string;
+  /** JWT `sub` (e.g. a SPIFFE ID) or the shared-secret token's id. */
+  subject: string;
 }
 
 export interface MessagePreview {

@@ -1,12 +1,14 @@
-import type { GroupView, InvitationView, MessagePreview } from '../../../shared/domain/views.js';
+import type { GroupView, InvitationView, MessagePreview, VerifiedIdentityView } from '../../../shared/domain/views.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../engine/engine-context.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
+import type { MemberIdentityRow } from '../store/tables/member-identities-table.js';
 
 /** get_all_my_groups' GroupOutput, grown into what a desktop group list needs. */
 export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
   const self = ctx.self();
+  const identities = new Map(ctx.store.read.memberIdentities.forGroup(row.groupId).map((i) => [toBase64Url(i.userId), i]));
   const members = ctx.store.read.groups.members(row.groupId).map((m) => ({
     userId: toBase64Url(m.userId),
     displayName: m.displayName,
@@ -14,6 +16,7 @@ export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
     role: m.role,
     status: m.status,
     isSelf: bytesEqual(m.userId, self.userId),
+    verifiedIdentity: verifiedIdentityOf(identities.get(toBase64Url(m.userId))),
   }));
   let lastMessage: MessagePreview | null = null;
   if (row.lastMessageId !== null) {
@@ -46,6 +49,10 @@ export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
     lastActivityAt: row.lastActivityAt,
     lastMessage,
   };
+}
+
+function verifiedIdentityOf(row: MemberIdentityRow | undefined): VerifiedIdentityView | null {
+  return row === undefined ? null : { issuer: row.issuer, subject: row.subject };
 }
 
 export function emitGroup(ctx: EngineContext, groupId: Uint8Array): void {

@@ -5,6 +5,7 @@ import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../engine/engine-context.js';
 import { announceOutbox, queueToUser } from '../engine/outbox-writer.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
+import { presentJoinToken } from '../identity/tokens/member-identity-tokens.js';
 import { encodeWire } from '../wire/wire-codec.js';
 import { latestVersion, requireGroup } from './group-state.js';
 import { emitGroup, groupView, invitationView } from './group-views.js';
@@ -30,6 +31,9 @@ export async function acceptInvitation(ctx: EngineContext, groupId: Uint8Array):
   const self = ctx.self();
   const { inv, version } = pendingInvitation(ctx, groupId);
   const group = requireGroup(ctx, groupId);
+  // The identity token goes with the join reply (issue 5); without a provider it is empty. A provider
+  // that cannot produce one (file missing, token expired and not renewed) fails the accept, visibly.
+  const identityToken = await presentJoinToken(ctx);
   const kp = group.mode === 'mls' ? await mls.generateKeyPackage({ publicKey: self.signPublic, secretKey: self.signSecret }) : undefined;
   const admin = version.creator;
   ctx.store.transaction(() => {
@@ -43,7 +47,7 @@ export async function acceptInvitation(ctx: EngineContext, groupId: Uint8Array):
       ctx.store.write.groups.setMemberStatus(groupId, self.userId, 'joined');
     }
     ctx.store.write.invitations.setState(groupId, 'accepted');
-    const body = encodeWire('Join', { version: version.version, keyPackage: kp?.publicPackage ?? new Uint8Array(0) });
+    const body = encodeWire('Join', { version: version.version, keyPackage: kp?.publicPackage ?? new Uint8Array(0), identityToken });
     queueToUser(ctx, buildEnvelope(self, { groupId, epoch: group.epoch, type: 'JOIN', seq: 0, sentAt: ctx.now(), body, recipient: admin.userId }), admin);
   });
   ctx.events.emit('invitation', { ...invitationView(ctx, inv), state: 'accepted' });

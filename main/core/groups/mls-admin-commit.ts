@@ -6,10 +6,11 @@ import { announceOutbox, queueToUser } from '../engine/outbox-writer.js';
 import { writeSequencedEnvelope } from '../engine/sequenced-send.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import { encodeWire } from '../wire/wire-codec.js';
-import type { SenderMark, WireMember } from '../wire/wire-schemas.js';
+import type { MemberToken, SenderMark, WireMember } from '../wire/wire-schemas.js';
 import { issueVersion, requireAdmin, type PreparedChange } from './group-admin.js';
-import { latestVersion, requireGroup, versionChain } from './group-state.js';
+import { everyone, latestVersion, requireGroup, versionChain } from './group-state.js';
 import { emitGroup } from './group-views.js';
+import { knownMemberTokens } from '../identity/tokens/member-identity-tokens.js';
 import { signedGroupVersionFromBytes } from './signed-group-version.js';
 
 /**
@@ -20,9 +21,17 @@ import { signedGroupVersionFromBytes } from './signed-group-version.js';
 /**
  * Admits a member who accepted: in MLS an add commit to the group and a welcome to them; in sealed
  * and unencrypted groups just the welcome (they hold the secret already). Call inside the group's
- * lock; undefined when they are already in (a repeated join).
+ * lock; undefined when they are already in (a repeated join). `memberTokens` (the joiner's verified
+ * identity token) ride on the MLS add commit's GroupUpdate, or on a GroupUpdate of their own in sealed
+ * and unencrypted groups, so that every member can check them too.
  */
-export async function prepareJoin(ctx: EngineContext, groupId: Uint8Array, joiner: WireMember, keyPackage: Uint8Array): Promise<PreparedChange | undefined> {
+export async function prepareJoin(
+  ctx: EngineContext,
+  groupId: Uint8Array,
+  joiner: WireMember,
+  keyPackage: Uint8Array,
+  memberTokens: MemberToken[] = [],
+): Promise<PreparedChange | undefined> {
   requireAdmin(ctx, groupId);
   const group = requireGroup(ctx, groupId);
   const after = (): void => {
@@ -34,6 +43,11 @@ export async function prepareJoin(ctx: EngineContext, groupId: Uint8Array, joine
     return {
       write: () => {
         ctx.store.write.groups.setMemberStatus(groupId, joiner.userId, 'joined');
+        if (memberTokens.length > 0) {
+          const now = ctx.now();
+          const body = encodeWire('GroupUpdate', { secrets: [], mlsCommit: new Uint8Array(0), mlsEpoch: 0, memberTokens });
+          writeSequencedEnvelope(ctx, { groupId, epoch: group.epoch, type: 'GROUP_UPDATE', seq: ctx.store.read.log.nextOwnSeq(groupId), body, sentAt: now });
+        }
         queueWelcome(ctx, groupId, group.epoch, joiner, new Uint8Array(0));
       },
       after,
@@ -53,7 +67,7 @@ export async function prepareJoin(ctx: EngineContext, groupId: Uint8Array, joine
     ctx.store.write.groups.insertEpoch(groupId, epoch, version, mls.rosterOf(out.state), null, now);
     ctx.store.write.groups.setEpoch(groupId, epoch);
     ctx.store.write.groups.setMemberStatus(groupId, joiner.userId, 'joined');
-    const body = encodeWire('GroupUpdate', { secrets: [], mlsCommit: out.commit, mlsEpoch: epoch });
+    const body = encodeWire('GroupUpdate', { secrets: [], mlsCommit: out.commit, mlsEpoch: epoch, memberTokens });
     writeSequencedEnvelope(ctx, { groupId, epoch, type: 'GROUP_UPDATE', seq: ctx.store.read.log.nextOwnSeq(groupId), body, sentAt: now });
     queueWelcome(ctx, groupId, epoch, joiner, out.welcome);
   };
@@ -63,12 +77,14 @@ export async function prepareJoin(ctx: EngineContext, groupId: Uint8Array, joine
 /** SLIM's GROUP_WELCOME: the chain, the MLS welcome (if any) and where each sender's sequence stands. */
 export function queueWelcome(ctx: EngineContext, groupId: Uint8Array, epoch: number, joiner: WireMember, mlsWelcome: Uint8Array): void {
   const marks: SenderMark[] = ctx.store.read.log.cursors(groupId).map((c) => ({ sender: c.sender, seq: c.highest }));
+  const members = everyone(latestVersion(ctx, groupId).version).map((m) => m.userId);
   const body = encodeWire('Welcome', {
     chain: versionChain(ctx, groupId).map(signedGroupVersionFromBytes),
     mlsWelcome,
     mlsRatchetTree: new Uint8Array(0),
     mlsEpoch: epoch,
     marks,
+    memberTokens: knownMemberTokens(ctx, groupId, members),
   });
   queueToUser(ctx, buildEnvelope(ctx.self(), { groupId, epoch, type: 'WELCOME', seq: 0, sentAt: ctx.now(), body, recipient: joiner.userId }), joiner);
 }

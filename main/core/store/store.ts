@@ -7,6 +7,7 @@ import { groupKeysReader, groupKeysWriter, type GroupKeysReader, type GroupKeysW
 import { groupsReader, groupsWriter, type GroupsReader, type GroupsWriter } from './tables/groups-table.js';
 import { identityReader, identityWriter, type IdentityReader, type IdentityWriter } from './tables/identity-table.js';
 import { invitationsReader, invitationsWriter, type InvitationsReader, type InvitationsWriter } from './tables/invitations-table.js';
+import { memberIdentitiesReader, memberIdentitiesWriter, type MemberIdentitiesReader, type MemberIdentitiesWriter } from './tables/member-identities-table.js';
 import { messagesReader, messagesWriter, type MessagesReader, type MessagesWriter } from './tables/messages-table.js';
 import { peopleReader, peopleWriter, type PeopleReader, type PeopleWriter } from './tables/people-table.js';
 import { queueReader, queueWriter, type QueueReader, type QueueWriter } from './tables/queue-tables.js';
@@ -22,6 +23,7 @@ export interface StoreReader {
   log: ChannelLogReader;
   queue: QueueReader;
   files: FilesReader;
+  memberIdentities: MemberIdentitiesReader;
 }
 
 /** Everything the engine may change. Writes that belong together run inside `transaction`. */
@@ -35,6 +37,7 @@ export interface StoreWriter {
   log: ChannelLogWriter;
   queue: QueueWriter;
   files: FilesWriter;
+  memberIdentities: MemberIdentitiesWriter;
 }
 
 export interface Store {
@@ -61,6 +64,7 @@ export function openStore(path: string, cipher: AtRestCipher): Store {
     log: channelLogReader(prepare),
     queue: queueReader(prepare),
     files: filesReader(prepare),
+    memberIdentities: memberIdentitiesReader(prepare),
   };
   const write: StoreWriter = {
     identity: identityWriter(prepare),
@@ -72,6 +76,7 @@ export function openStore(path: string, cipher: AtRestCipher): Store {
     log: channelLogWriter(prepare),
     queue: queueWriter(prepare),
     files: filesWriter(prepare),
+    memberIdentities: memberIdentitiesWriter(prepare),
   };
   return {
     read,

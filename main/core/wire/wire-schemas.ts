@@ -85,12 +85,18 @@ export type SignedGroupVersion = z.infer<typeof signedGroupVersionSchema>;
 export const sealedSecretSchema = z.object({ userId: key32, epoch: uint, box: bytes.refine((b) => b.byteLength === 80, 'expected an 80-byte sealed box') });
 export type SealedSecret = z.infer<typeof sealedSecretSchema>;
 
+/** Identity tokens are JWTs or shared-secret tokens; anything longer is refused before decoding. */
+export const MAX_IDENTITY_TOKEN_CHARS = 16 * 1024;
+export const memberTokenSchema = z.object({ userId: key32, token: z.string().min(1).max(MAX_IDENTITY_TOKEN_CHARS), verifiedAt: uint });
+export type MemberToken = z.infer<typeof memberTokenSchema>;
+
 export const groupUpdateSchema = z.object({
   // protobuf gives null for an absent sub-message
   version: signedGroupVersionSchema.nullish().transform((v) => v ?? undefined),
   secrets: z.array(sealedSecretSchema).max(10_000),
   mlsCommit: bytes,
   mlsEpoch: uint,
+  memberTokens: z.array(memberTokenSchema).max(1000),
 });
 export type GroupUpdate = z.infer<typeof groupUpdateSchema>;
 
@@ -100,7 +106,11 @@ export const inviteSchema = z.object({
 });
 export type Invite = z.infer<typeof inviteSchema>;
 
-export const joinSchema = z.object({ version: uint, keyPackage: bytes.refine((b) => b.byteLength <= 16 * 1024) });
+export const joinSchema = z.object({
+  version: uint,
+  keyPackage: bytes.refine((b) => b.byteLength <= 16 * 1024),
+  identityToken: z.string().max(MAX_IDENTITY_TOKEN_CHARS),
+});
 export type Join = z.infer<typeof joinSchema>;
 
 export const declineSchema = z.object({ version: uint });
@@ -111,6 +121,7 @@ export const welcomeSchema = z.object({
   mlsRatchetTree: bytes,
   mlsEpoch: uint,
   marks: z.array(senderMarkSchema).max(10_000),
+  memberTokens: z.array(memberTokenSchema).max(10_000),
 });
 export type Welcome = z.infer<typeof welcomeSchema>;
 

@@ -52,7 +52,7 @@ export const handleGroupUpdate: Handler = async (ctx, v) => {
       if (next !== undefined) applyVersion(ctx, e.groupId, next, 'invited');
       if (secret !== undefined && next !== undefined) storeEpochSecret(ctx.store, e.groupId, next.version.epoch, secret, next.version.secretCommitment);
       mlsStep.write();
-      for (const { userId, identity } of identities) recordMemberIdentity(ctx, e.groupId, userId, identity);
+      for (const { token, identity } of identities) recordMemberIdentity(ctx, e.groupId, token, identity);
       const state = ctx.store.read.groups.get(e.groupId)?.myState;
       if (!stillMember && state !== undefined && state !== 'left' && state !== 'closed' && state !== 'declined') {
         ctx.store.write.groups.setMyState(e.groupId, 'removed');

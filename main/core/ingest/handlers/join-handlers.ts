@@ -34,12 +34,13 @@ export const handleJoin: Handler = async (ctx, v) => {
     if (isKizunaError(err)) return drop(tokenRefusalReason(err));
     throw err;
   }
-  const announced = identity === undefined ? [] : [{ userId: e.sender, token: join.identityToken }];
+  const announced = identity === undefined ? [] : [{ userId: e.sender, token: join.identityToken, verifiedAt: ctx.now() }];
   const prepared = await prepareJoin(ctx, e.groupId, member, join.keyPackage, announced);
   if (prepared === undefined) return done();
   const write = (): void => {
+    // Recorded first, so that the welcome carries the newcomer's own token along with the others'.
+    if (identity !== undefined && announced[0] !== undefined) recordMemberIdentity(ctx, e.groupId, announced[0], identity);
     prepared.write();
-    if (identity !== undefined) recordMemberIdentity(ctx, e.groupId, e.sender, identity);
   };
   return done(write, prepared.after);
 };

@@ -4,6 +4,7 @@ import { verifyChain } from '../../groups/group-chain.js';
 import { applyVersion, everyone } from '../../groups/group-state.js';
 import { emitGroup } from '../../groups/group-views.js';
 import { mlsKeyPackageLabel } from '../../groups/invitation-answer.js';
+import { recordMemberIdentity, verifyAnnouncedTokens } from '../../identity/tokens/member-identity-tokens.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { welcomeSchema } from '../../wire/wire-schemas.js';
 import { done, drop, type Handler } from '../verdict.js';
@@ -11,7 +12,8 @@ import { done, drop, type Handler } from '../verdict.js';
 /**
  * WELCOME (SLIM's GROUP_WELCOME) for a member who accepted: the current chain, the MLS welcome
  * (joined with the key package we kept for it), and each sender's sequence position, so catch-up
- * starts where our membership starts.
+ * starts where our membership starts. Identity tokens of members the admin verified come along and
+ * are checked here like announced ones.
  */
 export const handleWelcome: Handler = async (ctx, v) => {
   const e = v.envelope;
@@ -40,6 +42,7 @@ export const handleWelcome: Handler = async (ctx, v) => {
     );
     joined = { state, epoch: Number(mls.epochOf(state)) };
   }
+  const identities = await verifyAnnouncedTokens(ctx, e.groupId, welcome.memberTokens, everyone(latest.version).map((m) => m.userId), e.sentAt);
   return done(
     () => {
       for (const version of chain) if (version.version.version > group.latestVersion) applyVersion(ctx, e.groupId, version, 'joining');
@@ -55,6 +58,7 @@ export const handleWelcome: Handler = async (ctx, v) => {
       ctx.store.write.groups.setMemberStatus(e.groupId, self.userId, 'joined');
       // History before our membership is not ours to fetch: start each sender after its mark.
       for (const mark of welcome.marks) ctx.store.write.log.startCursor(e.groupId, mark.sender, mark.seq + 1);
+      for (const { token, identity } of identities) recordMemberIdentity(ctx, e.groupId, token, identity);
     },
     () => emitGroup(ctx, e.groupId),
     true,

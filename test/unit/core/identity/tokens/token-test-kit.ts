@@ -36,6 +36,8 @@ export interface TokenSpec {
   readonly nbfIn?: number;
   readonly extra?: JWTPayload;
   readonly kid?: string | null;
+  /** The moment expIn and nbfIn count from (ms; default NOW). */
+  readonly base?: number;
 }
 
 export async function makeToken(issuer: TestIssuerKey, spec: TokenSpec = {}): Promise<string> {
@@ -46,9 +48,10 @@ export async function makeToken(issuer: TestIssuerKey, spec: TokenSpec = {}): Pr
     .setIssuer(spec.iss ?? 'https://issuer.example')
     .setSubject(spec.sub ?? 'spiffe://example.org/kizuna/alice')
     .setAudience(spec.aud ?? 'kizuna')
-    .setIssuedAt(Math.floor(NOW / 1000) - 10);
-  if (spec.expIn !== null) jwt.setExpirationTime(Math.floor(NOW / 1000) + (spec.expIn ?? 300));
-  if (spec.nbfIn !== undefined) jwt.setNotBefore(Math.floor(NOW / 1000) + spec.nbfIn);
+    .setIssuedAt(Math.floor((spec.base ?? NOW) / 1000) - 10);
+  const base = Math.floor((spec.base ?? NOW) / 1000);
+  if (spec.expIn !== null) jwt.setExpirationTime(base + (spec.expIn ?? 300));
+  if (spec.nbfIn !== undefined) jwt.setNotBefore(base + spec.nbfIn);
   return jwt.sign(issuer.privateKey);
 }
 
