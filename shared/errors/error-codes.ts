@@ -110,6 +110,14 @@ export const ERROR_SENTENCES = {
   NODE_NOT_FOUND: 'No node with this id is known.',
   PARTICIPANT_EXISTS: 'This participant is already in the channel.',
   PARTICIPANT_NOT_FOUND: 'This participant is not in the channel.',
+  CHANNEL_EXISTS: 'A channel with this id already exists.',
+  CONNECTION_EXISTS: 'This node already has a connection with this id.',
+  CONNECTION_NOT_FOUND: 'No connection with this id reaches this node.',
+  CONNECTION_CONFIG_INVALID: 'The connection configuration must be a JSON object with an "endpoint".',
+  SUBSCRIPTION_EXISTS: 'This node already routes this name over this connection.',
+  SUBSCRIPTION_NOT_FOUND: 'No subscription with this id exists on this node.',
+  MODERATOR_UNAVAILABLE: 'The controller has no channel moderator to carry this out.',
+  NODE_COMMAND_FAILED: 'The SLIM node could not apply the configuration.',
 
   // Generic
   NOT_FOUND: 'Not found.',
