@@ -1,0 +1,64 @@
+import type { GroupView } from '../../../shared/domain/views';
+import { call } from '../../api/kizuna-client';
+import { Avatar } from '../../components/avatar';
+import { Icon, type IconName } from '../../components/icon';
+import { useI18n } from '../../i18n/i18n-context';
+import type { StringKey } from '../../i18n/strings-en';
+import type { ChatPanel } from '../../state/app-state';
+import { useAppState, useAppStore } from '../../state/app-store';
+import { ModeBadge } from '../groups/mode-badge';
+
+const PANELS: { panel: Exclude<ChatPanel, null>; icon: IconName; label: StringKey }[] = [
+  { panel: 'search', icon: 'search', label: 'chat.search' },
+  { panel: 'jump', icon: 'calendar', label: 'chat.jumpToDate' },
+  { panel: 'pins', icon: 'pin', label: 'chat.pins' },
+  { panel: 'details', icon: 'info', label: 'chat.details' },
+];
+
+/** Name, members, encryption and epoch, mute, and the buttons that open the side panels. */
+export function ChatHeader({ group }: { group: GroupView }) {
+  const { t } = useI18n();
+  const store = useAppStore();
+  const panel = useAppState((s) => s.panel);
+  const joined = group.members.filter((m) => m.status === 'joined').length;
+  return (
+    <header className="chat-header">
+      <Avatar id={group.groupId} name={group.name} image={group.avatar} size={40} />
+      <div className="chat-title">
+        <h1 id="chat-title">{group.name}</h1>
+        <p className="chat-subtitle">
+          <span>{t('chat.members', { count: joined })}</span>
+          <ModeBadge mode={group.mode} />
+          {group.mode !== 'none' && <span className="muted">{t('chat.epoch', { epoch: group.epoch })}</span>}
+        </p>
+      </div>
+      <div className="chat-actions">
+        <button
+          type="button"
+          className="icon-button"
+          aria-pressed={group.muted}
+          aria-label={group.muted ? t('chat.unmute') : t('chat.mute')}
+          title={group.muted ? t('chat.unmute') : t('chat.mute')}
+          onClick={() => {
+            void call('groups.setMuted', { groupId: group.groupId, muted: !group.muted }).then((g) => store.dispatch({ type: 'groups-upserted', groups: [g] }));
+          }}
+        >
+          <Icon name={group.muted ? 'bellOff' : 'bell'} />
+        </button>
+        {PANELS.map((p) => (
+          <button
+            key={p.panel}
+            type="button"
+            className="icon-button"
+            aria-pressed={panel === p.panel}
+            aria-label={t(p.label)}
+            title={t(p.label)}
+            onClick={() => store.dispatch({ type: 'panel', panel: panel === p.panel ? null : p.panel })}
+          >
+            <Icon name={p.icon} />
+          </button>
+        ))}
+      </div>
+    </header>
+  );
+}

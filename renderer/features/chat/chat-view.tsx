@@ -1,0 +1,107 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { GroupView, MessageView } from '../../../shared/domain/views';
+import { call } from '../../api/kizuna-client';
+import { useKizunaEvent } from '../../api/use-kizuna-event';
+import { useI18n } from '../../i18n/i18n-context';
+import { useAppState, useAppStore } from '../../state/app-store';
+import { GroupDetailsPanel } from '../groups/group-details-panel';
+import { ChatHeader } from './chat-header';
+import { Composer } from './composer';
+import { JumpToDatePanel } from './jump-to-date-panel';
+import { MessageList } from './message-list';
+import { PinsPanel } from './pins-panel';
+import { SearchPanel } from './search-panel';
+import { TypingIndicator } from './typing-indicator';
+import { useMessageWindow } from './use-message-window';
+import { usePageVisible } from './use-page-visible';
+
+/** Where the "new messages" marker goes: above the oldest of the last `unread` received messages. */
+function markerFor(items: readonly MessageView[], unread: number): string | null {
+  if (unread <= 0) return null;
+  let seen = 0;
+  let marker: string | null = null;
+  for (let i = items.length - 1; i >= 0 && seen < unread; i--) {
+    const m = items[i] as MessageView;
+    if (!m.isMine) {
+      seen++;
+      marker = m.id;
+    }
+  }
+  return marker;
+}
+
+/**
+ * One open chat. Reading is acknowledged (messages.markRead) only when the newest message is in
+ * view and the window is visible, so a chat left open in the background does not send receipts.
+ */
+export function ChatView({ group }: { group: GroupView }) {
+  const { t } = useI18n();
+  const store = useAppStore();
+  const panel = useAppState((s) => s.panel);
+  const { window: win, snapshot } = useMessageWindow(group.groupId);
+  const [replyTo, setReplyTo] = useState<MessageView | null>(null);
+  const [atEnd, setAtEnd] = useState(true);
+  const visible = usePageVisible();
+  const [announcement, setAnnouncement] = useState('');
+
+  // The marker is fixed when the chat opens (from the unread count then), not moved by later reads.
+  const unreadAtOpen = useRef(group.unreadCount);
+  const [markerId, setMarkerId] = useState<string | null>(null);
+  const markerSet = useRef(false);
+  useEffect(() => {
+    if (markerSet.current || snapshot.status !== 'ready') return;
+    markerSet.current = true;
+    setMarkerId(markerFor(snapshot.items, unreadAtOpen.current));
+  }, [snapshot.status, snapshot.items]);
+
+  const canRead = group.myState === 'joined';
+  const reading = useRef(false);
+  useEffect(() => {
+    if (!canRead || !visible || !atEnd || snapshot.hasNewer || snapshot.status !== 'ready' || group.unreadCount === 0 || reading.current) return;
+    reading.current = true;
+    call('messages.markRead', { groupId: group.groupId })
+      .catch(() => undefined)
+      .finally(() => {
+        reading.current = false;
+      });
+  }, [canRead, visible, atEnd, snapshot.hasNewer, snapshot.status, group.unreadCount, group.groupId, snapshot.items]);
+
+  // New messages from others are announced to screen readers (the virtual list itself is not live).
+  useKizunaEvent('message', (m) => {
+    if (m.groupId === group.groupId && !m.isMine) setAnnouncement(`${m.senderName}: ${m.kind === 'text' ? m.text.slice(0, 200) : (m.file?.name ?? '')}`);
+  });
+
+  const onAtEndChange = useCallback((value: boolean) => setAtEnd(value), []);
+  const closePanel = (): void => store.dispatch({ type: 'panel', panel: null });
+  const jump = (messageId: string): void => void win.jumpTo(messageId);
+
+  let readonly: string | null = null;
+  if (group.myState === 'left') readonly = t('chat.readonly.left');
+  else if (group.myState === 'removed') readonly = t('chat.readonly.removed');
+  else if (group.myState === 'closed') readonly = t('chat.readonly.closed');
+  else if (group.myState === 'joining') readonly = t('chat.readonly.joining');
+
+  return (
+    <div className="chat-area">
+      <main className="chat" aria-labelledby="chat-title">
+        <ChatHeader group={group} />
+        <MessageList window={win} snapshot={snapshot} groupName={group.name} markerId={markerId} onReply={setReplyTo} onAtEndChange={onAtEndChange} />
+        <TypingIndicator group={group} />
+        {readonly === null ? (
+          <Composer groupId={group.groupId} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} />
+        ) : (
+          <p className="readonly-notice" role="note">
+            {readonly}
+          </p>
+        )}
+        <div className="visually-hidden" aria-live="polite">
+          {announcement}
+        </div>
+      </main>
+      {panel === 'details' && <GroupDetailsPanel group={group} onClose={closePanel} />}
+      {panel === 'search' && <SearchPanel groupId={group.groupId} onJump={jump} onClose={closePanel} />}
+      {panel === 'pins' && <PinsPanel groupId={group.groupId} onJump={jump} onClose={closePanel} />}
+      {panel === 'jump' && <JumpToDatePanel window={win} onClose={closePanel} />}
+    </div>
+  );
+}

@@ -1,0 +1,125 @@
+import { memo } from 'react';
+import type { MessageView } from '../../../shared/domain/views';
+import { call } from '../../api/kizuna-client';
+import { Icon } from '../../components/icon';
+import { useI18n } from '../../i18n/i18n-context';
+import { FileAttachment } from './file-attachment';
+import { ReceiptsButton } from './receipts-button';
+import { ReplyQuote } from './reply-quote';
+import { SendStateMark } from './send-state-mark';
+
+export interface MessageItemProps {
+  message: MessageView;
+  /** A day separator above this message (its local day), or null. */
+  dayLabel: string | null;
+  showMarker: boolean;
+  /** Same sender as the message above, shortly after: no repeated name. */
+  continued: boolean;
+  active: boolean;
+  highlighted: boolean;
+  /** The quoted message when loaded, null when not in the window, undefined when not a reply. */
+  repliedTo: MessageView | null | undefined;
+  onReply: (m: MessageView) => void;
+  onJump: (messageId: string) => void;
+  onFocus: () => void;
+}
+
+/** One message: separator and marker above it, bubble with reply quote, text or file, time, state and actions. */
+export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
+  const { message: m, active } = props;
+  const i18n = useI18n();
+  const { t } = i18n;
+  const headingId = `msg-${m.id}-from`;
+  const actionTab = active ? 0 : -1;
+  const sender = m.isMine ? t('common.you') : m.senderName;
+
+  return (
+    <div className="message-slot">
+      {props.dayLabel !== null && (
+        <div className="day-separator" role="separator" aria-label={props.dayLabel}>
+          <span>{props.dayLabel}</span>
+        </div>
+      )}
+      {props.showMarker && (
+        <div className="new-marker" role="separator" aria-label={t('chat.newMessages')}>
+          <span>{t('chat.newMessages')}</span>
+        </div>
+      )}
+      <article
+        className={[
+          'message',
+          m.isMine ? 'mine' : 'theirs',
+          props.continued ? 'continued' : '',
+          props.highlighted ? 'highlighted' : '',
+          m.sendState === 'failed' ? 'failed' : '',
+        ]
+          .filter(Boolean)
+          .join(' ')}
+        data-message-id={m.id}
+        data-send-state={m.sendState}
+        tabIndex={-1}
+        aria-labelledby={headingId}
+        onFocus={props.onFocus}
+      >
+        <div className="bubble">
+          <span id={headingId} className={props.continued || m.isMine ? 'visually-hidden' : 'sender'}>
+            {t('message.from', { name: sender, time: i18n.dateTime(m.sentAt) })}
+          </span>
+          {!props.continued && !m.isMine && (
+            <span className="sender" aria-hidden="true">
+              {m.senderName}
+            </span>
+          )}
+          {m.replyTo !== null && <ReplyQuote replyTo={m.replyTo} loaded={props.repliedTo ?? null} onJump={props.onJump} tabIndex={actionTab} />}
+          {m.file !== null && <FileAttachment message={m} tabIndex={actionTab} />}
+          {m.text !== '' && (m.kind === 'text' || m.text !== m.file?.name) && <p className="message-text">{m.text}</p>}
+          <footer className="message-meta">
+            {m.pinned && (
+              <span className="pinned-mark" title={t('message.pinned')}>
+                <Icon name="pin" size={12} />
+                <span className="visually-hidden">{t('message.pinned')}</span>
+              </span>
+            )}
+            <time dateTime={new Date(m.sentAt).toISOString()} title={i18n.dateTime(m.sentAt)} aria-hidden="true">
+              {i18n.time(m.sentAt)}
+            </time>
+            {m.isMine && <SendStateMark state={m.sendState} />}
+            {m.isMine && m.readBy > 0 && <ReceiptsButton message={m} tabIndex={actionTab} />}
+          </footer>
+        </div>
+        {m.isMine && m.sendState === 'failed' && (
+          <button type="button" className="button small retry-button" onClick={() => void call('messages.retry', { messageId: m.id })}>
+            {t('message.retry')}
+          </button>
+        )}
+        <div className="message-actions" role="group" aria-label={t('message.actions')}>
+          <button type="button" className="icon-button" tabIndex={actionTab} title={t('message.reply')} aria-label={t('message.reply')} onClick={() => props.onReply(m)}>
+            <Icon name="reply" size={16} />
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            tabIndex={actionTab}
+            title={m.pinned ? t('message.unpin') : t('message.pin')}
+            aria-label={m.pinned ? t('message.unpin') : t('message.pin')}
+            onClick={() => void call(m.pinned ? 'messages.unpin' : 'messages.pin', { groupId: m.groupId, messageId: m.id }).catch(() => undefined)}
+          >
+            <Icon name="pin" size={16} />
+          </button>
+          {m.isMine && m.sendState === 'pending' && (
+            <button
+              type="button"
+              className="icon-button"
+              tabIndex={actionTab}
+              title={t('message.cancel')}
+              aria-label={t('message.cancel')}
+              onClick={() => void call('messages.cancel', { messageId: m.id }).catch(() => undefined)}
+            >
+              <Icon name="close" size={16} />
+            </button>
+          )}
+        </div>
+      </article>
+    </div>
+  );
+});

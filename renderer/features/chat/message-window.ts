@@ -1,0 +1,253 @@
+import type { MessagePage, MessageView, SendState } from '../../../shared/domain/views';
+import type { ErrorCode } from '../../../shared/errors/error-codes';
+import { toCallError } from '../../api/call-error';
+import { call } from '../../api/kizuna-client';
+import { compareMessages, insertionIndex } from './message-order';
+
+/** Messages fetched per page, and the most a window keeps before dropping the far end. */
+export const PAGE_SIZE = 150;
+export const MAX_ITEMS = 900;
+
+/** Where the list should scroll next; `seq` changes for every new request. */
+export interface ScrollRequest {
+  /** null: the newest message (the bottom). */
+  messageId: string | null;
+  align: 'start' | 'center' | 'end';
+  highlight: boolean;
+  seq: number;
+}
+
+export interface WindowSnapshot {
+  items: readonly MessageView[];
+  hasOlder: boolean;
+  hasNewer: boolean;
+  status: 'loading' | 'ready' | 'error';
+  loadingOlder: boolean;
+  loadingNewer: boolean;
+  error: ErrorCode | null;
+  scroll: ScrollRequest;
+}
+
+/**
+ * A sliding window over one chat's history. A chat can hold 100,000 messages; the window holds at
+ * most MAX_ITEMS of them around where the user is, paging older/newer at the edges and dropping
+ * the far end, so memory and rendering cost do not grow with history. Live messages are appended
+ * only while the window reaches the newest message (otherwise the user is reading history and the
+ * list offers "jump to latest").
+ */
+export class MessageWindow {
+  private snapshot: WindowSnapshot = {
+    items: [],
+    hasOlder: false,
+    hasNewer: false,
+    status: 'loading',
+    loadingOlder: false,
+    loadingNewer: false,
+    error: null,
+    scroll: { messageId: null, align: 'end', highlight: false, seq: 0 },
+  };
+  private readonly listeners = new Set<() => void>();
+  /** Bumped whenever the window is replaced, so answers to older requests are ignored. */
+  private generation = 0;
+  private readonly staleIds = new Set<string>();
+  /** Live messages that arrived while a page was loading; merged once it lands. */
+  private heldLive: MessageView[] = [];
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(readonly groupId: string) {}
+
+  getSnapshot = (): WindowSnapshot => this.snapshot;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** The chat closed: answers still in flight are ignored (a remount starts again with loadLatest). */
+  stop(): void {
+    this.generation++;
+    if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
+    this.staleIds.clear();
+  }
+
+  private set(patch: Partial<WindowSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const l of this.listeners) l();
+  }
+
+  private scrollTo(messageId: string | null, align: ScrollRequest['align'], highlight = false): ScrollRequest {
+    return { messageId, align, highlight, seq: this.snapshot.scroll.seq + 1 };
+  }
+
+  private async replace(load: () => Promise<MessagePage>, scroll: (page: MessagePage) => ScrollRequest | null): Promise<MessagePage | null> {
+    const generation = ++this.generation;
+    this.set({ status: this.snapshot.items.length === 0 ? 'loading' : this.snapshot.status, error: null });
+    try {
+      const page = await load();
+      if (generation !== this.generation) return null;
+      const target = scroll(page);
+      this.set({
+        items: page.messages,
+        hasOlder: page.hasOlder,
+        hasNewer: page.hasNewer,
+        status: 'ready',
+        loadingOlder: false,
+        loadingNewer: false,
+        ...(target === null ? {} : { scroll: target }),
+      });
+      const held = this.heldLive;
+      this.heldLive = [];
+      for (const m of held) this.onMessage(m);
+      return page;
+    } catch (error) {
+      if (generation === this.generation) this.set({ status: 'error', error: toCallError(error).code });
+      return null;
+    }
+  }
+
+  loadLatest(): Promise<MessagePage | null> {
+    return this.replace(
+      () => call('messages.latest', { groupId: this.groupId, limit: PAGE_SIZE }),
+      () => this.scrollTo(null, 'end'),
+    );
+  }
+
+  /** Scrolls to the newest loaded message (the window already reaches the newest). */
+  async jumpToEnd(): Promise<void> {
+    this.set({ scroll: this.scrollTo(null, 'end') });
+  }
+
+  /** Opens the history around one message (a search hit, a pin, a quoted reply) and highlights it. */
+  async jumpTo(messageId: string): Promise<void> {
+    if (this.snapshot.items.some((m) => m.id === messageId)) {
+      this.set({ scroll: this.scrollTo(messageId, 'center', true) });
+      return;
+    }
+    await this.replace(
+      () => call('messages.around', { groupId: this.groupId, messageId, limit: PAGE_SIZE }),
+      () => this.scrollTo(messageId, 'center', true),
+    );
+  }
+
+  /** Opens one local day of history (YYYY-MM-DD in the given time zone); false when it has no messages. */
+  async jumpToDay(date: string, timeZone: string): Promise<boolean> {
+    const day = await call('messages.onDay', { groupId: this.groupId, date, timeZone });
+    const first = day.messages[0];
+    if (first === undefined) return false;
+    // A busy day can be long; keep the window's size bound and start at the day's first message.
+    const messages = day.messages.slice(0, MAX_ITEMS);
+    const trimmed = messages.length < day.messages.length;
+    await this.replace(
+      async () => ({ messages, hasOlder: day.hasOlder, hasNewer: day.hasNewer || trimmed }),
+      () => this.scrollTo(first.id, 'start', true),
+    );
+    return true;
+  }
+
+  async loadOlder(): Promise<void> {
+    const s = this.snapshot;
+    const first = s.items[0];
+    if (s.loadingOlder || !s.hasOlder || first === undefined || s.status !== 'ready') return;
+    const generation = this.generation;
+    this.set({ loadingOlder: true });
+    try {
+      const page = await call('messages.before', { groupId: this.groupId, cursor: { id: first.id, sentAt: first.sentAt }, limit: PAGE_SIZE });
+      if (generation !== this.generation) return;
+      let items = [...page.messages, ...this.snapshot.items];
+      let hasNewer = this.snapshot.hasNewer;
+      if (items.length > MAX_ITEMS) {
+        items = items.slice(0, MAX_ITEMS);
+        hasNewer = true;
+      }
+      this.set({ items, hasOlder: page.hasOlder, hasNewer, loadingOlder: false });
+    } catch (error) {
+      if (generation === this.generation) this.set({ loadingOlder: false, error: toCallError(error).code });
+    }
+  }
+
+  async loadNewer(): Promise<void> {
+    const s = this.snapshot;
+    const last = s.items[s.items.length - 1];
+    if (s.loadingNewer || !s.hasNewer || last === undefined || s.status !== 'ready') return;
+    const generation = this.generation;
+    this.set({ loadingNewer: true });
+    try {
+      const page = await call('messages.after', { groupId: this.groupId, cursor: { id: last.id, sentAt: last.sentAt }, limit: PAGE_SIZE });
+      if (generation !== this.generation) return;
+      let items = [...this.snapshot.items, ...page.messages];
+      let hasOlder = this.snapshot.hasOlder;
+      if (items.length > MAX_ITEMS) {
+        items = items.slice(items.length - MAX_ITEMS);
+        hasOlder = true;
+      }
+      this.set({ items, hasNewer: page.hasNewer, hasOlder, loadingNewer: false });
+    } catch (error) {
+      if (generation === this.generation) this.set({ loadingNewer: false, error: toCallError(error).code });
+    }
+  }
+
+  /** A message was stored (ours or received). */
+  onMessage(m: MessageView): void {
+    if (m.groupId !== this.groupId) return;
+    if (this.snapshot.status !== 'ready') {
+      this.heldLive.push(m);
+      return;
+    }
+    const items = this.snapshot.items;
+    const existing = items.findIndex((x) => x.id === m.id);
+    if (existing >= 0) {
+      this.set({ items: items.map((x, i) => (i === existing ? m : x)) });
+      return;
+    }
+    // Beyond the newest loaded message while history is being read: it will be paged in later.
+    if (this.snapshot.hasNewer) return;
+    const first = items[0];
+    if (this.snapshot.hasOlder && first !== undefined && compareMessages(m, first) < 0) return;
+    const at = insertionIndex(items, m);
+    let next = [...items.slice(0, at), m, ...items.slice(at)];
+    let hasOlder = this.snapshot.hasOlder;
+    if (next.length > MAX_ITEMS) {
+      next = next.slice(next.length - MAX_ITEMS);
+      hasOlder = true;
+    }
+    this.set({ items: next, hasOlder });
+  }
+
+  onSendState(messageId: string, state: SendState): void {
+    this.patch(messageId, (m) => ({ ...m, sendState: state }));
+  }
+
+  onPin(messageId: string, pinned: boolean): void {
+    this.patch(messageId, (m) => ({ ...m, pinned }));
+  }
+
+  /** A receipt changed a message's "read by" count: re-read it (batched: receipts come in thousands). */
+  onReceipt(messageId: string): void {
+    if (!this.snapshot.items.some((m) => m.id === messageId)) return;
+    this.staleIds.add(messageId);
+    this.refreshTimer ??= setTimeout(() => void this.refreshStale(), 100);
+  }
+
+  /** A file finished arriving: the message's file becomes available. */
+  onFileComplete(hash: string): void {
+    for (const m of this.snapshot.items) if (m.file?.hash === hash) this.staleIds.add(m.id);
+    if (this.staleIds.size > 0) this.refreshTimer ??= setTimeout(() => void this.refreshStale(), 100);
+  }
+
+  private async refreshStale(): Promise<void> {
+    this.refreshTimer = undefined;
+    const ids = [...this.staleIds];
+    this.staleIds.clear();
+    const fresh = await Promise.all(ids.map((messageId) => call('messages.get', { messageId }).catch(() => null)));
+    const byId = new Map(fresh.filter((m): m is MessageView => m !== null).map((m) => [m.id, m]));
+    if (byId.size === 0) return;
+    this.set({ items: this.snapshot.items.map((m) => byId.get(m.id) ?? m) });
+  }
+
+  private patch(messageId: string, change: (m: MessageView) => MessageView): void {
+    const at = this.snapshot.items.findIndex((m) => m.id === messageId);
+    if (at < 0) return;
+    this.set({ items: this.snapshot.items.map((m, i) => (i === at ? change(m) : m)) });
+  }
+}

@@ -1,0 +1,77 @@
+import { useId, useState } from 'react';
+import type { PersonView } from '../../../shared/domain/views';
+import { call } from '../../api/kizuna-client';
+import { toCallError } from '../../api/call-error';
+import { Avatar } from '../../components/avatar';
+import { useI18n } from '../../i18n/i18n-context';
+import { reloadContacts } from '../../state/app-loader';
+import { useAppState, useAppStore } from '../../state/app-store';
+import type { ErrorCode } from '../../../shared/errors/error-codes';
+
+/** The user's contacts, each with block and remove; an error shows on the row it concerns. */
+export function ContactList() {
+  const { t } = useI18n();
+  const id = useId();
+  const contacts = useAppState((s) => s.contacts);
+  return (
+    <section className="card-section" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{t('contacts.listLabel')}</h2>
+      {contacts.length === 0 ? (
+        <p className="muted">{t('contacts.empty')}</p>
+      ) : (
+        <ul className="people-list" aria-labelledby={`${id}-title`}>
+          {contacts.map((p) => (
+            <ContactRow key={p.userId} person={p} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ContactRow({ person }: { person: PersonView }) {
+  const { t, errorText } = useI18n();
+  const store = useAppStore();
+  const [error, setError] = useState<ErrorCode | null>(null);
+  const act = async (action: () => Promise<unknown>): Promise<void> => {
+    setError(null);
+    try {
+      await action();
+      await reloadContacts(store);
+    } catch (e) {
+      setError(toCallError(e).code);
+    }
+  };
+  return (
+    <li className="person-row">
+      <Avatar id={person.userId} name={person.displayName} size={36} />
+      <div className="person-text">
+        <span className="person-name">{person.displayName}</span>
+        <span className="person-sub">{person.slimName}</span>
+        {error !== null && (
+          <span className="field-error" role="alert">
+            {errorText(error)}
+          </span>
+        )}
+      </div>
+      <div className="row-actions">
+        <button
+          type="button"
+          className="button small"
+          aria-label={`${t('contacts.block')} ${person.displayName}`}
+          onClick={() => void act(() => call('contacts.block', { userId: person.userId }))}
+        >
+          {t('contacts.block')}
+        </button>
+        <button
+          type="button"
+          className="button small subtle"
+          aria-label={`${t('contacts.remove')} ${person.displayName}`}
+          onClick={() => void act(() => call('contacts.remove', { userId: person.userId }))}
+        >
+          {t('contacts.remove')}
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,63 @@
+import { useEffect, useState } from 'react';
+import { whenKizunaReady } from '../../api/kizuna-client';
+import { I18nProvider, resolveLanguage } from '../../i18n/i18n-context';
+import { loadApp } from '../../state/app-loader';
+import { AppStore, AppStoreContext, useAppState } from '../../state/app-store';
+import { startLiveSync } from '../../state/live-sync';
+import { useTheme } from '../../theme/use-theme';
+import { FirstRunScreen } from '../first-run/first-run-screen';
+import { MainLayout } from './main-layout';
+import { BootScreen } from './boot-screen';
+
+/** The root: one store for the app's lifetime, kept live by core events from the first moment. */
+export function App() {
+  const [store] = useState(() => new AppStore());
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let cancelled = false;
+    void whenKizunaReady().then(async (ready) => {
+      if (cancelled) return;
+      if (!ready) {
+        store.dispatch({ type: 'boot', boot: 'unavailable' });
+        return;
+      }
+      // Subscribe before the first read so no event falls between the two.
+      stop = startLiveSync(store);
+      try {
+        await loadApp(store);
+      } catch {
+        store.dispatch({ type: 'boot', boot: 'unavailable' });
+      }
+    });
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [store]);
+  return (
+    <AppStoreContext.Provider value={store}>
+      <Localised />
+    </AppStoreContext.Provider>
+  );
+}
+
+function Localised() {
+  const settings = useAppState((s) => s.settings);
+  const lang = resolveLanguage(settings?.language, navigator.language);
+  useTheme(settings?.theme);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+  }, [lang]);
+  return (
+    <I18nProvider lang={lang}>
+      <Screens />
+    </I18nProvider>
+  );
+}
+
+function Screens() {
+  const boot = useAppState((s) => s.boot);
+  if (boot === 'first-run') return <FirstRunScreen />;
+  if (boot === 'ready') return <MainLayout />;
+  return <BootScreen failed={boot === 'unavailable'} />;
+}

@@ -1,0 +1,142 @@
+import type { GroupView, IdentityView, InvitationView, PersonView } from '../../shared/domain/views';
+import type { ConnectionStatus, Settings } from '../../shared/ipc/ipc-contract';
+
+export type MainView = 'chats' | 'contacts' | 'settings';
+export type ChatPanel = 'details' | 'search' | 'pins' | 'jump' | null;
+
+export interface FileProgress {
+  have: number;
+  total: number;
+  complete: boolean;
+}
+
+/**
+ * Everything the screens share. Message lists are not here: each open chat keeps its own window of
+ * messages (see features/chat/message-window.ts), because a chat may hold 100,000 of them.
+ */
+export interface AppState {
+  boot: 'loading' | 'unavailable' | 'first-run' | 'ready';
+  identity: IdentityView | null;
+  settings: Settings | null;
+  connection: ConnectionStatus | null;
+  groups: Record<string, GroupView>;
+  invitations: Record<string, InvitationView>;
+  contacts: PersonView[];
+  blocked: PersonView[];
+  /** groupId -> userId -> local time (ms) after which the indicator is stale. */
+  typing: Record<string, Record<string, number>>;
+  /** File transfer progress by content hash (from `file` events). */
+  files: Record<string, FileProgress>;
+  view: MainView;
+  openGroupId: string | null;
+  panel: ChatPanel;
+  /** Set when "create group" is open. */
+  creatingGroup: boolean;
+}
+
+export const INITIAL_STATE: AppState = {
+  boot: 'loading',
+  identity: null,
+  settings: null,
+  connection: null,
+  groups: {},
+  invitations: {},
+  contacts: [],
+  blocked: [],
+  typing: {},
+  files: {},
+  view: 'chats',
+  openGroupId: null,
+  panel: null,
+  creatingGroup: false,
+};
+
+export type AppAction =
+  | { type: 'boot'; boot: AppState['boot'] }
+  | { type: 'identity'; identity: IdentityView | null }
+  | { type: 'settings'; settings: Settings }
+  | { type: 'connection'; connection: ConnectionStatus }
+  | { type: 'groups-loaded'; groups: GroupView[] }
+  | { type: 'groups-upserted'; groups: GroupView[] }
+  | { type: 'invitations-loaded'; invitations: InvitationView[] }
+  | { type: 'invitation-upserted'; invitation: InvitationView }
+  | { type: 'invitation-removed'; groupId: string }
+  | { type: 'contacts-loaded'; contacts: PersonView[]; blocked: PersonView[] }
+  | { type: 'typing'; groupId: string; userId: string; until: number | null }
+  | { type: 'typing-expired'; now: number }
+  | { type: 'files-progressed'; files: Record<string, FileProgress> }
+  | { type: 'navigate'; view: MainView }
+  | { type: 'open-group'; groupId: string | null }
+  | { type: 'panel'; panel: ChatPanel }
+  | { type: 'creating-group'; open: boolean };
+
+function byId(groups: GroupView[]): Record<string, GroupView> {
+  const out: Record<string, GroupView> = {};
+  for (const g of groups) out[g.groupId] = g;
+  return out;
+}
+
+export function appReducer(state: AppState, action: AppAction): AppState {
+  switch (action.type) {
+    case 'boot':
+      return { ...state, boot: action.boot };
+    case 'identity':
+      return { ...state, identity: action.identity };
+    case 'settings':
+      return { ...state, settings: action.settings };
+    case 'connection':
+      return { ...state, connection: action.connection };
+    case 'groups-loaded':
+      return { ...state, groups: byId(action.groups) };
+    case 'groups-upserted':
+      return { ...state, groups: { ...state.groups, ...byId(action.groups) } };
+    case 'invitations-loaded': {
+      const invitations: Record<string, InvitationView> = {};
+      for (const i of action.invitations) invitations[i.groupId] = i;
+      return { ...state, invitations };
+    }
+    case 'invitation-upserted':
+      return { ...state, invitations: { ...state.invitations, [action.invitation.groupId]: action.invitation } };
+    case 'invitation-removed': {
+      if (!(action.groupId in state.invitations)) return state;
+      const { [action.groupId]: _gone, ...rest } = state.invitations;
+      return { ...state, invitations: rest };
+    }
+    case 'contacts-loaded':
+      return { ...state, contacts: action.contacts, blocked: action.blocked };
+    case 'typing': {
+      const current = { ...(state.typing[action.groupId] ?? {}) };
+      if (action.until === null) delete current[action.userId];
+      else current[action.userId] = action.until;
+      return { ...state, typing: { ...state.typing, [action.groupId]: current } };
+    }
+    case 'typing-expired': {
+      let changed = false;
+      const typing: AppState['typing'] = {};
+      for (const [groupId, users] of Object.entries(state.typing)) {
+        const kept: Record<string, number> = {};
+        for (const [userId, until] of Object.entries(users)) {
+          if (until > action.now) kept[userId] = until;
+          else changed = true;
+        }
+        typing[groupId] = kept;
+      }
+      return changed ? { ...state, typing } : state;
+    }
+    case 'files-progressed':
+      return { ...state, files: { ...state.files, ...action.files } };
+    case 'navigate':
+      return { ...state, view: action.view, creatingGroup: false };
+    case 'open-group':
+      return {
+        ...state,
+        view: 'chats',
+        openGroupId: action.groupId,
+        panel: state.openGroupId === action.groupId ? state.panel : null,
+      };
+    case 'panel':
+      return { ...state, panel: action.panel };
+    case 'creating-group':
+      return { ...state, creatingGroup: action.open };
+  }
+}
