@@ -44,7 +44,7 @@ export class CoreProcess {
 
   async start(nodeEndpoint = this.nodeEndpoint): Promise<void> {
     this.nodeEndpoint = nodeEndpoint;
-    const child = fork(ENTRY, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, KIZUNA_LOG_LEVEL: 'error' } });
+    const child = fork(ENTRY, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, KIZUNA_LOG_LEVEL: process.env['KIZUNA_TEST_LOG'] ?? 'error' } });
     this.child = child;
     child.on('message', (m: { id?: number; result?: IpcResult<unknown>; event?: string; payload?: unknown }) => {
       if (m.id !== undefined && m.result !== undefined) {
@@ -85,7 +85,7 @@ export class CoreProcess {
     return this.command({ kind: 'invoke', name, input });
   }
 
-  stats(): Promise<{ dropped: Record<string, number>; inbox: Record<string, number>; outbox: Record<string, number> }> {
+  stats(): Promise<{ dropped: Record<string, number>; inbox: Record<string, number>; outbox: Record<string, number>; channelLog: number }> {
     return this.command({ kind: 'stats' });
   }
 

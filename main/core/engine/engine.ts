@@ -298,8 +298,9 @@ export class Engine {
   }
 
   /** Counters for diagnostics: dropped input by reason, inbox and outbox by state. */
-  stats(): { dropped: Record<string, number>; inbox: Record<string, number>; outbox: Record<string, number> } {
+  stats(): { dropped: Record<string, number>; inbox: Record<string, number>; outbox: Record<string, number>; channelLog: number } {
     return {
+      channelLog: this.ctx.store.read.log.size(),
       dropped: this.ctx.store.read.log.dropCounts(),
       inbox: this.ctx.store.read.queue.inboxCounts(),
       outbox: this.ctx.store.read.queue.outboxCounts(),

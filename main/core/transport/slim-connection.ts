@@ -3,6 +3,7 @@
  * both ways until either side ends it. A connection is used once; the client makes a new one (with a new
  * grpc-js Client, so grpc-js's own reconnect backoff never adds to ours) for every attempt.
  */
+import { randomBytes } from 'node:crypto';
 import grpc from '@grpc/grpc-js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createLogger } from '../log/logger.js';
@@ -60,8 +61,12 @@ export type SlimConnectionEvents = {
  */
 export const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
 
-// Subscription ids must be non-zero to get an ack; unique per process keeps acks unambiguous in logs too.
-let lastSubscriptionId = 0n;
+// Subscription ids must be non-zero to get an ack. They must also not collide across processes: when
+// one client's connection goes away, the node drops the subscriptions filed under its ids, and with
+// ids counted from 1 in every process that took other clients' subscriptions to the same channel
+// with them (measured: a member leaving silenced the channel for an archive peer). So each process
+// starts from a random 62-bit value.
+let lastSubscriptionId = BigInt.asUintN(62, randomBytes(8).readBigUInt64BE()) | 1n;
 export function nextSubscriptionId(): bigint {
   lastSubscriptionId += 1n;
   return lastSubscriptionId;

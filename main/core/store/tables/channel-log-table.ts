@@ -34,6 +34,8 @@ export interface ChannelLogReader {
   seen(envelopeId: Uint8Array): boolean;
   nextOwnSeq(groupId: Uint8Array): number;
   dropCounts(): Record<string, number>;
+  /** How many envelopes the log holds (diagnostics, archive peers). */
+  size(): number;
 }
 
 export interface ChannelLogWriter {
@@ -69,6 +71,7 @@ export function channelLogReader(prepare: Prepare): ChannelLogReader {
         | undefined,
     seen: (id) => prepare('SELECT 1 FROM seen_envelopes WHERE envelope_id = ?').get(id) !== undefined,
     nextOwnSeq: (g) => (prepare('SELECT next_seq AS n FROM own_sequences WHERE group_id = ?').get(g) as { n: number } | undefined)?.n ?? 1,
+    size: () => (prepare('SELECT count(*) AS n FROM channel_log').get() as { n: number }).n,
     dropCounts: () =>
       Object.fromEntries((prepare('SELECT reason, count FROM drop_counts ORDER BY reason').all() as { reason: string; count: number }[]).map((r) => [r.reason, r.count])),
   };
