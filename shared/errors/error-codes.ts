@@ -119,6 +119,10 @@ export const ERROR_SENTENCES = {
   MODERATOR_UNAVAILABLE: 'The controller has no channel moderator to carry this out.',
   NODE_COMMAND_FAILED: 'The SLIM node could not apply the configuration.',
 
+  // Hosts (desktop worker, browser host)
+  HOST_UNAVAILABLE: 'The Kizuna core is not running, or the connection to it was lost.',
+  HOST_FORBIDDEN: 'This page is not allowed to talk to Kizuna.',
+
   // Generic
   NOT_FOUND: 'Not found.',
   CANCELLED: 'The operation was cancelled.',

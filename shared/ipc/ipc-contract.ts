@@ -178,10 +178,36 @@ export interface EventPayloads {
   pin: { groupId: string; messageId: string; pinned: boolean; by: string; at: number };
   file: { groupId: string; hash: string; have: number; total: number; complete: boolean };
   connection: ConnectionStatus;
+  /**
+   * Sent by the desktop shell, never by the core: a `kizuna://` link the app was opened with, or a
+   * notification the user clicked. The UI shows the contact card (for `contacts.add`), the chat or the
+   * invitation. The shell holds it until the UI subscribes, so a link that started the app is not lost.
+   */
+  'deep-link': DeepLink;
 }
 
+/** What a `kizuna://` link (or a clicked notification) asks the UI to show. */
+export type DeepLink =
+  /** `kizuna://contact/...`: `card` is the whole link, which `contacts.add` accepts as a card. */
+  | { kind: 'contact'; card: string }
+  /** `kizuna://group/<groupId>` or a message notification: open this chat. */
+  | { kind: 'group'; groupId: string }
+  /** `kizuna://invitation/<groupId>` or an invitation notification: show this pending invitation. */
+  | { kind: 'invitation'; groupId: string };
+
 export type EventName = keyof EventPayloads;
-export const EVENT_NAMES: readonly EventName[] = ['message', 'send-state', 'group', 'invitation', 'typing', 'receipt', 'pin', 'file', 'connection'];
+export const EVENT_NAMES: readonly EventName[] = [
+  'message',
+  'send-state',
+  'group',
+  'invitation',
+  'typing',
+  'receipt',
+  'pin',
+  'file',
+  'connection',
+  'deep-link',
+];
 
 /** A reply on any bridge: the value, or a serialised KizunaError. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: SerializedError };
