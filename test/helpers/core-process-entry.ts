@@ -54,7 +54,7 @@ process.once('message', async (start: Start) => {
           break;
         case 'discover': {
           const card = await core.session()?.discover(cmd.name, 5_000);
-          send({ id: cmd.id, result: { ok: true, value: card?.displayName ?? null } });
+          send({ id: cmd.id, result: { ok: true, value: card?.card.displayName ?? null } });
           break;
         }
         case 'close':

@@ -1,4 +1,5 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { formatSlimName, parseSlimName } from '../../../shared/domain/slim-name.js';
 import type { ContactCardData } from '../wire/wire-schemas.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
@@ -16,16 +17,22 @@ import type { SessionContext } from './session-context.js';
  */
 const NO_GROUP = new Uint8Array(32);
 
+/** A card found by discovery: parsed and verified, and its text (to add as a contact). */
+export interface DiscoveredCard {
+  card: ContactCardData;
+  text: string;
+}
+
 export class Discovery {
-  private readonly waiting = new Map<string, { name: string; resolve: (card: ContactCardData) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<string, { name: string; resolve: (card: DiscoveredCard) => void; reject: (e: Error) => void }>();
 
   constructor(private readonly s: SessionContext) {}
 
-  ask(slimName: string, timeoutMs: number): Promise<ContactCardData> {
+  ask(slimName: string, timeoutMs: number): Promise<DiscoveredCard> {
     const s = this.s;
     const request = buildEnvelope(s.ctx.self(), { groupId: NO_GROUP, epoch: 0, type: 'DISCOVERY_REQUEST', seq: 0, sentAt: s.ctx.now(), body: new Uint8Array(0) });
     const key = toBase64Url(request.id);
-    return new Promise<ContactCardData>((resolve, reject) => {
+    return new Promise<DiscoveredCard>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting.delete(key);
         reject(new KizunaError('NODE_UNREACHABLE', `No answer from ${slimName}: is it online?`, { name: slimName }));
@@ -72,11 +79,12 @@ export class Discovery {
     if (pending === undefined) return;
     this.waiting.delete(toBase64Url(v.envelope.groupId));
     try {
-      const card = parseContactCard(decodeWire('DiscoveryReply', discoveryReplySchema, v.envelope.body).card);
-      if (!bytesEqual(card.signKey, v.envelope.sender) || card.slimName !== pending.name) {
+      const text = decodeWire('DiscoveryReply', discoveryReplySchema, v.envelope.body).card;
+      const card = parseContactCard(text);
+      if (!bytesEqual(card.signKey, v.envelope.sender) || formatSlimName(parseSlimName(card.slimName)) !== pending.name) {
         throw new KizunaError('INVALID_CONTACT_CARD', 'The answer came from someone else than the name asked.');
       }
-      pending.resolve(card);
+      pending.resolve({ card, text });
     } catch (err) {
       pending.reject(err instanceof Error ? err : new KizunaError('INVALID_CONTACT_CARD'));
     }

@@ -11,14 +11,14 @@ import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { SEQUENCED_TYPES } from '../ingest/inbox-processor.js';
 import { createLogger } from '../log/logger.js';
-import type { ContactCardData, Envelope } from '../wire/wire-schemas.js';
+import type { Envelope } from '../wire/wire-schemas.js';
 import { SlimClient, type TransportStateChange } from '../transport/slim-client.js';
 import type { IncomingPublish } from '../transport/slim-message-reader.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
 import { ackSchema } from '../wire/wire-schemas.js';
 import { AckBatcher, type AckTarget } from './ack-batcher.js';
 import { CatchUp, type SyncProgress } from './catch-up.js';
-import { Discovery } from './discovery.js';
+import { Discovery, type DiscoveredCard } from './discovery.js';
 import { OutboxPump } from './outbox-pump.js';
 import { Presence, type PresenceChange } from './presence.js';
 import { publishVia, slimName, type SessionContext } from './session-context.js';
@@ -136,8 +136,14 @@ export class SessionLayer {
   }
 
   /** Asks a SLIM name for its contact card (invitations by name). */
-  discover(name: string, timeoutMs = 10_000): Promise<ContactCardData> {
+  discover(name: string, timeoutMs = 10_000): Promise<DiscoveredCard> {
     return this.discovery.ask(formatSlimName(parseSlimName(name)), timeoutMs);
+  }
+
+  /** Seed 000's per-session max_retries and timeout: applied to this layer from now on. */
+  tune(options: Partial<Pick<SessionOptions, 'maxRetries' | 'ackTimeoutMs'>>): void {
+    if (options.maxRetries !== undefined) this.s.options.maxRetries = options.maxRetries;
+    if (options.ackTimeoutMs !== undefined) this.s.options.ackTimeoutMs = options.ackTimeoutMs;
   }
 
   /** Asks every group we are in for what we missed (also done on every reconnect). */

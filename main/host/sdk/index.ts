@@ -1,0 +1,3 @@
+/** The Kizuna Node SDK (seed 000's shape). */
+export { createApp, KizunaApp, type AppOptions, type CreateSessionOptions } from './kizuna-app.js';
+export { GroupSession, type ReceivedMessage } from './group-session.js';

@@ -1,0 +1,147 @@
+import { mkdirSync } from 'node:fs';
+import type { EncryptionMode, IdentityView } from '../../../shared/domain/views.js';
+import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { createKizunaCore, type KizunaCoreWithSession } from '../create-core.js';
+import type { SessionOptions } from '../../core/session/session-options.js';
+import { profileKeyWrapper } from '../profile-key.js';
+import { GroupSession } from './group-session.js';
+
+/**
+ * The Node SDK, in the shape of seed 000's Python bindings: `createApp(identity)`,
+ * `app.createSession({...})`, `session.invite(name)`, `app.listenForSession()`,
+ * `session.getMessage()`, `session.publish(payload)`, `session.remove(name)`, `session.leave()`.
+ * Underneath it is the same engine and session layer the desktop app runs.
+ */
+export interface AppOptions {
+  /** The profile folder (created if missing). */
+  dataDir: string;
+  /** Created on first use: display name and (optionally) the SLIM name org/namespace/agent. */
+  identity?: { displayName: string; slimName?: string };
+  /** SLIM node endpoint (`127.0.0.1:PORT` or `unix:///path`); default: the embedded node. */
+  node?: string;
+  passphrase?: string;
+  keyFile?: string;
+  /** Session tuning (seed 000's max_retries and timeout are per session; see createSession). */
+  session?: Partial<Omit<SessionOptions, 'endpoint'>>;
+}
+
+export interface CreateSessionOptions {
+  /** Seed 000's channel_name; its last component names the group (the SLIM channel is derived from the group id). */
+  channelName?: string;
+  /** The group's name (default: the channel name's agent part). */
+  name?: string;
+  /** SLIM names to invite at creation (Kizuna groups start with at least two members besides the creator). */
+  invites?: string[];
+  /** Or people already known, by user id. */
+  members?: string[];
+  /** Seed 000's mls_enabled; `mode` wins when both are given. */
+  mlsEnabled?: boolean;
+  mode?: EncryptionMode;
+  /** Seed 000's max_retries and timeout (ms), applied to this app's session layer. */
+  maxRetries?: number;
+  timeout?: number;
+  /** How long to wait for each invited name to answer discovery (default 10 s). */
+  discoveryTimeoutMs?: number;
+}
+
+export class KizunaApp {
+  private readonly sessions = new Map<string, GroupSession>();
+
+  private constructor(readonly core: KizunaCoreWithSession) {}
+
+  static async create(options: AppOptions): Promise<KizunaApp> {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    const keyWrapper = await profileKeyWrapper(options);
+    const core = await createKizunaCore({
+      dataDir: options.dataDir,
+      keyWrapper,
+      ...(options.node === undefined ? {} : { nodeEndpoint: options.node }),
+      ...(options.session === undefined ? {} : { session: options.session }),
+    });
+    if (core.engine.getIdentity() === null) {
+      if (options.identity === undefined) {
+        await core.close();
+        throw new KizunaError('IDENTITY_MISSING', 'This profile has no identity yet: pass identity.displayName.');
+      }
+      core.engine.createIdentity(options.identity);
+    }
+    return new KizunaApp(core);
+  }
+
+  get identity(): IdentityView {
+    const id = this.core.engine.getIdentity();
+    if (id === null) throw new KizunaError('IDENTITY_MISSING');
+    return id;
+  }
+
+  /** Resolves once connected to the node (or throws after the timeout). */
+  async waitOnline(timeoutMs = 15_000): Promise<void> {
+    const session = this.core.session();
+    if (session === undefined) throw new KizunaError('NODE_UNREACHABLE', 'No SLIM node is configured.');
+    await session.waitOnline(timeoutMs);
+  }
+
+  /** The contact card others need to add us. */
+  card(): string {
+    return this.identity.card;
+  }
+
+  /** Knows someone by their SLIM name: asks the name for its card (they must be online). */
+  async resolve(slimName: string, timeoutMs = 10_000): Promise<string> {
+    const session = this.core.session();
+    if (session === undefined) throw new KizunaError('NODE_UNREACHABLE');
+    const found = await session.discover(slimName, timeoutMs);
+    const engine = this.core.engine;
+    const userId = Buffer.from(found.card.signKey).toString('base64url');
+    if (!engine.listContacts().some((c) => c.userId === userId)) engine.addContact(found.text);
+    return userId;
+  }
+
+  async createSession(options: CreateSessionOptions): Promise<GroupSession> {
+    const session = this.core.session();
+    if (session !== undefined && (options.maxRetries !== undefined || options.timeout !== undefined)) {
+      session.tune({ ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }), ...(options.timeout === undefined ? {} : { ackTimeoutMs: options.timeout }) });
+    }
+    const members = [...(options.members ?? [])];
+    for (const name of options.invites ?? []) members.push(await this.resolve(name, options.discoveryTimeoutMs));
+    const name = options.name ?? options.channelName?.split('/').pop() ?? 'Group';
+    const mode: EncryptionMode = options.mode ?? (options.mlsEnabled === false ? 'none' : 'mls');
+    const g = await this.core.engine.createGroup({ name, members, mode });
+    return this.track(g.groupId);
+  }
+
+  /** Waits for an invitation, accepts it, and returns the session once we are in. */
+  async listenForSession(options: { timeoutMs?: number } = {}): Promise<GroupSession> {
+    const engine = this.core.engine;
+    const timeoutMs = options.timeoutMs ?? 24 * 60 * 60 * 1000;
+    const pending = engine.listInvitations()[0] ?? (await engine.events.waitFor('invitation', (i) => i.state === 'pending', timeoutMs));
+    const joined = engine.events.waitFor('group', (g) => g.groupId === pending.groupId && g.myState === 'joined', timeoutMs);
+    const view = await engine.acceptInvitation(pending.groupId);
+    if (view.myState !== 'joined') await joined;
+    return this.track(pending.groupId);
+  }
+
+  session(groupId: string): GroupSession {
+    return this.track(groupId);
+  }
+
+  private track(groupId: string): GroupSession {
+    let s = this.sessions.get(groupId);
+    if (s === undefined) {
+      s = new GroupSession(this, groupId);
+      this.sessions.set(groupId, s);
+    }
+    return s;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sessions.values()) s.detach();
+    await this.core.close();
+  }
+}
+
+
+/** Seed 000's `create_app`. */
+export function createApp(options: AppOptions): Promise<KizunaApp> {
+  return KizunaApp.create(options);
+}
