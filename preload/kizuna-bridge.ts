@@ -1,0 +1,60 @@
+/**
+ * What the preload exposes as `window.kizuna`, built from an injected ipcRenderer so it can be tested
+ * without Electron. Only the contract gets through: request names are checked against REQUESTS before
+ * anything is sent, event names against EVENT_NAMES, and listeners receive the payload alone (never
+ * Electron's event object, never ipcRenderer).
+ *
+ * Errors: Electron's contextBridge keeps only the message of Error objects, so a refused request is
+ * rejected with a plain object `{ name: 'KizunaError', code, message, details? }` (see ipc-client.ts).
+ */
+import {
+  EVENT_CHANNEL as IPC_EVENT_CHANNEL,
+  INVOKE_CHANNEL as IPC_INVOKE_CHANNEL,
+  createKizunaClient,
+  isIpcResult,
+  toPlainError,
+  type KizunaTransport,
+} from '../shared/ipc/ipc-client.js';
+import type { KizunaApi } from '../shared/ipc/ipc-contract.js';
+import { KizunaError } from '../shared/errors/kizuna-error.js';
+
+/** The part of Electron's ipcRenderer the bridge uses. */
+export interface IpcRendererLike {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+  removeListener(channel: string, listener: (event: unknown, ...args: unknown[]) => void): unknown;
+}
+
+export function createPreloadTransport(ipc: IpcRendererLike): KizunaTransport {
+  return {
+    async request(name, input) {
+      const result = await ipc.invoke(IPC_INVOKE_CHANNEL, name, input);
+      if (!isIpcResult(result)) throw new KizunaError('INTERNAL', 'The shell sent a reply that is not a result.');
+      return result;
+    },
+    subscribe(listener) {
+      const onEvent = (_event: unknown, name: unknown, payload: unknown): void => {
+        if (typeof name === 'string') listener(name, payload);
+      };
+      ipc.on(IPC_EVENT_CHANNEL, onEvent as (event: unknown, ...args: unknown[]) => void);
+      return () => void ipc.removeListener(IPC_EVENT_CHANNEL, onEvent as (event: unknown, ...args: unknown[]) => void);
+    },
+  };
+}
+
+export function createPreloadApi(ipc: IpcRendererLike): KizunaApi {
+  const client = createKizunaClient(createPreloadTransport(ipc), { host: 'electron', stickyEvents: ['deep-link'] });
+  const api: KizunaApi = {
+    host: 'electron',
+    invoke: (name, input) => client.invoke(name, input).catch((err: unknown) => Promise.reject(toPlainError(err))),
+    on: (event, listener) => {
+      try {
+        return client.on(event, listener);
+      } catch (err) {
+        // Plain data survives the contextBridge; an Error would lose its code.
+        throw toPlainError(err);
+      }
+    },
+  };
+  return Object.freeze(api);
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
+import {
+  CLIENT_EVENT_NAMES,
+  CLIENT_REQUEST_NAMES,
+  EVENT_CHANNEL,
+  INVOKE_CHANNEL,
+  createKizunaClient,
+  isKizunaErrorLike,
+  toPlainError,
+  type KizunaTransport,
+} from '../../../../shared/ipc/ipc-client.js';
+import { EVENT_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, REQUEST_NAMES, type IpcResult } from '../../../../shared/ipc/ipc-contract.js';
+
+function transport(reply: (name: string, input: unknown) => IpcResult<unknown> | Promise<IpcResult<unknown>>) {
+  let deliver: (event: string, payload: unknown) => void = () => undefined;
+  const t: KizunaTransport = {
+    request: async (name, input) => reply(name, input),
+    subscribe: (listener) => {
+      deliver = listener;
+      return () => undefined;
+    },
+  };
+  return { t, push: (event: string, payload: unknown) => deliver(event, payload) };
+}
+
+const flush = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('shared window.kizuna client', () => {
+  it('lets through exactly the contract: request names, event names, channels', () => {
+    expect([...CLIENT_REQUEST_NAMES].sort()).toEqual([...REQUEST_NAMES].sort());
+    expect([...CLIENT_EVENT_NAMES].sort()).toEqual([...EVENT_NAMES].sort());
+    expect(INVOKE_CHANNEL).toBe(IPC_INVOKE_CHANNEL);
+    expect(EVENT_CHANNEL).toBe(IPC_EVENT_CHANNEL);
+  });
+
+  it('resolves values and throws KizunaErrors with the host error code, message and details', async () => {
+    const { t } = transport((name) =>
+      name === 'groups.list' ? { ok: true, value: [] } : { ok: false, error: { code: 'NOT_GROUP_ADMIN', message: 'Only the group admin can do this.', details: { groupId: 'g' } } },
+    );
+    const api = createKizunaClient(t, { host: 'browser' });
+    expect(await api.invoke('groups.list', {})).toEqual([]);
+    const err = await api.invoke('groups.rename', { groupId: 'g'.repeat(43), name: 'n' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KizunaError);
+    expect(err).toMatchObject({ code: 'NOT_GROUP_ADMIN', message: 'Only the group admin can do this.', details: { groupId: 'g' } });
+    expect(isKizunaErrorLike(err)).toBe(true);
+    expect(toPlainError(err)).toEqual({ name: 'KizunaError', code: 'NOT_GROUP_ADMIN', message: 'Only the group admin can do this.', details: { groupId: 'g' } });
+    expect(toPlainError(new Error('boom'))).toMatchObject({ code: 'INTERNAL' });
+  });
+
+  it('keeps at most stickyLimit held events of a sticky kind, oldest dropped', async () => {
+    const { t, push } = transport(() => ({ ok: true, value: null }));
+    const api = createKizunaClient(t, { host: 'electron', stickyEvents: ['deep-link'], stickyLimit: 2 });
+    push('deep-link', { kind: 'group', groupId: '1' });
+    push('deep-link', { kind: 'group', groupId: '2' });
+    push('deep-link', { kind: 'group', groupId: '3' });
+    const got: unknown[] = [];
+    const off = api.on('deep-link', (l) => got.push(l));
+    await flush();
+    expect(got).toEqual([
+      { kind: 'group', groupId: '2' },
+      { kind: 'group', groupId: '3' },
+    ]);
+    push('deep-link', { kind: 'group', groupId: '4' });
+    off();
+    push('deep-link', { kind: 'group', groupId: '5' }); // held again for the next listener
+    expect(got).toHaveLength(3);
+  });
+});
