@@ -1,0 +1,70 @@
+/**
+ * Relays the one IPC channel between the app window and the core worker: requests in (from the app's
+ * own page only), results and events out. The worker validates every request against the contract.
+ */
+import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { KizunaError } from '../../shared/errors/kizuna-error.js';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type DeepLink, type IpcResult } from '../../shared/ipc/ipc-contract.js';
+import type { CoreWorker } from '../host/worker/core-worker.js';
+import { isAppUrl } from './security-policy.js';
+
+export interface IpcRelay {
+  /** Sends a deep link to the UI (held until the page has loaded; the preload holds it until the UI listens). */
+  sendDeepLink(link: DeepLink): void;
+  dispose(): void;
+}
+
+export interface IpcRelayOptions {
+  worker: CoreWorker;
+  window: () => BrowserWindow | null;
+  /** Sees every request and its result after the fact (notifications, unread count). */
+  observe?: (name: unknown, input: unknown, result: IpcResult<unknown>) => void;
+}
+
+export function connectIpc(options: IpcRelayOptions): IpcRelay {
+  const { worker } = options;
+  const fromOurPage = (event: IpcMainInvokeEvent): boolean => {
+    const win = options.window();
+    return win !== null && event.sender === win.webContents && event.senderFrame !== null && isAppUrl(event.senderFrame.url);
+  };
+
+  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, name: unknown, input: unknown): Promise<IpcResult<unknown>> => {
+    if (!fromOurPage(event)) return { ok: false, error: new KizunaError('HOST_FORBIDDEN').toJSON() };
+    const result = await worker.invoke(name, input);
+    options.observe?.(name, input, result);
+    return result;
+  });
+
+  const send = (event: string, payload: unknown): void => {
+    const win = options.window();
+    if (win === null || win.isDestroyed()) return;
+    win.webContents.send(IPC_EVENT_CHANNEL, event, payload);
+  };
+  const stopEvents = worker.onEvent(send);
+
+  let loaded = false;
+  const heldLinks: DeepLink[] = [];
+  const markLoaded = (): void => {
+    loaded = true;
+    for (const link of heldLinks.splice(0)) send('deep-link', link);
+  };
+  const win = options.window();
+  if (win !== null) {
+    if (!win.webContents.isLoading()) markLoaded();
+    win.webContents.on('did-finish-load', markLoaded);
+    win.webContents.on('did-start-loading', () => {
+      loaded = false;
+    });
+  }
+
+  return {
+    sendDeepLink(link) {
+      if (loaded) send('deep-link', link);
+      else heldLinks.push(link);
+    },
+    dispose() {
+      stopEvents();
+      ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
+    },
+  };
+}
