@@ -62,7 +62,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         onFocus={props.onFocus}
       >
         <div className="bubble">
-          <span id={headingId} className={props.continued || m.isMine ? 'visually-hidden' : 'sender'}>
+          <span id={headingId} className="visually-hidden">
             {t('message.from', { name: sender, time: i18n.dateTime(m.sentAt) })}
           </span>
           {!props.continued && !m.isMine && (

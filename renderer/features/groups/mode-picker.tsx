@@ -22,7 +22,14 @@ export function ModePicker({
       <div className="mode-options">
         {ENCRYPTION_MODES.map((mode) => (
           <label key={mode} className={value === mode ? 'mode-option selected' : 'mode-option'}>
-            <input type="radio" name={`${id}-mode`} value={mode} checked={value === mode} onChange={() => onChange(mode)} aria-describedby={`${id}-${mode}-hint`} />
+            <input
+              type="radio"
+              name={`${id}-mode`}
+              value={mode}
+              checked={value === mode} onChange={() => onChange(mode)}
+              aria-label={t(`mode.${mode}`)}
+              aria-describedby={`${id}-${mode}-hint`}
+            />
             <span className="mode-option-title">{t(`mode.${mode}`)}</span>
             <span id={`${id}-${mode}-hint`} className="hint">
               {t(`mode.${mode}.hint`)}
