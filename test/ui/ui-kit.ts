@@ -132,3 +132,14 @@ export async function expectFieldError(field: Locator, text: RegExp): Promise<vo
   expect(errorBox.y).toBeGreaterThanOrEqual(fieldBox.y);
   expect(errorBox.y).toBeLessThanOrEqual(fieldBox.y + fieldBox.height + 40);
 }
+
+/** Polls `read` until `ok` accepts its value (for state that may already hold, so no event will come). */
+export async function pollUntil<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
