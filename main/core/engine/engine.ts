@@ -34,6 +34,7 @@ import { createSelfHolder } from './engine-context.js';
 import type { EngineEvents } from './engine-events.js';
 import { EngineOutbox } from './engine-outbox.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { lockProfile, type ProfileLock } from './profile-lock.js';
 
 export interface EngineOptions {
   /** The profile folder: kizuna.db, local-key.json, files/. Created if missing. */
@@ -71,7 +72,10 @@ export class Engine {
   readonly outbox: EngineOutbox;
   private closed = false;
 
-  private constructor(private readonly ctx: EngineContext) {
+  private constructor(
+    private readonly ctx: EngineContext,
+    private readonly lock: ProfileLock,
+  ) {
     this.events = ctx.events;
     this.inbox = new InboxProcessor(ctx);
     this.outbox = new EngineOutbox(ctx);
@@ -80,9 +84,17 @@ export class Engine {
   static async open(options: EngineOptions): Promise<Engine> {
     await loadSodium();
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    const { key } = await loadOrCreateLocalKey(options.dataDir, options.keyWrapper);
-    const cipher = createAtRestCipher(key);
-    const store = openStore(join(options.dataDir, 'kizuna.db'), cipher);
+    const lock = lockProfile(options.dataDir);
+    let store: Store;
+    let cipher: ReturnType<typeof createAtRestCipher>;
+    try {
+      const { key } = await loadOrCreateLocalKey(options.dataDir, options.keyWrapper);
+      cipher = createAtRestCipher(key);
+      store = openStore(join(options.dataDir, 'kizuna.db'), cipher);
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
     const holder = createSelfHolder();
     const ctx: EngineContext = {
       store,
@@ -100,7 +112,7 @@ export class Engine {
       ...holder,
     };
     loadIdentity(ctx);
-    const engine = new Engine(ctx);
+    const engine = new Engine(ctx, lock);
     if (ctx.hasSelf()) {
       // Finish what a previous run left in the inbox, and ask for secrets we still lack.
       engine.inbox.schedule();
@@ -313,5 +325,6 @@ export class Engine {
     await this.inbox.close();
     this.ctx.events.removeAllListeners();
     this.ctx.store.close();
+    this.lock.release();
   }
 }

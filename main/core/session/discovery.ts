@@ -48,9 +48,16 @@ export class Discovery {
           reject(e);
         },
       });
-      if (!s.publish(slimName, request.bytes, { type: 'DISCOVERY_REQUEST', groupId: NO_GROUP, toChannel: false, seq: 0 })) {
+      // Asked again every second until answered: the name may be subscribing right now.
+      const send = (): boolean => s.publish(slimName, request.bytes, { type: 'DISCOVERY_REQUEST', groupId: NO_GROUP, toChannel: false, seq: 0 });
+      const again = setInterval(() => {
+        if (!this.waiting.has(key)) clearInterval(again);
+        else send();
+      }, 1000);
+      if (!send()) {
         this.waiting.delete(key);
         clearTimeout(timer);
+        clearInterval(again);
         reject(new KizunaError('TRANSPORT_CLOSED'));
       }
     });

@@ -56,6 +56,8 @@ export class SessionLayer {
   private readonly offs: (() => void)[] = [];
   private timers: NodeJS.Timeout[] = [];
   private transportState: TransportStateChange['state'] = 'connecting';
+  /** Online and subscribed (own name and channels): only then can others reach us. */
+  private ready = false;
   private syncing: SyncProgress | null = null;
   private lastError: KizunaError | null = null;
   private closed = false;
@@ -113,13 +115,17 @@ export class SessionLayer {
     );
   }
 
-  /** Waits until online (tests, CLI); throws after the timeout. */
-  waitOnline(timeoutMs = 10_000): Promise<void> {
-    return this.client.waitOnline({ timeoutMs });
+  /** Waits until online and reachable (subscribed); throws after the timeout. */
+  async waitOnline(timeoutMs = 10_000): Promise<void> {
+    if (this.status() === 'online' || this.status() === 'syncing') return;
+    await this.events.waitFor('status', (st) => st === 'online' || st === 'syncing', timeoutMs).catch(() => {
+      throw new KizunaError('NODE_UNREACHABLE', undefined, { endpoint: this.s.options.endpoint });
+    });
   }
 
   status(): ConnectionStatus['state'] {
     if (this.transportState !== 'online') return this.transportState;
+    if (!this.ready) return 'connecting';
     return this.syncing === null ? 'online' : 'syncing';
   }
 
@@ -175,6 +181,7 @@ export class SessionLayer {
       this.lastError = null;
       void this.afterOnline();
     } else if (change.state === 'offline') {
+      this.ready = false;
       this.subscribed.clear();
       this.presence.clear();
     }
@@ -184,6 +191,10 @@ export class SessionLayer {
   private async afterOnline(): Promise<void> {
     try {
       await this.syncSubscriptions();
+      if (this.transportState === 'online' && !this.ready) {
+        this.ready = true;
+        this.events.emit('status', this.status());
+      }
       this.engine.outbox.expedite();
       this.pump.kick();
       this.presence.beat(this.channels());

@@ -23,6 +23,8 @@ export interface AppOptions {
   keyFile?: string;
   /** Session tuning (seed 000's max_retries and timeout are per session; see createSession). */
   session?: Partial<Omit<SessionOptions, 'endpoint'>>;
+  /** Work from the store only, without connecting (listing, history). */
+  offline?: boolean;
 }
 
 export interface CreateSessionOptions {
@@ -57,6 +59,7 @@ export class KizunaApp {
       keyWrapper,
       ...(options.node === undefined ? {} : { nodeEndpoint: options.node }),
       ...(options.session === undefined ? {} : { session: options.session }),
+      ...(options.offline === true ? { offline: true } : {}),
     });
     if (core.engine.getIdentity() === null) {
       if (options.identity === undefined) {
@@ -115,10 +118,12 @@ export class KizunaApp {
     const engine = this.core.engine;
     const timeoutMs = options.timeoutMs ?? 24 * 60 * 60 * 1000;
     const pending = engine.listInvitations()[0] ?? (await engine.events.waitFor('invitation', (i) => i.state === 'pending', timeoutMs));
+    // The session listens before we accept, so no message processed right after the welcome is missed.
+    const session = this.track(pending.groupId);
     const joined = engine.events.waitFor('group', (g) => g.groupId === pending.groupId && g.myState === 'joined', timeoutMs);
     const view = await engine.acceptInvitation(pending.groupId);
     if (view.myState !== 'joined') await joined;
-    return this.track(pending.groupId);
+    return session;
   }
 
   session(groupId: string): GroupSession {

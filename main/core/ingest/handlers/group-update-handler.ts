@@ -70,8 +70,9 @@ async function processMlsCommit(ctx: EngineContext, group: GroupRow, update: Gro
   if (update.mlsCommit.byteLength === 0) return noop;
   if (group.mode !== 'mls') return drop('mls-commit-in-non-mls-group');
   const mine = ctx.mlsStates.current(group.groupId);
-  // Not in the MLS group yet (invited, or waiting for our welcome): the welcome brings the state.
-  if (mine === undefined) return noop;
+  // Waiting for our welcome: this commit may lead past the epoch we join at, so it waits for the
+  // welcome (commits up to our join epoch are then skipped, later ones processed in order).
+  if (mine === undefined) return group.myState === 'joining' ? defer('not-joined') : noop;
   if (update.mlsEpoch <= mine.epoch) return noop; // already applied, or from before we joined
   if (update.mlsEpoch > mine.epoch + 1) return defer('epoch-gap');
   const allowed = everyone(latest.version).map((m) => m.userId);

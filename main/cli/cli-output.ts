@@ -1,0 +1,24 @@
+import type { GroupView, MessageView, PersonView } from '../../shared/domain/views.js';
+
+/** How the CLI prints things: one line per item, stable enough to grep. */
+export function printLine(text: string): void {
+  process.stdout.write(text + '\n');
+}
+
+export function formatTime(ms: number): string {
+  return new Date(ms).toLocaleString();
+}
+
+export function printGroup(g: GroupView): void {
+  const members = g.members.map((m) => `${m.displayName}${m.role === 'admin' ? '*' : ''}${m.status === 'invited' ? '?' : ''}`).join(', ');
+  printLine(`${g.groupId}  ${g.name}  [${g.mode}, epoch ${g.epoch}, ${g.myState}]  ${members}`);
+}
+
+export function printMessage(m: MessageView): void {
+  const body = m.file === null ? m.text : `[file ${m.file.name}, ${m.file.size} bytes${m.file.available ? '' : ', arriving'}] ${m.text}`;
+  printLine(`${formatTime(m.sentAt)}  ${m.senderName}: ${body}${m.isMine ? `  (${m.sendState})` : ''}`);
+}
+
+export function printPerson(p: PersonView): void {
+  printLine(`${p.userId}  ${p.displayName}  ${p.slimName}  ${p.contactState}`);
+}

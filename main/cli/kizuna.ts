@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+/**
+ * `kizuna`: the headless Kizuna (bots, operators, tests). Commands:
+ *   identity create|show|card, contact add|list|blocked|remove|block|unblock,
+ *   group list|invitations|create|invite|remove|rename|accept|decline|leave|delete|send|history,
+ *   moderator, participant, listen, node, controller, web.
+ * Global flags: --data-dir, --node, --key-file, --log-level (or KIZUNA_DATA_DIR, KIZUNA_NODE,
+ * KIZUNA_KEY_FILE, KIZUNA_PASSPHRASE, KIZUNA_LOG_LEVEL).
+ */
+import { parseArgs } from 'node:util';
+import { isKizunaError } from '../../shared/errors/kizuna-error.js';
+import { GLOBAL_FLAGS, resolveConfig } from './cli-config.js';
+import { listenCommand, moderatorCommand, participantCommand } from './commands/chat-commands.js';
+import { groupCommand } from './commands/group-commands.js';
+import { contactCommand, identityCommand } from './commands/identity-commands.js';
+import { nodeCommand } from './commands/node-command.js';
+
+const USAGE = `usage: kizuna <command> [options]
+
+  identity create --name NAME [--slim-name org/ns/agent] | show | card
+  contact add CARD | list | blocked | remove ID | block ID|CARD | unblock ID
+  group list | invitations | create --name N --members a,b [--mode mls|sealed|none]
+        invite GROUP WHO | remove GROUP WHO | rename GROUP NAME | accept GROUP | decline GROUP
+        leave GROUP | delete GROUP | send GROUP TEXT | history GROUP [--limit N]
+  moderator --local org/ns/me --invites org/ns/bob,org/ns/carol [--enable-mls] [--message TEXT]
+  participant --local org/ns/me [--message TEXT]
+  listen [--accept]
+  node [--endpoint 127.0.0.1:46357|unix:///path] [--auth user:pass] [--archive GROUP...]
+
+  global: --data-dir DIR  --node ENDPOINT  --key-file FILE  --log-level LEVEL`;
+
+const FLAGS = {
+  ...GLOBAL_FLAGS,
+  name: { type: 'string' },
+  'slim-name': { type: 'string' },
+  local: { type: 'string' },
+  members: { type: 'string' },
+  mode: { type: 'string' },
+  invites: { type: 'string' },
+  channel: { type: 'string' },
+  'enable-mls': { type: 'boolean' },
+  message: { type: 'string' },
+  'stop-after': { type: 'string' },
+  'max-retries': { type: 'string' },
+  timeout: { type: 'string' },
+  limit: { type: 'string' },
+  accept: { type: 'boolean' },
+  endpoint: { type: 'string' },
+  auth: { type: 'string' },
+  archive: { type: 'boolean' },
+} as const;
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const [command, ...args] = parsed.positionals;
+  const flags = parsed.values as Record<string, string | boolean | undefined>;
+  if (command === undefined || flags['help'] === true) {
+    process.stdout.write(USAGE + '\n');
+    return command === undefined && flags['help'] !== true ? 2 : 0;
+  }
+  const config = resolveConfig(flags);
+  switch (command) {
+    case 'identity':
+      await identityCommand(config, args, flags);
+      break;
+    case 'contact':
+      await contactCommand(config, args);
+      break;
+    case 'group':
+      await groupCommand(config, args, flags);
+      break;
+    case 'moderator':
+      await moderatorCommand(config, flags);
+      break;
+    case 'participant':
+      await participantCommand(config, flags);
+      break;
+    case 'listen':
+      await listenCommand(config, flags);
+      break;
+    case 'node':
+      await nodeCommand(config, args, flags);
+      break;
+    default:
+      process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
+      return 2;
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${isKizunaError(err) ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pickFreeTcpPort } from '../../../main/core/slim-node/slim-node-launcher.js';
+import { tempDir } from '../../helpers/test-engines.js';
+
+const CLI = fileURLToPath(new URL('../../../main/cli/kizuna.ts', import.meta.url));
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+interface Running {
+  child: ChildProcess;
+  lines: string[];
+  waitLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  exited: Promise<number | null>;
+}
+
+function kizuna(args: string[], env: Record<string, string> = {}): Running {
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { env: { ...process.env, KIZUNA_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  const listeners = new Set<() => void>();
+  let buffer = '';
+  const onData = (chunk: Buffer): void => {
+    buffer += chunk.toString('utf8');
+    const parts = buffer.split('\n');
+    buffer = parts.pop() ?? '';
+    lines.push(...parts);
+    for (const l of listeners) l();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    lines,
+    exited,
+    waitLine: (pattern, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const hit = lines.find((l) => pattern.test(l));
+          if (hit !== undefined) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(hit);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`no line matching ${pattern}; got:\n${lines.join('\n')}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      }),
+  };
+}
+
+async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+  const r = kizuna(args, env);
+  const code = await r.exited;
+  return { code, out: r.lines.join('\n') };
+}
+
+describe('the kizuna command', () => {
+  let dir: ReturnType<typeof tempDir>;
+  const running: Running[] = [];
+
+  beforeEach(() => {
+    dir = tempDir();
+  });
+  afterEach(async () => {
+    for (const r of running.splice(0)) {
+      if (r.child.exitCode === null) {
+        r.child.kill('SIGTERM');
+        await Promise.race([r.exited, new Promise((res) => setTimeout(res, 5000))]);
+        if (r.child.exitCode === null) r.child.kill('SIGKILL');
+      }
+    }
+    dir.cleanup();
+  });
+
+  it('runs the seed multicast example: a node, a moderator inviting two participants with MLS', async () => {
+    const port = await pickFreeTcpPort();
+    const endpoint = `127.0.0.1:${port}`;
+    const node = kizuna(['node', '--endpoint', endpoint]);
+    running.push(node);
+    await node.waitLine(/listening on/);
+    const common = (name: string): string[] => ['--data-dir', join(dir.path, name), '--node', endpoint];
+    const bob = kizuna(['participant', '--local', 'agntcy/ns/bob', '--stop-after', '1', ...common('bob')]);
+    const carol = kizuna(['participant', '--local', 'agntcy/ns/carol', '--stop-after', '1', ...common('carol')]);
+    running.push(bob, carol);
+    await bob.waitLine(/Waiting for session/);
+    await carol.waitLine(/Waiting for session/);
+    const moderator = kizuna(['moderator', '--local', 'agntcy/ns/moderator', '--invites', 'agntcy/ns/bob,agntcy/ns/carol', '--enable-mls', '--message', 'hello group', ...common('moderator')]);
+    running.push(moderator);
+    await moderator.waitLine(/add agntcy\/ns\/bob to the group/);
+    await bob.waitLine(/Received message from agntcy\/ns\/moderator: hello group/);
+    await carol.waitLine(/Received message from agntcy\/ns\/moderator: hello group/);
+    expect(await bob.exited).toBe(0);
+    expect(await carol.exited).toBe(0);
+    // The profile keeps its history: read it back offline.
+    const history = await run(['group', 'list', ...common('bob')]);
+    expect(history.code).toBe(0);
+    expect(history.out).toMatch(/group_channel\s+\[mls, epoch \d+, joined\]/);
+  });
+
+  it('manages identity and contacts offline, with clear errors and exit codes', async () => {
+    const a = ['--data-dir', join(dir.path, 'a')];
+    const b = ['--data-dir', join(dir.path, 'b')];
+    expect((await run(['identity', 'create', '--name', 'Ann', ...a])).code).toBe(0);
+    const created = await run(['identity', 'create', '--name', 'Ben', '--slim-name', 'org/ns/ben', ...b]);
+    expect(created.out).toMatch(/SLIM name: org\/ns\/ben/);
+    const card = (await run(['identity', 'card', ...b])).out.trim();
+    expect((await run(['contact', 'add', card, ...a])).out).toMatch(/Ben\s+org\/ns\/ben\s+added/);
+    const again = await run(['contact', 'add', card, ...a]);
+    expect(again.code).toBe(1);
+    expect(again.out).toMatch(/already in your contacts/);
+    const bad = await run(['contact', 'add', 'not-a-card', ...a]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/contact card is not valid/);
+    expect((await run(['group', 'create', '--name', 'x'.repeat(51), '--members', 'a,b', ...a])).out).toMatch(/user id|at most 50/);
+    expect((await run(['frobnicate', ...a])).code).toBe(2);
+    expect((await run(['identity', 'show', '--bogus-flag', ...a])).code).toBe(2);
+    const missing = await run(['identity', 'show', '--data-dir', join(dir.path, 'empty')]);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toMatch(/no identity yet/);
+  });
+});
