@@ -130,7 +130,7 @@ export function queueWriter(prepare: Prepare): QueueWriter {
     cancelOutboxForMessage: (id) =>
       prepare(`UPDATE outbox SET state = 'cancelled' WHERE message_id = ? AND state IN ('pending', 'sent', 'failed')`).run(id).changes,
     requeueOutboxForMessage: (id, now) =>
-      prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL WHERE message_id = ? AND state = 'failed'`).run(
+      prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL WHERE message_id = ? AND state IN ('failed', 'cancelled')`).run(
         now, id).changes,
     expediteOutbox: (now) => void prepare(`UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?`).run(now, now),
   };
