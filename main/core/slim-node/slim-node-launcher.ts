@@ -28,6 +28,12 @@ export interface SlimNodeLaunchOptions {
   readonly stopGraceMs?: number;
   /** Rust log filter for the node (default 'warn'; its logs are kept in recentOutput()). */
   readonly rustLog?: string;
+  /**
+   * Let a controller wire this node (`kizuna controller`, or any SLIM control plane): the node dials
+   * `endpoint` (host:port) and registers as `nodeId`, then opens the links and sets the routes it is
+   * told to. Not combinable with `auth` yet.
+   */
+  readonly controller?: { readonly endpoint: string; readonly nodeId: string };
 }
 
 export interface SlimNodeExit {
@@ -168,7 +174,12 @@ function waitForReady(
         ),
       ),
     );
-    const request: NodeStartRequest = { type: 'start', endpoint: options.endpoint, ...(options.auth ? { auth: { ...options.auth } } : {}) };
+    const request: NodeStartRequest = {
+      type: 'start',
+      endpoint: options.endpoint,
+      ...(options.auth ? { auth: { ...options.auth } } : {}),
+      ...(options.controller ? { controller: { ...options.controller } } : {}),
+    };
     child.send(request);
   });
 }

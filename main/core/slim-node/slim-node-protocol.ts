@@ -9,6 +9,11 @@ export const nodeStartRequestSchema = z.object({
   type: z.literal('start'),
   endpoint: z.string().min(1),
   auth: z.object({ username: z.string().min(1), password: z.string().min(1) }).optional(),
+  /**
+   * Dial this controller (SLIM's southbound OpenControlChannel) and register as `nodeId`: the controller
+   * then opens links to other nodes and sets routes on this one. `endpoint` is host:port of the controller.
+   */
+  controller: z.object({ endpoint: z.string().min(1), nodeId: z.string().min(1) }).optional(),
 });
 export type NodeStartRequest = z.infer<typeof nodeStartRequestSchema>;
 
