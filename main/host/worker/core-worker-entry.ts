@@ -11,10 +11,11 @@ import { createOsKeyringWrapper } from '../../core/crypto/local-key/os-keyring-w
 import { createPassphraseWrapper } from '../../core/crypto/local-key/passphrase-wrapper.js';
 import { loadSodium } from '../../core/crypto/sodium.js';
 import { createLogger } from '../../core/log/logger.js';
+import type { SlimNodeExit, SlimNodeHandle, SlimNodeLaunchOptions } from '../../core/slim-node/slim-node-launcher.js';
 import { createKizunaCore } from '../create-core.js';
 import type { KizunaCore } from '../kizuna-core.js';
 import { dispatchRequest, forwardEvents } from '../request-dispatch.js';
-import { hostToWorkerSchema, type WorkerKey, type WorkerToHost } from './core-worker-protocol.js';
+import { hostToWorkerSchema, type WorkerCore, type WorkerKey, type WorkerToHost } from './core-worker-protocol.js';
 
 const log = createLogger('core-worker');
 if (parentPort === null) throw new Error('core-worker-entry must run in a worker thread');
@@ -36,6 +37,60 @@ function keyringCall(op: 'protect' | 'unprotect', bytes: Uint8Array): Promise<Ui
   });
 }
 
+interface RelayedNode {
+  launched?: { resolve: (node: { pid: number; version: string }) => void; reject: (err: Error) => void };
+  resolveExit: (exit: SlimNodeExit) => void;
+  output: string[];
+}
+const nodes = new Map<number, RelayedNode>();
+let nextNodeId = 1;
+
+/** An embedded SLIM node started by the host (Electron: a utility process), driven from here. */
+function hostLaunchedNode(options: SlimNodeLaunchOptions): Promise<SlimNodeHandle> {
+  const id = nextNodeId++;
+  let resolveExit: (exit: SlimNodeExit) => void = () => undefined;
+  const exited = new Promise<SlimNodeExit>((resolve) => {
+    resolveExit = resolve;
+  });
+  const node: RelayedNode = { resolveExit, output: [] };
+  nodes.set(id, node);
+  let stopping: Promise<void> | undefined;
+  return new Promise<SlimNodeHandle>((resolve, reject) => {
+    node.launched = {
+      resolve: ({ pid, version }) =>
+        resolve({
+          endpoint: options.endpoint,
+          pid,
+          version,
+          exited,
+          stop() {
+            if (stopping === undefined) {
+              post({ type: 'node-stop', id });
+              stopping = exited.then(() => undefined);
+            }
+            return stopping;
+          },
+          kill(signal = 'SIGKILL') {
+            post({ type: 'node-kill', id, signal });
+          },
+          recentOutput: () => [...node.output],
+        }),
+      reject,
+    };
+    post({
+      type: 'node-launch',
+      id,
+      options: {
+        endpoint: options.endpoint,
+        ...(options.auth === undefined ? {} : { auth: { ...options.auth } }),
+        ...(options.startTimeoutMs === undefined ? {} : { startTimeoutMs: options.startTimeoutMs }),
+        ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
+        ...(options.rustLog === undefined ? {} : { rustLog: options.rustLog }),
+      },
+    });
+  });
+}
+
 async function keyWrapper(key: WorkerKey): Promise<KeyWrapper> {
   switch (key.kind) {
     case 'os-keyring':
@@ -48,9 +103,19 @@ async function keyWrapper(key: WorkerKey): Promise<KeyWrapper> {
   }
 }
 
-async function init(dataDir: string, key: WorkerKey): Promise<void> {
+async function init(dataDir: string, key: WorkerKey, options: WorkerCore): Promise<void> {
   try {
-    core = await createKizunaCore({ dataDir, keyWrapper: await keyWrapper(key) });
+    const embedded = {
+      ...(options.embeddedRuntimeDir === undefined ? {} : { runtimeDir: options.embeddedRuntimeDir }),
+      ...(options.hostLaunchesNode === true ? { launch: hostLaunchedNode } : {}),
+    };
+    core = await createKizunaCore({
+      dataDir,
+      keyWrapper: await keyWrapper(key),
+      ...(options.nodeEndpoint === undefined ? {} : { nodeEndpoint: options.nodeEndpoint }),
+      ...(options.offline === undefined ? {} : { offline: options.offline }),
+      embedded,
+    });
     stopEvents = forwardEvents(core, (event, payload) => post({ type: 'event', event, payload }));
     post({ type: 'ready' });
   } catch (err) {
@@ -82,7 +147,7 @@ port.on('message', (raw: unknown) => {
   const message = parsed.data;
   switch (message.type) {
     case 'init':
-      if (core === undefined && !closing) void init(message.dataDir, message.key);
+      if (core === undefined && !closing) void init(message.dataDir, message.key, message.core ?? {});
       return;
     case 'request': {
       const { id } = message;
@@ -99,6 +164,26 @@ port.on('message', (raw: unknown) => {
       keyringCalls.delete(message.id);
       if (message.bytes !== undefined) call.resolve(message.bytes);
       else call.reject(new KizunaError('KEY_PROVIDER_FAILED', message.error ?? undefined));
+      return;
+    }
+    case 'node-launched': {
+      const node = nodes.get(message.id);
+      if (node?.launched === undefined) return;
+      const { launched } = node;
+      node.launched = undefined;
+      if (message.node !== undefined) launched.resolve(message.node);
+      else {
+        nodes.delete(message.id);
+        launched.reject(KizunaError.fromJSON(message.error));
+      }
+      return;
+    }
+    case 'node-exited': {
+      const node = nodes.get(message.id);
+      if (node === undefined) return;
+      nodes.delete(message.id);
+      node.output = message.output;
+      node.resolveExit({ code: message.exit.code, signal: message.exit.signal as NodeJS.Signals | null });
       return;
     }
     case 'close':

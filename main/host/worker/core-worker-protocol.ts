@@ -4,10 +4,12 @@ import { z } from 'zod';
  * Messages between the thread that owns the UI (Electron's main process) and the worker thread that
  * runs the core. Both sides parse what they receive with these schemas.
  *
- *   host → worker   init (once) · request · keyring-reply · close
- *   worker → host   ready | init-failed · result · event · keyring-call · closed
+ *   host → worker   init (once) · request · keyring-reply · node-launched · node-exited · close
+ *   worker → host   ready | init-failed · result · event · keyring-call · node-launch · node-stop · node-kill · closed
  *
- * The keyring calls go back to the host because Electron's safeStorage lives on the main thread.
+ * The keyring calls go back to the host because Electron's safeStorage lives on the main thread; so
+ * do embedded SLIM node launches when the host asks for it (Electron starts the node as a utility
+ * process, which only the main process can do: with the RunAsNode fuse off, fork() cannot).
  */
 const bytesSchema = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected bytes');
 
@@ -25,8 +27,35 @@ export const workerKeySchema = z.discriminatedUnion('kind', [
 ]);
 export type WorkerKey = z.infer<typeof workerKeySchema>;
 
+/** How the core in the worker reaches SLIM (a subset of createKizunaCore's options that can cross threads). */
+export const workerCoreSchema = z
+  .object({
+    /** Use this node whatever the settings say. */
+    nodeEndpoint: z.string().min(1).max(512).optional(),
+    /** Do not connect at all. */
+    offline: z.boolean().optional(),
+    /** Where the embedded node's socket and lock live. */
+    embeddedRuntimeDir: z.string().min(1).optional(),
+    /** Embedded node processes are started by the host (node-launch messages) rather than forked by the worker. */
+    hostLaunchesNode: z.boolean().optional(),
+  })
+  .strict();
+export type WorkerCore = z.infer<typeof workerCoreSchema>;
+
+const nodeLaunchOptionsSchema = z
+  .object({
+    endpoint: z.string().min(1),
+    auth: z.object({ username: z.string(), password: z.string() }).strict().optional(),
+    startTimeoutMs: z.number().int().positive().optional(),
+    stopGraceMs: z.number().int().nonnegative().optional(),
+    rustLog: z.string().optional(),
+  })
+  .strict();
+
+const nodeExitSchema = z.object({ code: z.number().int().nullable(), signal: z.string().nullable() }).strict();
+
 export const hostToWorkerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('init'), dataDir: z.string().min(1), key: workerKeySchema }).strict(),
+  z.object({ type: z.literal('init'), dataDir: z.string().min(1), key: workerKeySchema, core: workerCoreSchema.optional() }).strict(),
   z.object({ type: z.literal('request'), id: z.number().int().nonnegative(), name: z.unknown(), input: z.unknown() }).strict(),
   z
     .object({
@@ -36,6 +65,15 @@ export const hostToWorkerSchema = z.discriminatedUnion('type', [
       error: z.string().optional(),
     })
     .strict(),
+  z
+    .object({
+      type: z.literal('node-launched'),
+      id: z.number().int().nonnegative(),
+      node: z.object({ pid: z.number().int(), version: z.string() }).strict().optional(),
+      error: serializedErrorSchema.optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('node-exited'), id: z.number().int().nonnegative(), exit: nodeExitSchema, output: z.array(z.string()) }).strict(),
   z.object({ type: z.literal('close') }).strict(),
 ]);
 export type HostToWorker = z.infer<typeof hostToWorkerSchema>;
@@ -53,6 +91,9 @@ export const workerToHostSchema = z.discriminatedUnion('type', [
   z
     .object({ type: z.literal('keyring-call'), id: z.number().int().nonnegative(), op: z.enum(['protect', 'unprotect']), bytes: bytesSchema })
     .strict(),
+  z.object({ type: z.literal('node-launch'), id: z.number().int().nonnegative(), options: nodeLaunchOptionsSchema }).strict(),
+  z.object({ type: z.literal('node-stop'), id: z.number().int().nonnegative() }).strict(),
+  z.object({ type: z.literal('node-kill'), id: z.number().int().nonnegative(), signal: z.string().max(16) }).strict(),
   z.object({ type: z.literal('closed') }).strict(),
 ]);
 export type WorkerToHost = z.infer<typeof workerToHostSchema>;

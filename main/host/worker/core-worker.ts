@@ -9,11 +9,12 @@ import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { IpcResult } from '../../../shared/ipc/ipc-contract.js';
 import type { KeyringFunctions } from '../../core/crypto/local-key/os-keyring-wrapper.js';
 import { createLogger } from '../../core/log/logger.js';
-import { workerToHostSchema, type HostToWorker, type WorkerKey } from './core-worker-protocol.js';
+import type { SlimNodeHandle, SlimNodeLaunchOptions } from '../../core/slim-node/slim-node-launcher.js';
+import { workerToHostSchema, type HostToWorker, type WorkerCore, type WorkerKey } from './core-worker-protocol.js';
 
 const log = createLogger('core-worker.host');
 
@@ -31,6 +32,14 @@ export interface CoreWorkerOptions {
   startTimeoutMs?: number;
   /** How long close() waits for the core to shut down before terminating the thread (default 10 s). */
   closeTimeoutMs?: number;
+  /** How the core reaches SLIM (default: as its settings say, with the embedded node). */
+  core?: Omit<WorkerCore, 'hostLaunchesNode'>;
+  /**
+   * Starts embedded SLIM node processes on this thread instead of the worker forking them (Electron:
+   * a utility process, since fork() needs the RunAsNode fuse). Their handles stay here; the worker
+   * drives them by messages, and whatever is still running when the worker ends is stopped.
+   */
+  launchNode?: (options: SlimNodeLaunchOptions) => Promise<SlimNodeHandle>;
 }
 
 export interface CoreWorker {
@@ -117,11 +126,49 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<CoreW
       case 'keyring-call':
         void answerKeyring(message.id, message.op, message.bytes);
         return;
+      case 'node-launch':
+        void launchNode(message.id, message.options);
+        return;
+      case 'node-stop':
+        void hostNodes.get(message.id)?.stop();
+        return;
+      case 'node-kill':
+        hostNodes.get(message.id)?.kill(message.signal as NodeJS.Signals);
+        return;
       case 'closed':
         onClosed?.();
         return;
     }
   });
+
+  const hostNodes = new Map<number, SlimNodeHandle>();
+  async function launchNode(id: number, launchOptions: SlimNodeLaunchOptions): Promise<void> {
+    if (options.launchNode === undefined) {
+      post({ type: 'node-launched', id, error: new KizunaError('NODE_START_FAILED', 'This host does not start SLIM nodes.').toJSON() });
+      return;
+    }
+    try {
+      const handle = await options.launchNode(launchOptions);
+      if (state === 'gone') {
+        await handle.stop();
+        return;
+      }
+      hostNodes.set(id, handle);
+      post({ type: 'node-launched', id, node: { pid: handle.pid, version: handle.version } });
+      void handle.exited.then((exit) => {
+        hostNodes.delete(id);
+        if (state !== 'gone') post({ type: 'node-exited', id, exit: { code: exit.code, signal: exit.signal }, output: handle.recentOutput().slice(-20) });
+      });
+    } catch (err) {
+      if (state !== 'gone') post({ type: 'node-launched', id, error: toKizunaError(err).toJSON() });
+    }
+  }
+  /** Nodes this thread started for the worker outlive it only until here. */
+  const stopHostNodes = async (): Promise<void> => {
+    const handles = [...hostNodes.values()];
+    hostNodes.clear();
+    await Promise.all(handles.map((h) => h.stop().catch(() => undefined)));
+  };
 
   async function answerKeyring(id: number, op: 'protect' | 'unprotect', bytes: Uint8Array): Promise<void> {
     if (keyring === undefined) {
@@ -144,6 +191,7 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<CoreW
   void exited.then((code) => {
     const wasRunning = state === 'ready';
     state = 'gone';
+    void stopHostNodes();
     for (const resolve of results.values()) resolve(unavailable());
     results.clear();
     onReady?.reject(new KizunaError('HOST_UNAVAILABLE', 'The core stopped while opening the profile.', { exitCode: code }));
@@ -168,7 +216,8 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<CoreW
           reject(e);
         },
       };
-      post({ type: 'init', dataDir: options.dataDir, key });
+      const core: WorkerCore = { ...options.core, ...(options.launchNode === undefined ? {} : { hostLaunchesNode: true }) };
+      post({ type: 'init', dataDir: options.dataDir, key, core });
     });
   } catch (err) {
     state = 'gone';
@@ -217,6 +266,7 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<CoreW
         // The core is closed; whatever handles remain (timers) must not keep the thread alive.
         await worker.terminate();
         await exited;
+        await stopHostNodes();
       })();
       return closing;
     },

@@ -61,7 +61,8 @@ function clientFor(host: BrowserHost): { api: KizunaApi; transport: WebSocketTra
 }
 
 async function newCore(root: string, name: string): Promise<KizunaCore> {
-  return createKizunaCore({ dataDir: join(root, name), keyWrapper: createKeyFileWrapper(new Uint8Array(randomBytes(32))) });
+  // Offline: these tests are about the bridge, not SLIM (the session layer has its own tests).
+  return createKizunaCore({ dataDir: join(root, name), keyWrapper: createKeyFileWrapper(new Uint8Array(randomBytes(32))), offline: true });
 }
 
 describe('browser host', () => {

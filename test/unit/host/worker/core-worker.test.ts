@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyringFunctions } from '../../../../main/core/crypto/local-key/os-keyring-wrapper.js';
+import type { SlimNodeExit, SlimNodeHandle, SlimNodeLaunchOptions } from '../../../../main/core/slim-node/slim-node-launcher.js';
 import { startCoreWorker, type CoreWorker } from '../../../../main/host/worker/core-worker.js';
 import type { IdentityView } from '../../../../shared/domain/views.js';
 import type { EventPayloads } from '../../../../shared/ipc/ipc-contract.js';
@@ -35,7 +36,7 @@ describe('core worker', () => {
 
   beforeAll(async () => {
     dir = tempDir('kizuna-core-worker-');
-    worker = await startCoreWorker({ dataDir: join(dir.path, 'profile'), key: { kind: 'os-keyring', keyring } });
+    worker = await startCoreWorker({ dataDir: join(dir.path, 'profile'), key: { kind: 'os-keyring', keyring }, core: { offline: true } });
   });
 
   afterAll(async () => {
@@ -84,7 +85,7 @@ describe('core worker', () => {
 
   it('closes the core and ends the thread; later requests answer HOST_UNAVAILABLE; the wrong passphrase is refused', async () => {
     const dataDir = join(dir.path, 'second');
-    const other = await startCoreWorker({ dataDir, key: { kind: 'passphrase', passphrase: 'correct horse battery' } });
+    const other = await startCoreWorker({ dataDir, key: { kind: 'passphrase', passphrase: 'correct horse battery' }, core: { offline: true } });
     const exits: unknown[] = [];
     other.onExit((e) => exits.push(e));
     expect((await other.invoke('groups.list', {})).ok).toBe(true);
@@ -93,15 +94,58 @@ describe('core worker', () => {
     expect(await other.invoke('groups.list', {})).toMatchObject({ ok: false, error: { code: 'HOST_UNAVAILABLE' } });
     expect(exits).toEqual([]); // a requested close is not a crash
     // The profile is closed, so it can be opened again: not with the wrong passphrase (and no worker is left running).
-    await expectCode(startCoreWorker({ dataDir, key: { kind: 'passphrase', passphrase: 'wrong horse battery' } }), 'STORE_WRONG_KEY');
+    await expectCode(startCoreWorker({ dataDir, key: { kind: 'passphrase', passphrase: 'wrong horse battery' }, core: { offline: true } }), 'STORE_WRONG_KEY');
   });
 
   it('opens a profile with a key file, creating it owner-only on first run', async () => {
     const keyFile = join(dir.path, 'web.key');
-    const w = await startCoreWorker({ dataDir: join(dir.path, 'keyed'), key: { kind: 'key-file', path: keyFile, create: true } });
+    const w = await startCoreWorker({ dataDir: join(dir.path, 'keyed'), key: { kind: 'key-file', path: keyFile, create: true }, core: { offline: true } });
     await w.close();
     expect(existsSync(keyFile)).toBe(true);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-    await expectCode(startCoreWorker({ dataDir: join(dir.path, 'keyed'), key: { kind: 'key-file', path: join(dir.path, 'missing.key'), create: false } }), 'KEY_PROVIDER_FAILED');
+    await expectCode(
+      startCoreWorker({ dataDir: join(dir.path, 'keyed'), key: { kind: 'key-file', path: join(dir.path, 'missing.key'), create: false }, core: { offline: true } }),
+      'KEY_PROVIDER_FAILED',
+    );
+  });
+
+  it('lets this thread start the embedded SLIM node (Electron: a utility process) and stops it with the core', async () => {
+    const runtimeDir = join(dir.path, 'runtime');
+    const launched: SlimNodeLaunchOptions[] = [];
+    const stopped: string[] = [];
+    let exit: (e: SlimNodeExit) => void = () => undefined;
+    const launchNode = async (options: SlimNodeLaunchOptions): Promise<SlimNodeHandle> => {
+      launched.push(options);
+      const exited = new Promise<SlimNodeExit>((resolve) => {
+        exit = resolve;
+      });
+      return {
+        endpoint: options.endpoint,
+        pid: 4242,
+        version: 'test',
+        exited,
+        stop: async () => {
+          stopped.push(`stop@${threadId}`);
+          exit({ code: 0, signal: null });
+          await exited;
+        },
+        kill: () => exit({ code: null, signal: 'SIGKILL' }),
+        recentOutput: () => ['node says hi'],
+      };
+    };
+    const w = await startCoreWorker({
+      dataDir: join(dir.path, 'with-node'),
+      key: { kind: 'passphrase', passphrase: 'node relay test' },
+      core: { embeddedRuntimeDir: runtimeDir },
+      launchNode,
+    });
+    // The core connects once it has an identity: that starts the embedded node, here.
+    expect((await w.invoke('identity.create', { displayName: 'Nia' })).ok).toBe(true);
+    for (let i = 0; i < 100 && launched.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(launched).toEqual([{ endpoint: `unix://${join(runtimeDir, 'slim.sock')}` }]);
+    expect(readFileSync(join(runtimeDir, 'node.lock'), 'utf8').trim()).toBe(String(process.pid));
+    await w.close();
+    expect(stopped).toEqual([`stop@${threadId}`]);
+    expect(existsSync(join(runtimeDir, 'node.lock'))).toBe(false);
   });
 });
