@@ -37,11 +37,18 @@ const config = {
   // and their UniFFI runtime are unpacked whole: they locate their native library next to their own JS.
   // Only the target platform's SLIM binary is kept: afterPack deletes the others (~45 MB each, ~276 MB
   // for all six) from app.asar.unpacked (see build/after-pack.cjs).
+  //
+  // The embedded SLIM node runs as a utility process from app.asar.unpacked (main/electron/slim-node-utility.ts),
+  // so that the bindings' JavaScript, and with it their native library, resolve outside the archive: its
+  // entry folder, what it imports (zod) and package.json (which makes the .js files ES modules) are unpacked too.
   asarUnpack: [
     '**/node_modules/better-sqlite3/build/Release/*.node',
     '**/node_modules/@agntcy/**',
     '**/node_modules/@ubjs/**',
     '**/*.{node,so,dylib,dll}',
+    'package.json',
+    'dist/main/core/slim-node/**',
+    '**/node_modules/zod/**',
   ],
 
   // better-sqlite3 is compiled against Electron's Node ABI when packaging (from source).

@@ -10,7 +10,7 @@
  * The stand-in is a file holding Electron's fuse sentinel and a wire of 9 fuses set to Electron's
  * defaults; nothing here can start the app. Native modules are not rebuilt (npmRebuild=false).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -66,6 +66,30 @@ execFileSync(
   { cwd: root, stdio: 'inherit', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } },
 );
 
+/** Runs the packaged node entry until it prints its ready line (or fails), then stops it. */
+function nodeStarts(entryPath: string): Promise<boolean> {
+  const socketDir = mkdtempSync(join(tmpdir(), 'kz-dry-node-'));
+  const endpoint = `unix://${join(socketDir, 'slim.sock')}`;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [entryPath, '--endpoint', endpoint], { cwd: socketDir, stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env['PATH'] ?? '' } });
+    let out = '';
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      child.kill('SIGTERM');
+      if (!ok) console.error(out.slice(-2000));
+      setTimeout(() => rmSync(socketDir, { recursive: true, force: true }), 200);
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 20_000);
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes(`KIZUNA_SLIM_NODE_READY ${endpoint}`)) done(true);
+    });
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.once('exit', () => done(false));
+  });
+}
+
 const problems: string[] = [];
 const check = (ok: boolean, what: string): void => {
   console.log(`${ok ? '  ok ' : '  FAIL'} ${what}`);
@@ -96,6 +120,12 @@ const target = `slim-bindings-linux-${process.arch}-gnu`;
 check(JSON.stringify(slim) === JSON.stringify(['slim-bindings', target].sort()), `only the target SLIM bindings are kept: ${slim.join(', ')}`);
 check(existsSync(join(unpacked, '@agntcy', target, 'libslim_bindings.so')), 'the target SLIM library is unpacked');
 check(existsSync(join(resources, 'icons', 'icon.png')), 'the icon is in resources/icons for the tray');
+
+// The embedded node starts from the unpacked folder exactly as the utility process would run it (plain
+// Node here: the bindings are N-API, so the ABI does not matter), resolving nothing outside the package.
+const entry = join(resources, 'app.asar.unpacked', 'dist', 'main', 'core', 'slim-node', 'slim-node-process.js');
+check(existsSync(entry), 'the SLIM node entry is unpacked');
+if (existsSync(entry)) check(await nodeStarts(entry), 'the unpacked SLIM node starts and announces its endpoint');
 
 if (problems.length > 0) {
   console.error(`\n${problems.length} problem(s); the packaged tree is in ${appDir}`);

@@ -20,6 +20,7 @@ import { connectIpc, type IpcRelay } from './ipc-relay.js';
 import { keyringStatus, planKeyProtection, readStoredKeyKind, safeStorageKeyring } from './key-protection.js';
 import { createMainWindow, revealWindow } from './main-window.js';
 import { promptPassphrase } from './passphrase-prompt.js';
+import { slimNodeEntry, utilityProcessNodeLauncher } from './slim-node-utility.js';
 import { createAppTray, type AppTray } from './tray.js';
 import { hardenSession, hardenWebContents } from './window-guards.js';
 
@@ -143,6 +144,8 @@ async function start(): Promise<void> {
 
 /** Opens the profile in the worker, with the keyring or a passphrase; null when it cannot or the user quit. */
 async function openCore(): Promise<CoreWorker | null> {
+  // The embedded SLIM node runs as a utility process started here (fork() needs the RunAsNode fuse).
+  const launchNode = utilityProcessNodeLauncher(slimNodeEntry(app, process.resourcesPath));
   try {
     const plan = planKeyProtection(await readStoredKeyKind(dataDir), keyringStatus(safeStorage, process.platform));
     if (plan.kind === 'refuse') {
@@ -150,7 +153,7 @@ async function openCore(): Promise<CoreWorker | null> {
       return null;
     }
     if (plan.kind === 'os-keyring') {
-      return await startCoreWorker({ dataDir, key: { kind: 'os-keyring', keyring: safeStorageKeyring(safeStorage) } });
+      return await startCoreWorker({ dataDir, key: { kind: 'os-keyring', keyring: safeStorageKeyring(safeStorage) }, launchNode });
     }
     let opened: CoreWorker | null = null;
     const passphrase = await promptPassphrase({
@@ -159,7 +162,7 @@ async function openCore(): Promise<CoreWorker | null> {
       preloadPath: paths.passphrasePreload,
       check: async (candidate) => {
         try {
-          opened = await startCoreWorker({ dataDir, key: { kind: 'passphrase', passphrase: candidate } });
+          opened = await startCoreWorker({ dataDir, key: { kind: 'passphrase', passphrase: candidate }, launchNode });
           return null;
         } catch (err) {
           const e = toKizunaError(err);

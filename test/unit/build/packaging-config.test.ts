@@ -142,6 +142,28 @@ describe('packaging configuration (electron-builder)', () => {
     expect(config.asarUnpack.some((pattern) => match(pattern, 'node_modules/@agntcy/slim-bindings-linux-x64-gnu/slim_bindings-ffi.js'))).toBe(true);
   });
 
+  it('unpacks the embedded SLIM node entry and everything it loads (it runs as a utility process outside the archive)', () => {
+    const seen = new Set<string>();
+    const bare = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(join(root, file), 'utf8');
+      for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s(?![^'"]*\btype\s)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|const specifier: string = '([^']+)'/g)) {
+        const spec = m[1] ?? m[2] ?? m[3] ?? '';
+        if (spec.startsWith('node:')) continue;
+        if (spec.startsWith('.')) visit(join(file, '..', spec).replace(/\.js$/, '.ts'));
+        else bare.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec));
+      }
+    };
+    visit('main/core/slim-node/slim-node-process.ts');
+    const unpacked = (path: string): boolean => config.asarUnpack.some((pattern) => match(pattern, path));
+    for (const file of seen) expect(unpacked(`dist/${file.replace(/\.ts$/, '.js')}`), file).toBe(true);
+    expect([...bare].sort()).toContain('@agntcy/slim-bindings');
+    for (const pkg of [...bare, '@ubjs/node', '@ubjs/core']) expect(unpacked(`node_modules/${pkg}/package.json`), pkg).toBe(true);
+    expect(unpacked('package.json')).toBe(true); // "type": "module" for the unpacked .js files
+  });
+
   it('packages built output only: no sources, tests, maps or renderer sources', () => {
     for (const path of ['package.json', 'dist/main/electron/main.js', 'dist/main/host/worker/core-worker-entry.js', 'dist/shared/ipc/ipc-contract.js', 'dist/shared/proto/kizuna/v1/kizuna.proto', 'dist/preload/preload.cjs', 'dist/preload/passphrase-preload.cjs', 'dist/renderer/index.html', 'dist/renderer/assets/index-abc.js']) {
       expect(included(config.files, path), path).toBe(true);
