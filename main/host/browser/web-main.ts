@@ -5,6 +5,8 @@
  *   --data-dir <dir>   profile folder (KIZUNA_DATA_DIR; default <user data>/Kizuna/kizuna-web)
  *   --key-file <file>  key file (KIZUNA_KEY_FILE; default <data-dir>.key, created on first run, mode 0600)
  *   --port <n>         port (KIZUNA_WEB_PORT; default 0 = any free port)
+ *   --node <endpoint>  use this SLIM node (KIZUNA_NODE; default: the profile's settings, the embedded node)
+ *   --offline          do not connect to SLIM at all (read and search the history)
  *   --renderer <dir>   built renderer (default dist/renderer, built first if missing)
  *   --no-build         never build the renderer
  */
@@ -27,6 +29,10 @@ export interface RunWebOptions {
   dataDir?: string;
   keyFile?: string;
   port?: number;
+  /** A SLIM node to use whatever the profile's settings say. */
+  nodeEndpoint?: string;
+  /** Do not connect to SLIM at all. */
+  offline?: boolean;
   rendererDir?: string;
   /** Build the renderer when its index.html is missing (default true). */
   buildRenderer?: boolean;
@@ -94,7 +100,13 @@ export async function runWeb(options: RunWebOptions = {}): Promise<RunningWeb> {
   // A new profile gets a new key file; an existing profile must find the key file it was created with.
   await loadSodium();
   const key = await readOrCreateKeyFile(keyFile, !(await hasLocalKey(dataDir)));
-  const core = await createKizunaCore({ dataDir, keyWrapper: createKeyFileWrapper(key) });
+  const nodeEndpoint = options.nodeEndpoint ?? env['KIZUNA_NODE'];
+  const core = await createKizunaCore({
+    dataDir,
+    keyWrapper: createKeyFileWrapper(key),
+    ...(nodeEndpoint === undefined || nodeEndpoint === '' ? {} : { nodeEndpoint }),
+    ...(options.offline === true ? { offline: true } : {}),
+  });
   let host: BrowserHost;
   try {
     host = await startBrowserHost({ core, host: '127.0.0.1', port, rendererDir });
@@ -128,8 +140,10 @@ function parseArgs(argv: readonly string[]): RunWebOptions {
     if (arg === '--data-dir') options.dataDir = value();
     else if (arg === '--key-file') options.keyFile = value();
     else if (arg === '--port') options.port = Number(value());
+    else if (arg === '--node') options.nodeEndpoint = value();
     else if (arg === '--renderer') options.rendererDir = value();
     else if (arg === '--no-build') options.buildRenderer = false;
+    else if (arg === '--offline') options.offline = true;
     else throw new KizunaError('INVALID_CONFIG', `Unknown option ${arg}.`);
   }
   return options;
