@@ -102,6 +102,7 @@ export const STRINGS_EN = {
 
   'chat.none': 'Choose a chat, or create a group.',
   'chat.members': '{count} members',
+  'chat.members.one': '1 member',
   'chat.epoch': 'epoch {epoch}',
   'chat.search': 'Search',
   'chat.pins': 'Pinned',

@@ -27,7 +27,7 @@ export function ChatHeader({ group }: { group: GroupView }) {
       <div className="chat-title">
         <h1 id="chat-title">{group.name}</h1>
         <p className="chat-subtitle">
-          <span>{t('chat.members', { count: joined })}</span>
+          <span>{joined === 1 ? t('chat.members.one') : t('chat.members', { count: joined })}</span>
           <ModeBadge mode={group.mode} />
           {group.mode !== 'none' && <span className="muted">{t('chat.epoch', { epoch: group.epoch })}</span>}
         </p>

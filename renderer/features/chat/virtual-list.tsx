@@ -50,6 +50,13 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
   const anchor = useRef<{ key: string; delta: number } | null>(null);
   const atEnd = useRef(true);
   const handledSeq = useRef(-1);
+  /**
+   * The item a scroll request brought into view: it stays where it was put while heights settle
+   * (items above it measured, images loaded), until the user scrolls. `top` is the scrollTop last
+   * set by the list itself, to tell its own scroll events from the user's.
+   */
+  const pinned = useRef<{ key: string; align: VirtualScrollRequest['align'] } | null>(null);
+  const ownScrollTop = useRef<number | null>(null);
   const callbacks = useRef(props);
   callbacks.current = props;
 
@@ -111,29 +118,46 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     if (el.scrollHeight - (el.scrollTop + height) < EDGE_PX) queueMicrotask(() => callbacks.current.onNearEnd?.());
   }, [indexAt, items, keyOf, layout, pad]);
 
-  // After every layout change: serve a scroll request, else stay at the end, else keep the anchor.
+  const setScrollTop = (el: HTMLDivElement, top: number): void => {
+    el.scrollTop = top;
+    ownScrollTop.current = el.scrollTop;
+  };
+
+  // After every layout change: serve a scroll request, else keep a requested item in place, else
+  // stay at the end, else keep the first visible item where it was.
   useLayoutEffect(() => {
     const el = scrollRef.current;
     if (el === null) return;
     if (scrollRequest.seq !== handledSeq.current && (scrollRequest.key === null || layout.indexByKey.has(scrollRequest.key))) {
       handledSeq.current = scrollRequest.seq;
+      pinned.current = scrollRequest.key === null ? null : { key: scrollRequest.key, align: scrollRequest.align };
       if (scrollRequest.key === null) {
-        el.scrollTop = el.scrollHeight;
-      } else {
-        const i = layout.indexByKey.get(scrollRequest.key) as number;
-        const top = pad + (layout.offsets[i] as number);
-        const h = (layout.offsets[i + 1] as number) - (layout.offsets[i] as number);
-        el.scrollTop =
-          scrollRequest.align === 'start' ? top - 8 : scrollRequest.align === 'center' ? top - (el.clientHeight - h) / 2 : top + h - el.clientHeight;
+        setScrollTop(el, el.scrollHeight);
+        atEnd.current = true;
       }
+    }
+    const pin = pinned.current === null ? undefined : layout.indexByKey.get(pinned.current.key);
+    if (pinned.current !== null && pin !== undefined) {
+      const top = pad + (layout.offsets[pin] as number);
+      const h = (layout.offsets[pin + 1] as number) - (layout.offsets[pin] as number);
+      const align = pinned.current.align;
+      setScrollTop(el, align === 'start' ? top - 8 : align === 'center' ? top - (el.clientHeight - h) / 2 : top + h - el.clientHeight);
     } else if (atEnd.current && followEnd) {
-      el.scrollTop = el.scrollHeight;
+      setScrollTop(el, el.scrollHeight);
     } else if (anchor.current !== null) {
       const i = layout.indexByKey.get(anchor.current.key);
-      if (i !== undefined) el.scrollTop = pad + (layout.offsets[i] as number) + anchor.current.delta;
+      if (i !== undefined) setScrollTop(el, pad + (layout.offsets[i] as number) + anchor.current.delta);
     }
     observe();
   }, [layout, pad, scrollRequest, followEnd, observe]);
+
+  const onScroll = (): void => {
+    const el = scrollRef.current;
+    // A scroll the list did not make itself is the user's: a requested item is no longer held.
+    if (el !== null && (ownScrollTop.current === null || Math.abs(el.scrollTop - ownScrollTop.current) > 2)) pinned.current = null;
+    ownScrollTop.current = null;
+    observe();
+  };
 
   // One observer measures every rendered item; a changed height re-lays out before the next paint.
   const [resizeObserver] = useState(
@@ -180,7 +204,7 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     <div
       ref={scrollRef}
       className={props.className === undefined ? 'virtual-list' : `virtual-list ${props.className}`}
-      onScroll={observe}
+      onScroll={onScroll}
       role="feed"
       aria-label={props.label}
       aria-busy={props.busy === true}
