@@ -131,7 +131,7 @@ describe('two users chatting through the UI', () => {
       await invitation.waitFor({ timeout: 20_000 });
       if (mode === 'mls') await screenshot(b, 'invitation-light');
       await invitation.getByRole('button', { name: 'Accept' }).click();
-      const [{ groupId }] = (await Promise.all(invited)) as [{ groupId: string }];
+      const groupId = (await Promise.all(invited))[0]?.groupId ?? '';
       for (const p of apiMembers) await p.invoke('invitations.accept', { groupId });
       await b.getByRole('heading', { name, level: 1 }).waitFor();
       // Joined once the composer replaces the "joining" notice.

@@ -143,3 +143,10 @@ export async function pollUntil<T>(read: () => Promise<T>, ok: (v: T) => boolean
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Whether `item` lies entirely inside the scrolled viewport of `container`. */
+export async function inViewport(item: Locator, container: Locator): Promise<boolean> {
+  const [a, b] = await Promise.all([item.boundingBox(), container.boundingBox()]);
+  if (a === null || b === null) return false;
+  return a.y >= b.y - 1 && a.y + a.height <= b.y + b.height + 1;
+}

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { newUser, tempDir } from '../helpers/test-engines.js';
+import { seedHistory } from './seed-history.js';
+import { expectFieldError, firstRun, inViewport, launchChromium, openUser, screenshot, type UiUser } from './ui-kit.js';
+
+const COUNT = 20_000;
+const DAY = 86_400_000;
+/** The pages run in Tokyo time; "a local day" in these checks is a Tokyo day. */
+const TIME_ZONE = 'Asia/Tokyo';
+const NEEDLE_AT = 6_000;
+
+function tokyoDate(ms: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+}
+
+/** How many message elements the list has in the DOM right now. */
+function renderedCount(page: Page): Promise<number> {
+  return page.locator('article.message').count();
+}
+
+/**
+ * A chat with a long history (20,000 messages over 20 days, seeded into the store): the list only
+ * renders what is near the viewport, pages older messages in while scrolling up, marks where
+ * unread messages begin, separates local days, finds a message by search, and opens a chosen day.
+ */
+describe('a long chat history', () => {
+  let browser: Browser;
+  let dir: ReturnType<typeof tempDir>;
+  let alice: UiUser;
+  let newestAt = 0;
+
+  beforeAll(async () => {
+    dir = tempDir('kizuna-ui-');
+    browser = await launchChromium();
+    alice = await openUser({ root: dir.path, name: 'alice', browser });
+    await firstRun(alice.page, 'Alice');
+    const people: string[] = [];
+    for (const name of ['Bob', 'Carol']) {
+      const { engine } = await newUser(dir.path, name.toLowerCase());
+      const person = await alice.invoke('contacts.add', { card: engine.getIdentity()?.card ?? '' });
+      people.push(person.userId);
+      await engine.close();
+    }
+    const group = await alice.invoke('groups.create', { name: 'History', members: people, mode: 'none' });
+    const self = (await alice.invoke('identity.get', {}))?.userId ?? '';
+    // Not before the group's creation, so the seeded newest message is its last activity.
+    newestAt = Date.now();
+    seedHistory(alice.core.engine, {
+      groupId: group.groupId,
+      count: COUNT,
+      newestAt,
+      spanMs: 20 * DAY,
+      senders: [people[0] as string, self, people[1] as string],
+      texts: { [NEEDLE_AT]: 'the needle in the haystack', [COUNT - 1]: 'the very latest message' },
+      unread: 4,
+    });
+    await alice.page.reload();
+    await alice.page.getByRole('heading', { name: 'Chats', level: 1 }).waitFor();
+  }, 60_000);
+
+  afterAll(async () => {
+    await alice?.close();
+    await browser?.close();
+    dir?.cleanup();
+  });
+
+  it('opens at the newest message with the unread marker, rendering only a window of it', async () => {
+    const page = alice.page;
+    const entry = page.getByRole('button', { name: /^History/ });
+    await entry.getByText('4 unread').waitFor();
+    await entry.click();
+    await page.locator('article.message').filter({ hasText: 'the very latest message' }).waitFor();
+    await page.getByRole('separator', { name: 'New messages' }).waitFor();
+    expect(await renderedCount(page)).toBeLessThan(120);
+    // The chat is at its end and visible, so it was read.
+    await entry.getByText('4 unread').waitFor({ state: 'detached' });
+    await screenshot(page, 'chat-history-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'chat-history-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('pages older messages in while scrolling up, keeping the DOM small', async () => {
+    const page = alice.page;
+    const list = page.getByRole('feed');
+    /** The number (#n) of the oldest message in the DOM. */
+    const oldestRendered = async (): Promise<number> => {
+      const texts = await page.locator('article.message .message-text').allTextContents();
+      return Math.min(...texts.map((t) => Number(/^#(\d+)/.exec(t)?.[1] ?? Infinity)));
+    };
+    const startedAt = await oldestRendered();
+    expect(startedAt).toBeGreaterThan(COUNT - 200);
+    // Each scroll to the top asks for the page before; wait for it to be laid out, not for a time.
+    for (let i = 0; i < 10; i++) {
+      const before = await oldestRendered();
+      await list.evaluate((el) => {
+        el.scrollTop = 0;
+      });
+      await expect.poll(oldestRendered, { timeout: 10_000 }).toBeLessThan(before);
+    }
+    // Ten pages up (over 1,500 messages), still only a window of them in the DOM.
+    expect(await oldestRendered()).toBeLessThan(COUNT - 1_500);
+    expect(await renderedCount(page)).toBeLessThan(150);
+    await screenshot(page, 'chat-history-scrolled-light');
+    await page.getByRole('button', { name: 'Jump to latest' }).click();
+    await page.locator('article.message').filter({ hasText: 'the very latest message' }).waitFor();
+  });
+
+  it('finds an old message by search and opens the history around it', async () => {
+    const page = alice.page;
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const panel = page.getByRole('complementary', { name: 'Search messages' });
+    await panel.getByLabel('Search in this group').fill('needle');
+    await panel.getByRole('button', { name: 'Search' }).click();
+    const hit = panel.getByRole('list', { name: 'Search results' }).getByRole('button', { name: /needle in the haystack/ });
+    await hit.click();
+    const found = page.locator('article.message.highlighted').filter({ hasText: 'the needle in the haystack' });
+    await found.waitFor();
+    // Held in view while the heights around it are measured.
+    await expect.poll(() => inViewport(found, page.getByRole('feed'))).toBe(true);
+    await screenshot(page, 'chat-search-light');
+    await page.getByRole('button', { name: 'Jump to latest' }).waitFor();
+    await panel.getByLabel('Search in this group').fill('');
+    await panel.getByRole('button', { name: 'Search' }).click();
+    await expectFieldError(panel.getByLabel('Search in this group'), /Type some words to search for/);
+    await panel.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('jumps to a local day, and says so next to the date when that day is empty', async () => {
+    const page = alice.page;
+    await page.getByRole('button', { name: 'Jump to date' }).click();
+    const panel = page.getByRole('complementary', { name: 'Jump to a date' });
+    const date = panel.getByLabel('Date');
+    const fiveDaysAgo = newestAt - 5 * DAY;
+    await date.fill(tokyoDate(fiveDaysAgo));
+    await panel.getByRole('button', { name: 'Go' }).click();
+    const dayLabel = new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(fiveDaysAgo);
+    await page.getByRole('separator', { name: dayLabel }).waitFor();
+    const first = page.locator('article.message.highlighted');
+    await first.waitFor();
+    await expect.poll(() => inViewport(first, page.getByRole('feed'))).toBe(true);
+
+    await date.fill(tokyoDate(newestAt - 40 * DAY));
+    await panel.getByRole('button', { name: 'Go' }).click();
+    await expectFieldError(date, /No messages on this day/);
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Jump to latest' }).click();
+    await page.locator('article.message').filter({ hasText: 'the very latest message' }).waitFor();
+  });
+});
