@@ -88,10 +88,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const authorised = (req: IncomingMessage, url: URL): 'query' | 'cookie' | false =>
     tokenMatches(url.searchParams.get(TOKEN_PARAM)) ? 'query' : tokenMatches(cookieToken(req)) ? 'cookie' : false;
 
-  const headersFor = (req: IncomingMessage): Record<string, string> => ({
-    ...SECURITY_HEADERS,
-    'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [`ws://${req.headers.host ?? `127.0.0.1:${port}`}`] }),
-  });
+  // The socket's origin in connect-src: the Host the page used, when it is one of ours (never echo another).
+  const headersFor = (req: IncomingMessage): Record<string, string> => {
+    const host = req.headers.host !== undefined && allowedHosts.has(req.headers.host) ? req.headers.host : `127.0.0.1:${port}`;
+    return { ...SECURITY_HEADERS, 'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [`ws://${host}`] }) };
+  };
 
   const sendText = (res: ServerResponse, req: IncomingMessage, status: number, text: string, extra: Record<string, string> = {}): void => {
     res.writeHead(status, { ...headersFor(req), 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra });
@@ -172,7 +173,15 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   wss.on('connection', (ws: WebSocket) => serveSocket(core, ws));
 
-  const server = createServer(handle);
+  const server = createServer((req, res) => {
+    try {
+      handle(req, res);
+    } catch (err) {
+      log.error('request failed', { reason: err instanceof Error ? err.message : String(err) });
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('Internal error.');
+    }
+  });
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: number, text: string): void => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

@@ -122,7 +122,12 @@ describe('browser host', () => {
     }
     expect((await get(host.port, '/?token=wrong')).status).toBe(401);
     expect((await get(host.port, '/', { Cookie: `kizuna_token_${host.port}=wrong` })).status).toBe(401);
-    expect((await get(host.port, `/?token=${host.token}`, { Host: `evil.example:${host.port}` })).status).toBe(403);
+    const foreign = await get(host.port, `/?token=${host.token}`, { Host: `evil.example:${host.port}` });
+    expect(foreign.status).toBe(403);
+    expect(String(foreign.headers['content-security-policy'])).not.toContain('evil.example');
+    // A Host that would break the CSP header is refused like any other, and the server lives on.
+    expect((await get(host.port, '/', { Host: "x; script-src 'unsafe-inline'" })).status).toBe(403);
+    expect((await get(host.port, `/?token=${host.token}`)).status).toBe(200);
   });
 
   it('serves index.html with the bridge script injected before the app, the CSP and an HttpOnly cookie', async () => {
