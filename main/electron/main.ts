@@ -84,7 +84,8 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') quit();
+    // Not while starting: the passphrase window closes before the app window opens.
+    if (process.platform !== 'darwin' && mainWindow !== null) quit();
   });
   app.on('activate', () => {
     if (mainWindow !== null && !mainWindow.isDestroyed()) revealWindow(mainWindow);
@@ -122,9 +123,12 @@ async function start(): Promise<void> {
   });
 
   tray = createAppTray(paths.icon, { open: () => mainWindow !== null && revealWindow(mainWindow), quit });
-  mainWindow = createMainWindow({ preloadPath: paths.preload, iconPath: paths.icon, hideOnClose: () => !quitting && tray !== null });
-  mainWindow.on('closed', () => {
-    mainWindow = null;
+  mainWindow = createMainWindow({ preloadPath: paths.preload, iconPath: paths.icon, hideOnClose: () => !quitting && (tray !== null || process.platform === 'darwin') });
+  const win = mainWindow;
+  win.on('closed', () => {
+    // Without a tray the window really closes: that ends the app (except on macOS, by convention).
+    if (process.platform !== 'darwin' && !quitting) quit();
+    if (mainWindow === win) mainWindow = null;
   });
   const attend = new Attention({
     worker,
