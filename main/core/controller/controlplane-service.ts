@@ -183,6 +183,7 @@ export function controlPlaneImplementation(deps: ControlPlaneDeps): UntypedServi
         // A connected node opens the link now (and a refusal records nothing); an absent one gets it when it registers.
         if (nodes.isConnected(node.nodeId)) await nodes.openLink(row);
         store.insertConnection(row);
+        if (nodes.isConnected(node.nodeId)) nodes.linkReady(row);
         log.info('connection created', { node: node.nodeId, connection: connectionId, endpoint: parsed.endpoint, applied: nodes.isConnected(node.nodeId) });
         return { success: true, connection_id: connectionId };
       });

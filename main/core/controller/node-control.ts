@@ -18,6 +18,7 @@ import type { Logger } from '../log/logger.js';
 import { encodeSlimName, loadNameHasher } from '../transport/slim-name-encoding.js';
 import { nodeClientConfig, parseConnectionConfig } from './connection-config.js';
 import type { ConnectionRow, ControllerStore, SubscriptionRow } from './controller-store.js';
+import { LearnedRoutes, type ReportedName } from './learned-routes.js';
 
 /** The southbound messages as grpc-js hands them to us (field names as in the .proto). */
 export interface ControlMessage {
@@ -36,7 +37,7 @@ export interface ConfigurationCommandAck {
   routes_status: { success: boolean; error_msg: string; route?: { link_id?: string } | null }[];
 }
 
-interface WireRoute {
+export interface WireRoute {
   name: object;
   link_id: string;
   direction: 'CONNECTION_DIRECTION_OUTGOING' | 'CONNECTION_DIRECTION_INCOMING';
@@ -68,6 +69,8 @@ export interface NodeControlOptions {
   readonly now: () => number;
   /** How long a node has to acknowledge a command (default 15000 ms). */
   readonly commandTimeoutMs?: number;
+  /** Spread nodes' local subscriptions over their links, as SLIM's control plane does (default true). */
+  readonly learnRoutes?: boolean;
 }
 
 const RETRY_DELAYS_MS = [100, 250, 500, 1000, 1500, 2000, 3000];
@@ -76,10 +79,12 @@ export class NodeControl {
   readonly events = new TypedEmitter<NodeControlEvents>();
   private readonly sessions = new Map<string, Session>();
   private readonly commandTimeoutMs: number;
+  private readonly learned: LearnedRoutes | undefined;
   private closed = false;
 
   constructor(private readonly options: NodeControlOptions) {
     this.commandTimeoutMs = options.commandTimeoutMs ?? 15_000;
+    this.learned = options.learnRoutes === false ? undefined : new LearnedRoutes(options.store, this, options.log.child('learned'));
   }
 
   isConnected(nodeId: string): boolean {
@@ -146,6 +151,14 @@ export class NodeControl {
       }
       return;
     }
+    if (message.payload === 'config_command' && session.nodeId !== undefined) {
+      // The node reports its local applications' subscriptions (routes without a link).
+      const cmd = message['config_command'] as { routes_to_set?: { name?: ReportedName | null; link_id?: string | null }[]; routes_to_delete?: { name?: ReportedName | null; link_id?: string | null }[] } | null;
+      const local = (routes: { name?: ReportedName | null; link_id?: string | null }[] | undefined): ReportedName[] =>
+        (routes ?? []).filter((r) => (r.link_id ?? '') === '' && r.name !== undefined && r.name !== null).map((r) => r.name as ReportedName);
+      this.learned?.onNotification(session.nodeId, local(cmd?.routes_to_set), local(cmd?.routes_to_delete));
+      return;
+    }
     if (message.payload === 'deregister_node_request') {
       this.send(session, { message_id: randomUUID(), deregister_node_response: { original_message_id: message.message_id, success: true } });
       this.onEnd(session);
@@ -174,10 +187,14 @@ export class NodeControl {
     }
     session.nodeId = nodeId;
     this.sessions.set(nodeId, session);
+    this.learned?.forget(nodeId);
     this.send(session, { message_id: randomUUID(), register_node_response: { original_message_id: messageId, success: true } });
     this.options.log.info('node registered', { node: nodeId, endpoints });
     this.events.emit('registered', { nodeId, endpoints });
-    void this.resync(nodeId).finally(() => this.events.emit('synced', { nodeId }));
+    void this.resync(nodeId).finally(() => {
+      this.learned?.pushPeersTo(nodeId);
+      this.events.emit('synced', { nodeId });
+    });
   }
 
   /** Sends one command and waits for its ConfigurationCommandAck. NODE_UNREACHABLE when not connected. */
@@ -213,26 +230,35 @@ export class NodeControl {
     }
   }
 
+  /** A link is open and recorded: both ends learn each other's local names over it. */
+  linkReady(row: ConnectionRow): void {
+    this.learned?.onLinkOpened(row.nodeId, row.linkId);
+  }
+
   /**
    * Sets (or deletes) one route on a connected node. Routes over an incoming link may come before the
    * link finished its negotiation on this side: those are retried for a few seconds.
    */
   async setRoute(row: SubscriptionRow, remove = false): Promise<void> {
-    const route = await wireRoute(row);
+    await this.applyRoute(row.nodeId, await wireRoute(row), remove);
+  }
+
+  /** Sets or deletes one route given in wire form; see setRoute. */
+  async applyRoute(nodeId: string, route: WireRoute, remove = false): Promise<void> {
     let lastError = '';
     for (let attempt = 0; attempt <= RETRY_DELAYS_MS.length; attempt++) {
-      const ack = await this.apply(row.nodeId, remove ? { routes_to_delete: [route] } : { routes_to_set: [route] });
+      const ack = await this.apply(nodeId, remove ? { routes_to_delete: [route] } : { routes_to_set: [route] });
       const status = ack.routes_status[0];
       if (status?.success === true) return;
       lastError = status?.error_msg ?? 'no status';
-      this.options.log.debug('route not applied', { node: row.nodeId, subscription: row.subscriptionId, attempt, reason: lastError });
+      this.options.log.debug('route not applied', { node: nodeId, link: route.link_id, attempt, reason: lastError });
       const retriable = /not found/i.test(lastError) && !remove;
       const delay = RETRY_DELAYS_MS[attempt];
-      if (!retriable || delay === undefined || this.closed) break;
+      if (!retriable || delay === undefined || this.closed || !this.isConnected(nodeId)) break;
       await new Promise((r) => setTimeout(r, delay));
     }
-    throw new KizunaError('NODE_COMMAND_FAILED', `The node ${row.nodeId} could not ${remove ? 'delete' : 'set'} the route: ${lastError}.`, {
-      node: row.nodeId,
+    throw new KizunaError('NODE_COMMAND_FAILED', `The node ${nodeId} could not ${remove ? 'delete' : 'set'} the route: ${lastError}.`, {
+      node: nodeId,
       reason: lastError,
     });
   }
@@ -245,6 +271,7 @@ export class NodeControl {
     for (const connection of store.connections(nodeId)) {
       try {
         await this.openLink(connection);
+        this.linkReady(connection);
       } catch (error) {
         failed(`connection ${connection.connectionId}`, error);
         continue;

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { status } from '@grpc/grpc-js';
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
+import { FANOUT_ALL } from '../../../main/core/transport/slim-wire-enums.js';
 import { startController, type ControllerHandle } from '../../../main/core/controller/controller-server.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import type { SlimClient } from '../../../main/core/transport/slim-client.js';
@@ -85,6 +86,27 @@ describe('controller wiring two SLIM nodes', () => {
     await atBob.untilText('hello bob, from node a');
     bob.publish(parseSlimName('org/ns/alice'), text('hello alice, from node b'));
     await atAlice.untilText('hello alice, from node b');
+  });
+
+  it('learns routes: names subscribed on one node reach the other over the link without explicit subscriptions', async () => {
+    const carol = await kit.client(nodeA.endpoint, 'org/ns/carol');
+    const dave = await kit.client(nodeB.endpoint, 'org/ns/dave');
+    const channel = parseSlimName('org/groups/chat');
+    for (const c of [carol, dave]) await c.subscribe(channel);
+    await carol.subscribe(parseSlimName('org/ns/carol'));
+    await dave.subscribe(parseSlimName('org/ns/dave'));
+    const atCarol = collect(carol);
+    const atDave = collect(dave);
+    // The nodes report the new subscriptions and the controller spreads them: publish until they arrive.
+    const keepSending = (send: () => void, until: Promise<void>): Promise<void> => {
+      send();
+      const timer = setInterval(send, 200);
+      return until.finally(() => clearInterval(timer));
+    };
+    await keepSending(() => carol.publish(parseSlimName('org/ns/dave'), text('carol to dave')), atDave.untilText('carol to dave', 10_000));
+    await keepSending(() => dave.publish(parseSlimName('org/ns/carol'), text('dave to carol')), atCarol.untilText('dave to carol', 10_000));
+    // A group channel with members on both nodes: one publish (to all) reaches the member across the link.
+    await keepSending(() => carol.publish(channel, text('to the channel'), { fanout: FANOUT_ALL }), atDave.untilText('to the channel', 10_000));
   });
 
   it('refuses unknown nodes, unknown connections, duplicates and malformed config', async () => {
