@@ -16,8 +16,11 @@ export interface ChannelModerator {
   createChannel(channel: { channelId: string; moderators: readonly string[] }): Promise<void>;
   /** Closes the channel: every participant is told, and nobody can send in it any more. */
   deleteChannel(channelId: string): Promise<void>;
-  /** Invites whoever answers at the SLIM name `participantId` (discovery, then the normal invitation). */
-  addParticipant(channelId: string, participantId: string): Promise<void>;
+  /**
+   * Invites whoever answers at the SLIM name `participantId` (discovery, then the normal invitation).
+   * May resolve with notes for the operator (they go into Ack.messages).
+   */
+  addParticipant(channelId: string, participantId: string): Promise<readonly string[] | void>;
   /** Removes the participant from the channel (their keys stop working for anything sent later). */
   removeParticipant(channelId: string, participantId: string): Promise<void>;
   /** Releases the moderator's resources when the controller stops. */

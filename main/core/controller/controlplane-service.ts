@@ -132,10 +132,10 @@ export function controlPlaneImplementation(deps: ControlPlaneDeps): UntypedServi
           throw new KizunaError('PARTICIPANT_EXISTS', `${participantId} is already in the channel ${channelId}.`, { channel: channelId, participant: participantId });
         }
         const operationId = randomUUID();
-        await moderator.addParticipant(channelId, participantId);
+        const notes = await moderator.addParticipant(channelId, participantId);
         store.insertParticipant({ channelId, participantId, operationId, addedAt: deps.now() });
         log.info('participant added', { channel: channelId, participant: participantId, operation: operationId });
-        return { original_message_id: operationId, success: true, messages: [] };
+        return { original_message_id: operationId, success: true, messages: notes === undefined ? [] : [...notes] };
       });
     }),
 
