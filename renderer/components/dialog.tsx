@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useI18n } from '../i18n/i18n-context';
 import { Icon } from './icon';
 
@@ -10,13 +10,15 @@ export function Dialog({ title, onClose, children, wide }: { title: string; onCl
   const { t } = useI18n();
   const titleId = useId();
   const ref = useRef<HTMLDivElement>(null);
+  // Read during the first render: by the time effects run, an autoFocus field inside has taken focus.
+  const [opener] = useState(() => (document.activeElement instanceof HTMLElement ? document.activeElement : null));
 
   useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const first = ref.current?.querySelector<HTMLElement>('[autofocus], input, textarea, select, button');
+    // The first field, not the close button that comes first in the DOM.
+    const first = ref.current?.querySelector<HTMLElement>('.dialog-body input, .dialog-body textarea, .dialog-body select, .dialog-body button');
     first?.focus();
     return () => opener?.focus();
-  }, []);
+  }, [opener]);
 
   const onKeyDown = (e: React.KeyboardEvent): void => {
     if (e.key === 'Escape') {

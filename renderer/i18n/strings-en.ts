@@ -76,7 +76,6 @@ export const STRINGS_EN = {
   'groups.state.left': 'You left',
   'groups.state.removed': 'You were removed',
   'groups.state.closed': 'Deleted by the admin',
-  'groups.previewFile': '📎 {name}',
 
   'invitations.title': 'Invitations',
   'invitations.from': '{inviter} invited you · {count} members',

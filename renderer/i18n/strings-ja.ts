@@ -75,7 +75,6 @@ export const STRINGS_JA: Record<StringKey, string> = {
   'groups.state.left': '退出済み',
   'groups.state.removed': '削除されました',
   'groups.state.closed': '管理者が削除しました',
-  'groups.previewFile': '📎 {name}',
 
   'invitations.title': '招待',
   'invitations.from': '{inviter} さんからの招待 · {count} 人',

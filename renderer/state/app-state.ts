@@ -32,6 +32,8 @@ export interface AppState {
   panel: ChatPanel;
   /** Set when "create group" is open. */
   creatingGroup: boolean;
+  /** A contact card from a kizuna:// link, waiting in the "add contact" field for the user to confirm. */
+  contactDraft: string | null;
 }
 
 export const INITIAL_STATE: AppState = {
@@ -49,6 +51,7 @@ export const INITIAL_STATE: AppState = {
   openGroupId: null,
   panel: null,
   creatingGroup: false,
+  contactDraft: null,
 };
 
 export type AppAction =
@@ -68,7 +71,8 @@ export type AppAction =
   | { type: 'navigate'; view: MainView }
   | { type: 'open-group'; groupId: string | null }
   | { type: 'panel'; panel: ChatPanel }
-  | { type: 'creating-group'; open: boolean };
+  | { type: 'creating-group'; open: boolean }
+  | { type: 'contact-draft'; card: string | null };
 
 function byId(groups: GroupView[]): Record<string, GroupView> {
   const out: Record<string, GroupView> = {};
@@ -138,5 +142,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return { ...state, panel: action.panel };
     case 'creating-group':
       return { ...state, creatingGroup: action.open };
+    case 'contact-draft':
+      return action.card === null ? { ...state, contactDraft: null } : { ...state, contactDraft: action.card, view: 'contacts', creatingGroup: false };
   }
 }

@@ -86,6 +86,13 @@ export function startLiveSync(store: AppStore): () => void {
       schedule();
     }),
     subscribe('connection', (c) => store.dispatch({ type: 'connection', connection: c })),
+    // kizuna:// links and clicked notifications (desktop shell only). A contact link is never added
+    // silently: it fills the "add contact" field and the user confirms.
+    subscribe('deep-link', (link) => {
+      if (link.kind === 'contact') store.dispatch({ type: 'contact-draft', card: link.card });
+      else if (link.kind === 'group') store.dispatch({ type: 'open-group', groupId: link.groupId });
+      else store.dispatch({ type: 'navigate', view: 'chats' });
+    }),
   ];
 
   return () => {

@@ -56,15 +56,20 @@ export function ChatView({ group }: { group: GroupView }) {
 
   const canRead = group.myState === 'joined';
   const reading = useRef(false);
+  // Bumped after each successful markRead, so messages that arrived while it ran are read too.
+  const [readRound, setReadRound] = useState(0);
   useEffect(() => {
     if (!canRead || !visible || !atEnd || snapshot.hasNewer || snapshot.status !== 'ready' || group.unreadCount === 0 || reading.current) return;
     reading.current = true;
     call('messages.markRead', { groupId: group.groupId })
-      .catch(() => undefined)
-      .finally(() => {
+      .then((n) => {
+        reading.current = false;
+        if (n > 0) setReadRound((r) => r + 1);
+      })
+      .catch(() => {
         reading.current = false;
       });
-  }, [canRead, visible, atEnd, snapshot.hasNewer, snapshot.status, group.unreadCount, group.groupId, snapshot.items]);
+  }, [canRead, visible, atEnd, snapshot.hasNewer, snapshot.status, group.unreadCount, group.groupId, snapshot.items, readRound]);
 
   // New messages from others are announced to screen readers (the virtual list itself is not live).
   useKizunaEvent('message', (m) => {

@@ -1,10 +1,10 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { call } from '../../api/kizuna-client';
 import { FieldError, describedBy } from '../../components/field-error';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { useI18n } from '../../i18n/i18n-context';
 import { reloadContacts } from '../../state/app-loader';
-import { useAppStore } from '../../state/app-store';
+import { useAppState, useAppStore } from '../../state/app-store';
 
 /** Adds a person from a pasted card or kizuna://contact/ link; the core checks the card's signature. */
 export function AddContactForm() {
@@ -14,6 +14,14 @@ export function AddContactForm() {
   const [card, setCard] = useState('');
   const [busy, setBusy] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
+  const fieldRef = useRef<HTMLTextAreaElement>(null);
+  const draft = useAppState((s) => s.contactDraft);
+  useEffect(() => {
+    if (draft === null) return;
+    setCard(draft);
+    store.dispatch({ type: 'contact-draft', card: null });
+    fieldRef.current?.focus();
+  }, [draft, store]);
   const errors = useFieldErrors(
     { card: ['INVALID_CONTACT_CARD', 'CONTACT_ALREADY_ADDED', 'CONTACT_IS_SELF', 'CONTACT_BLOCKED', 'CONTACT_ALREADY_BLOCKED'] },
     { card: 'card' },
@@ -43,6 +51,7 @@ export function AddContactForm() {
         <div className="field">
           <label htmlFor={`${id}-card`}>{t('contacts.addField')}</label>
           <textarea
+            ref={fieldRef}
             id={`${id}-card`}
             rows={3}
             value={card}

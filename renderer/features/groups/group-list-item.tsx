@@ -16,15 +16,16 @@ export function GroupListItem({ group, selected, tabbable }: { group: GroupView;
 
   const last = group.lastMessage;
   let preview: string;
+  let isFile = false;
   if (group.myState === 'joining') preview = t('groups.state.joining');
   else if (group.myState === 'left') preview = t('groups.state.left');
   else if (group.myState === 'removed') preview = t('groups.state.removed');
   else if (group.myState === 'closed') preview = t('groups.state.closed');
   else if (last === null) preview = t('groups.noMessages');
   else {
-    const body = last.kind === 'text' ? last.text : t('groups.previewFile', { name: last.text });
     const who = last.sender === selfId ? t('common.you') : last.senderName;
-    preview = `${who}: ${body}`;
+    isFile = last.kind !== 'text';
+    preview = `${who}: ${last.text}`;
   }
   const when = last?.sentAt ?? group.lastActivityAt;
   const whenText = localDayKey(when) === localDayKey(Date.now()) ? i18n.time(when) : i18n.day(when);
@@ -47,7 +48,10 @@ export function GroupListItem({ group, selected, tabbable }: { group: GroupView;
             <span className="group-time">{when > 0 ? whenText : ''}</span>
           </span>
           <span className="group-item-bottom">
-            <span className={someoneTyping ? 'group-preview typing' : 'group-preview'}>{someoneTyping ? '…' : preview}</span>
+            <span className={someoneTyping ? 'group-preview typing' : 'group-preview'}>
+              {isFile && !someoneTyping && <Icon name="attach" size={12} className="inline-icon" />}
+              {someoneTyping ? '…' : preview}
+            </span>
             {group.muted && (
               <span className="muted-mark" title={t('groups.muted')}>
                 <Icon name="bellOff" size={14} />
