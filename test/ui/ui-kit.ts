@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { createKeyFileWrapper } from '../../main/core/crypto/local-key/key-file-wrapper.js';
 import { startBrowserHost, type BrowserHost } from '../../main/host/browser/browser-host.js';
 import { createKizunaCore, type KizunaCoreWithSession } from '../../main/host/create-core.js';
@@ -17,7 +17,14 @@ import type { RequestInput, RequestName, RequestOutput } from '../../shared/ipc/
 import { FAST_SESSION } from '../helpers/core-process.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const RENDERER_DIR = 'dist/renderer';
+/** This run's renderer build (test/ui/global-setup.ts), or dist/renderer when run without it. */
+export function rendererDir(): string {
+  try {
+    return inject('rendererDir');
+  } catch {
+    return 'dist/renderer';
+  }
+}
 export const SCREENSHOT_DIR = 'test-results/screenshots';
 
 export function launchChromium(): Promise<Browser> {
@@ -63,7 +70,7 @@ export async function openUser(o: UserOptions): Promise<UiUser> {
     ...(o.nodeEndpoint === undefined ? { offline: true } : { nodeEndpoint: o.nodeEndpoint }),
     session: FAST_SESSION,
   });
-  const host = await startBrowserHost({ core, host: '127.0.0.1', port: 0, rendererDir: RENDERER_DIR });
+  const host = await startBrowserHost({ core, host: '127.0.0.1', port: 0, rendererDir: rendererDir() });
   const context = await o.browser.newContext({
     viewport: o.viewport ?? { width: 1280, height: 800 },
     colorScheme: o.colorScheme ?? 'light',
