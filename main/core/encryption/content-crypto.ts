@@ -26,7 +26,7 @@ export interface SealedBody {
   persist(): void;
 }
 
-export async function sealBody(deps: ContentCryptoDeps, group: GroupRow, type: EnvelopeType, seq: number, plaintext: Uint8Array): Promise<SealedBody> {
+export async function sealBody(deps: ContentCryptoDeps, group: GroupRow, type: EnvelopeType, seq: number, sentAt: number, plaintext: Uint8Array): Promise<SealedBody> {
   const sender = deps.selfId();
   switch (group.mode) {
     case 'none':
@@ -34,13 +34,13 @@ export async function sealBody(deps: ContentCryptoDeps, group: GroupRow, type: E
     case 'sealed': {
       const secret = loadEpochSecret(deps.store, group.groupId, group.epoch);
       if (secret === undefined) throw new KizunaError('SECRET_MISSING', undefined, { epoch: group.epoch });
-      const ad = contentAssociatedData({ groupId: group.groupId, epoch: group.epoch, sender, seq, type });
+      const ad = contentAssociatedData({ groupId: group.groupId, epoch: group.epoch, sender, seq, type, sentAt });
       return { body: aeadEncrypt(secret, plaintext, ad), epoch: group.epoch, persist: () => undefined };
     }
     case 'mls': {
       const current = deps.mlsStates.current(group.groupId);
       if (current === undefined) throw new KizunaError('GROUP_LEFT', 'This device has not joined the group yet.');
-      const ad = contentAssociatedData({ groupId: group.groupId, epoch: current.epoch, sender, seq, type });
+      const ad = contentAssociatedData({ groupId: group.groupId, epoch: current.epoch, sender, seq, type, sentAt });
       const out = await mls.encryptApplication(current.state, plaintext, ad);
       return { body: out.ciphertext, epoch: current.epoch, persist: () => deps.mlsStates.put(group.groupId, current.epoch, out.state) };
     }
@@ -81,6 +81,12 @@ export async function openBody(deps: ContentCryptoDeps, group: GroupRow, e: Enve
       if (!bytesEqual(out.senderIdentity, e.sender)) return { kind: 'drop', reason: 'mls-sender-mismatch' };
       if (!bytesEqual(out.authenticatedData, ad) || Number(out.epoch) !== e.epoch) return { kind: 'drop', reason: 'mls-header-mismatch' };
       const epochOfState = Number(mls.epochOf(out.state));
+      if (state === current.state) {
+        // The current state: kept in memory at once (the next message decrypts from it) and stored
+        // with the batch this message is committed in.
+        deps.mlsStates.advance(group.groupId, epochOfState, out.state);
+        return { kind: 'ok', plaintext: out.plaintext, persist: () => undefined };
+      }
       return { kind: 'ok', plaintext: out.plaintext, persist: () => deps.mlsStates.put(group.groupId, epochOfState, out.state) };
     }
   }

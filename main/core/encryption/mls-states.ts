@@ -11,6 +11,8 @@ import type { Store } from '../store/store.js';
  */
 export class MlsStates {
   private readonly cache = new Map<string, { epoch: number; state: mls.MlsGroupState }>();
+  /** Groups whose cached state moved on (messages decrypted) and is not stored yet. */
+  private readonly dirty = new Map<string, Uint8Array>();
 
   constructor(
     private readonly store: Store,
@@ -48,14 +50,38 @@ export class MlsStates {
 
   /** Writes a state (inside the caller's transaction) and makes it current if it is the newest. */
   put(groupId: Uint8Array, epoch: number, state: mls.MlsGroupState): void {
+    this.dirty.delete(toBase64Url(groupId));
     this.store.write.keys.putMlsState(groupId, epoch, this.store.cipher.seal(this.label(groupId, epoch), mls.serializeState(state)));
     const key = toBase64Url(groupId);
     const cached = this.cache.get(key);
     if (cached === undefined || cached.epoch <= epoch) this.cache.set(key, { epoch, state });
   }
 
+  /**
+   * Makes a state current in memory only (after decrypting a message): the inbox stores it with
+   * the batch of messages it decrypted (`flushDirty` in that transaction), not once per message.
+   */
+  advance(groupId: Uint8Array, epoch: number, state: mls.MlsGroupState): void {
+    const key = toBase64Url(groupId);
+    const cached = this.cache.get(key);
+    if (cached !== undefined && cached.epoch > epoch) return;
+    this.cache.set(key, { epoch, state });
+    this.dirty.set(key, groupId);
+  }
+
+  /** Stores every state advanced in memory; call inside the transaction that commits its effects. */
+  flushDirty(): void {
+    for (const [key, groupId] of this.dirty) {
+      const cur = this.cache.get(key);
+      if (cur !== undefined) this.store.write.keys.putMlsState(groupId, cur.epoch, this.store.cipher.seal(this.label(groupId, cur.epoch), mls.serializeState(cur.state)));
+    }
+    this.dirty.clear();
+  }
+
   /** Drops the cache entry (after a failed transaction, the stored state is the truth). */
   forget(groupId: Uint8Array): void {
-    this.cache.delete(toBase64Url(groupId));
+    const key = toBase64Url(groupId);
+    this.cache.delete(key);
+    this.dirty.delete(key);
   }
 }

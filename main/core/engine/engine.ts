@@ -304,8 +304,11 @@ export class Engine {
 
   // Wire
 
-  /** Stores a received envelope (durably, before anything else) and schedules its processing. */
-  receive(bytes: Uint8Array, origin?: string): number {
+  /**
+   * Stores a received envelope (durably, before anything else) and schedules its processing. The
+   * promise resolves once it is stored: only then may it be acknowledged to its sender.
+   */
+  receive(bytes: Uint8Array, origin?: string): Promise<void> {
     return this.inbox.receive(bytes, origin);
   }
 

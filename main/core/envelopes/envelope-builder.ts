@@ -9,7 +9,7 @@ export interface BuiltEnvelope {
   envelope: Envelope;
   /** Encoded SignedEnvelope: the bytes that travel and are stored. */
   bytes: Uint8Array;
-  /** BLAKE2b-256 of `bytes`: the envelope id (for a MESSAGE, the message id). */
+  /** BLAKE2b-256 of the signed envelope (what the signature covers): the envelope id (for a MESSAGE, the message id). */
   id: Uint8Array;
 }
 
@@ -42,5 +42,5 @@ export function buildEnvelope(self: SelfKeys, fields: EnvelopeFields): BuiltEnve
   const envelopeBytes = encodeWire('Envelope', envelope);
   const signature = signDetached('kizuna/envelope/v1', envelopeBytes, self.signSecret);
   const bytes = encodeWire('SignedEnvelope', { envelope: envelopeBytes, signature });
-  return { envelope, bytes, id: blake2b256(bytes) };
+  return { envelope, bytes, id: blake2b256(envelopeBytes) };
 }

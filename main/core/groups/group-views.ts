@@ -55,6 +55,34 @@ function verifiedIdentityOf(row: MemberIdentityRow | undefined): VerifiedIdentit
   return row === undefined ? null : { issuer: row.issuer, subject: row.subject };
 }
 
+const soon = new WeakMap<EngineContext, Map<string, Uint8Array>>();
+
+/**
+ * A group's view changed because of a message (last message, unread count): tell the host once per
+ * tick, not once per message, so a burst of thousands of messages costs a handful of group views.
+ */
+export function emitGroupSoon(ctx: EngineContext, groupId: Uint8Array): void {
+  let pending = soon.get(ctx);
+  if (pending === undefined) {
+    pending = new Map();
+    soon.set(ctx, pending);
+  }
+  if (pending.size === 0) {
+    setImmediate(() => {
+      const ids = [...(pending?.values() ?? [])];
+      pending?.clear();
+      for (const id of ids) {
+        try {
+          emitGroup(ctx, id);
+        } catch {
+          // the engine closed meanwhile
+        }
+      }
+    });
+  }
+  pending.set(toBase64Url(groupId), groupId);
+}
+
 export function emitGroup(ctx: EngineContext, groupId: Uint8Array): void {
   const row = ctx.store.read.groups.get(groupId);
   if (row !== undefined) ctx.events.emit('group', groupView(ctx, row));

@@ -7,7 +7,7 @@ import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
  * follow-up work). `wake` re-queues the group's deferred envelopes (its state moved on).
  */
 export type Verdict =
-  | { outcome: 'done'; write?: () => void; after?: () => void; wake?: boolean }
+  | { outcome: 'done'; write?: () => void; after?: () => void; wake?: boolean; own?: boolean }
   | { outcome: 'defer'; reason: string; after?: () => void }
   | { outcome: 'drop'; reason: string };
 

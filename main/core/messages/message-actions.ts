@@ -68,9 +68,10 @@ export function listPins(ctx: EngineContext, groupId: Uint8Array) {
 export async function sendTyping(ctx: EngineContext, groupId: Uint8Array, typing: boolean): Promise<void> {
   await ctx.groupLocks.run(toBase64Url(groupId), async () => {
     const group = requireJoined(ctx, groupId);
-    const sealed = await sealBody(ctxDeps(ctx), group, 'TYPING', 0, encodeWire('Content', { typing: { typing } }));
+    const sentAt = ctx.now();
+    const sealed = await sealBody(ctxDeps(ctx), group, 'TYPING', 0, sentAt, encodeWire('Content', { typing: { typing } }));
     sealed.persist();
-    const built = buildEnvelope(ctx.self(), { groupId, epoch: sealed.epoch, type: 'TYPING', seq: 0, sentAt: ctx.now(), body: sealed.body });
+    const built = buildEnvelope(ctx.self(), { groupId, epoch: sealed.epoch, type: 'TYPING', seq: 0, sentAt, body: sealed.body });
     ctx.events.emit('ephemeral', { groupId: toBase64Url(groupId), slimName: groupChannelName(groupId), bytes: built.bytes });
   });
 }

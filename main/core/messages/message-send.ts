@@ -48,13 +48,13 @@ export async function sendContents(
   const rows = await ctx.groupLocks.run(toBase64Url(groupId), async () => {
     const group = requireJoined(ctx, groupId);
     const first = ctx.store.read.log.nextOwnSeq(groupId);
+    const sentAt = ctx.now();
     const sealed: { body: Uint8Array; epoch: number }[] = [];
     for (let i = 0; i < contents.length; i++) {
-      const s = await sealBody(ctxDeps(ctx), group, 'MESSAGE', first + i, encodeWire('Content', contents[i] as object));
+      const s = await sealBody(ctxDeps(ctx), group, 'MESSAGE', first + i, sentAt, encodeWire('Content', contents[i] as object));
       s.persist();
       sealed.push(s);
     }
-    const sentAt = ctx.now();
     return ctx.store.transaction(() => {
       const out: MessageRow[] = [];
       sealed.forEach((s, i) => {

@@ -1,7 +1,6 @@
 import type { ConnectionStatus } from '../../../shared/ipc/ipc-contract.js';
 import { formatSlimName, parseSlimName } from '../../../shared/domain/slim-name.js';
 import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
-import { blake2b256 } from '../crypto/hash.js';
 import { bytesEqual, fromBase64Url, toBase64Url } from '../encoding/base64url.js';
 import { groupChannelName } from '../engine/channel-names.js';
 import type { Engine } from '../engine/engine.js';
@@ -263,12 +262,12 @@ export class SessionLayer {
 
   private onPublish(p: IncomingPublish): void {
     if (p.payloadType !== KIZUNA_PAYLOAD_TYPE) return;
-    let e: Envelope;
+    let e: ReturnType<typeof peekEnvelope>;
     try {
       e = peekEnvelope(p.blob);
     } catch {
       // Not even decodable: the inbox records and counts it like any other bad input.
-      this.engine.receive(p.blob, 'network');
+      void this.engine.receive(p.blob, 'network');
       return;
     }
     const replyTo = p.source.name === null ? undefined : formatSlimName(p.source.name);
@@ -280,11 +279,11 @@ export class SessionLayer {
       this.archiveEnvelope(p.blob);
       return;
     }
-    this.engine.receive(p.blob, 'network');
+    const stored = this.engine.receive(p.blob, 'network');
     this.presence.seen(e.groupId, e.sender);
-    // Stored durably: now it may be acknowledged.
     if (replyTo !== undefined && (SEQUENCED_TYPES.has(e.type) || ACKED_DIRECT.has(e.type)) && !bytesEqual(e.sender, this.s.ctx.self().userId)) {
-      this.acks.add({ slimName: replyTo, groupId: e.groupId, recipient: e.sender }, blake2b256(p.blob));
+      // Acknowledged once stored durably, not before.
+      void stored.then(() => this.acks.add({ slimName: replyTo, groupId: e.groupId, recipient: e.sender }, e.id));
     }
   }
 
@@ -330,7 +329,7 @@ export class SessionLayer {
 
   /** An envelope from a sync reply: into the inbox (or the archive), and acked to its sender. */
   private receiveSynced(inner: Uint8Array): void {
-    let e: Envelope;
+    let e: ReturnType<typeof peekEnvelope>;
     try {
       e = peekEnvelope(inner);
     } catch {
@@ -340,10 +339,10 @@ export class SessionLayer {
       this.archiveEnvelope(inner);
       return;
     }
-    this.engine.receive(inner, 'sync');
+    const stored = this.engine.receive(inner, 'sync');
     const sender = this.s.ctx.store.read.people.get(e.sender);
     if (sender !== undefined && SEQUENCED_TYPES.has(e.type) && !bytesEqual(e.sender, this.s.ctx.self().userId)) {
-      this.acks.add({ slimName: sender.slimName, groupId: e.groupId, recipient: e.sender }, blake2b256(inner));
+      void stored.then(() => this.acks.add({ slimName: sender.slimName, groupId: e.groupId, recipient: e.sender }, e.id));
     }
   }
 

@@ -4,7 +4,7 @@ import { createStatementCache } from './statement-cache.js';
 import { channelLogReader, channelLogWriter, type ChannelLogReader, type ChannelLogWriter } from './tables/channel-log-table.js';
 import { filesReader, filesWriter, type FilesReader, type FilesWriter } from './tables/files-table.js';
 import { groupKeysReader, groupKeysWriter, type GroupKeysReader, type GroupKeysWriter } from './tables/group-keys-table.js';
-import { groupsReader, groupsWriter, type GroupsReader, type GroupsWriter } from './tables/groups-table.js';
+import { groupsReader, groupsWriter, type GroupsReader, type GroupsWriter, type RosterCache } from './tables/groups-table.js';
 import { identityReader, identityWriter, type IdentityReader, type IdentityWriter } from './tables/identity-table.js';
 import { invitationsReader, invitationsWriter, type InvitationsReader, type InvitationsWriter } from './tables/invitations-table.js';
 import { memberIdentitiesReader, memberIdentitiesWriter, type MemberIdentitiesReader, type MemberIdentitiesWriter } from './tables/member-identities-table.js';
@@ -54,10 +54,11 @@ export interface Store {
 export function openStore(path: string, cipher: AtRestCipher): Store {
   const db = openDatabase(path, cipher);
   const prepare = createStatementCache(db);
+  const rosters: RosterCache = new Map();
   const read: StoreReader = {
     identity: identityReader(prepare),
     people: peopleReader(prepare),
-    groups: groupsReader(prepare),
+    groups: groupsReader(prepare, rosters),
     keys: groupKeysReader(prepare),
     invitations: invitationsReader(prepare),
     messages: messagesReader(prepare),
@@ -69,7 +70,7 @@ export function openStore(path: string, cipher: AtRestCipher): Store {
   const write: StoreWriter = {
     identity: identityWriter(prepare),
     people: peopleWriter(prepare),
-    groups: groupsWriter(prepare),
+    groups: groupsWriter(prepare, rosters),
     keys: groupKeysWriter(prepare),
     invitations: invitationsWriter(prepare),
     messages: messagesWriter(prepare),
@@ -83,7 +84,16 @@ export function openStore(path: string, cipher: AtRestCipher): Store {
     write,
     cipher,
     db,
-    transaction: (fn) => (db.inTransaction ? fn() : db.transaction(fn)()),
+    transaction: (fn) => {
+      if (db.inTransaction) return fn();
+      try {
+        return db.transaction(fn)();
+      } catch (err) {
+        // Rosters read inside the failed transaction may describe epochs that were rolled back.
+        rosters.clear();
+        throw err;
+      }
+    },
     close: () => {
       if (db.open) db.close();
     },

@@ -2,7 +2,7 @@ import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
 import type { EngineContext } from '../../engine/engine-context.js';
 import { openBody } from '../../encryption/content-crypto.js';
 import { requestMissingSecret } from '../../encryption/secret-handshake.js';
-import { emitGroup } from '../../groups/group-views.js';
+import { emitGroupSoon } from '../../groups/group-views.js';
 import { mediaKind, ctxDeps } from '../../messages/message-send.js';
 import { messageView } from '../../messages/message-views.js';
 import type { MessageRow } from '../../store/tables/messages-table.js';
@@ -25,6 +25,8 @@ export const handleMessage: Handler = async (ctx, v) => {
   if (group.myState === 'closed' && closedBefore(ctx, e)) return drop('group-closed');
   const bad = checkSenderAtEpoch(ctx, group, e);
   if (bad !== undefined) return bad;
+  // Only MLS authenticates a message by itself (openBody checks the MLS sender and our header).
+  if (!v.signatureChecked && group.mode !== 'mls') return drop('envelope-bad-signature');
   const opened = await openBody(ctxDeps(ctx), group, e);
   if (opened.kind === 'defer') {
     return opened.reason === 'secret-missing' ? defer(opened.reason, () => requestMissingSecret(ctx, e.groupId, e.epoch)) : defer(opened.reason);
@@ -163,7 +165,7 @@ function storeShown(ctx: EngineContext, row: MessageRow): Verdict {
     () => {
       if (!inserted) return;
       ctx.events.emit('message', messageView(ctx, row));
-      emitGroup(ctx, row.groupId);
+      emitGroupSoon(ctx, row.groupId);
     },
     true, // pins or receipts waiting for this message can apply now
   );

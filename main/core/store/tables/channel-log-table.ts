@@ -26,6 +26,8 @@ export interface SyncCursor {
 export interface ChannelLogReader {
   has(groupId: Uint8Array, sender: Uint8Array, seq: number): boolean;
   get(groupId: Uint8Array, sender: Uint8Array, seq: number): ChannelLogEntry | undefined;
+  /** The id of the envelope held at (group, sender, seq), without its bytes (replay checks). */
+  heldId(groupId: Uint8Array, sender: Uint8Array, seq: number): Uint8Array | undefined;
   /** Entries of one sender with seq in (after, upTo], in order. */
   range(groupId: Uint8Array, sender: Uint8Array, after: number, upTo: number, limit: number): ChannelLogEntry[];
   senders(groupId: Uint8Array): Uint8Array[];
@@ -57,6 +59,8 @@ const ENTRY_COLUMNS = 'group_id AS groupId, sender, seq, epoch, type, envelope_i
 export function channelLogReader(prepare: Prepare): ChannelLogReader {
   return {
     has: (g, s, seq) => prepare('SELECT 1 FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?').get(g, s, seq) !== undefined,
+    heldId: (g, s, seq) =>
+      (prepare('SELECT envelope_id AS id FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?').get(g, s, seq) as { id: Uint8Array } | undefined)?.id,
     get: (g, s, seq) =>
       prepare(`SELECT ${ENTRY_COLUMNS} FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?`).get(g, s, seq) as ChannelLogEntry | undefined,
     range: (g, s, after, upTo, limit) =>
@@ -96,12 +100,16 @@ export function channelLogWriter(prepare: Prepare): ChannelLogWriter {
           'INSERT OR IGNORE INTO channel_log (group_id, sender, seq, epoch, type, envelope_id, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         ).run(e.groupId, e.sender, e.seq, e.epoch, e.type, e.envelopeId, e.bytes, e.receivedAt).changes === 1;
       if (!inserted) return false;
-      prepare(
-        `INSERT INTO sync_cursors (group_id, sender, contiguous, highest, first_seq) VALUES (?, ?, 0, 0, 1)
-         ON CONFLICT (group_id, sender) DO NOTHING`,
-      ).run(e.groupId, e.sender);
-      prepare('UPDATE sync_cursors SET highest = max(highest, ?) WHERE group_id = ? AND sender = ?').run(e.seq, e.groupId, e.sender);
-      advance(e.groupId, e.sender);
+      // One statement in the common case (the next seq in line): the cursor moves by one. Only when
+      // the new entry lands after a gap, or fills one, does the contiguous run need recomputing.
+      const cur = prepare(
+        `INSERT INTO sync_cursors (group_id, sender, contiguous, highest, first_seq) VALUES (?, ?, CASE WHEN ? = 1 THEN 1 ELSE 0 END, ?, 1)
+         ON CONFLICT (group_id, sender) DO UPDATE SET
+           contiguous = CASE WHEN excluded.highest = contiguous + 1 THEN contiguous + 1 ELSE contiguous END,
+           highest = max(highest, excluded.highest)
+         RETURNING contiguous, highest`,
+      ).get(e.groupId, e.sender, e.seq, e.seq) as { contiguous: number; highest: number };
+      if (cur.contiguous < cur.highest) advance(e.groupId, e.sender);
       return true;
     },
     startCursor: (g, s, firstSeq) => {

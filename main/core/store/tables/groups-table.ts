@@ -99,7 +99,14 @@ export function decodeRoster(blob: Uint8Array): Uint8Array[] {
   return keys;
 }
 
-export function groupsReader(prepare: Prepare): GroupsReader {
+/**
+ * Rosters are read for every received envelope and written once per epoch: the reader keeps them
+ * decoded in memory, and the writer drops an entry when it writes that epoch.
+ */
+export type RosterCache = Map<string, Uint8Array[] | undefined>;
+const rosterKey = (id: Uint8Array, epoch: number): string => `${Buffer.from(id).toString('hex')}:${epoch}`;
+
+export function groupsReader(prepare: Prepare, rosters: RosterCache = new Map()): GroupsReader {
   return {
     get: (id) => prepare(`SELECT ${GROUP_COLUMNS} FROM groups WHERE group_id = ?`).get(id) as GroupRow | undefined,
     list: () => prepare(`SELECT ${GROUP_COLUMNS} FROM groups ORDER BY last_activity_at DESC, group_id`).all() as GroupRow[],
@@ -116,8 +123,14 @@ export function groupsReader(prepare: Prepare): GroupsReader {
         userId,
       ) as GroupMemberRow | undefined,
     roster: (id, epoch) => {
+      const key = rosterKey(id, epoch);
+      if (rosters.has(key)) return rosters.get(key);
       const row = prepare('SELECT roster FROM epochs WHERE group_id = ? AND epoch = ?').get(id, epoch) as { roster: Uint8Array } | undefined;
-      return row === undefined ? undefined : decodeRoster(row.roster);
+      if (row === undefined) return undefined; // not cached: the epoch may arrive later
+      const roster = decodeRoster(new Uint8Array(row.roster));
+      if (rosters.size > 10_000) rosters.clear();
+      rosters.set(key, roster);
+      return roster;
     },
     cutoff: (id, sender) =>
       (prepare('SELECT last_seq AS s FROM sender_cutoffs WHERE group_id = ? AND sender = ?').get(id, sender) as { s: number } | undefined)?.s,
@@ -133,7 +146,7 @@ export function groupsReader(prepare: Prepare): GroupsReader {
   };
 }
 
-export function groupsWriter(prepare: Prepare): GroupsWriter {
+export function groupsWriter(prepare: Prepare, rosters: RosterCache = new Map()): GroupsWriter {
   return {
     insert: (r) =>
       void prepare(
@@ -187,11 +200,14 @@ export function groupsWriter(prepare: Prepare): GroupsWriter {
       }
     },
     setMemberStatus: (id, userId, status) =>
-      void prepare('UPDATE group_members SET status = ? WHERE group_id = ? AND user_id = ?').run(status, id, userId),
+      // Only rows that change are touched: most calls (every received message) change nothing.
+      void prepare('UPDATE group_members SET status = ? WHERE group_id = ? AND user_id = ? AND status != ?').run(status, id, userId, status),
     setCutoff: (id, sender, lastSeq) =>
       void prepare('INSERT OR REPLACE INTO sender_cutoffs (group_id, sender, last_seq) VALUES (?, ?, ?)').run(id, sender, lastSeq),
-    insertEpoch: (id, epoch, version, roster, commitment, startedAt) =>
-      void prepare('INSERT OR REPLACE INTO epochs (group_id, epoch, version, roster, commitment, started_at) VALUES (?, ?, ?, ?, ?, ?)').run(
-        id, epoch, version, encodeRoster(roster), commitment, startedAt),
+    insertEpoch: (id, epoch, version, roster, commitment, startedAt) => {
+      rosters.delete(rosterKey(id, epoch));
+      prepare('INSERT OR REPLACE INTO epochs (group_id, epoch, version, roster, commitment, started_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+        id, epoch, version, encodeRoster(roster), commitment, startedAt);
+    },
   };
 }

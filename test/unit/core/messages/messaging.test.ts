@@ -93,7 +93,7 @@ describe('messaging', () => {
     await net.settle();
     // The order a chat shows: time, then id for messages of the same millisecond.
     const all = bob.latestMessages(g, 100).messages;
-    const order = [...all].sort((a, b) => a.sentAt - b.sentAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((m) => m.text);
+    const order = [...all].sort((a, b) => a.sentAt - b.sentAt || Buffer.compare(Buffer.from(a.id, 'base64url'), Buffer.from(b.id, 'base64url'))).map((m) => m.text);
     expect(all.map((m) => m.text)).toEqual(order);
     const newest = bob.latestMessages(g, 10);
     expect(newest.messages.map((m) => m.text)).toEqual(order.slice(15));
@@ -174,6 +174,7 @@ describe('messaging', () => {
     expect(alice.getMessage(m.id).readBy).toBe(2);
     // A pending message can be cancelled (failed), then retried (pending again).
     net.setOffline(alice, true);
+    clock += 1000;
     const later = await alice.sendText(g, 'while offline');
     alice.cancelSend(later.id);
     expect(alice.getMessage(later.id).sendState).toBe('failed');

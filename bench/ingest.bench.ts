@@ -1,0 +1,47 @@
+/**
+ * Ingest: envelopes verified, decrypted and stored per second by one engine, per encryption mode.
+ * A sender engine writes N messages; the receiver gets their bytes (as the network would hand them
+ * over) and the clock runs until its inbox is idle. Target: >= 5,000/s for mls and sealed.
+ */
+import { performance } from 'node:perf_hooks';
+import type { EncryptionMode } from '../shared/domain/views.js';
+import { LoopbackNetwork } from '../test/helpers/loopback-network.js';
+import { introduce, newUser, tempDir, userId } from '../test/helpers/test-engines.js';
+import { report, type BenchRow } from './lib/report.js';
+
+const N = Number(process.env['KIZUNA_BENCH_INGEST'] ?? 20_000);
+
+async function measure(mode: EncryptionMode): Promise<BenchRow[]> {
+  const dir = tempDir('kizuna-bench-');
+  const { engine: alice } = await newUser(dir.path, 'alice');
+  const { engine: bob } = await newUser(dir.path, 'bob');
+  const { engine: carol } = await newUser(dir.path, 'carol');
+  introduce(alice, bob, carol);
+  const net = new LoopbackNetwork();
+  net.add(alice, bob, carol);
+  const g = (await alice.createGroup({ name: 'ingest', members: [userId(bob), userId(carol)], mode })).groupId;
+  await net.settle();
+  await bob.acceptInvitation(g);
+  await carol.acceptInvitation(g);
+  await net.settle();
+  // Carol goes quiet; alice writes N messages; we collect the envelopes instead of delivering them.
+  net.setOffline(carol, true);
+  for (let i = 0; i < N; i++) await alice.sendText(g, `message number ${i} with a little text to make it realistic`);
+  const envelopes = alice.outbox.due(N + 10).filter((j) => j.type === 'MESSAGE').map((j) => j.bytes);
+  const start = performance.now();
+  for (const bytes of envelopes) carol.receive(bytes);
+  await carol.inbox.idle();
+  const seconds = (performance.now() - start) / 1000;
+  const stored = carol.latestMessages(g, 1).messages.length > 0 ? carol.store.read.messages.count(Buffer.from(g, 'base64url')) : 0;
+  for (const e of [alice, bob, carol]) await e.close();
+  dir.cleanup();
+  const rate = envelopes.length / seconds;
+  return [
+    { name: `ingest ${mode}: envelopes/s`, value: Math.round(rate), unit: 'msg/s', target: '>= 5000', meetsTarget: rate >= 5000 },
+    { name: `ingest ${mode}: stored`, value: stored, unit: 'messages', target: `${envelopes.length}`, meetsTarget: stored === envelopes.length },
+  ];
+}
+
+const rows: BenchRow[] = [];
+for (const mode of ['sealed', 'mls', 'none'] as const) rows.push(...(await measure(mode)));
+report('ingest', rows);
