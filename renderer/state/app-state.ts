@@ -109,6 +109,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'contacts-loaded':
       return { ...state, contacts: action.contacts, blocked: action.blocked };
     case 'typing': {
+      // Every received message ends its sender's indicator: most of the time there is none to end.
+      if (action.until === null && state.typing[action.groupId]?.[action.userId] === undefined) return state;
       const current = { ...(state.typing[action.groupId] ?? {}) };
       if (action.until === null) delete current[action.userId];
       else current[action.userId] = action.until;

@@ -15,6 +15,8 @@ import { TypingIndicator } from './typing-indicator';
 import { useMessageWindow } from './use-message-window';
 import { usePageVisible } from './use-page-visible';
 
+const ANNOUNCE_MS = 1_000;
+
 /** Where the "new messages" marker goes: above the oldest of the last `unread` received messages. */
 function markerFor(items: readonly MessageView[], unread: number): string | null {
   if (unread <= 0) return null;
@@ -71,10 +73,19 @@ export function ChatView({ group }: { group: GroupView }) {
       });
   }, [canRead, visible, atEnd, snapshot.hasNewer, snapshot.status, group.unreadCount, group.groupId, snapshot.items, readRound]);
 
-  // New messages from others are announced to screen readers (the virtual list itself is not live).
+  // New messages from others are announced to screen readers (the virtual list itself is not live):
+  // the newest one at most every ANNOUNCE_MS, so a burst is one announcement, not a flood.
+  const toAnnounce = useRef<string | null>(null);
+  const announceTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useKizunaEvent('message', (m) => {
-    if (m.groupId === group.groupId && !m.isMine) setAnnouncement(`${m.senderName}: ${m.kind === 'text' ? m.text.slice(0, 200) : (m.file?.name ?? '')}`);
+    if (m.groupId !== group.groupId || m.isMine) return;
+    toAnnounce.current = `${m.senderName}: ${m.kind === 'text' ? m.text.slice(0, 200) : (m.file?.name ?? '')}`;
+    announceTimer.current ??= setTimeout(() => {
+      announceTimer.current = undefined;
+      setAnnouncement(toAnnounce.current ?? '');
+    }, ANNOUNCE_MS);
   });
+  useEffect(() => () => clearTimeout(announceTimer.current), []);
 
   const onAtEndChange = useCallback((value: boolean) => setAtEnd(value), []);
   const closePanel = (): void => store.dispatch({ type: 'panel', panel: null });

@@ -21,7 +21,8 @@ export interface MessageItemProps {
   repliedTo: MessageView | null | undefined;
   onReply: (m: MessageView) => void;
   onJump: (messageId: string) => void;
-  onFocus: () => void;
+  /** Called with this message's id when it (or a control in it) takes focus. */
+  onFocus: (messageId: string) => void;
 }
 
 /** One message: separator and marker above it, bubble with reply quote, text or file, time, state and actions. */
@@ -59,7 +60,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
         data-send-state={m.sendState}
         tabIndex={-1}
         aria-labelledby={headingId}
-        onFocus={props.onFocus}
+        onFocus={() => props.onFocus(m.id)}
       >
         <div className="bubble">
           <span id={headingId} className="visually-hidden">

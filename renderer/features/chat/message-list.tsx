@@ -47,6 +47,7 @@ export function MessageList({
     return () => clearTimeout(timer);
   }, [snapshot.scroll]);
 
+  const onJump = useCallback((id: string) => void win.jumpTo(id), [win]);
   const handleAtEnd = useCallback(
     (value: boolean) => {
       setAtEnd(value);
@@ -69,8 +70,8 @@ export function MessageList({
         highlighted={m.id === highlightId}
         repliedTo={m.replyTo === null ? undefined : (byId.get(m.replyTo) ?? null)}
         onReply={onReply}
-        onJump={(id) => void win.jumpTo(id)}
-        onFocus={() => setActiveId(m.id)}
+        onJump={onJump}
+        onFocus={setActiveId}
       />
     );
   };

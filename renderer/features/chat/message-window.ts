@@ -7,6 +7,7 @@ import { compareMessages, insertionIndex } from './message-order';
 /** Messages fetched per page, and the most a window keeps before dropping the far end. */
 export const PAGE_SIZE = 150;
 export const MAX_ITEMS = 900;
+const LIVE_FLUSH_MS = 40;
 
 /** Where the list should scroll next; `seq` changes for every new request. */
 export interface ScrollRequest {
@@ -52,6 +53,9 @@ export class MessageWindow {
   private readonly staleIds = new Set<string>();
   /** Live messages that arrived while a page was loading; merged once it lands. */
   private heldLive: MessageView[] = [];
+  private readonly liveMessages = new Map<string, MessageView>();
+  private readonly liveStates = new Map<string, SendState>();
+  private liveTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(readonly groupId: string) {}
@@ -67,8 +71,12 @@ export class MessageWindow {
   stop(): void {
     this.generation++;
     if (this.refreshTimer !== undefined) clearTimeout(this.refreshTimer);
+    if (this.liveTimer !== undefined) clearTimeout(this.liveTimer);
     this.refreshTimer = undefined;
+    this.liveTimer = undefined;
     this.staleIds.clear();
+    this.liveMessages.clear();
+    this.liveStates.clear();
   }
 
   private set(patch: Partial<WindowSnapshot>): void {
@@ -187,35 +195,83 @@ export class MessageWindow {
     }
   }
 
-  /** A message was stored (ours or received). */
+  /**
+   * A message was stored (ours or received). Live changes are applied in batches, at most one per
+   * LIVE_FLUSH_MS: while a sync delivers thousands of messages a second, the list re-renders a few
+   * dozen times a second instead of once per message.
+   */
   onMessage(m: MessageView): void {
     if (m.groupId !== this.groupId) return;
     if (this.snapshot.status !== 'ready') {
       this.heldLive.push(m);
       return;
     }
-    const items = this.snapshot.items;
-    const existing = items.findIndex((x) => x.id === m.id);
-    if (existing >= 0) {
-      this.set({ items: items.map((x, i) => (i === existing ? m : x)) });
-      return;
-    }
-    // Beyond the newest loaded message while history is being read: it will be paged in later.
-    if (this.snapshot.hasNewer) return;
-    const first = items[0];
-    if (this.snapshot.hasOlder && first !== undefined && compareMessages(m, first) < 0) return;
-    const at = insertionIndex(items, m);
-    let next = [...items.slice(0, at), m, ...items.slice(at)];
-    let hasOlder = this.snapshot.hasOlder;
-    if (next.length > MAX_ITEMS) {
-      next = next.slice(next.length - MAX_ITEMS);
-      hasOlder = true;
-    }
-    this.set({ items: next, hasOlder });
+    this.liveMessages.set(m.id, m);
+    this.scheduleLive();
   }
 
   onSendState(messageId: string, state: SendState): void {
-    this.patch(messageId, (m) => ({ ...m, sendState: state }));
+    this.liveStates.set(messageId, state);
+    this.scheduleLive();
+  }
+
+  private scheduleLive(): void {
+    this.liveTimer ??= setTimeout(() => this.flushLive(), LIVE_FLUSH_MS);
+  }
+
+  private flushLive(): void {
+    this.liveTimer = undefined;
+    const incoming = [...this.liveMessages.values()];
+    const states = new Map(this.liveStates);
+    this.liveMessages.clear();
+    this.liveStates.clear();
+    const s = this.snapshot;
+    let items: MessageView[] = s.items as MessageView[];
+    let changed = false;
+    const at = new Map(items.map((m, i) => [m.id, i]));
+    const fresh: MessageView[] = [];
+    for (const m of incoming) {
+      const i = at.get(m.id);
+      if (i !== undefined) {
+        if (!changed) items = [...items];
+        items[i] = m;
+        changed = true;
+      } else {
+        fresh.push(m);
+      }
+    }
+    // Beyond the newest loaded message while history is being read: paged in later, not appended.
+    const first = items[0];
+    const accepted = s.hasNewer ? [] : fresh.filter((m) => !(s.hasOlder && first !== undefined && compareMessages(m, first) < 0));
+    let hasOlder = s.hasOlder;
+    if (accepted.length > 0) {
+      accepted.sort(compareMessages);
+      const last = items[items.length - 1];
+      // Usually every new message is newer than all loaded ones: append; otherwise merge in order.
+      items =
+        last === undefined || compareMessages(accepted[0] as MessageView, last) > 0
+          ? [...items, ...accepted]
+          : accepted.reduce<MessageView[]>((list, m) => {
+              const k = insertionIndex(list, m);
+              return [...list.slice(0, k), m, ...list.slice(k)];
+            }, [...items]);
+      if (items.length > MAX_ITEMS) {
+        items = items.slice(items.length - MAX_ITEMS);
+        hasOlder = true;
+      }
+      changed = true;
+    }
+    if (states.size > 0) {
+      const patched = items.map((m) => {
+        const state = states.get(m.id);
+        return state === undefined || state === m.sendState ? m : { ...m, sendState: state };
+      });
+      if (patched.some((m, i) => m !== items[i])) {
+        items = patched;
+        changed = true;
+      }
+    }
+    if (changed) this.set({ items, hasOlder });
   }
 
   onPin(messageId: string, pinned: boolean): void {

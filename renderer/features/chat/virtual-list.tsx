@@ -93,8 +93,12 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
     [layout, items.length],
   );
 
-  /** Reads the scroll position: visible range, anchor, whether at the end, and edge paging. */
-  const observe = useCallback(() => {
+  /**
+   * Reads the scroll position: visible range, anchor, whether at the end, and edge paging. Only the
+   * user's scrolling takes the list away from its end; a re-layout (new items measured, a burst of
+   * live messages) can leave it a few pixels short for a moment and must not stop it following.
+   */
+  const observe = useCallback((byUser: boolean) => {
     const el = scrollRef.current;
     if (el === null) return;
     const top = el.scrollTop - pad;
@@ -110,7 +114,7 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
       anchor.current = null;
     }
     const nowAtEnd = el.scrollTop + height >= el.scrollHeight - 4;
-    if (nowAtEnd !== atEnd.current) {
+    if (nowAtEnd !== atEnd.current && (byUser || nowAtEnd)) {
       atEnd.current = nowAtEnd;
       callbacks.current.onAtEndChange?.(nowAtEnd);
     }
@@ -133,7 +137,10 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
       pinned.current = scrollRequest.key === null ? null : { key: scrollRequest.key, align: scrollRequest.align };
       if (scrollRequest.key === null) {
         setScrollTop(el, el.scrollHeight);
-        atEnd.current = true;
+        if (!atEnd.current) {
+          atEnd.current = true;
+          callbacks.current.onAtEndChange?.(true);
+        }
       }
     }
     const pin = pinned.current === null ? undefined : layout.indexByKey.get(pinned.current.key);
@@ -148,15 +155,16 @@ export function VirtualList<T>(props: VirtualListProps<T>) {
       const i = layout.indexByKey.get(anchor.current.key);
       if (i !== undefined) setScrollTop(el, pad + (layout.offsets[i] as number) + anchor.current.delta);
     }
-    observe();
+    observe(false);
   }, [layout, pad, scrollRequest, followEnd, observe]);
 
   const onScroll = (): void => {
     const el = scrollRef.current;
     // A scroll the list did not make itself is the user's: a requested item is no longer held.
-    if (el !== null && (ownScrollTop.current === null || Math.abs(el.scrollTop - ownScrollTop.current) > 2)) pinned.current = null;
+    const byUser = el !== null && (ownScrollTop.current === null || Math.abs(el.scrollTop - ownScrollTop.current) > 2);
+    if (byUser) pinned.current = null;
     ownScrollTop.current = null;
-    observe();
+    observe(byUser);
   };
 
   // One observer measures every rendered item; a changed height re-lays out before the next paint.
