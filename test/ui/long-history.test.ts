@@ -148,4 +148,18 @@ describe('a long chat history', () => {
     await page.getByRole('button', { name: 'Jump to latest' }).click();
     await page.locator('article.message').filter({ hasText: 'the very latest message' }).waitFor();
   });
+
+  it('stays at the newest message while a burst of messages arrives', async () => {
+    const page = alice.page;
+    const feed = page.getByRole('feed');
+    await page.locator('article.message').filter({ hasText: 'the very latest message' }).waitFor();
+    const groupId = (await alice.invoke('groups.list', {})).find((g) => g.name === 'History')?.groupId ?? '';
+    // Sent as fast as the core takes them: each is a live 'message' event for the open chat.
+    for (let i = 0; i < 400; i++) await alice.invoke('messages.sendText', { groupId, text: `burst ${i}` });
+    const last = page.locator('article.message').filter({ hasText: 'burst 399' });
+    await last.waitFor();
+    await expect.poll(() => inViewport(last, feed)).toBe(true);
+    expect(await renderedCount(page)).toBeLessThan(150);
+    expect(await page.getByRole('button', { name: 'Jump to latest' }).count()).toBe(0);
+  });
 });
