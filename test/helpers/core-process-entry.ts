@@ -24,8 +24,10 @@ type Command =
   | { id: number; kind: 'close' };
 
 const send = (m: unknown): void => {
-  process.send?.(m);
+  // The parent may be gone (a test or benchmark ended): nothing to tell then.
+  if (process.connected) process.send?.(m, undefined, undefined, () => undefined);
 };
+process.on('disconnect', () => process.exit(0));
 
 process.once('message', async (start: Start) => {
   const core = await createKizunaCore({

@@ -32,13 +32,14 @@ function decodeEnvelope(bytes: Uint8Array): { envelope: Envelope; signed: { enve
  * Decodes untrusted bytes into an envelope whose signature holds for its sender. Whether the sender
  * may send it (membership, replay) is the ingest pipeline's question, not this function's.
  */
-export function readEnvelope(bytes: Uint8Array, options: { verify?: (e: Envelope) => boolean } = {}): VerifiedEnvelope {
+export function readEnvelope(bytes: Uint8Array, options: { verify?: (e: Envelope, id: Uint8Array) => boolean } = {}): VerifiedEnvelope {
   const { envelope, signed } = decodeEnvelope(bytes);
-  const verify = options.verify?.(envelope) ?? true;
+  const id = blake2b256(signed.envelope);
+  const verify = options.verify?.(envelope, id) ?? true;
   if (verify && !verifyDetached('kizuna/envelope/v1', signed.envelope, signed.signature, envelope.sender)) {
     throw new KizunaError('ENVELOPE_BAD_SIGNATURE');
   }
-  return { envelope, id: blake2b256(signed.envelope), bytes, signatureChecked: verify };
+  return { envelope, id, bytes, signatureChecked: verify };
 }
 
 /**

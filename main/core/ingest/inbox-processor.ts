@@ -47,6 +47,7 @@ export class InboxProcessor {
   private pending = false;
   private closed = false;
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly modes = new Map<string, string>();
   private incoming: { bytes: Uint8Array; origin: string; resolve: () => void }[] = [];
   private incomingScheduled = false;
 
@@ -105,6 +106,11 @@ export class InboxProcessor {
     }
   }
 
+  /** Whether envelopes are waiting or being processed (catch-up asks for more only when idle). */
+  busy(): boolean {
+    return this.running !== undefined || this.incomingScheduled;
+  }
+
   /** Resolves once nothing is waiting (tests and benchmarks wait on this, never on a sleep). */
   idle(): Promise<void> {
     if (this.running === undefined && !this.incomingScheduled) return Promise.resolve();
@@ -156,13 +162,10 @@ export class InboxProcessor {
       run = [];
       await this.ctx.groupLocks.run(runGroup, () => this.processRun(current));
     };
-    for (const row of rows) {
-      let v: VerifiedEnvelope;
-      try {
-        v = readEnvelope(row.bytes, { verify: (e) => !this.mlsMessage(e) });
-      } catch (err) {
+    for (const { row, v, error } of this.decodeInOrder(rows)) {
+      if (v === undefined) {
         await flushRun();
-        this.commit([{ row, v: undefined, verdict: { outcome: 'drop', reason: reasonOf(err) } }]);
+        this.commit([{ row, v: undefined, verdict: { outcome: 'drop', reason: reasonOf(error) } }]);
         continue;
       }
       const key = toBase64Url(v.envelope.groupId);
@@ -174,11 +177,54 @@ export class InboxProcessor {
   }
 
   /**
+   * Decodes a batch (checking signatures, except what a replay check already settles), and puts
+   * each sender's sequenced envelopes in sequence order within the slots they occupy: history sync
+   * may hand them over out of order, and MLS decrypts best in order.
+   */
+  private decodeInOrder(rows: InboxRow[]): { row: InboxRow; v?: VerifiedEnvelope; error?: unknown }[] {
+    const out = rows.map((row) => {
+      try {
+        return { row, v: readEnvelope(row.bytes, { verify: (e, id) => !this.mlsMessage(e) && !this.knownReplay(e, id) }) };
+      } catch (error) {
+        return { row, error };
+      }
+    });
+    const slots = new Map<string, number[]>();
+    out.forEach((d, i) => {
+      const e = d.v?.envelope;
+      if (e === undefined || e.seq === 0) return;
+      const k = `${toBase64Url(e.groupId)}|${toBase64Url(e.sender)}`;
+      slots.set(k, [...(slots.get(k) ?? []), i]);
+    });
+    for (const indices of slots.values()) {
+      if (indices.length < 2) continue;
+      const sorted = indices.map((i) => out[i]!).sort((a, b) => (a.v?.envelope.seq ?? 0) - (b.v?.envelope.seq ?? 0));
+      indices.forEach((slot, j) => (out[slot] = sorted[j]!));
+    }
+    return out;
+  }
+
+  /** A sequenced envelope we already hold, byte for byte: a replay, settled without verifying it. */
+  private knownReplay(e: Envelope, id: Uint8Array): boolean {
+    if (e.seq === 0) return false;
+    const held = this.ctx.store.read.log.heldId(e.groupId, e.sender, e.seq);
+    return held !== undefined && bytesEqual(held, id);
+  }
+
+  /**
    * MLS messages are authenticated by MLS itself (see VerifiedEnvelope.signatureChecked): the
    * message handler accepts one only when MLS decrypts it as the claimed sender, with our header.
    */
   private mlsMessage(e: Envelope): boolean {
-    return e.type === 'MESSAGE' && this.ctx.store.read.groups.get(e.groupId)?.mode === 'mls';
+    if (e.type !== 'MESSAGE') return false;
+    // A group's mode never changes: remembered after the first look.
+    const key = toBase64Url(e.groupId);
+    let mode = this.modes.get(key);
+    if (mode === undefined) {
+      mode = this.ctx.store.read.groups.get(e.groupId)?.mode;
+      if (mode !== undefined) this.modes.set(key, mode);
+    }
+    return mode === 'mls';
   }
 
   /** Inside one group's lock: decide each envelope; commit content envelopes in batches. */

@@ -3,7 +3,11 @@ import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../engine/engine-context.js';
 import type { MessageRow } from '../store/tables/messages-table.js';
 
-export function messageView(ctx: EngineContext, m: MessageRow): MessageView {
+/**
+ * The view of a stored message. `fresh` says it was stored a moment ago: nothing can be pinned or
+ * read yet (pins and receipts of a message wait until it exists), so those lookups are skipped.
+ */
+export function messageView(ctx: EngineContext, m: MessageRow, fresh = false): MessageView {
   const self = ctx.self();
   const file =
     m.fileHash === null
@@ -30,7 +34,7 @@ export function messageView(ctx: EngineContext, m: MessageRow): MessageView {
     replyTo: m.replyTo === null ? null : toBase64Url(m.replyTo),
     file,
     sendState: m.sendState,
-    pinned: ctx.store.read.messages.isPinned(m.groupId, m.id),
-    readBy: ctx.store.read.messages.receipts(m.id).length,
+    pinned: fresh ? false : ctx.store.read.messages.isPinned(m.groupId, m.id),
+    readBy: fresh ? 0 : ctx.store.read.messages.receipts(m.id).length,
   };
 }

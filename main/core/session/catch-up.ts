@@ -1,6 +1,6 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
-import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
+import { peekEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import { groupChannelName } from '../engine/channel-names.js';
 import type { ChannelLogEntry } from '../store/tables/channel-log-table.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
@@ -14,8 +14,11 @@ import type { SessionContext } from './session-context.js';
  * envelopes; the admin and archive peers answer for everyone; in a second round (`anyone`), every
  * member does. The same request fills gaps noticed while online (SLIM's retransmission request).
  */
-const REPLY_MAX_ENVELOPES = 512;
-const REPLY_MAX_BYTES = 2 * 1024 * 1024;
+const REPLY_MAX_ENVELOPES = 4096;
+/** A reply is itself an envelope: its body stays under the envelope size limit. */
+const REPLY_MAX_BYTES = 900 * 1024;
+/** How long a request may go unanswered before the next one for the same group. */
+const REQUEST_PATIENCE_MS = 2_000;
 
 export interface SyncProgress {
   done: number;
@@ -26,6 +29,8 @@ export class CatchUp {
   /** Per group: rounds asked without the gaps closing (escalates to `anyone`). */
   private readonly rounds = new Map<string, number>();
   private readonly lastAsked = new Map<string, number>();
+  /** Per group: a request is on its way (no second one until it is answered or times out). */
+  private readonly inFlight = new Map<string, number>();
   private progress: SyncProgress | null = null;
 
   constructor(
@@ -43,14 +48,22 @@ export class CatchUp {
     return n;
   }
 
-  /** Asks a group's channel for everything after our cursors. */
-  request(groupId: Uint8Array, anyone = false): void {
+  /**
+   * Asks a group's channel for everything after our cursors (or after `received`, what a reply
+   * just brought that is still being processed). One request at a time per group.
+   */
+  request(groupId: Uint8Array, anyone = false, received?: Map<string, number>): void {
     const s = this.s;
     const group = s.ctx.store.read.groups.get(groupId);
     if (group === undefined && !this.isArchive(groupId)) return;
     const key = toBase64Url(groupId);
-    this.lastAsked.set(key, Date.now());
-    const have: SenderMark[] = s.ctx.store.read.log.cursors(groupId).map((c) => ({ sender: c.sender, seq: c.contiguous }));
+    const now = Date.now();
+    if (received === undefined && now - (this.inFlight.get(key) ?? 0) < REQUEST_PATIENCE_MS) return;
+    this.inFlight.set(key, now);
+    this.lastAsked.set(key, now);
+    const have: SenderMark[] = s.ctx.store.read.log
+      .cursors(groupId)
+      .map((c) => ({ sender: c.sender, seq: Math.max(c.contiguous, received?.get(toBase64Url(c.sender)) ?? 0) }));
     const body = encodeWire('SyncRequest', { have, anyone });
     const built = buildEnvelope(s.ctx.self(), { groupId, epoch: group?.epoch ?? 0, type: 'SYNC_REQUEST', seq: 0, sentAt: s.ctx.now(), body });
     s.publish(groupChannelName(groupId), built.bytes, { type: 'SYNC_REQUEST', groupId, toChannel: true, seq: 0 });
@@ -157,14 +170,15 @@ export class CatchUp {
    * A reply for us: each inner envelope goes into the durable inbox like any received one (it is
    * signed by its own sender); the responder's marks tell us what exists that we lack.
    */
-  accept(v: VerifiedEnvelope, receive: (bytes: Uint8Array) => void): { more: boolean } {
+  accept(v: VerifiedEnvelope, receive: (bytes: Uint8Array) => void): void {
     const e = v.envelope;
     let reply;
     try {
       reply = decodeWire('SyncReply', syncReplySchema, e.body);
     } catch {
-      return { more: false };
+      return;
     }
+    this.inFlight.delete(toBase64Url(e.groupId));
     const write = this.s.ctx.store.write.log;
     const known = this.s.ctx.store.read.groups.get(e.groupId) !== undefined || this.isArchive(e.groupId);
     if (known) {
@@ -176,7 +190,19 @@ export class CatchUp {
         if (bytesEqual(m.sender, e.sender) || (creator !== undefined && bytesEqual(e.sender, creator))) write.startCursor(e.groupId, m.sender, m.seq + 1);
       }
     }
-    for (const inner of reply.envelopes) receive(inner);
-    return { more: reply.more };
+    // What this reply brought, per sender, so the next request (sent right away, while these are
+    // processed) starts after it instead of asking for the same envelopes again.
+    const received = new Map<string, number>();
+    for (const inner of reply.envelopes) {
+      receive(inner);
+      try {
+        const p = peekEnvelope(inner);
+        const k = toBase64Url(p.sender);
+        if (p.seq > (received.get(k) ?? 0)) received.set(k, p.seq);
+      } catch {
+        // the inbox counts it as malformed
+      }
+    }
+    if (reply.more && known) this.request(e.groupId, false, received);
   }
 }

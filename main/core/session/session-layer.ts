@@ -109,7 +109,9 @@ export class SessionLayer {
     this.timers.push(
       setInterval(() => this.presence.beat(this.channels()), opts.heartbeatMs),
       setInterval(() => {
-        if (this.s.online()) this.catchUp.checkGaps(this.channels());
+        // While a backlog is being processed, its gaps are not gaps yet: asking now would only
+        // bring the same envelopes again.
+        if (this.s.online() && !this.engine.inbox.busy()) this.catchUp.checkGaps(this.channels());
       }, opts.gapCheckMs),
     );
   }
@@ -308,14 +310,10 @@ export class SessionLayer {
       case 'SYNC_REQUEST':
         if (replyTo !== undefined) this.catchUp.answer(v, replyTo);
         break;
-      case 'SYNC_REPLY': {
-        const { more } = this.catchUp.accept(v, (inner) => this.receiveSynced(inner));
-        void this.engine.inbox.idle().then(() => {
-          if (more) this.catchUp.request(e.groupId);
-          this.catchUp.updateProgress(false);
-        });
+      case 'SYNC_REPLY':
+        this.catchUp.accept(v, (inner) => this.receiveSynced(inner));
+        void this.engine.inbox.idle().then(() => this.catchUp.updateProgress(false));
         break;
-      }
       case 'DISCOVERY_REQUEST':
         if (replyTo !== undefined) this.discovery.answer(v, replyTo);
         break;

@@ -9,7 +9,7 @@ import { identityReader, identityWriter, type IdentityReader, type IdentityWrite
 import { invitationsReader, invitationsWriter, type InvitationsReader, type InvitationsWriter } from './tables/invitations-table.js';
 import { memberIdentitiesReader, memberIdentitiesWriter, type MemberIdentitiesReader, type MemberIdentitiesWriter } from './tables/member-identities-table.js';
 import { messagesReader, messagesWriter, type MessagesReader, type MessagesWriter } from './tables/messages-table.js';
-import { peopleReader, peopleWriter, type PeopleReader, type PeopleWriter } from './tables/people-table.js';
+import { peopleReader, peopleWriter, type PeopleCache, type PeopleReader, type PeopleWriter } from './tables/people-table.js';
 import { queueReader, queueWriter, type QueueReader, type QueueWriter } from './tables/queue-tables.js';
 
 /** Everything the engine may read. Services that only display data get only this. */
@@ -55,9 +55,10 @@ export function openStore(path: string, cipher: AtRestCipher): Store {
   const db = openDatabase(path, cipher);
   const prepare = createStatementCache(db);
   const rosters: RosterCache = new Map();
+  const people: PeopleCache = new Map();
   const read: StoreReader = {
     identity: identityReader(prepare),
-    people: peopleReader(prepare),
+    people: peopleReader(prepare, people),
     groups: groupsReader(prepare, rosters),
     keys: groupKeysReader(prepare),
     invitations: invitationsReader(prepare),
@@ -69,7 +70,7 @@ export function openStore(path: string, cipher: AtRestCipher): Store {
   };
   const write: StoreWriter = {
     identity: identityWriter(prepare),
-    people: peopleWriter(prepare),
+    people: peopleWriter(prepare, people),
     groups: groupsWriter(prepare, rosters),
     keys: groupKeysWriter(prepare),
     invitations: invitationsWriter(prepare),
@@ -91,6 +92,7 @@ export function openStore(path: string, cipher: AtRestCipher): Store {
       } catch (err) {
         // Rosters read inside the failed transaction may describe epochs that were rolled back.
         rosters.clear();
+        people.clear();
         throw err;
       }
     },

@@ -12,6 +12,9 @@ import { checkSenderAtEpoch } from '../membership-check.js';
 import { defer, done, drop, type Handler, type Verdict } from '../verdict.js';
 import { updateOwnSendState } from '../send-state-tracker.js';
 
+/** Messages further ahead than this (per sender) wait; well under MLS's forward ratchet limit. */
+const MLS_AHEAD_LIMIT = 1024;
+
 /**
  * MESSAGE: a member's encrypted content. Checked (group, state, epoch roster), decrypted in the
  * group's mode, then stored according to its kind. The sender is then known to have joined.
@@ -25,6 +28,9 @@ export const handleMessage: Handler = async (ctx, v) => {
   if (group.myState === 'closed' && closedBefore(ctx, e)) return drop('group-closed');
   const bad = checkSenderAtEpoch(ctx, group, e);
   if (bad !== undefined) return bad;
+  // A sender's message far ahead of what we hold from them (it overtook a catch-up in progress):
+  // MLS cannot ratchet that far forward, so it waits until the ones before it are in.
+  if (group.mode === 'mls' && e.seq > (ctx.store.read.log.cursor(e.groupId, e.sender)?.contiguous ?? 0) + MLS_AHEAD_LIMIT) return defer('far-ahead');
   // Only MLS authenticates a message by itself (openBody checks the MLS sender and our header).
   if (!v.signatureChecked && group.mode !== 'mls') return drop('envelope-bad-signature');
   const opened = await openBody(ctxDeps(ctx), group, e);
@@ -164,7 +170,7 @@ function storeShown(ctx: EngineContext, row: MessageRow): Verdict {
     },
     () => {
       if (!inserted) return;
-      ctx.events.emit('message', messageView(ctx, row));
+      ctx.events.emit('message', messageView(ctx, row, true));
       emitGroupSoon(ctx, row.groupId);
     },
     true, // pins or receipts waiting for this message can apply now

@@ -28,31 +28,47 @@ export interface PeopleWriter {
 const COLUMNS = `user_id AS userId, box_public AS boxPublic, display_name AS displayName, slim_name AS slimName,
   contact_state AS contactState, added_at AS addedAt, blocked_at AS blockedAt, updated_at AS updatedAt`;
 
-export function peopleReader(prepare: Prepare): PeopleReader {
+/** People are read for every message shown and change rarely: the reader remembers them until a write. */
+export type PeopleCache = Map<string, PersonRow | undefined>;
+
+export function peopleReader(prepare: Prepare, cache: PeopleCache = new Map()): PeopleReader {
   return {
-    get: (userId) => prepare(`SELECT ${COLUMNS} FROM people WHERE user_id = ?`).get(userId) as PersonRow | undefined,
+    get: (userId) => {
+      const key = Buffer.from(userId).toString('hex');
+      if (cache.has(key)) return cache.get(key);
+      const row = prepare(`SELECT ${COLUMNS} FROM people WHERE user_id = ?`).get(userId) as PersonRow | undefined;
+      if (row !== undefined) {
+        if (cache.size > 10_000) cache.clear();
+        cache.set(key, row);
+      }
+      return row;
+    },
     listByState: (state) =>
       prepare(`SELECT ${COLUMNS} FROM people WHERE contact_state = ? ORDER BY display_name COLLATE NOCASE, user_id`).all(state) as PersonRow[],
     isBlocked: (userId) => prepare(`SELECT 1 FROM people WHERE user_id = ? AND contact_state = 'blocked'`).get(userId) !== undefined,
   };
 }
 
-export function peopleWriter(prepare: Prepare): PeopleWriter {
+export function peopleWriter(prepare: Prepare, cache: PeopleCache = new Map()): PeopleWriter {
   return {
-    upsert: (p, now) =>
-      void prepare(
+    upsert: (p, now) => {
+      cache.delete(Buffer.from(p.userId).toString('hex'));
+      prepare(
         `INSERT INTO people (user_id, box_public, display_name, slim_name, contact_state, updated_at)
          VALUES (?, ?, ?, ?, 'none', ?)
          ON CONFLICT (user_id) DO UPDATE SET box_public = excluded.box_public, display_name = excluded.display_name,
            slim_name = excluded.slim_name, updated_at = excluded.updated_at`,
-      ).run(p.userId, p.boxPublic, p.displayName, p.slimName, now),
-    setState: (userId, state, now) =>
-      void prepare(
+      ).run(p.userId, p.boxPublic, p.displayName, p.slimName, now);
+    },
+    setState: (userId, state, now) => {
+      cache.delete(Buffer.from(userId).toString('hex'));
+      prepare(
         `UPDATE people SET contact_state = ?,
            added_at = CASE WHEN ? = 'added' THEN ? ELSE added_at END,
            blocked_at = CASE WHEN ? = 'blocked' THEN ? ELSE NULL END,
            updated_at = ?
          WHERE user_id = ?`,
-      ).run(state, state, now, state, now, now, userId),
+      ).run(state, state, now, state, now, now, userId);
+    },
   };
 }
