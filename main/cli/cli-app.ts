@@ -1,9 +1,19 @@
+import { identityTokensFromOptions, parseIdentityOptions, type IdentityTokens } from '../core/identity/tokens/index.js';
 import { createApp, type KizunaApp } from '../host/sdk/index.js';
 import { setLogLevel } from '../core/log/logger.js';
 import type { CliConfig } from './cli-config.js';
 
+/** Identity tokens from the seed's options (flags or KIZUNA_* variables), when any is given. */
+export function cliIdentityTokens(flags: Record<string, string | boolean | undefined>): IdentityTokens | undefined {
+  const options = parseIdentityOptions({ flags, env: process.env });
+  return Object.keys(options).length === 0 ? undefined : identityTokensFromOptions(options);
+}
+
 /** Opens the profile for a command (and the connection to the node unless `offline`). */
-export async function openApp(config: CliConfig, options: { identity?: { displayName: string; slimName?: string }; offline?: boolean } = {}): Promise<KizunaApp> {
+export async function openApp(
+  config: CliConfig,
+  options: { identity?: { displayName: string; slimName?: string }; offline?: boolean; identityTokens?: IdentityTokens } = {},
+): Promise<KizunaApp> {
   setLogLevel(config.logLevel);
   return createApp({
     dataDir: config.dataDir,
@@ -12,5 +22,6 @@ export async function openApp(config: CliConfig, options: { identity?: { display
     ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase }),
     ...(config.keyFile === undefined ? {} : { keyFile: config.keyFile }),
     ...(options.offline === true ? { offline: true } : {}),
+    ...(options.identityTokens === undefined ? {} : { identityTokens: options.identityTokens }),
   });
 }

@@ -40,8 +40,18 @@ export function resolveConfig(flags: { 'data-dir'?: string; node?: string; 'key-
   return parsed.data;
 }
 
-/** Flags every command accepts. */
+/** Flags every command accepts (the identity-token ones are seed 000's JWT/SPIFFE options). */
 export const GLOBAL_FLAGS = {
+  'jwt-path': { type: 'string' },
+  'jwks-path': { type: 'string' },
+  'jwt-key-file': { type: 'string' },
+  'jwt-issuer': { type: 'string' },
+  'jwt-subject': { type: 'string' },
+  'jwt-audience': { type: 'string' },
+  'shared-secret': { type: 'string' },
+  'shared-secret-id': { type: 'string' },
+  'token-key-binding': { type: 'string' },
+  'token-clock-skew': { type: 'string' },
   'data-dir': { type: 'string' },
   node: { type: 'string' },
   'key-file': { type: 'string' },

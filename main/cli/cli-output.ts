@@ -10,7 +10,12 @@ export function formatTime(ms: number): string {
 }
 
 export function printGroup(g: GroupView): void {
-  const members = g.members.map((m) => `${m.displayName}${m.role === 'admin' ? '*' : ''}${m.status === 'invited' ? '?' : ''}`).join(', ');
+  const members = g.members
+    .map((m) => {
+      const verified = m.verifiedIdentity === undefined || m.verifiedIdentity === null ? '' : ` <${m.verifiedIdentity.subject} @ ${m.verifiedIdentity.issuer}>`;
+      return `${m.displayName}${m.role === 'admin' ? '*' : ''}${m.status === 'invited' ? '?' : ''}${verified}`;
+    })
+    .join(', ');
   printLine(`${g.groupId}  ${g.name}  [${g.mode}, epoch ${g.epoch}, ${g.myState}]  ${members}`);
 }
 

@@ -13,7 +13,9 @@ import { GLOBAL_FLAGS, resolveConfig } from './cli-config.js';
 import { listenCommand, moderatorCommand, participantCommand } from './commands/chat-commands.js';
 import { groupCommand } from './commands/group-commands.js';
 import { contactCommand, identityCommand } from './commands/identity-commands.js';
+import { controllerCommand } from './commands/controller-command.js';
 import { nodeCommand } from './commands/node-command.js';
+import { webMain } from '../host/browser/web-main.js';
 
 const USAGE = `usage: kizuna <command> [options]
 
@@ -25,9 +27,13 @@ const USAGE = `usage: kizuna <command> [options]
   moderator --local org/ns/me --invites org/ns/bob,org/ns/carol [--enable-mls] [--message TEXT]
   participant --local org/ns/me [--message TEXT]
   listen [--accept]
-  node [--endpoint 127.0.0.1:46357|unix:///path] [--auth user:pass] [--archive GROUP...]
+  node [--endpoint 127.0.0.1:46357|unix:///path] [--auth user:pass] [--controller HOST:PORT --node-id ID] [--archive GROUP...]
+  controller [--host localhost] [--port 50051]
+  web [--data-dir DIR] [--port N] [--node ENDPOINT]      (the UI in a browser, on 127.0.0.1)
 
-  global: --data-dir DIR  --node ENDPOINT  --key-file FILE  --log-level LEVEL`;
+  global: --data-dir DIR  --node ENDPOINT  --key-file FILE  --log-level LEVEL
+  identity tokens (seed 000): --jwt-path --jwks-path --jwt-issuer --jwt-subject --jwt-audience
+                              --shared-secret --shared-secret-id --token-key-binding --token-clock-skew`;
 
 const FLAGS = {
   ...GLOBAL_FLAGS,
@@ -48,9 +54,19 @@ const FLAGS = {
   endpoint: { type: 'string' },
   auth: { type: 'string' },
   archive: { type: 'boolean' },
+  controller: { type: 'string' },
+  'node-id': { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
 } as const;
 
 async function main(argv: string[]): Promise<number> {
+  // `kizuna web` takes the browser host's own flags.
+  if (argv[0] === 'web') {
+    await webMain(argv.slice(1));
+    if (typeof process.exitCode === 'number' && process.exitCode !== 0) return process.exitCode;
+    return await new Promise<number>(() => undefined); // serves until a signal stops it
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
@@ -86,6 +102,9 @@ async function main(argv: string[]): Promise<number> {
       break;
     case 'node':
       await nodeCommand(config, args, flags);
+      break;
+    case 'controller':
+      await controllerCommand(config, flags);
       break;
     default:
       process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);

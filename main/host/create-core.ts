@@ -1,6 +1,7 @@
 import type { ConnectionStatus } from '../../shared/ipc/ipc-contract.js';
 import { toKizunaError } from '../../shared/errors/kizuna-error.js';
 import type { KeyWrapper } from '../core/crypto/local-key/key-wrapper.js';
+import type { IdentityTokens } from '../core/identity/tokens/index.js';
 import { Engine } from '../core/engine/engine.js';
 import { TypedEmitter } from '../core/events/typed-emitter.js';
 import { createLogger } from '../core/log/logger.js';
@@ -25,6 +26,8 @@ export interface CoreOptions {
   embedded?: EmbeddedNodeOptions;
   /** Do not connect at all (an offline profile, e.g. for maintenance). */
   offline?: boolean;
+  /** Identity tokens (JWT, SPIFFE, shared secret) sent with our joins and checked on others'. */
+  identityTokens?: IdentityTokens;
 }
 
 export interface KizunaCoreWithSession extends KizunaCore {
@@ -38,7 +41,11 @@ export interface KizunaCoreWithSession extends KizunaCore {
  * Connecting waits for an identity (its SLIM name is what the node routes to us).
  */
 export async function createKizunaCore(options: CoreOptions): Promise<KizunaCoreWithSession> {
-  const engine = await Engine.open({ dataDir: options.dataDir, keyWrapper: options.keyWrapper });
+  const engine = await Engine.open({
+    dataDir: options.dataDir,
+    keyWrapper: options.keyWrapper,
+    ...(options.identityTokens === undefined ? {} : { tokenProvider: options.identityTokens.provider, tokenVerifier: options.identityTokens.verifier }),
+  });
   const settings = new SettingsStore(options.dataDir);
   const connection = new TypedEmitter<{ status: ConnectionStatus }>();
   let session: SessionLayer | undefined;
@@ -111,6 +118,7 @@ export async function createKizunaCore(options: CoreOptions): Promise<KizunaCore
       session = undefined;
       await embedded?.stop();
       await engine.close();
+      options.identityTokens?.provider.close();
     },
   };
 }

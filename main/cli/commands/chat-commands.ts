@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { EncryptionMode } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { GroupSession, KizunaApp } from '../../host/sdk/index.js';
-import { openApp } from '../cli-app.js';
+import { cliIdentityTokens, openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
 import { printLine } from '../cli-output.js';
 
@@ -49,9 +49,14 @@ async function loop(app: KizunaApp, session: GroupSession, local: string, messag
   await app.close();
 }
 
-export async function moderatorCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
+function appOptions(flags: Record<string, string | boolean | undefined>) {
   const identity = identityFlags(flags);
-  const app = await openApp(config, identity === undefined ? {} : { identity });
+  const identityTokens = cliIdentityTokens(flags);
+  return { ...(identity === undefined ? {} : { identity }), ...(identityTokens === undefined ? {} : { identityTokens }) };
+}
+
+export async function moderatorCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
+  const app = await openApp(config, appOptions(flags));
   await app.waitOnline();
   const invites = typeof flags['invites'] === 'string' ? flags['invites'].split(',').map((s) => s.trim()).filter((s) => s.length > 0) : [];
   if (invites.length < 2) throw new KizunaError('GROUP_TOO_FEW_MEMBERS', 'Invite at least two participants: --invites org/ns/bob,org/ns/carol');
@@ -75,8 +80,7 @@ export async function moderatorCommand(config: CliConfig, flags: Record<string, 
 }
 
 export async function participantCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
-  const identity = identityFlags(flags);
-  const app = await openApp(config, identity === undefined ? {} : { identity });
+  const app = await openApp(config, appOptions(flags));
   await app.waitOnline();
   const local = app.identity.slimName;
   printLine(`${local} -> Waiting for session...`);
@@ -91,7 +95,7 @@ function stopAfterFlag(flags: Record<string, string | boolean | undefined>): num
 
 /** Prints everything that arrives (messages, invitations) until interrupted; `--accept` joins invitations. */
 export async function listenCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
-  const app = await openApp(config);
+  const app = await openApp(config, appOptions(flags));
   const engine = app.core.engine;
   engine.events.on('message', (m) => {
     if (!m.isMine) printLine(`${m.groupId.slice(0, 8)} ${m.senderName}: ${m.text}`);

@@ -19,7 +19,9 @@ export async function nodeCommand(config: CliConfig, args: string[], flags: Reco
     if (i <= 0) throw new KizunaError('INVALID_INPUT', '--auth is user:password.');
     auth = { username: flags['auth'].slice(0, i), password: flags['auth'].slice(i + 1) };
   }
-  const node = await launchSlimNode({ endpoint, ...(auth === undefined ? {} : { auth }) });
+  const controller =
+    typeof flags['controller'] === 'string' ? { endpoint: flags['controller'], nodeId: typeof flags['node-id'] === 'string' ? flags['node-id'] : 'slim/0' } : undefined;
+  const node = await launchSlimNode({ endpoint, ...(auth === undefined ? {} : { auth }), ...(controller === undefined ? {} : { controller }) });
   printLine(`SLIM node ${node.version} listening on ${endpoint} (pid ${node.pid})`);
   const archiveGroups = args;
   let archive: Awaited<ReturnType<typeof createApp>> | undefined;

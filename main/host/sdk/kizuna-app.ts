@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { EncryptionMode, IdentityView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createKizunaCore, type KizunaCoreWithSession } from '../create-core.js';
+import type { IdentityTokens } from '../../core/identity/tokens/index.js';
 import type { SessionOptions } from '../../core/session/session-options.js';
 import { profileKeyWrapper } from '../profile-key.js';
 import { GroupSession } from './group-session.js';
@@ -25,6 +26,8 @@ export interface AppOptions {
   session?: Partial<Omit<SessionOptions, 'endpoint'>>;
   /** Work from the store only, without connecting (listing, history). */
   offline?: boolean;
+  /** Identity tokens (seed 000's JWT/SPIFFE or shared secret identities). */
+  identityTokens?: IdentityTokens;
 }
 
 export interface CreateSessionOptions {
@@ -60,6 +63,7 @@ export class KizunaApp {
       ...(options.node === undefined ? {} : { nodeEndpoint: options.node }),
       ...(options.session === undefined ? {} : { session: options.session }),
       ...(options.offline === true ? { offline: true } : {}),
+      ...(options.identityTokens === undefined ? {} : { identityTokens: options.identityTokens }),
     });
     if (core.engine.getIdentity() === null) {
       if (options.identity === undefined) {

@@ -104,6 +104,20 @@ describe('the kizuna command', () => {
     expect(history.out).toMatch(/group_channel\s+\[mls, epoch \d+, joined\]/);
   });
 
+  it('starts the controller with its moderator on a node, and refuses bad identity-token options', async () => {
+    const nodePort = await pickFreeTcpPort();
+    const node = kizuna(['node', '--endpoint', `127.0.0.1:${nodePort}`]);
+    running.push(node);
+    await node.waitLine(/listening on/);
+    const port = await pickFreeTcpPort();
+    const controller = kizuna(['controller', '--port', String(port), '--host', '127.0.0.1', '--node', `127.0.0.1:${nodePort}`, '--data-dir', join(dir.path, 'ctl')]);
+    running.push(controller);
+    await controller.waitLine(new RegExp(`controller listening on 127\\.0\\.0\\.1:${port}; moderator kizuna/controller/moderator`));
+    const weak = await run(['participant', '--local', 'org/ns/x', '--shared-secret', 'too short', '--data-dir', join(dir.path, 'x'), '--node', `127.0.0.1:${nodePort}`]);
+    expect(weak.code).toBe(1);
+    expect(weak.out).toMatch(/at least 32 bytes/);
+  });
+
   it('manages identity and contacts offline, with clear errors and exit codes', async () => {
     const a = ['--data-dir', join(dir.path, 'a')];
     const b = ['--data-dir', join(dir.path, 'b')];

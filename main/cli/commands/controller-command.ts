@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { createSdkChannelModerator, startController } from '../../core/controller/index.js';
+import { cliIdentityTokens, openApp } from '../cli-app.js';
+import type { CliConfig } from '../cli-config.js';
+import { printLine } from '../cli-output.js';
+
+/**
+ * `kizuna controller`: seed 000's control API (controlplane.v1 on localhost:50051 by default) with
+ * a real moderator behind it: a headless profile that owns the channels it creates and invites
+ * participants by SLIM name. Nodes started with `kizuna node --controller` register with it.
+ */
+export async function controllerCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
+  const identityTokens = cliIdentityTokens(flags);
+  const app = await openApp(
+    { ...config, dataDir: join(config.dataDir, 'moderator') },
+    {
+      identity: { displayName: 'Controller', slimName: typeof flags['local'] === 'string' ? flags['local'] : 'kizuna/controller/moderator' },
+      ...(identityTokens === undefined ? {} : { identityTokens }),
+    },
+  );
+  const moderator = createSdkChannelModerator({ app, stateFile: join(config.dataDir, 'moderator-channels.json') });
+  const controller = await startController({
+    dataDir: config.dataDir,
+    moderator,
+    ...(typeof flags['host'] === 'string' ? { host: flags['host'] } : {}),
+    ...(typeof flags['port'] === 'string' ? { port: Number(flags['port']) } : {}),
+  });
+  printLine(`controller listening on ${controller.address}; moderator ${app.identity.slimName}`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await controller.close();
+  await app.close();
+}
