@@ -183,6 +183,8 @@ export const STRINGS_EN = {
   'details.invited': 'Invited',
   'details.joined': 'Joined',
   'details.online': 'Online',
+  'details.verified': 'Verified as {subject}',
+  'details.verifiedBy': 'Identity token issued by {issuer}',
   'details.remove': 'Remove {name}',
   'details.removeShort': 'Remove',
   'details.add': 'Add members',

@@ -182,6 +182,8 @@ export const STRINGS_JA: Record<StringKey, string> = {
   'details.invited': '招待中',
   'details.joined': '参加済み',
   'details.online': 'オンライン',
+  'details.verified': '{subject} として確認済み',
+  'details.verifiedBy': '{issuer} が発行した ID トークン',
   'details.remove': '{name} さんを削除',
   'details.removeShort': '削除',
   'details.add': 'メンバーを追加',

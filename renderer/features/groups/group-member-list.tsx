@@ -5,12 +5,14 @@ import { toCallError } from '../../api/call-error';
 import { call } from '../../api/kizuna-client';
 import { Avatar } from '../../components/avatar';
 import { ConfirmButton } from '../../components/confirm-button';
+import { Icon } from '../../components/icon';
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppStore } from '../../state/app-store';
 
 /**
- * Members with their role and whether they have joined yet. The IPC contract carries no presence,
- * so there is no online dot; `details.online` is ready for when it does.
+ * Members with their role, whether they have joined yet, and who vouched for their key when they
+ * joined with an identity token. The IPC contract carries no presence, so there is no online dot;
+ * `details.online` is ready for when it does.
  */
 export function GroupMemberList({ group, admin }: { group: GroupView; admin: boolean }) {
   const { t, errorText } = useI18n();
@@ -43,6 +45,12 @@ export function GroupMemberList({ group, admin }: { group: GroupView; admin: boo
               <span className="person-sub">
                 {m.role === 'admin' ? t('details.admin') : t('details.member')} · {m.status === 'joined' ? t('details.joined') : t('details.invited')}
               </span>
+              {m.verifiedIdentity !== null && m.verifiedIdentity !== undefined && (
+                <span className="person-verified" title={t('details.verifiedBy', { issuer: m.verifiedIdentity.issuer })}>
+                  <Icon name="check" size={12} />
+                  {t('details.verified', { subject: m.verifiedIdentity.subject })}
+                </span>
+              )}
               {error?.userId === m.userId && (
                 <span className="field-error" role="alert">
                   {errorText(error.code)}
