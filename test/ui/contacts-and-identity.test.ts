@@ -137,4 +137,16 @@ describe('contacts, identity backup and the keyboard', () => {
     const outline = await list.getByRole('button', { name: /^First/ }).evaluate((el) => el.ownerDocument.defaultView.getComputedStyle(el).outlineStyle);
     expect(outline).not.toBe('none');
   });
+
+  it('speaks Japanese from the first screen when the system language is Japanese', async () => {
+    const ja = await openUser({ root: dir.path, name: 'hanako', browser, locale: 'ja-JP' });
+    try {
+      await ja.page.getByRole('heading', { name: 'Kizuna へようこそ' }).waitFor();
+      expect(await ja.page.locator('html').getAttribute('lang')).toBe('ja');
+      await ja.page.getByRole('button', { name: 'ID を作成' }).click();
+      await expectFieldError(ja.page.getByLabel('あなたの名前'), /名前は 1〜64 文字にしてください/);
+    } finally {
+      await ja.close();
+    }
+  });
 });

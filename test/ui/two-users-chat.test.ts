@@ -104,7 +104,7 @@ describe('two users chatting through the UI', () => {
   });
 
   it.each<EncryptionMode>(['mls', 'sealed', 'none'])(
-    '%s group: create, invite, accept, chat both ways, typing, receipts, rename, remove a member, leave',
+    '%s group: create, invite, accept, chat both ways, typing, receipts, rename, remove a member, leave, renew keys, delete',
     async (mode) => {
       const name = `Team ${mode}`;
       const a = alice.page;
@@ -233,6 +233,19 @@ describe('two users chatting through the UI', () => {
       await expect
         .poll(async () => (await alice.invoke('groups.get', { groupId })).members.map((m) => m.displayName).sort(), { timeout: 20_000 })
         .toEqual(['Alice', 'Carol']);
+
+      // Alice renews the keys (encrypted modes: the epoch in the header moves on), then deletes the group.
+      await a.getByRole('button', { name: 'Group details' }).click();
+      if (mode !== 'none') {
+        const before = (await alice.invoke('groups.get', { groupId })).epoch;
+        await details.getByRole('button', { name: 'Renew keys' }).click();
+        await a.locator('.chat-subtitle').getByText(`epoch ${before + 1}`).waitFor({ timeout: 15_000 });
+      }
+      await details.getByRole('button', { name: 'Delete group' }).click();
+      await details.getByRole('group', { name: `Delete ${name} renamed for everyone? This cannot be undone.` }).getByRole('button', { name: 'Delete group' }).click();
+      await a.getByText('The admin deleted this group. You can still read its history.').waitFor({ timeout: 15_000 });
+      await carol.until(() => carol.invoke('groups.get', { groupId }), (g) => g.myState === 'closed', 20_000, 'carol sees it closed');
+      await a.getByRole('button', { name: 'Close' }).click();
     },
   );
 });
