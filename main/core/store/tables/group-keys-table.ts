@@ -12,8 +12,6 @@ export interface GroupKeysReader {
 export interface GroupKeysWriter {
   putSecret(groupId: Uint8Array, epoch: number, sealed: Uint8Array): void;
   putMlsState(groupId: Uint8Array, epoch: number, sealed: Uint8Array): void;
-  /** Forgets MLS states older than `keepFrom` (forward secrecy for epochs we no longer need). */
-  pruneMlsStates(groupId: Uint8Array, keepFrom: number): void;
   putKeyPackage(groupId: Uint8Array, publicPackage: Uint8Array, privateSealed: Uint8Array, now: number): void;
   deleteKeyPackage(groupId: Uint8Array): void;
 }
@@ -43,7 +41,6 @@ export function groupKeysWriter(prepare: Prepare): GroupKeysWriter {
       void prepare('INSERT OR IGNORE INTO group_secrets (group_id, epoch, secret_sealed) VALUES (?, ?, ?)').run(id, epoch, sealed),
     putMlsState: (id, epoch, sealed) =>
       void prepare('INSERT OR REPLACE INTO mls_states (group_id, epoch, state_sealed) VALUES (?, ?, ?)').run(id, epoch, sealed),
-    pruneMlsStates: (id, keepFrom) => void prepare('DELETE FROM mls_states WHERE group_id = ? AND epoch < ?').run(id, keepFrom),
     putKeyPackage: (id, pub, priv, now) =>
       void prepare('INSERT OR REPLACE INTO mls_key_packages (group_id, public_package, private_sealed, created_at) VALUES (?, ?, ?, ?)').run(
         id, pub, priv, now),
