@@ -71,6 +71,7 @@ export const STRINGS_EN = {
   'groups.listLabel': 'Groups',
   'groups.unread': '{count} unread',
   'groups.muted': 'Muted',
+  'groups.typing': 'typing…',
   'groups.noMessages': 'No messages yet',
   'groups.state.joining': 'Joining…',
   'groups.state.left': 'You left',

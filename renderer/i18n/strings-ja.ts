@@ -70,6 +70,7 @@ export const STRINGS_JA: Record<StringKey, string> = {
   'groups.listLabel': 'グループ',
   'groups.unread': '未読 {count} 件',
   'groups.muted': 'ミュート中',
+  'groups.typing': '入力中…',
   'groups.noMessages': 'まだメッセージはありません',
   'groups.state.joining': '参加処理中…',
   'groups.state.left': '退出済み',

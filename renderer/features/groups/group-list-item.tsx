@@ -50,7 +50,7 @@ export function GroupListItem({ group, selected, tabbable }: { group: GroupView;
           <span className="group-item-bottom">
             <span className={someoneTyping ? 'group-preview typing' : 'group-preview'}>
               {isFile && !someoneTyping && <Icon name="attach" size={12} className="inline-icon" />}
-              {someoneTyping ? '…' : preview}
+              {someoneTyping ? t('groups.typing') : preview}
             </span>
             {group.muted && (
               <span className="muted-mark" title={t('groups.muted')}>
