@@ -333,6 +333,7 @@ export class InboxProcessor {
       return;
     }
     if (verdict.outcome === 'defer') {
+      verdict.write?.();
       ctx.store.write.queue.finishInbox(d.row.id, 'deferred', verdict.reason, groupId);
       return;
     }

@@ -8,7 +8,7 @@ import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
  */
 export type Verdict =
   | { outcome: 'done'; write?: () => void; after?: () => void; wake?: boolean; own?: boolean }
-  | { outcome: 'defer'; reason: string; after?: () => void }
+  | { outcome: 'defer'; reason: string; after?: () => void; write?: () => void }
   | { outcome: 'drop'; reason: string };
 
 export type Handler = (ctx: EngineContext, v: VerifiedEnvelope) => Promise<Verdict>;

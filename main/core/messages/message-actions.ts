@@ -83,6 +83,7 @@ export function retrySend(ctx: EngineContext, messageId: Uint8Array): void {
   const ok = ctx.store.transaction(() => {
     if (!ctx.store.write.messages.retry(messageId)) return false;
     ctx.store.write.queue.requeueOutboxForMessage(messageId, ctx.now());
+    ctx.store.write.log.setCancelled(messageId, false);
     return true;
   });
   if (!ok) throw new KizunaError('SEND_NOT_RETRYABLE');
@@ -97,6 +98,8 @@ export function cancelSend(ctx: EngineContext, messageId: Uint8Array): void {
   const ok = ctx.store.transaction(() => {
     if (!ctx.store.write.messages.advanceSendState(messageId, 'failed')) return false;
     ctx.store.write.queue.cancelOutboxForMessage(messageId);
+    // Its sequence number is used: catch-up tells members to skip it rather than serving it.
+    ctx.store.write.log.setCancelled(messageId, true);
     return true;
   });
   if (!ok) throw new KizunaError('SEND_NOT_CANCELLABLE');

@@ -133,7 +133,8 @@ export class CatchUp {
     let bytes = 0;
     let more = false;
     const readable = (entry: ChannelLogEntry): boolean =>
-      archive || entry.type === 'GROUP_UPDATE' || (read.groups.roster(e.groupId, entry.epoch) ?? []).some((m) => bytesEqual(m, asker));
+      entry.type !== 'CANCELLED' &&
+      (archive || entry.type === 'GROUP_UPDATE' || (read.groups.roster(e.groupId, entry.epoch) ?? []).some((m) => bytesEqual(m, asker)));
     outer: for (const c of senders) {
       let after = have.get(toBase64Url(c.sender)) ?? 0;
       // The run of envelopes right after the asker's mark that it may not read.

@@ -373,8 +373,13 @@ export class SessionLayer {
     }
     const read = this.s.ctx.store.read;
     const member = read.groups.member(e.groupId, e.sender);
-    // An ack proves the member is in the group (sealed and unencrypted groups learn it this way).
-    if (member?.status === 'invited') this.s.ctx.store.write.groups.setMemberStatus(e.groupId, e.sender, 'joined');
+    // An ack of a channel envelope proves the member listens to the channel, so accepted: sealed and
+    // unencrypted groups learn who joined this way. (An ack of a direct envelope, an invitation, proves
+    // only that it arrived; MLS groups know their members from the MLS roster.)
+    if (member?.status === 'invited' && read.groups.get(e.groupId)?.mode !== 'mls') {
+      const ofChannel = ack.envelopeIds.some((id) => read.queue.outboxByEnvelope(id).some((j) => j.destination === 'group'));
+      if (ofChannel) this.s.ctx.store.write.groups.setMemberStatus(e.groupId, e.sender, 'joined');
+    }
     let progressed = false;
     for (const id of ack.envelopeIds) {
       if (member !== undefined) this.engine.outbox.recordDelivery(id, e.sender);

@@ -51,6 +51,24 @@ describe('faults: nothing lost, nothing twice', () => {
     expect((await carol!.stats()).dropped['equivocation'] ?? 0).toBe(0);
   });
 
+  it('a message cancelled while pending is never delivered, and the members skip its place', async () => {
+    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob', 'carol']);
+    const { alice, bob, carol } = people as Record<string, CoreProcess>;
+    const groupId = await joinedGroup(alice!, [bob!, carol!], 'mls');
+    node.kill('SIGKILL');
+    await node.exited;
+    await alice!.until(() => alice!.invoke('connection.status', {}), (s) => s.state !== 'online', 15_000, 'alice notices');
+    const doomed = await alice!.invoke('messages.sendText', { groupId, text: 'cancel me' });
+    await alice!.invoke('messages.cancel', { messageId: doomed.id });
+    await alice!.invoke('messages.sendText', { groupId, text: 'after the cancelled one' });
+    node = await kit.startNode({ endpoint: node.endpoint });
+    await bob!.until(() => allTexts(bob!, groupId), (t) => t.some((x) => x.text === 'after the cancelled one'), 30_000, 'bob reads');
+    // Heartbeats tell bob that alice used the cancelled sequence number; catch-up tells him to skip it.
+    await bob!.until(() => bob!.invoke('connection.status', {}), (s) => s.state === 'online', 30_000, 'nothing left to sync');
+    expect((await allTexts(bob!, groupId)).map((t) => t.text)).toEqual(['after the cancelled one']);
+    expect((await alice!.invoke('messages.get', { messageId: doomed.id })).sendState).toBe('failed');
+  });
+
   it('an engine is killed mid-send: after restart every message it accepted arrives, contiguous, once', async () => {
     people = await startPeople(dir.path, node.endpoint, ['alice', 'bob', 'carol']);
     const { alice, bob, carol } = people as Record<string, CoreProcess>;

@@ -33,22 +33,42 @@ export const handleMessage: Handler = async (ctx, v) => {
   if (group.mode === 'mls' && e.seq > (ctx.store.read.log.cursor(e.groupId, e.sender)?.contiguous ?? 0) + MLS_AHEAD_LIMIT) return defer('far-ahead');
   // Only MLS authenticates a message by itself (openBody checks the MLS sender and our header).
   if (!v.signatureChecked && group.mode !== 'mls') return drop('envelope-bad-signature');
-  const opened = await openBody(ctxDeps(ctx), group, e);
-  if (opened.kind === 'defer') {
-    return opened.reason === 'secret-missing' ? defer(opened.reason, () => requestMissingSecret(ctx, e.groupId, e.epoch)) : defer(opened.reason);
+  // Decrypted before, then held back (its content had to wait): use that, MLS keys are single-use.
+  const label = `held:${toBase64Url(v.id)}`;
+  const heldSealed = ctx.store.read.log.heldPlaintext(v.id);
+  let plaintext: Uint8Array;
+  let persist: () => void = () => undefined;
+  if (heldSealed !== undefined) plaintext = ctx.store.cipher.open(label, heldSealed);
+  else {
+    const opened = await openBody(ctxDeps(ctx), group, e);
+    if (opened.kind === 'defer') {
+      return opened.reason === 'secret-missing' ? defer(opened.reason, () => requestMissingSecret(ctx, e.groupId, e.epoch)) : defer(opened.reason);
+    }
+    if (opened.kind === 'drop') return drop(opened.reason);
+    plaintext = opened.plaintext;
+    persist = opened.persist;
   }
-  if (opened.kind === 'drop') return drop(opened.reason);
   let content: Content;
   try {
-    content = decodeWire('Content', contentSchema, opened.plaintext);
+    content = decodeWire('Content', contentSchema, plaintext);
   } catch {
     return drop('content-malformed');
   }
   const verdict = applyContent(ctx, e, v.id, content);
+  if (verdict.outcome === 'defer') {
+    return {
+      ...verdict,
+      write: () => {
+        persist();
+        if (heldSealed === undefined) ctx.store.write.log.holdPlaintext(v.id, e.groupId, ctx.store.cipher.seal(label, plaintext), ctx.now());
+      },
+    };
+  }
   if (verdict.outcome !== 'done') return verdict;
   return done(
     () => {
-      opened.persist();
+      persist();
+      if (heldSealed !== undefined) ctx.store.write.log.releasePlaintext(v.id);
       ctx.store.write.groups.setMemberStatus(e.groupId, e.sender, 'joined');
       verdict.write?.();
     },

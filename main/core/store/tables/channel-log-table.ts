@@ -38,6 +38,8 @@ export interface ChannelLogReader {
   dropCounts(): Record<string, number>;
   /** How many envelopes the log holds (diagnostics, archive peers). */
   size(): number;
+  /** A decrypted content waiting for its envelope to apply (sealed at rest). */
+  heldPlaintext(envelopeId: Uint8Array): Uint8Array | undefined;
 }
 
 export interface ChannelLogWriter {
@@ -52,6 +54,10 @@ export interface ChannelLogWriter {
   /** Reserves and returns our next sequence number in the group. */
   takeOwnSeq(groupId: Uint8Array): number;
   countDrop(reason: string): void;
+  holdPlaintext(envelopeId: Uint8Array, groupId: Uint8Array, sealed: Uint8Array, at: number): void;
+  releasePlaintext(envelopeId: Uint8Array): void;
+  /** Cancels (or, on retry, restores) one of our own envelopes: sync then skips it instead of serving it. */
+  setCancelled(envelopeId: Uint8Array, cancelled: boolean): void;
 }
 
 const ENTRY_COLUMNS = 'group_id AS groupId, sender, seq, epoch, type, envelope_id AS envelopeId, bytes, received_at AS receivedAt';
@@ -76,6 +82,8 @@ export function channelLogReader(prepare: Prepare): ChannelLogReader {
     seen: (id) => prepare('SELECT 1 FROM seen_envelopes WHERE envelope_id = ?').get(id) !== undefined,
     nextOwnSeq: (g) => (prepare('SELECT next_seq AS n FROM own_sequences WHERE group_id = ?').get(g) as { n: number } | undefined)?.n ?? 1,
     size: () => (prepare('SELECT count(*) AS n FROM channel_log').get() as { n: number }).n,
+    heldPlaintext: (id) =>
+      (prepare('SELECT plaintext_sealed AS p FROM held_plaintexts WHERE envelope_id = ?').get(id) as { p: Uint8Array } | undefined)?.p,
     dropCounts: () =>
       Object.fromEntries((prepare('SELECT reason, count FROM drop_counts ORDER BY reason').all() as { reason: string; count: number }[]).map((r) => [r.reason, r.count])),
   };
@@ -134,6 +142,15 @@ export function channelLogWriter(prepare: Prepare): ChannelLogWriter {
       ).get(g) as { seq: number };
       return row.seq;
     },
+    holdPlaintext: (id, g, sealed, at) =>
+      void prepare('INSERT OR REPLACE INTO held_plaintexts (envelope_id, group_id, plaintext_sealed, held_at) VALUES (?, ?, ?, ?)').run(id, g, sealed, at),
+    releasePlaintext: (id) => void prepare('DELETE FROM held_plaintexts WHERE envelope_id = ?').run(id),
+    setCancelled: (id, cancelled) =>
+      void prepare(
+        cancelled
+          ? `UPDATE channel_log SET type = 'CANCELLED' WHERE envelope_id = ? AND type = 'MESSAGE'`
+          : `UPDATE channel_log SET type = 'MESSAGE' WHERE envelope_id = ? AND type = 'CANCELLED'`,
+      ).run(id),
     countDrop: (reason) =>
       void prepare('INSERT INTO drop_counts (reason, count) VALUES (?, 1) ON CONFLICT (reason) DO UPDATE SET count = count + 1').run(reason),
   };
