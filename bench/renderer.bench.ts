@@ -29,7 +29,7 @@ import { createKizunaCore } from '../main/host/create-core.js';
 import { LoopbackNetwork } from '../test/helpers/loopback-network.js';
 import { newUser } from '../test/helpers/test-engines.js';
 import { seedHistory } from '../test/ui/seed-history.js';
-import { invokeCore, launchChromium } from '../test/ui/ui-kit.js';
+import { launchChromium } from '../test/ui/ui-kit.js';
 import { percentile, report, type BenchRow } from './lib/report.js';
 
 const HISTORY = 100_000;

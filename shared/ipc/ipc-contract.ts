@@ -7,9 +7,9 @@ import type {
   MessageView,
   PersonView,
   ReceiptView,
-  SendState,
 } from '../domain/views.js';
 import type { SerializedError } from '../errors/kizuna-error.js';
+import type { CoreEventPayloads } from '../domain/core-events.js';
 import {
   base64Schema,
   cursorSchema,
@@ -168,15 +168,7 @@ export type RequestOutput<N extends RequestName> = (typeof REQUESTS)[N]['output'
 export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
 
 /** Everything the core pushes to the UI. */
-export interface EventPayloads {
-  message: MessageView;
-  'send-state': { groupId: string; messageId: string; state: SendState };
-  group: GroupView;
-  invitation: InvitationView & { state: 'pending' | 'accepted' | 'declined' | 'stale' };
-  typing: { groupId: string; userId: string; typing: boolean; at: number };
-  receipt: { groupId: string; messageId: string; reader: string; readAt: number };
-  pin: { groupId: string; messageId: string; pinned: boolean; by: string; at: number };
-  file: { groupId: string; hash: string; have: number; total: number; complete: boolean };
+export interface EventPayloads extends CoreEventPayloads {
   connection: ConnectionStatus;
   /**
    * Sent by the desktop shell, never by the core: a `kizuna://` link the app was opened with, or a

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { SlimNodeHandle } from '../../main/core/slim-node/slim-node-launcher.js';
 import { CoreProcess } from '../helpers/core-process.js';

@@ -1,22 +1,10 @@
-import type { GroupView, IdentityView, InvitationView, MessageView, SendState } from '../../../shared/domain/views.js';
+import type { CoreEventPayloads } from '../../../shared/domain/core-events.js';
+import type { IdentityView } from '../../../shared/domain/views.js';
 
-/** Everything the engine tells its host. Payloads are plain data (they cross IPC and WebSockets). */
-export interface EngineEvents {
+/** Everything the engine tells its host: what every UI hears, and what only the host needs. */
+export interface EngineEvents extends CoreEventPayloads {
   /** The profile got its identity (created or restored): the host can connect now. */
   identity: IdentityView;
-  /** A message was stored (received, or written by us). */
-  message: MessageView;
-  /** A message's send state moved forward. */
-  'send-state': { groupId: string; messageId: string; state: SendState };
-  /** A group's name, members, epoch or our state in it changed. */
-  group: GroupView;
-  /** An invitation arrived or was answered. */
-  invitation: InvitationView & { state: 'pending' | 'accepted' | 'declined' | 'stale' };
-  typing: { groupId: string; userId: string; typing: boolean; at: number };
-  receipt: { groupId: string; messageId: string; reader: string; readAt: number };
-  pin: { groupId: string; messageId: string; pinned: boolean; by: string; at: number };
-  /** File chunks arrived (progress) or the file became complete. */
-  file: { groupId: string; hash: string; have: number; total: number; complete: boolean };
   /** An envelope was refused; `reason` is a stable code, counted in drop_counts. */
   dropped: { reason: string; groupId?: string; sender?: string; type?: string };
   /** New envelopes wait in the outbox (the session layer drains it). */

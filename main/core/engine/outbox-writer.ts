@@ -8,37 +8,21 @@ import { toBase64Url } from '../encoding/base64url.js';
  * envelope announces, so a message and its job land together or not at all.
  */
 export function queueToChannel(ctx: EngineContext, built: BuiltEnvelope, messageId: Uint8Array | null = null): void {
-  const e = built.envelope;
-  ctx.store.write.queue.addOutbox({
-    envelopeId: built.id,
-    groupId: e.groupId,
-    type: e.type,
-    seq: e.seq,
-    destination: 'group',
-    recipient: null,
-    slimName: groupChannelName(e.groupId),
-    bytes: built.bytes,
-    messageId,
-    nextAttemptAt: ctx.now(),
-    createdAt: ctx.now(),
-  });
+  addJob(ctx, built, { destination: 'group', recipient: null, slimName: groupChannelName(built.envelope.groupId), messageId });
 }
 
 export function queueToUser(ctx: EngineContext, built: BuiltEnvelope, to: { userId: Uint8Array; slimName: string }): void {
+  addJob(ctx, built, { destination: 'user', recipient: to.userId, slimName: to.slimName, messageId: null });
+}
+
+function addJob(
+  ctx: EngineContext,
+  built: BuiltEnvelope,
+  where: { destination: 'group' | 'user'; recipient: Uint8Array | null; slimName: string; messageId: Uint8Array | null },
+): void {
   const e = built.envelope;
-  ctx.store.write.queue.addOutbox({
-    envelopeId: built.id,
-    groupId: e.groupId,
-    type: e.type,
-    seq: e.seq,
-    destination: 'user',
-    recipient: to.userId,
-    slimName: to.slimName,
-    bytes: built.bytes,
-    messageId: null,
-    nextAttemptAt: ctx.now(),
-    createdAt: ctx.now(),
-  });
+  const now = ctx.now();
+  ctx.store.write.queue.addOutbox({ envelopeId: built.id, groupId: e.groupId, type: e.type, seq: e.seq, bytes: built.bytes, nextAttemptAt: now, createdAt: now, ...where });
 }
 
 /** Tells the host that jobs are waiting (after the transaction committed). */

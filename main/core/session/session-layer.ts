@@ -10,7 +10,6 @@ import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { SEQUENCED_TYPES } from '../ingest/inbox-processor.js';
 import { createLogger } from '../log/logger.js';
-import type { Envelope } from '../wire/wire-schemas.js';
 import { SlimClient, type TransportStateChange } from '../transport/slim-client.js';
 import type { IncomingPublish } from '../transport/slim-message-reader.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
@@ -277,25 +276,28 @@ export class SessionLayer {
       this.onSessionEnvelope(p.blob, replyTo);
       return;
     }
+    this.presence.seen(e.groupId, e.sender);
+    this.store(p.blob, e, 'network', replyTo, SEQUENCED_TYPES.has(e.type) || ACKED_DIRECT.has(e.type));
+  }
+
+  /**
+   * Into the inbox (or, for a group we archive, the archive), and acknowledged to `ackTo` once
+   * stored durably, not before.
+   */
+  private store(bytes: Uint8Array, e: ReturnType<typeof peekEnvelope>, origin: string, ackTo: string | undefined, ackable: boolean): void {
     if (this.archive.has(toBase64Url(e.groupId))) {
-      this.archiveEnvelope(p.blob);
+      this.archiveEnvelope(bytes);
       return;
     }
-    const stored = this.engine.receive(p.blob, 'network');
-    this.presence.seen(e.groupId, e.sender);
-    if (replyTo !== undefined && (SEQUENCED_TYPES.has(e.type) || ACKED_DIRECT.has(e.type)) && !bytesEqual(e.sender, this.s.ctx.self().userId)) {
-      // Acknowledged once stored durably, not before.
-      void stored.then(() => this.acks.add({ slimName: replyTo, groupId: e.groupId, recipient: e.sender }, e.id));
+    const stored = this.engine.receive(bytes, origin);
+    if (ackTo !== undefined && ackable && !bytesEqual(e.sender, this.s.ctx.self().userId)) {
+      void stored.then(() => this.acks.add({ slimName: ackTo, groupId: e.groupId, recipient: e.sender }, e.id));
     }
   }
 
   private onSessionEnvelope(bytes: Uint8Array, replyTo: string | undefined): void {
-    let v: VerifiedEnvelope;
-    try {
-      v = readEnvelope(bytes);
-    } catch {
-      return;
-    }
+    const v = tryRead(bytes);
+    if (v === undefined) return;
     const e = v.envelope;
     const self = this.s.ctx.self().userId;
     if (bytesEqual(e.sender, self)) return;
@@ -325,7 +327,7 @@ export class SessionLayer {
     }
   }
 
-  /** An envelope from a sync reply: into the inbox (or the archive), and acked to its sender. */
+  /** An envelope from a sync reply: stored like any received one, and acked to its own sender. */
   private receiveSynced(inner: Uint8Array): void {
     let e: ReturnType<typeof peekEnvelope>;
     try {
@@ -333,15 +335,7 @@ export class SessionLayer {
     } catch {
       return;
     }
-    if (this.archive.has(toBase64Url(e.groupId))) {
-      this.archiveEnvelope(inner);
-      return;
-    }
-    const stored = this.engine.receive(inner, 'sync');
-    const sender = this.s.ctx.store.read.people.get(e.sender);
-    if (sender !== undefined && SEQUENCED_TYPES.has(e.type) && !bytesEqual(e.sender, this.s.ctx.self().userId)) {
-      void stored.then(() => this.acks.add({ slimName: sender.slimName, groupId: e.groupId, recipient: e.sender }, e.id));
-    }
+    this.store(inner, e, 'sync', this.s.ctx.store.read.people.get(e.sender)?.slimName, SEQUENCED_TYPES.has(e.type));
   }
 
   /**
@@ -349,12 +343,8 @@ export class SessionLayer {
    * signature only: they hold no key and cannot (and need not) read or judge the content.
    */
   private archiveEnvelope(bytes: Uint8Array): void {
-    let v: VerifiedEnvelope;
-    try {
-      v = readEnvelope(bytes);
-    } catch {
-      return;
-    }
+    const v = tryRead(bytes);
+    if (v === undefined) return;
     const e = v.envelope;
     if (!SEQUENCED_TYPES.has(e.type)) return;
     const ctx = this.s.ctx;
@@ -408,5 +398,14 @@ export class SessionLayer {
       recipient: target.recipient,
     });
     this.s.publish(target.slimName, built.bytes, { type: 'ACK', groupId: target.groupId, toChannel: false, seq: 0 });
+  }
+}
+
+/** Reads and verifies an envelope; undefined for anything that does not hold (nothing to answer). */
+function tryRead(bytes: Uint8Array): VerifiedEnvelope | undefined {
+  try {
+    return readEnvelope(bytes);
+  } catch {
+    return undefined;
   }
 }

@@ -3,7 +3,7 @@ import type { Engine } from '../../../../main/core/engine/engine.js';
 import { localDayBounds, toFtsQuery } from '../../../../main/core/messages/message-queries.js';
 import { expectCode } from '../../../helpers/expect-code.js';
 import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
-import { introduce, newUser, tempDir, userId } from '../../../helpers/test-engines.js';
+import { introduce, tempDir, userId } from '../../../helpers/test-engines.js';
 
 describe('messaging', () => {
   let dir: ReturnType<typeof tempDir>;

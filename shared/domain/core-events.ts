@@ -1,0 +1,21 @@
+import type { GroupView, InvitationView, MessageView, SendState } from './views.js';
+
+/**
+ * What the core tells every UI, in every host (Electron, browser, SDK): one definition, used by the
+ * engine's events and by the IPC contract's pushed events.
+ */
+export interface CoreEventPayloads {
+  /** A message was stored (received, or written by us). */
+  message: MessageView;
+  /** A message's send state moved forward. */
+  'send-state': { groupId: string; messageId: string; state: SendState };
+  /** A group's name, members, epoch or our state in it changed. */
+  group: GroupView;
+  /** An invitation arrived or was answered. */
+  invitation: InvitationView & { state: 'pending' | 'accepted' | 'declined' | 'stale' };
+  typing: { groupId: string; userId: string; typing: boolean; at: number };
+  receipt: { groupId: string; messageId: string; reader: string; readAt: number };
+  pin: { groupId: string; messageId: string; pinned: boolean; by: string; at: number };
+  /** File chunks arrived (progress) or the file became complete. */
+  file: { groupId: string; hash: string; have: number; total: number; complete: boolean };
+}
