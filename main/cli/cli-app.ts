@@ -19,6 +19,7 @@ export async function openApp(
     dataDir: config.dataDir,
     ...(options.identity === undefined ? {} : { identity: options.identity }),
     ...(config.node === '' ? {} : { node: config.node }),
+    ...(config.nodeAuth === undefined ? {} : { nodeAuth: config.nodeAuth }),
     ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase }),
     ...(config.keyFile === undefined ? {} : { keyFile: config.keyFile }),
     ...(options.offline === true ? { offline: true } : {}),

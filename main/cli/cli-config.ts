@@ -11,6 +11,12 @@ export const cliConfigSchema = z.object({
   dataDir: z.string().min(1),
   /** SLIM node endpoint; empty means the embedded node. */
   node: z.string(),
+  /** Basic auth for the node, user:password. */
+  nodeAuth: z
+    .string()
+    .regex(/^[^:]+:.+$/, 'node auth is user:password')
+    .transform((v) => ({ username: v.slice(0, v.indexOf(':')), password: v.slice(v.indexOf(':') + 1) }))
+    .optional(),
   passphrase: z.string().optional(),
   keyFile: z.string().optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
@@ -24,11 +30,12 @@ export function defaultDataDir(): string {
   return join(xdg !== undefined && xdg.length > 0 ? xdg : join(homedir(), '.local', 'share'), 'kizuna', 'cli');
 }
 
-export function resolveConfig(flags: { 'data-dir'?: string; node?: string; 'key-file'?: string; 'log-level'?: string }): CliConfig {
+export function resolveConfig(flags: { 'data-dir'?: string; node?: string; 'node-auth'?: string; 'key-file'?: string; 'log-level'?: string }): CliConfig {
   const env = process.env;
   const parsed = cliConfigSchema.safeParse({
     dataDir: flags['data-dir'] ?? env['KIZUNA_DATA_DIR'] ?? defaultDataDir(),
     node: flags.node ?? env['KIZUNA_NODE'] ?? '',
+    nodeAuth: flags['node-auth'] ?? env['KIZUNA_NODE_AUTH'],
     passphrase: env['KIZUNA_PASSPHRASE'],
     keyFile: flags['key-file'] ?? env['KIZUNA_KEY_FILE'],
     logLevel: flags['log-level'] ?? env['KIZUNA_LOG_LEVEL'] ?? 'warn',
@@ -54,6 +61,7 @@ export const GLOBAL_FLAGS = {
   'token-clock-skew': { type: 'string' },
   'data-dir': { type: 'string' },
   node: { type: 'string' },
+  'node-auth': { type: 'string' },
   'key-file': { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },

@@ -20,6 +20,8 @@ export interface CoreOptions {
   keyWrapper: KeyWrapper;
   /** A node to use whatever the settings say (tests, `--node`); otherwise settings decide. */
   nodeEndpoint?: string;
+  /** Basic auth for a node that requires it (`--node-auth user:pass`, KIZUNA_NODE_AUTH). */
+  nodeAuth?: { username: string; password: string };
   /** Session tuning (timeouts, heartbeats, archive groups). */
   session?: Partial<Omit<SessionOptions, 'endpoint'>>;
   /** Where and how the embedded node runs. */
@@ -47,7 +49,7 @@ export async function createKizunaCore(options: CoreOptions): Promise<KizunaCore
     ...(options.identityTokens === undefined ? {} : { tokenProvider: options.identityTokens.provider, tokenVerifier: options.identityTokens.verifier }),
   });
   const settings = new SettingsStore(options.dataDir);
-  const connection = new TypedEmitter<{ status: ConnectionStatus }>();
+  const connection = new TypedEmitter<{ status: ConnectionStatus; presence: { groupId: string; userId: string; online: boolean } }>();
   let session: SessionLayer | undefined;
   let embedded: EmbeddedNode | undefined;
   let endpoint = '';
@@ -77,13 +79,14 @@ export async function createKizunaCore(options: CoreOptions): Promise<KizunaCore
       }
     }
     if (endpoint === '') return announce();
-    const next = new SessionLayer(engine, { ...options.session, endpoint });
+    const next = new SessionLayer(engine, { ...options.session, endpoint, ...(options.nodeAuth === undefined ? {} : { auth: options.nodeAuth }) });
     next.events.on('status', (state) => {
       announce();
       // Sharing another instance's embedded node, which went away: take it over.
       if (state === 'offline' && embedded !== undefined && !embedded.owner && !closed) void embedded.ensure().catch(() => undefined);
     });
     next.events.on('sync', announce);
+    next.events.on('presence', (change) => connection.emit('presence', change));
     session = next;
     next.start();
     announce();
@@ -104,6 +107,8 @@ export async function createKizunaCore(options: CoreOptions): Promise<KizunaCore
     session: () => session,
     connectionStatus: status,
     onConnection: (listener) => connection.on('status', listener),
+    onlineMembers: (groupId) => session?.onlineMembers(groupId) ?? [],
+    onPresence: (listener) => connection.on('presence', listener),
     getSettings: () => settings.get(),
     updateSettings: async (patch) => {
       const before = settings.get().node;

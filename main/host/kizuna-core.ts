@@ -11,6 +11,9 @@ export interface KizunaCore {
   readonly engine: Engine;
   connectionStatus(): ConnectionStatus;
   onConnection(listener: (status: ConnectionStatus) => void): () => void;
+  /** Members of a group heard from lately (user ids), from the session layer's heartbeats. */
+  onlineMembers(groupId: string): string[];
+  onPresence(listener: (change: { groupId: string; userId: string; online: boolean }) => void): () => void;
   getSettings(): Settings;
   updateSettings(patch: z.output<typeof settingsPatchSchema>): Promise<Settings>;
   close(): Promise<void>;

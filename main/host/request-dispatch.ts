@@ -1,3 +1,4 @@
+import type { GroupView } from '../../shared/domain/views.js';
 import { KizunaError, toKizunaError } from '../../shared/errors/kizuna-error.js';
 import {
   REQUESTS,
@@ -95,11 +96,26 @@ export async function dispatchRequest(core: KizunaCore, name: unknown, input: un
       throw new KizunaError('INVALID_INPUT', undefined, { request: requestName, field: issue?.path.join('.') ?? '', problem: issue?.message ?? '' });
     }
     const handler = HANDLERS[requestName] as (core: KizunaCore, input: unknown) => unknown;
-    const value = await handler(core, parsed.data);
+    const value = withPresence(core, await handler(core, parsed.data));
     return { ok: true, value: value === undefined ? null : value };
   } catch (err) {
     return { ok: false, error: toKizunaError(err).toJSON() };
   }
+}
+
+function isGroupView(v: unknown): v is GroupView {
+  return typeof v === 'object' && v !== null && 'groupId' in v && 'members' in v && Array.isArray((v as GroupView).members);
+}
+
+/** Marks who is online in any group view (or list of them) on its way to the UI. */
+function withPresence<T>(core: KizunaCore, value: T): T {
+  const mark = (g: GroupView): GroupView => {
+    const online = new Set(core.onlineMembers(g.groupId));
+    return { ...g, members: g.members.map((m) => ({ ...m, online: m.isSelf || online.has(m.userId) })) };
+  };
+  if (isGroupView(value)) return mark(value) as T;
+  if (Array.isArray(value) && value.every(isGroupView)) return value.map(mark) as T;
+  return value;
 }
 
 /** Forwards the core's events (engine events and connection changes) to one UI. */
@@ -108,7 +124,15 @@ export function forwardEvents(core: KizunaCore, send: <E extends EventName>(even
   const offs = [
     e.on('message', (p) => send('message', p)),
     e.on('send-state', (p) => send('send-state', p)),
-    e.on('group', (p) => send('group', p)),
+    e.on('group', (p) => send('group', withPresence(core, p))),
+    // Someone came or went: the group's view (with who is online) is sent again.
+    core.onPresence((change) => {
+      try {
+        send('group', withPresence(core, core.engine.getGroup(change.groupId)));
+      } catch {
+        // a group this profile no longer has
+      }
+    }),
     e.on('invitation', (p) => send('invitation', p)),
     e.on('typing', (p) => send('typing', p)),
     e.on('receipt', (p) => send('receipt', p)),

@@ -39,6 +39,8 @@ export interface GroupMemberView {
   role: 'admin' | 'member';
   status: 'invited' | 'joined';
   isSelf: boolean;
+  /** Heard from lately (heartbeats); set by hosts that are connected, absent otherwise. */
+  online?: boolean;
   /**
    * Who vouched for this member's key, from the identity token they joined with (issue 5): shown next to
    * the display name. Null (or absent) when no token was presented or identity tokens are not configured.

@@ -143,6 +143,9 @@ export class InboxProcessor {
           const rows = this.ctx.store.read.queue.inboxBatch(BATCH);
           if (rows.length === 0 || this.closed) break;
           await this.processRows(rows);
+          // Handlers resolve at once for most envelopes: without this, a backlog would keep the
+          // event loop from network I/O (and liveness probes) until it is all processed.
+          await new Promise<void>((resolve) => setImmediate(resolve));
         }
       }
     } finally {

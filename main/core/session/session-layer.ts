@@ -118,9 +118,24 @@ export class SessionLayer {
   /** Waits until online and reachable (subscribed); throws after the timeout. */
   async waitOnline(timeoutMs = 10_000): Promise<void> {
     if (this.status() === 'online' || this.status() === 'syncing') return;
-    await this.events.waitFor('status', (st) => st === 'online' || st === 'syncing', timeoutMs).catch(() => {
-      throw new KizunaError('NODE_UNREACHABLE', undefined, { endpoint: this.s.options.endpoint });
+    // A refused credential is final (the transport stops): say so at once rather than time out.
+    if (this.lastError?.code === 'AUTH_FAILED') throw this.lastError;
+    let offError: (() => void) | undefined;
+    const refused = new Promise<never>((_, reject) => {
+      offError = this.events.on('error', (err) => {
+        if (err.code === 'AUTH_FAILED') reject(err);
+      });
     });
+    try {
+      await Promise.race([
+        this.events.waitFor('status', (st) => st === 'online' || st === 'syncing', timeoutMs).catch(() => {
+          throw new KizunaError('NODE_UNREACHABLE', undefined, { endpoint: this.s.options.endpoint });
+        }),
+        refused,
+      ]);
+    } finally {
+      offError?.();
+    }
   }
 
   status(): ConnectionStatus['state'] {
@@ -176,7 +191,10 @@ export class SessionLayer {
   private onTransportState(change: TransportStateChange): void {
     const was = this.status();
     this.transportState = change.state;
-    if (change.reason !== undefined) this.lastError = change.reason;
+    if (change.reason !== undefined) {
+      this.lastError = change.reason;
+      if (change.reason.code === 'AUTH_FAILED') this.events.emit('error', change.reason);
+    }
     if (change.state === 'online') {
       this.lastError = null;
       void this.afterOnline();

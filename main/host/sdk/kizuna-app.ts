@@ -20,6 +20,8 @@ export interface AppOptions {
   identity?: { displayName: string; slimName?: string };
   /** SLIM node endpoint (`127.0.0.1:PORT` or `unix:///path`); default: the embedded node. */
   node?: string;
+  /** Basic auth for a node that requires it. */
+  nodeAuth?: { username: string; password: string };
   passphrase?: string;
   keyFile?: string;
   /** Session tuning (seed 000's max_retries and timeout are per session; see createSession). */
@@ -61,6 +63,7 @@ export class KizunaApp {
       dataDir: options.dataDir,
       keyWrapper,
       ...(options.node === undefined ? {} : { nodeEndpoint: options.node }),
+      ...(options.nodeAuth === undefined ? {} : { nodeAuth: options.nodeAuth }),
       ...(options.session === undefined ? {} : { session: options.session }),
       ...(options.offline === true ? { offline: true } : {}),
       ...(options.identityTokens === undefined ? {} : { identityTokens: options.identityTokens }),

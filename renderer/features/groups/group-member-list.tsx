@@ -10,9 +10,9 @@ import { useI18n } from '../../i18n/i18n-context';
 import { useAppStore } from '../../state/app-store';
 
 /**
- * Members with their role, whether they have joined yet, and who vouched for their key when they
- * joined with an identity token. The IPC contract carries no presence, so there is no online dot;
- * `details.online` is ready for when it does.
+ * Members with their role, whether they have joined yet, whether they are online (heard from
+ * lately: the host marks `online` on group views), and who vouched for their key when they joined
+ * with an identity token.
  */
 export function GroupMemberList({ group, admin }: { group: GroupView; admin: boolean }) {
   const { t, errorText } = useI18n();
@@ -44,6 +44,15 @@ export function GroupMemberList({ group, admin }: { group: GroupView; admin: boo
               <span className="person-name">{m.isSelf ? `${m.displayName} (${t('common.you')})` : m.displayName}</span>
               <span className="person-sub">
                 {m.role === 'admin' ? t('details.admin') : t('details.member')} · {m.status === 'joined' ? t('details.joined') : t('details.invited')}
+                {m.online === true && (
+                  <>
+                    {' · '}
+                    <span className="person-online">
+                      <span className="online-dot" aria-hidden="true" />
+                      {t('details.online')}
+                    </span>
+                  </>
+                )}
               </span>
               {m.verifiedIdentity !== null && m.verifiedIdentity !== undefined && (
                 <span className="person-verified" title={t('details.verifiedBy', { issuer: m.verifiedIdentity.issuer })}>

@@ -94,3 +94,23 @@ describe('SDK in the shape of seed 000', () => {
     });
   });
 });
+
+describe('SDK against a node with Basic auth', () => {
+  it('connects with the right credentials and says AUTH_FAILED at once with wrong ones', async () => {
+    const kit = createSlimTestKit();
+    const dir = tempDir();
+    try {
+      const node = await kit.startNode({ auth: { username: 'kizuna', password: 'right horse battery' } });
+      const good = await createApp({ dataDir: join(dir.path, 'good'), identity: { displayName: 'good' }, node: node.endpoint, nodeAuth: { username: 'kizuna', password: 'right horse battery' } });
+      await good.waitOnline();
+      await good.close();
+      const bad = await createApp({ dataDir: join(dir.path, 'bad'), identity: { displayName: 'bad' }, node: node.endpoint, nodeAuth: { username: 'kizuna', password: 'wrong' } });
+      // A timeout would be NODE_UNREACHABLE: AUTH_FAILED means the refusal itself was reported.
+      await expect(bad.waitOnline(30_000)).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+      await bad.close();
+    } finally {
+      await kit.dispose();
+      dir.cleanup();
+    }
+  });
+});

@@ -72,6 +72,14 @@ describe('group chat across processes on a real SLIM node', () => {
     expect((await texts('dave', groupId)).sort()).toEqual([`bob says hi (${mode})`, `carol answers (${mode})`].sort());
     const bob = people['bob']!;
     await bob.until(() => bob.invoke('messages.get', { messageId: fromBob.id }), (m) => m.sendState === 'delivered', 15_000, 'delivered');
+    // Heartbeats: the others show as online in the group's view.
+    const view = await people['alice']!.until(
+      () => people['alice']!.invoke('groups.get', { groupId }),
+      (g) => g.members.filter((m) => !m.isSelf).every((m) => m.online === true),
+      15_000,
+      'everyone online',
+    );
+    expect(view.members.map((m) => m.online)).toEqual([true, true, true, true]);
   });
 
   it.each<EncryptionMode>(['mls', 'sealed', 'none'])('removes a member who then can neither read nor send (%s); leave; close', async (mode) => {

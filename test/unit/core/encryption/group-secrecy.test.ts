@@ -3,6 +3,7 @@ import type { Engine } from '../../../../main/core/engine/engine.js';
 import type { EncryptionMode } from '../../../../shared/domain/views.js';
 import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
 import { introduce, newUser, openProfile, tempDir, userId, type TestProfile } from '../../../helpers/test-engines.js';
+import { createWorld, type TestWorld } from '../../../helpers/test-world.js';
 
 const texts = (e: Engine, g: string): string[] => e.latestMessages(g, 100).messages.map((m) => m.text);
 
@@ -130,23 +131,18 @@ describe.each<EncryptionMode>(['mls', 'sealed'])('who can read what (%s)', (mode
 });
 
 describe('sealed: handshake_secret', () => {
-  let dir: ReturnType<typeof tempDir>;
+  let world: TestWorld;
   let alice: Engine, bob: Engine, carol: Engine;
   let net: LoopbackNetwork;
+  let dir: TestWorld['dir'];
 
   beforeEach(async () => {
-    dir = tempDir();
-    ({ engine: alice } = await newUser(dir.path, 'alice'));
-    ({ engine: bob } = await newUser(dir.path, 'bob'));
-    ({ engine: carol } = await newUser(dir.path, 'carol'));
-    introduce(alice, bob, carol);
-    net = new LoopbackNetwork();
-    net.add(alice, bob, carol);
+    world = await createWorld('alice', 'bob', 'carol');
+    [alice, bob, carol] = world.engines as [Engine, Engine, Engine];
+    net = world.net;
+    dir = world.dir;
   });
-  afterEach(async () => {
-    for (const e of [alice, bob, carol]) await e.close();
-    dir.cleanup();
-  });
+  afterEach(() => world.close());
 
   it('synchronous case: the invitation carries the secret, so a new member reads at once', async () => {
     const g = (await alice.createGroup({ name: 'S', members: [userId(bob), userId(carol)], mode: 'sealed' })).groupId;

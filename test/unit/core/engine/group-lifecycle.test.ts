@@ -1,29 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
 import type { EncryptionMode } from '../../../../shared/domain/views.js';
-import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
-import { introduce, newUser, tempDir, userId } from '../../../helpers/test-engines.js';
+import type { LoopbackNetwork } from '../../../helpers/loopback-network.js';
+import { userId } from '../../../helpers/test-engines.js';
+import { createWorld, type TestWorld } from '../../../helpers/test-world.js';
 
 describe.each<EncryptionMode>(['mls', 'sealed', 'none'])('group lifecycle (%s)', (mode) => {
-  let dir: ReturnType<typeof tempDir>;
+  let world: TestWorld;
   let alice: Engine, bob: Engine, carol: Engine, dave: Engine;
   let net: LoopbackNetwork;
 
   beforeEach(async () => {
-    dir = tempDir();
-    ({ engine: alice } = await newUser(dir.path, 'alice'));
-    ({ engine: bob } = await newUser(dir.path, 'bob'));
-    ({ engine: carol } = await newUser(dir.path, 'carol'));
-    ({ engine: dave } = await newUser(dir.path, 'dave'));
-    introduce(alice, bob, carol, dave);
-    net = new LoopbackNetwork();
-    net.add(alice, bob, carol, dave);
+    world = await createWorld('alice', 'bob', 'carol', 'dave');
+    [alice, bob, carol, dave] = world.engines as [Engine, Engine, Engine, Engine];
+    net = world.net;
   });
-
-  afterEach(async () => {
-    for (const e of [alice, bob, carol, dave]) await e.close();
-    dir.cleanup();
-  });
+  afterEach(() => world.close());
 
   it('creates a group, invites, and members who accept can chat', async () => {
     const invited = bob.events.waitFor('invitation', (i) => i.state === 'pending');

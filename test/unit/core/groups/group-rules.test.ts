@@ -1,29 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
 import { expectCode } from '../../../helpers/expect-code.js';
-import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
-import { introduce, newUser, tempDir, userId } from '../../../helpers/test-engines.js';
+import type { LoopbackNetwork } from '../../../helpers/loopback-network.js';
+import { newUser, userId } from '../../../helpers/test-engines.js';
+import { createWorld, type TestWorld } from '../../../helpers/test-world.js';
 
 /** Every create and update rule of seeds 003/004, as the local user meets them. */
 describe('group rules', () => {
-  let dir: ReturnType<typeof tempDir>;
+  let world: TestWorld;
   let alice: Engine, bob: Engine, carol: Engine, dave: Engine;
   let net: LoopbackNetwork;
 
   beforeEach(async () => {
-    dir = tempDir();
-    ({ engine: alice } = await newUser(dir.path, 'alice'));
-    ({ engine: bob } = await newUser(dir.path, 'bob'));
-    ({ engine: carol } = await newUser(dir.path, 'carol'));
-    ({ engine: dave } = await newUser(dir.path, 'dave'));
-    introduce(alice, bob, carol, dave);
-    net = new LoopbackNetwork();
-    net.add(alice, bob, carol, dave);
+    world = await createWorld('alice', 'bob', 'carol', 'dave');
+    [alice, bob, carol, dave] = world.engines as [Engine, Engine, Engine, Engine];
+    net = world.net;
   });
-  afterEach(async () => {
-    for (const e of [alice, bob, carol, dave]) await e.close();
-    dir.cleanup();
-  });
+  afterEach(() => world.close());
 
   const two = (): string[] => [userId(bob), userId(carol)];
 
@@ -47,7 +40,7 @@ describe('group rules', () => {
     await expectCode(alice.createGroup({ name: 'g', members: [userId(bob), 'bad'] }), 'INVALID_INPUT');
     alice.blockContact({ userId: userId(carol) });
     await expectCode(alice.createGroup({ name: 'g', members: two() }), 'CONTACT_BLOCKED');
-    const { engine: stranger } = await newUser(dir.path, 'stranger');
+    const { engine: stranger } = await newUser(world.dir.path, 'stranger');
     await expectCode(alice.createGroup({ name: 'g', members: [userId(bob), userId(stranger)] }), 'CONTACT_NOT_FOUND');
     await stranger.close();
     await expectCode(alice.createGroup({ name: 'g', members: [userId(bob), userId(dave)], mode: 'bogus' as never }), 'ENCRYPTION_MODE_INVALID');

@@ -1,38 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
 import type { EncryptionMode } from '../../../../shared/domain/views.js';
-import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
-import { introduce, newUser, tempDir, userId, waitForSameEpoch } from '../../../helpers/test-engines.js';
+import { createWorld, joinedGroup, type TestWorld } from '../../../helpers/test-world.js';
 
 /**
  * Contents that must wait after decryption (a file chunk before its offer, a pin before its
  * message): MLS keys are single-use, so the decrypted content is held, not decrypted again.
  */
 describe.each<EncryptionMode>(['mls', 'sealed'])('contents that arrive before what they refer to (%s)', (mode) => {
-  let dir: ReturnType<typeof tempDir>;
+  let world: TestWorld;
   let alice: Engine, bob: Engine, carol: Engine;
-  let net: LoopbackNetwork;
   let g: string;
 
   beforeEach(async () => {
-    dir = tempDir();
-    ({ engine: alice } = await newUser(dir.path, 'alice'));
-    ({ engine: bob } = await newUser(dir.path, 'bob'));
-    ({ engine: carol } = await newUser(dir.path, 'carol'));
-    introduce(alice, bob, carol);
-    net = new LoopbackNetwork();
-    net.add(alice, bob, carol);
-    g = (await alice.createGroup({ name: 'O', members: [userId(bob), userId(carol)], mode })).groupId;
-    await net.settle();
-    await bob.acceptInvitation(g);
-    await carol.acceptInvitation(g);
-    await net.settle();
-    await waitForSameEpoch(g, alice, [bob, carol]);
+    world = await createWorld('alice', 'bob', 'carol');
+    [alice, bob, carol] = world.engines as [Engine, Engine, Engine];
+    g = await joinedGroup(world, alice, [bob, carol], mode);
   });
-  afterEach(async () => {
-    for (const e of [alice, bob, carol]) await e.close();
-    dir.cleanup();
-  });
+  afterEach(() => world.close());
 
   /** Alice's queued MESSAGE envelopes, taken out of her outbox instead of being delivered. */
   function takeMessages(): Uint8Array[] {
