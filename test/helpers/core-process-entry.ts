@@ -21,6 +21,7 @@ type Command =
   | { id: number; kind: 'idle' }
   | { id: number; kind: 'status' }
   | { id: number; kind: 'discover'; name: string }
+  | { id: number; kind: 'echo'; groupId: string }
   | { id: number; kind: 'close' };
 
 const send = (m: unknown): void => {
@@ -59,6 +60,13 @@ process.once('message', async (start: Start) => {
           send({ id: cmd.id, result: { ok: true, value: card?.card.displayName ?? null } });
           break;
         }
+        case 'echo':
+          // A test bot: answers every message from someone else in the group with "echo: <text>".
+          core.engine.events.on('message', (m) => {
+            if (m.groupId === cmd.groupId && !m.isMine && !m.text.startsWith('echo: ')) void core.engine.sendText(m.groupId, `echo: ${m.text}`).catch(() => undefined);
+          });
+          send({ id: cmd.id, result: { ok: true, value: null } });
+          break;
         case 'close':
           await core.close();
           send({ id: cmd.id, result: { ok: true, value: null } });

@@ -97,6 +97,16 @@ export class CoreProcess {
     return this.command({ kind: 'discover', name });
   }
 
+  /** Turns this core into an echo bot for one group (benchmarks measure round trips with it). */
+  echo(groupId: string): Promise<void> {
+    return this.command({ kind: 'echo', groupId });
+  }
+
+  /** SIGSTOP / SIGCONT: a member that stays subscribed but uses no CPU (a benchmark stands it on "its own machine"). */
+  pause(paused: boolean): void {
+    this.child?.kill(paused ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   on<E extends EventName | 'dropped'>(event: E, listener: (payload: E extends EventName ? EventPayloads[E] : { reason: string; type?: string }) => void): () => void {
     let set = this.listeners.get(event);
     if (set === undefined) {

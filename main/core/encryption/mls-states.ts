@@ -3,6 +3,9 @@ import * as mls from '../crypto/mls/index.js';
 import type { SelfKeys } from '../identity/self-keys.js';
 import type { Store } from '../store/store.js';
 
+/** How long a decrypting burst may run before its advanced MLS states are stored. */
+const FLUSH_AFTER_MS = 200;
+
 /**
  * MLS group states: persisted per epoch in SQLite (sealed with the local key) and the current one
  * of each group cached in memory, so a message does not pay for deserialising the whole tree.
@@ -13,6 +16,7 @@ export class MlsStates {
   private readonly cache = new Map<string, { epoch: number; state: mls.MlsGroupState }>();
   /** Groups whose cached state moved on (messages decrypted) and is not stored yet. */
   private readonly dirty = new Map<string, Uint8Array>();
+  private flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: Store,
@@ -50,16 +54,22 @@ export class MlsStates {
 
   /** Writes a state (inside the caller's transaction) and makes it current if it is the newest. */
   put(groupId: Uint8Array, epoch: number, state: mls.MlsGroupState): void {
-    this.dirty.delete(toBase64Url(groupId));
     this.store.write.keys.putMlsState(groupId, epoch, this.store.cipher.seal(this.label(groupId, epoch), mls.serializeState(state)));
     const key = toBase64Url(groupId);
     const cached = this.cache.get(key);
-    if (cached === undefined || cached.epoch <= epoch) this.cache.set(key, { epoch, state });
+    if (cached === undefined || cached.epoch <= epoch) {
+      // The newest state (it carries whatever was only advanced in memory) is stored now.
+      this.cache.set(key, { epoch, state });
+      this.dirty.delete(key);
+    }
   }
 
   /**
-   * Makes a state current in memory only (after decrypting a message): the inbox stores it with
-   * the batch of messages it decrypted (`flushDirty` in that transaction), not once per message.
+   * Makes a state current in memory only (after decrypting a message) and stores it a moment later,
+   * once for a whole burst. Safe for received messages: if the process dies first, the stored state
+   * is older and still holds the keys of messages already applied (they are never decrypted again:
+   * their inbox rows are done); nothing is ever encrypted from an unstored state (`put` stores at
+   * once, and stores this cached state with it).
    */
   advance(groupId: Uint8Array, epoch: number, state: mls.MlsGroupState): void {
     const key = toBase64Url(groupId);
@@ -67,10 +77,20 @@ export class MlsStates {
     if (cached !== undefined && cached.epoch > epoch) return;
     this.cache.set(key, { epoch, state });
     this.dirty.set(key, groupId);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      try {
+        this.store.transaction(() => this.flushDirty());
+      } catch {
+        // the store closed meanwhile; what was not stored is decrypted again next time
+      }
+    }, FLUSH_AFTER_MS);
   }
 
-  /** Stores every state advanced in memory; call inside the transaction that commits its effects. */
+  /** Stores every state advanced in memory now (also on close). */
   flushDirty(): void {
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     for (const [key, groupId] of this.dirty) {
       const cur = this.cache.get(key);
       if (cur !== undefined) this.store.write.keys.putMlsState(groupId, cur.epoch, this.store.cipher.seal(this.label(groupId, cur.epoch), mls.serializeState(cur.state)));

@@ -326,6 +326,7 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     await this.inbox.close();
+    this.ctx.store.transaction(() => this.ctx.mlsStates.flushDirty());
     this.ctx.events.removeAllListeners();
     this.ctx.store.close();
     this.lock.release();

@@ -16,6 +16,8 @@ export interface VerifiedEnvelope {
    * instead of two is what lets MLS ingest keep up). Everything else is checked here.
    */
   signatureChecked: boolean;
+  /** Set by the inbox: this envelope was deferred before (its content may be held, decrypted). */
+  deferredBefore?: boolean;
 }
 
 function decodeEnvelope(bytes: Uint8Array): { envelope: Envelope; signed: { envelope: Uint8Array; signature: Uint8Array } } {

@@ -102,7 +102,9 @@ export class InboxProcessor {
     if (this.closed) return;
     this.pending = true;
     if (this.running === undefined) {
-      this.running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+      // A microtask, not a later tick: a message just stored is processed right away (latency);
+      // several receives in one tick still share one run (`running` is set until it ends).
+      this.running = Promise.resolve().then(() => this.drain());
     }
   }
 
@@ -187,7 +189,9 @@ export class InboxProcessor {
   private decodeInOrder(rows: InboxRow[]): { row: InboxRow; v?: VerifiedEnvelope; error?: unknown }[] {
     const out = rows.map((row) => {
       try {
-        return { row, v: readEnvelope(row.bytes, { verify: (e, id) => !this.mlsMessage(e) && !this.knownReplay(e, id) }) };
+        const v = readEnvelope(row.bytes, { verify: (e, id) => !this.mlsMessage(e) && !this.knownReplay(e, id) });
+        if (row.state === 'new' && row.attempts > 0) v.deferredBefore = true;
+        return { row, v };
       } catch (error) {
         return { row, error };
       }
@@ -294,7 +298,6 @@ export class InboxProcessor {
     try {
       ctx.store.transaction(() => {
         for (const d of batch) this.apply(d, now);
-        ctx.mlsStates.flushDirty();
       });
     } catch (err) {
       // Nothing of this batch landed; cached MLS states may be ahead of the stored ones. Apply the

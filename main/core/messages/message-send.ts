@@ -48,7 +48,7 @@ export async function sendContents(
   const rows = await ctx.groupLocks.run(toBase64Url(groupId), async () => {
     const group = requireJoined(ctx, groupId);
     const first = ctx.store.read.log.nextOwnSeq(groupId);
-    const sentAt = ctx.now();
+    const sentAt = nextSentAt(ctx);
     const sealed: { body: Uint8Array; epoch: number }[] = [];
     for (let i = 0; i < contents.length; i++) {
       const s = await sealBody(ctxDeps(ctx), group, 'MESSAGE', first + i, sentAt, encodeWire('Content', contents[i] as object));
@@ -76,6 +76,18 @@ export async function sendContents(
   for (const r of rows) ctx.events.emit('message', messageView(ctx, r));
   announceOutbox(ctx, groupId);
   return rows;
+}
+
+const lastSentAt = new WeakMap<EngineContext, number>();
+
+/**
+ * Our send time, strictly after our previous one: chats order by time (ties broken by id), and two
+ * of our own messages in one millisecond must still show in the order they were written.
+ */
+export function nextSentAt(ctx: EngineContext): number {
+  const at = Math.max(ctx.now(), (lastSentAt.get(ctx) ?? 0) + 1);
+  lastSentAt.set(ctx, at);
+  return at;
 }
 
 export function ctxDeps(ctx: EngineContext) {

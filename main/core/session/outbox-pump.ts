@@ -21,7 +21,9 @@ export class OutboxPump {
   kick(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    setImmediate(() => {
+    // A microtask: what was just queued goes out before the event loop turns (latency); everything
+    // queued in the same turn goes in the same run.
+    queueMicrotask(() => {
       this.scheduled = false;
       this.run();
     });

@@ -35,7 +35,7 @@ export const handleMessage: Handler = async (ctx, v) => {
   if (!v.signatureChecked && group.mode !== 'mls') return drop('envelope-bad-signature');
   // Decrypted before, then held back (its content had to wait): use that, MLS keys are single-use.
   const label = `held:${toBase64Url(v.id)}`;
-  const heldSealed = ctx.store.read.log.heldPlaintext(v.id);
+  const heldSealed = v.deferredBefore === true ? ctx.store.read.log.heldPlaintext(v.id) : undefined;
   let plaintext: Uint8Array;
   let persist: () => void = () => undefined;
   if (heldSealed !== undefined) plaintext = ctx.store.cipher.open(label, heldSealed);
@@ -69,13 +69,28 @@ export const handleMessage: Handler = async (ctx, v) => {
     () => {
       persist();
       if (heldSealed !== undefined) ctx.store.write.log.releasePlaintext(v.id);
-      ctx.store.write.groups.setMemberStatus(e.groupId, e.sender, 'joined');
+      markJoined(ctx, group.latestVersion, e.groupId, e.sender);
       verdict.write?.();
     },
     verdict.after,
     verdict.wake,
   );
 };
+
+const knownJoined = new WeakMap<EngineContext, Set<string>>();
+
+/** A member who sends is in: recorded once per (group version, member), not once per message. */
+function markJoined(ctx: EngineContext, version: number, groupId: Uint8Array, member: Uint8Array): void {
+  let seen = knownJoined.get(ctx);
+  if (seen === undefined) {
+    seen = new Set();
+    knownJoined.set(ctx, seen);
+  }
+  const key = `${toBase64Url(groupId)}|${version}|${toBase64Url(member)}`;
+  if (seen.has(key)) return;
+  ctx.store.write.groups.setMemberStatus(groupId, member, 'joined');
+  seen.add(key);
+}
 
 function closedBefore(ctx: EngineContext, e: Envelope): boolean {
   const g = ctx.store.read.groups.get(e.groupId);
