@@ -35,6 +35,7 @@ import type { EngineEvents } from './engine-events.js';
 import { EngineOutbox } from './engine-outbox.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { lockProfile, type ProfileLock } from './profile-lock.js';
+import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
 
 export interface EngineOptions {
   /** The profile folder: kizuna.db, local-key.json, files/. Created if missing. */
@@ -71,6 +72,7 @@ export class Engine {
   readonly inbox: InboxProcessor;
   readonly outbox: EngineOutbox;
   private closed = false;
+  private readonly maintenance: NodeJS.Timeout;
 
   private constructor(
     private readonly ctx: EngineContext,
@@ -79,6 +81,9 @@ export class Engine {
     this.events = ctx.events;
     this.inbox = new InboxProcessor(ctx);
     this.outbox = new EngineOutbox(ctx);
+    pruneQueues(ctx);
+    this.maintenance = setInterval(() => pruneQueues(ctx), MAINTENANCE_EVERY_MS);
+    this.maintenance.unref();
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
@@ -325,6 +330,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.maintenance);
     await this.inbox.close();
     this.ctx.store.transaction(() => this.ctx.mlsStates.flushDirty());
     this.ctx.events.removeAllListeners();

@@ -48,6 +48,8 @@ export class InboxProcessor {
   private closed = false;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly modes = new Map<string, string>();
+  /** Sequenced envelopes were applied since messages waiting for their turn were last retried. */
+  private progressed = false;
   private incoming: { bytes: Uint8Array; origin: string; resolve: () => void }[] = [];
   private incomingScheduled = false;
 
@@ -142,7 +144,12 @@ export class InboxProcessor {
       while (this.pending && !this.closed) {
         this.pending = false;
         for (;;) {
-          const rows = this.ctx.store.read.queue.inboxBatch(BATCH);
+          let rows = this.ctx.store.read.queue.inboxBatch(BATCH);
+          if (rows.length === 0 && this.progressed && !this.closed) {
+            // The backlog is done: messages held for being far ahead get their turn now.
+            this.progressed = false;
+            if (this.ctx.store.write.queue.wakeDeferredFor('far-ahead') > 0) rows = this.ctx.store.read.queue.inboxBatch(BATCH);
+          }
           if (rows.length === 0 || this.closed) break;
           await this.processRows(rows);
           // Handlers resolve at once for most envelopes: without this, a backlog would keep the
@@ -325,7 +332,10 @@ export class InboxProcessor {
       d.verdict.after?.();
       if (d.verdict.outcome === 'done' && d.verdict.wake === true && e !== undefined) wake.set(toBase64Url(e.groupId), e.groupId);
     }
-    for (const groupId of wake.values()) if (ctx.store.write.queue.wakeDeferred(groupId) > 0) this.pending = true;
+    // Messages waiting because they are far ahead of their sender's sequence are not retried after
+    // every batch (that made a catch-up with a live tail quadratic): they wait for the backlog to end.
+    for (const groupId of wake.values()) if (ctx.store.write.queue.wakeDeferred(groupId, 'far-ahead') > 0) this.pending = true;
+    if (batch.some((d) => d.verdict.outcome === 'done' && d.v?.envelope.seq !== 0)) this.progressed = true;
   }
 
   private apply(d: Decided, now: number): void {

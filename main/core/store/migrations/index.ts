@@ -2,6 +2,7 @@ import type { Migration } from './migration.js';
 import { migration0001 } from './0001-initial.js';
 import { migration0002 } from './0002-member-identities.js';
 import { migration0003 } from './0003-held-plaintexts.js';
+import { migration0004 } from './0004-queue-indexes.js';
 
 /** Every migration, in order. Add a numbered file and list it here; never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];

@@ -51,9 +51,13 @@ export interface QueueReader {
 export interface QueueWriter {
   addInbox(bytes: Uint8Array, origin: string, receivedAt: number): number;
   finishInbox(id: number, state: 'done' | 'dropped' | 'deferred', reason: string | null, groupId: Uint8Array | null): void;
-  /** Moves a group's deferred envelopes back to 'new' so the next pass retries them. */
-  wakeDeferred(groupId: Uint8Array): number;
+  /** Moves a group's deferred envelopes back to 'new' so the next pass retries them (not those waiting for `except`). */
+  wakeDeferred(groupId: Uint8Array, except?: string): number;
+  /** Moves the envelopes deferred for one reason (any group) back to 'new'. */
+  wakeDeferredFor(reason: string): number;
   pruneInbox(olderThan: number): void;
+  /** Forgets finished jobs (acked, cancelled) older than `olderThan`: the channel log keeps the envelopes. */
+  pruneOutbox(olderThan: number): void;
   addOutbox(job: NewOutboxJob): number;
   markOutboxSent(id: number, nextAttemptAt: number): void;
   markOutboxAcked(id: number): void;
@@ -106,8 +110,13 @@ export function queueWriter(prepare: Prepare): QueueWriter {
     finishInbox: (id, state, reason, groupId) =>
       void prepare('UPDATE inbox SET state = ?, reason = ?, group_id = coalesce(?, group_id), attempts = attempts + 1 WHERE id = ?').run(
         state, reason, groupId, id),
-    wakeDeferred: (g) => prepare(`UPDATE inbox SET state = 'new' WHERE state = 'deferred' AND group_id = ?`).run(g).changes,
+    wakeDeferred: (g, except) =>
+      except === undefined
+        ? prepare(`UPDATE inbox SET state = 'new' WHERE state = 'deferred' AND group_id = ?`).run(g).changes
+        : prepare(`UPDATE inbox SET state = 'new' WHERE state = 'deferred' AND group_id = ? AND reason != ?`).run(g, except).changes,
+    wakeDeferredFor: (reason) => prepare(`UPDATE inbox SET state = 'new' WHERE state = 'deferred' AND reason = ?`).run(reason).changes,
     pruneInbox: (olderThan) => void prepare(`DELETE FROM inbox WHERE state IN ('done', 'dropped') AND received_at < ?`).run(olderThan),
+    pruneOutbox: (olderThan) => void prepare(`DELETE FROM outbox WHERE state IN ('acked', 'cancelled') AND created_at < ?`).run(olderThan),
     addOutbox: (j) =>
       Number(
         prepare(
