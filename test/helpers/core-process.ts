@@ -102,11 +102,6 @@ export class CoreProcess {
     return this.command({ kind: 'echo', groupId });
   }
 
-  /** SIGSTOP / SIGCONT: a member that stays subscribed but uses no CPU (a benchmark stands it on "its own machine"). */
-  pause(paused: boolean): void {
-    this.child?.kill(paused ? 'SIGSTOP' : 'SIGCONT');
-  }
-
   on<E extends EventName | 'dropped'>(event: E, listener: (payload: E extends EventName ? EventPayloads[E] : { reason: string; type?: string }) => void): () => void {
     let set = this.listeners.get(event);
     if (set === undefined) {

@@ -44,7 +44,22 @@ export function storeEpochSecret(store: Store, groupId: Uint8Array, epoch: numbe
   store.write.keys.putSecret(groupId, epoch, store.cipher.seal(secretLabel(groupId, epoch), secret));
 }
 
+/** Unsealed secrets, per store: an epoch's secret never changes once stored, and every message needs it. */
+const unsealed = new WeakMap<Store, Map<string, Uint8Array>>();
+
 export function loadEpochSecret(store: Store, groupId: Uint8Array, epoch: number): Uint8Array | undefined {
+  const label = secretLabel(groupId, epoch);
+  let cache = unsealed.get(store);
+  if (cache === undefined) {
+    cache = new Map();
+    unsealed.set(store, cache);
+  }
+  const known = cache.get(label);
+  if (known !== undefined) return known;
   const sealed = store.read.keys.secret(groupId, epoch);
-  return sealed === undefined ? undefined : store.cipher.open(secretLabel(groupId, epoch), sealed);
+  if (sealed === undefined) return undefined;
+  const secret = store.cipher.open(label, sealed);
+  if (cache.size > 1000) cache.clear();
+  cache.set(label, secret);
+  return secret;
 }
