@@ -123,9 +123,12 @@ describe('a group whose members sit on different nodes, run through the controll
     expect(decode(atBob.payload)).toBe('hello from alice on node a');
     expect(atBob.context.sourceName).toBe('agntcy/namespace/alice');
 
-    // Removing over the API removes from the group.
+    // Removing over the API removes from the group. Listen first: carol may well have applied the
+    // removal before DeleteParticipant returns.
+    const carolRemoved = carol.core.engine.events.waitFor('group', (g) => g.groupId === b.groupId && g.myState === 'removed', 30_000);
     await client.call('DeleteParticipant', { channel_id: CHANNEL, participant_id: 'agntcy/namespace/carol' });
-    await carol.core.engine.events.waitFor('group', (g) => g.groupId === b.groupId && g.myState === 'removed', 30_000);
+    await carolRemoved;
+    expect(carol.core.engine.getGroup(b.groupId).myState).toBe('removed');
   });
 
   it('refuses a participant nobody answers for, and records nothing', async () => {

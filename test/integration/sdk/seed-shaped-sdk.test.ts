@@ -80,8 +80,10 @@ describe('SDK in the shape of seed 000', () => {
     await created.invite('agntcy/namespace/dave');
     const d = await daveSession;
     expect(d.groupId).toBe(created.groupId);
+    // Listen before removing: bob may apply the removal before remove() resolves.
+    const bobRemoved = bob.core.engine.events.waitFor('group', (g) => g.groupId === created.groupId && g.myState === 'removed', 15_000);
     await created.remove('agntcy/namespace/bob');
-    await bob.core.engine.events.waitFor('group', (g) => g.groupId === created.groupId && g.myState === 'removed', 15_000);
+    await bobRemoved;
     await expect(b.publish('still here?')).rejects.toMatchObject({ code: 'GROUP_LEFT' });
     await c.leave();
     expect(carol.core.engine.getGroup(created.groupId).myState).toBe('left');

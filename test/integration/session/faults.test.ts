@@ -124,8 +124,9 @@ describe('faults: nothing lost, nothing twice', () => {
     const groupId = await joinedGroup(alice!, [bob!, carol!, dave!], 'mls');
     await dave!.close();
     for (let i = 0; i < 250; i++) await bob!.invoke('messages.sendText', { groupId, text: `b${i}` });
+    const erinInvited = erin!.waitFor('invitation', (i) => i.groupId === groupId);
     await alice!.invoke('groups.addMembers', { groupId, members: [await userIdOf(erin!)] });
-    await erin!.waitFor('invitation', (i) => i.groupId === groupId);
+    await erinInvited;
     await erin!.invoke('invitations.accept', { groupId });
     await alice!.until(() => alice!.invoke('groups.get', { groupId }), (g) => g.members.every((m) => m.status === 'joined' || m.displayName === 'dave'), 20_000, 'erin in');
     await alice!.invoke('groups.removeMembers', { groupId, members: [await userIdOf(bob!)] });
