@@ -13,14 +13,13 @@ import { handleMessage } from './handlers/message-handler.js';
 import { handleSecretReply, handleSecretRequest } from './handlers/secret-handlers.js';
 import { handleTyping } from './handlers/typing-handler.js';
 import { handleWelcome } from './handlers/welcome-handler.js';
+import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
 import type { Handler, Verdict } from './verdict.js';
 
 /** Channel envelopes with a per-sender sequence: logged, replay-checked by (group, sender, seq). */
 export const SEQUENCED_TYPES: ReadonlySet<EnvelopeType> = new Set(['MESSAGE', 'GROUP_UPDATE', 'LEAVE']);
 /** Unsequenced envelopes not worth remembering (their freshness is checked instead). */
 const EPHEMERAL_TYPES: ReadonlySet<EnvelopeType> = new Set(['TYPING', 'HEARTBEAT', 'ACK', 'SYNC_REQUEST', 'SYNC_REPLY', 'DISCOVERY_REQUEST', 'DISCOVERY_REPLY']);
-
-const BATCH = 256;
 
 /** Envelopes that only add content: processed in batches, many per transaction. */
 const BATCHABLE: ReadonlySet<EnvelopeType> = new Set(['MESSAGE', 'TYPING']);
@@ -52,6 +51,8 @@ export class InboxProcessor {
   private progressed = false;
   private incoming: { bytes: Uint8Array; origin: string; resolve: () => void }[] = [];
   private incomingScheduled = false;
+  /** Inbox rows taken per turn of the event loop, sized to a time budget (see turn-budget.ts). */
+  private rowsPerTurn = 128;
 
   constructor(private readonly ctx: EngineContext) {
     this.register('MESSAGE', handleMessage);
@@ -144,14 +145,16 @@ export class InboxProcessor {
       while (this.pending && !this.closed) {
         this.pending = false;
         for (;;) {
-          let rows = this.ctx.store.read.queue.inboxBatch(BATCH);
+          let rows = this.ctx.store.read.queue.inboxBatch(this.rowsPerTurn);
           if (rows.length === 0 && this.progressed && !this.closed) {
             // The backlog is done: messages held for being far ahead get their turn now.
             this.progressed = false;
-            if (this.ctx.store.write.queue.wakeDeferredFor('far-ahead') > 0) rows = this.ctx.store.read.queue.inboxBatch(BATCH);
+            if (this.ctx.store.write.queue.wakeDeferredFor('far-ahead') > 0) rows = this.ctx.store.read.queue.inboxBatch(this.rowsPerTurn);
           }
           if (rows.length === 0 || this.closed) break;
+          const started = performance.now();
           await this.processRows(rows);
+          this.rowsPerTurn = nextRowsPerTurn(this.rowsPerTurn, rows.length, performance.now() - started, DEFAULT_TURN_BUDGET);
           // Handlers resolve at once for most envelopes: without this, a backlog would keep the
           // event loop from network I/O (and liveness probes) until it is all processed.
           await new Promise<void>((resolve) => setImmediate(resolve));
