@@ -1,56 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { SlimNodeHandle } from '../../main/core/slim-node/slim-node-launcher.js';
-import { CoreProcess } from '../helpers/core-process.js';
-import { createSlimTestKit, type SlimTestKit } from '../helpers/slim-test-kit.js';
-import { tempDir } from '../helpers/test-engines.js';
 import { makePng } from './png-fixture.js';
-import { describedText, firstRun, launchChromium, openUser, pollUntil, screenshot, type UiUser } from './ui-kit.js';
+import { startThreeMemberGroup, type ThreeMemberGroup } from './three-member-group.js';
+import { describedText, screenshot, type UiUser } from './ui-kit.js';
 
 /** Files and pictures through the UI: attach, arrive, preview, download; group picture; mute. */
 describe('files and pictures', () => {
-  let kit: SlimTestKit;
-  let node: SlimNodeHandle;
-  let browser: Browser;
-  let dir: ReturnType<typeof tempDir>;
+  let group: ThreeMemberGroup;
   let alice: UiUser;
   let bob: UiUser;
-  let carol: CoreProcess;
-  let groupId = '';
 
   beforeAll(async () => {
-    dir = tempDir('kizuna-ui-');
-    kit = createSlimTestKit();
-    node = await kit.startNode();
-    browser = await launchChromium();
-    [alice, bob] = await Promise.all([
-      openUser({ root: dir.path, name: 'alice', browser, nodeEndpoint: node.endpoint }),
-      openUser({ root: dir.path, name: 'bob', browser, nodeEndpoint: node.endpoint }),
-    ]);
-    carol = new CoreProcess(dir.path, 'carol', node.endpoint);
-    await carol.start();
-    await Promise.all([firstRun(alice.page, 'Alice'), firstRun(bob.page, 'Bob'), carol.invoke('identity.create', { displayName: 'Carol' })]);
-    const ids = await Promise.all([alice.invoke('identity.get', {}), bob.invoke('identity.get', {}), carol.invoke('identity.get', {})]);
-    const [a, b, c] = ids.map((i) => i?.card ?? '') as [string, string, string];
-    for (const card of [b, c]) await alice.invoke('contacts.add', { card });
-    for (const card of [a, c]) await bob.invoke('contacts.add', { card });
-    for (const card of [a, b]) await carol.invoke('contacts.add', { card });
-    for (const u of [alice, bob]) await u.page.locator('.connection-banner[data-state="online"]').waitFor({ timeout: 20_000 });
-    const carolInvited = carol.waitFor('invitation', (i) => i.state === 'pending', 20_000);
-    // Sealed mode: file transfer in MLS groups is intermittently lost in the core today (receivers
-    // drop chunks as decrypt-failed/epoch-unknown; reported to the core's owner). This test is
-    // about the UI, which is the same in every mode.
-    groupId = (await alice.invoke('groups.create', { name: 'Files', members: [ids[1]?.userId ?? '', ids[2]?.userId ?? ''], mode: 'sealed' })).groupId;
-    await carolInvited;
-    await pollUntil(() => bob.invoke('invitations.list', {}), (l) => l.length === 1, 'bob invited');
-    await bob.invoke('invitations.accept', { groupId });
-    await carol.invoke('invitations.accept', { groupId });
-    await pollUntil(() => alice.invoke('groups.get', { groupId }), (g) => g.members.every((m) => m.status === 'joined'), 'all joined');
-    const epoch = (await alice.invoke('groups.get', { groupId })).epoch;
-    await pollUntil(() => bob.invoke('groups.get', { groupId }), (g) => g.myState === 'joined' && g.epoch >= epoch, 'bob at epoch');
-    await carol.until(() => carol.invoke('groups.get', { groupId }), (g) => g.epoch >= epoch, 20_000, 'carol at epoch');
+    group = await startThreeMemberGroup({ groupName: 'Files', mode: 'mls' });
+    ({ alice, bob } = group);
     for (const u of [alice, bob]) {
       await u.page.getByRole('button', { name: /^Files/ }).click();
       await u.page.getByLabel('Message', { exact: true }).waitFor();
@@ -64,12 +27,7 @@ describe('files and pictures', () => {
   });
 
   afterAll(async () => {
-    await alice?.close();
-    await bob?.close();
-    await carol?.close();
-    await browser?.close();
-    await kit?.dispose();
-    dir?.cleanup();
+    await group?.close();
   });
 
   it('attaches a file that arrives whole, and an image shown as a preview', async () => {
