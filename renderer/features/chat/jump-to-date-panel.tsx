@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { FieldError, describedBy } from '../../components/field-error';
 import { SidePanel } from '../../components/side-panel';
+import { useBusyAction } from '../../components/use-busy-action';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { localDayKey, useI18n } from '../../i18n/i18n-context';
 import type { MessageWindow } from './message-window';
@@ -10,22 +11,17 @@ export function JumpToDatePanel({ window: win, onClose }: { window: MessageWindo
   const { t } = useI18n();
   const id = useId();
   const [date, setDate] = useState(() => localDayKey(Date.now()));
-  const [busy, setBusy] = useState(false);
   const errors = useFieldErrors({ date: [] }, { date: 'date', timeZone: 'date' });
+  const { busy, run } = useBusyAction(errors);
 
   const go = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
       const found = await win.jumpToDay(date, timeZone);
       if (!found) errors.setProblem('date', { key: 'jump.empty' });
-    } catch (error) {
-      errors.showError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -4,11 +4,11 @@ import { call } from '../../api/kizuna-client';
 import { useKizunaEvent } from '../../api/use-kizuna-event';
 import { SidePanel } from '../../components/side-panel';
 import { useI18n } from '../../i18n/i18n-context';
+import { MessageResultList } from './message-result-list';
 
 /** The chat's pinned messages, kept current by `pin` events; a pin opens the history around it. */
 export function PinsPanel({ groupId, onJump, onClose }: { groupId: string; onJump: (messageId: string) => void; onClose: () => void }) {
-  const i18n = useI18n();
-  const { t } = i18n;
+  const { t } = useI18n();
   const [pins, setPins] = useState<MessageView[] | null>(null);
   const reload = useCallback(() => {
     void call('messages.listPins', { groupId }).then(setPins, () => setPins([]));
@@ -24,19 +24,7 @@ export function PinsPanel({ groupId, onJump, onClose }: { groupId: string; onJum
       ) : pins.length === 0 ? (
         <p className="muted">{t('pins.empty')}</p>
       ) : (
-        <ul className="result-list" aria-label={t('pins.title')}>
-          {pins.map((m) => (
-            <li key={m.id}>
-              <button type="button" className="result" onClick={() => onJump(m.id)}>
-                <span className="result-head">
-                  <strong>{m.isMine ? t('common.you') : m.senderName}</strong>
-                  <time dateTime={new Date(m.sentAt).toISOString()}>{i18n.dateTime(m.sentAt)}</time>
-                </span>
-                <span className="result-text">{m.kind === 'text' ? m.text.slice(0, 240) : (m.file?.name ?? '')}</span>
-              </button>
-            </li>
-          ))}
-        </ul>
+        <MessageResultList messages={pins} label={t('pins.title')} onJump={onJump} />
       )}
     </SidePanel>
   );

@@ -3,31 +3,26 @@ import type { MessageView } from '../../../shared/domain/views';
 import { call } from '../../api/kizuna-client';
 import { FieldError, describedBy } from '../../components/field-error';
 import { SidePanel } from '../../components/side-panel';
+import { useBusyAction } from '../../components/use-busy-action';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { useI18n } from '../../i18n/i18n-context';
+import { MessageResultList } from './message-result-list';
 
 /** Full-text search (the core's FTS5) within the chat; a hit opens the history around it. */
 export function SearchPanel({ groupId, onJump, onClose }: { groupId: string; onJump: (messageId: string) => void; onClose: () => void }) {
-  const i18n = useI18n();
-  const { t } = i18n;
+  const { t } = useI18n();
   const id = useId();
   const [text, setText] = useState('');
   const [results, setResults] = useState<MessageView[] | null>(null);
-  const [busy, setBusy] = useState(false);
   const errors = useFieldErrors({ text: ['SEARCH_QUERY_INVALID'] }, { text: 'text' });
+  const { busy, run } = useBusyAction(errors);
 
   const search = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       setResults(await call('messages.search', { text, groupId, limit: 100 }));
-    } catch (error) {
-      setResults(null);
-      errors.showError(error);
-    } finally {
-      setBusy(false);
-    }
+    }, 'form', () => setResults(null));
   };
 
   return (
@@ -49,19 +44,7 @@ export function SearchPanel({ groupId, onJump, onClose }: { groupId: string; onJ
             {t('search.empty')}
           </p>
         ) : (
-          <ul className="result-list" aria-label={t('search.results')}>
-            {results.map((m) => (
-              <li key={m.id}>
-                <button type="button" className="result" onClick={() => onJump(m.id)}>
-                  <span className="result-head">
-                    <strong>{m.isMine ? t('common.you') : m.senderName}</strong>
-                    <time dateTime={new Date(m.sentAt).toISOString()}>{i18n.dateTime(m.sentAt)}</time>
-                  </span>
-                  <span className="result-text">{m.kind === 'text' ? m.text.slice(0, 240) : (m.file?.name ?? '')}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
+          <MessageResultList messages={results} label={t('search.results')} onJump={onJump} />
         ))}
     </SidePanel>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { call } from '../../api/kizuna-client';
 import { FieldError, describedBy } from '../../components/field-error';
+import { useBusyAction } from '../../components/use-busy-action';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { useI18n } from '../../i18n/i18n-context';
 import { reloadContacts } from '../../state/app-loader';
@@ -12,7 +13,6 @@ export function AddContactForm() {
   const id = useId();
   const store = useAppStore();
   const [card, setCard] = useState('');
-  const [busy, setBusy] = useState(false);
   const [added, setAdded] = useState<string | null>(null);
   const fieldRef = useRef<HTMLTextAreaElement>(null);
   const draft = useAppState((s) => s.contactDraft);
@@ -26,22 +26,18 @@ export function AddContactForm() {
     { card: ['INVALID_CONTACT_CARD', 'CONTACT_ALREADY_ADDED', 'CONTACT_IS_SELF', 'CONTACT_BLOCKED', 'CONTACT_ALREADY_BLOCKED'] },
     { card: 'card' },
   );
+  const { busy, run } = useBusyAction(errors);
 
   const submit = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
     errors.clear();
     setAdded(null);
-    setBusy(true);
-    try {
+    await run(async () => {
       const person = await call('contacts.add', { card: card.trim() });
       setCard('');
       setAdded(person.displayName);
       await reloadContacts(store);
-    } catch (error) {
-      errors.showError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

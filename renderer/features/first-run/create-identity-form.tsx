@@ -1,6 +1,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { call } from '../../api/kizuna-client';
 import { FieldError, describedBy } from '../../components/field-error';
+import { useBusyAction } from '../../components/use-busy-action';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { useI18n } from '../../i18n/i18n-context';
 
@@ -17,22 +18,17 @@ export function CreateIdentityForm({ prepare, finish, children }: IdentityFormPr
   const { t } = useI18n();
   const id = useId();
   const [name, setName] = useState('');
-  const [busy, setBusy] = useState(false);
   const errors = useFieldErrors({ displayName: ['DISPLAY_NAME_INVALID', 'IDENTITY_EXISTS'] }, { displayName: 'displayName' });
+  const { busy, run } = useBusyAction(errors);
 
   const submit = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       if (!(await prepare())) return;
       await call('identity.create', { displayName: name });
       await finish();
-    } catch (error) {
-      errors.showError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { call } from '../../api/kizuna-client';
 import { FieldError, describedBy } from '../../components/field-error';
+import { useBusyAction } from '../../components/use-busy-action';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { useI18n } from '../../i18n/i18n-context';
 import type { IdentityFormProps } from './create-identity-form';
@@ -11,11 +12,11 @@ export function RestoreIdentityForm({ prepare, finish, children }: IdentityFormP
   const id = useId();
   const [content, setContent] = useState<string | null>(null);
   const [passphrase, setPassphrase] = useState('');
-  const [busy, setBusy] = useState(false);
   const errors = useFieldErrors(
     { file: ['IDENTITY_FILE_INVALID', 'IDENTITY_EXISTS'], passphrase: [] },
     { content: 'file', passphrase: 'passphrase' },
   );
+  const { busy, run } = useBusyAction(errors);
 
   const submit = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
@@ -24,16 +25,11 @@ export function RestoreIdentityForm({ prepare, finish, children }: IdentityFormP
       errors.setProblem('file', { key: 'firstRun.fileMissing' });
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       if (!(await prepare())) return;
       await call('identity.restore', { content, passphrase });
       await finish();
-    } catch (error) {
-      errors.showError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

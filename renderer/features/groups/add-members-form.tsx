@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { GroupView } from '../../../shared/domain/views';
 import { call } from '../../api/kizuna-client';
+import { useBusyAction } from '../../components/use-busy-action';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { FieldError } from '../../components/field-error';
 import { useI18n } from '../../i18n/i18n-context';
@@ -14,26 +15,21 @@ export function AddMembersForm({ group }: { group: GroupView }) {
   const store = useAppStore();
   const contacts = useAppState((s) => s.contacts);
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [busy, setBusy] = useState(false);
   const errors = useFieldErrors({
     members: ['GROUP_MEMBERS_EMPTY', 'GROUP_ALREADY_MEMBER', 'GROUP_DUPLICATE_MEMBERS', 'CONTACT_BLOCKED', 'CONTACT_NOT_FOUND', 'GROUP_CREATOR_IN_MEMBERS'],
   });
+  const { busy, run } = useBusyAction(errors);
   const memberIds = new Set(group.members.map((m) => m.userId));
   const candidates = contacts.filter((c) => !memberIds.has(c.userId));
 
   const submit = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       const g = await call('groups.addMembers', { groupId: group.groupId, members: [...selected] });
       store.dispatch({ type: 'groups-upserted', groups: [g] });
       setSelected(new Set());
-    } catch (error) {
-      errors.showError(error, 'members');
-    } finally {
-      setBusy(false);
-    }
+    }, 'members');
   };
 
   if (candidates.length === 0) {

@@ -1,8 +1,9 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import type { GroupView } from '../../../shared/domain/views';
 import { call } from '../../api/kizuna-client';
 import { Avatar } from '../../components/avatar';
 import { FieldError } from '../../components/field-error';
+import { useBusyAction } from '../../components/use-busy-action';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppStore } from '../../state/app-store';
@@ -20,8 +21,8 @@ export function AvatarUpload({ group, editable }: { group: GroupView; editable: 
   const { t } = useI18n();
   const id = useId();
   const store = useAppStore();
-  const [busy, setBusy] = useState(false);
   const errors = useFieldErrors({ avatar: ['GROUP_AVATAR_INVALID', 'NOT_GROUP_ADMIN', 'GROUP_BUSY'] }, { base64: 'avatar', mime: 'avatar' });
+  const { busy, run } = useBusyAction(errors);
 
   const pick = async (file: File): Promise<void> => {
     errors.clear();
@@ -29,16 +30,11 @@ export function AvatarUpload({ group, editable }: { group: GroupView; editable: 
       errors.setProblem('avatar', { code: 'GROUP_AVATAR_INVALID' });
       return;
     }
-    setBusy(true);
-    try {
+    await run(async () => {
       const base64 = await readFileAsBase64(file);
       const g = await call('groups.setAvatar', { groupId: group.groupId, base64, mime: file.type });
       store.dispatch({ type: 'groups-upserted', groups: [g] });
-    } catch (error) {
-      errors.showError(error, 'avatar');
-    } finally {
-      setBusy(false);
-    }
+    }, 'avatar');
   };
 
   return (

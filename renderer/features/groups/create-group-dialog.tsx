@@ -4,6 +4,7 @@ import { characterCount } from '../../../shared/domain/text-length';
 import { call } from '../../api/kizuna-client';
 import { Dialog } from '../../components/dialog';
 import { FieldError, describedBy } from '../../components/field-error';
+import { useBusyAction } from '../../components/use-busy-action';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppState, useAppStore } from '../../state/app-store';
@@ -23,7 +24,6 @@ export function CreateGroupDialog() {
   const [name, setName] = useState('');
   const [members, setMembers] = useState<Set<string>>(new Set());
   const [mode, setMode] = useState<EncryptionMode>('mls');
-  const [busy, setBusy] = useState(false);
   const errors = useFieldErrors(
     {
       name: ['GROUP_NAME_EMPTY', 'GROUP_NAME_TOO_LONG'],
@@ -32,22 +32,18 @@ export function CreateGroupDialog() {
     },
     { name: 'name', members: 'members', mode: 'mode' },
   );
+  const { busy, run } = useBusyAction(errors);
   const close = (): void => store.dispatch({ type: 'creating-group', open: false });
 
   const submit = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       const group = await call('groups.create', { name, members: [...members], mode });
       store.dispatch({ type: 'groups-upserted', groups: [group] });
       store.dispatch({ type: 'open-group', groupId: group.groupId });
       close();
-    } catch (error) {
-      errors.showError(error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const count = characterCount(name);

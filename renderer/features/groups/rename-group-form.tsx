@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { GroupView } from '../../../shared/domain/views';
 import { call } from '../../api/kizuna-client';
 import { FieldError, describedBy } from '../../components/field-error';
+import { useBusyAction } from '../../components/use-busy-action';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppStore } from '../../state/app-store';
@@ -12,20 +13,15 @@ export function RenameGroupForm({ group }: { group: GroupView }) {
   const id = useId();
   const store = useAppStore();
   const [name, setName] = useState(group.name);
-  const [busy, setBusy] = useState(false);
   const errors = useFieldErrors({ name: ['GROUP_NAME_EMPTY', 'GROUP_NAME_TOO_LONG', 'GROUP_NAME_UNCHANGED', 'NOT_GROUP_ADMIN', 'GROUP_BUSY'] }, { name: 'name' });
+  const { busy, run } = useBusyAction(errors);
   const submit = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
     errors.clear();
-    setBusy(true);
-    try {
+    await run(async () => {
       const g = await call('groups.rename', { groupId: group.groupId, name });
       store.dispatch({ type: 'groups-upserted', groups: [g] });
-    } catch (error) {
-      errors.showError(error, 'name');
-    } finally {
-      setBusy(false);
-    }
+    }, 'name');
   };
   return (
     <form className="form inline-form" onSubmit={(e) => void submit(e)} noValidate>

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { call } from '../../api/kizuna-client';
 import { FieldError, describedBy } from '../../components/field-error';
+import { useBusyAction } from '../../components/use-busy-action';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { useI18n } from '../../i18n/i18n-context';
 
@@ -10,14 +11,13 @@ export function ExportIdentityForm() {
   const id = useId();
   const [passphrase, setPassphrase] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const errors = useFieldErrors({ passphrase: [] }, { passphrase: 'passphrase' });
+  const { busy, run } = useBusyAction(errors);
   const submit = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
     errors.clear();
     setSaved(null);
-    setBusy(true);
-    try {
+    await run(async () => {
       const file = await call('identity.export', { passphrase });
       const url = URL.createObjectURL(new Blob([file.content], { type: 'application/json' }));
       const a = document.createElement('a');
@@ -27,11 +27,7 @@ export function ExportIdentityForm() {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       setPassphrase('');
       setSaved(file.fileName);
-    } catch (error) {
-      errors.showError(error, 'passphrase');
-    } finally {
-      setBusy(false);
-    }
+    }, 'passphrase');
   };
   return (
     <section className="card-section">

@@ -1,0 +1,23 @@
+import type { MessageView } from '../../../shared/domain/views';
+import { useI18n } from '../../i18n/i18n-context';
+
+/** Messages found elsewhere than the timeline (pins, search hits): sender, time, a preview; a click jumps to it. */
+export function MessageResultList({ messages, label, onJump }: { messages: MessageView[]; label: string; onJump: (messageId: string) => void }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  return (
+    <ul className="result-list" aria-label={label}>
+      {messages.map((m) => (
+        <li key={m.id}>
+          <button type="button" className="result" onClick={() => onJump(m.id)}>
+            <span className="result-head">
+              <strong>{m.isMine ? t('common.you') : m.senderName}</strong>
+              <time dateTime={new Date(m.sentAt).toISOString()}>{i18n.dateTime(m.sentAt)}</time>
+            </span>
+            <span className="result-text">{m.kind === 'text' ? m.text.slice(0, 240) : (m.file?.name ?? '')}</span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}
