@@ -6,7 +6,8 @@ import { createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import type { KeyWrapper } from '../crypto/local-key/key-wrapper.js';
 import { loadOrCreateLocalKey } from '../crypto/local-key/local-key-file.js';
 import { loadSodium } from '../crypto/sodium.js';
-import { fromBase64Url, toBase64Url } from '../encoding/base64url.js';
+import { toBase64Url } from '../encoding/base64url.js';
+import { parseId } from '../encoding/parse-id.js';
 import { MlsStates } from '../encryption/mls-states.js';
 import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
@@ -50,17 +51,8 @@ export interface EngineOptions {
   tokenVerifier?: IdentityTokenVerifier;
 }
 
-function groupIdFrom(text: string): Uint8Array {
-  const id = fromBase64Url(text);
-  if (id === undefined || id.byteLength !== 32) throw new KizunaError('INVALID_INPUT', 'A group id is 43 characters of base64url.');
-  return id;
-}
-
-function messageIdFrom(text: string): Uint8Array {
-  const id = fromBase64Url(text);
-  if (id === undefined || id.byteLength !== 32) throw new KizunaError('INVALID_INPUT', 'A message id is 43 characters of base64url.');
-  return id;
-}
+const groupIdFrom = (text: string): Uint8Array => parseId(text, 'group');
+const messageIdFrom = (text: string): Uint8Array => parseId(text, 'message');
 
 /**
  * The Kizuna engine: one profile's store, keys, groups and messages, with no network of its own.

@@ -1,7 +1,6 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { blake2b256 } from '../crypto/hash.js';
 import { signDetached, verifyDetached } from '../crypto/signing.js';
-import { bytesEqual } from '../encoding/base64url.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
 import { groupVersionSchema, signedGroupVersionSchema, type GroupVersion, type SignedGroupVersion } from '../wire/wire-schemas.js';
 
@@ -48,8 +47,4 @@ export function signedGroupVersionFromBytes(signedBytes: Uint8Array): SignedGrou
 
 export function toSignedGroupVersion(v: VerifiedGroupVersion): SignedGroupVersion {
   return signedGroupVersionFromBytes(v.signedBytes);
-}
-
-export function isSameVersion(a: VerifiedGroupVersion, b: VerifiedGroupVersion): boolean {
-  return bytesEqual(a.hash, b.hash);
 }

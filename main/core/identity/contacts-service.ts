@@ -1,6 +1,7 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { PersonView } from '../../../shared/domain/views.js';
-import { bytesEqual, fromBase64Url, toBase64Url } from '../encoding/base64url.js';
+import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
+import { parseId } from '../encoding/parse-id.js';
 import type { EngineContext } from '../engine/engine-context.js';
 import type { PersonRow } from '../store/tables/people-table.js';
 import { parseContactCard } from './contact-card.js';
@@ -22,9 +23,7 @@ export function personView(row: PersonRow): PersonView {
 }
 
 export function parseUserId(text: string): Uint8Array {
-  const id = fromBase64Url(text);
-  if (id === undefined || id.byteLength !== 32) throw new KizunaError('INVALID_INPUT', 'A user id is 43 characters of base64url.');
-  return id;
+  return parseId(text, 'user');
 }
 
 /** Adds a contact from their card (or card link). */

@@ -89,15 +89,21 @@ export class InboxProcessor {
 
   private storeIncoming(): void {
     this.incomingScheduled = false;
+    if (this.closed) this.incoming = [];
+    else if (this.writeIncoming()) this.schedule();
+  }
+
+  /** Writes what was received this tick in one transaction, then lets the senders be acked. */
+  private writeIncoming(): boolean {
     const batch = this.incoming;
     this.incoming = [];
-    if (batch.length === 0 || this.closed) return;
+    if (batch.length === 0) return false;
     const now = this.ctx.now();
     this.ctx.store.transaction(() => {
       for (const r of batch) this.ctx.store.write.queue.addInbox(r.bytes, r.origin, now);
     });
     for (const r of batch) r.resolve();
-    this.schedule();
+    return true;
   }
 
   /** Processes whatever is waiting (also what an earlier run left behind after a crash). */
@@ -124,20 +130,9 @@ export class InboxProcessor {
 
   close(): Promise<void> {
     this.closed = true;
-    if (this.incomingScheduled) this.storeIncomingNow();
+    // What was received but not yet written is written now: it was promised durable.
+    if (this.incomingScheduled) this.writeIncoming();
     return this.running ?? Promise.resolve();
-  }
-
-  /** On close: what was received but not yet written is written now (it was promised durable). */
-  private storeIncomingNow(): void {
-    const batch = this.incoming;
-    this.incoming = [];
-    if (batch.length === 0) return;
-    const now = this.ctx.now();
-    this.ctx.store.transaction(() => {
-      for (const r of batch) this.ctx.store.write.queue.addInbox(r.bytes, r.origin, now);
-    });
-    for (const r of batch) r.resolve();
   }
 
   private async drain(): Promise<void> {
@@ -211,7 +206,9 @@ export class InboxProcessor {
       const e = d.v?.envelope;
       if (e === undefined || e.seq === 0) return;
       const k = `${toBase64Url(e.groupId)}|${toBase64Url(e.sender)}`;
-      slots.set(k, [...(slots.get(k) ?? []), i]);
+      const held = slots.get(k);
+      if (held === undefined) slots.set(k, [i]);
+      else held.push(i);
     });
     for (const indices of slots.values()) {
       if (indices.length < 2) continue;

@@ -1,5 +1,5 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
-import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
+import { toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../engine/engine-context.js';
 import { groupChannelName } from '../engine/channel-names.js';
 import { announceOutbox } from '../engine/outbox-writer.js';
@@ -7,19 +7,13 @@ import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import { sealBody } from '../encryption/content-crypto.js';
 import { emitGroup } from '../groups/group-views.js';
 import { encodeWire } from '../wire/wire-codec.js';
-import { ctxDeps, requireJoined, sendControl } from './message-send.js';
+import { ctxDeps, requireJoined, requireMessageIn, sendControl } from './message-send.js';
 
 /**
  * Read receipts, pins, typing, and the user's retry/cancel of a send. Receipts and pins travel as
  * sequenced, encrypted contents; typing is ephemeral (published at once, never stored or retried).
  */
 const RECEIPT_BATCH = 1000;
-
-function requireMessageIn(ctx: EngineContext, groupId: Uint8Array, messageId: Uint8Array) {
-  const m = ctx.store.read.messages.get(messageId);
-  if (m === undefined || !bytesEqual(m.groupId, groupId)) throw new KizunaError('MESSAGE_NOT_FOUND');
-  return m;
-}
 
 /** Marks everything received up to `upTo` (default: now) as read and tells the senders. */
 export async function markRead(ctx: EngineContext, groupId: Uint8Array, upTo?: number): Promise<number> {

@@ -1,9 +1,10 @@
 import type { MessageCursorView, MessageKind, MessagePage, MessageView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
-import { bytesEqual, fromBase64Url } from '../encoding/base64url.js';
+import { fromBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../engine/engine-context.js';
 import { requireGroup } from '../groups/group-state.js';
 import type { MessageCursor, MessageRow } from '../store/tables/messages-table.js';
+import { requireMessageIn } from './message-send.js';
 import { messageView } from './message-views.js';
 
 /**
@@ -63,8 +64,7 @@ export function messagesAfter(ctx: EngineContext, groupId: Uint8Array, cursor: M
 /** `limit` messages on each side of a message, and the message itself in the middle. */
 export function messagesAround(ctx: EngineContext, groupId: Uint8Array, messageId: Uint8Array, limit: number): MessagePage {
   checkLimit(limit);
-  const m = ctx.store.read.messages.get(messageId);
-  if (m === undefined || !bytesEqual(m.groupId, groupId)) throw new KizunaError('MESSAGE_NOT_FOUND');
+  const m = requireMessageIn(ctx, groupId, messageId);
   const r = ctx.store.read.messages;
   const rows = [...r.before(groupId, m, limit, undefined).reverse(), m, ...r.after(groupId, m, limit, undefined)];
   return page(ctx, groupId, rows, undefined);

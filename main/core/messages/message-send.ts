@@ -1,7 +1,7 @@
 import type { MessageView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createBlake2b256 } from '../crypto/hash.js';
-import { toBase64Url } from '../encoding/base64url.js';
+import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../engine/engine-context.js';
 import { announceOutbox } from '../engine/outbox-writer.js';
 import { writeSequencedEnvelope } from '../engine/sequenced-send.js';
@@ -94,10 +94,16 @@ export function ctxDeps(ctx: EngineContext) {
   return { store: ctx.store, mlsStates: ctx.mlsStates, selfId: () => ctx.self().userId };
 }
 
+/** The message, if it exists and belongs to the group; MESSAGE_NOT_FOUND otherwise (never another group's). */
+export function requireMessageIn(ctx: EngineContext, groupId: Uint8Array, messageId: Uint8Array): MessageRow {
+  const m = ctx.store.read.messages.get(messageId);
+  if (m === undefined || !bytesEqual(m.groupId, groupId)) throw new KizunaError('MESSAGE_NOT_FOUND');
+  return m;
+}
+
 function optionalReply(ctx: EngineContext, groupId: Uint8Array, replyTo: Uint8Array | undefined): Uint8Array | undefined {
   if (replyTo === undefined) return undefined;
-  const target = ctx.store.read.messages.get(replyTo);
-  if (target === undefined || Buffer.compare(target.groupId, groupId) !== 0) throw new KizunaError('MESSAGE_NOT_FOUND');
+  requireMessageIn(ctx, groupId, replyTo);
   return replyTo;
 }
 

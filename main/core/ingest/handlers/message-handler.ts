@@ -5,6 +5,7 @@ import { requestMissingSecret } from '../../encryption/secret-handshake.js';
 import { emitGroupSoon } from '../../groups/group-views.js';
 import { mediaKind, ctxDeps } from '../../messages/message-send.js';
 import { messageView } from '../../messages/message-views.js';
+import type { GroupRow } from '../../store/tables/groups-table.js';
 import type { MessageRow } from '../../store/tables/messages-table.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { contentSchema, type Content, type Envelope } from '../../wire/wire-schemas.js';
@@ -25,7 +26,7 @@ export const handleMessage: Handler = async (ctx, v) => {
   if (group === undefined) return drop('unknown-group');
   if (group.myState === 'invited' || group.myState === 'joining') return defer('not-joined');
   if (group.myState === 'declined') return drop('not-joined');
-  if (group.myState === 'closed' && closedBefore(ctx, e)) return drop('group-closed');
+  if (group.myState === 'closed' && closedBefore(ctx, group, e)) return drop('group-closed');
   const bad = checkSenderAtEpoch(ctx, group, e);
   if (bad !== undefined) return bad;
   // A sender's message far ahead of what we hold from them (it overtook a catch-up in progress):
@@ -92,9 +93,9 @@ function markJoined(ctx: EngineContext, version: number, groupId: Uint8Array, me
   seen.add(key);
 }
 
-function closedBefore(ctx: EngineContext, e: Envelope): boolean {
-  const g = ctx.store.read.groups.get(e.groupId);
-  const closing = g === undefined ? undefined : ctx.store.read.groups.version(e.groupId, g.latestVersion);
+/** Whether the message was sent after the version that closed the group (the latest one). */
+function closedBefore(ctx: EngineContext, group: GroupRow, e: Envelope): boolean {
+  const closing = ctx.store.read.groups.version(e.groupId, group.latestVersion);
   return closing !== undefined && e.sentAt > closing.createdAt;
 }
 
