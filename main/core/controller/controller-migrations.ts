@@ -1,14 +1,10 @@
+import type { Migration } from '../store/migrations/migration.js';
+
 /**
  * The controller's own SQLite schema (separate from any profile's kizuna.db). One entry per version,
  * applied in order, each in its own transaction; never edit a shipped one, add the next.
  */
-export interface ControllerMigration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
-
-export const CONTROLLER_MIGRATIONS: readonly ControllerMigration[] = [
+export const CONTROLLER_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'initial',

@@ -30,10 +30,6 @@ export function controllerProtoRoot(): protobuf.Root {
   return r;
 }
 
-export function controllerType(name: string): protobuf.Type {
-  return controllerProtoRoot().lookupType(name);
-}
-
 function serializer(type: protobuf.Type): (value: object) => Buffer {
   return (value) => {
     const bytes = type.encode(type.fromObject(value as Record<string, unknown>)).finish();

@@ -7,6 +7,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { runMigrations } from '../store/migrations/migration.js';
+import { createStatementCache } from '../store/statement-cache.js';
 import { CONTROLLER_MIGRATIONS } from './controller-migrations.js';
 
 export interface ChannelRow {
@@ -86,19 +88,6 @@ export interface ControllerStore {
   close(): void;
 }
 
-function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = CONTROLLER_MIGRATIONS[CONTROLLER_MIGRATIONS.length - 1]?.version ?? 0;
-  if (current > latest) throw new KizunaError('STORE_NEWER_SCHEMA', undefined, { current, latest });
-  for (const m of CONTROLLER_MIGRATIONS) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
-}
-
 const CHANNEL = 'channel_id AS channelId, moderators, created_at AS createdAt';
 const PARTICIPANT = 'channel_id AS channelId, participant_id AS participantId, operation_id AS operationId, added_at AS addedAt';
 const NODE = 'node_id AS nodeId, endpoints, registered_at AS registeredAt, last_seen_at AS lastSeenAt';
@@ -122,20 +111,12 @@ export function openControllerStore(path: string): ControllerStore {
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db);
+    runMigrations(db, CONTROLLER_MIGRATIONS);
   } catch (error) {
     if (error instanceof KizunaError) throw error;
     throw new KizunaError('STORE_CORRUPT', `The controller database at ${path} cannot be opened.`, undefined, { cause: error });
   }
-  const cache = new Map<string, Database.Statement>();
-  const q = (sql: string): Database.Statement => {
-    let s = cache.get(sql);
-    if (s === undefined) {
-      s = db.prepare(sql);
-      cache.set(sql, s);
-    }
-    return s;
-  };
+  const q = createStatementCache(db);
   return {
     transaction: (fn) => (db.inTransaction ? fn() : db.transaction(fn)()),
     channel: (id) => {

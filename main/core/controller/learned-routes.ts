@@ -82,17 +82,23 @@ export class LearnedRoutes {
       names = new Map();
       this.local.set(nodeId, names);
     }
+    // The node's links cannot change while one notification is handled: looked up once, if needed.
+    let links: Link[] | undefined;
+    const spread = (n: ReportedName, remove: boolean): void => {
+      links ??= this.linksOf(nodeId);
+      for (const link of links) this.push(link.peer, n, link.linkId, link.peerDirection, remove);
+    };
     for (const n of set) {
       const key = keyOf(n);
       if (key === undefined || names.has(key)) continue;
       names.set(key, n);
-      this.spread(nodeId, n, false);
+      spread(n, false);
     }
     for (const n of removed) {
       const key = keyOf(n);
       // Only names this node reported as its own: deletions of routes over links are echoes.
       if (key === undefined || !names.delete(key)) continue;
-      this.spread(nodeId, n, true);
+      spread(n, true);
     }
   }
 
@@ -110,10 +116,6 @@ export class LearnedRoutes {
       const selfDirection = link.peerDirection === 'incoming' ? 'outgoing' : 'incoming';
       for (const n of this.local.get(link.peer)?.values() ?? []) this.push(nodeId, n, link.linkId, selfDirection, false);
     }
-  }
-
-  private spread(origin: string, n: ReportedName, remove: boolean): void {
-    for (const link of this.linksOf(origin)) this.push(link.peer, n, link.linkId, link.peerDirection, remove);
   }
 
   private push(nodeId: string, n: ReportedName, linkId: string, direction: 'outgoing' | 'incoming', remove: boolean): void {

@@ -1,5 +1,6 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { blake2b256 } from '../crypto/hash.js';
+import { utf8 } from '../encoding/base64url.js';
 import { verifyDetached } from '../crypto/signing.js';
 import { decodeWire } from '../wire/wire-codec.js';
 import { envelopeSchema, envelopeTypeSchema, MAX_ENVELOPE_BYTES, signedEnvelopeSchema, type Envelope } from '../wire/wire-schemas.js';
@@ -57,10 +58,12 @@ export function peekEnvelope(bytes: Uint8Array): Envelope & { id: Uint8Array } {
  * Associated data binding a ciphertext to its envelope header (group, epoch, sender, sequence,
  * type, send time), so it cannot be re-wrapped by another sender or re-dated.
  */
+const AD_LABEL = utf8('kizuna/ad/v2\0\0');
+
 export function contentAssociatedData(e: Pick<Envelope, 'groupId' | 'epoch' | 'sender' | 'seq' | 'type' | 'sentAt'>): Uint8Array {
   const out = new Uint8Array(14 + 32 + 8 + 32 + 8 + 1 + 8);
   const view = new DataView(out.buffer);
-  out.set(new TextEncoder().encode('kizuna/ad/v2\0\0'), 0);
+  out.set(AD_LABEL, 0);
   out.set(e.groupId, 14);
   view.setBigUint64(46, BigInt(e.epoch));
   out.set(e.sender, 54);

@@ -3,6 +3,7 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { utf8 } from '../encoding/base64url.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { runMigrations } from './migrations/migration.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -29,7 +30,7 @@ export function openDatabase(path: string, cipher: AtRestCipher): SqliteDatabase
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -32000');
     db.pragma('temp_store = MEMORY');
-    migrate(db);
+    runMigrations(db, MIGRATIONS);
     checkKey(db, cipher);
   } catch (err) {
     db.close();
@@ -37,19 +38,6 @@ export function openDatabase(path: string, cipher: AtRestCipher): SqliteDatabase
     throw new KizunaError('STORE_CORRUPT', `The database at ${path} cannot be read.`, undefined, { cause: err });
   }
   return db;
-}
-
-function migrate(db: SqliteDatabase): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  const latest = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
-  if (current > latest) throw new KizunaError('STORE_NEWER_SCHEMA', undefined, { current, latest });
-  for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
 }
 
 function checkKey(db: SqliteDatabase, cipher: AtRestCipher): void {

@@ -32,7 +32,7 @@ const COLUMNS = `user_id AS userId, box_public AS boxPublic, display_name AS dis
 export type PeopleCache = Map<string, PersonRow | undefined>;
 
 export function peopleReader(prepare: Prepare, cache: PeopleCache = new Map()): PeopleReader {
-  return {
+  const reader: PeopleReader = {
     get: (userId) => {
       const key = Buffer.from(userId).toString('hex');
       if (cache.has(key)) return cache.get(key);
@@ -45,8 +45,9 @@ export function peopleReader(prepare: Prepare, cache: PeopleCache = new Map()): 
     },
     listByState: (state) =>
       prepare(`SELECT ${COLUMNS} FROM people WHERE contact_state = ? ORDER BY display_name COLLATE NOCASE, user_id`).all(state) as PersonRow[],
-    isBlocked: (userId) => prepare(`SELECT 1 FROM people WHERE user_id = ? AND contact_state = 'blocked'`).get(userId) !== undefined,
+    isBlocked: (userId) => reader.get(userId)?.contactState === 'blocked',
   };
+  return reader;
 }
 
 export function peopleWriter(prepare: Prepare, cache: PeopleCache = new Map()): PeopleWriter {
