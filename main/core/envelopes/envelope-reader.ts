@@ -45,11 +45,14 @@ export function readEnvelope(bytes: Uint8Array, options: { verify?: (e: Envelope
   return { envelope, id, bytes, signatureChecked: verify };
 }
 
+/** An envelope decoded without its signature checked, and its id. */
+export type PeekedEnvelope = Envelope & { id: Uint8Array };
+
 /**
  * Decodes an envelope WITHOUT checking its signature, for routing only (which handler, which
  * group, which id to acknowledge). Nothing read this way may be trusted.
  */
-export function peekEnvelope(bytes: Uint8Array): Envelope & { id: Uint8Array } {
+export function peekEnvelope(bytes: Uint8Array): PeekedEnvelope {
   const { envelope, signed } = decodeEnvelope(bytes);
   return { ...envelope, id: blake2b256(signed.envelope) };
 }

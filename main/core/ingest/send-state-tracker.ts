@@ -1,6 +1,18 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../engine/engine-context.js';
+import type { GroupMemberRow } from '../store/tables/groups-table.js';
 import type { SendState } from '../store/tables/messages-table.js';
+
+/** The group's members other than us who joined: who never joined (an invitation not yet accepted) cannot receive anything. */
+export function joinedOthers(ctx: EngineContext, groupId: Uint8Array): GroupMemberRow[] {
+  const self = ctx.self().userId;
+  return ctx.store.read.groups.members(groupId).filter((x) => x.status === 'joined' && !bytesEqual(x.userId, self));
+}
+
+/** Whether every one of `members` is among `userIds` (acks or receipts). */
+export function allAmong(members: readonly GroupMemberRow[], userIds: readonly Uint8Array[]): boolean {
+  return members.every((m) => userIds.some((id) => bytesEqual(id, m.userId)));
+}
 
 /**
  * Moves one of our messages forward once everyone else in the group has it (delivered) or has read
@@ -10,13 +22,11 @@ export function updateOwnSendState(ctx: EngineContext, messageId: Uint8Array): v
   const self = ctx.self();
   const m = ctx.store.read.messages.get(messageId);
   if (m === undefined || !bytesEqual(m.sender, self.userId)) return;
-  // Members who never joined (an invitation not yet accepted) cannot receive anything: not counted.
-  const others = ctx.store.read.groups.members(m.groupId).filter((x) => x.status === 'joined' && !bytesEqual(x.userId, self.userId));
+  const others = joinedOthers(ctx, m.groupId);
   if (others.length === 0) return;
-  const has = (list: { id: Uint8Array }[]): boolean => others.every((o) => list.some((x) => bytesEqual(x.id, o.userId)));
   let next: Exclude<SendState, 'received'> | undefined;
-  if (has(ctx.store.read.messages.receipts(messageId).map((r) => ({ id: r.reader })))) next = 'read';
-  else if (has(ctx.store.read.messages.deliveries(messageId).map((d) => ({ id: d.member })))) next = 'delivered';
+  if (allAmong(others, ctx.store.read.messages.receipts(messageId).map((r) => r.reader))) next = 'read';
+  else if (allAmong(others, ctx.store.read.messages.deliveries(messageId).map((d) => d.member))) next = 'delivered';
   if (next !== undefined && ctx.store.write.messages.advanceSendState(messageId, next)) {
     ctx.events.emit('send-state', { groupId: toBase64Url(m.groupId), messageId: toBase64Url(messageId), state: next });
   }

@@ -1,6 +1,6 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
-import { peekEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
+import { peekEnvelope, type PeekedEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import { groupChannelName } from '../engine/channel-names.js';
 import type { ChannelLogEntry } from '../store/tables/channel-log-table.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
@@ -171,7 +171,7 @@ export class CatchUp {
    * A reply for us: each inner envelope goes into the durable inbox like any received one (it is
    * signed by its own sender); the responder's marks tell us what exists that we lack.
    */
-  accept(v: VerifiedEnvelope, receive: (bytes: Uint8Array) => void): void {
+  accept(v: VerifiedEnvelope, receive: (bytes: Uint8Array, peeked: PeekedEnvelope) => void): void {
     const e = v.envelope;
     let reply;
     try {
@@ -195,14 +195,15 @@ export class CatchUp {
     // processed) starts after it instead of asking for the same envelopes again.
     const received = new Map<string, number>();
     for (const inner of reply.envelopes) {
-      receive(inner);
+      let p: PeekedEnvelope;
       try {
-        const p = peekEnvelope(inner);
-        const k = toBase64Url(p.sender);
-        if (p.seq > (received.get(k) ?? 0)) received.set(k, p.seq);
+        p = peekEnvelope(inner);
       } catch {
-        // the inbox counts it as malformed
+        continue; // not an envelope at all: nothing to store or to count on
       }
+      receive(inner, p);
+      const k = toBase64Url(p.sender);
+      if (p.seq > (received.get(k) ?? 0)) received.set(k, p.seq);
     }
     if (reply.more && known) this.request(e.groupId, false, received);
   }

@@ -1,4 +1,4 @@
-import { bytesEqual } from '../encoding/base64url.js';
+import { allAmong, joinedOthers } from '../ingest/send-state-tracker.js';
 import type { OutboxRow } from '../store/tables/queue-tables.js';
 import type { SessionContext } from './session-context.js';
 
@@ -93,11 +93,6 @@ export class OutboxPump {
   /** Whether every joined member other than us has acked this envelope. */
   everyoneAcked(job: OutboxRow): boolean {
     const ctx = this.s.ctx;
-    const self = ctx.self().userId;
-    const acked = ctx.store.read.messages.deliveries(job.envelopeId);
-    return ctx.store.read.groups
-      .members(job.groupId)
-      .filter((m) => m.status === 'joined' && !bytesEqual(m.userId, self))
-      .every((m) => acked.some((a) => bytesEqual(a.member, m.userId)));
+    return allAmong(joinedOthers(ctx, job.groupId), ctx.store.read.messages.deliveries(job.envelopeId).map((d) => d.member));
   }
 }

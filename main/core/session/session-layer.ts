@@ -5,7 +5,7 @@ import { bytesEqual, fromBase64Url, toBase64Url } from '../encoding/base64url.js
 import { groupChannelName } from '../engine/channel-names.js';
 import type { Engine } from '../engine/engine.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
-import { peekEnvelope, readEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
+import { peekEnvelope, readEnvelope, type PeekedEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { SEQUENCED_TYPES } from '../ingest/inbox-processor.js';
@@ -253,17 +253,15 @@ export class SessionLayer {
       if (!this.s.online() || this.closed) return;
       const identity = this.engine.getIdentity();
       if (identity === null) return;
-      const wanted = new Set([identity.slimName, ...this.channels().map(groupChannelName)]);
-      for (const name of wanted) {
+      // Name → the group whose channel it is (our own name has none).
+      const wanted = new Map<string, Uint8Array | undefined>([[identity.slimName, undefined], ...this.channels().map((id) => [groupChannelName(id), id] as const)]);
+      for (const [name, groupId] of wanted) {
         if (this.subscribed.has(name)) continue;
         try {
           await this.client.subscribe(slimName(name));
           this.subscribed.add(name);
           // A channel we just joined: ask it for what we do not have yet.
-          if (name !== identity.slimName) {
-            const id = fromBase64Url(name.slice('kizuna/groups/'.length));
-            if (id !== undefined) this.catchUp.request(id);
-          }
+          if (groupId !== undefined) this.catchUp.request(groupId);
         } catch (err) {
           this.s.log.warn('subscribe failed', { reason: toKizunaError(err).code });
         }
@@ -281,7 +279,7 @@ export class SessionLayer {
 
   private onPublish(p: IncomingPublish): void {
     if (p.payloadType !== KIZUNA_PAYLOAD_TYPE) return;
-    let e: ReturnType<typeof peekEnvelope>;
+    let e: PeekedEnvelope;
     try {
       e = peekEnvelope(p.blob);
     } catch {
@@ -302,7 +300,7 @@ export class SessionLayer {
    * Into the inbox (or, for a group we archive, the archive), and acknowledged to `ackTo` once
    * stored durably, not before.
    */
-  private store(bytes: Uint8Array, e: ReturnType<typeof peekEnvelope>, origin: string, ackTo: string | undefined, ackable: boolean): void {
+  private store(bytes: Uint8Array, e: PeekedEnvelope, origin: string, ackTo: string | undefined, ackable: boolean): void {
     if (this.archive.has(toBase64Url(e.groupId))) {
       this.archiveEnvelope(bytes);
       return;
@@ -331,7 +329,7 @@ export class SessionLayer {
         if (replyTo !== undefined) this.catchUp.answer(v, replyTo);
         break;
       case 'SYNC_REPLY':
-        this.catchUp.accept(v, (inner) => this.receiveSynced(inner));
+        this.catchUp.accept(v, (inner, peeked) => this.receiveSynced(inner, peeked));
         void this.engine.inbox.idle().then(() => this.catchUp.updateProgress(false));
         break;
       case 'DISCOVERY_REQUEST':
@@ -346,13 +344,7 @@ export class SessionLayer {
   }
 
   /** An envelope from a sync reply: stored like any received one, and acked to its own sender. */
-  private receiveSynced(inner: Uint8Array): void {
-    let e: ReturnType<typeof peekEnvelope>;
-    try {
-      e = peekEnvelope(inner);
-    } catch {
-      return;
-    }
+  private receiveSynced(inner: Uint8Array, e: PeekedEnvelope): void {
     this.store(inner, e, 'sync', this.s.ctx.store.read.people.get(e.sender)?.slimName, SEQUENCED_TYPES.has(e.type));
   }
 
