@@ -87,16 +87,27 @@ export function storeIdentity(ctx: EngineContext, keys: SelfKeys): void {
   ctx.setSelf(keys);
 }
 
+/**
+ * Views already built, per keys object. Building one signs a contact card, and the identity is read
+ * on every resubscribe and discovery answer; keys are never changed in place (a rename makes new ones).
+ */
+const views = new WeakMap<SelfKeys, IdentityView>();
+
 export function identityView(self: SelfKeys): IdentityView {
-  const card = createContactCard(self);
-  return {
-    userId: toBase64Url(self.userId),
-    displayName: self.displayName,
-    slimName: self.slimName,
-    card,
-    cardLink: contactLink(card),
-    createdAt: self.createdAt,
-  };
+  let view = views.get(self);
+  if (view === undefined) {
+    const card = createContactCard(self);
+    view = Object.freeze({
+      userId: toBase64Url(self.userId),
+      displayName: self.displayName,
+      slimName: self.slimName,
+      card,
+      cardLink: contactLink(card),
+      createdAt: self.createdAt,
+    });
+    views.set(self, view);
+  }
+  return view;
 }
 
 export function getIdentity(ctx: EngineContext): IdentityView | null {
