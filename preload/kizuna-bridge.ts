@@ -11,12 +11,10 @@ import {
   EVENT_CHANNEL as IPC_EVENT_CHANNEL,
   INVOKE_CHANNEL as IPC_INVOKE_CHANNEL,
   createKizunaClient,
-  isIpcResult,
   toPlainError,
   type KizunaTransport,
 } from '../shared/ipc/ipc-client.js';
 import type { KizunaApi } from '../shared/ipc/ipc-contract.js';
-import { KizunaError } from '../shared/errors/kizuna-error.js';
 
 /** The part of Electron's ipcRenderer the bridge uses. */
 export interface IpcRendererLike {
@@ -27,11 +25,7 @@ export interface IpcRendererLike {
 
 export function createPreloadTransport(ipc: IpcRendererLike): KizunaTransport {
   return {
-    async request(name, input) {
-      const result = await ipc.invoke(IPC_INVOKE_CHANNEL, name, input);
-      if (!isIpcResult(result)) throw new KizunaError('INTERNAL', 'The shell sent a reply that is not a result.');
-      return result;
-    },
+    request: (name, input) => ipc.invoke(IPC_INVOKE_CHANNEL, name, input),
     subscribe(listener) {
       const onEvent = (_event: unknown, name: unknown, payload: unknown): void => {
         if (typeof name === 'string') listener(name, payload);

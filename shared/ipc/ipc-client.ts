@@ -18,8 +18,11 @@ import type {
  * fans events out to listeners, so the renderer sees the same behaviour in either host.
  */
 export interface KizunaTransport {
-  /** Sends one request. Resolves with the host's IpcResult; rejects only when the host cannot be reached. */
-  request(name: RequestName, input: unknown): Promise<IpcResult<unknown>>;
+  /**
+   * Sends one request. Resolves with what the host answered (the client checks that it is an
+   * IpcResult, whichever transport carried it); rejects only when the host cannot be reached.
+   */
+  request(name: RequestName, input: unknown): Promise<unknown>;
   /** Starts delivering every pushed event to `listener`; returns a function that stops it. */
   subscribe(listener: (event: string, payload: unknown) => void): () => void;
 }

@@ -4,8 +4,8 @@
  * browsers and the `ws` package both offer, so tests run it in Node against the real host.
  */
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
-import { createKizunaClient, isIpcResult, type KizunaTransport } from '../../../shared/ipc/ipc-client.js';
-import type { IpcResult, KizunaApi, RequestName } from '../../../shared/ipc/ipc-contract.js';
+import { createKizunaClient, type KizunaTransport } from '../../../shared/ipc/ipc-client.js';
+import type { KizunaApi, RequestName } from '../../../shared/ipc/ipc-contract.js';
 import { BRIDGE_PATH, TOKEN_PARAM, type ClientFrame } from './bridge-protocol.js';
 
 const OPEN = 1;
@@ -37,7 +37,7 @@ const DEFAULT_BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000] as const;
 export function createWebSocketTransport(options: WebSocketTransportOptions): WebSocketTransport {
   const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-  const pending = new Map<number, { resolve: (r: IpcResult<unknown>) => void; reject: (e: unknown) => void }>();
+  const pending = new Map<number, { resolve: (r: unknown) => void; reject: (e: unknown) => void }>();
   const waitingForOpen = new Set<{ resolve: () => void; reject: (e: unknown) => void }>();
   const eventListeners = new Set<(event: string, payload: unknown) => void>();
   let socket: SocketLike | undefined;
@@ -98,8 +98,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       const p = pending.get(f.id);
       if (p === undefined) return;
       pending.delete(f.id);
-      if (isIpcResult(f.result)) p.resolve(f.result);
-      else p.reject(new KizunaError('INTERNAL', 'The host sent a reply that is not a result.'));
+      p.resolve(f.result);
     } else if (f.type === 'event' && typeof f.event === 'string') {
       for (const listener of [...eventListeners]) listener(f.event, f.payload);
     }
@@ -133,14 +132,14 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     get connected() {
       return socket !== undefined && socket.readyState === OPEN;
     },
-    async request(name: RequestName, input: unknown): Promise<IpcResult<unknown>> {
+    async request(name: RequestName, input: unknown): Promise<unknown> {
       await whenOpen();
       const s = socket;
       if (s === undefined) throw unavailable();
       const id = nextId++;
       const frame: ClientFrame = { type: 'invoke', id, name, input };
       const text = JSON.stringify(frame);
-      return new Promise<IpcResult<unknown>>((resolve, reject) => {
+      return new Promise<unknown>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         try {
           s.send(text);

@@ -10,9 +10,9 @@ import {
   toPlainError,
   type KizunaTransport,
 } from '../../../../shared/ipc/ipc-client.js';
-import { EVENT_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, REQUEST_NAMES, type IpcResult } from '../../../../shared/ipc/ipc-contract.js';
+import { EVENT_NAMES, IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, REQUEST_NAMES } from '../../../../shared/ipc/ipc-contract.js';
 
-function transport(reply: (name: string, input: unknown) => IpcResult<unknown> | Promise<IpcResult<unknown>>) {
+function transport(reply: (name: string, input: unknown) => unknown) {
   let deliver: (event: string, payload: unknown) => void = () => undefined;
   const t: KizunaTransport = {
     request: async (name, input) => reply(name, input),
@@ -46,6 +46,13 @@ describe('shared window.kizuna client', () => {
     expect(isKizunaErrorLike(err)).toBe(true);
     expect(toPlainError(err)).toEqual({ name: 'KizunaError', code: 'NOT_GROUP_ADMIN', message: 'Only the group admin can do this.', details: { groupId: 'g' } });
     expect(toPlainError(new Error('boom'))).toMatchObject({ code: 'INTERNAL' });
+  });
+
+  it('refuses a reply that is not a result, whatever transport carried it', async () => {
+    for (const reply of [undefined, 'ok', { ok: true }, { ok: false, error: 'x' }]) {
+      const api = createKizunaClient(transport(() => reply).t, { host: 'browser' });
+      await expect(api.invoke('groups.list', {})).rejects.toMatchObject({ code: 'INTERNAL', message: 'The host sent a reply that is not a result.' });
+    }
   });
 
   it('keeps at most stickyLimit held events of a sticky kind, oldest dropped', async () => {
