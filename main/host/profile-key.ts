@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { KizunaError } from '../../shared/errors/kizuna-error.js';
 import type { KeyWrapper } from '../core/crypto/local-key/key-wrapper.js';
-import { createKeyFileWrapper, readOrCreateKeyFile } from '../core/crypto/local-key/key-file-wrapper.js';
+import { openKeyFileWrapper } from '../core/crypto/local-key/key-file-wrapper.js';
 import { createPassphraseWrapper } from '../core/crypto/local-key/passphrase-wrapper.js';
 import { loadSodium } from '../core/crypto/sodium.js';
 
@@ -22,5 +22,5 @@ export async function profileKeyWrapper(options: ProfileKeyOptions): Promise<Key
   if (passphrase !== undefined && passphrase.length > 0) return createPassphraseWrapper(passphrase);
   const keyFile = options.keyFile ?? process.env['KIZUNA_KEY_FILE'] ?? join(options.dataDir, 'local.key');
   if (keyFile.length === 0) throw new KizunaError('KEY_PROVIDER_FAILED', 'No passphrase or key file given.');
-  return createKeyFileWrapper(await readOrCreateKeyFile(keyFile, true));
+  return openKeyFileWrapper(keyFile, true);
 }

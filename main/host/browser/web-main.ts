@@ -18,9 +18,8 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
-import { createKeyFileWrapper, readOrCreateKeyFile } from '../../core/crypto/local-key/key-file-wrapper.js';
+import { openKeyFileWrapper } from '../../core/crypto/local-key/key-file-wrapper.js';
 import { hasLocalKey } from '../../core/crypto/local-key/local-key-file.js';
-import { loadSodium } from '../../core/crypto/sodium.js';
 import { createKizunaCore } from '../create-core.js';
 import type { KizunaCore } from '../kizuna-core.js';
 import { startBrowserHost, type BrowserHost } from './browser-host.js';
@@ -98,12 +97,11 @@ export async function runWeb(options: RunWebOptions = {}): Promise<RunningWeb> {
   await ensureRendererBuilt(rendererDir, options.buildRenderer ?? true, log);
   await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
   // A new profile gets a new key file; an existing profile must find the key file it was created with.
-  await loadSodium();
-  const key = await readOrCreateKeyFile(keyFile, !(await hasLocalKey(dataDir)));
+  const keyWrapper = await openKeyFileWrapper(keyFile, !(await hasLocalKey(dataDir)));
   const nodeEndpoint = options.nodeEndpoint ?? env['KIZUNA_NODE'];
   const core = await createKizunaCore({
     dataDir,
-    keyWrapper: createKeyFileWrapper(key),
+    keyWrapper,
     ...(nodeEndpoint === undefined || nodeEndpoint === '' ? {} : { nodeEndpoint }),
     ...(options.offline === true ? { offline: true } : {}),
   });

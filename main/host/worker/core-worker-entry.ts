@@ -5,11 +5,10 @@
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
-import { createKeyFileWrapper, readOrCreateKeyFile } from '../../core/crypto/local-key/key-file-wrapper.js';
+import { openKeyFileWrapper } from '../../core/crypto/local-key/key-file-wrapper.js';
 import type { KeyWrapper } from '../../core/crypto/local-key/key-wrapper.js';
 import { createOsKeyringWrapper } from '../../core/crypto/local-key/os-keyring-wrapper.js';
 import { createPassphraseWrapper } from '../../core/crypto/local-key/passphrase-wrapper.js';
-import { loadSodium } from '../../core/crypto/sodium.js';
 import { createLogger } from '../../core/log/logger.js';
 import type { SlimNodeExit, SlimNodeHandle, SlimNodeLaunchOptions } from '../../core/slim-node/slim-node-launcher.js';
 import { createKizunaCore } from '../create-core.js';
@@ -98,8 +97,7 @@ async function keyWrapper(key: WorkerKey): Promise<KeyWrapper> {
     case 'passphrase':
       return createPassphraseWrapper(key.passphrase);
     case 'key-file':
-      await loadSodium();
-      return createKeyFileWrapper(await readOrCreateKeyFile(key.path, key.create));
+      return openKeyFileWrapper(key.path, key.create);
   }
 }
 

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fromBase64Url, toBase64Url, utf8 } from '../../encoding/base64url.js';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
 import { aeadDecrypt, aeadEncrypt, randomBytes } from '../aead.js';
+import { loadSodium } from '../sodium.js';
 import type { KeyWrapper } from './key-wrapper.js';
 
 const LABEL = utf8('kizuna/local-key/key-file');
@@ -38,4 +39,10 @@ export function createKeyFileWrapper(keyFileKey: Uint8Array): KeyWrapper {
       return key;
     },
   };
+}
+
+/** The key-file wrapper for the file at `path` (created 0600 when `create` and it is missing). */
+export async function openKeyFileWrapper(path: string, create: boolean): Promise<KeyWrapper> {
+  await loadSodium();
+  return createKeyFileWrapper(await readOrCreateKeyFile(path, create));
 }
