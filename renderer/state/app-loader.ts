@@ -30,3 +30,9 @@ export async function reloadContacts(store: AppStore): Promise<void> {
   const [contacts, blocked] = await Promise.all([call('contacts.list', {}), call('contacts.listBlocked', {})]);
   store.dispatch({ type: 'contacts-loaded', contacts, blocked });
 }
+
+/** Mutes or unmutes a group (chat header, group list and details all offer it) and shows the result. */
+export async function setGroupMuted(store: AppStore, groupId: string, muted: boolean): Promise<void> {
+  const group = await call('groups.setMuted', { groupId, muted });
+  store.dispatch({ type: 'groups-upserted', groups: [group] });
+}

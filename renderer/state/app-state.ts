@@ -121,11 +121,14 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       const typing: AppState['typing'] = {};
       for (const [groupId, users] of Object.entries(state.typing)) {
         const kept: Record<string, number> = {};
+        let expired = false;
         for (const [userId, until] of Object.entries(users)) {
           if (until > action.now) kept[userId] = until;
-          else changed = true;
+          else expired = true;
         }
-        typing[groupId] = kept;
+        // Groups where nobody stopped typing keep their object, so their list items do not re-render.
+        typing[groupId] = expired ? kept : users;
+        changed ||= expired;
       }
       return changed ? { ...state, typing } : state;
     }

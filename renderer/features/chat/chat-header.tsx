@@ -1,5 +1,4 @@
 import type { GroupView } from '../../../shared/domain/views';
-import { call } from '../../api/kizuna-client';
 import { Avatar } from '../../components/avatar';
 import { Icon, type IconName } from '../../components/icon';
 import { useI18n } from '../../i18n/i18n-context';
@@ -7,6 +6,7 @@ import type { StringKey } from '../../i18n/strings-en';
 import type { ChatPanel } from '../../state/app-state';
 import { useAppState, useAppStore } from '../../state/app-store';
 import { ModeBadge } from '../groups/mode-badge';
+import { setGroupMuted } from '../../state/app-loader';
 
 const PANELS: { panel: Exclude<ChatPanel, null>; icon: IconName; label: StringKey }[] = [
   { panel: 'search', icon: 'search', label: 'chat.search' },
@@ -40,7 +40,7 @@ export function ChatHeader({ group }: { group: GroupView }) {
           aria-label={group.muted ? t('chat.unmute') : t('chat.mute')}
           title={group.muted ? t('chat.unmute') : t('chat.mute')}
           onClick={() => {
-            void call('groups.setMuted', { groupId: group.groupId, muted: !group.muted }).then((g) => store.dispatch({ type: 'groups-upserted', groups: [g] }));
+            void setGroupMuted(store, group.groupId, !group.muted);
           }}
         >
           <Icon name={group.muted ? 'bellOff' : 'bell'} />

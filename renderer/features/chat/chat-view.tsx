@@ -14,6 +14,7 @@ import { SearchPanel } from './search-panel';
 import { TypingIndicator } from './typing-indicator';
 import { useMessageWindow } from './use-message-window';
 import { usePageVisible } from './use-page-visible';
+import { previewText } from './message-preview';
 
 const ANNOUNCE_MS = 1_000;
 
@@ -79,7 +80,7 @@ export function ChatView({ group }: { group: GroupView }) {
   const announceTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useKizunaEvent('message', (m) => {
     if (m.groupId !== group.groupId || m.isMine) return;
-    toAnnounce.current = `${m.senderName}: ${m.kind === 'text' ? m.text.slice(0, 200) : (m.file?.name ?? '')}`;
+    toAnnounce.current = `${m.senderName}: ${previewText(m, 200)}`;
     announceTimer.current ??= setTimeout(() => {
       announceTimer.current = undefined;
       setAnnouncement(toAnnounce.current ?? '');

@@ -7,6 +7,7 @@ import { useFieldErrors } from '../../components/use-field-errors';
 import { useI18n } from '../../i18n/i18n-context';
 import { readFileAsBase64 } from './file-bytes';
 import { useTypingSender } from './use-typing-sender';
+import { previewText, senderLabel } from './message-preview';
 
 /** The core refuses files above 100 MiB; checking first spares reading one into memory for nothing. */
 const MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -91,8 +92,8 @@ export function Composer({ groupId, replyTo, onCancelReply }: { groupId: string;
       {replyTo !== null && (
         <div className="composer-reply">
           <span className="composer-reply-text">
-            <strong>{t('composer.replyingTo', { name: replyTo.isMine ? t('common.you') : replyTo.senderName })}</strong>
-            <span className="muted">{replyTo.kind === 'text' ? replyTo.text.slice(0, 120) : (replyTo.file?.name ?? '')}</span>
+            <strong>{t('composer.replyingTo', { name: senderLabel(replyTo, t) })}</strong>
+            <span className="muted">{previewText(replyTo, 120)}</span>
           </span>
           <button type="button" className="icon-button" aria-label={t('composer.cancelReply')} onClick={onCancelReply}>
             <Icon name="close" size={16} />

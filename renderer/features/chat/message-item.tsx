@@ -7,6 +7,7 @@ import { FileAttachment } from './file-attachment';
 import { ReceiptsButton } from './receipts-button';
 import { ReplyQuote } from './reply-quote';
 import { SendStateMark } from './send-state-mark';
+import { senderLabel } from './message-preview';
 
 export interface MessageItemProps {
   message: MessageView;
@@ -32,7 +33,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
   const { t } = i18n;
   const headingId = `msg-${m.id}-from`;
   const actionTab = active ? 0 : -1;
-  const sender = m.isMine ? t('common.you') : m.senderName;
+  const sender = senderLabel(m, t);
 
   return (
     <div className="message-slot">

@@ -1,5 +1,6 @@
 import type { MessageView } from '../../../shared/domain/views';
 import { useI18n } from '../../i18n/i18n-context';
+import { previewText, senderLabel } from './message-preview';
 
 /** Messages found elsewhere than the timeline (pins, search hits): sender, time, a preview; a click jumps to it. */
 export function MessageResultList({ messages, label, onJump }: { messages: MessageView[]; label: string; onJump: (messageId: string) => void }) {
@@ -11,10 +12,10 @@ export function MessageResultList({ messages, label, onJump }: { messages: Messa
         <li key={m.id}>
           <button type="button" className="result" onClick={() => onJump(m.id)}>
             <span className="result-head">
-              <strong>{m.isMine ? t('common.you') : m.senderName}</strong>
+              <strong>{senderLabel(m, t)}</strong>
               <time dateTime={new Date(m.sentAt).toISOString()}>{i18n.dateTime(m.sentAt)}</time>
             </span>
-            <span className="result-text">{m.kind === 'text' ? m.text.slice(0, 240) : (m.file?.name ?? '')}</span>
+            <span className="result-text">{previewText(m, 240)}</span>
           </button>
         </li>
       ))}

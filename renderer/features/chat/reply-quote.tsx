@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { MessageView } from '../../../shared/domain/views';
 import { call } from '../../api/kizuna-client';
 import { useI18n } from '../../i18n/i18n-context';
+import { previewText, senderLabel } from './message-preview';
 
 /** Quoted messages outside the loaded window, fetched once per id for the session. */
 const fetched = new Map<string, Promise<MessageView | null>>();
@@ -38,8 +39,8 @@ export function ReplyQuote({
     };
   }, [replyTo, loaded]);
   const quoted = loaded ?? remote;
-  const name = quoted === null ? '' : quoted.isMine ? t('common.you') : quoted.senderName;
-  const text = quoted === null ? t('message.replyUnknown') : quoted.kind === 'text' ? quoted.text : (quoted.file?.name ?? '');
+  const name = quoted === null ? '' : senderLabel(quoted, t);
+  const text = quoted === null ? t('message.replyUnknown') : previewText(quoted);
   return (
     <button type="button" className="reply-quote" tabIndex={tabIndex} onClick={() => onJump(replyTo)}>
       <span className="reply-quote-name">{quoted === null ? t('message.replyUnknown') : t('message.replyTo', { name })}</span>

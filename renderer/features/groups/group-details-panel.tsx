@@ -1,9 +1,10 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import type { GroupView } from '../../../shared/domain/views';
 import { call } from '../../api/kizuna-client';
 import { ConfirmButton } from '../../components/confirm-button';
 import { FieldError } from '../../components/field-error';
 import { SidePanel } from '../../components/side-panel';
+import { useBusyAction } from '../../components/use-busy-action';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppStore } from '../../state/app-store';
@@ -12,6 +13,7 @@ import { AvatarUpload } from './avatar-upload';
 import { GroupMemberList } from './group-member-list';
 import { ModeBadge } from './mode-badge';
 import { RenameGroupForm } from './rename-group-form';
+import { setGroupMuted } from '../../state/app-loader';
 
 /**
  * Everything about one group: picture, name, encryption and epoch, members (with add and remove
@@ -23,22 +25,17 @@ export function GroupDetailsPanel({ group, onClose }: { group: GroupView; onClos
   const store = useAppStore();
   const joined = group.myState === 'joined';
   const admin = group.isAdmin && joined;
-  const [busy, setBusy] = useState(false);
   const errors = useFieldErrors({ leave: ['ADMIN_CANNOT_LEAVE', 'GROUP_LEFT'], delete: ['NOT_GROUP_ADMIN', 'GROUP_CLOSED'], rotate: ['MLS_ERROR'] });
+  const { busy, run } = useBusyAction(errors);
 
   const act = async (field: 'leave' | 'delete' | 'rotate', action: () => Promise<unknown>): Promise<void> => {
     errors.clear();
-    setBusy(true);
-    try {
+    // Unmapped refusals go to the control that was used, not to a far-away banner.
+    await run(async () => {
       await action();
       const fresh = await call('groups.get', { groupId: group.groupId });
       store.dispatch({ type: 'groups-upserted', groups: [fresh] });
-    } catch (error) {
-      // Unmapped refusals go to the control that was used, not to a far-away banner.
-      errors.showError(error, field);
-    } finally {
-      setBusy(false);
-    }
+    }, field);
   };
 
   return (
@@ -66,7 +63,7 @@ export function GroupDetailsPanel({ group, onClose }: { group: GroupView; onClos
             type="checkbox"
             checked={group.muted}
             onChange={(e) => {
-              void call('groups.setMuted', { groupId: group.groupId, muted: e.target.checked }).then((g) => store.dispatch({ type: 'groups-upserted', groups: [g] }));
+              void setGroupMuted(store, group.groupId, e.target.checked);
             }}
           />
           {t('details.mute')}

@@ -1,9 +1,9 @@
 import type { GroupView } from '../../../shared/domain/views';
-import { call } from '../../api/kizuna-client';
 import { Avatar } from '../../components/avatar';
 import { Icon } from '../../components/icon';
 import { localDayKey, useI18n } from '../../i18n/i18n-context';
 import { useAppState, useAppStore } from '../../state/app-store';
+import { setGroupMuted } from '../../state/app-loader';
 
 /** One chat in the list: picture, name, last message, time, unread badge and a mute toggle. */
 export function GroupListItem({ group, selected, tabbable }: { group: GroupView; selected: boolean; tabbable: boolean }) {
@@ -75,9 +75,7 @@ export function GroupListItem({ group, selected, tabbable }: { group: GroupView;
           aria-label={`${group.muted ? t('chat.unmute') : t('chat.mute')} ${group.name}`}
           aria-pressed={group.muted}
           onClick={() => {
-            void call('groups.setMuted', { groupId: group.groupId, muted: !group.muted }).then((g) =>
-              store.dispatch({ type: 'groups-upserted', groups: [g] }),
-            );
+            void setGroupMuted(store, group.groupId, !group.muted);
           }}
         >
           <Icon name={group.muted ? 'bell' : 'bellOff'} size={16} />
