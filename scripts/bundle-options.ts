@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { bridgeBuildOptions } from '../main/host/browser/bridge-script.js';
+import { BRIDGE_BUNDLE_FILE, bridgeBuildOptions } from '../main/host/browser/bridge-script.js';
 
 /**
  * What scripts/build-bundles.ts bundles, and how (test/unit/build/bundles.test.ts builds the same).
@@ -25,6 +25,6 @@ export function bundleJobs(root: string) {
   return [
     preloadBuildOptions(join(root, 'preload', 'preload.ts'), join(root, 'dist', 'preload', 'preload.cjs')),
     preloadBuildOptions(join(root, 'preload', 'passphrase-preload.ts'), join(root, 'dist', 'preload', 'passphrase-preload.cjs')),
-    { ...bridgeBuildOptions(join(root, 'main', 'host', 'browser', 'bridge-entry.ts')), outfile: join(root, 'dist', 'bridge', 'kizuna-bridge.js') },
+    { ...bridgeBuildOptions(join(root, 'main', 'host', 'browser', 'bridge-entry.ts')), outfile: join(root, 'dist', 'bridge', BRIDGE_BUNDLE_FILE) },
   ];
 }

@@ -72,6 +72,11 @@ export function createSlimName(org: string, namespace: string, agent: string, in
     componentProblem('agent', agent) ??
     instanceIdProblem(instanceId);
   if (problem !== undefined) throw invalid(problem, [org, namespace, agent].join('/'));
+  return frozenName(org, namespace, agent, instanceId);
+}
+
+/** Parts already checked: frozen, with the all-ones instance id normalised to absent. */
+function frozenName(org: string, namespace: string, agent: string, instanceId: bigint | undefined): SlimName {
   return instanceId === undefined || instanceId === SLIM_ANY_INSTANCE_ID
     ? Object.freeze({ org, namespace, agent })
     : Object.freeze({ org, namespace, agent, instanceId });
@@ -94,7 +99,8 @@ export function parseSlimName(text: unknown): SlimName {
     const problem = componentProblem(label, value);
     if (problem !== undefined) throw invalid(problem, text);
   }
-  return createSlimName(org, namespace, agent, idText === undefined ? undefined : parseInstanceId(idText, text));
+  // The components are checked above and parseInstanceId only returns ids in range.
+  return frozenName(org, namespace, agent, idText === undefined ? undefined : parseInstanceId(idText, text));
 }
 
 function parseInstanceId(idText: string, whole: string): bigint | undefined {

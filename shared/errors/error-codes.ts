@@ -132,8 +132,6 @@ export const ERROR_SENTENCES = {
 
 export type ErrorCode = keyof typeof ERROR_SENTENCES;
 
-export const ERROR_CODES = Object.keys(ERROR_SENTENCES) as ErrorCode[];
-
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_SENTENCES, value);
 }

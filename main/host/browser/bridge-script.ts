@@ -31,7 +31,7 @@ function fromSources(): boolean {
 /** The compiled bundle's path for the current layout. */
 export function builtBridgePath(): string {
   // sources: <root>/main/host/browser → <root>/dist/bridge; compiled: <root>/dist/main/host/browser → <root>/dist/bridge
-  return fileURLToPath(new URL(fromSources() ? '../../../dist/bridge/kizuna-bridge.js' : '../../../bridge/kizuna-bridge.js', import.meta.url));
+  return fileURLToPath(new URL(`${fromSources() ? '../../../dist/bridge/' : '../../../bridge/'}${BRIDGE_BUNDLE_FILE}`, import.meta.url));
 }
 
 let cached: Promise<string> | undefined;
