@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { GroupView, MessageView } from '../../../shared/domain/views';
 import { call } from '../../api/kizuna-client';
 import { useKizunaEvent } from '../../api/use-kizuna-event';
@@ -88,7 +88,6 @@ export function ChatView({ group }: { group: GroupView }) {
   });
   useEffect(() => () => clearTimeout(announceTimer.current), []);
 
-  const onAtEndChange = useCallback((value: boolean) => setAtEnd(value), []);
   const closePanel = (): void => store.dispatch({ type: 'panel', panel: null });
   const jump = (messageId: string): void => void win.jumpTo(messageId);
 
@@ -102,7 +101,7 @@ export function ChatView({ group }: { group: GroupView }) {
     <div className="chat-area">
       <main className="chat" aria-labelledby="chat-title">
         <ChatHeader group={group} />
-        <MessageList window={win} snapshot={snapshot} groupName={group.name} markerId={markerId} onReply={setReplyTo} onAtEndChange={onAtEndChange} />
+        <MessageList window={win} snapshot={snapshot} groupName={group.name} markerId={markerId} onReply={setReplyTo} atEnd={atEnd} onAtEndChange={setAtEnd} />
         <TypingIndicator group={group} />
         {readonly === null ? (
           <Composer groupId={group.groupId} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} />

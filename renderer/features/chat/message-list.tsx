@@ -21,6 +21,7 @@ export function MessageList({
   groupName,
   markerId,
   onReply,
+  atEnd,
   onAtEndChange,
 }: {
   window: MessageWindow;
@@ -28,12 +29,13 @@ export function MessageList({
   groupName: string;
   markerId: string | null;
   onReply: (m: MessageView) => void;
+  /** Whether the newest message is in view (kept by the chat, which also reads on it). */
+  atEnd: boolean;
   onAtEndChange: (atEnd: boolean) => void;
 }) {
   const i18n = useI18n();
   const { t } = i18n;
   const { items } = snapshot;
-  const [atEnd, setAtEnd] = useState(true);
   const [activeId, setActiveId] = useState<string | null>(null);
   const [highlightId, setHighlightId] = useState<string | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
@@ -48,13 +50,6 @@ export function MessageList({
   }, [snapshot.scroll]);
 
   const onJump = useCallback((id: string) => void win.jumpTo(id), [win]);
-  const handleAtEnd = useCallback(
-    (value: boolean) => {
-      setAtEnd(value);
-      onAtEndChange(value);
-    },
-    [onAtEndChange],
-  );
 
   const renderItem = (m: MessageView, i: number) => {
     const prev = i > 0 ? items[i - 1] : undefined;
@@ -115,7 +110,7 @@ export function MessageList({
         keepKey={activeId}
         onNearStart={() => void win.loadOlder()}
         onNearEnd={() => void win.loadNewer()}
-        onAtEndChange={handleAtEnd}
+        onAtEndChange={onAtEndChange}
         label={t('chat.messages', { name: groupName })}
         busy={snapshot.status === 'loading'}
         onKeyDown={onKeyDown}
