@@ -2,7 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Settings } from '../../shared/ipc/ipc-contract.js';
-import { settingsPatchSchema } from '../../shared/ipc/ipc-contract.js';
+import { settingsPatchSchema, settingsSchema } from '../../shared/ipc/ipc-contract.js';
 
 /** The user's settings, in the profile folder as settings.json (validated on every read). */
 export const DEFAULT_SETTINGS: Settings = {
@@ -11,13 +11,6 @@ export const DEFAULT_SETTINGS: Settings = {
   language: 'system',
   notifications: true,
 };
-
-const fileSchema = z.object({
-  node: z.object({ mode: z.enum(['embedded', 'remote']), remoteEndpoint: z.string().max(512) }),
-  theme: z.enum(['system', 'light', 'dark']),
-  language: z.enum(['system', 'en', 'ja']),
-  notifications: z.boolean(),
-});
 
 export class SettingsStore {
   private current: Settings;
@@ -30,7 +23,7 @@ export class SettingsStore {
 
   private load(): Settings {
     try {
-      return fileSchema.parse({ ...DEFAULT_SETTINGS, ...JSON.parse(readFileSync(this.path, 'utf8')) });
+      return settingsSchema.parse({ ...DEFAULT_SETTINGS, ...JSON.parse(readFileSync(this.path, 'utf8')) });
     } catch {
       // Missing or damaged: start from the defaults (the file is rewritten on the next change).
       return structuredClone(DEFAULT_SETTINGS);
@@ -43,7 +36,7 @@ export class SettingsStore {
 
   update(patch: z.output<typeof settingsPatchSchema>): Settings {
     const next: Settings = { ...this.current, ...patch, node: patch.node ?? this.current.node };
-    fileSchema.parse(next);
+    settingsSchema.parse(next);
     const tmp = `${this.path}.tmp`;
     writeFileSync(tmp, JSON.stringify(next, null, 2) + '\n', { mode: 0o600 });
     renameSync(tmp, this.path);
