@@ -6,10 +6,10 @@
  *
  * No Electron import at run time: safeStorage is passed in (see SafeStorageLike), so this is tested.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { KizunaError } from '../../shared/errors/kizuna-error.js';
 import { fromBase64Url, toBase64Url } from '../core/encoding/base64url.js';
+import type { KeyWrapper } from '../core/crypto/local-key/key-wrapper.js';
+import { readLocalKeyKind } from '../core/crypto/local-key/local-key-file.js';
 import type { KeyringFunctions } from '../core/crypto/local-key/os-keyring-wrapper.js';
 
 /** The part of Electron's safeStorage used here. */
@@ -21,7 +21,7 @@ export interface SafeStorageLike {
   decryptString(encrypted: Buffer): string;
 }
 
-export type StoredKeyKind = 'passphrase' | 'key-file' | 'os-keyring';
+export type StoredKeyKind = KeyWrapper['kind'];
 
 export type KeyringStatus =
   | { usable: true; backend: string }
@@ -80,23 +80,7 @@ export function planKeyProtection(stored: StoredKeyKind | null, keyring: Keyring
 }
 
 /** What protects the profile's key now, or null when the profile has none yet. */
-export async function readStoredKeyKind(dataDir: string): Promise<StoredKeyKind | null> {
-  let text: string;
-  try {
-    text = await readFile(join(dataDir, 'local-key.json'), 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new KizunaError('KEY_PROVIDER_FAILED', 'The profile\'s local key record cannot be read.', undefined, { cause: err });
-  }
-  let kind: unknown;
-  try {
-    kind = (JSON.parse(text) as { kind?: unknown }).kind;
-  } catch {
-    throw new KizunaError('STORE_CORRUPT', 'The profile\'s local key record is damaged.');
-  }
-  if (kind === 'passphrase' || kind === 'key-file' || kind === 'os-keyring') return kind;
-  throw new KizunaError('STORE_CORRUPT', 'The profile\'s local key record is damaged.');
-}
+export const readStoredKeyKind = readLocalKeyKind;
 
 /** safeStorage as the core's keyring functions (the key travels as base64url text, as safeStorage wants strings). */
 export function safeStorageKeyring(safeStorage: SafeStorageLike): KeyringFunctions {

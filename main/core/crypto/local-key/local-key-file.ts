@@ -56,3 +56,26 @@ export async function hasLocalKey(dataDir: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * What protects the profile's key now (the record's kind only, nothing unwrapped), or null when
+ * the profile has none yet. The desktop shell asks this before it chooses how to unlock.
+ */
+export async function readLocalKeyKind(dataDir: string): Promise<KeyWrapper['kind'] | null> {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, LOCAL_KEY_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new KizunaError('KEY_PROVIDER_FAILED', "The profile's local key record cannot be read.", undefined, { cause: err });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new KizunaError('STORE_CORRUPT', "The profile's local key record is damaged.");
+  }
+  const kind = recordSchema.shape.kind.safeParse((json as { kind?: unknown } | null)?.kind);
+  if (!kind.success) throw new KizunaError('STORE_CORRUPT', "The profile's local key record is damaged.");
+  return kind.data;
+}
