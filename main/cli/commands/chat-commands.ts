@@ -5,6 +5,7 @@ import type { GroupSession, KizunaApp } from '../../host/sdk/index.js';
 import { cliIdentityTokens, openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
 import { printLine } from '../cli-output.js';
+import { untilStopSignal } from '../stop-signal.js';
 
 /**
  * Seed 000's multicast example, as commands: a moderator creates a channel and invites
@@ -21,10 +22,7 @@ function identityFlags(flags: Record<string, string | boolean | undefined>): { d
 async function loop(app: KizunaApp, session: GroupSession, local: string, message: string | undefined, stopAfter: number | undefined): Promise<void> {
   let received = 0;
   let done = false;
-  const stop = new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const stop = untilStopSignal();
   const rl = process.stdin.isTTY || process.env['KIZUNA_READ_STDIN'] === '1' ? createInterface({ input: process.stdin }) : undefined;
   rl?.on('line', (line) => {
     if (line.trim().length > 0) void session.publish(line).catch((e: Error) => printLine(`${local} -> error: ${e.message}`));
@@ -105,9 +103,6 @@ export async function listenCommand(config: CliConfig, flags: Record<string, str
     printLine(`invitation to ${i.groupName} (${i.groupId}) from ${i.inviterName}`);
     if (flags['accept'] === true) void engine.acceptInvitation(i.groupId);
   });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilStopSignal();
   await app.close();
 }

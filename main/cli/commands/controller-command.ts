@@ -3,6 +3,7 @@ import { createSdkChannelModerator, startController } from '../../core/controlle
 import { cliIdentityTokens, openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
 import { printLine } from '../cli-output.js';
+import { untilStopSignal } from '../stop-signal.js';
 
 /**
  * `kizuna controller`: seed 000's control API (controlplane.v1 on localhost:50051 by default) with
@@ -26,10 +27,7 @@ export async function controllerCommand(config: CliConfig, flags: Record<string,
     ...(typeof flags['port'] === 'string' ? { port: Number(flags['port']) } : {}),
   });
   printLine(`controller listening on ${controller.address}; moderator ${app.identity.slimName}`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilStopSignal();
   await controller.close();
   await app.close();
 }

@@ -4,6 +4,7 @@ import { launchSlimNode } from '../../core/slim-node/slim-node-launcher.js';
 import { createApp } from '../../host/sdk/index.js';
 import type { CliConfig } from '../cli-config.js';
 import { printLine } from '../cli-output.js';
+import { untilStopSignal } from '../stop-signal.js';
 
 /**
  * `kizuna node`: a real SLIM node (the official bindings) in the foreground, on 127.0.0.1:PORT or a
@@ -36,11 +37,7 @@ export async function nodeCommand(config: CliConfig, args: string[], flags: Reco
     });
     printLine(`archive peer ${archive.identity.slimName} serving ${archiveGroups.length} group(s)`);
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-    void node.exited.then(() => resolve());
-  });
+  await Promise.race([untilStopSignal(), node.exited]);
   await archive?.close();
   await node.stop();
 }
