@@ -9,6 +9,7 @@
  * already keeps, and joinFromWelcome takes it from the identity.
  */
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
+import { bytesEqual } from '../../encoding/base64url.js';
 import { ByteReader, ByteWriter } from './byte-codec.js';
 import { IDENTITY_PUBLIC_KEY_LENGTH } from './identity-binding.js';
 
@@ -38,7 +39,7 @@ export function decodePrivateKeyPackage(bytes: Uint8Array): PrivateKeyPackagePar
   if (!(bytes instanceof Uint8Array)) throw fail('not bytes');
   const reader = new ByteReader(bytes, fail);
   const magic = reader.bytes(MAGIC.length);
-  if (!MAGIC.every((b, i) => magic[i] === b)) throw fail('bad magic');
+  if (!bytesEqual(magic, MAGIC)) throw fail('bad magic');
   if (reader.u8() !== FORMAT_VERSION) throw fail('unknown format version');
   if (reader.u16() !== SUITE_ID) throw fail('unknown cipher suite');
   const identity = reader.bytes(IDENTITY_PUBLIC_KEY_LENGTH);
