@@ -86,6 +86,8 @@ const HANDLERS = {
   'connection.status': (c) => c.connectionStatus(),
   'settings.get': (c) => c.getSettings(),
   'settings.set': (c, i) => c.updateSettings(i),
+  // Only the desktop shell uses the open chat (and answers it before it gets here); the core has no use for it.
+  'ui.setOpenChat': () => undefined,
 } satisfies Handlers;
 
 /** Runs one parsed request; generic so that the name picks the handler and its input type together. */

@@ -135,6 +135,13 @@ export const REQUESTS = {
   'connection.status': request<ConnectionStatus>()((k) => k.noInput),
   'settings.get': request<Settings>()((k) => k.noInput),
   'settings.set': request<Settings>()((k) => k.settingsPatch),
+
+  /**
+   * The renderer tells its host which chat it shows (null: none, e.g. settings are open). The desktop
+   * shell keeps notifications quiet for that chat while the window has focus; other hosts accept it
+   * and do nothing.
+   */
+  'ui.setOpenChat': request<void>()(({ z, groupId }) => z.object({ groupId: groupId.nullable() }).strict()),
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -188,6 +195,7 @@ const CORE_EVENTS = {
   receipt: true,
   pin: true,
   file: true,
+  unread: true,
 } as const satisfies Record<CoreEventName, true>;
 const EVENTS = { ...CORE_EVENTS, connection: true, 'deep-link': true } as const satisfies Record<EventName, true>;
 

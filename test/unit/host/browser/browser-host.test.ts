@@ -196,6 +196,15 @@ describe('browser host', () => {
     expect(await api.invoke('groups.list', {})).toEqual([]);
   });
 
+  it('accepts ui.setOpenChat harmlessly (only the desktop shell uses it), validated like every request', async () => {
+    const { api, transport } = clientFor(host);
+    transports.push(transport);
+    expect(await api.invoke('ui.setOpenChat', { groupId: 'g'.repeat(43) })).toBeNull();
+    expect(await api.invoke('ui.setOpenChat', { groupId: null })).toBeNull();
+    await expectCode(api.invoke('ui.setOpenChat', { groupId: 'not an id' }), 'INVALID_INPUT');
+    await expectCode(api.invoke('ui.setOpenChat', {} as never), 'INVALID_INPUT');
+  });
+
   it('turns invalid input into a typed error (INVALID_INPUT), from the contract and from a bad frame', async () => {
     const { api, transport } = clientFor(host);
     transports.push(transport);
