@@ -1,20 +1,14 @@
 /**
  * What the preload exposes as `window.kizuna`, built from an injected ipcRenderer so it can be tested
- * without Electron. Only the contract gets through: request names are checked against REQUESTS before
- * anything is sent, event names against EVENT_NAMES, and listeners receive the payload alone (never
+ * without Electron. Only the contract gets through: request names are checked against the contract's
+ * REQUESTS before anything is sent, event names against its events, and listeners receive the payload alone (never
  * Electron's event object, never ipcRenderer).
  *
  * Errors: Electron's contextBridge keeps only the message of Error objects, so a refused request is
  * rejected with a plain object `{ name: 'KizunaError', code, message, details? }` (see ipc-client.ts).
  */
-import {
-  EVENT_CHANNEL as IPC_EVENT_CHANNEL,
-  INVOKE_CHANNEL as IPC_INVOKE_CHANNEL,
-  createKizunaClient,
-  toPlainError,
-  type KizunaTransport,
-} from '../shared/ipc/ipc-client.js';
-import type { KizunaApi } from '../shared/ipc/ipc-contract.js';
+import { createKizunaClient, toPlainError, type KizunaTransport } from '../shared/ipc/ipc-client.js';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type KizunaApi } from '../shared/ipc/ipc-contract.js';
 
 /** The part of Electron's ipcRenderer the bridge uses. */
 export interface IpcRendererLike {

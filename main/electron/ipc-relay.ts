@@ -1,12 +1,14 @@
 /**
  * Relays the one IPC channel between the app window and the core worker: requests in (from the app's
- * own page only), results and events out. The worker validates every request against the contract.
+ * own page only) to `route` (shell-requests.ts: the worker validates every request it gets against
+ * the contract), results and events out.
  */
 import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { KizunaError } from '../../shared/errors/kizuna-error.js';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type DeepLink, type IpcResult } from '../../shared/ipc/ipc-contract.js';
 import type { CoreWorker } from '../host/worker/core-worker.js';
 import { isAppUrl } from './security-policy.js';
+import type { RequestRoute } from './shell-requests.js';
 
 export interface IpcRelay {
   /** Sends a deep link to the UI (held until the page has loaded; the preload holds it until the UI listens). */
@@ -15,10 +17,10 @@ export interface IpcRelay {
 }
 
 export interface IpcRelayOptions {
-  worker: CoreWorker;
+  worker: Pick<CoreWorker, 'onEvent'>;
   window: () => BrowserWindow | null;
-  /** Sees every request and its result after the fact (notifications, unread count). */
-  observe?: (name: unknown, input: unknown, result: IpcResult<unknown>) => void;
+  /** Answers one request from the page. */
+  route: RequestRoute;
 }
 
 export function connectIpc(options: IpcRelayOptions): IpcRelay {
@@ -30,9 +32,7 @@ export function connectIpc(options: IpcRelayOptions): IpcRelay {
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, name: unknown, input: unknown): Promise<IpcResult<unknown>> => {
     if (!fromOurPage(event)) return { ok: false, error: new KizunaError('HOST_FORBIDDEN').toJSON() };
-    const result = await worker.invoke(name, input);
-    options.observe?.(name, input, result);
-    return result;
+    return options.route(name, input);
   });
 
   const send = (event: string, payload: unknown): void => {

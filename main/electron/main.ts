@@ -15,11 +15,13 @@ import { startCoreWorker, type CoreWorker } from '../host/worker/core-worker.js'
 import { installAppMenu } from './app-menu.js';
 import { registerAppScheme, rendererDirFor, serveRenderer } from './app-protocol.js';
 import { Attention } from './attention.js';
+import { shellCore } from './core-port.js';
 import { DEEP_LINK_SCHEME, findDeepLink, parseDeepLink } from './deep-link.js';
 import { connectIpc, type IpcRelay } from './ipc-relay.js';
 import { keyringStatus, planKeyProtection, readStoredKeyKind, safeStorageKeyring } from './key-protection.js';
 import { createMainWindow, revealWindow } from './main-window.js';
 import { promptPassphrase } from './passphrase-prompt.js';
+import { routeShellRequests } from './shell-requests.js';
 import { slimNodeEntry, utilityProcessNodeLauncher } from './slim-node-utility.js';
 import { createAppTray, type AppTray } from './tray.js';
 import { hardenSession, hardenWebContents } from './window-guards.js';
@@ -131,14 +133,18 @@ async function start(): Promise<void> {
     if (mainWindow === win) mainWindow = null;
   });
   const attend = new Attention({
-    worker,
+    core: shellCore(worker),
     window: () => mainWindow,
     iconPath: paths.icon,
     open: (link) => deliver(link),
     unreadChanged: (total) => tray?.setUnread(total),
   });
   attention = attend;
-  relay = connectIpc({ worker, window: () => mainWindow, observe: (name, input, result) => attend.observe(name, input, result) });
+  const route = routeShellRequests(worker, {
+    openChat: (groupId) => attend.setOpenChat(groupId),
+    settingsChanged: (settings) => attend.settingsChanged(settings),
+  });
+  relay = connectIpc({ worker, window: () => mainWindow, route });
   void attend.start();
 
   const initial = findDeepLink(process.argv);

@@ -1,6 +1,6 @@
 /**
- * When the shell shows a desktop notification and what the unread count is. Plain functions over the
- * contract's views (no Electron import at run time), unit-tested; notifier.ts applies them.
+ * When the shell shows a desktop notification and what the unread count is at start. Plain functions
+ * over the contract's views (no Electron import at run time), unit-tested; attention-state.ts applies them.
  */
 import type { GroupView, InvitationView, MessageView } from '../../shared/domain/views.js';
 
@@ -9,7 +9,7 @@ export interface NotificationContext {
   enabled: boolean;
   /** The app window is visible and focused. */
   windowFocused: boolean;
-  /** The chat the UI shows (see activeGroupHint), if known. */
+  /** The chat the UI shows (it says so with ui.setOpenChat), if any. */
   activeGroupId: string | null;
   /** What the shell knows of each group (from groups.list and group events). */
   groups: ReadonlyMap<string, Pick<GroupView, 'name' | 'muted' | 'myState'>>;
@@ -49,21 +49,11 @@ export function invitationNotification(invitation: InvitationView & { state: str
   };
 }
 
-/** Unread messages across the groups one is in and has not muted: the dock/tray badge. */
+/** Unread messages across the groups one is in and has not muted: the dock/tray badge until the core's first `unread` event. */
 export function unreadTotal(groups: readonly Pick<GroupView, 'unreadCount' | 'muted' | 'myState'>[]): number {
   let total = 0;
   for (const g of groups) if (!g.muted && g.myState === 'joined') total += g.unreadCount;
   return total;
-}
-
-/**
- * Which chat the UI shows, guessed from the requests it makes: opening a chat loads its latest page,
- * reading it marks it read. Returns undefined when a request says nothing about it.
- */
-export function activeGroupHint(name: unknown, input: unknown): string | undefined {
-  if (name !== 'messages.latest' && name !== 'messages.markRead') return undefined;
-  const groupId = (input as { groupId?: unknown } | null | undefined)?.groupId;
-  return typeof groupId === 'string' ? groupId : undefined;
 }
 
 /** At most one notification per chat per window of `intervalMs` (history sync can bring hundreds at once). */

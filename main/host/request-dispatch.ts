@@ -1,7 +1,9 @@
+import type { CoreEventPayloads } from '../../shared/domain/core-events.js';
 import type { GroupView } from '../../shared/domain/views.js';
-import { KizunaError, toKizunaError } from '../../shared/errors/kizuna-error.js';
+import { toKizunaError } from '../../shared/errors/kizuna-error.js';
 import {
-  REQUESTS,
+  CORE_EVENT_NAMES,
+  type CoreEventName,
   type EventName,
   type EventPayloads,
   type IpcResult,
@@ -9,14 +11,20 @@ import {
   type RequestName,
   type RequestOutput,
 } from '../../shared/ipc/ipc-contract.js';
+import { parseRequest } from '../../shared/ipc/request-validation.js';
 import type { KizunaCore } from './kizuna-core.js';
 
-type Handlers = { [N in RequestName]: (core: KizunaCore, input: ParsedRequestInput<N>) => RequestOutput<N> | Promise<RequestOutput<N>> };
+type Handler<N extends RequestName> = (core: KizunaCore, input: ParsedRequestInput<N>) => RequestOutput<N> | Promise<RequestOutput<N>>;
+type Handlers = { [N in RequestName]: Handler<N> };
 
 const bytes = (base64: string): Uint8Array => new Uint8Array(Buffer.from(base64, 'base64'));
 
-/** Every request of the contract, mapped onto the core. One table: nothing reaches the core another way. */
-const HANDLERS: Handlers = {
+/**
+ * Every request of the contract, mapped onto the core. One table: nothing reaches the core another
+ * way, and the compiler holds it to the contract (a request missing here, or one the contract does
+ * not have, is a type error).
+ */
+const HANDLERS = {
   'identity.get': (c) => c.engine.getIdentity(),
   'identity.create': (c, i) => c.engine.createIdentity(i),
   'identity.rename': (c, i) => c.engine.renameSelf(i.displayName),
@@ -78,7 +86,15 @@ const HANDLERS: Handlers = {
   'connection.status': (c) => c.connectionStatus(),
   'settings.get': (c) => c.getSettings(),
   'settings.set': (c, i) => c.updateSettings(i),
-};
+  // Only the desktop shell uses the open chat (and answers it before it gets here); the core has no use for it.
+  'ui.setOpenChat': () => undefined,
+} satisfies Handlers;
+
+/** Runs one parsed request; generic so that the name picks the handler and its input type together. */
+function runHandler<N extends RequestName>(core: KizunaCore, name: N, input: ParsedRequestInput<N>): RequestOutput<N> | Promise<RequestOutput<N>> {
+  const handlers: Handlers = HANDLERS;
+  return handlers[name](core, input);
+}
 
 /**
  * Validates an untrusted request (name and input) against the contract and runs it. Never throws:
@@ -86,17 +102,8 @@ const HANDLERS: Handlers = {
  */
 export async function dispatchRequest(core: KizunaCore, name: unknown, input: unknown): Promise<IpcResult<unknown>> {
   try {
-    if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(REQUESTS, name)) {
-      throw new KizunaError('INVALID_INPUT', 'Unknown request.', { name: typeof name === 'string' ? name.slice(0, 64) : typeof name });
-    }
-    const requestName = name as RequestName;
-    const parsed = REQUESTS[requestName].input.safeParse(input ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new KizunaError('INVALID_INPUT', undefined, { request: requestName, field: issue?.path.join('.') ?? '', problem: issue?.message ?? '' });
-    }
-    const handler = HANDLERS[requestName] as (core: KizunaCore, input: unknown) => unknown;
-    const value = withPresence(core, await handler(core, parsed.data));
+    const request = parseRequest(name, input);
+    const value: unknown = withPresence(core, await runHandler(core, request.name, request.input));
     return { ok: true, value: value === undefined ? null : value };
   } catch (err) {
     return { ok: false, error: toKizunaError(err).toJSON() };
@@ -118,13 +125,10 @@ function withPresence<T>(core: KizunaCore, value: T): T {
   return value;
 }
 
-/** Forwards the core's events (engine events and connection changes) to one UI. */
+/** Forwards the core's events (every engine event of the contract, and connection changes) to one UI. */
 export function forwardEvents(core: KizunaCore, send: <E extends EventName>(event: E, payload: EventPayloads[E]) => void): () => void {
-  const e = core.engine.events;
-  const offs = [
-    e.on('message', (p) => send('message', p)),
-    e.on('send-state', (p) => send('send-state', p)),
-    e.on('group', (p) => send('group', withPresence(core, p))),
+  const offs = CORE_EVENT_NAMES.map((name) => forwardEngineEvent(core, name, send));
+  offs.push(
     // Someone came or went: the group's view (with who is online) is sent again.
     core.onPresence((change) => {
       try {
@@ -133,14 +137,19 @@ export function forwardEvents(core: KizunaCore, send: <E extends EventName>(even
         // a group this profile no longer has
       }
     }),
-    e.on('invitation', (p) => send('invitation', p)),
-    e.on('typing', (p) => send('typing', p)),
-    e.on('receipt', (p) => send('receipt', p)),
-    e.on('pin', (p) => send('pin', p)),
-    e.on('file', (p) => send('file', p)),
     core.onConnection((p) => send('connection', p)),
-  ];
+  );
   return () => {
     for (const off of offs) off();
   };
+}
+
+function forwardEngineEvent<E extends CoreEventName>(core: KizunaCore, name: E, send: <F extends EventName>(event: F, payload: EventPayloads[F]) => void): () => void {
+  return core.engine.events.on(name, (payload) => {
+    // EngineEvents and EventPayloads both extend CoreEventPayloads without changing its entries, so for
+    // a core event the two payload types are one; TypeScript cannot follow that through a generic key.
+    const same = payload as CoreEventPayloads[E] as EventPayloads[E];
+    // Group views go out with who is online in them.
+    send(name, name === 'group' ? withPresence(core, same) : same);
+  });
 }

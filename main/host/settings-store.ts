@@ -2,7 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Settings } from '../../shared/ipc/ipc-contract.js';
-import { settingsPatchSchema, settingsSchema } from '../../shared/ipc/ipc-contract.js';
+import { settingsPatchSchema, settingsSchema } from '../../shared/ipc/settings-schemas.js';
 
 /** The user's settings, in the profile folder as settings.json (validated on every read). */
 export const DEFAULT_SETTINGS: Settings = {

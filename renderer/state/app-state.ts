@@ -10,6 +10,11 @@ export interface FileProgress {
   complete: boolean;
 }
 
+/** File progress only moves forward: a late event never shrinks what arrived nor un-completes a file. */
+export function furtherProgress(shown: FileProgress, incoming: FileProgress): FileProgress {
+  return { have: Math.max(shown.have, incoming.have), total: incoming.total, complete: shown.complete || incoming.complete };
+}
+
 /**
  * Everything the screens share. Message lists are not here: each open chat keeps its own window of
  * messages (see features/chat/message-window.ts), because a chat may hold 100,000 of them.
@@ -132,8 +137,14 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       }
       return changed ? { ...state, typing } : state;
     }
-    case 'files-progressed':
-      return { ...state, files: { ...state.files, ...action.files } };
+    case 'files-progressed': {
+      const files = { ...state.files };
+      for (const [hash, progress] of Object.entries(action.files)) {
+        const shown = files[hash];
+        files[hash] = shown === undefined ? progress : furtherProgress(shown, progress);
+      }
+      return { ...state, files };
+    }
     case 'navigate':
       return { ...state, view: action.view, creatingGroup: false };
     case 'open-group':

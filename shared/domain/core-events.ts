@@ -18,4 +18,5 @@ export interface CoreEventPayloads {
   pin: { groupId: string; messageId: string; pinned: boolean; by: string; at: number };
   /** File chunks arrived (progress) or the file became complete. */
   file: { groupId: string; hash: string; have: number; total: number; complete: boolean };
+  unread: { total: number; groups: Record<string, number> };
 }

@@ -1,21 +1,22 @@
 import { KizunaError, type SerializedError } from '../errors/kizuna-error.js';
-import type {
-  EventName,
-  EventPayloads,
-  IPC_EVENT_CHANNEL,
-  IPC_INVOKE_CHANNEL,
-  IpcResult,
-  KizunaApi,
-  RequestInput,
-  RequestName,
-  RequestOutput,
+import {
+  isEventName,
+  isRequestName,
+  type EventName,
+  type EventPayloads,
+  type IpcResult,
+  type KizunaApi,
+  type RequestInput,
+  type RequestName,
+  type RequestOutput,
 } from './ipc-contract.js';
 
 /**
  * The one client behind `window.kizuna`, for both hosts: the Electron preload (over ipcRenderer) and
  * the browser host (over a WebSocket). A transport only moves requests, results and events; this
- * client checks names against the contract, turns a refused request into a thrown KizunaError and
- * fans events out to listeners, so the renderer sees the same behaviour in either host.
+ * client checks names against the contract (its own names, not a copy: the contract holds no schema
+ * at run time, so the bundles stay small), turns a refused request into a thrown KizunaError and fans
+ * events out to listeners, so the renderer sees the same behaviour in either host.
  */
 export interface KizunaTransport {
   /**
@@ -36,95 +37,6 @@ export interface KizunaClientOptions {
    */
   stickyEvents?: readonly EventName[];
   stickyLimit?: number;
-}
-
-/**
- * The contract's channel names, restated so that the preload need not bundle the contract's schemas;
- * the types make them equal to the contract's (a different string is a type error).
- */
-export const INVOKE_CHANNEL: typeof IPC_INVOKE_CHANNEL = 'kizuna:invoke';
-export const EVENT_CHANNEL: typeof IPC_EVENT_CHANNEL = 'kizuna:event';
-
-/**
- * The allowlists, as tables the compiler checks against the contract (a name missing or extra here is
- * a type error), so that the preload and the page bridge do not have to bundle the contract's schemas.
- */
-const REQUEST_TABLE = {
-  'identity.get': true,
-  'identity.create': true,
-  'identity.rename': true,
-  'identity.export': true,
-  'identity.restore': true,
-  'contacts.list': true,
-  'contacts.listBlocked': true,
-  'contacts.add': true,
-  'contacts.remove': true,
-  'contacts.block': true,
-  'contacts.unblock': true,
-  'groups.list': true,
-  'groups.get': true,
-  'groups.create': true,
-  'groups.addMembers': true,
-  'groups.removeMembers': true,
-  'groups.rename': true,
-  'groups.setAvatar': true,
-  'groups.leave': true,
-  'groups.delete': true,
-  'groups.rotateKeys': true,
-  'groups.setMuted': true,
-  'invitations.list': true,
-  'invitations.accept': true,
-  'invitations.decline': true,
-  'messages.latest': true,
-  'messages.before': true,
-  'messages.after': true,
-  'messages.around': true,
-  'messages.onDay': true,
-  'messages.search': true,
-  'messages.get': true,
-  'messages.sendText': true,
-  'messages.sendFile': true,
-  'messages.readFile': true,
-  'messages.markRead': true,
-  'messages.receipts': true,
-  'messages.pin': true,
-  'messages.unpin': true,
-  'messages.listPins': true,
-  'messages.typing': true,
-  'messages.retry': true,
-  'messages.cancel': true,
-  'connection.status': true,
-  'settings.get': true,
-  'settings.set': true,
-} as const satisfies Record<RequestName, true>;
-
-const EVENT_TABLE = {
-  message: true,
-  'send-state': true,
-  group: true,
-  invitation: true,
-  typing: true,
-  receipt: true,
-  pin: true,
-  file: true,
-  connection: true,
-  'deep-link': true,
-} as const satisfies Record<EventName, true>;
-
-/** Every request name the client lets through (the same set as the contract's REQUEST_NAMES). */
-export const CLIENT_REQUEST_NAMES = Object.keys(REQUEST_TABLE) as RequestName[];
-/** Every event name the client delivers (the same set as the contract's EVENT_NAMES). */
-export const CLIENT_EVENT_NAMES = Object.keys(EVENT_TABLE) as EventName[];
-
-const REQUEST_NAME_SET: ReadonlySet<string> = new Set(CLIENT_REQUEST_NAMES);
-const EVENT_NAME_SET: ReadonlySet<string> = new Set(CLIENT_EVENT_NAMES);
-
-export function isRequestName(value: unknown): value is RequestName {
-  return typeof value === 'string' && REQUEST_NAME_SET.has(value);
-}
-
-export function isEventName(value: unknown): value is EventName {
-  return typeof value === 'string' && EVENT_NAME_SET.has(value);
 }
 
 /** A well-formed IpcResult (the hosts' replies are checked before they are believed). */

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { CoreEventPayloads } from '../domain/core-events.js';
 import type {
   GroupView,
   IdentityView,
@@ -9,33 +10,30 @@ import type {
   ReceiptView,
 } from '../domain/views.js';
 import type { SerializedError } from '../errors/kizuna-error.js';
-import type { CoreEventPayloads } from '../domain/core-events.js';
-import {
-  base64Schema,
-  cursorSchema,
-  encryptionModeSchema,
-  groupIdSchema,
-  messageFilterSchema,
-  messageIdSchema,
-  noInput,
-  pageLimitSchema,
-  userIdSchema,
-} from './ipc-schemas.js';
+import type { SchemaKit } from './ipc-schemas.js';
+import type { settingsSchema } from './settings-schemas.js';
 
 /**
  * The one contract between the UI and the core: every request (with the schema its input must
- * pass) and every pushed event. The preload exposes exactly this as `window.kizuna`; the browser
- * host implements the same over a WebSocket; the core side validates every input against these
- * schemas before acting. Output types are declared here too, so both sides derive their types.
+ * pass) and every pushed event, each name written here once. The preload exposes exactly this as
+ * `window.kizuna`; the browser host implements the same over a WebSocket; the core side validates
+ * every input against these schemas before acting. Output types are declared here too, so both
+ * sides derive their types.
+ *
+ * No zod at run time: each input schema is a builder over the schema kit (ipc-schemas.ts), run only
+ * by the side that validates (request-validation.ts). So the sandboxed preload and the page bridge
+ * take the request names from REQUESTS itself while bundling no schema.
  */
-interface RequestSpec<I extends z.ZodType, O> {
-  input: I;
+type InputBuilder = (kit: SchemaKit) => z.ZodType;
+
+interface RequestSpec<B extends InputBuilder, O> {
+  input: B;
   /** Phantom: carries the output type only. */
   output: O;
 }
 
 function request<O>() {
-  return <I extends z.ZodType>(input: I): RequestSpec<I, O> => ({ input, output: undefined as unknown as O });
+  return <B extends InputBuilder>(input: B): RequestSpec<B, O> => ({ input, output: undefined as unknown as O });
 }
 
 export type ConnectionStateName = 'offline' | 'connecting' | 'online' | 'syncing';
@@ -50,122 +48,114 @@ export interface ConnectionStatus {
   error: SerializedError | null;
 }
 
-/** Each setting's schema, once: the stored file and a change from the UI are built from them. */
-const settingFields = {
-  node: z.object({ mode: z.enum(['embedded', 'remote']), remoteEndpoint: z.string().max(512) }),
-  theme: z.enum(['system', 'light', 'dark']),
-  language: z.enum(['system', 'en', 'ja']),
-  notifications: z.boolean(),
-};
-
-/** settings.json as read back (keys it does not know are dropped, not refused). */
-export const settingsSchema = z.object(settingFields);
 export type Settings = z.infer<typeof settingsSchema>;
-
-/** A change from the renderer: any subset, and nothing it does not know. */
-export const settingsPatchSchema = z
-  .object({
-    node: settingFields.node.strict().optional(),
-    theme: settingFields.theme.optional(),
-    language: settingFields.language.optional(),
-    notifications: settingFields.notifications.optional(),
-  })
-  .strict();
+// The schemas live beside the kit (settings-schemas.ts); their types stay reachable from here.
+export type { settingsPatchSchema, settingsSchema } from './settings-schemas.js';
 
 export const REQUESTS = {
-  'identity.get': request<IdentityView | null>()(noInput),
-  'identity.create': request<IdentityView>()(z.object({ displayName: z.string().max(256), slimName: z.string().max(512).optional() }).strict()),
-  'identity.rename': request<IdentityView>()(z.object({ displayName: z.string().max(256) }).strict()),
-  'identity.export': request<{ fileName: string; content: string }>()(z.object({ passphrase: z.string().min(8).max(1024) }).strict()),
-  'identity.restore': request<IdentityView>()(z.object({ content: z.string().max(64 * 1024), passphrase: z.string().max(1024) }).strict()),
+  'identity.get': request<IdentityView | null>()((k) => k.noInput),
+  'identity.create': request<IdentityView>()(({ z }) => z.object({ displayName: z.string().max(256), slimName: z.string().max(512).optional() }).strict()),
+  'identity.rename': request<IdentityView>()(({ z }) => z.object({ displayName: z.string().max(256) }).strict()),
+  'identity.export': request<{ fileName: string; content: string }>()(({ z }) => z.object({ passphrase: z.string().min(8).max(1024) }).strict()),
+  'identity.restore': request<IdentityView>()(({ z }) => z.object({ content: z.string().max(64 * 1024), passphrase: z.string().max(1024) }).strict()),
 
-  'contacts.list': request<PersonView[]>()(noInput),
-  'contacts.listBlocked': request<PersonView[]>()(noInput),
-  'contacts.add': request<PersonView>()(z.object({ card: z.string().max(16 * 1024) }).strict()),
-  'contacts.remove': request<void>()(z.object({ userId: userIdSchema }).strict()),
-  'contacts.block': request<PersonView>()(z.union([z.object({ userId: userIdSchema }).strict(), z.object({ card: z.string().max(16 * 1024) }).strict()])),
-  'contacts.unblock': request<PersonView>()(z.object({ userId: userIdSchema }).strict()),
+  'contacts.list': request<PersonView[]>()((k) => k.noInput),
+  'contacts.listBlocked': request<PersonView[]>()((k) => k.noInput),
+  'contacts.add': request<PersonView>()(({ z, card }) => z.object({ card }).strict()),
+  'contacts.remove': request<void>()(({ z, userId }) => z.object({ userId }).strict()),
+  'contacts.block': request<PersonView>()(({ z, userId, card }) => z.union([z.object({ userId }).strict(), z.object({ card }).strict()])),
+  'contacts.unblock': request<PersonView>()(({ z, userId }) => z.object({ userId }).strict()),
 
-  'groups.list': request<GroupView[]>()(noInput),
-  'groups.get': request<GroupView>()(z.object({ groupId: groupIdSchema }).strict()),
-  'groups.create': request<GroupView>()(
-    z.object({ name: z.string().max(1024), members: z.array(userIdSchema).max(1000), mode: encryptionModeSchema.optional() }).strict(),
+  'groups.list': request<GroupView[]>()((k) => k.noInput),
+  'groups.get': request<GroupView>()(({ z, groupId }) => z.object({ groupId }).strict()),
+  'groups.create': request<GroupView>()(({ z, members, mode }) => z.object({ name: z.string().max(1024), members, mode: mode.optional() }).strict()),
+  'groups.addMembers': request<GroupView>()(({ z, groupId, members }) => z.object({ groupId, members }).strict()),
+  'groups.removeMembers': request<GroupView>()(({ z, groupId, members }) => z.object({ groupId, members }).strict()),
+  'groups.rename': request<GroupView>()(({ z, groupId }) => z.object({ groupId, name: z.string().max(1024) }).strict()),
+  'groups.setAvatar': request<GroupView>()(({ z, groupId, base64 }) =>
+    z.object({ groupId, base64: base64.max(400_000), mime: z.string().max(64) }).strict(),
   ),
-  'groups.addMembers': request<GroupView>()(z.object({ groupId: groupIdSchema, members: z.array(userIdSchema).max(1000) }).strict()),
-  'groups.removeMembers': request<GroupView>()(z.object({ groupId: groupIdSchema, members: z.array(userIdSchema).max(1000) }).strict()),
-  'groups.rename': request<GroupView>()(z.object({ groupId: groupIdSchema, name: z.string().max(1024) }).strict()),
-  'groups.setAvatar': request<GroupView>()(
-    z.object({ groupId: groupIdSchema, base64: base64Schema.max(400_000), mime: z.string().max(64) }).strict(),
-  ),
-  'groups.leave': request<void>()(z.object({ groupId: groupIdSchema }).strict()),
-  'groups.delete': request<GroupView>()(z.object({ groupId: groupIdSchema }).strict()),
-  'groups.rotateKeys': request<void>()(z.object({ groupId: groupIdSchema }).strict()),
-  'groups.setMuted': request<GroupView>()(z.object({ groupId: groupIdSchema, muted: z.boolean() }).strict()),
+  'groups.leave': request<void>()(({ z, groupId }) => z.object({ groupId }).strict()),
+  'groups.delete': request<GroupView>()(({ z, groupId }) => z.object({ groupId }).strict()),
+  'groups.rotateKeys': request<void>()(({ z, groupId }) => z.object({ groupId }).strict()),
+  'groups.setMuted': request<GroupView>()(({ z, groupId }) => z.object({ groupId, muted: z.boolean() }).strict()),
 
-  'invitations.list': request<InvitationView[]>()(noInput),
-  'invitations.accept': request<GroupView>()(z.object({ groupId: groupIdSchema }).strict()),
-  'invitations.decline': request<void>()(z.object({ groupId: groupIdSchema }).strict()),
+  'invitations.list': request<InvitationView[]>()((k) => k.noInput),
+  'invitations.accept': request<GroupView>()(({ z, groupId }) => z.object({ groupId }).strict()),
+  'invitations.decline': request<void>()(({ z, groupId }) => z.object({ groupId }).strict()),
 
-  'messages.latest': request<MessagePage>()(
-    z.object({ groupId: groupIdSchema, limit: pageLimitSchema, filter: messageFilterSchema.optional() }).strict(),
+  'messages.latest': request<MessagePage>()(({ z, groupId, limit, filter }) => z.object({ groupId, limit, filter: filter.optional() }).strict()),
+  'messages.before': request<MessagePage>()(({ z, groupId, cursor, limit, filter }) =>
+    z.object({ groupId, cursor, limit, filter: filter.optional() }).strict(),
   ),
-  'messages.before': request<MessagePage>()(
-    z.object({ groupId: groupIdSchema, cursor: cursorSchema, limit: pageLimitSchema, filter: messageFilterSchema.optional() }).strict(),
+  'messages.after': request<MessagePage>()(({ z, groupId, cursor, limit, filter }) =>
+    z.object({ groupId, cursor, limit, filter: filter.optional() }).strict(),
   ),
-  'messages.after': request<MessagePage>()(
-    z.object({ groupId: groupIdSchema, cursor: cursorSchema, limit: pageLimitSchema, filter: messageFilterSchema.optional() }).strict(),
-  ),
-  'messages.around': request<MessagePage>()(z.object({ groupId: groupIdSchema, messageId: messageIdSchema, limit: pageLimitSchema }).strict()),
-  'messages.onDay': request<MessagePage>()(
+  'messages.around': request<MessagePage>()(({ z, groupId, messageId, limit }) => z.object({ groupId, messageId, limit }).strict()),
+  'messages.onDay': request<MessagePage>()(({ z, groupId, filter }) =>
     z
       .object({
-        groupId: groupIdSchema,
+        groupId,
         date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
         timeZone: z.string().min(1).max(64),
-        filter: messageFilterSchema.optional(),
+        filter: filter.optional(),
       })
       .strict(),
   ),
-  'messages.search': request<MessageView[]>()(
-    z.object({ text: z.string().max(1024), groupId: groupIdSchema.optional(), limit: pageLimitSchema.optional() }).strict(),
+  'messages.search': request<MessageView[]>()(({ z, groupId, limit }) =>
+    z.object({ text: z.string().max(1024), groupId: groupId.optional(), limit: limit.optional() }).strict(),
   ),
-  'messages.get': request<MessageView>()(z.object({ messageId: messageIdSchema }).strict()),
-  'messages.sendText': request<MessageView>()(
-    z.object({ groupId: groupIdSchema, text: z.string().max(70_000), replyTo: messageIdSchema.optional() }).strict(),
+  'messages.get': request<MessageView>()(({ z, messageId }) => z.object({ messageId }).strict()),
+  'messages.sendText': request<MessageView>()(({ z, groupId, messageId }) =>
+    z.object({ groupId, text: z.string().max(70_000), replyTo: messageId.optional() }).strict(),
   ),
-  'messages.sendFile': request<MessageView>()(
+  'messages.sendFile': request<MessageView>()(({ z, groupId, messageId, base64 }) =>
     z
       .object({
-        groupId: groupIdSchema,
+        groupId,
         name: z.string().max(1024),
         mime: z.string().max(255),
         // 100 MiB of bytes is 140 MB of base64; a little over lets the core give the precise error.
-        base64: base64Schema.max(150_000_000),
+        base64: base64.max(150_000_000),
         caption: z.string().max(70_000).optional(),
-        replyTo: messageIdSchema.optional(),
+        replyTo: messageId.optional(),
       })
       .strict(),
   ),
-  'messages.readFile': request<{ name: string; mime: string; base64: string }>()(z.object({ messageId: messageIdSchema }).strict()),
-  'messages.markRead': request<number>()(z.object({ groupId: groupIdSchema, upTo: z.number().int().nonnegative().optional() }).strict()),
-  'messages.receipts': request<ReceiptView[]>()(z.object({ messageId: messageIdSchema }).strict()),
-  'messages.pin': request<void>()(z.object({ groupId: groupIdSchema, messageId: messageIdSchema }).strict()),
-  'messages.unpin': request<void>()(z.object({ groupId: groupIdSchema, messageId: messageIdSchema }).strict()),
-  'messages.listPins': request<MessageView[]>()(z.object({ groupId: groupIdSchema }).strict()),
-  'messages.typing': request<void>()(z.object({ groupId: groupIdSchema, typing: z.boolean() }).strict()),
-  'messages.retry': request<void>()(z.object({ messageId: messageIdSchema }).strict()),
-  'messages.cancel': request<void>()(z.object({ messageId: messageIdSchema }).strict()),
+  'messages.readFile': request<{ name: string; mime: string; base64: string }>()(({ z, messageId }) => z.object({ messageId }).strict()),
+  'messages.markRead': request<number>()(({ z, groupId }) => z.object({ groupId, upTo: z.number().int().nonnegative().optional() }).strict()),
+  'messages.receipts': request<ReceiptView[]>()(({ z, messageId }) => z.object({ messageId }).strict()),
+  'messages.pin': request<void>()(({ z, groupId, messageId }) => z.object({ groupId, messageId }).strict()),
+  'messages.unpin': request<void>()(({ z, groupId, messageId }) => z.object({ groupId, messageId }).strict()),
+  'messages.listPins': request<MessageView[]>()(({ z, groupId }) => z.object({ groupId }).strict()),
+  'messages.typing': request<void>()(({ z, groupId }) => z.object({ groupId, typing: z.boolean() }).strict()),
+  'messages.retry': request<void>()(({ z, messageId }) => z.object({ messageId }).strict()),
+  'messages.cancel': request<void>()(({ z, messageId }) => z.object({ messageId }).strict()),
 
-  'connection.status': request<ConnectionStatus>()(noInput),
-  'settings.get': request<Settings>()(noInput),
-  'settings.set': request<Settings>()(settingsPatchSchema),
+  'connection.status': request<ConnectionStatus>()((k) => k.noInput),
+  'settings.get': request<Settings>()((k) => k.noInput),
+  'settings.set': request<Settings>()((k) => k.settingsPatch),
+
+  /**
+   * The renderer tells its host which chat it shows (null: none, e.g. settings are open). The desktop
+   * shell keeps notifications quiet for that chat while the window has focus; other hosts accept it
+   * and do nothing.
+   */
+  'ui.setOpenChat': request<void>()(({ z, groupId }) => z.object({ groupId: groupId.nullable() }).strict()),
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
-export type RequestInput<N extends RequestName> = z.input<(typeof REQUESTS)[N]['input']>;
-export type ParsedRequestInput<N extends RequestName> = z.output<(typeof REQUESTS)[N]['input']>;
+/** The zod schema a request's input must pass (built by request-validation.ts). */
+export type RequestInputSchema<N extends RequestName> = ReturnType<(typeof REQUESTS)[N]['input']>;
+export type RequestInput<N extends RequestName> = z.input<RequestInputSchema<N>>;
+export type ParsedRequestInput<N extends RequestName> = z.output<RequestInputSchema<N>>;
 export type RequestOutput<N extends RequestName> = (typeof REQUESTS)[N]['output'];
 export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
+
+/** A request the contract knows (own keys only: `constructor` or `__proto__` are not requests). */
+export function isRequestName(value: unknown): value is RequestName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(REQUESTS, value);
+}
 
 /** Everything the core pushes to the UI. */
 export interface EventPayloads extends CoreEventPayloads {
@@ -188,18 +178,37 @@ export type DeepLink =
   | { kind: 'invitation'; groupId: string };
 
 export type EventName = keyof EventPayloads;
-export const EVENT_NAMES: readonly EventName[] = [
-  'message',
-  'send-state',
-  'group',
-  'invitation',
-  'typing',
-  'receipt',
-  'pin',
-  'file',
-  'connection',
-  'deep-link',
-];
+export type CoreEventName = keyof CoreEventPayloads;
+
+/**
+ * The event names at run time. EventPayloads is a type (and CoreEventPayloads belongs to the core),
+ * so the names are listed once more here, as tables the compiler checks against those types: a name
+ * missing or extra is a type error. Everything else (clients, the preload, the browser host, event
+ * forwarding) derives from these two lists.
+ */
+const CORE_EVENTS = {
+  message: true,
+  'send-state': true,
+  group: true,
+  invitation: true,
+  typing: true,
+  receipt: true,
+  pin: true,
+  file: true,
+  unread: true,
+} as const satisfies Record<CoreEventName, true>;
+const EVENTS = { ...CORE_EVENTS, connection: true, 'deep-link': true } as const satisfies Record<EventName, true>;
+
+/** The engine's events, which every host forwards to its UIs. */
+export const CORE_EVENT_NAMES = Object.keys(CORE_EVENTS) as CoreEventName[];
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(EVENTS, value);
+}
+
+/** One pushed event with its payload, as a union a `switch` on `event` narrows (no casts). */
+export type PushedEvent = { [E in EventName]: { event: E; payload: EventPayloads[E] } }[EventName];
 
 /** A reply on any bridge: the value, or a serialised KizunaError. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: SerializedError };

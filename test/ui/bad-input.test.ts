@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { newUser, tempDir } from '../helpers/test-engines.js';
-import { expectFieldError, firstRun, launchChromium, openUser, screenshot, type UiUser } from './ui-kit.js';
+import { expectFieldError, firstRun, launchChromium, openUser, recordRequests, screenshot, type UiUser } from './ui-kit.js';
 
 /**
  * Bad input typed into the UI reaches the core, and the core's refusal shows as a message next to
@@ -91,5 +91,18 @@ describe('bad input through the UI', () => {
     await page.getByRole('button', { name: '設定' }).click();
     await page.getByLabel('言語').selectOption('en');
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+  });
+
+  it('tells its host which chat is on screen, and that none is when it leaves the chats', async () => {
+    const page = alice.page;
+    const [group] = await alice.invoke('groups.list', {});
+    const shown = recordRequests(page, 'ui.setOpenChat');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Chats', level: 1 }).waitFor();
+    await page.getByRole('button', { name: new RegExp(`^${'y'.repeat(50)}`) }).click();
+    await page.getByRole('heading', { name: 'y'.repeat(50), level: 1 }).waitFor();
+    await expect.poll(() => shown).toEqual([{ groupId: group?.groupId }]);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect.poll(() => shown).toEqual([{ groupId: group?.groupId }, { groupId: null }]);
   });
 });

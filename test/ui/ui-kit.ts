@@ -140,6 +140,26 @@ export async function expectFieldError(field: Locator, text: RegExp): Promise<vo
   expect(errorBox.y).toBeLessThanOrEqual(fieldBox.y + fieldBox.height + 40);
 }
 
+/**
+ * Records the inputs of every `name` request the page sends to its host from now on (the browser
+ * host's WebSocket frames, as Chromium sent them). Sockets opened before the call are not seen:
+ * reload the page after it.
+ */
+export function recordRequests(page: Page, name: RequestName): unknown[] {
+  const inputs: unknown[] = [];
+  page.on('websocket', (ws) => {
+    ws.on('framesent', ({ payload }) => {
+      try {
+        const frame = JSON.parse(typeof payload === 'string' ? payload : payload.toString('utf8')) as { name?: unknown; input?: unknown };
+        if (frame.name === name) inputs.push(frame.input);
+      } catch {
+        // not a request frame
+      }
+    });
+  });
+  return inputs;
+}
+
 /** Polls `read` until `ok` accepts its value (for state that may already hold, so no event will come). */
 export async function pollUntil<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -6,16 +6,8 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createKizunaClient, type KizunaTransport } from '../../../shared/ipc/ipc-client.js';
 import type { KizunaApi, RequestName } from '../../../shared/ipc/ipc-contract.js';
+import { BridgeConnection, hostUnavailable, type SocketLike } from './bridge-connection.js';
 import { BRIDGE_PATH, TOKEN_PARAM, type ClientFrame } from './bridge-protocol.js';
-
-const OPEN = 1;
-
-export interface SocketLike {
-  readonly readyState: number;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (event: { data?: unknown }) => void): void;
-}
 
 export interface WebSocketTransportOptions {
   /** Opens a new socket to the host's bridge. */
@@ -34,108 +26,45 @@ export interface WebSocketTransport extends KizunaTransport {
 
 const DEFAULT_BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000] as const;
 
+/**
+ * Requests and events over the bridge socket (bridge-protocol.ts): each request gets an id and waits
+ * for the result with that id; a socket that drops fails the requests in flight on it (they may or
+ * may not have run) and the connection reconnects for the next ones.
+ */
 export function createWebSocketTransport(options: WebSocketTransportOptions): WebSocketTransport {
-  const backoff = options.backoffMs ?? DEFAULT_BACKOFF_MS;
-  const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const pending = new Map<number, { resolve: (r: unknown) => void; reject: (e: unknown) => void }>();
-  const waitingForOpen = new Set<{ resolve: () => void; reject: (e: unknown) => void }>();
   const eventListeners = new Set<(event: string, payload: unknown) => void>();
-  let socket: SocketLike | undefined;
   let nextId = 1;
-  let attempt = 0;
-  let closedForGood = false;
-  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  const failPending = (): void => {
+    for (const p of pending.values()) p.reject(hostUnavailable());
+    pending.clear();
+  };
 
-  const unavailable = (): KizunaError => new KizunaError('HOST_UNAVAILABLE');
-
-  function open(): void {
-    if (closedForGood) return;
-    const s = options.connect();
-    socket = s;
-    s.addEventListener('open', () => {
-      if (socket !== s) return;
-      attempt = 0;
-      for (const w of [...waitingForOpen]) w.resolve();
-      waitingForOpen.clear();
-    });
-    s.addEventListener('message', (event) => {
-      if (socket !== s) return;
-      onFrame(event.data);
-    });
-    s.addEventListener('close', () => {
-      if (socket !== s) return;
-      socket = undefined;
-      // Requests in flight may or may not have run; the UI is told the host was lost.
-      for (const p of pending.values()) p.reject(unavailable());
-      pending.clear();
-      scheduleReconnect();
-    });
-    // 'error' is always followed by 'close'.
-    s.addEventListener('error', () => undefined);
-  }
-
-  function scheduleReconnect(): void {
-    if (closedForGood || reconnectTimer !== undefined) return;
-    const delay = backoff[Math.min(attempt, backoff.length - 1)] ?? 1000;
-    attempt += 1;
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = undefined;
-      open();
-    }, delay);
-  }
-
-  function onFrame(data: unknown): void {
-    if (typeof data !== 'string') return;
-    let frame: unknown;
-    try {
-      frame = JSON.parse(data);
-    } catch {
-      return;
-    }
-    if (typeof frame !== 'object' || frame === null) return;
-    const f = frame as { type?: unknown; id?: unknown; result?: unknown; event?: unknown; payload?: unknown };
-    if (f.type === 'result' && typeof f.id === 'number') {
-      const p = pending.get(f.id);
+  const onMessage = (data: unknown): void => {
+    const frame = readServerFrame(data);
+    if (frame?.type === 'result') {
+      const p = pending.get(frame.id);
       if (p === undefined) return;
-      pending.delete(f.id);
-      p.resolve(f.result);
-    } else if (f.type === 'event' && typeof f.event === 'string') {
-      for (const listener of [...eventListeners]) listener(f.event, f.payload);
+      pending.delete(frame.id);
+      p.resolve(frame.result);
+    } else if (frame?.type === 'event') {
+      for (const listener of [...eventListeners]) listener(frame.event, frame.payload);
     }
-  }
-
-  function whenOpen(): Promise<void> {
-    if (socket !== undefined && socket.readyState === OPEN) return Promise.resolve();
-    if (closedForGood) return Promise.reject(unavailable());
-    return new Promise<void>((resolve, reject) => {
-      const waiter = {
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        reject: (e: unknown) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      const timer = setTimeout(() => {
-        waitingForOpen.delete(waiter);
-        reject(unavailable());
-      }, connectTimeoutMs);
-      waitingForOpen.add(waiter);
-    });
-  }
-
-  open();
+  };
+  const connection = new BridgeConnection({
+    connect: options.connect,
+    backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    onMessage,
+    onLost: failPending,
+  });
 
   return {
     get connected() {
-      return socket !== undefined && socket.readyState === OPEN;
+      return connection.connected;
     },
     async request(name: RequestName, input: unknown): Promise<unknown> {
-      await whenOpen();
-      const s = socket;
-      if (s === undefined) throw unavailable();
+      const s = await connection.whenOpen();
       const id = nextId++;
       const frame: ClientFrame = { type: 'invoke', id, name, input };
       const text = JSON.stringify(frame);
@@ -154,17 +83,26 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       return () => eventListeners.delete(listener);
     },
     close() {
-      closedForGood = true;
-      if (reconnectTimer !== undefined) clearTimeout(reconnectTimer);
-      reconnectTimer = undefined;
-      for (const w of [...waitingForOpen]) w.reject(unavailable());
-      waitingForOpen.clear();
-      for (const p of pending.values()) p.reject(unavailable());
-      pending.clear();
-      socket?.close(1000, 'closed');
-      socket = undefined;
+      connection.close();
+      failPending();
     },
   };
+}
+
+/** A frame from the host, shallowly checked (the client checks each result again); null when it is not one. */
+function readServerFrame(data: unknown): { type: 'result'; id: number; result: unknown } | { type: 'event'; event: string; payload: unknown } | null {
+  if (typeof data !== 'string') return null;
+  let frame: unknown;
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof frame !== 'object' || frame === null) return null;
+  const f = frame as { type?: unknown; id?: unknown; result?: unknown; event?: unknown; payload?: unknown };
+  if (f.type === 'result' && typeof f.id === 'number') return { type: 'result', id: f.id, result: f.result };
+  if (f.type === 'event' && typeof f.event === 'string') return { type: 'event', event: f.event, payload: f.payload };
+  return null;
 }
 
 /** The WebSocket URL of the bridge, given the page's location (the token rides along when the page has it). */

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { BRIDGE_SCRIPT_PATH } from './bridge-protocol.js';
 
 /**
  * Where /kizuna-bridge.js comes from. Compiled (dist/main/host/browser/*.js), the host serves the
@@ -65,4 +66,17 @@ async function bundleFromSources(): Promise<string> {
   const file = result.outputFiles[0];
   if (file === undefined) throw new KizunaError('INTERNAL', 'esbuild produced no bridge bundle.');
   return file.text;
+}
+
+/**
+ * Puts `<script src="/kizuna-bridge.js">` before the page's first script (or at the end of <head>), so
+ * `window.kizuna` exists before any app script runs.
+ */
+export function injectBridgeScript(html: string): string {
+  const tag = `<script src="${BRIDGE_SCRIPT_PATH}"></script>`;
+  const firstScript = html.search(/<script[\s>]/i);
+  if (firstScript >= 0) return html.slice(0, firstScript) + tag + html.slice(firstScript);
+  const headEnd = html.search(/<\/head>/i);
+  if (headEnd >= 0) return html.slice(0, headEnd) + tag + html.slice(headEnd);
+  return tag + html;
 }

@@ -1,7 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { GroupView, MessageView } from '../../../shared/domain/views';
-import { call } from '../../api/kizuna-client';
-import { useKizunaEvent } from '../../api/use-kizuna-event';
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppState, useAppStore } from '../../state/app-store';
 import { GroupDetailsPanel } from '../groups/group-details-panel';
@@ -12,30 +10,16 @@ import { MessageList } from './message-list';
 import { PinsPanel } from './pins-panel';
 import { SearchPanel } from './search-panel';
 import { TypingIndicator } from './typing-indicator';
+import { useArrivalAnnouncement, useNewMessagesMarker, useReadWhenSeen } from './use-chat-reading';
 import { useMessageWindow } from './use-message-window';
 import { usePageVisible } from './use-page-visible';
-import { previewText } from './message-preview';
 
-const ANNOUNCE_MS = 1_000;
-
-/** Where the "new messages" marker goes: above the oldest of the last `unread` received messages. */
-function markerFor(items: readonly MessageView[], unread: number): string | null {
-  if (unread <= 0) return null;
-  let seen = 0;
-  let marker: string | null = null;
-  for (let i = items.length - 1; i >= 0 && seen < unread; i--) {
-    const m = items[i] as MessageView;
-    if (!m.isMine) {
-      seen++;
-      marker = m.id;
-    }
-  }
-  return marker;
-}
+/** Why the composer is not offered (the chat is read-only), or null. */
+const READONLY_KEYS = { left: 'chat.readonly.left', removed: 'chat.readonly.removed', closed: 'chat.readonly.closed', joining: 'chat.readonly.joining' } as const;
 
 /**
- * One open chat. Reading is acknowledged (messages.markRead) only when the newest message is in
- * view and the window is visible, so a chat left open in the background does not send receipts.
+ * One open chat: its history, typing, the composer (or why there is none) and a side panel. Reading
+ * is acknowledged only when the newest message is in view and the window is visible.
  */
 export function ChatView({ group }: { group: GroupView }) {
   const { t } = useI18n();
@@ -45,57 +29,15 @@ export function ChatView({ group }: { group: GroupView }) {
   const [replyTo, setReplyTo] = useState<MessageView | null>(null);
   const [atEnd, setAtEnd] = useState(true);
   const visible = usePageVisible();
-  const [announcement, setAnnouncement] = useState('');
-
-  // The marker is fixed when the chat opens (from the unread count then), not moved by later reads.
-  const unreadAtOpen = useRef(group.unreadCount);
-  const [markerId, setMarkerId] = useState<string | null>(null);
-  const markerSet = useRef(false);
-  useEffect(() => {
-    if (markerSet.current || snapshot.status !== 'ready') return;
-    markerSet.current = true;
-    setMarkerId(markerFor(snapshot.items, unreadAtOpen.current));
-  }, [snapshot.status, snapshot.items]);
-
-  const canRead = group.myState === 'joined';
-  const reading = useRef(false);
-  // Bumped after each successful markRead, so messages that arrived while it ran are read too.
-  const [readRound, setReadRound] = useState(0);
-  useEffect(() => {
-    if (!canRead || !visible || !atEnd || snapshot.hasNewer || snapshot.status !== 'ready' || group.unreadCount === 0 || reading.current) return;
-    reading.current = true;
-    call('messages.markRead', { groupId: group.groupId })
-      .then((n) => {
-        reading.current = false;
-        if (n > 0) setReadRound((r) => r + 1);
-      })
-      .catch(() => {
-        reading.current = false;
-      });
-  }, [canRead, visible, atEnd, snapshot.hasNewer, snapshot.status, group.unreadCount, group.groupId, snapshot.items, readRound]);
-
-  // New messages from others are announced to screen readers (the virtual list itself is not live):
-  // the newest one at most every ANNOUNCE_MS, so a burst is one announcement, not a flood.
-  const toAnnounce = useRef<string | null>(null);
-  const announceTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useKizunaEvent('message', (m) => {
-    if (m.groupId !== group.groupId || m.isMine) return;
-    toAnnounce.current = `${m.senderName}: ${previewText(m, 200)}`;
-    announceTimer.current ??= setTimeout(() => {
-      announceTimer.current = undefined;
-      setAnnouncement(toAnnounce.current ?? '');
-    }, ANNOUNCE_MS);
-  });
-  useEffect(() => () => clearTimeout(announceTimer.current), []);
+  const markerId = useNewMessagesMarker(group, snapshot);
+  useReadWhenSeen(group, snapshot, { atEnd, visible });
+  const announcement = useArrivalAnnouncement(group.groupId);
 
   const closePanel = (): void => store.dispatch({ type: 'panel', panel: null });
   const jump = (messageId: string): void => void win.jumpTo(messageId);
 
-  let readonly: string | null = null;
-  if (group.myState === 'left') readonly = t('chat.readonly.left');
-  else if (group.myState === 'removed') readonly = t('chat.readonly.removed');
-  else if (group.myState === 'closed') readonly = t('chat.readonly.closed');
-  else if (group.myState === 'joining') readonly = t('chat.readonly.joining');
+  const readonlyKey = group.myState in READONLY_KEYS ? READONLY_KEYS[group.myState as keyof typeof READONLY_KEYS] : null;
+  const readonly = readonlyKey === null ? null : t(readonlyKey);
 
   return (
     <div className="chat-area">

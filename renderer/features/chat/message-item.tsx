@@ -75,53 +75,72 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
           {m.replyTo !== null && <ReplyQuote replyTo={m.replyTo} loaded={props.repliedTo ?? null} onJump={props.onJump} tabIndex={actionTab} />}
           {m.file !== null && <FileAttachment message={m} tabIndex={actionTab} />}
           {m.text !== '' && (m.kind === 'text' || m.text !== m.file?.name) && <p className="message-text">{m.text}</p>}
-          <footer className="message-meta">
-            {m.pinned && (
-              <span className="pinned-mark" title={t('message.pinned')}>
-                <Icon name="pin" size={12} />
-                <span className="visually-hidden">{t('message.pinned')}</span>
-              </span>
-            )}
-            <time dateTime={new Date(m.sentAt).toISOString()} title={i18n.dateTime(m.sentAt)} aria-hidden="true">
-              {i18n.time(m.sentAt)}
-            </time>
-            {m.isMine && <SendStateMark state={m.sendState} />}
-            {m.isMine && m.readBy > 0 && <ReceiptsButton message={m} tabIndex={actionTab} />}
-          </footer>
+          <MessageMeta message={m} tabIndex={actionTab} />
         </div>
-        {m.isMine && m.sendState === 'failed' && (
-          <button type="button" className="button small retry-button" onClick={() => void call('messages.retry', { messageId: m.id })}>
-            {t('message.retry')}
-          </button>
-        )}
-        <div className="message-actions" role="group" aria-label={t('message.actions')}>
-          <button type="button" className="icon-button" tabIndex={actionTab} title={t('message.reply')} aria-label={t('message.reply')} onClick={() => props.onReply(m)}>
-            <Icon name="reply" size={16} />
-          </button>
-          <button
-            type="button"
-            className="icon-button"
-            tabIndex={actionTab}
-            title={m.pinned ? t('message.unpin') : t('message.pin')}
-            aria-label={m.pinned ? t('message.unpin') : t('message.pin')}
-            onClick={() => void call(m.pinned ? 'messages.unpin' : 'messages.pin', { groupId: m.groupId, messageId: m.id }).catch(() => undefined)}
-          >
-            <Icon name="pin" size={16} />
-          </button>
-          {m.isMine && m.sendState === 'pending' && (
-            <button
-              type="button"
-              className="icon-button"
-              tabIndex={actionTab}
-              title={t('message.cancel')}
-              aria-label={t('message.cancel')}
-              onClick={() => void call('messages.cancel', { messageId: m.id }).catch(() => undefined)}
-            >
-              <Icon name="close" size={16} />
-            </button>
-          )}
-        </div>
+        <MessageActions message={m} tabIndex={actionTab} onReply={props.onReply} />
       </article>
     </div>
   );
 });
+
+/** Under the text: pinned, the time, and for our own messages how far they got and who read them. */
+function MessageMeta({ message: m, tabIndex }: { message: MessageView; tabIndex: number }) {
+  const i18n = useI18n();
+  const { t } = i18n;
+  return (
+    <footer className="message-meta">
+      {m.pinned && (
+        <span className="pinned-mark" title={t('message.pinned')}>
+          <Icon name="pin" size={12} />
+          <span className="visually-hidden">{t('message.pinned')}</span>
+        </span>
+      )}
+      <time dateTime={new Date(m.sentAt).toISOString()} title={i18n.dateTime(m.sentAt)} aria-hidden="true">
+        {i18n.time(m.sentAt)}
+      </time>
+      {m.isMine && <SendStateMark state={m.sendState} />}
+      {m.isMine && m.readBy > 0 && <ReceiptsButton message={m} tabIndex={tabIndex} />}
+    </footer>
+  );
+}
+
+/** Retry for a failed message of ours, and the actions every message offers (reply, pin; cancel while pending). */
+function MessageActions({ message: m, tabIndex: actionTab, onReply }: { message: MessageView; tabIndex: number; onReply: (m: MessageView) => void }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {m.isMine && m.sendState === 'failed' && (
+        <button type="button" className="button small retry-button" onClick={() => void call('messages.retry', { messageId: m.id })}>
+          {t('message.retry')}
+        </button>
+      )}
+      <div className="message-actions" role="group" aria-label={t('message.actions')}>
+        <button type="button" className="icon-button" tabIndex={actionTab} title={t('message.reply')} aria-label={t('message.reply')} onClick={() => onReply(m)}>
+          <Icon name="reply" size={16} />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          tabIndex={actionTab}
+          title={m.pinned ? t('message.unpin') : t('message.pin')}
+          aria-label={m.pinned ? t('message.unpin') : t('message.pin')}
+          onClick={() => void call(m.pinned ? 'messages.unpin' : 'messages.pin', { groupId: m.groupId, messageId: m.id }).catch(() => undefined)}
+        >
+          <Icon name="pin" size={16} />
+        </button>
+        {m.isMine && m.sendState === 'pending' && (
+          <button
+            type="button"
+            className="icon-button"
+            tabIndex={actionTab}
+            title={t('message.cancel')}
+            aria-label={t('message.cancel')}
+            onClick={() => void call('messages.cancel', { messageId: m.id }).catch(() => undefined)}
+          >
+            <Icon name="close" size={16} />
+          </button>
+        )}
+      </div>
+    </>
+  );
+}

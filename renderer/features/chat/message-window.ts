@@ -2,11 +2,10 @@ import type { MessagePage, MessageView, SendState } from '../../../shared/domain
 import type { ErrorCode } from '../../../shared/errors/error-codes';
 import { toCallError } from '../../api/call-error';
 import { call } from '../../api/kizuna-client';
-import { compareMessages, insertionIndex } from './message-order';
+import { dayWindow, withLiveChanges, withNewerPage, withOlderPage, withRereads } from './message-window-merge';
 
-/** Messages fetched per page, and the most a window keeps before dropping the far end. */
+/** Messages fetched per page (the window keeps at most MAX_ITEMS, see message-window-merge.ts). */
 export const PAGE_SIZE = 150;
-export const MAX_ITEMS = 900;
 const LIVE_FLUSH_MS = 40;
 
 /** Where the list should scroll next; `seq` changes for every new request. */
@@ -34,7 +33,8 @@ export interface WindowSnapshot {
  * most MAX_ITEMS of them around where the user is, paging older/newer at the edges and dropping
  * the far end, so memory and rendering cost do not grow with history. Live messages are appended
  * only while the window reaches the newest message (otherwise the user is reading history and the
- * list offers "jump to latest").
+ * list offers "jump to latest"). This class loads and schedules; how pages and live changes merge
+ * into the window is pure logic in message-window-merge.ts.
  */
 export class MessageWindow {
   private snapshot: WindowSnapshot = {
@@ -144,10 +144,9 @@ export class MessageWindow {
     const first = day.messages[0];
     if (first === undefined) return false;
     // A busy day can be long; keep the window's size bound and start at the day's first message.
-    const messages = day.messages.slice(0, MAX_ITEMS);
-    const trimmed = messages.length < day.messages.length;
+    const page = dayWindow(day);
     await this.replace(
-      async () => ({ messages, hasOlder: day.hasOlder, hasNewer: day.hasNewer || trimmed }),
+      async () => page,
       () => this.scrollTo(first.id, 'start', true),
     );
     return true;
@@ -162,13 +161,7 @@ export class MessageWindow {
     try {
       const page = await call('messages.before', { groupId: this.groupId, cursor: { id: first.id, sentAt: first.sentAt }, limit: PAGE_SIZE });
       if (generation !== this.generation) return;
-      let items = [...page.messages, ...this.snapshot.items];
-      let hasNewer = this.snapshot.hasNewer;
-      if (items.length > MAX_ITEMS) {
-        items = items.slice(0, MAX_ITEMS);
-        hasNewer = true;
-      }
-      this.set({ items, hasOlder: page.hasOlder, hasNewer, loadingOlder: false });
+      this.set({ ...withOlderPage(this.snapshot, page), loadingOlder: false });
     } catch (error) {
       if (generation === this.generation) this.set({ loadingOlder: false, error: toCallError(error).code });
     }
@@ -183,13 +176,7 @@ export class MessageWindow {
     try {
       const page = await call('messages.after', { groupId: this.groupId, cursor: { id: last.id, sentAt: last.sentAt }, limit: PAGE_SIZE });
       if (generation !== this.generation) return;
-      let items = [...this.snapshot.items, ...page.messages];
-      let hasOlder = this.snapshot.hasOlder;
-      if (items.length > MAX_ITEMS) {
-        items = items.slice(items.length - MAX_ITEMS);
-        hasOlder = true;
-      }
-      this.set({ items, hasNewer: page.hasNewer, hasOlder, loadingNewer: false });
+      this.set({ ...withNewerPage(this.snapshot, page), loadingNewer: false });
     } catch (error) {
       if (generation === this.generation) this.set({ loadingNewer: false, error: toCallError(error).code });
     }
@@ -225,53 +212,8 @@ export class MessageWindow {
     const states = new Map(this.liveStates);
     this.liveMessages.clear();
     this.liveStates.clear();
-    const s = this.snapshot;
-    let items: MessageView[] = s.items as MessageView[];
-    let changed = false;
-    const at = new Map(items.map((m, i) => [m.id, i]));
-    const fresh: MessageView[] = [];
-    for (const m of incoming) {
-      const i = at.get(m.id);
-      if (i !== undefined) {
-        if (!changed) items = [...items];
-        items[i] = m;
-        changed = true;
-      } else {
-        fresh.push(m);
-      }
-    }
-    // Beyond the newest loaded message while history is being read: paged in later, not appended.
-    const first = items[0];
-    const accepted = s.hasNewer ? [] : fresh.filter((m) => !(s.hasOlder && first !== undefined && compareMessages(m, first) < 0));
-    let hasOlder = s.hasOlder;
-    if (accepted.length > 0) {
-      accepted.sort(compareMessages);
-      const last = items[items.length - 1];
-      // Usually every new message is newer than all loaded ones: append; otherwise merge in order.
-      items =
-        last === undefined || compareMessages(accepted[0] as MessageView, last) > 0
-          ? [...items, ...accepted]
-          : accepted.reduce<MessageView[]>((list, m) => {
-              const k = insertionIndex(list, m);
-              return [...list.slice(0, k), m, ...list.slice(k)];
-            }, [...items]);
-      if (items.length > MAX_ITEMS) {
-        items = items.slice(items.length - MAX_ITEMS);
-        hasOlder = true;
-      }
-      changed = true;
-    }
-    if (states.size > 0) {
-      const patched = items.map((m) => {
-        const state = states.get(m.id);
-        return state === undefined || state === m.sendState ? m : { ...m, sendState: state };
-      });
-      if (patched.some((m, i) => m !== items[i])) {
-        items = patched;
-        changed = true;
-      }
-    }
-    if (changed) this.set({ items, hasOlder });
+    const merged = withLiveChanges(this.snapshot, incoming, states);
+    if (merged !== null) this.set(merged);
   }
 
   onPin(messageId: string, pinned: boolean): void {
@@ -296,9 +238,9 @@ export class MessageWindow {
     const ids = [...this.staleIds];
     this.staleIds.clear();
     const fresh = await Promise.all(ids.map((messageId) => call('messages.get', { messageId }).catch(() => null)));
-    const byId = new Map(fresh.filter((m): m is MessageView => m !== null).map((m) => [m.id, m]));
-    if (byId.size === 0) return;
-    this.set({ items: this.snapshot.items.map((m) => byId.get(m.id) ?? m) });
+    const found = fresh.filter((m): m is MessageView => m !== null);
+    if (found.length === 0) return;
+    this.set({ items: withRereads(this.snapshot.items, found) });
   }
 
   private patch(messageId: string, change: (m: MessageView) => MessageView): void {

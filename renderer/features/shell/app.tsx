@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
-import { whenKizunaReady } from '../../api/kizuna-client';
+import { call, whenKizunaReady } from '../../api/kizuna-client';
 import { I18nProvider, resolveLanguage } from '../../i18n/i18n-context';
 import { loadApp } from '../../state/app-loader';
 import { AppStore, AppStoreContext, useAppState } from '../../state/app-store';
 import { startLiveSync } from '../../state/live-sync';
+import { reportShownChat } from '../../state/shown-chat-report';
 import { useTheme } from '../../theme/use-theme';
 import { FirstRunScreen } from '../first-run/first-run-screen';
 import { MainLayout } from './main-layout';
@@ -13,7 +14,7 @@ import { BootScreen } from './boot-screen';
 export function App() {
   const [store] = useState(() => new AppStore());
   useEffect(() => {
-    let stop: (() => void) | undefined;
+    const stops: (() => void)[] = [];
     let cancelled = false;
     void whenKizunaReady().then(async (ready) => {
       if (cancelled) return;
@@ -22,7 +23,9 @@ export function App() {
         return;
       }
       // Subscribe before the first read so no event falls between the two.
-      stop = startLiveSync(store);
+      stops.push(startLiveSync(store));
+      // A host that cannot take it loses nothing but quieter notifications.
+      stops.push(reportShownChat(store, (groupId) => void call('ui.setOpenChat', { groupId }).catch(() => undefined)));
       try {
         await loadApp(store);
       } catch {
@@ -31,7 +34,7 @@ export function App() {
     });
     return () => {
       cancelled = true;
-      stop?.();
+      for (const stop of stops) stop();
     };
   }, [store]);
   return (

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   NotificationThrottle,
-  activeGroupHint,
   invitationNotification,
   messageNotification,
   unreadTotal,
@@ -86,7 +85,7 @@ describe('desktop notifications', () => {
   });
 });
 
-describe('unread count and the chat in view', () => {
+describe('unread count at start', () => {
   it('sums unread messages of joined, unmuted groups', () => {
     expect(
       unreadTotal([
@@ -97,12 +96,5 @@ describe('unread count and the chat in view', () => {
       ]),
     ).toBe(4);
     expect(unreadTotal([])).toBe(0);
-  });
-
-  it('learns the open chat from the requests that show or read it', () => {
-    expect(activeGroupHint('messages.latest', { groupId: 'g1', limit: 50 })).toBe('g1');
-    expect(activeGroupHint('messages.markRead', { groupId: 'g2' })).toBe('g2');
-    expect(activeGroupHint('groups.get', { groupId: 'g3' })).toBeUndefined();
-    expect(activeGroupHint('messages.latest', null)).toBeUndefined();
   });
 });

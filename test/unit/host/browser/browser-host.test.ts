@@ -9,7 +9,8 @@ import { WebSocket } from 'ws';
 import { createKeyFileWrapper } from '../../../../main/core/crypto/local-key/key-file-wrapper.js';
 import { createKizunaCore } from '../../../../main/host/create-core.js';
 import type { KizunaCore } from '../../../../main/host/kizuna-core.js';
-import { createWebSocketTransport, type SocketLike, type WebSocketTransport } from '../../../../main/host/browser/bridge-client.js';
+import { createWebSocketTransport, type WebSocketTransport } from '../../../../main/host/browser/bridge-client.js';
+import type { SocketLike } from '../../../../main/host/browser/bridge-connection.js';
 import { startBrowserHost, type BrowserHost } from '../../../../main/host/browser/browser-host.js';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
 import { createKizunaClient } from '../../../../shared/ipc/ipc-client.js';
@@ -194,6 +195,15 @@ describe('browser host', () => {
     expect(me.displayName).toBe('Alice');
     expect(await api.invoke('identity.get', {})).toEqual(me);
     expect(await api.invoke('groups.list', {})).toEqual([]);
+  });
+
+  it('accepts ui.setOpenChat harmlessly (only the desktop shell uses it), validated like every request', async () => {
+    const { api, transport } = clientFor(host);
+    transports.push(transport);
+    expect(await api.invoke('ui.setOpenChat', { groupId: 'g'.repeat(43) })).toBeNull();
+    expect(await api.invoke('ui.setOpenChat', { groupId: null })).toBeNull();
+    await expectCode(api.invoke('ui.setOpenChat', { groupId: 'not an id' }), 'INVALID_INPUT');
+    await expectCode(api.invoke('ui.setOpenChat', {} as never), 'INVALID_INPUT');
   });
 
   it('turns invalid input into a typed error (INVALID_INPUT), from the contract and from a bad frame', async () => {

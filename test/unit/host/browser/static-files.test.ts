@@ -2,7 +2,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contentTypeFor, isAppRoute, lookupStaticFile } from '../../../../main/host/browser/static-files.js';
-import { injectBridgeScript } from '../../../../main/host/browser/browser-host.js';
+import { injectBridgeScript } from '../../../../main/host/browser/bridge-script.js';
 import { tempDir } from '../../../helpers/test-engines.js';
 
 describe('static renderer files', () => {

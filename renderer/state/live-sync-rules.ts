@@ -1,0 +1,80 @@
+import type { GroupView, MessageView } from '../../shared/domain/views';
+import type { DeepLink, EventPayloads } from '../../shared/ipc/ipc-contract';
+import { furtherProgress, type AppAction, type FileProgress } from './app-state';
+
+/** How long a typing indicator lasts without a refresh; senders repeat it every few seconds. */
+export const TYPING_TTL_MS = 6_000;
+
+/**
+ * What the core's events do to the app store, as pure rules (live-sync.ts subscribes and schedules).
+ *
+ * Group and file events can arrive thousands a second while syncing, so they are collected here and
+ * taken as one batch per flush: the newest view of each group wins, file progress only moves forward,
+ * and a group touched by our own send is re-read unless a view of it arrived in the same batch.
+ */
+export class LiveSyncBatch {
+  private readonly groups = new Map<string, GroupView>();
+  private readonly stale = new Set<string>();
+  private readonly files = new Map<string, FileProgress>();
+
+  get isEmpty(): boolean {
+    return this.groups.size === 0 && this.stale.size === 0 && this.files.size === 0;
+  }
+
+  group(g: GroupView): void {
+    this.groups.set(g.groupId, g);
+    this.stale.delete(g.groupId);
+  }
+
+  /** A message of ours was stored: its group's last message changed (see take()). */
+  ownMessage(groupId: string): void {
+    if (!this.groups.has(groupId)) this.stale.add(groupId);
+  }
+
+  file(f: EventPayloads['file']): void {
+    const next = { have: f.have, total: f.total, complete: f.complete };
+    const held = this.files.get(f.hash);
+    this.files.set(f.hash, held === undefined ? next : furtherProgress(held, next));
+  }
+
+  /** Everything collected since the last take: actions for the store, and groups to re-read. */
+  take(): { actions: AppAction[]; staleGroups: string[] } {
+    const actions: AppAction[] = [];
+    if (this.groups.size > 0) actions.push({ type: 'groups-upserted', groups: [...this.groups.values()] });
+    if (this.files.size > 0) actions.push({ type: 'files-progressed', files: Object.fromEntries(this.files) });
+    // Our own sends change a group's last message without a group event (until the core sends one).
+    const staleGroups = [...this.stale];
+    this.groups.clear();
+    this.files.clear();
+    this.stale.clear();
+    return { actions, staleGroups };
+  }
+}
+
+/** A received message ends its sender's typing indicator. */
+export function typingEndedBy(m: MessageView): AppAction | null {
+  return m.isMine ? null : { type: 'typing', groupId: m.groupId, userId: m.sender, until: null };
+}
+
+/** A typing event from someone else; the sender's clock is not ours, so the indicator lives TYPING_TTL_MS of local time. */
+export function typingAction(ev: EventPayloads['typing'], selfId: string | undefined, now: number): AppAction | null {
+  if (ev.userId === selfId) return null;
+  return { type: 'typing', groupId: ev.groupId, userId: ev.userId, until: ev.typing ? now + TYPING_TTL_MS : null };
+}
+
+/** A pending invitation is listed; an answered or stale one leaves the list. */
+export function invitationAction(inv: EventPayloads['invitation']): AppAction {
+  if (inv.state !== 'pending') return { type: 'invitation-removed', groupId: inv.groupId };
+  const { state: _state, ...view } = inv;
+  return { type: 'invitation-upserted', invitation: view };
+}
+
+/**
+ * A kizuna:// link or a clicked notification (desktop shell only). A contact link is never added
+ * silently: it fills the "add contact" field and the user confirms.
+ */
+export function deepLinkAction(link: DeepLink): AppAction {
+  if (link.kind === 'contact') return { type: 'contact-draft', card: link.card };
+  if (link.kind === 'group') return { type: 'open-group', groupId: link.groupId };
+  return { type: 'navigate', view: 'chats' };
+}

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { appReducer, INITIAL_STATE, type AppAction, type AppState } from '../../../renderer/state/app-state';
+import { group } from './view-fixtures';
+
+const run = (actions: AppAction[], from: AppState = INITIAL_STATE): AppState => actions.reduce(appReducer, from);
+const invitation = (groupId: string) => ({ groupId, groupName: 'Book club', mode: 'mls' as const, inviter: 'u3', inviterName: 'Carol', memberCount: 4, receivedAt: 1 });
+
+describe('the app reducer', () => {
+  it('keeps one view per group: a load replaces all, an upsert replaces the ones it names', () => {
+    const loaded = run([{ type: 'groups-loaded', groups: [group('g1'), group('g2')] }]);
+    expect(Object.keys(loaded.groups)).toEqual(['g1', 'g2']);
+    const upserted = run([{ type: 'groups-upserted', groups: [group('g2', { name: 'Renamed' }), group('g3'), group('g2', { name: 'Last wins' })] }], loaded);
+    expect(Object.keys(upserted.groups)).toEqual(['g1', 'g2', 'g3']);
+    expect(upserted.groups['g2']?.name).toBe('Last wins');
+    expect(upserted.groups['g1']).toBe(loaded.groups['g1']);
+    expect(Object.keys(run([{ type: 'groups-loaded', groups: [group('g3')] }], upserted).groups)).toEqual(['g3']);
+  });
+
+  it('lists each pending invitation once and drops answered ones; dropping an unknown one changes nothing', () => {
+    const twice = run([
+      { type: 'invitation-upserted', invitation: invitation('g1') },
+      { type: 'invitation-upserted', invitation: { ...invitation('g1'), memberCount: 5 } },
+      { type: 'invitation-upserted', invitation: invitation('g2') },
+    ]);
+    expect(Object.keys(twice.invitations)).toEqual(['g1', 'g2']);
+    expect(twice.invitations['g1']?.memberCount).toBe(5);
+    const removed = run([{ type: 'invitation-removed', groupId: 'g1' }], twice);
+    expect(Object.keys(removed.invitations)).toEqual(['g2']);
+    expect(appReducer(removed, { type: 'invitation-removed', groupId: 'g1' })).toBe(removed);
+  });
+
+  it('shows typing until it expires or ends, without touching groups nobody stopped typing in', () => {
+    const typing = run([
+      { type: 'typing', groupId: 'g1', userId: 'u2', until: 1_000 },
+      { type: 'typing', groupId: 'g1', userId: 'u3', until: 5_000 },
+      { type: 'typing', groupId: 'g2', userId: 'u4', until: 9_000 },
+    ]);
+    expect(typing.typing).toEqual({ g1: { u2: 1_000, u3: 5_000 }, g2: { u4: 9_000 } });
+    const expired = appReducer(typing, { type: 'typing-expired', now: 2_000 });
+    expect(expired.typing).toEqual({ g1: { u3: 5_000 }, g2: { u4: 9_000 } });
+    expect(expired.typing['g2']).toBe(typing.typing['g2']);
+    expect(appReducer(expired, { type: 'typing-expired', now: 2_000 })).toBe(expired);
+    const ended = appReducer(expired, { type: 'typing', groupId: 'g1', userId: 'u3', until: null });
+    expect(ended.typing['g1']).toEqual({});
+    // Ending an indicator that is not shown (every received message does) is no change at all.
+    expect(appReducer(ended, { type: 'typing', groupId: 'g1', userId: 'u9', until: null })).toBe(ended);
+  });
+
+  it('moves file progress forward only, whatever order its events come in', () => {
+    const state = run([
+      { type: 'files-progressed', files: { h1: { have: 3, total: 10, complete: false } } },
+      { type: 'files-progressed', files: { h1: { have: 2, total: 10, complete: false }, h2: { have: 1, total: 1, complete: true } } },
+    ]);
+    expect(state.files).toEqual({ h1: { have: 3, total: 10, complete: false }, h2: { have: 1, total: 1, complete: true } });
+    const done = run([
+      { type: 'files-progressed', files: { h1: { have: 10, total: 10, complete: true } } },
+      { type: 'files-progressed', files: { h1: { have: 7, total: 10, complete: false } } },
+    ], state);
+    expect(done.files['h1']).toEqual({ have: 10, total: 10, complete: true });
+  });
+
+  it('navigates: a chat keeps its panel until another opens; views and links close what they replace', () => {
+    const open = run([{ type: 'navigate', view: 'settings' }, { type: 'open-group', groupId: 'g1' }, { type: 'panel', panel: 'search' }]);
+    expect(open).toMatchObject({ view: 'chats', openGroupId: 'g1', panel: 'search' });
+    expect(appReducer(open, { type: 'open-group', groupId: 'g1' }).panel).toBe('search');
+    expect(appReducer(open, { type: 'open-group', groupId: 'g2' })).toMatchObject({ openGroupId: 'g2', panel: null });
+    const creating = run([{ type: 'creating-group', open: true }], open);
+    expect(appReducer(creating, { type: 'navigate', view: 'contacts' })).toMatchObject({ view: 'contacts', creatingGroup: false });
+    const drafted = appReducer(creating, { type: 'contact-draft', card: 'kizuna://contact/abc' });
+    expect(drafted).toMatchObject({ view: 'contacts', contactDraft: 'kizuna://contact/abc', creatingGroup: false });
+    expect(appReducer(drafted, { type: 'contact-draft', card: null })).toMatchObject({ view: 'contacts', contactDraft: null });
+  });
+});

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { LiveSyncBatch, TYPING_TTL_MS, deepLinkAction, invitationAction, typingAction, typingEndedBy } from '../../../renderer/state/live-sync-rules';
+import { group, message } from './view-fixtures';
+
+describe('live sync batches', () => {
+  it('keeps the newest view of each group and collapses repeats', () => {
+    const batch = new LiveSyncBatch();
+    expect(batch.isEmpty).toBe(true);
+    batch.group(group('g1', { name: 'old' }));
+    batch.group(group('g2'));
+    batch.group(group('g1', { name: 'new' }));
+    batch.group(group('g2'));
+    const { actions, staleGroups } = batch.take();
+    expect(actions).toEqual([{ type: 'groups-upserted', groups: [group('g1', { name: 'new' }), group('g2')] }]);
+    expect(staleGroups).toEqual([]);
+    expect(batch.isEmpty).toBe(true);
+    expect(batch.take()).toEqual({ actions: [], staleGroups: [] });
+  });
+
+  it('re-reads a group after our own send only when no view of it came in the same batch, in either order', () => {
+    const before = new LiveSyncBatch();
+    before.group(group('g1'));
+    before.ownMessage('g1');
+    expect(before.take().staleGroups).toEqual([]);
+    const after = new LiveSyncBatch();
+    after.ownMessage('g1');
+    after.ownMessage('g1');
+    after.ownMessage('g2');
+    after.group(group('g2'));
+    expect(after.isEmpty).toBe(false);
+    expect(after.take().staleGroups).toEqual(['g1']);
+  });
+
+  it('moves file progress forward only within a batch', () => {
+    const batch = new LiveSyncBatch();
+    const file = (have: number, complete = false) => ({ groupId: 'g1', hash: 'h1', have, total: 4, complete });
+    batch.file(file(2));
+    batch.file(file(4, true));
+    batch.file(file(3));
+    expect(batch.take().actions).toEqual([{ type: 'files-progressed', files: { h1: { have: 4, total: 4, complete: true } } }]);
+  });
+});
+
+describe('live sync rules', () => {
+  it('shows others typing for a while of local time, never ourselves', () => {
+    const ev = { groupId: 'g1', userId: 'u2', typing: true, at: 1 };
+    expect(typingAction(ev, 'u1', 1_000)).toEqual({ type: 'typing', groupId: 'g1', userId: 'u2', until: 1_000 + TYPING_TTL_MS });
+    expect(typingAction({ ...ev, typing: false }, 'u1', 1_000)).toEqual({ type: 'typing', groupId: 'g1', userId: 'u2', until: null });
+    expect(typingAction(ev, 'u2', 1_000)).toBeNull();
+    expect(typingEndedBy(message('m1', 1))).toEqual({ type: 'typing', groupId: 'g1', userId: 'u2', until: null });
+    expect(typingEndedBy(message('m1', 1, { isMine: true }))).toBeNull();
+  });
+
+  it('lists pending invitations and drops answered ones', () => {
+    const inv = { groupId: 'g9', groupName: 'Book club', mode: 'mls' as const, inviter: 'u3', inviterName: 'Carol', memberCount: 4, receivedAt: 1 };
+    expect(invitationAction({ ...inv, state: 'pending' })).toEqual({ type: 'invitation-upserted', invitation: inv });
+    for (const state of ['accepted', 'declined', 'stale'] as const) expect(invitationAction({ ...inv, state })).toEqual({ type: 'invitation-removed', groupId: 'g9' });
+  });
+
+  it('turns a link into a draft contact (never added silently), an open chat or the chat list', () => {
+    expect(deepLinkAction({ kind: 'contact', card: 'kizuna://contact/x' })).toEqual({ type: 'contact-draft', card: 'kizuna://contact/x' });
+    expect(deepLinkAction({ kind: 'group', groupId: 'g1' })).toEqual({ type: 'open-group', groupId: 'g1' });
+    expect(deepLinkAction({ kind: 'invitation', groupId: 'g1' })).toEqual({ type: 'navigate', view: 'chats' });
+  });
+});
