@@ -1,7 +1,7 @@
 import { toBase64Url } from '../encoding/base64url.js';
 import { updateOwnSendState } from '../ingest/send-state-tracker.js';
 import type { OutboxRow } from '../store/tables/queue-tables.js';
-import type { EngineContext } from './engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 
 /**
  * The session layer's handle on the durable outbox: take due jobs, report what happened to them.

@@ -8,7 +8,7 @@ import { loadOrCreateLocalKey } from '../crypto/local-key/local-key-file.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { toBase64Url } from '../encoding/base64url.js';
 import { parseId } from '../encoding/parse-id.js';
-import { MlsStates } from '../encryption/mls-states.js';
+import { MlsStates } from '../kernel/mls-states.js';
 import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { createGroup } from '../groups/group-create.js';
@@ -24,18 +24,18 @@ import { createIdentity, getIdentity, identityView, loadIdentity, renameSelf, st
 import type { IdentityTokenProvider, IdentityTokenVerifier } from '../identity/tokens/token-types.js';
 import { InboxProcessor } from '../ingest/inbox-processor.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { FileVault } from '../messages/file-vault.js';
+import { FileVault } from '../store/file-vault.js';
 import { cancelSend, listPins, markRead, pinMessage, retrySend, sendTyping, unpinMessage } from '../messages/message-actions.js';
 import { latestMessages, messagesAfter, messagesAround, messagesBefore, messagesOnDay, searchMessages, type MessageFilter } from '../messages/message-queries.js';
 import { sendFile, sendText, type FileInput } from '../messages/message-send.js';
 import { messageView } from '../messages/message-views.js';
 import { openStore, type Store } from '../store/store.js';
-import type { EngineContext } from './engine-context.js';
-import { createSelfHolder } from './engine-context.js';
-import type { EngineEvents } from './engine-events.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import { createSelfHolder } from '../kernel/engine-context.js';
+import type { EngineEvents } from '../kernel/engine-events.js';
 import { EngineOutbox } from './engine-outbox.js';
-import { KeyedMutex } from './keyed-mutex.js';
-import { lockProfile, type ProfileLock } from './profile-lock.js';
+import { KeyedMutex } from '../kernel/keyed-mutex.js';
+import { lockProfile, type ProfileLock } from '../kernel/profile-lock.js';
 import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
 
 export interface EngineOptions {

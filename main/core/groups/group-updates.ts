@@ -1,7 +1,7 @@
 import type { GroupView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import { parseUserId } from '../identity/contacts-service.js';
 import { issueVersion, requireAdmin } from './group-admin.js';
 import { latestVersion } from './group-state.js';

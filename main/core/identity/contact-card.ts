@@ -4,7 +4,7 @@ import { fromBase64Url, toBase64Url } from '../encoding/base64url.js';
 import { signDetached, verifyDetached } from '../crypto/signing.js';
 import { contactCardSchema, signedContactCardSchema, type ContactCardData } from '../wire/wire-schemas.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
-import type { SelfKeys } from './self-keys.js';
+import type { SelfKeys } from '../crypto/self-keys.js';
 
 /**
  * A contact card is a copy-pasteable string: `kizuna:contact:v1:<base64url(signed card)>`, or the

@@ -2,7 +2,7 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { PersonView } from '../../../shared/domain/views.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import { parseId } from '../encoding/parse-id.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import type { PersonRow } from '../store/tables/people-table.js';
 import { parseContactCard } from './contact-card.js';
 

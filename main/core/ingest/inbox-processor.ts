@@ -1,6 +1,6 @@
 import { isKizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import { readEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import type { InboxRow } from '../store/tables/queue-tables.js';
 import type { Envelope, EnvelopeType } from '../wire/wire-schemas.js';

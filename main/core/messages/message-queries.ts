@@ -1,7 +1,7 @@
 import type { MessageCursorView, MessageKind, MessagePage, MessageView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { fromBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import { requireGroup } from '../groups/group-state.js';
 import type { MessageCursor, MessageRow } from '../store/tables/messages-table.js';
 import { requireMessageIn } from './message-send.js';

@@ -1,7 +1,7 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import { peekEnvelope, type PeekedEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
-import { groupChannelName } from '../engine/channel-names.js';
+import { groupChannelName } from '../kernel/channel-names.js';
 import type { ChannelLogEntry } from '../store/tables/channel-log-table.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
 import { syncReplySchema, syncRequestSchema, type SenderMark } from '../wire/wire-schemas.js';

@@ -1,6 +1,6 @@
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
 import type { Engine } from '../engine/engine.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import type { Logger } from '../log/logger.js';
 import { FANOUT_ALL, FANOUT_ONE } from '../transport/slim-wire-enums.js';
 import type { SlimClient } from '../transport/slim-client.js';

@@ -2,7 +2,7 @@ import type { ConnectionStatus } from '../../../shared/ipc/ipc-contract.js';
 import { formatSlimName, parseSlimName } from '../../../shared/domain/slim-name.js';
 import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual, fromBase64Url, toBase64Url } from '../encoding/base64url.js';
-import { groupChannelName } from '../engine/channel-names.js';
+import { groupChannelName } from '../kernel/channel-names.js';
 import type { Engine } from '../engine/engine.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import { peekEnvelope, readEnvelope, type PeekedEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';

@@ -1,5 +1,5 @@
 import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
-import type { EngineContext } from '../../engine/engine-context.js';
+import type { EngineContext } from '../../kernel/engine-context.js';
 import { openBody } from '../../encryption/content-crypto.js';
 import { requestMissingSecret } from '../../encryption/secret-handshake.js';
 import { emitGroupSoon } from '../../groups/group-views.js';
