@@ -26,7 +26,7 @@ import type { DropReason, IncomingPublish } from './slim-message-reader.js';
 import { encodeSlimName, loadNameHasher, type NameHasher } from './slim-name-encoding.js';
 import { getSlimProtoCodec, type SlimProtoCodec } from './slim-proto-codec.js';
 import { SlimSubscriptions, type SubscriptionWire } from './slim-subscriptions.js';
-import { TypedEmitter } from './typed-emitter.js';
+import { TypedEmitter } from '../events/typed-emitter.js';
 
 export { PROBE_PAYLOAD_TYPE } from './liveness-link.js';
 
@@ -45,14 +45,14 @@ export interface TransportStateChange {
   readonly retryInMs?: number;
 }
 
-export type SlimClientEvents = {
-  state: [TransportStateChange];
-  message: [IncomingPublish];
+export interface SlimClientEvents {
+  state: TransportStateChange;
+  message: IncomingPublish;
   /** A received frame was dropped (counted in stats()); the detail never contains payload bytes. */
-  dropped: [DropReason, string];
+  dropped: { reason: DropReason; detail: string };
   /** publish() returned false earlier and the write buffer has room again. */
-  drain: [];
-};
+  drain: void;
+}
 
 export interface SlimClientOptions {
   /** `127.0.0.1:PORT`, `host:port`, `http://host:port` or `unix:///absolute/path`. */
@@ -356,9 +356,9 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
     this.#livenessLink = liveness;
     const ended = new Promise<KizunaError>((resolve) => connection.once('closed', resolve));
     connection.on('publish', (message) => this.#onPublish(message));
-    connection.on('drop', (reason, detail) => {
-      this.#dropped[reason] += 1;
-      this.emit('dropped', reason, detail);
+    connection.on('drop', (drop) => {
+      this.#dropped[drop.reason] += 1;
+      this.emit('dropped', drop);
     });
     connection.on('drain', () => this.emit('drain'));
 
