@@ -1,4 +1,5 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { hasControlCharacter } from '../../../shared/domain/control-characters.js';
 import { characterCount } from '../../../shared/domain/text-length.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { GroupVersion, VersionKind, WireMember } from '../wire/wire-schemas.js';
@@ -18,8 +19,7 @@ export function validateGroupName(raw: string): string {
   const name = raw.normalize('NFC').trim();
   if (name.length === 0) throw new KizunaError('GROUP_NAME_EMPTY');
   if (characterCount(name) > GROUP_NAME_MAX_CHARS) throw new KizunaError('GROUP_NAME_TOO_LONG', undefined, { max: GROUP_NAME_MAX_CHARS });
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/u.test(name)) throw new KizunaError('INVALID_INPUT', 'A group name cannot contain control characters.');
+  if (hasControlCharacter(name)) throw new KizunaError('INVALID_INPUT', 'A group name cannot contain control characters.');
   return name;
 }
 

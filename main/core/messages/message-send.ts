@@ -1,4 +1,5 @@
 import type { MessageView } from '../../../shared/domain/views.js';
+import { hasControlCharacter } from '../../../shared/domain/control-characters.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createBlake2b256 } from '../crypto/hash.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
@@ -133,8 +134,7 @@ export interface FileInput {
 
 export function validateFileName(name: string): string {
   const n = name.normalize('NFC').trim();
-  // eslint-disable-next-line no-control-regex
-  if (n.length === 0 || n.length > 255 || /[/\\\u0000-\u001f]/u.test(n) || n === '.' || n === '..') throw new KizunaError('FILE_NAME_INVALID');
+  if (n.length === 0 || n.length > 255 || /[/\\]/u.test(n) || hasControlCharacter(n) || n === '.' || n === '..') throw new KizunaError('FILE_NAME_INVALID');
   return n;
 }
 
