@@ -1,15 +1,12 @@
 import { useId, useState } from 'react';
-import type { Settings } from '../../../shared/ipc/ipc-contract';
 import { call } from '../../api/kizuna-client';
 import { Logo } from '../../components/logo';
 import { useI18n } from '../../i18n/i18n-context';
 import { loadProfile } from '../../state/app-loader';
 import { useAppStore } from '../../state/app-store';
 import { CreateIdentityForm } from './create-identity-form';
-import { NodeChoice } from './node-choice';
+import { NodeChoice, type NodeSetting } from './node-choice';
 import { RestoreIdentityForm } from './restore-identity-form';
-
-export type NodeSetting = Settings['node'];
 
 /**
  * First run: become someone (a new identity, or the one in a backup) and say where to connect.

@@ -1,6 +1,8 @@
 import { useId } from 'react';
+import type { Settings } from '../../../shared/ipc/ipc-contract';
 import { useI18n } from '../../i18n/i18n-context';
-import type { NodeSetting } from './first-run-screen';
+
+export type NodeSetting = Settings['node'];
 
 /** Embedded node (the default: works with no setup) or a remote SLIM node at an address. */
 export function NodeChoice({ value, onChange, problemText }: { value: NodeSetting; onChange: (next: NodeSetting) => void; problemText?: string }) {
