@@ -8,6 +8,7 @@ import { loadOrCreateLocalKey } from '../crypto/local-key/local-key-file.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { toBase64Url } from '../encoding/base64url.js';
 import { parseId } from '../encoding/parse-id.js';
+import { buildEnvelope, type BuiltEnvelope, type EnvelopeFields } from '../envelopes/envelope-builder.js';
 import { MlsStates } from '../kernel/mls-states.js';
 import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
@@ -33,9 +34,12 @@ import { openStore, type Store } from '../store/store.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { createSelfHolder } from '../kernel/engine-context.js';
 import type { EngineEvents } from '../kernel/engine-events.js';
+import { EngineChannels } from './engine-channels.js';
+import { recordEngineContext } from './engine-internals.js';
 import { EngineOutbox } from './engine-outbox.js';
 import { KeyedMutex } from '../kernel/keyed-mutex.js';
 import { lockProfile, type ProfileLock } from '../kernel/profile-lock.js';
+import type { SessionPort } from './session-port.js';
 import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
 
 export interface EngineOptions {
@@ -56,13 +60,15 @@ const messageIdFrom = (text: string): Uint8Array => parseId(text, 'message');
 
 /**
  * The Kizuna engine: one profile's store, keys, groups and messages, with no network of its own.
- * Hosts (the desktop worker, the CLI, the browser host, tests) call it; the session layer feeds it
- * received envelopes (`receive`) and drains what it queued (`outbox`). Ids are base64url text here.
+ * Hosts (the desktop worker, the CLI, the browser host, tests) call it; the session layer works
+ * through its SessionPort: it feeds it received envelopes (`receive`), drains what it queued
+ * (`outbox`) and asks it about the channels (`channels`). Ids are base64url text here.
  */
-export class Engine {
+export class Engine implements SessionPort {
   readonly events: TypedEmitter<EngineEvents>;
   readonly inbox: InboxProcessor;
   readonly outbox: EngineOutbox;
+  readonly channels: EngineChannels;
   private closed = false;
   private readonly maintenance: NodeJS.Timeout;
 
@@ -73,6 +79,8 @@ export class Engine {
     this.events = ctx.events;
     this.inbox = new InboxProcessor(ctx);
     this.outbox = new EngineOutbox(ctx);
+    this.channels = new EngineChannels(ctx);
+    recordEngineContext(this, ctx);
     pruneQueues(ctx);
     this.maintenance = setInterval(() => pruneQueues(ctx), MAINTENANCE_EVERY_MS);
     this.maintenance.unref();
@@ -116,11 +124,6 @@ export class Engine {
       requestAllMissingSecrets(ctx);
     }
     return engine;
-  }
-
-  /** For the session layer and benchmarks, which work below the public API. */
-  get context(): EngineContext {
-    return this.ctx;
   }
 
   get store(): Store {
@@ -299,7 +302,20 @@ export class Engine {
     cancelSend(this.ctx, messageIdFrom(messageId));
   }
 
-  // Wire
+  // Wire (the session port)
+
+  selfId(): Uint8Array {
+    return this.ctx.self().userId;
+  }
+  signEnvelope(fields: EnvelopeFields): BuiltEnvelope {
+    return buildEnvelope(this.ctx.self(), fields);
+  }
+  now(): number {
+    return this.ctx.now();
+  }
+  requestMissingSecrets(): void {
+    requestAllMissingSecrets(this.ctx);
+  }
 
   /**
    * Stores a received envelope (durably, before anything else) and schedules its processing. The

@@ -281,3 +281,21 @@ describe('main/core floors and import circles', () => {
     }
   });
 });
+
+describe('the engine port', () => {
+  it("keeps the engine's context to the core's own modules and its white-box tests", () => {
+    // Hosts, the SDK, the session layer and benchmarks go through the engine's API and its SessionPort.
+    const files = sourceFiles(root);
+    const internals = join(root, 'main/core/engine/engine-internals.ts');
+    const offenders: string[] = [];
+    for (const file of files) {
+      const path = rel(file);
+      if (path === 'main/core/engine/engine.ts' || path.startsWith('test/unit/core/')) continue;
+      for (const ref of moduleRefs(file)) {
+        if (ref.specifier.startsWith('.') && resolveRelative(file, ref.specifier) === internals) offenders.push(path);
+      }
+      if (!path.startsWith('main/core/') && /\.context\.(self|store|events|now)\b/.test(readFileSync(file, 'utf8'))) offenders.push(`${path} (engine.context)`);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
