@@ -138,6 +138,7 @@ export function forwardEvents(core: KizunaCore, send: <E extends EventName>(even
     e.on('receipt', (p) => send('receipt', p)),
     e.on('pin', (p) => send('pin', p)),
     e.on('file', (p) => send('file', p)),
+    e.on('unread', (p) => send('unread', p)),
     core.onConnection((p) => send('connection', p)),
   ];
   return () => {

@@ -107,6 +107,7 @@ const EVENT_TABLE = {
   receipt: true,
   pin: true,
   file: true,
+  unread: true,
   connection: true,
   'deep-link': true,
 } as const satisfies Record<EventName, true>;

@@ -197,6 +197,7 @@ export const EVENT_NAMES: readonly EventName[] = [
   'receipt',
   'pin',
   'file',
+  'unread',
   'connection',
   'deep-link',
 ];

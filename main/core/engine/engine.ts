@@ -17,6 +17,7 @@ import { leaveGroup } from '../groups/group-leave.js';
 import { requireGroup } from '../groups/group-state.js';
 import { addMembers, deleteGroup, removeMembers, renameGroup, setGroupAvatar } from '../groups/group-updates.js';
 import { emitGroup, groupView } from '../groups/group-views.js';
+import { UnreadCounts } from '../groups/unread-counts.js';
 import { acceptInvitation, declineInvitation, listInvitations } from '../groups/invitation-answer.js';
 import { rotateGroupKeys } from '../groups/mls-admin-commit.js';
 import { addContact, blockContact, listBlocked, listContacts, removeContact, unblockContact } from '../identity/contacts-service.js';
@@ -69,6 +70,7 @@ export class Engine implements SessionPort {
   readonly inbox: InboxProcessor;
   readonly outbox: EngineOutbox;
   readonly channels: EngineChannels;
+  private readonly unread: UnreadCounts;
   private closed = false;
   private readonly maintenance: NodeJS.Timeout;
 
@@ -80,6 +82,8 @@ export class Engine implements SessionPort {
     this.inbox = new InboxProcessor(ctx);
     this.outbox = new EngineOutbox(ctx);
     this.channels = new EngineChannels(ctx);
+    this.unread = new UnreadCounts(ctx);
+    ctx.events.on('group', (g) => this.unread.note(g));
     recordEngineContext(this, ctx);
     pruneQueues(ctx);
     this.maintenance = setInterval(() => pruneQueues(ctx), MAINTENANCE_EVERY_MS);
@@ -269,6 +273,10 @@ export class Engine implements SessionPort {
       ...(options.groupId === undefined ? {} : { groupId: groupIdFrom(options.groupId) }),
       ...(options.limit === undefined ? {} : { limit: options.limit }),
     });
+  }
+  /** Unread messages now: per group we are in, and the badge's total (what the 'unread' event sends on change). */
+  unreadCounts(): { total: number; groups: Record<string, number> } {
+    return this.unread.current();
   }
   markRead(groupId: string, upTo?: number): Promise<number> {
     return markRead(this.ctx, groupIdFrom(groupId), upTo);

@@ -8,6 +8,7 @@ import { announceOutbox } from '../kernel/outbox-writer.js';
 import { writeSequencedEnvelope } from '../kernel/sequenced-send.js';
 import { sealBody } from '../encryption/content-crypto.js';
 import { requireGroup } from '../groups/group-state.js';
+import { emitGroupSoon } from '../groups/group-views.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { MessageKind, MessageRow } from '../store/tables/messages-table.js';
 import { encodeWire } from '../wire/wire-codec.js';
@@ -75,6 +76,8 @@ export async function sendContents(
     });
   });
   for (const r of rows) ctx.events.emit('message', messageView(ctx, r));
+  // The group's last message changed: its view goes out like after a received one (once per tick).
+  if (rows.length > 0) emitGroupSoon(ctx, groupId);
   announceOutbox(ctx, groupId);
   return rows;
 }
