@@ -22,7 +22,7 @@ export interface EmbeddedNodeOptions {
   launch?: (options: SlimNodeLaunchOptions) => Promise<SlimNodeHandle>;
 }
 
-export function defaultRuntimeDir(): string {
+function defaultRuntimeDir(): string {
   const xdg = process.env['XDG_RUNTIME_DIR'];
   return xdg !== undefined && xdg.length > 0 ? join(xdg, 'kizuna') : join(tmpdir(), `kizuna-${userInfo().username}`);
 }

@@ -7,7 +7,7 @@ import type { GroupVersion, WireMember } from '../wire/wire-schemas.js';
 import { changesEpoch } from './group-validation.js';
 import { decodeSignedGroupVersion, type VerifiedGroupVersion } from './signed-group-version.js';
 
-export function modeOf(v: GroupVersion): EncryptionMode {
+function modeOf(v: GroupVersion): EncryptionMode {
   return v.mode === 'MLS' ? 'mls' : v.mode === 'SEALED' ? 'sealed' : 'none';
 }
 

@@ -50,7 +50,7 @@ export async function renameGroup(ctx: EngineContext, groupId: Uint8Array, newNa
   return view(ctx, groupId);
 }
 
-export const AVATAR_MAX_BYTES = 256 * 1024;
+const AVATAR_MAX_BYTES = 256 * 1024;
 const AVATAR_MIMES = new Set(['image/png', 'image/jpeg', 'image/webp']);
 
 /** Sets (or with empty bytes, clears) the group picture. The bytes' magic number must match the type. */

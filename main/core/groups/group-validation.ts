@@ -9,8 +9,8 @@ import type { GroupVersion, VersionKind, WireMember } from '../wire/wire-schemas
  * and again on every version that arrives from someone else, so a modified client cannot push
  * a group into a state an honest one would refuse.
  */
-export const GROUP_NAME_MAX_CHARS = 50;
-export const GROUP_MIN_MEMBERS = 2;
+const GROUP_NAME_MAX_CHARS = 50;
+const GROUP_MIN_MEMBERS = 2;
 
 const keyOf = (id: Uint8Array): string => toBase64Url(id);
 
@@ -24,7 +24,7 @@ export function validateGroupName(raw: string): string {
 }
 
 /** No duplicates, creator not among members (create_group's and update's rules). */
-export function validateMemberList(creator: Uint8Array, members: readonly Uint8Array[]): void {
+function validateMemberList(creator: Uint8Array, members: readonly Uint8Array[]): void {
   const seen = new Set<string>();
   for (const m of members) {
     if (bytesEqual(m, creator)) throw new KizunaError('GROUP_CREATOR_IN_MEMBERS');

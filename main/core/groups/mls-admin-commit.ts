@@ -75,7 +75,7 @@ export async function prepareJoin(
 }
 
 /** SLIM's GROUP_WELCOME: the chain, the MLS welcome (if any) and where each sender's sequence stands. */
-export function queueWelcome(ctx: EngineContext, groupId: Uint8Array, epoch: number, joiner: WireMember, mlsWelcome: Uint8Array): void {
+function queueWelcome(ctx: EngineContext, groupId: Uint8Array, epoch: number, joiner: WireMember, mlsWelcome: Uint8Array): void {
   const marks: SenderMark[] = ctx.store.read.log.cursors(groupId).map((c) => ({ sender: c.sender, seq: c.highest }));
   const members = everyone(latestVersion(ctx, groupId).version).map((m) => m.userId);
   const body = encodeWire('Welcome', {

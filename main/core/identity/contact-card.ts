@@ -12,7 +12,7 @@ import type { SelfKeys } from '../crypto/self-keys.js';
  * and the SLIM name, signed by the identity key so nobody can swap a key inside it.
  */
 export const CARD_PREFIX = 'kizuna:contact:v1:';
-export const CARD_LINK_PREFIX = 'kizuna://contact/';
+const CARD_LINK_PREFIX = 'kizuna://contact/';
 
 export function createContactCard(self: SelfKeys): string {
   const card = encodeWire('ContactCard', {

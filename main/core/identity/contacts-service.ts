@@ -11,7 +11,7 @@ import { parseContactCard } from './contact-card.js';
  * adding twice, removing a non-contact, blocking twice, unblocking someone not blocked and
  * blocking yourself are refused. Blocking removes from contacts; unblocking does not re-add.
  */
-export function personView(row: PersonRow): PersonView {
+function personView(row: PersonRow): PersonView {
   return {
     userId: toBase64Url(row.userId),
     displayName: row.displayName,

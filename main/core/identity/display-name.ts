@@ -2,7 +2,7 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { hasControlCharacter } from '../../../shared/domain/control-characters.js';
 import { characterCount } from '../../../shared/domain/text-length.js';
 
-export const DISPLAY_NAME_MAX_CHARS = 64;
+const DISPLAY_NAME_MAX_CHARS = 64;
 
 /** Trims and checks a display name (1..64 characters, no control characters). */
 export function validateDisplayName(raw: string): string {

@@ -13,7 +13,7 @@ const SIGN_LABEL = 'identity.sign_secret';
 const BOX_LABEL = 'identity.box_secret';
 
 /** Default SLIM name: org and namespace from config, agent derived from the identity key. */
-export function defaultSlimName(userId: Uint8Array, org = 'kizuna', namespace = 'users'): string {
+function defaultSlimName(userId: Uint8Array, org = 'kizuna', namespace = 'users'): string {
   return formatSlimName(parseSlimName(`${org}/${namespace}/u-${Buffer.from(userId.subarray(0, 12)).toString('hex')}`));
 }
 

@@ -66,8 +66,8 @@ export class InboxProcessor {
     this.register('SECRET_REPLY', handleSecretReply);
   }
 
-  /** The session layer adds its own types (ACK, SYNC_*, HEARTBEAT) here. */
-  register(type: EnvelopeType, handler: Handler): void {
+  /** One handler per stored envelope type; the session layer's own types (ACK, SYNC_*, HEARTBEAT) never reach the inbox. */
+  private register(type: EnvelopeType, handler: Handler): void {
     this.handlers.set(type, handler);
   }
 
@@ -367,7 +367,7 @@ export class InboxProcessor {
 }
 
 /** A stable, lower-case reason from whatever was thrown. */
-export function reasonOf(err: unknown): string {
+function reasonOf(err: unknown): string {
   if (isKizunaError(err)) return err.code.toLowerCase().replaceAll('_', '-');
   return 'internal';
 }

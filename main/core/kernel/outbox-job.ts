@@ -9,7 +9,7 @@ import { envelopeTypeSchema } from '../wire/wire-schemas.js';
 const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
 const id32 = bytes.refine((b) => b.byteLength === 32, 'expected 32 bytes');
 
-export const outboxJobSchema = z
+const outboxJobSchema = z
   .object({
     id: z.number().int().positive(),
     envelopeId: id32,

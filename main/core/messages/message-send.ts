@@ -40,7 +40,7 @@ export function mediaKind(mime: string): MessageKind {
  * encryption stores the advanced state at once, so a ratchet generation is never used twice even
  * if the process dies before the envelopes are queued. `row` decides what is shown as a message.
  */
-export async function sendContents(
+async function sendContents(
   ctx: EngineContext,
   groupId: Uint8Array,
   contents: ContentInput[],
@@ -88,7 +88,7 @@ const lastSentAt = new WeakMap<EngineContext, number>();
  * Our send time, strictly after our previous one: chats order by time (ties broken by id), and two
  * of our own messages in one millisecond must still show in the order they were written.
  */
-export function nextSentAt(ctx: EngineContext): number {
+function nextSentAt(ctx: EngineContext): number {
   const at = Math.max(ctx.now(), (lastSentAt.get(ctx) ?? 0) + 1);
   lastSentAt.set(ctx, at);
   return at;

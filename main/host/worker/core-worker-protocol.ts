@@ -20,7 +20,7 @@ const serializedErrorSchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const workerKeySchema = z.discriminatedUnion('kind', [
+const workerKeySchema = z.discriminatedUnion('kind', [
   /** The data key is wrapped by the host's keyring (safeStorage), reached through keyring-call messages. */
   z.object({ kind: z.literal('os-keyring') }).strict(),
   z.object({ kind: z.literal('passphrase'), passphrase: z.string().min(1).max(1024) }).strict(),
@@ -29,7 +29,7 @@ export const workerKeySchema = z.discriminatedUnion('kind', [
 export type WorkerKey = z.infer<typeof workerKeySchema>;
 
 /** How the core in the worker reaches SLIM (a subset of createKizunaCore's options that can cross threads). */
-export const workerCoreSchema = z
+const workerCoreSchema = z
   .object({
     /** Use this node whatever the settings say. */
     nodeEndpoint: z.string().min(1).max(512).optional(),
@@ -107,7 +107,7 @@ const ipcResultSchema = z.union([
   z.object({ ok: z.literal(false), error: serializedErrorSchema }),
 ]);
 
-export const workerToHostSchema = z.discriminatedUnion('type', [
+const workerToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }).strict(),
   z.object({ type: z.literal('init-failed'), error: serializedErrorSchema }).strict(),
   z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), result: ipcResultSchema }).strict(),
