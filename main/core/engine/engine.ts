@@ -8,7 +8,7 @@ import { loadOrCreateLocalKey } from '../crypto/local-key/local-key-file.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { toBase64Url } from '../encoding/base64url.js';
 import { parseId } from '../encoding/parse-id.js';
-import { buildEnvelope, type BuiltEnvelope, type EnvelopeFields } from '../envelopes/envelope-builder.js';
+import { buildEnvelope, type BuiltEnvelope } from '../envelopes/envelope-builder.js';
 import { MlsStates } from '../kernel/mls-states.js';
 import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
@@ -40,7 +40,7 @@ import { recordEngineContext } from './engine-internals.js';
 import { EngineOutbox } from './engine-outbox.js';
 import { KeyedMutex } from '../kernel/keyed-mutex.js';
 import { lockProfile, type ProfileLock } from '../kernel/profile-lock.js';
-import type { SessionPort } from './session-port.js';
+import { SESSION_ENVELOPE_TYPES, type SessionEnvelopeFields, type SessionPort } from './session-port.js';
 import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
 
 export interface EngineOptions {
@@ -315,7 +315,10 @@ export class Engine implements SessionPort {
   selfId(): Uint8Array {
     return this.ctx.self().userId;
   }
-  signEnvelope(fields: EnvelopeFields): BuiltEnvelope {
+  signEnvelope(fields: SessionEnvelopeFields): BuiltEnvelope {
+    if (!(SESSION_ENVELOPE_TYPES as readonly string[]).includes(fields.type) || fields.seq !== 0) {
+      throw new KizunaError('INTERNAL', 'the session layer signs only its own unsequenced envelopes', { type: fields.type });
+    }
     return buildEnvelope(this.ctx.self(), fields);
   }
   now(): number {

@@ -22,12 +22,19 @@ export interface SessionPort {
   getIdentity(): IdentityView | null;
   /** Our user id (the signing public key); IDENTITY_MISSING before there is one. */
   selfId(): Uint8Array;
-  /** Signs one of the session's own envelopes (acks, heartbeats, sync, discovery) with our key. */
-  signEnvelope(fields: EnvelopeFields): BuiltEnvelope;
+  /**
+   * Signs one of the session's own envelopes (acks, heartbeats, sync, discovery) with our key. Only
+   * those: everything that carries content is built, sequenced and queued by the engine itself.
+   */
+  signEnvelope(fields: SessionEnvelopeFields): BuiltEnvelope;
   now(): number;
   /** Asks the groups' members for sealed-mode secrets this device still lacks (after reconnecting). */
   requestMissingSecrets(): void;
 }
+
+/** The envelopes the session layer makes itself: unsequenced, never stored in the inbox. */
+export const SESSION_ENVELOPE_TYPES = ['ACK', 'HEARTBEAT', 'SYNC_REQUEST', 'SYNC_REPLY', 'DISCOVERY_REQUEST', 'DISCOVERY_REPLY'] as const;
+export type SessionEnvelopeFields = Omit<EnvelopeFields, 'type' | 'seq'> & { type: (typeof SESSION_ENVELOPE_TYPES)[number]; seq: 0 };
 
 /** The durable outbox: jobs to publish, and what became of them. */
 export interface OutboxPort {

@@ -1,5 +1,6 @@
 import { formatSlimName } from '../../../shared/domain/slim-name.js';
 import { bytesEqual } from '../encoding/base64url.js';
+import { SESSION_ENVELOPE_TYPES } from '../engine/session-port.js';
 import { SEQUENCED_TYPES } from '../envelopes/envelope-kinds.js';
 import { peekEnvelope, readEnvelope, type PeekedEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import type { IncomingPublish } from '../transport/slim-message-reader.js';
@@ -13,7 +14,7 @@ import type { SessionContext } from './session-context.js';
 import { KIZUNA_PAYLOAD_TYPE } from './session-options.js';
 
 /** Envelope types the session layer handles itself (never stored in the inbox). */
-const SESSION_TYPES = new Set(['ACK', 'HEARTBEAT', 'SYNC_REQUEST', 'SYNC_REPLY', 'DISCOVERY_REQUEST', 'DISCOVERY_REPLY']);
+const SESSION_TYPES: ReadonlySet<string> = new Set(SESSION_ENVELOPE_TYPES);
 /** Received envelopes we acknowledge (to their sender's name) once they are in the durable inbox. */
 const ACKED_DIRECT = new Set(['INVITE', 'JOIN', 'DECLINE', 'WELCOME', 'SECRET_REPLY']);
 

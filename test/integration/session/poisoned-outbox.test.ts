@@ -7,6 +7,8 @@ import { MAX_ENVELOPE_BYTES } from '../../../main/core/wire/wire-schemas.js';
 import { FAST_CLIENT_OPTIONS, createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
 import { introduce, newUser, tempDir, userId } from '../../helpers/test-engines.js';
 
+/** Generous: the waits end on events; this only bounds a failure on a machine shared with many others. */
+const WAIT_MS = 30_000;
 const FAST = { ackTimeoutMs: 500, heartbeatMs: 500, gapCheckMs: 200, directRetryCapMs: 500, transport: FAST_CLIENT_OPTIONS };
 const bytesOf = (id: string): Uint8Array => new Uint8Array(Buffer.from(id, 'base64url'));
 
@@ -28,7 +30,7 @@ describe('a poisoned outbox job over a real SLIM node', () => {
       users.push({ engine, session });
     }
     introduce(...users.map((u) => u.engine));
-    await Promise.all(users.map((u) => u.session.waitOnline()));
+    await Promise.all(users.map((u) => u.session.waitOnline(WAIT_MS)));
   });
 
   afterEach(async () => {
@@ -40,13 +42,13 @@ describe('a poisoned outbox job over a real SLIM node', () => {
     dir.cleanup();
   });
 
-  it('fails visibly, with its reason, while the outbox keeps draining the jobs after it', async () => {
+  it('fails visibly, with its reason, while the outbox keeps draining the jobs after it', { timeout: 120_000 }, async () => {
     const [alice, bob, carol] = users.map((u) => u.engine) as [Engine, Engine, Engine];
     const g = await alice.createGroup({ name: 'Poison', members: [userId(bob), userId(carol)], mode: 'none' });
     await Promise.all(
       [bob, carol].map(async (e) => {
-        await e.events.waitFor('invitation', (i) => i.groupId === g.groupId && i.state === 'pending');
-        const joined = e.events.waitFor('group', (x) => x.groupId === g.groupId && x.myState === 'joined');
+        await e.events.waitFor('invitation', (i) => i.groupId === g.groupId && i.state === 'pending', WAIT_MS);
+        const joined = e.events.waitFor('group', (x) => x.groupId === g.groupId && x.myState === 'joined', WAIT_MS);
         await e.acceptInvitation(g.groupId);
         await joined;
       }),
@@ -67,8 +69,8 @@ describe('a poisoned outbox job over a real SLIM node', () => {
     const badName = poison('INVITE', 'not a slim name', new Uint8Array([1, 2, 3]));
     const tooLarge = poison('INVITE', bob0, new Uint8Array(MAX_ENVELOPE_BYTES + 1));
 
-    const atBob = bob.events.waitFor('message', (m) => m.text === 'after the poison');
-    const delivered = alice.events.waitFor('send-state', (s) => s.groupId === g.groupId && s.state === 'delivered');
+    const atBob = bob.events.waitFor('message', (m) => m.text === 'after the poison', WAIT_MS);
+    const delivered = alice.events.waitFor('send-state', (s) => s.groupId === g.groupId && s.state === 'delivered', WAIT_MS);
     const sent = await alice.sendText(g.groupId, 'after the poison');
     await atBob;
     expect((await delivered).messageId).toBe(sent.id);
