@@ -35,7 +35,7 @@ await carol.close();
 
 // Seed N messages straight into the store (the ingest benchmark measures the real path).
 const groupId = new Uint8Array(Buffer.from(g, 'base64url'));
-const sender = alice.context.self().userId;
+const sender = alice.selfId();
 const t0 = Date.now() - N * 1000;
 const seedStart = performance.now();
 let word = 0;

@@ -4,6 +4,7 @@
  * unit-tested; slim-node-utility.ts uses them.
  */
 import { KizunaError } from '../../shared/errors/kizuna-error.js';
+import { stripAnsiColours } from '../core/slim-node/ansi-colours.js';
 import { NODE_READY_LINE_PREFIX } from '../core/slim-node/slim-node-protocol.js';
 
 /** The endpoint a ready line announces, or null. */
@@ -29,8 +30,7 @@ export class RecentLines {
 
   /** Adds a chunk; returns the lines it completed. */
   push(chunk: string): string[] {
-    // eslint-disable-next-line no-control-regex
-    const text = (this.partial + chunk).replace(/\u001b\[[0-9;]*m/g, '');
+    const text = stripAnsiColours(this.partial + chunk);
     const parts = text.split('\n');
     this.partial = parts.pop() ?? '';
     const complete = parts.map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '');

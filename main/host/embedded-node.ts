@@ -5,6 +5,7 @@ import { isKizunaError } from '../../shared/errors/kizuna-error.js';
 import type { SlimNodeHandle, SlimNodeLaunchOptions } from '../core/slim-node/slim-node-launcher.js';
 import { launchSlimNode } from '../core/slim-node/slim-node-launcher.js';
 import { createLogger } from '../core/log/logger.js';
+import { isAlive } from '../core/kernel/process-alive.js';
 
 const log = createLogger('host.embedded-node');
 
@@ -21,18 +22,9 @@ export interface EmbeddedNodeOptions {
   launch?: (options: SlimNodeLaunchOptions) => Promise<SlimNodeHandle>;
 }
 
-export function defaultRuntimeDir(): string {
+function defaultRuntimeDir(): string {
   const xdg = process.env['XDG_RUNTIME_DIR'];
   return xdg !== undefined && xdg.length > 0 ? join(xdg, 'kizuna') : join(tmpdir(), `kizuna-${userInfo().username}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class EmbeddedNode {

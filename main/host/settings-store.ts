@@ -5,7 +5,7 @@ import type { Settings } from '../../shared/ipc/ipc-contract.js';
 import { settingsPatchSchema, settingsSchema } from '../../shared/ipc/settings-schemas.js';
 
 /** The user's settings, in the profile folder as settings.json (validated on every read). */
-export const DEFAULT_SETTINGS: Settings = {
+const DEFAULT_SETTINGS: Settings = {
   node: { mode: 'embedded', remoteEndpoint: '' },
   theme: 'system',
   language: 'system',

@@ -9,26 +9,19 @@ export const TYPING_TTL_MS = 6_000;
  * What the core's events do to the app store, as pure rules (live-sync.ts subscribes and schedules).
  *
  * Group and file events can arrive thousands a second while syncing, so they are collected here and
- * taken as one batch per flush: the newest view of each group wins, file progress only moves forward,
- * and a group touched by our own send is re-read unless a view of it arrived in the same batch.
+ * taken as one batch per flush: the newest view of each group wins, and file progress only moves
+ * forward. Our own sends need nothing here: the core sends their group's view like any other.
  */
 export class LiveSyncBatch {
   private readonly groups = new Map<string, GroupView>();
-  private readonly stale = new Set<string>();
   private readonly files = new Map<string, FileProgress>();
 
   get isEmpty(): boolean {
-    return this.groups.size === 0 && this.stale.size === 0 && this.files.size === 0;
+    return this.groups.size === 0 && this.files.size === 0;
   }
 
   group(g: GroupView): void {
     this.groups.set(g.groupId, g);
-    this.stale.delete(g.groupId);
-  }
-
-  /** A message of ours was stored: its group's last message changed (see take()). */
-  ownMessage(groupId: string): void {
-    if (!this.groups.has(groupId)) this.stale.add(groupId);
   }
 
   file(f: EventPayloads['file']): void {
@@ -37,17 +30,14 @@ export class LiveSyncBatch {
     this.files.set(f.hash, held === undefined ? next : furtherProgress(held, next));
   }
 
-  /** Everything collected since the last take: actions for the store, and groups to re-read. */
-  take(): { actions: AppAction[]; staleGroups: string[] } {
+  /** Everything collected since the last take, as actions for the store. */
+  take(): AppAction[] {
     const actions: AppAction[] = [];
     if (this.groups.size > 0) actions.push({ type: 'groups-upserted', groups: [...this.groups.values()] });
     if (this.files.size > 0) actions.push({ type: 'files-progressed', files: Object.fromEntries(this.files) });
-    // Our own sends change a group's last message without a group event (until the core sends one).
-    const staleGroups = [...this.stale];
     this.groups.clear();
     this.files.clear();
-    this.stale.clear();
-    return { actions, staleGroups };
+    return actions;
   }
 }
 

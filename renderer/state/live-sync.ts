@@ -1,4 +1,4 @@
-import { call, subscribe } from '../api/kizuna-client';
+import { subscribe } from '../api/kizuna-client';
 import type { AppAction } from './app-state';
 import type { AppStore } from './app-store';
 import { LiveSyncBatch, deepLinkAction, invitationAction, typingAction, typingEndedBy } from './live-sync-rules';
@@ -20,14 +20,7 @@ export function startLiveSync(store: AppStore): () => void {
 
   const flush = (): void => {
     flushTimer = undefined;
-    const { actions, staleGroups } = batch.take();
-    for (const action of actions) store.dispatch(action);
-    for (const groupId of staleGroups) {
-      call('groups.get', { groupId }).then(
-        (g) => store.dispatch({ type: 'groups-upserted', groups: [g] }),
-        () => undefined,
-      );
-    }
+    for (const action of batch.take()) store.dispatch(action);
   };
   const schedule = (): void => {
     if (!batch.isEmpty) flushTimer ??= setTimeout(flush, FLUSH_MS);
@@ -49,13 +42,7 @@ export function startLiveSync(store: AppStore): () => void {
       batch.group(g);
       schedule();
     }),
-    subscribe('message', (m) => {
-      if (m.isMine) {
-        batch.ownMessage(m.groupId);
-        schedule();
-      }
-      dispatch(typingEndedBy(m));
-    }),
+    subscribe('message', (m) => dispatch(typingEndedBy(m))),
     subscribe('invitation', (inv) => store.dispatch(invitationAction(inv))),
     subscribe('typing', (ev) => {
       const action = typingAction(ev, store.getState().identity?.userId, Date.now());

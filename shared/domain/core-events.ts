@@ -18,5 +18,9 @@ export interface CoreEventPayloads {
   pin: { groupId: string; messageId: string; pinned: boolean; by: string; at: number };
   /** File chunks arrived (progress) or the file became complete. */
   file: { groupId: string; hash: string; have: number; total: number; complete: boolean };
+  /**
+   * Unread messages, sent when they change: `groups` holds every group we are in that has some (muted
+   * ones too; a group not listed has none), `total` their sum without the muted ones (the badge).
+   */
   unread: { total: number; groups: Record<string, number> };
 }

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { KizunaError } from '../errors/kizuna-error.js';
+import { hasControlCharacter } from './control-characters.js';
 
 export interface SlimName {
   readonly org: string;
@@ -28,9 +29,9 @@ export const SLIM_ANY_INSTANCE_ID = (1n << 128n) - 1n;
 const NULL_COMPONENT_TEXT = 'NULL_COMPONENT';
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HEX32_RE = /^[0-9a-f]{32}$/i;
-// Whitespace and control characters would make names ambiguous in logs, CLIs and config files.
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN_CHAR_RE = /[\s\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/u;
+// Whitespace (\s includes U+2028, U+2029 and U+FEFF) and control characters would make names
+// ambiguous in logs, CLIs and config files.
+const WHITESPACE_RE = /\s/u;
 const utf8 = new TextEncoder();
 
 type ComponentLabel = 'org' | 'namespace' | 'agent';
@@ -49,7 +50,7 @@ function componentProblem(label: ComponentLabel, value: unknown): string | undef
   if (typeof value !== 'string') return `the ${label} must be text`;
   if (value.length === 0) return `the ${label} is empty`;
   if (value.includes('/')) return `the ${label} contains a slash`;
-  if (FORBIDDEN_CHAR_RE.test(value)) return `the ${label} contains whitespace or control characters`;
+  if (WHITESPACE_RE.test(value) || hasControlCharacter(value)) return `the ${label} contains whitespace or control characters`;
   // UTF-8 needs at most 3 bytes per UTF-16 unit, so short strings skip the (comparatively slow) encoding.
   if (value.length * 3 > SLIM_NAME_COMPONENT_MAX_BYTES && utf8.encode(value).length > SLIM_NAME_COMPONENT_MAX_BYTES) {
     return `the ${label} is longer than ${SLIM_NAME_COMPONENT_MAX_BYTES} bytes`;

@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { sendUnaryData, ServerUnaryCall, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { formatSlimName, parseSlimName, type SlimName } from '../../../shared/domain/slim-name.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
-import { KeyedMutex } from '../engine/keyed-mutex.js';
+import { KeyedMutex } from '../kernel/keyed-mutex.js';
 import type { Logger } from '../log/logger.js';
 import type { ChannelModerator } from './channel-moderator.js';
 import { endpointReaches, hostPort, parseConnectionConfig } from './connection-config.js';

@@ -12,7 +12,13 @@
 import type { Logger } from '../log/logger.js';
 import { endpointReaches } from './connection-config.js';
 import type { ControllerStore } from './controller-store.js';
-import type { WireRoute } from './node-control.js';
+
+/** A route in a ConfigurationCommand (field names as in the .proto): a name sent over a link. */
+export interface WireRoute {
+  name: object;
+  link_id: string;
+  direction: 'CONNECTION_DIRECTION_OUTGOING' | 'CONNECTION_DIRECTION_INCOMING';
+}
 
 /** The dataplane Name as a node reports it (decoded with 64-bit numbers as decimal strings). */
 export interface ReportedName {

@@ -18,7 +18,7 @@ import type { Logger } from '../log/logger.js';
 import { encodeSlimName, loadNameHasher } from '../transport/slim-name-encoding.js';
 import { nodeClientConfig, parseConnectionConfig } from './connection-config.js';
 import type { ConnectionRow, ControllerStore, SubscriptionRow } from './controller-store.js';
-import { LearnedRoutes, type ReportedName } from './learned-routes.js';
+import { LearnedRoutes, type ReportedName, type WireRoute } from './learned-routes.js';
 
 /** The southbound messages as grpc-js hands them to us (field names as in the .proto). */
 export interface ControlMessage {
@@ -35,12 +35,6 @@ export interface ConfigurationCommandAck {
   original_message_id: string;
   connections_status: { link_id: string; success: boolean; errorMsg: string }[];
   routes_status: { success: boolean; error_msg: string; route?: { link_id?: string } | null }[];
-}
-
-export interface WireRoute {
-  name: object;
-  link_id: string;
-  direction: 'CONNECTION_DIRECTION_OUTGOING' | 'CONNECTION_DIRECTION_INCOMING';
 }
 
 export interface ConfigurationCommand {

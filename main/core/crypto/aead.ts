@@ -2,8 +2,8 @@ import { concatBytes } from '../encoding/base64url.js';
 import { sodium } from './sodium.js';
 
 /** XChaCha20-Poly1305 (IETF) with a random 24-byte nonce prepended to the ciphertext. */
-export const AEAD_NONCE_BYTES = 24;
-export const AEAD_TAG_BYTES = 16;
+const AEAD_NONCE_BYTES = 24;
+const AEAD_TAG_BYTES = 16;
 
 export function aeadEncrypt(key: Uint8Array, plaintext: Uint8Array, associatedData: Uint8Array): Uint8Array {
   const s = sodium();

@@ -6,7 +6,7 @@ import { contentAssociatedData } from '../envelopes/envelope-reader.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { Store } from '../store/store.js';
 import type { Envelope, EnvelopeType } from '../wire/wire-schemas.js';
-import type { MlsStates } from './mls-states.js';
+import type { MlsStates } from '../kernel/mls-states.js';
 import { loadEpochSecret } from './sealed-secrets.js';
 
 /**

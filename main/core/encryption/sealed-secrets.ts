@@ -3,7 +3,7 @@ import { openSealed, sealTo } from '../crypto/box.js';
 import { blake2b256 } from '../crypto/hash.js';
 import { randomBytes } from '../crypto/aead.js';
 import { bytesEqual, toBase64Url, utf8 } from '../encoding/base64url.js';
-import type { SelfKeys } from '../identity/self-keys.js';
+import type { SelfKeys } from '../crypto/self-keys.js';
 import type { Store } from '../store/store.js';
 import type { SealedSecret } from '../wire/wire-schemas.js';
 

@@ -1,6 +1,6 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
-import { announceOutbox, queueToChannel } from '../engine/outbox-writer.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import { announceOutbox, queueToChannel } from '../kernel/outbox-writer.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import { encodeWire } from '../wire/wire-codec.js';
 

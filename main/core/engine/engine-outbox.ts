@@ -1,26 +1,36 @@
-import { toBase64Url } from '../encoding/base64url.js';
-import { updateOwnSendState } from '../ingest/send-state-tracker.js';
-import type { OutboxRow } from '../store/tables/queue-tables.js';
-import type { EngineContext } from './engine-context.js';
+import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
+import { emitGroup } from '../groups/group-views.js';
+import { allAmong, joinedOthers, updateOwnSendState } from '../ingest/send-state-tracker.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import { parseOutboxJob, type OutboxJob } from '../kernel/outbox-job.js';
+import type { OutboxPort } from './session-port.js';
 
 /**
  * The session layer's handle on the durable outbox: take due jobs, report what happened to them.
  * Send states follow: a job published is 'sent'; every other member's ack makes it 'delivered';
- * giving up on a pending job makes it 'failed'.
+ * a job that can never go out makes its message 'failed' (the user can retry).
  */
-export class EngineOutbox {
+export class EngineOutbox implements OutboxPort {
   constructor(private readonly ctx: EngineContext) {}
 
-  due(limit = 256): OutboxRow[] {
-    return this.ctx.store.read.queue.dueOutbox(this.ctx.now(), limit);
+  due(limit = 256): OutboxJob[] {
+    const jobs: OutboxJob[] = [];
+    for (const row of this.ctx.store.read.queue.dueOutbox(this.ctx.now(), limit)) {
+      const parsed = parseOutboxJob(row);
+      if ('job' in parsed) jobs.push(parsed.job);
+      else {
+        this.ctx.log.warn('an outbox job could not be read; marked failed', { id: row.id, problem: parsed.problem });
+        this.fail({ id: row.id, groupId: row.groupId, messageId: row.messageId instanceof Uint8Array ? row.messageId : null }, parsed.problem);
+      }
+    }
+    return jobs;
   }
 
   nextDueAt(): number | undefined {
     return this.ctx.store.read.queue.nextOutboxDue();
   }
 
-  /** Published; the next attempt is due at `retryAt` unless an ack comes first. */
-  markSent(job: OutboxRow, retryAt: number): void {
+  markSent(job: OutboxJob, retryAt: number): void {
     const ctx = this.ctx;
     const advanced = ctx.store.transaction(() => {
       ctx.store.write.queue.markOutboxSent(job.id, retryAt);
@@ -31,27 +41,14 @@ export class EngineOutbox {
     }
   }
 
-  /** The job needs nothing more (a direct envelope acked, or one never acked by design). */
-  markDone(job: OutboxRow): void {
+  markDone(job: OutboxJob): void {
     this.ctx.store.write.queue.markOutboxAcked(job.id);
   }
 
-  /** A member acknowledged one of our sequenced envelopes. */
-  recordDelivery(envelopeId: Uint8Array, member: Uint8Array): void {
-    const ctx = this.ctx;
-    const fresh = ctx.store.write.messages.addDelivery(envelopeId, member, ctx.now());
-    if (fresh) updateOwnSendState(ctx, envelopeId);
-  }
-
-  retryLater(job: OutboxRow, at: number, error: string): void {
-    this.ctx.store.write.queue.markOutboxRetry(job.id, at, error);
-  }
-
-  /** Gives up on a job after its retries: a pending message becomes 'failed' (the user can retry). */
-  fail(job: OutboxRow, error: string): void {
+  fail(job: Pick<OutboxJob, 'id' | 'groupId' | 'messageId'>, reason: string): void {
     const ctx = this.ctx;
     const failed = ctx.store.transaction(() => {
-      ctx.store.write.queue.markOutboxFailed(job.id, error);
+      ctx.store.write.queue.markOutboxFailed(job.id, reason);
       return job.messageId !== null && ctx.store.write.messages.advanceSendState(job.messageId, 'failed');
     });
     if (failed && job.messageId !== null) {
@@ -59,7 +56,51 @@ export class EngineOutbox {
     }
   }
 
-  /** After reconnecting: everything pending is due now. */
+  everyoneAcked(job: OutboxJob): boolean {
+    const ctx = this.ctx;
+    return allAmong(joinedOthers(ctx, job.groupId), ctx.store.read.messages.deliveries(job.envelopeId).map((d) => d.member));
+  }
+
+  recordDelivery(envelopeId: Uint8Array, member: Uint8Array): void {
+    const ctx = this.ctx;
+    const fresh = ctx.store.write.messages.addDelivery(envelopeId, member, ctx.now());
+    if (fresh) updateOwnSendState(ctx, envelopeId);
+  }
+
+  acknowledge(ack: { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }): boolean {
+    const { groupId, from, envelopeIds } = ack;
+    const ctx = this.ctx;
+    const read = ctx.store.read;
+    const member = read.groups.member(groupId, from);
+    // An ack of a channel envelope proves the member listens to the channel, so accepted: sealed and
+    // unencrypted groups learn who joined this way. (An ack of a direct envelope, an invitation, proves
+    // only that it arrived; MLS groups know their members from the MLS roster.)
+    if (member?.status === 'invited' && read.groups.get(groupId)?.mode !== 'mls') {
+      const ofChannel = envelopeIds.some((id) => read.queue.outboxByEnvelope(id).some((j) => j.destination === 'group'));
+      if (ofChannel) {
+        ctx.store.write.groups.setMemberStatus(groupId, from, 'joined');
+        emitGroup(ctx, groupId);
+      }
+    }
+    let progressed = false;
+    for (const id of envelopeIds) {
+      if (member !== undefined) this.recordDelivery(id, from);
+      for (const row of read.queue.outboxByEnvelope(id)) {
+        if (row.state !== 'sent' && row.state !== 'pending') continue;
+        const parsed = parseOutboxJob(row);
+        if (!('job' in parsed)) continue; // due() marks it failed when its turn comes
+        const job = parsed.job;
+        const finished =
+          job.destination === 'user' ? job.recipient !== null && bytesEqual(job.recipient, from) : member !== undefined && this.everyoneAcked(job);
+        if (finished) {
+          this.markDone(job);
+          progressed = true;
+        }
+      }
+    }
+    return progressed;
+  }
+
   expedite(): void {
     this.ctx.store.write.queue.expediteOutbox(this.ctx.now());
   }

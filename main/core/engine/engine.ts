@@ -8,7 +8,8 @@ import { loadOrCreateLocalKey } from '../crypto/local-key/local-key-file.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { toBase64Url } from '../encoding/base64url.js';
 import { parseId } from '../encoding/parse-id.js';
-import { MlsStates } from '../encryption/mls-states.js';
+import { buildEnvelope, type BuiltEnvelope } from '../envelopes/envelope-builder.js';
+import { MlsStates } from '../kernel/mls-states.js';
 import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { createGroup } from '../groups/group-create.js';
@@ -16,6 +17,7 @@ import { leaveGroup } from '../groups/group-leave.js';
 import { requireGroup } from '../groups/group-state.js';
 import { addMembers, deleteGroup, removeMembers, renameGroup, setGroupAvatar } from '../groups/group-updates.js';
 import { emitGroup, groupView } from '../groups/group-views.js';
+import { UnreadCounts } from '../groups/unread-counts.js';
 import { acceptInvitation, declineInvitation, listInvitations } from '../groups/invitation-answer.js';
 import { rotateGroupKeys } from '../groups/mls-admin-commit.js';
 import { addContact, blockContact, listBlocked, listContacts, removeContact, unblockContact } from '../identity/contacts-service.js';
@@ -24,18 +26,21 @@ import { createIdentity, getIdentity, identityView, loadIdentity, renameSelf, st
 import type { IdentityTokenProvider, IdentityTokenVerifier } from '../identity/tokens/token-types.js';
 import { InboxProcessor } from '../ingest/inbox-processor.js';
 import { createLogger, type Logger } from '../log/logger.js';
-import { FileVault } from '../messages/file-vault.js';
+import { FileVault } from '../store/file-vault.js';
 import { cancelSend, listPins, markRead, pinMessage, retrySend, sendTyping, unpinMessage } from '../messages/message-actions.js';
 import { latestMessages, messagesAfter, messagesAround, messagesBefore, messagesOnDay, searchMessages, type MessageFilter } from '../messages/message-queries.js';
 import { sendFile, sendText, type FileInput } from '../messages/message-send.js';
 import { messageView } from '../messages/message-views.js';
 import { openStore, type Store } from '../store/store.js';
-import type { EngineContext } from './engine-context.js';
-import { createSelfHolder } from './engine-context.js';
-import type { EngineEvents } from './engine-events.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import { createSelfHolder } from '../kernel/engine-context.js';
+import type { EngineEvents } from '../kernel/engine-events.js';
+import { EngineChannels } from './engine-channels.js';
+import { recordEngineContext } from './engine-internals.js';
 import { EngineOutbox } from './engine-outbox.js';
-import { KeyedMutex } from './keyed-mutex.js';
-import { lockProfile, type ProfileLock } from './profile-lock.js';
+import { KeyedMutex } from '../kernel/keyed-mutex.js';
+import { lockProfile, type ProfileLock } from '../kernel/profile-lock.js';
+import { SESSION_ENVELOPE_TYPES, type SessionEnvelopeFields, type SessionPort } from './session-port.js';
 import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
 
 export interface EngineOptions {
@@ -56,13 +61,16 @@ const messageIdFrom = (text: string): Uint8Array => parseId(text, 'message');
 
 /**
  * The Kizuna engine: one profile's store, keys, groups and messages, with no network of its own.
- * Hosts (the desktop worker, the CLI, the browser host, tests) call it; the session layer feeds it
- * received envelopes (`receive`) and drains what it queued (`outbox`). Ids are base64url text here.
+ * Hosts (the desktop worker, the CLI, the browser host, tests) call it; the session layer works
+ * through its SessionPort: it feeds it received envelopes (`receive`), drains what it queued
+ * (`outbox`) and asks it about the channels (`channels`). Ids are base64url text here.
  */
-export class Engine {
+export class Engine implements SessionPort {
   readonly events: TypedEmitter<EngineEvents>;
   readonly inbox: InboxProcessor;
   readonly outbox: EngineOutbox;
+  readonly channels: EngineChannels;
+  private readonly unread: UnreadCounts;
   private closed = false;
   private readonly maintenance: NodeJS.Timeout;
 
@@ -73,6 +81,10 @@ export class Engine {
     this.events = ctx.events;
     this.inbox = new InboxProcessor(ctx);
     this.outbox = new EngineOutbox(ctx);
+    this.channels = new EngineChannels(ctx);
+    this.unread = new UnreadCounts(ctx);
+    ctx.events.on('group', (g) => this.unread.note(g));
+    recordEngineContext(this, ctx);
     pruneQueues(ctx);
     this.maintenance = setInterval(() => pruneQueues(ctx), MAINTENANCE_EVERY_MS);
     this.maintenance.unref();
@@ -116,11 +128,6 @@ export class Engine {
       requestAllMissingSecrets(ctx);
     }
     return engine;
-  }
-
-  /** For the session layer and benchmarks, which work below the public API. */
-  get context(): EngineContext {
-    return this.ctx;
   }
 
   get store(): Store {
@@ -267,6 +274,10 @@ export class Engine {
       ...(options.limit === undefined ? {} : { limit: options.limit }),
     });
   }
+  /** Unread messages now: per group we are in, and the badge's total (what the 'unread' event sends on change). */
+  unreadCounts(): { total: number; groups: Record<string, number> } {
+    return this.unread.current();
+  }
   markRead(groupId: string, upTo?: number): Promise<number> {
     return markRead(this.ctx, groupIdFrom(groupId), upTo);
   }
@@ -299,7 +310,23 @@ export class Engine {
     cancelSend(this.ctx, messageIdFrom(messageId));
   }
 
-  // Wire
+  // Wire (the session port)
+
+  selfId(): Uint8Array {
+    return this.ctx.self().userId;
+  }
+  signEnvelope(fields: SessionEnvelopeFields): BuiltEnvelope {
+    if (!(SESSION_ENVELOPE_TYPES as readonly string[]).includes(fields.type) || fields.seq !== 0) {
+      throw new KizunaError('INTERNAL', 'the session layer signs only its own unsequenced envelopes', { type: fields.type });
+    }
+    return buildEnvelope(this.ctx.self(), fields);
+  }
+  now(): number {
+    return this.ctx.now();
+  }
+  requestMissingSecrets(): void {
+    requestAllMissingSecrets(this.ctx);
+  }
 
   /**
    * Stores a received envelope (durably, before anything else) and schedules its processing. The

@@ -1,4 +1,4 @@
-import type { EngineContext } from './engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 
 /**
  * Keeps the queues from growing without end: processed inbox rows and finished outbox jobs go after

@@ -1,7 +1,7 @@
 import { blake2b256 } from '../crypto/hash.js';
 import { randomBytes } from '../crypto/aead.js';
 import { signDetached } from '../crypto/signing.js';
-import type { SelfKeys } from '../identity/self-keys.js';
+import type { SelfKeys } from '../crypto/self-keys.js';
 import { encodeWire } from '../wire/wire-codec.js';
 import type { Envelope, EnvelopeType } from '../wire/wire-schemas.js';
 

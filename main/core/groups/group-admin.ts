@@ -1,8 +1,8 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
-import { announceOutbox, queueToUser } from '../engine/outbox-writer.js';
-import { writeSequencedEnvelope } from '../engine/sequenced-send.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import { announceOutbox, queueToUser } from '../kernel/outbox-writer.js';
+import { writeSequencedEnvelope } from '../kernel/sequenced-send.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import * as mls from '../crypto/mls/index.js';
 import { newEpochSecret, sealSecretFor, secretCommitment, storeEpochSecret } from '../encryption/sealed-secrets.js';

@@ -2,8 +2,8 @@ import type { EncryptionMode, GroupView } from '../../../shared/domain/views.js'
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { randomBytes } from '../crypto/aead.js';
 import * as mls from '../crypto/mls/index.js';
-import type { EngineContext } from '../engine/engine-context.js';
-import { announceOutbox } from '../engine/outbox-writer.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import { announceOutbox } from '../kernel/outbox-writer.js';
 import { newEpochSecret, sealSecretFor, secretCommitment, storeEpochSecret } from '../encryption/sealed-secrets.js';
 import type { GroupVersion } from '../wire/wire-schemas.js';
 import { queueInvite } from './group-admin.js';

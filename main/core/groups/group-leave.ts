@@ -1,8 +1,8 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
-import { announceOutbox, queueToUser } from '../engine/outbox-writer.js';
-import { writeSequencedEnvelope } from '../engine/sequenced-send.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import { announceOutbox, queueToUser } from '../kernel/outbox-writer.js';
+import { writeSequencedEnvelope } from '../kernel/sequenced-send.js';
 import { latestVersion, requireGroup } from './group-state.js';
 import { emitGroup } from './group-views.js';
 

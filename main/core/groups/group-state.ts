@@ -1,13 +1,13 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { EncryptionMode } from '../../../shared/domain/views.js';
 import { toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import type { GroupRow, MyGroupState } from '../store/tables/groups-table.js';
 import type { GroupVersion, WireMember } from '../wire/wire-schemas.js';
 import { changesEpoch } from './group-validation.js';
 import { decodeSignedGroupVersion, type VerifiedGroupVersion } from './signed-group-version.js';
 
-export function modeOf(v: GroupVersion): EncryptionMode {
+function modeOf(v: GroupVersion): EncryptionMode {
   return v.mode === 'MLS' ? 'mls' : v.mode === 'SEALED' ? 'sealed' : 'none';
 }
 

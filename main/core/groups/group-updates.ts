@@ -1,7 +1,7 @@
 import type { GroupView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import { parseUserId } from '../identity/contacts-service.js';
 import { issueVersion, requireAdmin } from './group-admin.js';
 import { latestVersion } from './group-state.js';
@@ -50,7 +50,7 @@ export async function renameGroup(ctx: EngineContext, groupId: Uint8Array, newNa
   return view(ctx, groupId);
 }
 
-export const AVATAR_MAX_BYTES = 256 * 1024;
+const AVATAR_MAX_BYTES = 256 * 1024;
 const AVATAR_MIMES = new Set(['image/png', 'image/jpeg', 'image/webp']);
 
 /** Sets (or with empty bytes, clears) the group picture. The bytes' magic number must match the type. */

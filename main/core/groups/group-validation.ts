@@ -1,4 +1,5 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { hasControlCharacter } from '../../../shared/domain/control-characters.js';
 import { characterCount } from '../../../shared/domain/text-length.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { GroupVersion, VersionKind, WireMember } from '../wire/wire-schemas.js';
@@ -8,8 +9,8 @@ import type { GroupVersion, VersionKind, WireMember } from '../wire/wire-schemas
  * and again on every version that arrives from someone else, so a modified client cannot push
  * a group into a state an honest one would refuse.
  */
-export const GROUP_NAME_MAX_CHARS = 50;
-export const GROUP_MIN_MEMBERS = 2;
+const GROUP_NAME_MAX_CHARS = 50;
+const GROUP_MIN_MEMBERS = 2;
 
 const keyOf = (id: Uint8Array): string => toBase64Url(id);
 
@@ -18,13 +19,12 @@ export function validateGroupName(raw: string): string {
   const name = raw.normalize('NFC').trim();
   if (name.length === 0) throw new KizunaError('GROUP_NAME_EMPTY');
   if (characterCount(name) > GROUP_NAME_MAX_CHARS) throw new KizunaError('GROUP_NAME_TOO_LONG', undefined, { max: GROUP_NAME_MAX_CHARS });
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/u.test(name)) throw new KizunaError('INVALID_INPUT', 'A group name cannot contain control characters.');
+  if (hasControlCharacter(name)) throw new KizunaError('INVALID_INPUT', 'A group name cannot contain control characters.');
   return name;
 }
 
 /** No duplicates, creator not among members (create_group's and update's rules). */
-export function validateMemberList(creator: Uint8Array, members: readonly Uint8Array[]): void {
+function validateMemberList(creator: Uint8Array, members: readonly Uint8Array[]): void {
   const seen = new Set<string>();
   for (const m of members) {
     if (bytesEqual(m, creator)) throw new KizunaError('GROUP_CREATOR_IN_MEMBERS');

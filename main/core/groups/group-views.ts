@@ -1,6 +1,6 @@
 import type { GroupView, InvitationView, MessagePreview, VerifiedIdentityView } from '../../../shared/domain/views.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
 import type { MemberIdentityRow } from '../store/tables/member-identities-table.js';

@@ -1,6 +1,6 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import { parseUserId } from '../identity/contacts-service.js';
 import type { WireMember } from '../wire/wire-schemas.js';
 

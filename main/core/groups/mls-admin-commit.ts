@@ -1,16 +1,16 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import * as mls from '../crypto/mls/index.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
-import { announceOutbox, queueToUser } from '../engine/outbox-writer.js';
-import { writeSequencedEnvelope } from '../engine/sequenced-send.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import { announceOutbox, queueToUser } from '../kernel/outbox-writer.js';
+import { writeSequencedEnvelope } from '../kernel/sequenced-send.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import { encodeWire } from '../wire/wire-codec.js';
 import type { MemberToken, SenderMark, WireMember } from '../wire/wire-schemas.js';
 import { issueVersion, requireAdmin, type PreparedChange } from './group-admin.js';
 import { everyone, latestVersion, requireGroup, versionChain } from './group-state.js';
 import { emitGroup } from './group-views.js';
-import { knownMemberTokens } from '../identity/tokens/member-identity-tokens.js';
+import { knownMemberTokens } from '../identity/member-identity-tokens.js';
 import { signedGroupVersionFromBytes } from './signed-group-version.js';
 
 /**
@@ -75,7 +75,7 @@ export async function prepareJoin(
 }
 
 /** SLIM's GROUP_WELCOME: the chain, the MLS welcome (if any) and where each sender's sequence stands. */
-export function queueWelcome(ctx: EngineContext, groupId: Uint8Array, epoch: number, joiner: WireMember, mlsWelcome: Uint8Array): void {
+function queueWelcome(ctx: EngineContext, groupId: Uint8Array, epoch: number, joiner: WireMember, mlsWelcome: Uint8Array): void {
   const marks: SenderMark[] = ctx.store.read.log.cursors(groupId).map((c) => ({ sender: c.sender, seq: c.highest }));
   const members = everyone(latestVersion(ctx, groupId).version).map((m) => m.userId);
   const body = encodeWire('Welcome', {

@@ -4,7 +4,7 @@ import { fromBase64Url, toBase64Url } from '../encoding/base64url.js';
 import { signDetached, verifyDetached } from '../crypto/signing.js';
 import { contactCardSchema, signedContactCardSchema, type ContactCardData } from '../wire/wire-schemas.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
-import type { SelfKeys } from './self-keys.js';
+import type { SelfKeys } from '../crypto/self-keys.js';
 
 /**
  * A contact card is a copy-pasteable string: `kizuna:contact:v1:<base64url(signed card)>`, or the
@@ -12,7 +12,7 @@ import type { SelfKeys } from './self-keys.js';
  * and the SLIM name, signed by the identity key so nobody can swap a key inside it.
  */
 export const CARD_PREFIX = 'kizuna:contact:v1:';
-export const CARD_LINK_PREFIX = 'kizuna://contact/';
+const CARD_LINK_PREFIX = 'kizuna://contact/';
 
 export function createContactCard(self: SelfKeys): string {
   const card = encodeWire('ContactCard', {

@@ -2,7 +2,7 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { PersonView } from '../../../shared/domain/views.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import { parseId } from '../encoding/parse-id.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import type { PersonRow } from '../store/tables/people-table.js';
 import { parseContactCard } from './contact-card.js';
 
@@ -11,7 +11,7 @@ import { parseContactCard } from './contact-card.js';
  * adding twice, removing a non-contact, blocking twice, unblocking someone not blocked and
  * blocking yourself are refused. Blocking removes from contacts; unblocking does not re-add.
  */
-export function personView(row: PersonRow): PersonView {
+function personView(row: PersonRow): PersonView {
   return {
     userId: toBase64Url(row.userId),
     displayName: row.displayName,

@@ -4,9 +4,9 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { aeadDecrypt, aeadEncrypt, randomBytes } from '../crypto/aead.js';
 import { sodium } from '../crypto/sodium.js';
 import { bytesEqual, concatBytes, fromBase64Url, toBase64Url, utf8 } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import { validateDisplayName } from './display-name.js';
-import type { SelfKeys } from './self-keys.js';
+import type { SelfKeys } from '../crypto/self-keys.js';
 
 /**
  * An identity backup: the user's two key pairs, name and SLIM name, encrypted with a passphrase

@@ -4,16 +4,16 @@ import type { IdentityView } from '../../../shared/domain/views.js';
 import { generateBoxKeyPair } from '../crypto/box.js';
 import { generateSigningKeyPair } from '../crypto/signing.js';
 import { toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import { contactLink, createContactCard } from './contact-card.js';
 import { validateDisplayName } from './display-name.js';
-import type { SelfKeys } from './self-keys.js';
+import type { SelfKeys } from '../crypto/self-keys.js';
 
 const SIGN_LABEL = 'identity.sign_secret';
 const BOX_LABEL = 'identity.box_secret';
 
 /** Default SLIM name: org and namespace from config, agent derived from the identity key. */
-export function defaultSlimName(userId: Uint8Array, org = 'kizuna', namespace = 'users'): string {
+function defaultSlimName(userId: Uint8Array, org = 'kizuna', namespace = 'users'): string {
   return formatSlimName(parseSlimName(`${org}/${namespace}/u-${Buffer.from(userId.subarray(0, 12)).toString('hex')}`));
 }
 

@@ -1,6 +1,7 @@
 import { isKizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import { SEQUENCED_TYPES } from '../envelopes/envelope-kinds.js';
 import { readEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import type { InboxRow } from '../store/tables/queue-tables.js';
 import type { Envelope, EnvelopeType } from '../wire/wire-schemas.js';
@@ -16,8 +17,6 @@ import { handleWelcome } from './handlers/welcome-handler.js';
 import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
 import type { Handler, Verdict } from './verdict.js';
 
-/** Channel envelopes with a per-sender sequence: logged, replay-checked by (group, sender, seq). */
-export const SEQUENCED_TYPES: ReadonlySet<EnvelopeType> = new Set(['MESSAGE', 'GROUP_UPDATE', 'LEAVE']);
 /** Unsequenced envelopes not worth remembering (their freshness is checked instead). */
 const EPHEMERAL_TYPES: ReadonlySet<EnvelopeType> = new Set(['TYPING', 'HEARTBEAT', 'ACK', 'SYNC_REQUEST', 'SYNC_REPLY', 'DISCOVERY_REQUEST', 'DISCOVERY_REPLY']);
 
@@ -67,8 +66,8 @@ export class InboxProcessor {
     this.register('SECRET_REPLY', handleSecretReply);
   }
 
-  /** The session layer adds its own types (ACK, SYNC_*, HEARTBEAT) here. */
-  register(type: EnvelopeType, handler: Handler): void {
+  /** One handler per stored envelope type; the session layer's own types (ACK, SYNC_*, HEARTBEAT) never reach the inbox. */
+  private register(type: EnvelopeType, handler: Handler): void {
     this.handlers.set(type, handler);
   }
 
@@ -368,7 +367,7 @@ export class InboxProcessor {
 }
 
 /** A stable, lower-case reason from whatever was thrown. */
-export function reasonOf(err: unknown): string {
+function reasonOf(err: unknown): string {
   if (isKizunaError(err)) return err.code.toLowerCase().replaceAll('_', '-');
   return 'internal';
 }

@@ -1,6 +1,6 @@
 import { bytesEqual } from '../encoding/base64url.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import type { Envelope } from '../wire/wire-schemas.js';
 import { defer, drop, type Verdict } from './verdict.js';
 

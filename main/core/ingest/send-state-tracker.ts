@@ -1,5 +1,5 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import type { GroupMemberRow } from '../store/tables/groups-table.js';
 import type { SendState } from '../store/tables/messages-table.js';
 

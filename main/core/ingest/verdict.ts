@@ -1,4 +1,4 @@
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 
 /**

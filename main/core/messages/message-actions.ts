@@ -1,8 +1,8 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
-import { groupChannelName } from '../engine/channel-names.js';
-import { announceOutbox } from '../engine/outbox-writer.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import { groupChannelName } from '../kernel/channel-names.js';
+import { announceOutbox } from '../kernel/outbox-writer.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import { sealBody } from '../encryption/content-crypto.js';
 import { emitGroup } from '../groups/group-views.js';

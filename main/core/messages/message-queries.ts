@@ -1,7 +1,7 @@
 import type { MessageCursorView, MessageKind, MessagePage, MessageView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { fromBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import { requireGroup } from '../groups/group-state.js';
 import type { MessageCursor, MessageRow } from '../store/tables/messages-table.js';
 import { requireMessageIn } from './message-send.js';
@@ -13,7 +13,7 @@ import { messageView } from './message-views.js';
  * and full-text search. Pages come back oldest first, the order a chat shows them in.
  */
 export type MessageFilter = 'all' | 'text' | 'file' | 'media';
-export const MAX_PAGE = 500;
+const MAX_PAGE = 500;
 
 function kindsOf(filter: MessageFilter | undefined): MessageKind[] | undefined {
   return filter === undefined || filter === 'all' ? undefined : [filter];
@@ -23,7 +23,7 @@ function checkLimit(limit: number): void {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new KizunaError('PAGE_SIZE_INVALID', undefined, { max: MAX_PAGE });
 }
 
-export function parseCursor(c: MessageCursorView): MessageCursor {
+function parseCursor(c: MessageCursorView): MessageCursor {
   const id = fromBase64Url(c.id);
   if (id === undefined || id.byteLength !== 32 || !Number.isSafeInteger(c.sentAt)) throw new KizunaError('INVALID_INPUT', 'The page cursor is not valid.');
   return { id, sentAt: c.sentAt };
@@ -98,7 +98,7 @@ export function localDayBounds(date: string, timeZone: string): { from: number; 
   return { from: midnight(y, mo - 1, d), to: midnight(y, mo - 1, d + 1) };
 }
 
-export const DAY_CAP = 10_000;
+const DAY_CAP = 10_000;
 
 /** Everything sent on one local day (jump to date), oldest first. */
 export function messagesOnDay(ctx: EngineContext, groupId: Uint8Array, date: string, timeZone: string, filter?: MessageFilter): MessagePage {

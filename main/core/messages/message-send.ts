@@ -1,12 +1,14 @@
 import type { MessageView } from '../../../shared/domain/views.js';
+import { hasControlCharacter } from '../../../shared/domain/control-characters.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createBlake2b256 } from '../crypto/hash.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
-import { announceOutbox } from '../engine/outbox-writer.js';
-import { writeSequencedEnvelope } from '../engine/sequenced-send.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import { announceOutbox } from '../kernel/outbox-writer.js';
+import { writeSequencedEnvelope } from '../kernel/sequenced-send.js';
 import { sealBody } from '../encryption/content-crypto.js';
 import { requireGroup } from '../groups/group-state.js';
+import { emitGroupSoon } from '../groups/group-views.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { MessageKind, MessageRow } from '../store/tables/messages-table.js';
 import { encodeWire } from '../wire/wire-codec.js';
@@ -38,7 +40,7 @@ export function mediaKind(mime: string): MessageKind {
  * encryption stores the advanced state at once, so a ratchet generation is never used twice even
  * if the process dies before the envelopes are queued. `row` decides what is shown as a message.
  */
-export async function sendContents(
+async function sendContents(
   ctx: EngineContext,
   groupId: Uint8Array,
   contents: ContentInput[],
@@ -74,6 +76,8 @@ export async function sendContents(
     });
   });
   for (const r of rows) ctx.events.emit('message', messageView(ctx, r));
+  // The group's last message changed: its view goes out like after a received one (once per tick).
+  if (rows.length > 0) emitGroupSoon(ctx, groupId);
   announceOutbox(ctx, groupId);
   return rows;
 }
@@ -84,7 +88,7 @@ const lastSentAt = new WeakMap<EngineContext, number>();
  * Our send time, strictly after our previous one: chats order by time (ties broken by id), and two
  * of our own messages in one millisecond must still show in the order they were written.
  */
-export function nextSentAt(ctx: EngineContext): number {
+function nextSentAt(ctx: EngineContext): number {
   const at = Math.max(ctx.now(), (lastSentAt.get(ctx) ?? 0) + 1);
   lastSentAt.set(ctx, at);
   return at;
@@ -133,8 +137,7 @@ export interface FileInput {
 
 export function validateFileName(name: string): string {
   const n = name.normalize('NFC').trim();
-  // eslint-disable-next-line no-control-regex
-  if (n.length === 0 || n.length > 255 || /[/\\\u0000-\u001f]/u.test(n) || n === '.' || n === '..') throw new KizunaError('FILE_NAME_INVALID');
+  if (n.length === 0 || n.length > 255 || /[/\\]/u.test(n) || hasControlCharacter(n) || n === '.' || n === '..') throw new KizunaError('FILE_NAME_INVALID');
   return n;
 }
 

@@ -1,6 +1,6 @@
 import type { MessageView } from '../../../shared/domain/views.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import type { EngineContext } from '../engine/engine-context.js';
+import type { EngineContext } from '../kernel/engine-context.js';
 import type { MessageRow } from '../store/tables/messages-table.js';
 
 /**

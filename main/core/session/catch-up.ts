@@ -1,22 +1,16 @@
-import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import { buildEnvelope } from '../envelopes/envelope-builder.js';
+import { toBase64Url } from '../encoding/base64url.js';
 import { peekEnvelope, type PeekedEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
-import { groupChannelName } from '../engine/channel-names.js';
-import type { ChannelLogEntry } from '../store/tables/channel-log-table.js';
+import { groupChannelName } from '../kernel/channel-names.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
-import { syncReplySchema, syncRequestSchema, type SenderMark } from '../wire/wire-schemas.js';
+import { syncReplySchema, syncRequestSchema } from '../wire/wire-schemas.js';
 import type { SessionContext } from './session-context.js';
 
 /**
  * History sync (what SLIM lacks): a member asks its group for what it is missing, by per-sender
- * sequence numbers; members answer from their channel logs with the signed envelopes exactly as
- * their senders made them (so nobody can answer with anything forged). Everyone answers for its own
- * envelopes; the admin and archive peers answer for everyone; in a second round (`anyone`), every
- * member does. The same request fills gaps noticed while online (SLIM's retransmission request).
+ * sequence numbers; members answer from their channel logs (what they may serve is the engine's
+ * rule: ChannelPort.answerSync). The same request fills gaps noticed while online (SLIM's
+ * retransmission request). This side decides when to ask, and tracks the progress.
  */
-const REPLY_MAX_ENVELOPES = 4096;
-/** A reply is itself an envelope: its body stays under the envelope size limit. */
-const REPLY_MAX_BYTES = 900 * 1024;
 /** How long a request may go unanswered before the next one for the same group. */
 const REQUEST_PATIENCE_MS = 2_000;
 
@@ -41,11 +35,7 @@ export class CatchUp {
 
   /** What we are missing, summed over groups and senders (known from cursors and heartbeats). */
   missing(groupId?: Uint8Array): number {
-    const read = this.s.ctx.store.read;
-    const groups = groupId === undefined ? read.groups.list().map((g) => g.groupId) : [groupId];
-    let n = 0;
-    for (const g of groups) for (const c of read.log.cursors(g)) n += Math.max(0, c.highest - c.contiguous);
-    return n;
+    return this.s.engine.channels.missing(groupId);
   }
 
   /**
@@ -54,18 +44,16 @@ export class CatchUp {
    */
   request(groupId: Uint8Array, anyone = false, received?: Map<string, number>): void {
     const s = this.s;
-    const group = s.ctx.store.read.groups.get(groupId);
-    if (group === undefined && !this.isArchive(groupId)) return;
+    const channels = s.engine.channels;
+    if (!channels.knows(groupId) && !this.isArchive(groupId)) return;
     const key = toBase64Url(groupId);
     const now = Date.now();
     if (received === undefined && now - (this.inFlight.get(key) ?? 0) < REQUEST_PATIENCE_MS) return;
     this.inFlight.set(key, now);
     this.lastAsked.set(key, now);
-    const have: SenderMark[] = s.ctx.store.read.log
-      .cursors(groupId)
-      .map((c) => ({ sender: c.sender, seq: Math.max(c.contiguous, received?.get(toBase64Url(c.sender)) ?? 0) }));
+    const { epoch, have } = channels.syncRequest(groupId, received);
     const body = encodeWire('SyncRequest', { have, anyone });
-    const built = buildEnvelope(s.ctx.self(), { groupId, epoch: group?.epoch ?? 0, type: 'SYNC_REQUEST', seq: 0, sentAt: s.ctx.now(), body });
+    const built = s.engine.signEnvelope({ groupId, epoch, type: 'SYNC_REQUEST', seq: 0, sentAt: s.engine.now(), body });
     s.publish(groupChannelName(groupId), built.bytes, { type: 'SYNC_REQUEST', groupId, toChannel: true, seq: 0 });
   }
 
@@ -111,59 +99,18 @@ export class CatchUp {
   answer(v: VerifiedEnvelope, replyTo: string): void {
     const s = this.s;
     const e = v.envelope;
-    const read = s.ctx.store.read;
-    const self = s.ctx.self().userId;
     const archive = this.isArchive(e.groupId);
-    const group = read.groups.get(e.groupId);
-    if (group === undefined && !archive) return;
+    if (!s.engine.channels.knows(e.groupId) && !archive) return;
     let req;
     try {
       req = decodeWire('SyncRequest', syncRequestSchema, e.body);
     } catch {
       return;
     }
-    const asker = e.sender;
-    const everKnown = archive || read.groups.epochs(e.groupId).some((ep) => (read.groups.roster(e.groupId, ep.epoch) ?? []).some((m) => bytesEqual(m, asker)));
-    if (!everKnown && read.groups.member(e.groupId, asker) === undefined) return;
-    const forEveryone = archive || req.anyone || (group !== undefined && bytesEqual(group.creator, self));
-    const have = new Map(req.have.map((m) => [toBase64Url(m.sender), m.seq]));
-    const senders = read.log.cursors(e.groupId).filter((c) => forEveryone || bytesEqual(c.sender, self));
-    const out: Uint8Array[] = [];
-    const skipTo: SenderMark[] = [];
-    let bytes = 0;
-    let more = false;
-    const readable = (entry: ChannelLogEntry): boolean =>
-      entry.type !== 'CANCELLED' &&
-      (archive || entry.type === 'GROUP_UPDATE' || (read.groups.roster(e.groupId, entry.epoch) ?? []).some((m) => bytesEqual(m, asker)));
-    outer: for (const c of senders) {
-      let after = have.get(toBase64Url(c.sender)) ?? 0;
-      // The run of envelopes right after the asker's mark that it may not read.
-      let leading = true;
-      let skip = after;
-      while (after < c.highest) {
-        const batch = read.log.range(e.groupId, c.sender, after, c.highest, 128);
-        if (batch.length === 0) break;
-        for (const entry of batch) {
-          after = entry.seq;
-          if (!readable(entry)) {
-            if (leading && entry.seq === skip + 1) skip = entry.seq;
-            continue;
-          }
-          leading = false;
-          if (out.length >= REPLY_MAX_ENVELOPES || bytes + entry.bytes.byteLength > REPLY_MAX_BYTES) {
-            more = true;
-            break outer;
-          }
-          out.push(entry.bytes);
-          bytes += entry.bytes.byteLength;
-        }
-      }
-      if (skip > (have.get(toBase64Url(c.sender)) ?? 0)) skipTo.push({ sender: c.sender, seq: skip });
-    }
-    const marks: SenderMark[] = read.log.cursors(e.groupId).map((c) => ({ sender: c.sender, seq: c.highest }));
-    if (out.length === 0 && skipTo.length === 0 && marks.every((m) => (have.get(toBase64Url(m.sender)) ?? 0) >= m.seq)) return;
-    const body = encodeWire('SyncReply', { envelopes: out, marks, more, skipTo });
-    const reply = buildEnvelope(s.ctx.self(), { groupId: e.groupId, epoch: 0, type: 'SYNC_REPLY', seq: 0, sentAt: s.ctx.now(), body, recipient: asker });
+    const answer = s.engine.channels.answerSync({ groupId: e.groupId, asker: e.sender, have: req.have, anyone: req.anyone }, archive);
+    if (answer === undefined) return;
+    const body = encodeWire('SyncReply', answer);
+    const reply = s.engine.signEnvelope({ groupId: e.groupId, epoch: 0, type: 'SYNC_REPLY', seq: 0, sentAt: s.engine.now(), body, recipient: e.sender });
     s.publish(replyTo, reply.bytes, { type: 'SYNC_REPLY', groupId: e.groupId, toChannel: false, seq: 0 });
   }
 
@@ -180,17 +127,9 @@ export class CatchUp {
       return;
     }
     this.inFlight.delete(toBase64Url(e.groupId));
-    const write = this.s.ctx.store.write.log;
-    const known = this.s.ctx.store.read.groups.get(e.groupId) !== undefined || this.isArchive(e.groupId);
-    if (known) {
-      for (const m of reply.marks) write.noteHighest(e.groupId, m.sender, m.seq);
-      // Only the sender itself or the admin may tell us to skip someone's envelopes; anyone else
-      // could use it to hide messages from us.
-      const creator = this.s.ctx.store.read.groups.get(e.groupId)?.creator;
-      for (const m of reply.skipTo) {
-        if (bytesEqual(m.sender, e.sender) || (creator !== undefined && bytesEqual(e.sender, creator))) write.startCursor(e.groupId, m.sender, m.seq + 1);
-      }
-    }
+    const channels = this.s.engine.channels;
+    const known = channels.knows(e.groupId) || this.isArchive(e.groupId);
+    if (known) channels.acceptSyncMarks({ groupId: e.groupId, from: e.sender, marks: reply.marks, skipTo: reply.skipTo });
     // What this reply brought, per sender, so the next request (sent right away, while these are
     // processed) starts after it instead of asking for the same envelopes again.
     const received = new Map<string, number>();

@@ -2,7 +2,6 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { formatSlimName, parseSlimName } from '../../../shared/domain/slim-name.js';
 import type { ContactCardData } from '../wire/wire-schemas.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import { parseContactCard } from '../identity/contact-card.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
@@ -30,7 +29,7 @@ export class Discovery {
 
   ask(slimName: string, timeoutMs: number): Promise<DiscoveredCard> {
     const s = this.s;
-    const request = buildEnvelope(s.ctx.self(), { groupId: NO_GROUP, epoch: 0, type: 'DISCOVERY_REQUEST', seq: 0, sentAt: s.ctx.now(), body: new Uint8Array(0) });
+    const request = s.engine.signEnvelope({ groupId: NO_GROUP, epoch: 0, type: 'DISCOVERY_REQUEST', seq: 0, sentAt: s.engine.now(), body: new Uint8Array(0) });
     const key = toBase64Url(request.id);
     return new Promise<DiscoveredCard>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -69,12 +68,12 @@ export class Discovery {
     if (!s.options.discoverable) return;
     const card = s.engine.getIdentity()?.card;
     if (card === undefined) return;
-    const reply = buildEnvelope(s.ctx.self(), {
+    const reply = s.engine.signEnvelope({
       groupId: v.id,
       epoch: 0,
       type: 'DISCOVERY_REPLY',
       seq: 0,
-      sentAt: s.ctx.now(),
+      sentAt: s.engine.now(),
       body: encodeWire('DiscoveryReply', { card }),
       recipient: v.envelope.sender,
     });

@@ -1,5 +1,4 @@
-import { allAmong, joinedOthers } from '../ingest/send-state-tracker.js';
-import type { OutboxRow } from '../store/tables/queue-tables.js';
+import type { OutboxJob } from '../kernel/outbox-job.js';
 import type { SessionContext } from './session-context.js';
 
 /**
@@ -8,7 +7,8 @@ import type { SessionContext } from './session-context.js';
  *   `maxRetries` times; after that, whoever missed it catches up by sync (the job is done);
  * - direct envelopes: the recipient's ack, retried with backoff (capped) until it comes;
  * - unsequenced channel envelopes (requests): published once.
- * While offline nothing is published and jobs stay pending: messages show as 'pending'.
+ * While offline nothing is published and jobs stay pending: messages show as 'pending'. A job the
+ * transport refuses for good (a bad name, too large) fails with the reason, and the others go on.
  */
 export class OutboxPump {
   private timer: NodeJS.Timeout | undefined;
@@ -63,11 +63,12 @@ export class OutboxPump {
     this.timer = setTimeout(() => this.kick(), Math.max(0, Math.min(at - Date.now(), 60_000)));
   }
 
-  private publish(job: OutboxRow): boolean {
+  /** False when the transport cannot take it now (offline, buffer full): the run stops and retries shortly. */
+  private publish(job: OutboxJob): boolean {
     const s = this.s;
     const outbox = s.engine.outbox;
     const toChannel = job.destination === 'group';
-    if (toChannel && job.seq > 0 && job.attempts > 0 && this.everyoneAcked(job)) {
+    if (toChannel && job.seq > 0 && job.attempts > 0 && outbox.everyoneAcked(job)) {
       outbox.markDone(job);
       return true;
     }
@@ -76,8 +77,13 @@ export class OutboxPump {
       outbox.markDone(job);
       return true;
     }
-    const ok = s.publish(job.slimName, job.bytes, { type: job.type as never, groupId: job.groupId, toChannel, seq: job.seq });
-    if (!ok) return false;
+    const outcome = s.send(job.slimName, job.bytes, { type: job.type, groupId: job.groupId, toChannel, seq: job.seq });
+    if (outcome.kind === 'later') return false;
+    if (outcome.kind === 'refused') {
+      s.log.warn('an outbox job can never be published; marked failed', { type: job.type, reason: outcome.error.code });
+      outbox.fail(job, `${outcome.error.code}: ${outcome.error.message}`);
+      return true;
+    }
     if (toChannel && job.seq === 0) {
       outbox.markSent(job, Number.MAX_SAFE_INTEGER);
       outbox.markDone(job);
@@ -88,11 +94,5 @@ export class OutboxPump {
       outbox.markSent(job, Date.now() + backoff);
     }
     return true;
-  }
-
-  /** Whether every joined member other than us has acked this envelope. */
-  everyoneAcked(job: OutboxRow): boolean {
-    const ctx = this.s.ctx;
-    return allAmong(joinedOthers(ctx, job.groupId), ctx.store.read.messages.deliveries(job.envelopeId).map((d) => d.member));
   }
 }

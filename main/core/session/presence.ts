@@ -1,7 +1,6 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
-import { groupChannelName } from '../engine/channel-names.js';
+import { groupChannelName } from '../kernel/channel-names.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
 import { heartbeatSchema } from '../wire/wire-schemas.js';
 import type { SessionContext } from './session-context.js';
@@ -28,16 +27,15 @@ export class Presence {
   beat(groupIds: Uint8Array[]): void {
     const s = this.s;
     for (const groupId of groupIds) {
-      const group = s.ctx.store.read.groups.get(groupId);
-      if (group === undefined || group.myState !== 'joined') continue;
-      const ownSeq = s.ctx.store.read.log.nextOwnSeq(groupId) - 1;
-      const built = buildEnvelope(s.ctx.self(), {
+      const mine = s.engine.channels.heartbeat(groupId);
+      if (mine === undefined) continue;
+      const built = s.engine.signEnvelope({
         groupId,
-        epoch: group.epoch,
+        epoch: mine.epoch,
         type: 'HEARTBEAT',
         seq: 0,
-        sentAt: s.ctx.now(),
-        body: encodeWire('Heartbeat', { ownSeq }),
+        sentAt: s.engine.now(),
+        body: encodeWire('Heartbeat', { ownSeq: mine.ownSeq }),
       });
       s.publish(groupChannelName(groupId), built.bytes, { type: 'HEARTBEAT', groupId, toChannel: true, seq: 0 });
     }
@@ -60,10 +58,10 @@ export class Presence {
 
   handleHeartbeat(v: VerifiedEnvelope): void {
     const e = v.envelope;
-    const read = this.s.ctx.store.read;
-    if (read.groups.member(e.groupId, e.sender) === undefined || Math.abs(this.s.ctx.now() - e.sentAt) > 5 * this.s.options.heartbeatMs) return;
+    const engine = this.s.engine;
+    if (!engine.channels.isMember(e.groupId, e.sender) || Math.abs(engine.now() - e.sentAt) > 5 * this.s.options.heartbeatMs) return;
     const hb = decodeWire('Heartbeat', heartbeatSchema, e.body);
-    if (hb.ownSeq > 0 && !bytesEqual(e.sender, this.s.ctx.self().userId)) this.s.ctx.store.write.log.noteHighest(e.groupId, e.sender, hb.ownSeq);
+    if (hb.ownSeq > 0 && !bytesEqual(e.sender, engine.selfId())) engine.channels.noteHighest(e.groupId, e.sender, hb.ownSeq);
     this.seen(e.groupId, e.sender);
   }
 

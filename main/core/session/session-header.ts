@@ -25,7 +25,7 @@ const MESSAGE_TYPES: Record<EnvelopeType, SessionMessageType> = {
 };
 
 /** SLIM's session id is 32 bits: the first four bytes of the group id. */
-export function sessionIdOf(groupId: Uint8Array): number {
+function sessionIdOf(groupId: Uint8Array): number {
   return ((groupId[0] ?? 0) << 24 | (groupId[1] ?? 0) << 16 | (groupId[2] ?? 0) << 8 | (groupId[3] ?? 0)) >>> 0;
 }
 

@@ -2,25 +2,18 @@ import type { ConnectionStatus } from '../../../shared/ipc/ipc-contract.js';
 import { formatSlimName, parseSlimName } from '../../../shared/domain/slim-name.js';
 import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual, fromBase64Url, toBase64Url } from '../encoding/base64url.js';
-import { groupChannelName } from '../engine/channel-names.js';
-import type { Engine } from '../engine/engine.js';
-import { buildEnvelope } from '../envelopes/envelope-builder.js';
-import { peekEnvelope, readEnvelope, type PeekedEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
-import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
+import type { SessionPort } from '../engine/session-port.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
-import { SEQUENCED_TYPES } from '../ingest/inbox-processor.js';
+import { groupChannelName } from '../kernel/channel-names.js';
 import { createLogger } from '../log/logger.js';
 import { SlimClient, type TransportStateChange } from '../transport/slim-client.js';
-import type { IncomingPublish } from '../transport/slim-message-reader.js';
-import { decodeWire, encodeWire } from '../wire/wire-codec.js';
-import { ackSchema } from '../wire/wire-schemas.js';
-import { AckBatcher, type AckTarget } from './ack-batcher.js';
 import { CatchUp, type SyncProgress } from './catch-up.js';
 import { Discovery, type DiscoveredCard } from './discovery.js';
+import { InboundRouter } from './inbound-router.js';
 import { OutboxPump } from './outbox-pump.js';
 import { Presence, type PresenceChange } from './presence.js';
-import { publishVia, slimName, type SessionContext } from './session-context.js';
-import { DEFAULT_SESSION_OPTIONS, KIZUNA_PAYLOAD_TYPE, type SessionOptions } from './session-options.js';
+import { sendVia, slimName, type SessionContext } from './session-context.js';
+import { DEFAULT_SESSION_OPTIONS, type SessionOptions } from './session-options.js';
 
 export interface SessionEvents {
   status: ConnectionStatus['state'];
@@ -29,23 +22,18 @@ export interface SessionEvents {
   error: KizunaError;
 }
 
-/** Envelope types the session layer handles itself (never stored in the inbox). */
-const SESSION_TYPES = new Set(['ACK', 'HEARTBEAT', 'SYNC_REQUEST', 'SYNC_REPLY', 'DISCOVERY_REQUEST', 'DISCOVERY_REPLY']);
-/** Received envelopes we acknowledge (to their sender's name) once they are in the durable inbox. */
-const ACKED_DIRECT = new Set(['INVITE', 'JOIN', 'DECLINE', 'WELCOME', 'SECRET_REPLY']);
-
 /**
- * The session layer: puts one engine on a SLIM node. It keeps subscriptions (own name, every
- * group channel we are in) in step with the engine, drains the durable outbox, acknowledges what
- * it stored, counts acks into delivery states, fills gaps and catches up after being offline, and
- * tells the host how the connection stands (offline / connecting / online / syncing).
+ * The session layer: puts one engine on a SLIM node, through the engine's SessionPort. It keeps
+ * subscriptions (own name, every group channel we are in) in step with the engine, drains the
+ * durable outbox, routes what arrives (inbound-router.ts), fills gaps and catches up after being
+ * offline, and tells the host how the connection stands (offline / connecting / online / syncing).
  */
 export class SessionLayer {
   readonly events = new TypedEmitter<SessionEvents>();
   private readonly client: SlimClient;
   private readonly s: SessionContext;
   private readonly pump: OutboxPump;
-  private readonly acks: AckBatcher;
+  private readonly inbound: InboundRouter;
   private readonly catchUp: CatchUp;
   private readonly presence: Presence;
   private readonly discovery: Discovery;
@@ -61,7 +49,7 @@ export class SessionLayer {
   private closed = false;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: SessionPort,
     options: Partial<SessionOptions> & { endpoint: string },
   ) {
     const identity = engine.getIdentity();
@@ -74,27 +62,35 @@ export class SessionLayer {
       localName: parseSlimName(identity.slimName),
       ...(opts.auth === undefined ? {} : { auth: opts.auth }),
     });
+    const send = sendVia(this.client, () => this.transportState === 'online');
     this.s = {
       engine,
-      ctx: engine.context,
       client: this.client,
       options: opts,
       log: createLogger('session'),
       online: () => this.transportState === 'online',
-      publish: publishVia(this.client, () => this.transportState === 'online'),
+      send,
+      publish: (to, bytes, meta) => send(to, bytes, meta).kind === 'sent',
     };
+    const isArchive = (g: Uint8Array): boolean => this.archive.has(toBase64Url(g));
     this.pump = new OutboxPump(this.s);
-    this.acks = new AckBatcher(5, 256, (target, ids) => this.sendAck(target, ids));
-    this.catchUp = new CatchUp(this.s, (g) => this.archive.has(toBase64Url(g)), (p) => this.setSync(p));
+    this.catchUp = new CatchUp(this.s, isArchive, (p) => this.setSync(p));
     this.presence = new Presence(this.s, (c) => this.events.emit('presence', c));
     this.discovery = new Discovery(this.s);
+    this.inbound = new InboundRouter(this.s, {
+      catchUp: this.catchUp,
+      presence: this.presence,
+      discovery: this.discovery,
+      isArchive,
+      outboxProgressed: () => this.pump.kick(),
+    });
   }
 
   /** Connects in the background (and keeps reconnecting) until close(). */
   start(): void {
     this.offs.push(
       this.client.on('state', (change) => this.onTransportState(change)),
-      this.client.on('message', (p) => this.onPublish(p)),
+      this.client.on('message', (p) => this.inbound.onPublish(p)),
       this.client.on('drain', () => this.pump.kick()),
       this.engine.events.on('outbox', () => this.pump.kick()),
       this.engine.events.on('group', () => this.syncSubscriptions()),
@@ -178,9 +174,9 @@ export class SessionLayer {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     for (const off of this.offs.splice(0)) off();
-    this.acks.flush();
+    this.inbound.flush();
     this.pump.close();
-    this.acks.close();
+    this.inbound.close();
     this.discovery.close();
     await this.client.close();
     this.events.removeAllListeners();
@@ -217,7 +213,7 @@ export class SessionLayer {
       this.pump.kick();
       this.presence.beat(this.channels());
       this.catchUp.requestAll(this.channels());
-      requestAllMissingSecrets(this.s.ctx);
+      this.engine.requestMissingSecrets();
     } catch (err) {
       this.lastError = toKizunaError(err);
       this.events.emit('error', this.lastError);
@@ -233,10 +229,7 @@ export class SessionLayer {
 
   /** Group channels we listen to: groups we are (joining or) in, and the groups we archive. */
   private channels(): Uint8Array[] {
-    const ids = this.s.ctx.store.read.groups
-      .list()
-      .filter((g) => g.myState === 'joined' || g.myState === 'joining')
-      .map((g) => g.groupId);
+    const ids = this.engine.channels.listening();
     for (const a of this.archive) {
       const id = fromBase64Url(a);
       if (id !== undefined && id.byteLength === 32 && !ids.some((x) => bytesEqual(x, id))) ids.push(id);
@@ -273,149 +266,5 @@ export class SessionLayer {
       }
     });
     return this.subscriptionWork;
-  }
-
-  // -- receiving
-
-  private onPublish(p: IncomingPublish): void {
-    if (p.payloadType !== KIZUNA_PAYLOAD_TYPE) return;
-    let e: PeekedEnvelope;
-    try {
-      e = peekEnvelope(p.blob);
-    } catch {
-      // Not even decodable: the inbox records and counts it like any other bad input.
-      void this.engine.receive(p.blob, 'network');
-      return;
-    }
-    const replyTo = p.source.name === null ? undefined : formatSlimName(p.source.name);
-    if (SESSION_TYPES.has(e.type)) {
-      this.onSessionEnvelope(p.blob, replyTo);
-      return;
-    }
-    this.presence.seen(e.groupId, e.sender);
-    this.store(p.blob, e, 'network', replyTo, SEQUENCED_TYPES.has(e.type) || ACKED_DIRECT.has(e.type));
-  }
-
-  /**
-   * Into the inbox (or, for a group we archive, the archive), and acknowledged to `ackTo` once
-   * stored durably, not before.
-   */
-  private store(bytes: Uint8Array, e: PeekedEnvelope, origin: string, ackTo: string | undefined, ackable: boolean): void {
-    if (this.archive.has(toBase64Url(e.groupId))) {
-      this.archiveEnvelope(bytes);
-      return;
-    }
-    const stored = this.engine.receive(bytes, origin);
-    if (ackTo !== undefined && ackable && !bytesEqual(e.sender, this.s.ctx.self().userId)) {
-      void stored.then(() => this.acks.add({ slimName: ackTo, groupId: e.groupId, recipient: e.sender }, e.id));
-    }
-  }
-
-  private onSessionEnvelope(bytes: Uint8Array, replyTo: string | undefined): void {
-    const v = tryRead(bytes);
-    if (v === undefined) return;
-    const e = v.envelope;
-    const self = this.s.ctx.self().userId;
-    if (bytesEqual(e.sender, self)) return;
-    if (e.recipient.byteLength > 0 && !bytesEqual(e.recipient, self)) return;
-    switch (e.type) {
-      case 'ACK':
-        this.onAck(v);
-        break;
-      case 'HEARTBEAT':
-        this.presence.handleHeartbeat(v);
-        break;
-      case 'SYNC_REQUEST':
-        if (replyTo !== undefined) this.catchUp.answer(v, replyTo);
-        break;
-      case 'SYNC_REPLY':
-        this.catchUp.accept(v, (inner, peeked) => this.receiveSynced(inner, peeked));
-        void this.engine.inbox.idle().then(() => this.catchUp.updateProgress(false));
-        break;
-      case 'DISCOVERY_REQUEST':
-        if (replyTo !== undefined) this.discovery.answer(v, replyTo);
-        break;
-      case 'DISCOVERY_REPLY':
-        this.discovery.accept(v);
-        break;
-      default:
-        break;
-    }
-  }
-
-  /** An envelope from a sync reply: stored like any received one, and acked to its own sender. */
-  private receiveSynced(inner: Uint8Array, e: PeekedEnvelope): void {
-    this.store(inner, e, 'sync', this.s.ctx.store.read.people.get(e.sender)?.slimName, SEQUENCED_TYPES.has(e.type));
-  }
-
-  /**
-   * Archive peers keep every sequenced envelope of the groups they serve, checked for its
-   * signature only: they hold no key and cannot (and need not) read or judge the content.
-   */
-  private archiveEnvelope(bytes: Uint8Array): void {
-    const v = tryRead(bytes);
-    if (v === undefined) return;
-    const e = v.envelope;
-    if (!SEQUENCED_TYPES.has(e.type)) return;
-    const ctx = this.s.ctx;
-    ctx.store.transaction(() =>
-      ctx.store.write.log.append({ groupId: e.groupId, sender: e.sender, seq: e.seq, epoch: e.epoch, type: e.type, envelopeId: v.id, bytes, receivedAt: ctx.now() }),
-    );
-  }
-
-  private onAck(v: VerifiedEnvelope): void {
-    const e = v.envelope;
-    let ack;
-    try {
-      ack = decodeWire('Ack', ackSchema, e.body);
-    } catch {
-      return;
-    }
-    const read = this.s.ctx.store.read;
-    const member = read.groups.member(e.groupId, e.sender);
-    // An ack of a channel envelope proves the member listens to the channel, so accepted: sealed and
-    // unencrypted groups learn who joined this way. (An ack of a direct envelope, an invitation, proves
-    // only that it arrived; MLS groups know their members from the MLS roster.)
-    if (member?.status === 'invited' && read.groups.get(e.groupId)?.mode !== 'mls') {
-      const ofChannel = ack.envelopeIds.some((id) => read.queue.outboxByEnvelope(id).some((j) => j.destination === 'group'));
-      if (ofChannel) this.s.ctx.store.write.groups.setMemberStatus(e.groupId, e.sender, 'joined');
-    }
-    let progressed = false;
-    for (const id of ack.envelopeIds) {
-      if (member !== undefined) this.engine.outbox.recordDelivery(id, e.sender);
-      for (const job of read.queue.outboxByEnvelope(id)) {
-        if (job.state !== 'sent' && job.state !== 'pending') continue;
-        const finished =
-          job.destination === 'user' ? job.recipient !== null && bytesEqual(job.recipient, e.sender) : member !== undefined && this.pump.everyoneAcked(job);
-        if (finished) {
-          this.engine.outbox.markDone(job);
-          progressed = true;
-        }
-      }
-    }
-    if (progressed) this.pump.kick();
-  }
-
-  private sendAck(target: AckTarget, ids: Uint8Array[]): void {
-    if (!this.s.online()) return;
-    const built = buildEnvelope(this.s.ctx.self(), {
-      groupId: target.groupId,
-      epoch: 0,
-      type: 'ACK',
-      seq: 0,
-      sentAt: this.s.ctx.now(),
-      body: encodeWire('Ack', { envelopeIds: ids }),
-      recipient: target.recipient,
-    });
-    this.s.publish(target.slimName, built.bytes, { type: 'ACK', groupId: target.groupId, toChannel: false, seq: 0 });
-  }
-}
-
-/** Reads and verifies an envelope; undefined for anything that does not hold (nothing to answer). */
-function tryRead(bytes: Uint8Array): VerifiedEnvelope | undefined {
-  try {
-    return readEnvelope(bytes);
-  } catch {
-    return undefined;
   }
 }

@@ -13,6 +13,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createLogger } from '../log/logger.js';
+import { stripAnsiColours } from './ansi-colours.js';
 import { nodeStatusMessageSchema, type NodeStartRequest } from './slim-node-protocol.js';
 
 const log = createLogger('slim-node.launcher');
@@ -89,9 +90,7 @@ export async function launchSlimNode(options: SlimNodeLaunchOptions): Promise<Sl
     serialization: 'json',
   });
   const keep = (chunk: Buffer): void => {
-    // ANSI colour codes are stripped so the lines read well in test failures and logs.
-    // eslint-disable-next-line no-control-regex
-    for (const line of chunk.toString('utf8').replace(/\u001b\[[0-9;]*m/g, '').split('\n')) {
+    for (const line of stripAnsiColours(chunk.toString('utf8')).split('\n')) {
       if (line.trim() === '') continue;
       output.push(line);
       if (output.length > OUTPUT_LINES_KEPT) output.shift();

@@ -14,7 +14,7 @@ export interface BackoffOptions {
   jitter: number;
 }
 
-export const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
+const DEFAULT_BACKOFF: Readonly<BackoffOptions> = Object.freeze({
   initialDelayMs: 100,
   maxDelayMs: 5_000,
   multiplier: 2,

@@ -11,28 +11,24 @@
  * (acks, retries, the durable outbox) belong to the session layer above.
  */
 import { randomUUID } from 'node:crypto';
-import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
+import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createSlimName, type SlimName } from '../../../shared/domain/slim-name.js';
+import { TypedEmitter } from '../events/typed-emitter.js';
 import { createLogger } from '../log/logger.js';
 import { rejectAll, resolveAll, waitWithDeadline, type Waiter } from './deadline-waiter.js';
-import { createLivenessNames, LivenessLink, type LivenessNames } from './liveness-link.js';
-import { DEFAULT_LIVENESS, type LivenessProbeOptions } from './liveness-probe.js';
-import { ReconnectBackoff, type BackoffOptions } from './reconnect-backoff.js';
-import { SlimConnection, type BasicAuthCredentials } from './slim-connection.js';
+import type { LivenessProbeOptions } from './liveness-probe.js';
+import type { BackoffOptions } from './reconnect-backoff.js';
+import type { BasicAuthCredentials, SlimConnection } from './slim-connection.js';
 import { toGrpcTarget } from './slim-endpoint.js';
-import { DEFAULT_SLIM_LINK_VERSION } from './slim-link-negotiation.js';
+import { DEFAULT_ACK_TIMEOUT_MS, SlimLinkCycle, type TransportState } from './slim-link-cycle.js';
 import { buildPublish, type SessionHeaderFields } from './slim-message-builder.js';
 import type { DropReason, IncomingPublish } from './slim-message-reader.js';
-import { encodeSlimName, loadNameHasher, type NameHasher } from './slim-name-encoding.js';
-import { getSlimProtoCodec, type SlimProtoCodec } from './slim-proto-codec.js';
 import { SlimSubscriptions, type SubscriptionWire } from './slim-subscriptions.js';
-import { TypedEmitter } from './typed-emitter.js';
 
 export { PROBE_PAYLOAD_TYPE } from './liveness-link.js';
 
 const log = createLogger('transport.client');
 
-export type TransportState = 'connecting' | 'online' | 'offline';
 
 export interface TransportStateChange {
   readonly state: TransportState;
@@ -45,14 +41,14 @@ export interface TransportStateChange {
   readonly retryInMs?: number;
 }
 
-export type SlimClientEvents = {
-  state: [TransportStateChange];
-  message: [IncomingPublish];
+export interface SlimClientEvents {
+  state: TransportStateChange;
+  message: IncomingPublish;
   /** A received frame was dropped (counted in stats()); the detail never contains payload bytes. */
-  dropped: [DropReason, string];
+  dropped: { reason: DropReason; detail: string };
   /** publish() returned false earlier and the write buffer has room again. */
-  drain: [];
-};
+  drain: void;
+}
 
 export interface SlimClientOptions {
   /** `127.0.0.1:PORT`, `host:port`, `http://host:port` or `unix:///absolute/path`. */
@@ -109,18 +105,7 @@ export interface SlimClientStats {
 
 export const DEFAULT_PAYLOAD_TYPE = 'application/octet-stream';
 
-const DEFAULT_NEGOTIATION_TIMEOUT_MS = 5_000;
-const DEFAULT_ACK_TIMEOUT_MS = 5_000;
-const DEFAULT_KEEPALIVE_MS = 10_000;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
-
-/** What the client needs once per process before its first link (xxhash is loaded asynchronously). */
-interface WireContext {
-  readonly hasher: NameHasher;
-  readonly codec: SlimProtoCodec;
-  readonly subscriptionWire: SubscriptionWire;
-  readonly liveness: LivenessNames;
-}
 
 function emptyDropCounts(): Record<DropReason, number> {
   return { undecodable: 0, malformed: 0, 'command-payload': 0, 'error-notification': 0, unexpected: 0 };
@@ -129,10 +114,8 @@ function emptyDropCounts(): Record<DropReason, number> {
 export class SlimClient extends TypedEmitter<SlimClientEvents> {
   readonly #options: SlimClientOptions;
   readonly #localName: SlimName;
-  readonly #nodeId: string;
-  readonly #backoff: ReconnectBackoff;
-  readonly #liveness: LivenessProbeOptions | false;
   readonly #subscriptions: SlimSubscriptions;
+  readonly #cycle: SlimLinkCycle;
   readonly #onlineWaiters = new Set<Waiter>();
 
   #state: TransportState = 'offline';
@@ -140,21 +123,11 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
   #closed = false;
   /** Set when retrying cannot help (refused credentials, missing protocol file): the cycle stops. */
   #fatal: KizunaError | undefined;
-  #lastReason: KizunaError | undefined;
-  #context: WireContext | undefined;
-  #connection: SlimConnection | undefined;
-  #livenessLink: LivenessLink | undefined;
   #runLoop: Promise<void> | undefined;
-  #wakeSleep: (() => void) | undefined;
 
   #published = 0;
   #received = 0;
   readonly #dropped = emptyDropCounts();
-  #reconnects = 0;
-  #failedAttempts = 0;
-  #everOnline = false;
-  #probesSentBefore = 0;
-  #lastProbeRoundTripMs: number | undefined;
 
   constructor(options: SlimClientOptions) {
     super();
@@ -162,10 +135,21 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
     const { org, namespace, agent, instanceId } = options.localName;
     this.#localName = createSlimName(org, namespace, agent, instanceId);
     this.#options = options;
-    this.#nodeId = options.nodeId ?? `kizuna-${randomUUID()}`;
-    this.#backoff = new ReconnectBackoff(options.backoff);
-    this.#liveness = options.liveness === false ? false : { ...DEFAULT_LIVENESS, ...options.liveness };
     this.#subscriptions = new SlimSubscriptions(options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS);
+    this.#cycle = new SlimLinkCycle(options, this.#localName, options.nodeId ?? `kizuna-${randomUUID()}`, this.#subscriptions, {
+      isClosed: () => this.#closed,
+      setState: (state, reason, retryInMs) => this.#setState(state, reason, retryInMs),
+      fail: (reason) => this.#fail(reason),
+      onPublish: (message) => {
+        this.#received += 1;
+        this.emit('message', message);
+      },
+      onDrop: (drop) => {
+        this.#dropped[drop.reason] += 1;
+        this.emit('dropped', drop);
+      },
+      onDrain: () => this.emit('drain'),
+    });
   }
 
   get state(): TransportState {
@@ -190,7 +174,7 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
     if (this.#closed) throw new KizunaError('TRANSPORT_CLOSED');
     if (this.#started) return;
     this.#started = true;
-    this.#runLoop = this.#run().catch((error: unknown) => {
+    this.#runLoop = this.#cycle.run().catch((error: unknown) => {
       // #run handles its own errors; reaching this is a bug, and it must not become an unhandled rejection.
       log.error('transport loop failed', { error: error instanceof Error ? error.message : String(error) });
     });
@@ -220,8 +204,8 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
       new KizunaError('NODE_UNREACHABLE', undefined, {
         endpoint: this.#options.endpoint,
         timeoutMs,
-        lastReason: this.#lastReason?.code,
-        lastDetail: this.#lastReason?.message,
+        lastReason: this.#cycle.lastReason?.code,
+        lastDetail: this.#cycle.lastReason?.message,
       }),
     );
   }
@@ -272,10 +256,7 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
       published: this.#published,
       received: this.#received,
       dropped: { ...this.#dropped },
-      reconnects: this.#reconnects,
-      failedAttempts: this.#failedAttempts,
-      probesSent: this.#probesSentBefore + (this.#livenessLink?.probesSent ?? 0),
-      lastProbeRoundTripMs: this.#livenessLink?.lastRoundTripMs ?? this.#lastProbeRoundTripMs,
+      ...this.#cycle.stats(),
       subscriptions: this.#subscriptions.size,
     };
   }
@@ -285,8 +266,7 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
     if (!this.#closed) {
       this.#closed = true;
       const closed = new KizunaError('TRANSPORT_CLOSED', 'The transport was closed.');
-      this.#wakeSleep?.();
-      this.#connection?.close(closed); // closes the liveness link with it
+      this.#cycle.stop(closed); // the link (and its liveness link with it) and any wait between attempts
       rejectAll(this.#onlineWaiters, closed);
       this.#subscriptions.rejectWaiters(closed);
     }
@@ -296,125 +276,7 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
 
   /** The live link and how to address it, when online. */
   #online(): { connection: SlimConnection; wire: SubscriptionWire } | undefined {
-    const connection = this.#connection;
-    const context = this.#context;
-    if (this.#state !== 'online' || connection === undefined || !connection.isOpen || context === undefined) return undefined;
-    return { connection, wire: context.subscriptionWire };
-  }
-
-  // ------------------------------------------------------------------ connection cycle
-
-  async #run(): Promise<void> {
-    try {
-      this.#context = await this.#loadContext();
-    } catch (error) {
-      this.#fail(toKizunaError(error));
-      return;
-    }
-    while (!this.#closed) {
-      this.#setState('connecting');
-      const reason = await this.#connectOnce(this.#context);
-      if (this.#closed) break;
-      if (reason.code === 'AUTH_FAILED') {
-        this.#fail(reason);
-        return;
-      }
-      this.#lastReason = reason;
-      const delay = this.#backoff.next();
-      this.#setState('offline', reason, delay);
-      await this.#sleep(delay);
-    }
-  }
-
-  async #loadContext(): Promise<WireContext> {
-    const hasher = await loadNameHasher();
-    const codec = getSlimProtoCodec();
-    const source = encodeSlimName(hasher, this.#localName);
-    return {
-      hasher,
-      codec,
-      subscriptionWire: { source, encode: (name) => encodeSlimName(hasher, name) },
-      liveness: createLivenessNames(hasher),
-    };
-  }
-
-  /** One link from attempt to end; resolves with the reason it ended. */
-  async #connectOnce(context: WireContext): Promise<KizunaError> {
-    let connection: SlimConnection;
-    let liveness: LivenessLink | undefined;
-    try {
-      connection = this.#startLink(context, this.#nodeId);
-      if (this.#liveness !== false) {
-        const link = this.#startLink(context, `${this.#nodeId}-liveness`);
-        liveness = new LivenessLink(connection, link, context.liveness, context.subscriptionWire.source, this.#liveness);
-      }
-    } catch (error) {
-      this.#failedAttempts += 1;
-      return toKizunaError(error, 'NODE_UNREACHABLE');
-    }
-    this.#connection = connection;
-    this.#livenessLink = liveness;
-    const ended = new Promise<KizunaError>((resolve) => connection.once('closed', resolve));
-    connection.on('publish', (message) => this.#onPublish(message));
-    connection.on('drop', (reason, detail) => {
-      this.#dropped[reason] += 1;
-      this.emit('dropped', reason, detail);
-    });
-    connection.on('drain', () => this.emit('drain'));
-
-    try {
-      if (this.#closed) connection.close();
-      await connection.ready;
-      await liveness?.prepare(this.#options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS);
-      await this.#subscriptions.applyAll(connection, context.subscriptionWire);
-    } catch (error) {
-      this.#failedAttempts += 1;
-      connection.close(toKizunaError(error, 'NODE_UNREACHABLE'));
-      this.#endLink(connection);
-      return await ended;
-    }
-
-    this.#backoff.reset();
-    if (this.#everOnline) this.#reconnects += 1;
-    this.#everOnline = true;
-    this.#lastReason = undefined;
-    liveness?.start();
-    this.#setState('online');
-    const reason = await ended;
-    this.#endLink(connection);
-    log.info('link ended', { reason: reason.code, detail: reason.message });
-    return reason;
-  }
-
-  #startLink(context: WireContext, nodeId: string): SlimConnection {
-    return SlimConnection.start({
-      endpoint: this.#options.endpoint,
-      nodeId,
-      slimVersion: this.#options.slimVersion ?? DEFAULT_SLIM_LINK_VERSION,
-      auth: this.#options.auth,
-      negotiationTimeoutMs: this.#options.negotiationTimeoutMs ?? DEFAULT_NEGOTIATION_TIMEOUT_MS,
-      keepaliveMs: this.#options.keepaliveMs ?? DEFAULT_KEEPALIVE_MS,
-      codec: context.codec,
-      hasher: context.hasher,
-    });
-  }
-
-  #endLink(connection: SlimConnection): void {
-    const liveness = this.#livenessLink;
-    if (liveness !== undefined) {
-      liveness.stop();
-      this.#probesSentBefore += liveness.probesSent;
-      this.#lastProbeRoundTripMs = liveness.lastRoundTripMs ?? this.#lastProbeRoundTripMs;
-    }
-    this.#livenessLink = undefined;
-    this.#connection = undefined;
-    this.#subscriptions.linkEnded(connection);
-  }
-
-  #onPublish(message: IncomingPublish): void {
-    if (this.#livenessLink?.consume(message) === true) return;
-    this.#received += 1;
-    this.emit('message', message);
+    return this.#state === 'online' ? this.#cycle.link() : undefined;
   }
 
   // ------------------------------------------------------------------ state
@@ -427,7 +289,7 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
     const change: TransportStateChange = {
       state,
       previous,
-      attempt: this.#backoff.attempt,
+      attempt: this.#cycle.attempt,
       ...(reason === undefined ? {} : { reason }),
       ...(retryInMs === undefined ? {} : { retryInMs }),
     };
@@ -438,22 +300,10 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
   /** Stops the cycle for good; the client is then only good for close(). */
   #fail(reason: KizunaError): void {
     this.#fatal = reason;
-    this.#lastReason = reason;
+    this.#cycle.lastReason = reason;
     log.warn('transport stopped', { reason: reason.code, detail: reason.message });
     rejectAll(this.#onlineWaiters, reason);
     this.#subscriptions.rejectWaiters(reason);
     this.#setState('offline', reason);
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.#wakeSleep = undefined;
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.#wakeSleep = wake;
-    });
   }
 }

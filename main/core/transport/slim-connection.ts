@@ -16,7 +16,7 @@ import {
   type LinkNegotiationRequest,
 } from './slim-link-negotiation.js';
 import { readInboundFrame, type DropReason, type IncomingPublish } from './slim-message-reader.js';
-import { TypedEmitter } from './typed-emitter.js';
+import { TypedEmitter } from '../events/typed-emitter.js';
 import type { NameHasher } from './slim-name-encoding.js';
 import type { WireMessage } from './slim-wire-types.js';
 
@@ -46,14 +46,14 @@ export interface SubscriptionAckResult {
   readonly error: string;
 }
 
-export type SlimConnectionEvents = {
-  publish: [IncomingPublish];
-  drop: [DropReason, string];
+export interface SlimConnectionEvents {
+  publish: IncomingPublish;
+  drop: { reason: DropReason; detail: string };
   /** The write buffer emptied after publish() returned false. */
-  drain: [];
+  drain: void;
   /** Emitted once, whoever ended the stream. */
-  closed: [KizunaError];
-};
+  closed: KizunaError;
+}
 
 /**
  * Flow-control window for the HTTP/2 stream. At grpc-js's default (64 KiB) one-way throughput through the
@@ -270,7 +270,7 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
 
   #dropped(reason: DropReason, detail: string): void {
     log.debug('dropped inbound frame', { reason, detail, linkId: this.linkId });
-    this.emit('drop', reason, detail);
+    this.emit('drop', { reason, detail });
   }
 
   #finish(reason: KizunaError): void {

@@ -10,9 +10,9 @@ const optionalKey32 = bytes.refine((b) => b.byteLength === 0 || b.byteLength ===
 const uint = z.number().int().nonnegative().refine(Number.isSafeInteger, 'integer too large');
 
 export const MAX_ENVELOPE_BYTES = 1024 * 1024;
-export const MAX_BODY_BYTES = MAX_ENVELOPE_BYTES - 1024;
+const MAX_BODY_BYTES = MAX_ENVELOPE_BYTES - 1024;
 
-export const encryptionModeSchema = z.enum(['MLS', 'SEALED', 'NONE']);
+const encryptionModeSchema = z.enum(['MLS', 'SEALED', 'NONE']);
 export const envelopeTypeSchema = z.enum([
   'MESSAGE', 'GROUP_UPDATE', 'LEAVE', 'TYPING', 'INVITE', 'JOIN', 'DECLINE', 'WELCOME',
   'SECRET_REQUEST', 'SECRET_REPLY', 'ACK', 'SYNC_REQUEST', 'SYNC_REPLY', 'HEARTBEAT', 'DISCOVERY_REQUEST', 'DISCOVERY_REPLY',
@@ -37,9 +37,8 @@ export const signedEnvelopeSchema = z.object({
   envelope: bytes.refine((b) => b.byteLength > 0),
   signature: bytes.refine((b) => b.byteLength === 64, 'expected a 64-byte signature'),
 });
-export type SignedEnvelope = z.infer<typeof signedEnvelopeSchema>;
 
-export const memberSchema = z.object({
+const memberSchema = z.object({
   userId: key32,
   boxKey: key32,
   displayName: z.string().max(256),
@@ -47,12 +46,12 @@ export const memberSchema = z.object({
 });
 export type WireMember = z.infer<typeof memberSchema>;
 
-export const versionKindSchema = z.enum([
+const versionKindSchema = z.enum([
   'CREATE', 'ADD_MEMBERS', 'REMOVE_MEMBERS', 'RENAME', 'SET_AVATAR', 'CLOSE', 'MEMBER_LEFT', 'MEMBER_DECLINED', 'ROTATE_KEYS',
 ]);
 export type VersionKind = z.infer<typeof versionKindSchema>;
 
-export const senderMarkSchema = z.object({ sender: key32, seq: uint });
+const senderMarkSchema = z.object({ sender: key32, seq: uint });
 export type SenderMark = z.infer<typeof senderMarkSchema>;
 
 export const groupVersionSchema = z.object({
@@ -82,12 +81,12 @@ export const signedGroupVersionSchema = z.object({
 });
 export type SignedGroupVersion = z.infer<typeof signedGroupVersionSchema>;
 
-export const sealedSecretSchema = z.object({ userId: key32, epoch: uint, box: bytes.refine((b) => b.byteLength === 80, 'expected an 80-byte sealed box') });
+const sealedSecretSchema = z.object({ userId: key32, epoch: uint, box: bytes.refine((b) => b.byteLength === 80, 'expected an 80-byte sealed box') });
 export type SealedSecret = z.infer<typeof sealedSecretSchema>;
 
 /** Identity tokens are JWTs or shared-secret tokens; anything longer is refused before decoding. */
-export const MAX_IDENTITY_TOKEN_CHARS = 16 * 1024;
-export const memberTokenSchema = z.object({ userId: key32, token: z.string().min(1).max(MAX_IDENTITY_TOKEN_CHARS), verifiedAt: uint });
+const MAX_IDENTITY_TOKEN_CHARS = 16 * 1024;
+const memberTokenSchema = z.object({ userId: key32, token: z.string().min(1).max(MAX_IDENTITY_TOKEN_CHARS), verifiedAt: uint });
 export type MemberToken = z.infer<typeof memberTokenSchema>;
 
 export const groupUpdateSchema = z.object({
@@ -104,14 +103,12 @@ export const inviteSchema = z.object({
   chain: z.array(signedGroupVersionSchema).min(1).max(100_000),
   secrets: z.array(sealedSecretSchema).max(16),
 });
-export type Invite = z.infer<typeof inviteSchema>;
 
 export const joinSchema = z.object({
   version: uint,
   keyPackage: bytes.refine((b) => b.byteLength <= 16 * 1024),
   identityToken: z.string().max(MAX_IDENTITY_TOKEN_CHARS),
 });
-export type Join = z.infer<typeof joinSchema>;
 
 export const declineSchema = z.object({ version: uint });
 
@@ -123,7 +120,6 @@ export const welcomeSchema = z.object({
   marks: z.array(senderMarkSchema).max(10_000),
   memberTokens: z.array(memberTokenSchema).max(10_000),
 });
-export type Welcome = z.infer<typeof welcomeSchema>;
 
 export const secretRequestSchema = z.object({ epochs: z.array(uint).min(1).max(1000) });
 export const secretReplySchema = z.object({ secrets: z.array(sealedSecretSchema).min(1).max(1000) });
@@ -132,7 +128,7 @@ export const MAX_TEXT_CHARS = 64 * 1024;
 export const MAX_FILE_BYTES = 100 * 1024 * 1024;
 export const FILE_CHUNK_BYTES = 256 * 1024;
 
-export const fileOfferSchema = z.object({
+const fileOfferSchema = z.object({
   name: z.string().min(1).max(255),
   size: uint.refine((n) => n <= MAX_FILE_BYTES, 'file too large'),
   mime: z.string().max(255),
@@ -141,7 +137,6 @@ export const fileOfferSchema = z.object({
   chunkSize: uint.refine((n) => n > 0 && n <= FILE_CHUNK_BYTES),
   caption: z.string().max(MAX_TEXT_CHARS),
 });
-export type FileOffer = z.infer<typeof fileOfferSchema>;
 
 export const contentSchema = z.object({
   text: z.object({ text: z.string().max(MAX_TEXT_CHARS) }).optional(),

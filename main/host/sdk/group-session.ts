@@ -1,6 +1,12 @@
 import type { EncryptionMode, MessageView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
-import type { KizunaApp } from './kizuna-app.js';
+import type { KizunaCore } from '../kizuna-core.js';
+
+/** What a session needs of its app (KizunaApp): the core, and finding people by SLIM name. */
+export interface GroupSessionApp {
+  readonly core: Pick<KizunaCore, 'engine'>;
+  resolve(slimName: string): Promise<string>;
+}
 
 /** What `getMessage` returns: seed 000's (ctx, payload) pair. */
 export interface ReceivedMessage {
@@ -32,7 +38,7 @@ export class GroupSession {
   private readonly off: () => void;
 
   constructor(
-    private readonly app: KizunaApp,
+    private readonly app: GroupSessionApp,
     readonly groupId: string,
   ) {
     this.off = app.core.engine.events.on('message', (m) => {

@@ -5,6 +5,7 @@
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
+import type { EventName, EventPayloads } from '../../../shared/ipc/ipc-contract.js';
 import { openKeyFileWrapper } from '../../core/crypto/local-key/key-file-wrapper.js';
 import type { KeyWrapper } from '../../core/crypto/local-key/key-wrapper.js';
 import { createOsKeyringWrapper } from '../../core/crypto/local-key/os-keyring-wrapper.js';
@@ -14,7 +15,7 @@ import type { SlimNodeExit, SlimNodeHandle, SlimNodeLaunchOptions } from '../../
 import { createKizunaCore } from '../create-core.js';
 import type { KizunaCore } from '../kizuna-core.js';
 import { dispatchRequest, forwardEvents } from '../request-dispatch.js';
-import { hostToWorkerSchema, type WorkerCore, type WorkerKey, type WorkerToHost } from './core-worker-protocol.js';
+import { hostToWorkerSchema, workerEvent, type WorkerCore, type WorkerEventArgs, type WorkerKey, type WorkerToHost } from './core-worker-protocol.js';
 
 const log = createLogger('core-worker');
 if (parentPort === null) throw new Error('core-worker-entry must run in a worker thread');
@@ -114,11 +115,20 @@ async function init(dataDir: string, key: WorkerKey, options: WorkerCore): Promi
       ...(options.offline === undefined ? {} : { offline: options.offline }),
       embedded,
     });
-    stopEvents = forwardEvents(core, (event, payload) => post({ type: 'event', event, payload }));
+    stopEvents = forwardEvents(core, toHost);
     post({ type: 'ready' });
   } catch (err) {
     post({ type: 'init-failed', error: toKizunaError(err).toJSON() });
   }
+}
+
+/** forwardEvents' sender: each core event to the host, as a typed event message. */
+function toHost(event: EventName, payload: EventPayloads[EventName]): void {
+  if (event === 'deep-link') return; // the shell's own event: the core never sends one
+  // forwardEvents sends each name with its own payload (its generic signature ties them); here they
+  // arrive as two unions, so the pair is restated as the tuple it is.
+  const [name, body] = [event, payload] as WorkerEventArgs;
+  post(workerEvent(name, body));
 }
 
 async function close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EVENT_NAMES, type EventPayloads } from '../../../shared/ipc/ipc-contract.js';
 
 /**
  * Messages between the thread that owns the UI (Electron's main process) and the worker thread that
@@ -19,7 +20,7 @@ const serializedErrorSchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const workerKeySchema = z.discriminatedUnion('kind', [
+const workerKeySchema = z.discriminatedUnion('kind', [
   /** The data key is wrapped by the host's keyring (safeStorage), reached through keyring-call messages. */
   z.object({ kind: z.literal('os-keyring') }).strict(),
   z.object({ kind: z.literal('passphrase'), passphrase: z.string().min(1).max(1024) }).strict(),
@@ -28,7 +29,7 @@ export const workerKeySchema = z.discriminatedUnion('kind', [
 export type WorkerKey = z.infer<typeof workerKeySchema>;
 
 /** How the core in the worker reaches SLIM (a subset of createKizunaCore's options that can cross threads). */
-export const workerCoreSchema = z
+const workerCoreSchema = z
   .object({
     /** Use this node whatever the settings say. */
     nodeEndpoint: z.string().min(1).max(512).optional(),
@@ -78,16 +79,39 @@ export const hostToWorkerSchema = z.discriminatedUnion('type', [
 ]);
 export type HostToWorker = z.infer<typeof hostToWorkerSchema>;
 
+/** What the core pushes through the worker: every event of the contract except the shell's own deep links. */
+export type WorkerEventPayloads = Omit<EventPayloads, 'deep-link'>;
+export type WorkerEventName = keyof WorkerEventPayloads;
+/** One pushed event, as the listener's arguments: the name, and that name's payload type. */
+export type WorkerEventArgs = { [E in WorkerEventName]: [event: E, payload: WorkerEventPayloads[E]] }[WorkerEventName];
+/** One pushed event as a message: a union over the names, each with its own payload type. */
+export type WorkerEvent = { [E in WorkerEventName]: { type: 'event'; event: E; payload: WorkerEventPayloads[E] } }[WorkerEventName];
+
+export const WORKER_EVENT_NAMES = EVENT_NAMES.filter((e): e is WorkerEventName => e !== 'deep-link');
+
+/**
+ * The event message as checked on arrival: a known name and an object payload. The payloads' shapes are
+ * the contract's views, built and validated by the core itself on the other side of this thread
+ * boundary (the worker runs our own code in our own process), so their type is the payload map's.
+ */
+const workerEventSchema = z
+  .object({
+    type: z.literal('event'),
+    event: z.enum(WORKER_EVENT_NAMES as [WorkerEventName, ...WorkerEventName[]]),
+    payload: z.custom<WorkerEventPayloads[WorkerEventName]>((v) => typeof v === 'object' && v !== null, 'expected an event payload'),
+  })
+  .strict();
+
 const ipcResultSchema = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
   z.object({ ok: z.literal(false), error: serializedErrorSchema }),
 ]);
 
-export const workerToHostSchema = z.discriminatedUnion('type', [
+const workerToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }).strict(),
   z.object({ type: z.literal('init-failed'), error: serializedErrorSchema }).strict(),
   z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), result: ipcResultSchema }).strict(),
-  z.object({ type: z.literal('event'), event: z.string(), payload: z.unknown() }).strict(),
+  workerEventSchema,
   z
     .object({ type: z.literal('keyring-call'), id: z.number().int().nonnegative(), op: z.enum(['protect', 'unprotect']), bytes: bytesSchema })
     .strict(),
@@ -96,4 +120,18 @@ export const workerToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('node-kill'), id: z.number().int().nonnegative(), signal: z.string().max(16) }).strict(),
   z.object({ type: z.literal('closed') }).strict(),
 ]);
-export type WorkerToHost = z.infer<typeof workerToHostSchema>;
+/** What the worker sends: its parsed form, with each event's payload tied to its name. */
+export type WorkerToHost = Exclude<z.infer<typeof workerToHostSchema>, { type: 'event' }> | WorkerEvent;
+
+/** Parses a message from the worker; undefined when it is not one. */
+export function parseWorkerToHost(raw: unknown): WorkerToHost | undefined {
+  const parsed = workerToHostSchema.safeParse(raw);
+  // The schema checked the event's name and that its payload is an object; that name and payload
+  // belong together is what the worker's own typed post() guarantees, which zod cannot express.
+  return parsed.success ? (parsed.data as WorkerToHost) : undefined;
+}
+
+/** An event for post(): the name and its payload, typed together. */
+export function workerEvent<E extends WorkerEventName>(event: E, payload: WorkerEventPayloads[E]): WorkerEvent {
+  return { type: 'event', event, payload } as WorkerEvent;
+}

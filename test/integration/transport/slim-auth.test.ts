@@ -41,7 +41,7 @@ describe('Basic auth on the node', () => {
     const client = await kit.client(node.endpoint, 'org/ns/eve2', { auth: { username: 'x', password: 'y' }, connect: false });
     const offline = waitFor(client, 'state', (s) => s.state === 'offline');
     client.start();
-    const [change] = await offline;
+    const change = await offline;
     expect(change.reason?.code).toBe('AUTH_FAILED');
     await expect(client.waitOnline({ timeoutMs: 1_000 })).rejects.toMatchObject({ code: 'AUTH_FAILED' });
   });

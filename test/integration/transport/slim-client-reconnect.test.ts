@@ -22,7 +22,7 @@ describe('SLIM client reconnection', () => {
     const bobOffline = waitFor(bob, 'state', (s) => s.state === 'offline');
     const aliceOffline = waitFor(alice, 'state', (s) => s.state === 'offline');
     node.kill('SIGKILL');
-    const [[offline]] = await Promise.all([bobOffline, aliceOffline]);
+    const [offline] = await Promise.all([bobOffline, aliceOffline]);
     expect(offline.reason?.code).toMatch(/TRANSPORT_CLOSED|NODE_UNREACHABLE/);
     expect(() => alice.publish(bobName, text('while down'))).toThrow(/Not connected/);
     expect((await node.exited).signal).toBe('SIGKILL');
@@ -50,7 +50,7 @@ describe('SLIM client reconnection', () => {
 
     const offline = waitFor(bob, 'state', (s) => s.state === 'offline');
     node.kill('SIGSTOP');
-    const [change] = await offline;
+    const change = await offline;
     expect(change.reason?.message).toMatch(/stopped answering|liveness/);
 
     const online = waitFor(bob, 'state', (s) => s.state === 'online', 15_000);

@@ -1,11 +1,13 @@
 /**
  * The design's boundaries, checked on the sources: nothing outside main/electron and preload loads
  * Electron at run time (Electron fetches its binary when first loaded, and the core must run
- * without it), and the renderer (with everything it imports) uses neither Node nor Electron.
+ * without it), the renderer (with everything it imports) uses neither Node nor Electron, main/core's
+ * folders import only down their floors (docs/ARCHITECTURE.md), and no import circle exists anywhere.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -52,7 +54,9 @@ function moduleRefs(file: string): ModuleRef[] {
       const isRequire = ts.isIdentifier(node.expression) && node.expression.text === 'require';
       if ((isImport || isRequire) && arg !== undefined && ts.isStringLiteralLike(arg)) refs.push({ specifier: arg.text, typeOnly: false });
     } else if (ts.isImportTypeNode(node)) {
-      return; // import('x').T in a type position
+      // import('x').T in a type position: erased, but still an edge of the import graph.
+      if (ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) refs.push({ specifier: node.argument.literal.text, typeOnly: true });
+      return;
     }
     ts.forEachChild(node, visit);
   };
@@ -140,5 +144,158 @@ describe('import boundaries', () => {
     expect(refs).toContainEqual({ specifier: 'node:fs', typeOnly: false });
     // This file mentions 'electron' only inside strings and comments, which are not imports.
     expect(refs.some((r) => isElectron(r.specifier))).toBe(false);
+  });
+});
+
+/**
+ * main/core's floors, bottom first, as drawn in docs/ARCHITECTURE.md. A folder may import its own files
+ * and anything on a lower floor, never a folder on its own floor or above. A nested folder is part of
+ * its parent unless listed here itself (identity/tokens sits far below identity's services).
+ */
+const CORE_FLOORS: readonly (readonly string[])[] = [
+  ['log', 'encoding', 'wire'],
+  ['events', 'crypto', 'identity/tokens', 'slim-node'],
+  ['store', 'envelopes', 'transport'],
+  ['kernel'],
+  ['identity', 'encryption'],
+  ['groups'],
+  ['messages'],
+  ['ingest'],
+  ['engine'],
+  ['session', 'controller'],
+];
+const FLOOR_OF = new Map(CORE_FLOORS.flatMap((units, floor) => units.map((unit) => [unit, floor] as const)));
+
+/** The floor unit of a file (path relative to main/core): its longest listed folder, or undefined when none is listed. */
+function coreUnit(pathInCore: string): string | undefined {
+  const parts = pathInCore.split('/').slice(0, -1);
+  for (let n = parts.length; n > 0; n--) {
+    const unit = parts.slice(0, n).join('/');
+    if (FLOOR_OF.has(unit)) return unit;
+  }
+  return undefined;
+}
+
+/** Imports from a file of `coreDir` to a folder on the same floor or above (type-only imports included). */
+function upwardImports(coreDir: string, files: readonly string[]): string[] {
+  const inCore = (p: string): string => relative(coreDir, p).split(sep).join('/');
+  const offenders: string[] = [];
+  for (const file of files) {
+    const from = coreUnit(inCore(file));
+    if (from === undefined) continue;
+    for (const ref of moduleRefs(file)) {
+      if (!ref.specifier.startsWith('.')) continue;
+      const target = resolveRelative(file, ref.specifier);
+      if (target === undefined || inCore(target).startsWith('..')) continue;
+      const to = coreUnit(inCore(target));
+      if (to === undefined || to === from) continue;
+      if ((FLOOR_OF.get(to) ?? 0) >= (FLOOR_OF.get(from) ?? 0)) offenders.push(`${inCore(file)} (${from}) → ${inCore(target)} (${to})`);
+    }
+  }
+  return offenders;
+}
+
+/** Every strongly connected group of more than one file in the import graph (type-only edges included). */
+function importCircles(files: readonly string[]): string[][] {
+  const edges = new Map<string, string[]>();
+  for (const file of files) {
+    const targets = moduleRefs(file)
+      .filter((r) => r.specifier.startsWith('.'))
+      .map((r) => resolveRelative(file, r.specifier))
+      .filter((t): t is string => t !== undefined);
+    edges.set(file, [...new Set(targets)]);
+  }
+  // Tarjan's algorithm.
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const circles: string[][] = [];
+  const visit = (v: string): void => {
+    index.set(v, counter);
+    low.set(v, counter);
+    counter++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v) ?? 0, low.get(w) ?? 0));
+      } else if (onStack.has(w)) {
+        low.set(v, Math.min(low.get(v) ?? 0, index.get(w) ?? 0));
+      }
+    }
+    if (low.get(v) !== index.get(v)) return;
+    const component: string[] = [];
+    let w: string | undefined;
+    do {
+      w = stack.pop();
+      if (w === undefined) break;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
+    if (component.length > 1) circles.push(component.map((f) => basename(f)).sort());
+  };
+  for (const file of files) if (!index.has(file)) visit(file);
+  return circles;
+}
+
+describe('main/core floors and import circles', () => {
+  const files = sourceFiles(root);
+  const coreDir = join(root, 'main/core');
+  const core = files.filter((f) => rel(f).startsWith('main/core/'));
+
+  it('places every folder of main/core on a floor', () => {
+    expect(core.length).toBeGreaterThan(100);
+    const unplaced = [...new Set(core.filter((f) => coreUnit(relative(coreDir, f).split(sep).join('/')) === undefined).map((f) => dirname(rel(f))))];
+    expect(unplaced, 'add these folders to CORE_FLOORS and to the floors in docs/ARCHITECTURE.md').toEqual([]);
+  });
+
+  it('has no upward import inside main/core (type-only imports included)', () => {
+    expect(upwardImports(coreDir, core)).toEqual([]);
+  });
+
+  it('has no import circle anywhere in the project (type-only imports included)', () => {
+    expect(importCircles(files)).toEqual([]);
+  });
+
+  it('sees an upward import and a type-only circle when there is one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kizuna-floors-'));
+    try {
+      const write = (path: string, text: string): string => {
+        const full = join(dir, path);
+        mkdirSync(dirname(full), { recursive: true });
+        writeFileSync(full, text);
+        return full;
+      };
+      const kernel = write('kernel/context.ts', "import type { Engine } from '../engine/engine.js';\nexport type C = Engine;\n");
+      const engine = write('engine/engine.ts', "import { helper } from '../kernel/helper.js';\nexport const Engine = helper;\n");
+      const helper = write('kernel/helper.ts', 'export const helper = 1;\n');
+      const a = write('circle/a.ts', "import type { B } from './b.js';\nexport type A = B;\n");
+      const b = write('circle/b.ts', "export type B = import('./a.js').A;\n");
+      expect(upwardImports(dir, [kernel, engine, helper])).toEqual(['kernel/context.ts (kernel) → engine/engine.ts (engine)']);
+      expect(importCircles([a, b, kernel, engine, helper])).toEqual([['a.ts', 'b.ts']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the engine port', () => {
+  it("keeps the engine's context to the core's own modules and its white-box tests", () => {
+    // Hosts, the SDK, the session layer and benchmarks go through the engine's API and its SessionPort.
+    const files = sourceFiles(root);
+    const internals = join(root, 'main/core/engine/engine-internals.ts');
+    const offenders: string[] = [];
+    for (const file of files) {
+      const path = rel(file);
+      if (path === 'main/core/engine/engine.ts' || path.startsWith('test/unit/core/')) continue;
+      for (const ref of moduleRefs(file)) {
+        if (ref.specifier.startsWith('.') && resolveRelative(file, ref.specifier) === internals) offenders.push(path);
+      }
+      if (!path.startsWith('main/core/') && /\.context\.(self|store|events|now)\b/.test(readFileSync(file, 'utf8'))) offenders.push(`${path} (engine.context)`);
+    }
+    expect(offenders).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { createKeyFileWrapper } from '../../../main/core/crypto/local-key/key-fi
 import { createKizunaCore } from '../../../main/host/create-core.js';
 import type { KizunaCore } from '../../../main/host/kizuna-core.js';
 import { dispatchRequest, forwardEvents } from '../../../main/host/request-dispatch.js';
+import type { WorkerEventArgs } from '../../../main/host/worker/core-worker-protocol.js';
 import type { PushedEvent, Settings } from '../../../shared/ipc/ipc-contract.js';
 import { tempDir } from '../../helpers/test-engines.js';
 
@@ -30,7 +31,7 @@ describe('shell requests', () => {
       reachedCore.push(name);
       return dispatchRequest(core, name, input);
     },
-    onEvent: (listener: (event: string, payload: unknown) => void) => forwardEvents(core, listener),
+    onEvent: (listener: (...event: WorkerEventArgs) => void) => forwardEvents(core, (event, payload) => listener(...([event, payload] as WorkerEventArgs))),
   };
 
   beforeAll(async () => {

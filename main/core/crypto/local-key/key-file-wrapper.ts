@@ -8,7 +8,7 @@ import type { KeyWrapper } from './key-wrapper.js';
 const LABEL = utf8('kizuna/local-key/key-file');
 
 /** Reads a 32-byte key (base64url text) from a file; creates the file (mode 0600) when asked to. */
-export async function readOrCreateKeyFile(path: string, create: boolean): Promise<Uint8Array> {
+async function readOrCreateKeyFile(path: string, create: boolean): Promise<Uint8Array> {
   let text: string;
   try {
     text = (await readFile(path, 'utf8')).trim();

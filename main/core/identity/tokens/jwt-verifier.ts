@@ -11,7 +11,7 @@ import { checkKeyBinding, DEFAULT_KEY_BINDING, type KeyBinding } from './key-bin
 import { JWT_ALGORITHMS, keyResolverFromFile, keyResolverFromText } from './jwt-keys.js';
 import type { IdentityTokenVerifier, VerifiedIdentity, VerifyTokenOptions } from './token-types.js';
 
-export const DEFAULT_JWT_CLOCK_SKEW_SEC = 30;
+const DEFAULT_JWT_CLOCK_SKEW_SEC = 30;
 
 export interface JwtVerifierOptions {
   /** Key material as text: PEM, JWK, JWKS or SPIRE bundle (see jwt-keys.ts). */

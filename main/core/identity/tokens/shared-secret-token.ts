@@ -18,8 +18,8 @@ import type { IdentityTokenProvider, IdentityTokenVerifier, VerifiedIdentity, Ve
 
 export const SHARED_SECRET_MIN_BYTES = 32;
 export const SHARED_SECRET_ISSUER = 'shared-secret';
-export const DEFAULT_SHARED_SECRET_VALIDITY_SEC = 3600;
-export const DEFAULT_SHARED_SECRET_CLOCK_SKEW_SEC = 5;
+const DEFAULT_SHARED_SECRET_VALIDITY_SEC = 3600;
+const DEFAULT_SHARED_SECRET_CLOCK_SKEW_SEC = 5;
 const NONCE_BYTES = 12;
 const MAC_BYTES = 32;
 

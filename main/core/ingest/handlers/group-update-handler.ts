@@ -1,13 +1,13 @@
 import { KizunaError, isKizunaError } from '../../../../shared/errors/kizuna-error.js';
 import * as mls from '../../crypto/mls/index.js';
 import { bytesEqual } from '../../encoding/base64url.js';
-import type { EngineContext } from '../../engine/engine-context.js';
+import type { EngineContext } from '../../kernel/engine-context.js';
 import { openOwnSecret, storeEpochSecret } from '../../encryption/sealed-secrets.js';
 import { applyVersion, everyone, latestVersion } from '../../groups/group-state.js';
 import { validateNextVersion } from '../../groups/group-validation.js';
 import { emitGroup } from '../../groups/group-views.js';
 import { verifySignedGroupVersion, type VerifiedGroupVersion } from '../../groups/signed-group-version.js';
-import { recordMemberIdentity, verifyAnnouncedTokens } from '../../identity/tokens/member-identity-tokens.js';
+import { recordMemberIdentity, verifyAnnouncedTokens } from '../../identity/member-identity-tokens.js';
 import type { GroupRow } from '../../store/tables/groups-table.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { groupUpdateSchema, type GroupUpdate } from '../../wire/wire-schemas.js';

@@ -3,7 +3,7 @@ import { bytesEqual } from '../../encoding/base64url.js';
 import { prepareVersion } from '../../groups/group-admin.js';
 import { latestVersion } from '../../groups/group-state.js';
 import { prepareJoin } from '../../groups/mls-admin-commit.js';
-import { recordMemberIdentity, tokenRefusalReason, verifyJoinToken } from '../../identity/tokens/member-identity-tokens.js';
+import { recordMemberIdentity, tokenRefusalReason, verifyJoinToken } from '../../identity/member-identity-tokens.js';
 import type { VerifiedIdentity } from '../../identity/tokens/token-types.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { declineSchema, joinSchema } from '../../wire/wire-schemas.js';

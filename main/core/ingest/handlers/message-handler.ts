@@ -1,17 +1,14 @@
-import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
-import type { EngineContext } from '../../engine/engine-context.js';
+import { toBase64Url } from '../../encoding/base64url.js';
+import type { EngineContext } from '../../kernel/engine-context.js';
 import { openBody } from '../../encryption/content-crypto.js';
 import { requestMissingSecret } from '../../encryption/secret-handshake.js';
-import { emitGroupSoon } from '../../groups/group-views.js';
-import { mediaKind, ctxDeps } from '../../messages/message-send.js';
-import { messageView } from '../../messages/message-views.js';
+import { ctxDeps } from '../../messages/message-send.js';
 import type { GroupRow } from '../../store/tables/groups-table.js';
-import type { MessageRow } from '../../store/tables/messages-table.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { contentSchema, type Content, type Envelope } from '../../wire/wire-schemas.js';
 import { checkSenderAtEpoch } from '../membership-check.js';
-import { defer, done, drop, type Handler, type Verdict } from '../verdict.js';
-import { updateOwnSendState } from '../send-state-tracker.js';
+import { defer, done, drop, type Handler } from '../verdict.js';
+import { applyContent } from './content-effects.js';
 
 /** Messages further ahead than this (per sender) wait; well under MLS's forward ratchet limit. */
 const MLS_AHEAD_LIMIT = 1024;
@@ -97,118 +94,4 @@ function markJoined(ctx: EngineContext, version: number, groupId: Uint8Array, me
 function closedBefore(ctx: EngineContext, group: GroupRow, e: Envelope): boolean {
   const closing = ctx.store.read.groups.version(e.groupId, group.latestVersion);
   return closing !== undefined && e.sentAt > closing.createdAt;
-}
-
-function baseRow(e: Envelope, id: Uint8Array, now: number): Pick<MessageRow, 'id' | 'groupId' | 'sender' | 'seq' | 'epoch' | 'sentAt' | 'receivedAt' | 'sendState'> {
-  return { id, groupId: e.groupId, sender: e.sender, seq: e.seq, epoch: e.epoch, sentAt: e.sentAt, receivedAt: now, sendState: 'received' };
-}
-
-function replyOf(c: Content): Uint8Array | null {
-  return c.replyTo.byteLength === 32 ? c.replyTo : null;
-}
-
-function applyContent(ctx: EngineContext, e: Envelope, id: Uint8Array, c: Content): Verdict {
-  const now = ctx.now();
-  const groupKey = toBase64Url(e.groupId);
-  switch (c.kind) {
-    case 'text': {
-      const row: MessageRow = { ...baseRow(e, id, now), kind: 'text', body: c.text?.text ?? '', replyTo: replyOf(c), fileName: null, fileSize: null, fileMime: null, fileHash: null };
-      return storeShown(ctx, row);
-    }
-    case 'file': {
-      const f = c.file;
-      if (f === undefined || f.chunkCount !== Math.ceil(f.size / f.chunkSize)) return drop('content-malformed');
-      const row: MessageRow = { ...baseRow(e, id, now), kind: mediaKind(f.mime), body: f.caption, replyTo: replyOf(c), fileName: f.name, fileSize: f.size, fileMime: f.mime, fileHash: f.hash };
-      const shown = storeShown(ctx, row);
-      return done(
-        () => {
-          shown.outcome === 'done' && shown.write?.();
-          ctx.store.write.files.ensure(f.hash, f.size, f.chunkCount);
-          if (f.chunkCount === 0) ctx.store.write.files.markComplete(f.hash);
-        },
-        shown.outcome === 'done' ? shown.after : undefined,
-        true, // chunks that arrived before the offer can be stored now
-      );
-    }
-    case 'fileChunk': {
-      const ch = c.fileChunk;
-      if (ch === undefined) return drop('content-malformed');
-      const offer = ctx.store.read.messages.byFileHash(e.groupId, ch.fileHash);
-      const file = ctx.store.read.files.get(ch.fileHash);
-      if (offer === undefined || file === undefined) return defer('file-offer-missing');
-      if (ch.index >= file.chunkCount) return drop('content-malformed');
-      // The chunk goes to disk first (idempotent: same bytes, same place); the row records it.
-      ctx.files.writeChunk(ch.fileHash, ch.index, ch.data);
-      let progress = { have: file.chunksHave, total: file.chunkCount, complete: file.complete === 1 };
-      return done(
-        () => {
-          const after = ctx.store.write.files.markChunk(ch.fileHash, ch.index);
-          if (after === undefined) return;
-          let complete = after.complete === 1;
-          if (!complete && after.chunksHave === after.chunkCount && ctx.files.verify(ch.fileHash, after.chunkCount, after.size)) {
-            ctx.store.write.files.markComplete(ch.fileHash);
-            complete = true;
-          }
-          progress = { have: after.chunksHave, total: after.chunkCount, complete };
-        },
-        () => ctx.events.emit('file', { groupId: groupKey, hash: toBase64Url(ch.fileHash), ...progress }),
-      );
-    }
-    case 'receipt': {
-      const r = c.receipt;
-      if (r === undefined) return drop('content-malformed');
-      const fresh: Uint8Array[] = [];
-      return done(
-        () => {
-          for (const mid of r.messageIds) {
-            const m = ctx.store.read.messages.get(mid);
-            if (m === undefined || !bytesEqual(m.groupId, e.groupId)) continue;
-            if (ctx.store.write.messages.addReceipt(mid, e.sender, r.readAt)) fresh.push(mid);
-            ctx.store.write.messages.addDelivery(mid, e.sender, r.readAt);
-          }
-        },
-        () => {
-          for (const mid of fresh) {
-            ctx.events.emit('receipt', { groupId: groupKey, messageId: toBase64Url(mid), reader: toBase64Url(e.sender), readAt: r.readAt });
-            updateOwnSendState(ctx, mid);
-          }
-        },
-      );
-    }
-    case 'pin':
-    case 'unpin': {
-      const target = c.kind === 'pin' ? c.pin?.messageId : c.unpin?.messageId;
-      if (target === undefined) return drop('content-malformed');
-      const m = ctx.store.read.messages.get(target);
-      if (m === undefined) return defer('pin-target-missing');
-      if (!bytesEqual(m.groupId, e.groupId)) return drop('pin-other-group');
-      let changed = false;
-      return done(
-        () => {
-          changed = c.kind === 'pin' ? ctx.store.write.messages.pin(e.groupId, target, e.sender, e.sentAt) : ctx.store.write.messages.unpin(e.groupId, target);
-        },
-        () => {
-          if (changed) ctx.events.emit('pin', { groupId: groupKey, messageId: toBase64Url(target), pinned: c.kind === 'pin', by: toBase64Url(e.sender), at: e.sentAt });
-        },
-      );
-    }
-    case 'typing':
-      return drop('content-malformed');
-  }
-}
-
-function storeShown(ctx: EngineContext, row: MessageRow): Verdict {
-  let inserted = false;
-  return done(
-    () => {
-      inserted = ctx.store.write.messages.insert(row);
-      if (inserted) ctx.store.write.groups.noteActivity(row.groupId, row.sentAt, row.id, 1);
-    },
-    () => {
-      if (!inserted) return;
-      ctx.events.emit('message', messageView(ctx, row, true));
-      emitGroupSoon(ctx, row.groupId);
-    },
-    true, // pins or receipts waiting for this message can apply now
-  );
 }

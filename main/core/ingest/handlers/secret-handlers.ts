@@ -1,5 +1,5 @@
 import { bytesEqual } from '../../encoding/base64url.js';
-import { queueToUser } from '../../engine/outbox-writer.js';
+import { queueToUser } from '../../kernel/outbox-writer.js';
 import { buildEnvelope } from '../../envelopes/envelope-builder.js';
 import { loadEpochSecret, openOwnSecret, sealSecretFor, storeEpochSecret } from '../../encryption/sealed-secrets.js';
 import { decodeWire, encodeWire } from '../../wire/wire-codec.js';

@@ -7,7 +7,7 @@ import { checkSenderAtEpoch } from '../membership-check.js';
 import { done, drop, type Handler } from '../verdict.js';
 
 /** TYPING: ephemeral and never stored; stale ones (replayed, or late) are ignored. */
-export const TYPING_FRESH_MS = 30_000;
+const TYPING_FRESH_MS = 30_000;
 
 export const handleTyping: Handler = async (ctx, v) => {
   const e = v.envelope;

@@ -4,7 +4,7 @@ import { verifyChain } from '../../groups/group-chain.js';
 import { applyVersion, everyone } from '../../groups/group-state.js';
 import { emitGroup } from '../../groups/group-views.js';
 import { mlsKeyPackageLabel } from '../../groups/invitation-answer.js';
-import { recordMemberIdentity, verifyAnnouncedTokens } from '../../identity/tokens/member-identity-tokens.js';
+import { recordMemberIdentity, verifyAnnouncedTokens } from '../../identity/member-identity-tokens.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { welcomeSchema } from '../../wire/wire-schemas.js';
 import { done, drop, type Handler } from '../verdict.js';

@@ -61,7 +61,6 @@ export interface QueueWriter {
   addOutbox(job: NewOutboxJob): number;
   markOutboxSent(id: number, nextAttemptAt: number): void;
   markOutboxAcked(id: number): void;
-  markOutboxRetry(id: number, nextAttemptAt: number, error: string): void;
   markOutboxFailed(id: number, error: string): void;
   cancelOutboxForMessage(messageId: Uint8Array): number;
   requeueOutboxForMessage(messageId: Uint8Array, now: number): number;
@@ -130,10 +129,6 @@ export function queueWriter(prepare: Prepare): QueueWriter {
       void prepare(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND state IN ('pending', 'sent')`).run(
         next, id),
     markOutboxAcked: (id) => void prepare(`UPDATE outbox SET state = 'acked' WHERE id = ? AND state IN ('pending', 'sent')`).run(id),
-    markOutboxRetry: (id, next, error) =>
-      void prepare(
-        `UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND state IN ('pending', 'sent')`,
-      ).run(next, error, id),
     markOutboxFailed: (id, error) =>
       void prepare(`UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ? AND state IN ('pending', 'sent')`).run(error, id),
     cancelOutboxForMessage: (id) =>

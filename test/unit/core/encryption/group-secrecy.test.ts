@@ -4,6 +4,7 @@ import type { EncryptionMode } from '../../../../shared/domain/views.js';
 import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
 import { introduce, newUser, openProfile, tempDir, userId, type TestProfile } from '../../../helpers/test-engines.js';
 import { createWorld, type TestWorld } from '../../../helpers/test-world.js';
+import { engineContextOf } from '../../../../main/core/engine/engine-internals.js';
 
 const texts = (e: Engine, g: string): string[] => e.latestMessages(g, 100).messages.map((m) => m.text);
 
@@ -193,7 +194,7 @@ describe('sealed: handshake_secret', () => {
     // Bob, removed at epoch 2, asks for epoch 2's secret: nobody answers.
     const before = net.published.filter((p) => p.type === 'SECRET_REPLY').length;
     const { requestSecrets } = await import('../../../../main/core/encryption/secret-handshake.js');
-    requestSecrets(bob.context, bob.context.store.read.groups.list()[0]!.groupId, [2]);
+    requestSecrets(engineContextOf(bob), engineContextOf(bob).store.read.groups.list()[0]!.groupId, [2]);
     await net.settle();
     expect(net.published.filter((p) => p.type === 'SECRET_REPLY').length).toBe(before);
     await dave.close();

@@ -9,6 +9,7 @@ import { envelopeSchema, signedEnvelopeSchema } from '../../../../main/core/wire
 import type { EncryptionMode } from '../../../../shared/domain/views.js';
 import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
 import { introduce, newUser, tempDir, userId } from '../../../helpers/test-engines.js';
+import { engineContextOf } from '../../../../main/core/engine/engine-internals.js';
 
 const id = (text: string): Uint8Array => fromBase64Url(text) as Uint8Array;
 
@@ -83,14 +84,14 @@ describe.each<EncryptionMode>(['mls', 'sealed', 'none'])('bad input on the wire 
   it('drops a message from someone who is not a member', async () => {
     const good = await bobsNextEnvelope('from bob');
     const env = decodeWire('Envelope', envelopeSchema, decodeWire('SignedEnvelope', signedEnvelopeSchema, good).envelope);
-    const eveSelf = eve.context.self();
+    const eveSelf = engineContextOf(eve).self();
     const fromEve = buildEnvelope(eveSelf, { groupId: id(groupId), epoch: env.epoch, type: 'MESSAGE', seq: 1, sentAt: Date.now(), body: env.body });
     expect(await verdictOf(alice, fromEve.bytes)).toBe('not-member');
   });
 
   it('drops a group update that is not from the admin, or that breaks the rules', async () => {
-    const bobSelf = bob.context.self();
-    const prev = latestVersion(alice.context, id(groupId));
+    const bobSelf = engineContextOf(bob).self();
+    const prev = latestVersion(engineContextOf(alice), id(groupId));
     // Bob signs a rename as if he were in charge.
     const rename = { ...prev.version, version: prev.version.version + 1, kind: 'RENAME' as const, name: 'Bob rules', prevHash: prev.hash, nonce: new Uint8Array(0), groupId: id(groupId), affected: [], cutoffs: [] };
     const bobsVersion = signGroupVersion(rename, bobSelf.signSecret);
@@ -99,7 +100,7 @@ describe.each<EncryptionMode>(['mls', 'sealed', 'none'])('bad input on the wire 
     expect(await verdictOf(carol, fromBob.bytes)).toBe('not-admin');
 
     // The admin's key, but a rename to the same name: every member refuses it.
-    const aliceSelf = alice.context.self();
+    const aliceSelf = engineContextOf(alice).self();
     const same = signGroupVersion({ ...rename, name: prev.version.name }, aliceSelf.signSecret);
     const body2 = encodeWire('GroupUpdate', { version: toSignedGroupVersion(same), secrets: [], mlsCommit: new Uint8Array(0), mlsEpoch: 0 });
     const fromAlice = buildEnvelope(aliceSelf, { groupId: id(groupId), epoch: 0, type: 'GROUP_UPDATE', seq: 99, sentAt: Date.now(), body: body2 });
@@ -111,7 +112,7 @@ describe.each<EncryptionMode>(['mls', 'sealed', 'none'])('bad input on the wire 
     const first = await bobsNextEnvelope('first');
     expect(await verdictOf(carol, first)).toBe('accepted');
     const env = decodeWire('Envelope', envelopeSchema, decodeWire('SignedEnvelope', signedEnvelopeSchema, first).envelope);
-    const again = buildEnvelope(bob.context.self(), { ...env, sentAt: env.sentAt + 1 });
+    const again = buildEnvelope(engineContextOf(bob).self(), { ...env, sentAt: env.sentAt + 1 });
     expect(await verdictOf(carol, again.bytes)).toBe('equivocation');
   });
 
@@ -128,7 +129,7 @@ describe.each<EncryptionMode>(['mls', 'sealed', 'none'])('bad input on the wire 
     // Bob's engine still believes it is in (it is offline from the network's point of view), and
     // builds a message in the epoch it knows: members refuse it.
     const env = decodeWire('Envelope', envelopeSchema, decodeWire('SignedEnvelope', signedEnvelopeSchema, old).envelope);
-    const late = buildEnvelope(bob.context.self(), { ...env, seq: env.seq + 1, sentAt: Date.now() });
+    const late = buildEnvelope(engineContextOf(bob).self(), { ...env, seq: env.seq + 1, sentAt: Date.now() });
     expect(await verdictOf(carol, late.bytes)).toBe('sender-removed');
     await dave.close();
   });

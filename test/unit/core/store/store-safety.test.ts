@@ -7,6 +7,7 @@ import { Engine } from '../../../../main/core/engine/engine.js';
 import { MIGRATIONS } from '../../../../main/core/store/migrations/index.js';
 import { expectCode } from '../../../helpers/expect-code.js';
 import { tempDir } from '../../../helpers/test-engines.js';
+import { engineContextOf } from '../../../../main/core/engine/engine-internals.js';
 
 const FAST_SCRYPT = { N: 2 ** 12, r: 8, p: 1 };
 
@@ -41,8 +42,8 @@ describe('the local store at rest', () => {
     const key = new Uint8Array(randomBytes(32));
     const e = await Engine.open({ dataDir: dir.path, keyWrapper: createKeyFileWrapper(key) });
     e.createIdentity({ displayName: 'ann' });
-    const secret = Buffer.from(e.context.self().signSecret.subarray(0, 32));
-    const boxSecret = Buffer.from(e.context.self().boxSecret);
+    const secret = Buffer.from(engineContextOf(e).self().signSecret.subarray(0, 32));
+    const boxSecret = Buffer.from(engineContextOf(e).self().boxSecret);
     await e.close();
     const { readFileSync, readdirSync } = await import('node:fs');
     for (const f of readdirSync(dir.path).filter((n) => n.startsWith('kizuna.db'))) {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LivenessProbe } from '../../../../main/core/transport/liveness-probe.js';
-import { TypedEmitter } from '../../../../main/core/transport/typed-emitter.js';
+import { TypedEmitter } from '../../../../main/core/events/typed-emitter.js';
 import { setLogSink, type LogRecord } from '../../../../main/core/log/logger.js';
 
 beforeEach(() => {
@@ -42,7 +42,7 @@ describe('liveness probe', () => {
 });
 
 describe('typed emitter', () => {
-  class Demo extends TypedEmitter<{ ping: [number] }> {
+  class Demo extends TypedEmitter<{ ping: number }> {
     fire(n: number): void {
       this.emit('ping', n);
     }

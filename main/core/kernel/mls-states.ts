@@ -1,6 +1,6 @@
 import { toBase64Url } from '../encoding/base64url.js';
 import * as mls from '../crypto/mls/index.js';
-import type { SelfKeys } from '../identity/self-keys.js';
+import type { SelfKeys } from '../crypto/self-keys.js';
 import type { Store } from '../store/store.js';
 
 /** How long a decrypting burst may run before its advanced MLS states are stored. */

@@ -1,12 +1,12 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { TypedEmitter } from '../events/typed-emitter.js';
-import type { SelfKeys } from '../identity/self-keys.js';
+import type { SelfKeys } from '../crypto/self-keys.js';
 import type { Logger } from '../log/logger.js';
 import type { Store } from '../store/store.js';
 import type { EngineEvents } from './engine-events.js';
 import type { KeyedMutex } from './keyed-mutex.js';
-import type { MlsStates } from '../encryption/mls-states.js';
-import type { FileVault } from '../messages/file-vault.js';
+import type { MlsStates } from './mls-states.js';
+import type { FileVault } from '../store/file-vault.js';
 import type { IdentityTokenProvider, IdentityTokenVerifier } from '../identity/tokens/token-types.js';
 
 /** What every engine service works with. Built once by Engine.open. */

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { isAlive } from './process-alive.js';
 
 /**
  * One engine per profile at a time. Two processes on one profile would each cache MLS states and
@@ -9,15 +10,6 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
  */
 export interface ProfileLock {
   release(): void;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const held = new Set<string>();
@@ -38,7 +30,7 @@ export function lockProfile(dataDir: string): ProfileLock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new KizunaError('PROFILE_IN_USE', undefined, { pid });
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new KizunaError('PROFILE_IN_USE', undefined, { pid });
       rmSync(path, { force: true }); // left behind by a process that is gone (or by us before a crash)
     }
   }

@@ -10,11 +10,11 @@
  * With no provider the invitee sends no token; with no verifier nothing is checked or recorded: the
  * engine behaves as it did before tokens existed.
  */
-import { isKizunaError, KizunaError } from '../../../../shared/errors/kizuna-error.js';
-import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
-import type { EngineContext } from '../../engine/engine-context.js';
-import type { MemberToken } from '../../wire/wire-schemas.js';
-import type { VerifiedIdentity } from './token-types.js';
+import { isKizunaError, KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import type { MemberToken } from '../wire/wire-schemas.js';
+import type { VerifiedIdentity } from './tokens/token-types.js';
 
 /** The token to put in our JOIN: '' without a provider (or with the local-key one). */
 export async function presentJoinToken(ctx: EngineContext): Promise<string> {

@@ -1,0 +1,165 @@
+import { formatSlimName } from '../../../shared/domain/slim-name.js';
+import { bytesEqual } from '../encoding/base64url.js';
+import { SESSION_ENVELOPE_TYPES } from '../engine/session-port.js';
+import { SEQUENCED_TYPES } from '../envelopes/envelope-kinds.js';
+import { peekEnvelope, readEnvelope, type PeekedEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
+import type { IncomingPublish } from '../transport/slim-message-reader.js';
+import { decodeWire, encodeWire } from '../wire/wire-codec.js';
+import { ackSchema } from '../wire/wire-schemas.js';
+import { AckBatcher, type AckTarget } from './ack-batcher.js';
+import type { CatchUp } from './catch-up.js';
+import type { Discovery } from './discovery.js';
+import type { Presence } from './presence.js';
+import type { SessionContext } from './session-context.js';
+import { KIZUNA_PAYLOAD_TYPE } from './session-options.js';
+
+/** Envelope types the session layer handles itself (never stored in the inbox). */
+const SESSION_TYPES: ReadonlySet<string> = new Set(SESSION_ENVELOPE_TYPES);
+/** Received envelopes we acknowledge (to their sender's name) once they are in the durable inbox. */
+const ACKED_DIRECT = new Set(['INVITE', 'JOIN', 'DECLINE', 'WELCOME', 'SECRET_REPLY']);
+
+/** The parts of the session layer that inbound envelopes are handed to. */
+export interface InboundParts {
+  readonly catchUp: CatchUp;
+  readonly presence: Presence;
+  readonly discovery: Discovery;
+  /** Groups we archive (base64url ids): their envelopes are kept, never processed. */
+  isArchive(groupId: Uint8Array): boolean;
+  /** Jobs finished by an ack: the outbox may have room to move on. */
+  outboxProgressed(): void;
+}
+
+/**
+ * Where each received publish goes: the session's own envelopes (acks, heartbeats, sync, discovery)
+ * to the part that handles them; everything else into the engine's durable inbox (or, for a group we
+ * archive, the archive), acknowledged to its sender once stored, and not before.
+ */
+export class InboundRouter {
+  private readonly acks: AckBatcher;
+
+  constructor(
+    private readonly s: SessionContext,
+    private readonly parts: InboundParts,
+  ) {
+    this.acks = new AckBatcher(5, 256, (target, ids) => this.sendAck(target, ids));
+  }
+
+  onPublish(p: IncomingPublish): void {
+    if (p.payloadType !== KIZUNA_PAYLOAD_TYPE) return;
+    let e: PeekedEnvelope;
+    try {
+      e = peekEnvelope(p.blob);
+    } catch {
+      // Not even decodable: the inbox records and counts it like any other bad input.
+      void this.s.engine.receive(p.blob, 'network');
+      return;
+    }
+    const replyTo = p.source.name === null ? undefined : formatSlimName(p.source.name);
+    if (SESSION_TYPES.has(e.type)) {
+      this.onSessionEnvelope(p.blob, replyTo);
+      return;
+    }
+    this.parts.presence.seen(e.groupId, e.sender);
+    this.store(p.blob, e, 'network', replyTo, SEQUENCED_TYPES.has(e.type) || ACKED_DIRECT.has(e.type));
+  }
+
+  /** Sends the acks collected so far (before closing). */
+  flush(): void {
+    this.acks.flush();
+  }
+
+  close(): void {
+    this.acks.close();
+  }
+
+  /**
+   * Into the inbox (or, for a group we archive, the archive), and acknowledged to `ackTo` once
+   * stored durably, not before.
+   */
+  private store(bytes: Uint8Array, e: PeekedEnvelope, origin: string, ackTo: string | undefined, ackable: boolean): void {
+    const engine = this.s.engine;
+    if (this.parts.isArchive(e.groupId)) {
+      const v = tryRead(bytes);
+      if (v !== undefined) engine.channels.archive(v);
+      return;
+    }
+    const stored = engine.receive(bytes, origin);
+    if (ackTo !== undefined && ackable && !bytesEqual(e.sender, engine.selfId())) {
+      void stored.then(() => this.acks.add({ slimName: ackTo, groupId: e.groupId, recipient: e.sender }, e.id));
+    }
+  }
+
+  private onSessionEnvelope(bytes: Uint8Array, replyTo: string | undefined): void {
+    const v = tryRead(bytes);
+    if (v === undefined) return;
+    const e = v.envelope;
+    const self = this.s.engine.selfId();
+    if (bytesEqual(e.sender, self)) return;
+    if (e.recipient.byteLength > 0 && !bytesEqual(e.recipient, self)) return;
+    const { catchUp, presence, discovery } = this.parts;
+    switch (e.type) {
+      case 'ACK':
+        this.onAck(v);
+        break;
+      case 'HEARTBEAT':
+        presence.handleHeartbeat(v);
+        break;
+      case 'SYNC_REQUEST':
+        if (replyTo !== undefined) catchUp.answer(v, replyTo);
+        break;
+      case 'SYNC_REPLY':
+        catchUp.accept(v, (inner, peeked) => this.receiveSynced(inner, peeked));
+        void this.s.engine.inbox.idle().then(() => catchUp.updateProgress(false));
+        break;
+      case 'DISCOVERY_REQUEST':
+        if (replyTo !== undefined) discovery.answer(v, replyTo);
+        break;
+      case 'DISCOVERY_REPLY':
+        discovery.accept(v);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** An envelope from a sync reply: stored like any received one, and acked to its own sender. */
+  private receiveSynced(inner: Uint8Array, e: PeekedEnvelope): void {
+    this.store(inner, e, 'sync', this.s.engine.channels.slimNameOf(e.sender), SEQUENCED_TYPES.has(e.type));
+  }
+
+  /** What an ack means (deliveries, finished jobs, who joined) is the engine's to decide. */
+  private onAck(v: VerifiedEnvelope): void {
+    const e = v.envelope;
+    let ack;
+    try {
+      ack = decodeWire('Ack', ackSchema, e.body);
+    } catch {
+      return;
+    }
+    if (this.s.engine.outbox.acknowledge({ groupId: e.groupId, from: e.sender, envelopeIds: ack.envelopeIds })) this.parts.outboxProgressed();
+  }
+
+  private sendAck(target: AckTarget, ids: Uint8Array[]): void {
+    const s = this.s;
+    if (!s.online()) return;
+    const built = s.engine.signEnvelope({
+      groupId: target.groupId,
+      epoch: 0,
+      type: 'ACK',
+      seq: 0,
+      sentAt: s.engine.now(),
+      body: encodeWire('Ack', { envelopeIds: ids }),
+      recipient: target.recipient,
+    });
+    s.publish(target.slimName, built.bytes, { type: 'ACK', groupId: target.groupId, toChannel: false, seq: 0 });
+  }
+}
+
+/** Reads and verifies an envelope; undefined for anything that does not hold (nothing to answer). */
+function tryRead(bytes: Uint8Array): VerifiedEnvelope | undefined {
+  try {
+    return readEnvelope(bytes);
+  } catch {
+    return undefined;
+  }
+}
