@@ -28,7 +28,10 @@ const USAGE = `usage: kizuna <command> [options]
   participant --local org/ns/me [--message TEXT]
   listen [--accept]
   node [--endpoint 127.0.0.1:46357|unix:///path] [--auth user:pass] [--controller HOST:PORT --node-id ID] [--archive GROUP...]
-  controller [--host localhost] [--port 50051]
+       [--controller-auth FILE]   token (and TLS CA) for an authenticated controller: {"token":"…","caFile":"ca.pem"} or the bare token
+  controller [--host localhost] [--port 50051] [--auth FILE]
+       --auth FILE: {"principals":[{"identity","role":"operator"|"node","token"}],"tls":{"certFile","keyFile"}};
+       every call then needs "authorization: Bearer TOKEN"; a host other than loopback requires it, with TLS
   web [--data-dir DIR] [--port N] [--node ENDPOINT]      (the UI in a browser, on 127.0.0.1)
 
   global: --data-dir DIR  --node ENDPOINT  --key-file FILE  --log-level LEVEL
@@ -56,6 +59,7 @@ const FLAGS = {
   archive: { type: 'boolean' },
   controller: { type: 'string' },
   'node-id': { type: 'string' },
+  'controller-auth': { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
 } as const;

@@ -6,3 +6,4 @@ export { controllerServiceDefinition, CONTROLPLANE_SERVICE, SOUTHBOUND_SERVICE }
 export { KIZUNA_ERROR_CODE_KEY } from './grpc-status.js';
 export type { ControllerStore } from './controller-store.js';
 export type { NodeControl } from './node-control.js';
+export { createControllerAuth, loadControllerAuthFile, loadControllerClientAuthFile, isLoopbackHost, type ControllerAuth, type ControllerClientAuth } from './controller-auth.js';

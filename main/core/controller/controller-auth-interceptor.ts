@@ -1,0 +1,49 @@
+/**
+ * The gate in front of every controller call: a grpc-js server interceptor that checks the caller's token
+ * (controller-auth.ts) when the call's headers arrive, before any request message is read or decoded and
+ * before a handler runs. Operators may call controlplane.v1 only; nodes may open the southbound stream only.
+ * A refused call ends with UNAUTHENTICATED or PERMISSION_DENIED and the Kizuna code in its trailers.
+ */
+import { ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
+import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import type { Logger } from '../log/logger.js';
+import type { ControllerAuth, ControllerRole } from './controller-auth.js';
+import { SOUTHBOUND_SERVICE } from './controller-proto.js';
+import { toGrpcError } from './grpc-status.js';
+
+function roleFor(path: string): ControllerRole {
+  return path.startsWith(`/${SOUTHBOUND_SERVICE}/`) ? 'node' : 'operator';
+}
+
+export function controllerAuthInterceptor(auth: ControllerAuth, log: Logger): ServerInterceptor {
+  return (method, call) => {
+    let refused = false;
+    return new ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, pass) => {
+            try {
+              const principal = auth.authenticate(metadata);
+              const needed = roleFor(method.path);
+              if (principal.role !== needed) {
+                throw new KizunaError('CONTROLLER_FORBIDDEN', `The ${principal.role} "${principal.identity}" may not call ${method.path}.`, { identity: principal.identity, role: principal.role });
+              }
+              pass(metadata);
+            } catch (error) {
+              refused = true;
+              const e = toGrpcError(error);
+              log.warn('controller call refused', { path: method.path, peer: call.getPeer(), reason: e.details });
+              call.sendStatus({ code: e.code ?? 16, details: e.details ?? 'refused', metadata: e.metadata ?? null });
+            }
+          },
+          // A refused call's messages are dropped unread (the handler was never started).
+          onReceiveMessage: (message, pass) => {
+            if (!refused) pass(message);
+          },
+          onReceiveHalfClose: (pass) => {
+            if (!refused) pass();
+          },
+        }),
+    });
+  };
+}
