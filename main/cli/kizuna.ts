@@ -35,6 +35,8 @@ const USAGE = `usage: kizuna <command> [options]
   web [--data-dir DIR] [--port N] [--node ENDPOINT]      (the UI in a browser, on 127.0.0.1)
 
   global: --data-dir DIR  --node ENDPOINT  --key-file FILE  --log-level LEVEL
+          --accept-unverified (or KIZUNA_ACCEPT_UNVERIFIED=1): invite by SLIM name even when no identity
+          token or accepted contact card verifies who answered (default: refused, DISCOVERY_UNVERIFIED)
   identity tokens (seed 000): --jwt-path --jwks-path --jwt-issuer --jwt-subject --jwt-audience
                               --shared-secret --shared-secret-id --token-key-binding --token-clock-skew`;
 

@@ -100,6 +100,7 @@ export const ERROR_WORDS_EN: Record<ErrorCode, string> = {
   CONTROLLER_AUTH_REQUIRED: 'A controller reachable from other machines needs an auth file with tokens and TLS.',
   CONTROLLER_UNAUTHENTICATED: 'The controller refused the call: no valid token.',
   CONTROLLER_FORBIDDEN: 'The controller refused the call: this token may not do that.',
+  DISCOVERY_UNVERIFIED: 'Unverified: nothing proves who answered for this name. Check their key before inviting.',
   NODE_ID_TAKEN: 'This node id belongs to another identity.',
   HOST_UNAVAILABLE: 'Kizuna’s core is not running, or the connection to it was lost.',
   HOST_FORBIDDEN: 'This page is not allowed to talk to Kizuna.',

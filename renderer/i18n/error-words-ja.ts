@@ -100,6 +100,7 @@ export const ERROR_WORDS_JA: Record<ErrorCode, string> = {
   CONTROLLER_AUTH_REQUIRED: '他のマシンから接続できるコントローラーには、トークンと TLS を含む認証ファイルが必要です。',
   CONTROLLER_UNAUTHENTICATED: 'コントローラーが呼び出しを拒否しました：有効なトークンがありません。',
   CONTROLLER_FORBIDDEN: 'コントローラーが呼び出しを拒否しました：このトークンには権限がありません。',
+  DISCOVERY_UNVERIFIED: '未確認：この名前に応答した相手を証明するものがありません。招待する前に鍵を確認してください。',
   NODE_ID_TAKEN: 'このノード ID は別の ID に属しています。',
   HOST_UNAVAILABLE: 'Kizuna のコアが動いていないか、接続が切れました。',
   HOST_FORBIDDEN: 'このページは Kizuna に接続できません。',

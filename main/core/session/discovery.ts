@@ -16,10 +16,16 @@ import type { SessionContext } from './session-context.js';
  */
 const NO_GROUP = new Uint8Array(32);
 
-/** A card found by discovery: parsed and verified, and its text (to add as a contact). */
+/**
+ * A card found by discovery: parsed, signed by the key that answered, and its text (to add as a contact).
+ * That proves only that someone holding that key answered at the name: whoever can subscribe to a name
+ * on the node can answer. `identityToken` (if any) is the answerer's claim, not yet verified; the caller
+ * decides whether the name is bound to the key (discovery-trust.ts).
+ */
 export interface DiscoveredCard {
   card: ContactCardData;
   text: string;
+  identityToken: string;
 }
 
 export class Discovery {
@@ -68,13 +74,26 @@ export class Discovery {
     if (!s.options.discoverable) return;
     const card = s.engine.getIdentity()?.card;
     if (card === undefined) return;
+    const tokenSource = s.options.discoveryToken;
+    if (tokenSource === undefined) {
+      this.reply(v, replyTo, card, '');
+      return;
+    }
+    tokenSource().then(
+      (token) => this.reply(v, replyTo, card, token),
+      () => this.reply(v, replyTo, card, ''),
+    );
+  }
+
+  private reply(v: VerifiedEnvelope, replyTo: string, card: string, identityToken: string): void {
+    const s = this.s;
     const reply = s.engine.signEnvelope({
       groupId: v.id,
       epoch: 0,
       type: 'DISCOVERY_REPLY',
       seq: 0,
       sentAt: s.engine.now(),
-      body: encodeWire('DiscoveryReply', { card }),
+      body: encodeWire('DiscoveryReply', { card, identityToken }),
       recipient: v.envelope.sender,
     });
     s.publish(replyTo, reply.bytes, { type: 'DISCOVERY_REPLY', groupId: v.id, toChannel: false, seq: 0 });
@@ -85,12 +104,13 @@ export class Discovery {
     if (pending === undefined) return;
     this.waiting.delete(toBase64Url(v.envelope.groupId));
     try {
-      const text = decodeWire('DiscoveryReply', discoveryReplySchema, v.envelope.body).card;
+      const reply = decodeWire('DiscoveryReply', discoveryReplySchema, v.envelope.body);
+      const text = reply.card;
       const card = parseContactCard(text);
       if (!bytesEqual(card.signKey, v.envelope.sender) || formatSlimName(parseSlimName(card.slimName)) !== pending.name) {
         throw new KizunaError('INVALID_CONTACT_CARD', 'The answer came from someone else than the name asked.');
       }
-      pending.resolve({ card, text });
+      pending.resolve({ card, text, identityToken: reply.identityToken });
     } catch (err) {
       pending.reject(err instanceof Error ? err : new KizunaError('INVALID_CONTACT_CARD'));
     }
