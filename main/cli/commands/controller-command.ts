@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createSdkChannelModerator, loadControllerAuthFile, startController } from '../../core/controller/index.js';
+import { assertControllerBindAllowed, createSdkChannelModerator, DEFAULT_CONTROLLER_HOST, loadControllerAuthFile, startController } from '../../core/controller/index.js';
 import { cliIdentityTokens, openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
 import { printLine } from '../cli-output.js';
@@ -13,6 +13,7 @@ import { untilStopSignal } from '../stop-signal.js';
 export async function controllerCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
   // Read first: a bad auth file (or a non-loopback host without one) fails before anything starts.
   const auth = typeof flags['auth'] === 'string' ? loadControllerAuthFile(flags['auth']) : undefined;
+  assertControllerBindAllowed(typeof flags['host'] === 'string' ? flags['host'] : DEFAULT_CONTROLLER_HOST, auth);
   const identityTokens = cliIdentityTokens(flags);
   const app = await openApp(
     { ...config, dataDir: join(config.dataDir, 'moderator') },

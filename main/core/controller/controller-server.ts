@@ -55,18 +55,22 @@ export interface ControllerHandle {
   close(): Promise<void>;
 }
 
+/** CONTROLLER_AUTH_REQUIRED unless `host` is loopback or the controller has tokens and TLS. */
+export function assertControllerBindAllowed(host: string, auth: ControllerAuth | undefined): void {
+  if (isLoopbackHost(host) || (auth !== undefined && auth.tls !== undefined)) return;
+  throw new KizunaError(
+    'CONTROLLER_AUTH_REQUIRED',
+    `The controller would listen on ${host}, reachable from other machines, ${auth === undefined ? 'without authentication' : 'with tokens in clear (no TLS)'}: give it an auth file with tokens and a TLS certificate (--auth FILE), or listen on localhost.`,
+    { host },
+  );
+}
+
 export async function startController(options: ControllerOptions): Promise<ControllerHandle> {
   const log = options.logger ?? createLogger('controller');
   const now = options.now ?? Date.now;
   const host = options.host ?? DEFAULT_CONTROLLER_HOST;
   const auth = options.auth;
-  if (!isLoopbackHost(host) && (auth === undefined || auth.tls === undefined)) {
-    throw new KizunaError(
-      'CONTROLLER_AUTH_REQUIRED',
-      `The controller would listen on ${host}, reachable from other machines, ${auth === undefined ? 'without authentication' : 'with tokens in clear (no TLS)'}: give it an auth file with tokens and a TLS certificate, or listen on localhost.`,
-      { host },
-    );
-  }
+  assertControllerBindAllowed(host, auth);
   const store = openControllerStore(join(options.dataDir, 'controller.db'));
   const moderator = options.moderator ?? createUnavailableModerator();
   const nodes = new NodeControl({
