@@ -15,7 +15,22 @@ function roleFor(path: string): ControllerRole {
   return path.startsWith(`/${SOUTHBOUND_SERVICE}/`) ? 'node' : 'operator';
 }
 
-export function controllerAuthInterceptor(auth: ControllerAuth, log: Logger): ServerInterceptor {
+/** Refused calls logged per minute; beyond that they are only counted, so a flood cannot fill the log. */
+const LOGGED_REFUSALS_PER_MINUTE = 20;
+
+export function controllerAuthInterceptor(auth: ControllerAuth, log: Logger, now: () => number = Date.now): ServerInterceptor {
+  let windowStart = 0;
+  let inWindow = 0;
+  const logRefusal = (fields: Record<string, unknown>): void => {
+    const t = now();
+    if (t - windowStart >= 60_000) {
+      if (inWindow > LOGGED_REFUSALS_PER_MINUTE) log.warn('controller calls refused without a log line', { count: inWindow - LOGGED_REFUSALS_PER_MINUTE });
+      windowStart = t;
+      inWindow = 0;
+    }
+    inWindow += 1;
+    if (inWindow <= LOGGED_REFUSALS_PER_MINUTE) log.warn('controller call refused', fields);
+  };
   return (method, call) => {
     let refused = false;
     return new ServerInterceptingCall(call, {
@@ -32,7 +47,7 @@ export function controllerAuthInterceptor(auth: ControllerAuth, log: Logger): Se
             } catch (error) {
               refused = true;
               const e = toGrpcError(error);
-              log.warn('controller call refused', { path: method.path, peer: call.getPeer(), reason: e.details });
+              logRefusal({ path: method.path, peer: call.getPeer(), reason: e.details });
               call.sendStatus({ code: e.code ?? 16, details: e.details ?? 'refused', metadata: e.metadata ?? null });
             }
           },
