@@ -16,7 +16,7 @@ import { openControllerStore, type ControllerStore } from './controller-store.js
 import { controlPlaneImplementation } from './controlplane-service.js';
 import { NodeControl, type ControlMessage } from './node-control.js';
 import { isLoopbackHost, type ControllerAuth } from './controller-auth.js';
-import { controllerAuthInterceptor } from './controller-auth-interceptor.js';
+import { controllerAuthInterceptor, principalOf } from './controller-auth-interceptor.js';
 import { openNodeIdentities } from './node-identities.js';
 
 export const DEFAULT_CONTROLLER_HOST = 'localhost';
@@ -84,7 +84,7 @@ export async function startController(options: ControllerOptions): Promise<Contr
   server.addService(controllerServiceDefinition(CONTROLPLANE_SERVICE), controlPlaneImplementation({ store, nodes, moderator, log, now }));
   server.addService(controllerServiceDefinition(SOUTHBOUND_SERVICE), {
     // The interceptor already let only node principals through; the identity decides who owns which node id.
-    OpenControlChannel: (call: ServerDuplexStream<ControlMessage, ControlMessage>) => nodes.handleStream(call, auth?.authenticate(call.metadata).identity),
+    OpenControlChannel: (call: ServerDuplexStream<ControlMessage, ControlMessage>) => nodes.handleStream(call, auth === undefined ? undefined : principalOf(call.metadata)),
   });
   const requested = options.port ?? DEFAULT_CONTROLLER_PORT;
   let port: number;

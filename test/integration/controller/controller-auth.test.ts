@@ -31,11 +31,12 @@ let controller: ControllerHandle;
 type Southbound = Client & { OpenControlChannel(metadata: Metadata): ClientDuplexStream<object, ControlMessage> };
 
 /** Opens the southbound stream as an attacker's grpc-js client would and sends one registration. */
-function registerRaw(token: string | undefined, nodeId: string): Promise<{ response?: ControlMessage; error?: ServiceError }> {
+function registerRaw(token: string | undefined, nodeId: string, claimedPrincipal?: string): Promise<{ response?: ControlMessage; error?: ServiceError }> {
   const Ctor = makeGenericClientConstructor(controllerServiceDefinition(SOUTHBOUND_SERVICE), 'ControllerService');
   const client = new Ctor(controller.address, credentials.createInsecure()) as unknown as Southbound;
   const metadata = new Metadata();
   if (token !== undefined) metadata.set('authorization', `Bearer ${token}`);
+  if (claimedPrincipal !== undefined) metadata.set('x-kizuna-controller-principal', claimedPrincipal);
   const stream = client.OpenControlChannel(metadata);
   return new Promise((resolve) => {
     const done = (r: { response?: ControlMessage; error?: ServiceError }): void => {
@@ -99,6 +100,8 @@ describe('controller authentication', () => {
     await refused;
     const raw = await registerRaw(NODE_B, 'slim/a');
     expect(raw.response?.['register_node_response']).toMatchObject({ success: false });
+    // Claiming to be edge-a in the controller's own principal header changes nothing.
+    expect((await registerRaw(NODE_B, 'slim/a', 'edge-a')).response?.['register_node_response']).toMatchObject({ success: false });
     // The genuine node keeps its place: still connected, its endpoint unchanged.
     expect(controller.nodes.connectedNodes()).toEqual(['slim/a']);
     expect(controller.store.node('slim/a')?.endpoints).not.toContain(impostor.endpoint);

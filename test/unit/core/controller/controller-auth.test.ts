@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Metadata } from '@grpc/grpc-js';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isKizunaError } from '../../../../shared/errors/kizuna-error.js';
 import { createControllerAuth, isLoopbackHost, loadControllerAuthFile, loadControllerClientAuthFile } from '../../../../main/core/controller/controller-auth.js';
@@ -32,9 +33,9 @@ function bearer(value: string): Metadata {
 }
 
 describe('controller auth files', () => {
-  it('reads principals and refuses short, shared or malformed tokens with INVALID_CONFIG', () => {
+  it('reads principals and refuses short, shared or malformed tokens with INVALID_CONFIG', async () => {
     const ok = loadControllerAuthFile(file('ok.json', JSON.stringify({ principals: [{ identity: 'ops', role: 'operator', token: TOKEN }] })));
-    expect(ok.authenticate(bearer(`Bearer ${TOKEN}`))).toEqual({ identity: 'ops', role: 'operator' });
+    expect(await ok.authenticate(bearer(`Bearer ${TOKEN}`))).toEqual({ identity: 'ops', role: 'operator' });
     expect(ok.tls).toBeUndefined();
     expect(code(() => loadControllerAuthFile(file('short.json', JSON.stringify({ principals: [{ identity: 'ops', role: 'operator', token: 'short' }] }))))).toBe('INVALID_CONFIG');
     const twice = { principals: [{ identity: 'a', role: 'node', token: TOKEN }, { identity: 'b', role: 'node', token: TOKEN }] };
@@ -50,14 +51,42 @@ describe('controller auth files', () => {
     expect(code(() => loadControllerClientAuthFile(file('weak.txt', 'password')))).toBe('INVALID_CONFIG');
   });
 
-  it('refuses missing, malformed, unknown and oversized authorization headers as CONTROLLER_UNAUTHENTICATED', () => {
+  it('refuses missing, malformed, unknown and oversized authorization headers as CONTROLLER_UNAUTHENTICATED', async () => {
     const auth = createControllerAuth([{ identity: 'n', role: 'node', token: TOKEN }]);
-    expect(code(() => auth.authenticate(new Metadata()))).toBe('CONTROLLER_UNAUTHENTICATED');
-    expect(code(() => auth.authenticate(bearer(`Basic ${TOKEN}`)))).toBe('CONTROLLER_UNAUTHENTICATED');
-    expect(code(() => auth.authenticate(bearer(`Bearer ${TOKEN}x`)))).toBe('CONTROLLER_UNAUTHENTICATED');
-    expect(code(() => auth.authenticate(bearer(`Bearer ${TOKEN.slice(1)}`)))).toBe('CONTROLLER_UNAUTHENTICATED');
-    expect(code(() => auth.authenticate(bearer(`Bearer ${'b'.repeat(100_000)}`)))).toBe('CONTROLLER_UNAUTHENTICATED');
-    expect(auth.authenticate(bearer(`Bearer ${TOKEN}`)).identity).toBe('n');
+    const refusal = (m: Metadata): Promise<string | undefined> => auth.authenticate(m).then(() => undefined, (e: unknown) => (isKizunaError(e) ? e.code : 'untyped'));
+    expect(await refusal(new Metadata())).toBe('CONTROLLER_UNAUTHENTICATED');
+    expect(await refusal(bearer(`Basic ${TOKEN}`))).toBe('CONTROLLER_UNAUTHENTICATED');
+    expect(await refusal(bearer(`Bearer ${TOKEN}x`))).toBe('CONTROLLER_UNAUTHENTICATED');
+    expect(await refusal(bearer(`Bearer ${TOKEN.slice(1)}`))).toBe('CONTROLLER_UNAUTHENTICATED');
+    expect(await refusal(bearer(`Bearer ${'b'.repeat(100_000)}`))).toBe('CONTROLLER_UNAUTHENTICATED');
+    expect((await auth.authenticate(bearer(`Bearer ${TOKEN}`))).identity).toBe('n');
+  });
+
+  it('names principals by the subject of a JWT verified against the configured keys, issuer and audience', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256');
+    const other = await generateKeyPair('ES256');
+    const keysFile = file('jwks.json', JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), alg: 'ES256', use: 'sig' }] }));
+    const authFile = file(
+      'jwt.json',
+      JSON.stringify({ principals: [{ identity: 'edge-a', role: 'node', subject: 'spiffe://example.org/edge-a' }], jwt: { keysFile, issuer: 'https://spire.example.org', audience: 'kizuna-controller' } }),
+    );
+    const auth = loadControllerAuthFile(authFile);
+    const sign = (claims: { sub: string; aud?: string; iss?: string }, key = privateKey): Promise<string> =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'ES256' })
+        .setSubject(claims.sub)
+        .setIssuer(claims.iss ?? 'https://spire.example.org')
+        .setAudience(claims.aud ?? 'kizuna-controller')
+        .setExpirationTime('5m')
+        .sign(key);
+    expect(await auth.authenticate(bearer(`Bearer ${await sign({ sub: 'spiffe://example.org/edge-a' })}`))).toEqual({ identity: 'edge-a', role: 'node' });
+    const refusal = async (token: Promise<string>): Promise<string | undefined> =>
+      auth.authenticate(bearer(`Bearer ${await token}`)).then(() => undefined, (e: unknown) => (isKizunaError(e) ? e.code : 'untyped'));
+    expect(await refusal(sign({ sub: 'spiffe://example.org/edge-b' }))).toBe('CONTROLLER_UNAUTHENTICATED');
+    expect(await refusal(sign({ sub: 'spiffe://example.org/edge-a', aud: 'someone-else' }))).toBe('CONTROLLER_UNAUTHENTICATED');
+    expect(await refusal(sign({ sub: 'spiffe://example.org/edge-a', iss: 'https://evil.example' }))).toBe('CONTROLLER_UNAUTHENTICATED');
+    expect(await refusal(sign({ sub: 'spiffe://example.org/edge-a' }, other.privateKey))).toBe('CONTROLLER_UNAUTHENTICATED');
+    expect(code(() => loadControllerAuthFile(file('nojwt.json', JSON.stringify({ principals: [{ identity: 'x', role: 'node', subject: 's' }] }))))).toBe('INVALID_CONFIG');
   });
 
   it('treats only loopback hosts as loopback', () => {
