@@ -30,7 +30,8 @@ const USAGE = `usage: kizuna <command> [options]
   node [--endpoint 127.0.0.1:46357|unix:///path] [--auth user:pass] [--controller HOST:PORT --node-id ID] [--archive GROUP...]
        [--controller-auth FILE]   token (and TLS CA) for an authenticated controller: {"token":"…","caFile":"ca.pem"} or the bare token
   controller [--host localhost] [--port 50051] [--auth FILE]
-       --auth FILE: {"principals":[{"identity","role":"operator"|"node","token"}],"tls":{"certFile","keyFile"}};
+       --auth FILE: {"principals":[{"identity","role":"operator"|"node","token"|"subject"}],"tls":{"certFile","keyFile"},
+                     "jwt":{"keysFile","issuer","audience"}} (subject: a JWT's sub, e.g. a SPIFFE id);
        every call then needs "authorization: Bearer TOKEN"; a host other than loopback requires it, with TLS
   web [--data-dir DIR] [--port N] [--node ENDPOINT]      (the UI in a browser, on 127.0.0.1)
 
