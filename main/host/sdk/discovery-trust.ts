@@ -31,6 +31,29 @@ export async function discoveryTrust(name: string, found: DiscoveredCard, contac
   }
 }
 
+/**
+ * Several keys may answer for one name (an impostor racing the owner). The first verified answer wins;
+ * when none is verified and more than one key answered, nobody can tell which is genuine: the result is
+ * unverified with reason 'conflicting-answers', and `conflicting` says so (callers refuse it even when
+ * told to accept unverified answers).
+ */
+export async function chooseDiscoveryAnswer(
+  name: string,
+  found: DiscoveredCard,
+  contacts: readonly PersonView[],
+  verifier: IdentityTokenVerifier | undefined,
+): Promise<{ answer: DiscoveredCard; trust: DiscoveryTrust; conflicting: boolean }> {
+  const candidates = [found, ...(found.others ?? [])];
+  let firstTrust: DiscoveryTrust | undefined;
+  for (const answer of candidates) {
+    const trust = await discoveryTrust(name, answer, contacts, verifier);
+    if (trust.kind !== 'unverified') return { answer, trust, conflicting: false };
+    firstTrust ??= trust;
+  }
+  if (candidates.length > 1) return { answer: found, trust: { kind: 'unverified', reason: 'conflicting-answers' }, conflicting: true };
+  return { answer: found, trust: firstTrust ?? { kind: 'unverified', reason: 'no-token' }, conflicting: false };
+}
+
 /** The refusal for an unverified answer the caller did not accept: says who answered and how to confirm. */
 export function unverifiedAnswerError(name: string, found: DiscoveredCard, reason: string): KizunaError {
   const userId = Buffer.from(found.card.signKey).toString('base64url');

@@ -5,7 +5,7 @@ import { createKizunaCore, type KizunaCoreWithSession } from '../create-core.js'
 import type { IdentityTokens } from '../../core/identity/tokens/index.js';
 import type { SessionOptions } from '../../core/session/session-options.js';
 import { profileKeyWrapper } from '../profile-key.js';
-import { discoveryTrust, unverifiedAnswerError, type DiscoveryTrust } from './discovery-trust.js';
+import { chooseDiscoveryAnswer, unverifiedAnswerError, type DiscoveryTrust } from './discovery-trust.js';
 import { GroupSession } from './group-session.js';
 import type { DiscoveredCard } from '../../core/session/discovery.js';
 
@@ -123,13 +123,13 @@ export class KizunaApp {
     return (await this.ask(slimName, timeoutMs)).person;
   }
 
-  private async ask(slimName: string, timeoutMs: number): Promise<{ person: DiscoveredPerson; found: DiscoveredCard }> {
+  private async ask(slimName: string, timeoutMs: number): Promise<{ person: DiscoveredPerson; found: DiscoveredCard; conflicting: boolean }> {
     const session = this.core.session();
     if (session === undefined) throw new KizunaError('NODE_UNREACHABLE');
-    const found = await session.discover(slimName, timeoutMs);
-    const trust = await discoveryTrust(slimName, found, this.core.engine.listContacts(), this.options.identityTokens?.verifier);
+    const answers = await session.discover(slimName, timeoutMs);
+    const { answer: found, trust, conflicting } = await chooseDiscoveryAnswer(slimName, answers, this.core.engine.listContacts(), this.options.identityTokens?.verifier);
     const person = { userId: Buffer.from(found.card.signKey).toString('base64url'), displayName: found.card.displayName, slimName: found.card.slimName, card: found.text, trust };
-    return { person, found };
+    return { person, found, conflicting };
   }
 
   /**
@@ -138,8 +138,9 @@ export class KizunaApp {
    * `acceptUnverified` (per call, or the app's option) confirms it.
    */
   async resolve(slimName: string, timeoutMs = 10_000, options: { acceptUnverified?: boolean } = {}): Promise<string> {
-    const { person, found } = await this.ask(slimName, timeoutMs);
-    if (person.trust.kind === 'unverified' && !(options.acceptUnverified ?? this.options.acceptUnverified ?? false)) {
+    const { person, found, conflicting } = await this.ask(slimName, timeoutMs);
+    // Several unverified keys answered: accepting "unverified" cannot say which one, so it is refused anyway.
+    if (person.trust.kind === 'unverified' && (conflicting || !(options.acceptUnverified ?? this.options.acceptUnverified ?? false))) {
       throw unverifiedAnswerError(slimName, found, person.trust.reason);
     }
     const engine = this.core.engine;

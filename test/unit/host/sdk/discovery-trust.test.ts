@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PersonView } from '../../../../shared/domain/views.js';
 import { createSharedSecretProvider, createSharedSecretVerifier } from '../../../../main/core/identity/tokens/index.js';
 import type { DiscoveredCard } from '../../../../main/core/session/discovery.js';
-import { discoveryTrust } from '../../../../main/host/sdk/discovery-trust.js';
+import { chooseDiscoveryAnswer, discoveryTrust } from '../../../../main/host/sdk/discovery-trust.js';
 
 const SECRET = 'the deployment secret, at least 32 bytes';
 const key = (b: number): Uint8Array => new Uint8Array(32).fill(b);
@@ -37,5 +37,16 @@ describe('discoveryTrust', () => {
     expect(await discoveryTrust('org/ns/bob', answer(key(2), genuine), [], verifier)).toEqual({ kind: 'unverified', reason: 'token-key-mismatch' });
     expect(await discoveryTrust('org/ns/bob', answer(key(1), genuine), [], undefined)).toEqual({ kind: 'unverified', reason: 'no-verifier' });
     expect(await discoveryTrust('org/ns/bob', answer(key(1), 'garbage'), [], verifier)).toMatchObject({ kind: 'unverified' });
+  });
+
+  it('picks the verified answer when an impostor answered first, and flags unverified conflicts', async () => {
+    const genuine = answer(key(1), await tokenFor(key(1)));
+    const impostor = answer(key(2));
+    const picked = await chooseDiscoveryAnswer('org/ns/bob', { ...impostor, others: [genuine] }, [], verifier);
+    expect(picked.answer.card.signKey).toEqual(key(1));
+    expect(picked.trust.kind).toBe('token');
+    const conflict = await chooseDiscoveryAnswer('org/ns/bob', { ...impostor, others: [answer(key(3))] }, [], verifier);
+    expect(conflict).toMatchObject({ conflicting: true, trust: { kind: 'unverified', reason: 'conflicting-answers' } });
+    expect(await chooseDiscoveryAnswer('org/ns/bob', impostor, [], verifier)).toMatchObject({ conflicting: false, trust: { kind: 'unverified', reason: 'no-token' } });
   });
 });
