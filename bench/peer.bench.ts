@@ -262,6 +262,38 @@ async function kizunaRow(endpoint: string, transport: Transport, members: number
   };
 }
 
+/** The issue's targets, each as a ratio in this run: latency ratios ≤ 1 (≤ 3 against the floor) and throughput ratios ≥ 1 pass. */
+/** peer.json (and, at the end, the tables): the rows so far, the floor, and the target ratios. */
+function writeResults(print = false): void {
+  const ratios = rows
+    .filter((r) => r.system === 'kizuna')
+    .map((k) => {
+      const s = rows.find((r) => r.system === 'slim-bindings' && r.transport === k.transport && r.members === k.members && r.mls === k.mls);
+      const tag = `${k.transport}-${k.members}-${k.mls ? 'mls' : 'none'}`;
+      return {
+        transport: k.transport, members: k.members, mls: k.mls,
+        rtt_vs_bindings: s === undefined ? null : round(ratio(k.p50_ms, s.p50_ms), 2),
+        rtt_vs_bare: round(ratio(k.p50_ms, bare[k.transport]), 1),
+        throughput_vs_bindings: s === undefined ? null : round(ratio(k.msgs_per_s, s.msgs_per_s), 2),
+        throughput_vs_5000: round(k.msgs_per_s / 5000, 2),
+        loop_p99_ms: loopP99[tag] ?? null,
+      };
+    });
+
+  if (print) {
+    console.log('\n## peer');
+    console.table(rows);
+    console.log(`bare round trip p50: tcp ${bare.tcp} ms, unix ${bare.unix} ms`);
+    console.table(ratios);
+  }
+  const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(
+    join(resultsDir, process.env['KIZUNA_PEER_RESULT'] ?? 'peer.json'),
+    JSON.stringify({ rows, bare_rtt_ms: bare, ratios, targets: { rtt_vs_bindings: '<= 1', rtt_vs_bare: '<= 3', throughput_vs_bindings: '>= 1', throughput_vs_5000: '>= 1', loop_p99_ms: '<= 50' }, seconds: FLAGS.seconds, machine: machineInfo(), time: new Date().toISOString() }, null, 2) + '\n',
+  );
+}
+
 const socket = await createUnixSocketEndpoint('kz-peer-');
 const nodes: Record<Transport, SlimNodeHandle> = {
   tcp: await launchSlimNode({ endpoint: `127.0.0.1:${await pickFreeTcpPort()}` }),
@@ -269,9 +301,11 @@ const nodes: Record<Transport, SlimNodeHandle> = {
 };
 const nodePids = Object.values(nodes).map((n) => n.pid);
 const bare: Record<Transport, number> = { tcp: Number.NaN, unix: Number.NaN };
+/** KIZUNA_PEER_ONLY=slim-bindings and KIZUNA_PEER_TRANSPORTS=unix run a part while developing. */
 const only = new Set((process.env['KIZUNA_PEER_ONLY'] ?? 'slim-bindings,kizuna').split(','));
 try {
-  for (const transport of ['tcp', 'unix'] as const) {
+  const transports = (process.env['KIZUNA_PEER_TRANSPORTS'] ?? 'tcp,unix').split(',') as Transport[];
+  for (const transport of transports) {
     const endpoint = nodes[transport].endpoint;
     bare[transport] = round(percentile(await bareRoundTrip(endpoint), 50));
     console.log(`bare round trip (${transport}): ${bare[transport]} ms p50`);
@@ -282,6 +316,8 @@ try {
           const row = system === 'kizuna' ? await kizunaRow(endpoint, transport, members, mls, nodePids) : await bindingsRow(endpoint, transport, members, mls);
           rows.push(row);
           console.log(JSON.stringify(row));
+          // Written after every row, so a long run stopped early still leaves what it measured.
+          writeResults();
         }
       }
     }
@@ -292,30 +328,5 @@ try {
   dir.cleanup();
 }
 
-/** The issue's targets, each as a ratio in this run: latency ratios ≤ 1 (≤ 3 against the floor) and throughput ratios ≥ 1 pass. */
-const ratios = rows
-  .filter((r) => r.system === 'kizuna')
-  .map((k) => {
-    const s = rows.find((r) => r.system === 'slim-bindings' && r.transport === k.transport && r.members === k.members && r.mls === k.mls);
-    const tag = `${k.transport}-${k.members}-${k.mls ? 'mls' : 'none'}`;
-    return {
-      transport: k.transport, members: k.members, mls: k.mls,
-      rtt_vs_bindings: s === undefined ? null : round(ratio(k.p50_ms, s.p50_ms), 2),
-      rtt_vs_bare: round(ratio(k.p50_ms, bare[k.transport]), 1),
-      throughput_vs_bindings: s === undefined ? null : round(ratio(k.msgs_per_s, s.msgs_per_s), 2),
-      throughput_vs_5000: round(k.msgs_per_s / 5000, 2),
-      loop_p99_ms: loopP99[tag] ?? null,
-    };
-  });
-
-console.log('\n## peer');
-console.table(rows);
-console.log(`bare round trip p50: tcp ${bare.tcp} ms, unix ${bare.unix} ms`);
-console.table(ratios);
-const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(
-  join(resultsDir, 'peer.json'),
-  JSON.stringify({ rows, bare_rtt_ms: bare, ratios, targets: { rtt_vs_bindings: '<= 1', rtt_vs_bare: '<= 3', throughput_vs_bindings: '>= 1', throughput_vs_5000: '>= 1', loop_p99_ms: '<= 50' }, seconds: FLAGS.seconds, machine: machineInfo(), time: new Date().toISOString() }, null, 2) + '\n',
-);
+writeResults(true);
 process.exit(0);
