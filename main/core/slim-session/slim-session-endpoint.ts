@@ -1,0 +1,202 @@
+/**
+ * One SLIM app identity on a SlimClient: our name with its id (XXH3-128 of our token id), the frames of
+ * SLIM's session protocol in and out (through the client's raw `frame` event and sendFrame), and the
+ * sessions we are in. Pre-session messages: DISCOVERY_REQUEST is answered once its token and header
+ * signature verify; a verified JOIN_REQUEST makes a participant session, accepted at once (seed 000's
+ * headless behaviour) and handed to listenForSession() once the welcome arrived.
+ *
+ * Every received control message is verified (token MAC, freshness, header signature with the token's key)
+ * before anything else looks at it — stricter than SLIM, which skips it without MLS.
+ */
+import { createSlimName, type SlimName } from '../../../shared/domain/slim-name.js';
+import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { TypedEmitter } from '../events/typed-emitter.js';
+import { createLogger } from '../log/logger.js';
+import type { SlimClient } from '../transport/slim-client.js';
+import { encodeSlimName, loadNameHasher } from '../transport/slim-name-encoding.js';
+import type { WireMessage, WireName } from '../transport/slim-wire-types.js';
+import { isControlMessage, readSessionFrame, SESSION_TYPE_MULTICAST, SlimMsg, type SessionFrame } from './session-frame.js';
+import type { SessionContext } from './session-context.js';
+import type { SessionMls } from './session-mls.js';
+import { nameKey } from './session-names.js';
+import { xxh3Id } from './slim-ids.js';
+import { createSlimMemberIdentity, type SlimMemberIdentity } from './slim-member-identity.js';
+import { SlimParticipantSession } from './slim-participant.js';
+
+const log = createLogger('slim-session.endpoint');
+const MAX_SESSIONS = 256;
+
+/** A session the endpoint routes frames to (participant or moderator). */
+export interface RoutedSession {
+  handle(frame: SessionFrame): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SlimSessionEndpointOptions {
+  readonly client: SlimClient;
+  /** org/ns/app, without id: the id comes from our token. */
+  readonly name: SlimName;
+  readonly secret: string;
+  /** Makes the MLS side of a session the moderator asks for (absent: MLS sessions are refused). */
+  readonly mls?: (identity: SlimMemberIdentity) => SessionMls;
+}
+
+export interface SlimSessionEndpointEvents {
+  session: SlimParticipantSession;
+  /** A received message failed verification (detail only, never payload). */
+  rejected: { type: number; reason: string };
+}
+
+export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents> {
+  readonly identity: SlimMemberIdentity;
+  /** Our name with its id. */
+  readonly name: SlimName;
+  readonly wireName: WireName;
+  readonly #options: SlimSessionEndpointOptions;
+  readonly #sessions = new Map<number, RoutedSession>();
+  readonly #ready: SlimParticipantSession[] = [];
+  readonly #listeners: ((s: SlimParticipantSession) => void)[] = [];
+  readonly #hasherWire: (name: SlimName) => WireName;
+  #off: (() => void) | undefined;
+
+  private constructor(options: SlimSessionEndpointOptions, identity: SlimMemberIdentity, name: SlimName, encode: (name: SlimName) => WireName) {
+    super();
+    this.#options = options;
+    this.identity = identity;
+    this.name = name;
+    this.#hasherWire = encode;
+    this.wireName = encode(name);
+  }
+
+  /** Mints our identity, subscribes our full name on `client` and starts answering. */
+  static async open(options: SlimSessionEndpointOptions): Promise<SlimSessionEndpoint> {
+    const base = `${options.name.org}/${options.name.namespace}/${options.name.agent}`;
+    const identity = createSlimMemberIdentity({ base, secret: options.secret });
+    const name = createSlimName(options.name.org, options.name.namespace, options.name.agent, await xxh3Id(identity.tokenId));
+    const hasher = await loadNameHasher();
+    const endpoint = new SlimSessionEndpoint(options, identity, name, (n) => encodeSlimName(hasher, n));
+    endpoint.#off = options.client.on('frame', (frame) => endpoint.#onFrame(frame));
+    await options.client.subscribe(name);
+    return endpoint;
+  }
+
+  /** Encodes a name for the wire (both forms). */
+  wire(name: SlimName): WireName {
+    return this.#hasherWire(name);
+  }
+
+  /** The next session someone invited us into (joined: welcome processed), or TIMEOUT. */
+  listenForSession(timeoutMs: number): Promise<SlimParticipantSession> {
+    const ready = this.#ready.shift();
+    if (ready !== undefined) return Promise.resolve(ready);
+    return new Promise((resolve, reject) => {
+      const listener = (s: SlimParticipantSession): void => {
+        clearTimeout(timer);
+        resolve(s);
+      };
+      const timer = setTimeout(() => {
+        const at = this.#listeners.indexOf(listener);
+        if (at >= 0) this.#listeners.splice(at, 1);
+        reject(new KizunaError('TIMEOUT', 'No SLIM session invitation arrived in time.', { timeoutMs }));
+      }, timeoutMs);
+      this.#listeners.push(listener);
+    });
+  }
+
+  /** The context a session of ours works through. */
+  context(): SessionContext {
+    const client = this.#options.client;
+    return {
+      identity: this.identity,
+      me: this.wireName,
+      send: (frame: WireMessage) => {
+        if (client.state === 'online') client.sendFrame(frame);
+      },
+      subscribe: (name) => client.subscribe(name),
+      unsubscribe: (name) => client.unsubscribe(name),
+      ended: (id) => this.#sessions.delete(id),
+    };
+  }
+
+  /** Routes frames of session `id` to `session` (the moderator side registers itself here). */
+  register(id: number, session: RoutedSession): void {
+    if (this.#sessions.size >= MAX_SESSIONS) throw new KizunaError('INVALID_INPUT', 'Too many SLIM sessions.');
+    this.#sessions.set(id, session);
+  }
+
+  async close(): Promise<void> {
+    this.#off?.();
+    for (const session of [...this.#sessions.values()]) await session.close();
+    this.#sessions.clear();
+    await this.#options.client.unsubscribe(this.name).catch(() => undefined);
+  }
+
+  // ------------------------------------------------------------------ inbound
+
+  #onFrame(raw: WireMessage): void {
+    const frame = readSessionFrame(raw);
+    if (frame === undefined || frame.sessionType !== SESSION_TYPE_MULTICAST) return;
+    if (nameKey(frame.source) === nameKey(this.wireName)) return; // our own fan-out
+    try {
+      this.identity.verify(frame);
+    } catch (error) {
+      const reason = error instanceof KizunaError ? error.code : 'unverifiable';
+      log.warn('SLIM session message rejected', { type: frame.messageType, reason });
+      this.emit('rejected', { type: frame.messageType, reason });
+      return;
+    }
+    const session = this.#sessions.get(frame.sessionId);
+    if (session !== undefined) {
+      session.handle(frame).catch((error: unknown) => log.warn('SLIM session message failed', { type: frame.messageType, error: error instanceof Error ? error.message : String(error) }));
+      return;
+    }
+    if (frame.messageType === SlimMsg.DISCOVERY_REQUEST) this.#answerDiscovery(frame);
+    else if (frame.messageType === SlimMsg.JOIN_REQUEST) {
+      this.#join(frame).catch((error: unknown) => log.warn('SLIM join failed', { error: error instanceof Error ? error.message : String(error) }));
+    } else if (isControlMessage(frame.messageType)) log.debug('SLIM message for an unknown session', { type: frame.messageType });
+  }
+
+  #answerDiscovery(frame: SessionFrame): void {
+    // Reply from the name we were asked for, with our id (SLIM matches discovery by name only).
+    this.context().send(this.identity.seal({
+      source: this.wireName,
+      destination: frame.source,
+      fanout: 1,
+      messageType: SlimMsg.DISCOVERY_REPLY,
+      sessionId: frame.sessionId,
+      messageId: frame.messageId,
+      content: { command: { discovery_reply: {} } },
+    }));
+  }
+
+  async #join(frame: SessionFrame): Promise<void> {
+    const request = frame.command?.join_request;
+    if (!request?.channel || !request.control) return;
+    const wantsMls = request.mls_settings !== undefined && request.mls_settings !== null;
+    const makeMls = this.#options.mls;
+    if (wantsMls && makeMls === undefined) {
+      log.warn('SLIM session with MLS refused: no MLS provider');
+      return;
+    }
+    const timer = request.timer_settings
+      ? { timeoutMs: request.timer_settings.timeout ?? 1000, maxRetries: request.timer_settings.max_retries ?? 10 }
+      : undefined;
+    const session = new SlimParticipantSession(this.context(), {
+      sessionId: frame.sessionId,
+      moderator: frame.source,
+      channel: request.channel,
+      control: request.control,
+      timer,
+      mls: wantsMls && makeMls !== undefined ? makeMls(this.identity) : undefined,
+      metadata: frame.metadata,
+    });
+    this.register(frame.sessionId, session);
+    session.once('joined', () => {
+      this.emit('session', session);
+      const listener = this.#listeners.shift();
+      if (listener !== undefined) listener(session);
+      else this.#ready.push(session);
+    });
+    await session.accept(frame);
+  }
+}
