@@ -13,3 +13,12 @@ export interface SessionMls {
   /** The current epoch (for heartbeats). */
   epoch(): bigint;
 }
+
+/** What the moderator needs besides: the group, and the commits that add and remove members. */
+export interface ModeratorMls extends SessionMls {
+  createGroup(groupId: Uint8Array): Promise<void>;
+  /** Adds the member of `keyPackage` (MLSMessage bytes): the commit for the others and the newcomer's Welcome. */
+  addMember(keyPackage: Uint8Array): Promise<{ commit: Uint8Array; welcome: Uint8Array }>;
+  /** Removes the member whose credential names `identity` (their token's id): the commit. */
+  removeMember(identity: string): Promise<Uint8Array>;
+}

@@ -12,20 +12,8 @@ import { TypedEmitter } from '../events/typed-emitter.js';
 import { createLogger } from '../log/logger.js';
 import { u64ToWire } from '../transport/wire-u64.js';
 import type { WireMessage, WireName } from '../transport/slim-wire-types.js';
-import { DataReceiver } from './data-receiver.js';
-import { DataSender } from './data-sender.js';
-import {
-  DEFAULT_PAYLOAD_TYPE,
-  FANOUT_CHANNEL,
-  frameAad,
-  outgoingAad,
-  SlimMsg,
-  TRUE_VALUE,
-  type OutgoingFrame,
-  type SessionFrame,
-  type WireCommandPayload,
-  type WireParticipant,
-} from './session-frame.js';
+import { GroupData, type SlimSessionMessage } from './group-data.js';
+import { FANOUT_CHANNEL, SlimMsg, TRUE_VALUE, type SessionFrame, type WireCommandPayload, type WireParticipant } from './session-frame.js';
 import { HEARTBEAT_INTERVAL_MS, NO_MLS_EPOCH, type SessionContext, type TimerSettings } from './session-context.js';
 import type { SessionMls } from './session-mls.js';
 import { nameKey, nameText, subscribableName } from './session-names.js';
@@ -34,13 +22,7 @@ import { randomMessageId } from './slim-ids.js';
 const log = createLogger('slim-session.participant');
 const REPLY_CACHE = 256;
 
-export interface SlimSessionMessage {
-  /** `org/ns/app` of the sender. */
-  readonly source: string;
-  readonly payloadType: string;
-  readonly payload: Uint8Array;
-  readonly metadata: Readonly<Record<string, string>>;
-}
+export type { SlimSessionMessage } from './group-data.js';
 
 export type SlimSessionEnd = 'removed' | 'closed' | 'left';
 
@@ -66,17 +48,13 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   readonly metadata: Readonly<Record<string, string>>;
   readonly #ctx: SessionContext;
   readonly #join: ParticipantJoin;
-  readonly #sender: DataSender;
-  readonly #receiver: DataReceiver<SlimSessionMessage>;
+  readonly #data: GroupData;
   readonly #roster = new Map<string, WireParticipant>();
   readonly #replies = new Map<number, WireMessage>();
-  readonly #inbox: SlimSessionMessage[] = [];
-  readonly #waiters: ((m: SlimSessionMessage | undefined) => void)[] = [];
   #joined = false;
   #ended: SlimSessionEnd | undefined;
   #lastCommitId = 0;
   #heartbeat: NodeJS.Timeout | undefined;
-  #sentSinceHeartbeat = false;
   #leaving: { id: number; resolve: () => void } | undefined;
 
   constructor(ctx: SessionContext, join: ParticipantJoin) {
@@ -85,11 +63,15 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
     this.metadata = join.metadata;
     this.#ctx = ctx;
     this.#join = join;
-    this.#sender = new DataSender(join.timer);
-    this.#receiver = new DataReceiver<SlimSessionMessage>(join.timer, {
-      deliver: (_sender, _id, message) => this.#deliver(message),
-      requestRetransmission: (sender, id) => this.#requestRtx(sender, id),
+    this.#data = new GroupData(ctx, {
+      sessionId: join.sessionId,
+      channel: join.channel,
+      timer: join.timer,
+      mls: () => join.mls,
+      others: () => [...this.#roster.keys()].filter((k) => k !== nameKey(ctx.me)),
+      member: (key) => this.#roster.get(key)?.name ?? undefined,
     });
+    this.#data.on('message', (m) => this.emit('message', m));
   }
 
   get joined(): boolean {
@@ -125,31 +107,12 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   async publish(payload: Uint8Array, options: { payloadType?: string; metadata?: Record<string, string> } = {}): Promise<void> {
     if (this.#ended !== undefined) throw new KizunaError('TRANSPORT_CLOSED', 'The SLIM session has ended.', { reason: this.#ended });
     if (!this.#joined) throw new KizunaError('INVALID_INPUT', 'Not joined to the SLIM session yet.');
-    const payloadType = options.payloadType ?? DEFAULT_PAYLOAD_TYPE;
-    const id = this.#sender.nextId();
-    const expected = [...this.#roster.keys()].filter((k) => k !== nameKey(this.#ctx.me));
-    const first = await this.#dataFrame(this.#join.channel, FANOUT_CHANNEL, SlimMsg.MSG, id, payloadType, payload, options.metadata);
-    this.#ctx.send(first);
-    this.#sentSinceHeartbeat = true;
-    await this.#sender.track(id, { payloadType, plaintext: payload }, expected, () => this.#ctx.send(first));
+    await this.#data.publish(payload, options);
   }
 
   /** The next message, or undefined after `timeoutMs` or when the session ends. */
   nextMessage(timeoutMs: number): Promise<SlimSessionMessage | undefined> {
-    const queued = this.#inbox.shift();
-    if (queued !== undefined || this.#ended !== undefined) return Promise.resolve(queued);
-    return new Promise((resolve) => {
-      const waiter = (m: SlimSessionMessage | undefined): void => {
-        clearTimeout(timer);
-        resolve(m);
-      };
-      const timer = setTimeout(() => {
-        const at = this.#waiters.indexOf(waiter);
-        if (at >= 0) this.#waiters.splice(at, 1);
-        resolve(undefined);
-      }, timeoutMs);
-      this.#waiters.push(waiter);
-    });
+    return this.#data.nextMessage(timeoutMs);
   }
 
   /** Leaves on our own: LEAVE_REQUEST (LEAVING_SESSION) to the moderator, retried until it answers. */
@@ -190,12 +153,9 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
     switch (frame.messageType) {
       case SlimMsg.MSG:
       case SlimMsg.RTX_REPLY:
-        return this.#onData(frame);
       case SlimMsg.MSG_ACK:
-        this.#sender.acked(frame.messageId, nameKey(frame.source));
-        return;
       case SlimMsg.RTX_REQUEST:
-        return this.#onRtxRequest(frame);
+        return this.#joined ? this.#data.handle(frame) : undefined;
       case SlimMsg.GROUP_WELCOME:
         return this.#onWelcome(frame);
       case SlimMsg.GROUP_UPDATE:
@@ -266,7 +226,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
     const who = update.participant?.name;
     if (op === 1 && who) {
       this.#roster.delete(nameKey(who));
-      this.#sender.forget(nameKey(who));
+      this.#data.forget(nameKey(who));
     } else if (update.participants && update.participants.length > 0) {
       this.#setRoster(update.participants);
     } else if (update.participant?.name) {
@@ -279,92 +239,6 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   #setRoster(participants: readonly WireParticipant[]): void {
     this.#roster.clear();
     for (const p of participants.slice(0, 10_000)) if (p.name) this.#roster.set(nameKey(p.name), p);
-  }
-
-  // ------------------------------------------------------------------ data
-
-  async #onData(frame: SessionFrame): Promise<void> {
-    if (!this.#joined) return;
-    if (frame.blob === undefined) return;
-    let plaintext = frame.blob;
-    if (this.#join.mls !== undefined) {
-      try {
-        plaintext = await this.#join.mls.decrypt(frame.blob, frameAad(frame));
-      } catch (error) {
-        log.warn('SLIM message dropped: not decryptable or header digest mismatch', { error: error instanceof Error ? error.message : String(error) });
-        return;
-      }
-    }
-    if (frame.messageType === SlimMsg.MSG && this.#join.timer !== undefined) {
-      const metadata = frame.metadata['PUBLISH_TO'] === TRUE_VALUE ? { PUBLISH_TO: TRUE_VALUE } : undefined;
-      this.#ctx.send(this.#ctx.identity.seal({
-        source: this.#ctx.me,
-        destination: frame.source,
-        fanout: 1,
-        messageType: SlimMsg.MSG_ACK,
-        sessionId: this.sessionId,
-        messageId: frame.messageId,
-        content: { payloadType: '', blob: new Uint8Array(0) },
-        ...(metadata === undefined ? {} : { metadata }),
-      }));
-    }
-    const message: SlimSessionMessage = { source: nameText(frame.source), payloadType: frame.payloadType, payload: plaintext, metadata: frame.metadata };
-    if (frame.metadata['PUBLISH_TO'] === TRUE_VALUE) this.#deliver(message); // outside the sequence
-    else this.#receiver.received(nameKey(frame.source), frame.messageId, message);
-  }
-
-  #deliver(m: SlimSessionMessage): void {
-    this.emit('message', m);
-    const waiter = this.#waiters.shift();
-    if (waiter !== undefined) waiter(m);
-    else if (this.#inbox.length < 10_000) this.#inbox.push(m);
-  }
-
-  #requestRtx(sender: string, id: number): void {
-    const member = this.#roster.get(sender);
-    if (member?.name) {
-      this.#ctx.send(this.#ctx.identity.seal({
-        source: this.#ctx.me,
-        destination: member.name,
-        fanout: 1,
-        messageType: SlimMsg.RTX_REQUEST,
-        sessionId: this.sessionId,
-        messageId: id,
-        content: { payloadType: '', blob: new Uint8Array(0) },
-      }));
-    }
-  }
-
-  async #onRtxRequest(frame: SessionFrame): Promise<void> {
-    const kept = this.#sender.kept(frame.messageId);
-    if (kept === undefined) return;
-    this.#ctx.send(await this.#dataFrame(frame.source, 1, SlimMsg.RTX_REPLY, frame.messageId, kept.payloadType, kept.plaintext));
-  }
-
-  async #dataFrame(
-    destination: WireName,
-    fanout: number,
-    messageType: number,
-    messageId: number,
-    payloadType: string,
-    plaintext: Uint8Array,
-    metadata?: Record<string, string>,
-  ): Promise<WireMessage> {
-    const token = this.#ctx.identity.token();
-    const base: OutgoingFrame = {
-      source: this.#ctx.me,
-      destination,
-      identity: token,
-      fanout,
-      messageType,
-      sessionId: this.sessionId,
-      messageId,
-      content: { payloadType, blob: plaintext },
-      ...(metadata === undefined ? {} : { metadata }),
-    };
-    if (this.#join.mls === undefined) return this.#ctx.identity.seal(base, token);
-    const blob = await this.#join.mls.encrypt(plaintext, outgoingAad(base));
-    return this.#ctx.identity.seal({ ...base, content: { payloadType, blob } }, token);
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -392,8 +266,8 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
 
   #startHeartbeat(): void {
     this.#heartbeat = setInterval(() => {
-      if (this.#sentSinceHeartbeat) {
-        this.#sentSinceHeartbeat = false;
+      if (this.#data.sentRecently) {
+        this.#data.sentRecently = false;
         return;
       }
       const epoch = this.#join.mls?.epoch() ?? NO_MLS_EPOCH;
@@ -406,10 +280,8 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
     if (this.#ended !== undefined) return;
     this.#ended = reason;
     if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
-    this.#sender.close(new KizunaError('TRANSPORT_CLOSED', 'The SLIM session has ended.', { reason }));
-    this.#receiver.close();
+    this.#data.close();
     this.#ctx.ended(this.sessionId);
-    for (const waiter of this.#waiters.splice(0)) waiter(undefined);
     for (const name of [this.#join.channel, this.#join.control]) {
       const sub = subscribableName(name);
       if (sub !== undefined) await this.#ctx.unsubscribe(sub).catch(() => undefined);

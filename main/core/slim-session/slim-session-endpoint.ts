@@ -17,18 +17,20 @@ import { encodeSlimName, loadNameHasher } from '../transport/slim-name-encoding.
 import type { WireMessage, WireName } from '../transport/slim-wire-types.js';
 import { isControlMessage, readSessionFrame, SESSION_TYPE_MULTICAST, SlimMsg, type SessionFrame } from './session-frame.js';
 import type { SessionContext } from './session-context.js';
-import type { SessionMls } from './session-mls.js';
+import type { ModeratorMls, SessionMls } from './session-mls.js';
 import { nameKey } from './session-names.js';
 import { xxh3Id } from './slim-ids.js';
 import { createSlimMemberIdentity, type SlimMemberIdentity } from './slim-member-identity.js';
+import { SlimModeratorSession, type SlimModeratorOptions } from './slim-moderator.js';
 import { SlimParticipantSession } from './slim-participant.js';
+import type { VerifiedSlimToken } from './slim-token.js';
 
 const log = createLogger('slim-session.endpoint');
 const MAX_SESSIONS = 256;
 
 /** A session the endpoint routes frames to (participant or moderator). */
 export interface RoutedSession {
-  handle(frame: SessionFrame): Promise<void>;
+  handle(frame: SessionFrame, sender: VerifiedSlimToken): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,8 @@ export interface SlimSessionEndpointOptions {
   readonly secret: string;
   /** Makes the MLS side of a session the moderator asks for (absent: MLS sessions are refused). */
   readonly mls?: (identity: SlimMemberIdentity) => SessionMls;
+  /** Makes the MLS side of a session we moderate (absent: createSession({ mls: true }) fails). */
+  readonly moderatorMls?: (identity: SlimMemberIdentity) => ModeratorMls;
 }
 
 export interface SlimSessionEndpointEvents {
@@ -103,6 +107,18 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
     });
   }
 
+  /** Creates a session we moderate (SLIM's createSession for a group); invite members into it next. */
+  createSession(options: Omit<SlimModeratorOptions, 'mls'> & { mls?: boolean }): Promise<SlimModeratorSession> {
+    const { mls, ...rest } = options;
+    let moderatorMls: SlimModeratorOptions['mls'];
+    if (mls === true) {
+      const make = this.#options.moderatorMls;
+      if (make === undefined) return Promise.reject(new KizunaError('MLS_ERROR', 'No MLS provider for SLIM sessions.'));
+      moderatorMls = make(this.identity);
+    }
+    return SlimModeratorSession.create(this.context(), { ...rest, ...(moderatorMls === undefined ? {} : { mls: moderatorMls }) }, (n) => this.wire(n), (id, s) => this.register(id, s));
+  }
+
   /** The context a session of ours works through. */
   context(): SessionContext {
     const client = this.#options.client;
@@ -137,8 +153,9 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
     const frame = readSessionFrame(raw);
     if (frame === undefined || frame.sessionType !== SESSION_TYPE_MULTICAST) return;
     if (nameKey(frame.source) === nameKey(this.wireName)) return; // our own fan-out
+    let sender: VerifiedSlimToken;
     try {
-      this.identity.verify(frame);
+      sender = this.identity.verify(frame);
     } catch (error) {
       const reason = error instanceof KizunaError ? error.code : 'unverifiable';
       log.warn('SLIM session message rejected', { type: frame.messageType, reason });
@@ -147,7 +164,7 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
     }
     const session = this.#sessions.get(frame.sessionId);
     if (session !== undefined) {
-      session.handle(frame).catch((error: unknown) => log.warn('SLIM session message failed', { type: frame.messageType, error: error instanceof Error ? error.message : String(error) }));
+      session.handle(frame, sender).catch((error: unknown) => log.warn('SLIM session message failed', { type: frame.messageType, error: error instanceof Error ? error.message : String(error) }));
       return;
     }
     if (frame.messageType === SlimMsg.DISCOVERY_REQUEST) this.#answerDiscovery(frame);
