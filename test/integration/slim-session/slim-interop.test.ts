@@ -1,0 +1,105 @@
+/**
+ * SLIM's own group-session protocol against the real peer: apps written with the official
+ * @agntcy/slim-bindings (each in its own process, test/fixtures/slim-bindings-app.mjs) and Kizuna's
+ * SlimSessionEndpoint, over one real SLIM node shared by the file.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSlimName } from '../../../shared/domain/slim-name.js';
+import { SlimSessionEndpoint } from '../../../main/core/slim-session/slim-session-endpoint.js';
+import { createSlimMemberIdentity } from '../../../main/core/slim-session/slim-member-identity.js';
+import { SlimMsg } from '../../../main/core/slim-session/session-frame.js';
+import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
+import { createSlimTestKit } from '../../helpers/slim-test-kit.js';
+import { startSlimApp, type SlimApp } from '../../helpers/slim-bindings-app.js';
+import { waitFor } from '../../helpers/wait-for.js';
+
+const SECRET = 'interop-shared-secret-of-at-least-32-bytes';
+const kit = createSlimTestKit();
+let node: SlimNodeHandle;
+const apps: SlimApp[] = [];
+const endpoints: SlimSessionEndpoint[] = [];
+let unique = 0;
+
+async function endpoint(agent: string, secret = SECRET): Promise<SlimSessionEndpoint> {
+  const client = await kit.client(node.endpoint, `org/ns/${agent}`);
+  const ep = await SlimSessionEndpoint.open({ client, name: parseSlimName(`org/ns/${agent}`), secret });
+  endpoints.push(ep);
+  return ep;
+}
+
+function app(mode: 'moderator' | 'participant', args: Record<string, string | true>): SlimApp {
+  const started = startSlimApp(mode, { endpoint: node.endpoint, secret: SECRET, ...args });
+  apps.push(started);
+  return started;
+}
+
+const text = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? new Uint8Array(0)).toString('utf8');
+const name = (prefix: string): string => `${prefix}${(unique += 1)}`;
+
+beforeAll(async () => {
+  node = await kit.startNode();
+});
+
+afterAll(async () => {
+  await Promise.all(apps.map((a) => a.stop()));
+  for (const ep of endpoints) await ep.close();
+  await kit.dispose();
+});
+
+describe('a SLIM app moderates and invites a Kizuna engine (MLS off)', () => {
+  it('joins, receives, answers, and is removed', async () => {
+    const me = name('kizuna');
+    const ep = await endpoint(me);
+    const moderator = app('moderator', { local: `org/ns/${name('mod')}`, invite: `org/ns/${me}`, message: 'hello kizuna', expect: '1', remove: `org/ns/${me}` });
+    const session = await ep.listenForSession(20_000);
+    expect(session.members()).toContain(`org/ns/${me}`);
+    const ended = waitFor(session, 'ended', () => true, 30_000);
+    const first = await session.nextMessage(20_000);
+    expect(text(first?.payload)).toBe('hello kizuna');
+    await session.publish(Buffer.from('hi from kizuna')); // resolves only once the SLIM app acked it
+    const received = await moderator.next('received');
+    expect(received['text']).toBe('hi from kizuna');
+    expect(received['source']).toBe(`org/ns/${me}`);
+    expect(await ended).toBe('removed');
+    await moderator.next('removed');
+  });
+});
+
+describe('Kizuna moderates and invites a SLIM app (MLS off)', () => {
+  it('invites, exchanges messages both ways, and closes the session', async () => {
+    const bob = name('bob');
+    const participant = app('participant', { local: `org/ns/${bob}`, reply: 'hi from bob', expect: '1' });
+    await participant.next('ready');
+    const ep = await endpoint(name('kmod'));
+    const session = await ep.createSession({ channel: parseSlimName(`org/ns/${name('chan')}`) });
+    await session.invite(parseSlimName(`org/ns/${bob}`));
+    expect(session.members()).toEqual([`org/ns/${ep.name.agent}`, `org/ns/${bob}`]);
+    await participant.next('joined');
+    await session.publish(Buffer.from('hello bob')); // acked by the SLIM app
+    expect((await participant.next('received'))['text']).toBe('hello bob');
+    const reply = await session.nextMessage(20_000);
+    expect(reply?.source).toBe(`org/ns/${bob}`);
+    expect(text(reply?.payload)).toBe('hi from bob');
+    await session.end(); // GROUP_CLOSE, acked by the app
+  });
+});
+
+describe('verification', () => {
+  it('ignores a discovery request whose token was minted with another secret', async () => {
+    const me = name('kizuna');
+    const ep = await endpoint(me);
+    const otherClient = await kit.client(node.endpoint, `org/ns/${name('forger')}`);
+    const forger = createSlimMemberIdentity({ base: 'org/ns/forger', secret: 'a-different-secret-that-is-32-bytes-long!!' });
+    const rejected = waitFor(ep, 'rejected', () => true, 10_000);
+    otherClient.sendFrame(forger.seal({
+      source: ep.wire(parseSlimName('org/ns/forger')),
+      destination: ep.wire(parseSlimName(`org/ns/${me}`)),
+      fanout: 1,
+      messageType: SlimMsg.DISCOVERY_REQUEST,
+      sessionId: 42,
+      messageId: 7,
+      content: { command: { discovery_request: {} } },
+    }));
+    expect(await rejected).toEqual({ type: SlimMsg.DISCOVERY_REQUEST, reason: 'TOKEN_BAD_SIGNATURE' });
+  });
+});
