@@ -16,6 +16,8 @@ export interface SlimMemberIdentity {
   token(): string;
   /** Stamps our token (a fresh one, or `token` when the caller already used it, e.g. in an MLS AAD) and signs control messages. */
   seal(frame: Omit<OutgoingFrame, 'identity'>, token?: string): WireMessage;
+  /** Verifies a token on its own (MLS credentials carry tokens). Throws TOKEN_*. */
+  verifyToken(token: string): VerifiedSlimToken;
   /** Throws TOKEN_* unless the sender's token is ours-secret-MAC'd and fresh, and (control messages) the header signature holds. */
   verify(frame: SessionFrame): VerifiedSlimToken;
 }
@@ -32,6 +34,7 @@ export function createSlimMemberIdentity(options: { base: string; secret: string
       const full: OutgoingFrame = { ...frame, identity: token ?? minter.token() };
       return buildSessionFrame(full, isControlMessage(full.messageType) ? key.sign(outgoingAad(full)) : undefined);
     },
+    verifyToken: (token) => verifier.verify(token),
     verify(frame) {
       const verified = verifier.verify(frame.identity);
       if (isControlMessage(frame.messageType)) {
