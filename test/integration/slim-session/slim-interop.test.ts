@@ -8,10 +8,11 @@ import { parseSlimName } from '../../../shared/domain/slim-name.js';
 import { SlimSessionEndpoint } from '../../../main/core/slim-session/slim-session-endpoint.js';
 import { createSlimMemberIdentity } from '../../../main/core/slim-session/slim-member-identity.js';
 import { SlimMsg } from '../../../main/core/slim-session/session-frame.js';
+import { createSlimMlsFactory } from '../../../main/core/slim-session/slim-mls.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { createSlimTestKit } from '../../helpers/slim-test-kit.js';
 import { startSlimApp, type SlimApp } from '../../helpers/slim-bindings-app.js';
-import { waitFor } from '../../helpers/wait-for.js';
+import { waitFor, waitUntil } from '../../helpers/wait-for.js';
 
 const SECRET = 'interop-shared-secret-of-at-least-32-bytes';
 const kit = createSlimTestKit();
@@ -22,7 +23,8 @@ let unique = 0;
 
 async function endpoint(agent: string, secret = SECRET): Promise<SlimSessionEndpoint> {
   const client = await kit.client(node.endpoint, `org/ns/${agent}`);
-  const ep = await SlimSessionEndpoint.open({ client, name: parseSlimName(`org/ns/${agent}`), secret });
+  const mls = createSlimMlsFactory();
+  const ep = await SlimSessionEndpoint.open({ client, name: parseSlimName(`org/ns/${agent}`), secret, mls: mls.participant, moderatorMls: mls.moderator });
   endpoints.push(ep);
   return ep;
 }
@@ -81,6 +83,47 @@ describe('Kizuna moderates and invites a SLIM app (MLS off)', () => {
     expect(reply?.source).toBe(`org/ns/${bob}`);
     expect(text(reply?.payload)).toBe('hi from bob');
     await session.end(); // GROUP_CLOSE, acked by the app
+  });
+});
+
+describe('MLS on, groups mixing both kinds of members', () => {
+  it('a SLIM moderator adds Kizuna, then another SLIM app (a commit Kizuna applies); messages are MLS-encrypted both ways', async () => {
+    const me = name('kizuna');
+    const carol = name('carol');
+    const ep = await endpoint(me);
+    const other = app('participant', { local: `org/ns/${carol}`, expect: '2' });
+    await other.next('ready');
+    const moderator = app('moderator', { local: `org/ns/${name('mod')}`, invite: `org/ns/${me},org/ns/${carol}`, mls: true, message: 'hello group', expect: '1' });
+    const session = await ep.listenForSession(20_000);
+    expect(session.mlsEnabled).toBe(true);
+    await waitUntil(session, 'members', () => session.members().includes(`org/ns/${carol}`), 20_000);
+    expect(text((await session.nextMessage(20_000))?.payload)).toBe('hello group');
+    await session.publish(Buffer.from('hi all, from kizuna'));
+    expect((await moderator.next('received'))['text']).toBe('hi all, from kizuna');
+    await other.next('received', (e) => e['text'] === 'hi all, from kizuna');
+    expect(other.events.filter((e) => e.event === 'received').map((e) => e['text'])).toContain('hello group');
+  });
+
+  it('Kizuna moderates with MLS: invites two SLIM apps, talks with both, removes one and closes', async () => {
+    const bob = name('bob');
+    const dave = name('dave');
+    const b = app('participant', { local: `org/ns/${bob}`, reply: 'bob here', expect: '1' });
+    const d = app('participant', { local: `org/ns/${dave}`, expect: '2' });
+    await Promise.all([b.next('ready'), d.next('ready')]);
+    const ep = await endpoint(name('kmod'));
+    const session = await ep.createSession({ channel: parseSlimName(`org/ns/${name('chan')}`), mls: true });
+    await session.invite(parseSlimName(`org/ns/${bob}`));
+    await session.invite(parseSlimName(`org/ns/${dave}`)); // GROUP_UPDATE with the add commit, acked by bob
+    await Promise.all([b.next('joined'), d.next('joined')]);
+    await session.publish(Buffer.from('welcome both'));
+    expect((await b.next('received'))['text']).toBe('welcome both');
+    const fromBob = await session.nextMessage(20_000);
+    expect(fromBob?.source).toBe(`org/ns/${bob}`);
+    expect(text(fromBob?.payload)).toBe('bob here');
+    await d.next('received', (e) => e['text'] === 'bob here'); // SLIM member to SLIM member, through our MLS group
+    await session.remove(parseSlimName(`org/ns/${bob}`)); // remove commit to dave, then LEAVE_REQUEST to bob
+    expect(session.members()).toEqual([`org/ns/${ep.name.agent}`, `org/ns/${dave}`]);
+    await session.end();
   });
 });
 
