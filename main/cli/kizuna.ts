@@ -26,6 +26,8 @@ const USAGE = `usage: kizuna <command> [options]
         leave GROUP | delete GROUP | send GROUP TEXT | history GROUP [--limit N]
   moderator --local org/ns/me --invites org/ns/bob,org/ns/carol [--enable-mls] [--message TEXT]
   participant --local org/ns/me [--message TEXT]
+        with --shared-secret S: SLIM's own session protocol, with apps of the official SLIM bindings
+        (one invitee is enough; --protocol kizuna keeps Kizuna groups with shared-secret tokens)
   listen [--accept]
   node [--endpoint 127.0.0.1:46357|unix:///path] [--auth user:pass] [--controller HOST:PORT --node-id ID] [--archive GROUP...]
   controller [--host localhost] [--port 50051]
@@ -45,6 +47,7 @@ const FLAGS = {
   invites: { type: 'string' },
   channel: { type: 'string' },
   'enable-mls': { type: 'boolean' },
+  protocol: { type: 'string' },
   message: { type: 'string' },
   'stop-after': { type: 'string' },
   'max-retries': { type: 'string' },

@@ -3,6 +3,9 @@
  * @agntcy/slim-bindings (each in its own process, test/fixtures/slim-bindings-app.mjs) and Kizuna's
  * SlimSessionEndpoint, over one real SLIM node shared by the file.
  */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
 import { SlimSessionEndpoint } from '../../../main/core/slim-session/slim-session-endpoint.js';
@@ -33,6 +36,21 @@ function app(mode: 'moderator' | 'participant', args: Record<string, string | tr
   const started = startSlimApp(mode, { endpoint: node.endpoint, secret: SECRET, ...args });
   apps.push(started);
   return started;
+}
+
+const CLI = fileURLToPath(new URL('../../../main/cli/kizuna.ts', import.meta.url));
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** Runs `kizuna` to its end; resolves with its exit code and output lines. */
+function kizuna(args: string[]): Promise<{ code: number | null; lines: string[] }> {
+  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args, '--node', node.endpoint, '--shared-secret', SECRET], {
+    env: { ...process.env, KIZUNA_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, lines: out.split('\n') })));
 }
 
 const text = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? new Uint8Array(0)).toString('utf8');
@@ -124,6 +142,31 @@ describe('MLS on, groups mixing both kinds of members', () => {
     await session.remove(parseSlimName(`org/ns/${bob}`)); // remove commit to dave, then LEAVE_REQUEST to bob
     expect(session.members()).toEqual([`org/ns/${ep.name.agent}`, `org/ns/${dave}`]);
     await session.end();
+  });
+});
+
+describe('the CLI in seed 000\'s shape against SLIM apps', () => {
+  it('kizuna participant joins a SLIM app\'s session, prints what it receives and publishes --message', async () => {
+    const me = name('kcli');
+    const mod = name('mod');
+    const running = kizuna(['participant', '--local', `org/ns/${me}`, '--message', 'hello from the cli', '--stop-after', '1']);
+    const moderator = app('moderator', { local: `org/ns/${mod}`, invite: `org/ns/${me}`, message: 'hello cli', expect: '1' });
+    expect((await moderator.next('received', () => true, 45_000))['text']).toBe('hello from the cli');
+    const { code, lines } = await running;
+    expect(lines).toContain(`org/ns/${me} -> Received message from org/ns/${mod}: hello cli`);
+    expect(code).toBe(0);
+  });
+
+  it('kizuna moderator --enable-mls invites one SLIM app and chats with it', async () => {
+    const bob = name('bob');
+    const me = name('kmodcli');
+    const participant = app('participant', { local: `org/ns/${bob}`, reply: 'bob here', expect: '1' });
+    await participant.next('ready');
+    const { code, lines } = await kizuna(['moderator', '--local', `org/ns/${me}`, '--invites', `org/ns/${bob}`, '--enable-mls', '--message', 'hello bob', '--stop-after', '1']);
+    expect(lines).toContain(`org/ns/${me} -> add org/ns/${bob} to the group`);
+    expect(lines).toContain(`org/ns/${me} -> Received message from org/ns/${bob}: bob here`);
+    expect(code).toBe(0);
+    expect((await participant.next('received'))['text']).toBe('hello bob');
   });
 });
 
