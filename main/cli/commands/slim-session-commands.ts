@@ -9,10 +9,7 @@
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { setLogLevel } from '../../core/log/logger.js';
-import { createSlimMlsFactory } from '../../core/slim-session/slim-mls.js';
-import { SlimSessionEndpoint } from '../../core/slim-session/slim-session-endpoint.js';
-import type { SlimSessionMessage } from '../../core/slim-session/group-data.js';
-import { SlimClient } from '../../core/transport/slim-client.js';
+import { createSlimApp, messageText, type SlimApp, type SlimSessionMessage } from '../../host/sdk/index.js';
 import type { CliConfig } from '../cli-config.js';
 import { printLine } from '../cli-output.js';
 import { untilStopSignal } from '../stop-signal.js';
@@ -21,8 +18,7 @@ type Flags = Record<string, string | boolean | undefined>;
 
 interface Opened {
   readonly local: string;
-  readonly client: SlimClient;
-  readonly endpoint: SlimSessionEndpoint;
+  readonly app: SlimApp;
 }
 
 async function open(config: CliConfig, flags: Flags): Promise<Opened> {
@@ -32,12 +28,9 @@ async function open(config: CliConfig, flags: Flags): Promise<Opened> {
   if (local === undefined) throw new KizunaError('INVALID_CONFIG', 'Give your SLIM name: --local org/ns/me');
   if (typeof secret !== 'string') throw new KizunaError('INVALID_CONFIG', 'Give the shared secret: --shared-secret S');
   if (config.node === '') throw new KizunaError('INVALID_CONFIG', 'Give the SLIM node: --node HOST:PORT');
-  const name = parseSlimName(local);
-  const client = new SlimClient({ endpoint: config.node, localName: name, ...(config.nodeAuth === undefined ? {} : { auth: config.nodeAuth }) });
-  await client.connect({ timeoutMs: 15_000 });
-  const mls = createSlimMlsFactory();
-  const endpoint = await SlimSessionEndpoint.open({ client, name, secret, mls: mls.participant, moderatorMls: mls.moderator });
-  return { local, client, endpoint };
+  parseSlimName(local);
+  const app = await createSlimApp({ name: local, node: config.node, sharedSecret: secret, ...(config.nodeAuth === undefined ? {} : { nodeAuth: config.nodeAuth }) });
+  return { local, app };
 }
 
 interface MessageSource {
@@ -59,7 +52,7 @@ async function chat(opened: Opened, session: MessageSource, flags: Flags, ended:
     while (!done) {
       const m = await session.nextMessage(60_000);
       if (m === undefined) continue;
-      printLine(`${local} -> Received message from ${m.source}: ${new TextDecoder().decode(m.payload)}`);
+      printLine(`${local} -> Received message from ${m.source}: ${messageText(m)}`);
       received += 1;
       if (stopAfter !== undefined && received >= stopAfter) return;
     }
@@ -72,7 +65,7 @@ export async function slimParticipantCommand(config: CliConfig, flags: Flags): P
   const opened = await open(config, flags);
   try {
     printLine(`${opened.local} -> Waiting for session...`);
-    const session = await opened.endpoint.listenForSession(24 * 60 * 60 * 1000);
+    const session = await opened.app.listenForSession();
     printLine(`${opened.local} -> joined SLIM session ${session.sessionId}${session.mlsEnabled ? ' (MLS)' : ''}: ${session.members().join(', ')}`);
     const ended = new Promise<void>((resolve) =>
       session.once('ended', (reason) => {
@@ -83,8 +76,7 @@ export async function slimParticipantCommand(config: CliConfig, flags: Flags): P
     await chat(opened, session, flags, ended);
     await session.close();
   } finally {
-    await opened.endpoint.close();
-    await opened.client.close();
+    await opened.app.close();
   }
 }
 
@@ -93,14 +85,11 @@ export async function slimModeratorCommand(config: CliConfig, flags: Flags): Pro
   if (invites.length === 0) throw new KizunaError('INVALID_CONFIG', 'Invite at least one participant: --invites org/ns/app');
   const opened = await open(config, flags);
   try {
-    const channel = parseSlimName(typeof flags['channel'] === 'string' ? flags['channel'] : 'agntcy/namespace/group_channel');
-    const session = await opened.endpoint.createSession({
-      channel,
-      mls: flags['enable-mls'] === true,
-      timer: {
-        timeoutMs: typeof flags['timeout'] === 'string' ? Number(flags['timeout']) * 1000 : 1000,
-        maxRetries: typeof flags['max-retries'] === 'string' ? Number(flags['max-retries']) : 10,
-      },
+    const session = await opened.app.createSession({
+      channelName: typeof flags['channel'] === 'string' ? flags['channel'] : 'agntcy/namespace/group_channel',
+      mlsEnabled: flags['enable-mls'] === true,
+      ...(typeof flags['timeout'] === 'string' ? { timeout: Number(flags['timeout']) * 1000 } : {}),
+      ...(typeof flags['max-retries'] === 'string' ? { maxRetries: Number(flags['max-retries']) } : {}),
     });
     for (const invite of invites) {
       await session.invite(parseSlimName(invite));
@@ -109,7 +98,6 @@ export async function slimModeratorCommand(config: CliConfig, flags: Flags): Pro
     await chat(opened, session, flags, new Promise<never>(() => undefined));
     await session.end();
   } finally {
-    await opened.endpoint.close();
-    await opened.client.close();
+    await opened.app.close();
   }
 }
