@@ -12,7 +12,7 @@ import { createSlimName, type SlimName } from '../../../shared/domain/slim-name.
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { createLogger } from '../log/logger.js';
-import type { SlimClient } from '../transport/slim-client.js';
+import type { TransportState } from '../transport/slim-link-cycle.js';
 import { encodeSlimName, loadNameHasher } from '../transport/slim-name-encoding.js';
 import type { WireMessage, WireName } from '../transport/slim-wire-types.js';
 import { isControlMessage, readSessionFrame, SESSION_TYPE_MULTICAST, SlimMsg, type SessionFrame } from './session-frame.js';
@@ -34,8 +34,18 @@ export interface RoutedSession {
   close(): Promise<void>;
 }
 
+/** The part of a SlimClient the endpoint uses: raw frames in and out, and subscriptions. */
+export interface SlimFrameLink {
+  readonly state: TransportState;
+  on(event: 'frame', listener: (frame: WireMessage) => void): () => void;
+  sendFrame(frame: WireMessage): boolean;
+  subscribe(name: SlimName): Promise<void>;
+  unsubscribe(name: SlimName): Promise<void>;
+}
+
 export interface SlimSessionEndpointOptions {
-  readonly client: SlimClient;
+  /** Usually a SlimClient. */
+  readonly client: SlimFrameLink;
   /** org/ns/app, without id: the id comes from our token. */
   readonly name: SlimName;
   readonly secret: string;

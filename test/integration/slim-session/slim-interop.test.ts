@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
-import { SlimSessionEndpoint } from '../../../main/core/slim-session/slim-session-endpoint.js';
+import { SlimSessionEndpoint, type SlimFrameLink } from '../../../main/core/slim-session/slim-session-endpoint.js';
 import { createSlimMemberIdentity } from '../../../main/core/slim-session/slim-member-identity.js';
 import { SlimMsg } from '../../../main/core/slim-session/session-frame.js';
 import { createSlimMlsFactory } from '../../../main/core/slim-session/slim-mls.js';
@@ -142,6 +142,45 @@ describe('MLS on, groups mixing both kinds of members', () => {
     await session.remove(parseSlimName(`org/ns/${bob}`)); // remove commit to dave, then LEAVE_REQUEST to bob
     expect(session.members()).toEqual([`org/ns/${ep.name.agent}`, `org/ns/${dave}`]);
     await session.end();
+  });
+});
+
+describe('retransmission', () => {
+  it('asks a SLIM sender for a lost message (RTX_REQUEST) and delivers its RTX_REPLY in order (MLS on)', async () => {
+    const me = name('kizuna');
+    const client = await kit.client(node.endpoint, `org/ns/${me}`);
+    // Loss on the way in, simulated: every copy of the SLIM moderator's second MSG is dropped before the
+    // endpoint sees it, so only a retransmission reply can bring it (the first fixes where the sequence starts).
+    let dropped = 0;
+    const rtxReplies: number[] = [];
+    const lossy: SlimFrameLink = {
+      get state() {
+        return client.state;
+      },
+      on: (_event, listener) =>
+        client.on('frame', (frame) => {
+          const type = frame.publish?.session?.session_message_type;
+          const id = frame.publish?.session?.message_id;
+          if (type === SlimMsg.MSG && id === 2) dropped += 1;
+          else {
+            if (type === SlimMsg.RTX_REPLY && typeof id === 'number') rtxReplies.push(id);
+            listener(frame);
+          }
+        }),
+      sendFrame: (frame) => client.sendFrame(frame),
+      subscribe: (n) => client.subscribe(n),
+      unsubscribe: (n) => client.unsubscribe(n),
+    };
+    const mls = createSlimMlsFactory();
+    const ep = await SlimSessionEndpoint.open({ client: lossy, name: parseSlimName(`org/ns/${me}`), secret: SECRET, mls: mls.participant });
+    endpoints.push(ep);
+    app('moderator', { local: `org/ns/${name('mod')}`, invite: `org/ns/${me}`, mls: true, message: 'first', then: 'second,third' });
+    const session = await ep.listenForSession(20_000);
+    expect(text((await session.nextMessage(20_000))?.payload)).toBe('first');
+    expect(text((await session.nextMessage(20_000))?.payload)).toBe('second');
+    expect(text((await session.nextMessage(20_000))?.payload)).toBe('third');
+    expect(dropped).toBeGreaterThan(0);
+    expect(rtxReplies).toContain(2);
   });
 });
 
