@@ -165,7 +165,9 @@ class SlimMlsMember implements ModeratorMls {
         throw new KizunaError('DECRYPT_FAILED', undefined, { reason: 'header digest mismatch' });
       }
       const suite = await loadSlimMlsSuite();
-      const result = await processMessage(message, { ...this.#current(), clientConfig: clientConfig(this.#identity) }, emptyPskIndex, () => 'reject', suite);
+      const result = await processMessage(message, { ...this.#current(), clientConfig: clientConfig(this.#identity) }, emptyPskIndex, () => 'reject', suite).catch((error: unknown) => {
+        throw new KizunaError('DECRYPT_FAILED', undefined, { reason: error instanceof Error ? error.message : String(error) });
+      });
       if (result.kind !== 'applicationMessage') throw new KizunaError('DECRYPT_FAILED', undefined, { reason: 'not an application message' });
       this.#state = result.newState;
       return result.message;
