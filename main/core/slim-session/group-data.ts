@@ -32,7 +32,7 @@ export interface GroupDataOptions {
   readonly mls: () => SessionMls | undefined;
   /** Keys (session-names nameKey) of the members expected to ack, us excluded. */
   readonly others: () => string[];
-  /** The full name of a member, for retransmission requests. */
+  /** The full name of a member, for retransmission requests; undefined for anyone outside the roster. */
   readonly member: (key: string) => WireName | undefined;
 }
 
@@ -88,6 +88,11 @@ export class GroupData extends TypedEmitter<{ message: SlimSessionMessage }> {
   /** MSG, MSG_ACK, RTX_REQUEST and RTX_REPLY frames of the session. */
   async handle(frame: SessionFrame): Promise<void> {
     if (this.#closed) return;
+    // Only members of the roster send, ack or ask here: holding the shared secret is not membership.
+    if (this.#options.member(nameKey(frame.source)) === undefined) {
+      log.debug('SLIM data message from outside the roster dropped', { type: frame.messageType });
+      return;
+    }
     switch (frame.messageType) {
       case SlimMsg.MSG:
       case SlimMsg.RTX_REPLY:

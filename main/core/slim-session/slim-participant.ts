@@ -116,11 +116,13 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   }
 
   /** Leaves on our own: LEAVE_REQUEST (LEAVING_SESSION) to the moderator, retried until it answers. */
+  /** Leaves on our own; rejects with TIMEOUT (after leaving locally) when the moderator never answered. */
   async leave(): Promise<void> {
     if (this.#ended !== undefined) return;
     const id = randomMessageId();
     const frame = this.#control(this.#join.moderator, 1, SlimMsg.LEAVE_REQUEST, id, { leave_request: {} }, { LEAVING_SESSION: TRUE_VALUE });
     const timer = this.#join.timer ?? { timeoutMs: 1000, maxRetries: 10 };
+    let answered = false;
     await new Promise<void>((resolve) => {
       let tries = 0;
       const retry = setInterval(() => {
@@ -133,6 +135,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       this.#leaving = {
         id,
         resolve: () => {
+          answered = true;
           clearInterval(retry);
           resolve();
         },
@@ -140,6 +143,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       this.#ctx.send(frame);
     });
     await this.#end('left');
+    if (!answered) throw new KizunaError('TIMEOUT', 'The SLIM moderator did not answer our leave request.');
   }
 
   /** A verified frame of this session. */

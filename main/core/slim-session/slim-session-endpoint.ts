@@ -27,6 +27,8 @@ import type { VerifiedSlimToken } from './slim-token.js';
 
 const log = createLogger('slim-session.endpoint');
 const MAX_SESSIONS = 256;
+/** A session whose welcome has not come by then is dropped (SLIM's moderator would have given up). */
+const JOIN_WINDOW_MS = 30_000;
 
 /** A session the endpoint routes frames to (participant or moderator). */
 export interface RoutedSession {
@@ -218,7 +220,13 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
       metadata: frame.metadata,
     });
     this.register(frame.sessionId, session);
+    const window = timer === undefined ? JOIN_WINDOW_MS : Math.min(JOIN_WINDOW_MS, timer.timeoutMs * (timer.maxRetries + 2));
+    const abandon = setTimeout(() => {
+      if (!session.joined) void session.close();
+    }, window);
+    abandon.unref();
     session.once('joined', () => {
+      clearTimeout(abandon);
       this.emit('session', session);
       const listener = this.#listeners.shift();
       if (listener !== undefined) listener(session);

@@ -85,6 +85,18 @@ describe('a SLIM app moderates and invites a Kizuna engine (MLS off)', () => {
   });
 });
 
+describe('leaving', () => {
+  it('a Kizuna participant leaves a SLIM app\'s session on its own (LEAVE_REQUEST answered by the SLIM moderator)', async () => {
+    const me = name('kizuna');
+    const ep = await endpoint(me);
+    app('moderator', { local: `org/ns/${name('mod')}`, invite: `org/ns/${me}`, mls: true });
+    const session = await ep.listenForSession(20_000);
+    const ended = waitFor(session, 'ended', () => true, 20_000);
+    await session.leave(); // rejects with TIMEOUT unless the moderator's LEAVE_REPLY came
+    expect(await ended).toBe('left');
+  });
+});
+
 describe('Kizuna moderates and invites a SLIM app (MLS off)', () => {
   it('invites, exchanges messages both ways, and closes the session', async () => {
     const bob = name('bob');
