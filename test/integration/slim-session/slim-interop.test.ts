@@ -85,6 +85,44 @@ describe('a SLIM app moderates and invites a Kizuna engine (MLS off)', () => {
   });
 });
 
+describe('close from a SLIM moderator', () => {
+  it('ends the Kizuna participant\'s session on GROUP_CLOSE (MLS on)', async () => {
+    const me = name('kizuna');
+    const ep = await endpoint(me);
+    const moderator = app('moderator', { local: `org/ns/${name('mod')}`, invite: `org/ns/${me}`, mls: true, message: 'closing soon', close: true });
+    const session = await ep.listenForSession(20_000);
+    const ended = waitFor(session, 'ended', () => true, 20_000);
+    expect(text((await session.nextMessage(20_000))?.payload)).toBe('closing soon');
+    expect(await ended).toBe('closed');
+    await moderator.next('closed'); // SLIM's delete completed: our GROUP_ACK arrived
+  });
+});
+
+describe('a group mixing both kinds of members', () => {
+  it('a Kizuna moderator with a Kizuna participant and a SLIM app (MLS on)', async () => {
+    const bob = name('bob');
+    const b = app('participant', { local: `org/ns/${bob}`, reply: 'bob here', expect: '2' });
+    await b.next('ready');
+    const kim = name('kim');
+    const participantEp = await endpoint(kim);
+    const moderatorEp = await endpoint(name('kmod'));
+    const session = await moderatorEp.createSession({ channel: parseSlimName(`org/ns/${name('chan')}`), mls: true });
+    await session.invite(parseSlimName(`org/ns/${kim}`));
+    const kimSession = await participantEp.listenForSession(20_000);
+    await session.invite(parseSlimName(`org/ns/${bob}`)); // the add commit goes to kim
+    await waitUntil(kimSession, 'members', () => kimSession.members().includes(`org/ns/${bob}`), 20_000);
+    await kimSession.publish(Buffer.from('kim says hi')); // acked by the moderator and by bob
+    expect((await b.next('received'))['text']).toBe('kim says hi');
+    const atModerator = await session.nextMessage(20_000);
+    expect(`${atModerator?.source}: ${text(atModerator?.payload)}`).toBe(`org/ns/${kim}: kim says hi`);
+    const seenByKim = await kimSession.nextMessage(20_000);
+    expect(`${seenByKim?.source}: ${text(seenByKim?.payload)}`).toBe(`org/ns/${bob}: bob here`);
+    const ended = waitFor(kimSession, 'ended', () => true, 20_000);
+    await session.end();
+    expect(await ended).toBe('closed');
+  });
+});
+
 describe('leaving', () => {
   it('a Kizuna participant leaves a SLIM app\'s session on its own (LEAVE_REQUEST answered by the SLIM moderator)', async () => {
     const me = name('kizuna');
