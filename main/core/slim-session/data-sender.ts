@@ -28,6 +28,15 @@ export class DataSender {
 
   constructor(private readonly timer: { timeoutMs: number; maxRetries: number } | undefined) {}
 
+  /** The last id used (persisted so that a restarted member does not reuse ids receivers already saw). */
+  get lastId(): number {
+    return this.#nextId;
+  }
+
+  set lastId(id: number) {
+    this.#nextId = id;
+  }
+
   nextId(): number {
     this.#nextId = (this.#nextId + 1) % (MAX_PUBLISH_ID + 1);
     if (this.#nextId === 0) this.#nextId = 1;

@@ -108,6 +108,15 @@ export class GroupData extends TypedEmitter<{ message: SlimSessionMessage }> {
     }
   }
 
+  /** The last data message id we used; set on restore. */
+  get lastId(): number {
+    return this.#sender.lastId;
+  }
+
+  set lastId(id: number) {
+    this.#sender.lastId = id;
+  }
+
   /** A member left: its acks are no longer awaited. */
   forget(member: string): void {
     this.#sender.forget(member);

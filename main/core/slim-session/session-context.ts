@@ -10,8 +10,10 @@ export interface SessionContext {
   send(frame: WireMessage): void;
   subscribe(name: SlimName): Promise<void>;
   unsubscribe(name: SlimName): Promise<void>;
-  /** The session ended: the endpoint forgets it. */
-  ended(sessionId: number): void;
+  /** The session ended (`forget`: for good, not just closed locally before a restart). */
+  ended(sessionId: number, forget: boolean): void;
+  /** The session's durable state changed (joined, roster, our last data id): the endpoint may persist it. */
+  changed(): void;
 }
 
 /** SLIM's reliability settings, from JOIN_REQUEST's timer_settings (absent: unreliable, no acks). */

@@ -22,9 +22,9 @@ export interface SlimMemberIdentity {
   verify(frame: SessionFrame): VerifiedSlimToken;
 }
 
-export function createSlimMemberIdentity(options: { base: string; secret: string; key?: SlimSigningKey; now?: () => number }): SlimMemberIdentity {
+export function createSlimMemberIdentity(options: { base: string; secret: string; key?: SlimSigningKey; tokenId?: string; now?: () => number }): SlimMemberIdentity {
   const key = options.key ?? generateSlimSigningKey();
-  const minter = createSlimTokenMinter({ id: newSlimTokenId(options.base), secret: options.secret, publicKey: key.publicKey, now: options.now });
+  const minter = createSlimTokenMinter({ id: options.tokenId ?? newSlimTokenId(options.base), secret: options.secret, publicKey: key.publicKey, now: options.now });
   const verifier = createSlimTokenVerifier({ secret: options.secret, now: options.now });
   return {
     key,

@@ -181,7 +181,7 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
     if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
     this.#requests.close(new KizunaError('TRANSPORT_CLOSED', 'The SLIM session has ended.'));
     this.#data.close();
-    this.#ctx.ended(this.sessionId);
+    this.#ctx.ended(this.sessionId, true);
     for (const name of this.#channelNames) await this.#ctx.unsubscribe(name).catch(() => undefined);
   }
 

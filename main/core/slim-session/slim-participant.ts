@@ -16,7 +16,8 @@ import { GroupData, type SlimSessionMessage } from './group-data.js';
 import { FANOUT_CHANNEL, SlimMsg, TRUE_VALUE, type SessionFrame, type WireCommandPayload, type WireParticipant } from './session-frame.js';
 import { HEARTBEAT_INTERVAL_MS, NO_MLS_EPOCH, type SessionContext, type TimerSettings } from './session-context.js';
 import type { SessionMls } from './session-mls.js';
-import { nameKey, nameText, subscribableName } from './session-names.js';
+import type { StoredSession } from './session-store.js';
+import { nameKey, nameText, plainName, subscribableName } from './session-names.js';
 import { randomMessageId } from './slim-ids.js';
 
 const log = createLogger('slim-session.participant');
@@ -56,6 +57,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   #lastCommitId = 0;
   #heartbeat: NodeJS.Timeout | undefined;
   #leaving: { id: number; resolve: () => void } | undefined;
+  #rejoining: { id: number; stop: () => void } | undefined;
 
   constructor(ctx: SessionContext, join: ParticipantJoin) {
     super();
@@ -72,6 +74,91 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       member: (key) => this.#roster.get(key)?.name ?? undefined,
     });
     this.#data.on('message', (m) => this.emit('message', m));
+  }
+
+  /** A session of ours from before a restart; call rejoin() next. */
+  static restore(ctx: SessionContext, stored: StoredSession, roster: readonly WireParticipant[], mls: SessionMls | undefined): SlimParticipantSession {
+    const session = new SlimParticipantSession(ctx, {
+      sessionId: stored.sessionId,
+      moderator: stored.moderator,
+      channel: stored.channel,
+      control: stored.control,
+      timer: stored.timer,
+      mls,
+      metadata: {},
+    });
+    session.#data.lastId = stored.nextDataId;
+    session.#setRoster(roster);
+    return session;
+  }
+
+  /** What survives a restart. */
+  snapshot(): StoredSession & { roster: WireName[] } {
+    return {
+      sessionId: this.sessionId,
+      moderator: plainName(this.#join.moderator),
+      channel: plainName(this.#join.channel),
+      control: plainName(this.#join.control),
+      ...(this.#join.timer === undefined ? {} : { timer: this.#join.timer }),
+      mls: this.#join.mls !== undefined,
+      nextDataId: this.#data.lastId,
+      roster: [...this.#roster.values()].map((p) => p.name).filter((n): n is WireName => n !== undefined && n !== null).map(plainName),
+    };
+  }
+
+  /**
+   * Comes back after a restart: subscribes the channels again; with MLS (whose state was lost) asks the
+   * moderator to re-add us under the same identity (REJOIN_REQUEST with a fresh key package → REJOIN_REPLY
+   * with a Welcome), retried like any control request; without MLS there is nothing to re-key.
+   */
+  async rejoin(): Promise<void> {
+    for (const name of [this.#join.channel, this.#join.control]) {
+      const sub = subscribableName(name);
+      if (sub !== undefined) await this.#ctx.subscribe(sub);
+    }
+    const mls = this.#join.mls;
+    if (mls === undefined) {
+      this.#markJoined();
+      return;
+    }
+    const id = randomMessageId();
+    const frame = this.#control(this.#join.moderator, 1, SlimMsg.REJOIN_REQUEST, id, {
+      rejoin_request: { participant: this.#ctx.me, key_package: await mls.keyPackage() },
+    });
+    const timer = this.#join.timer ?? { timeoutMs: 1000, maxRetries: 10 };
+    let tries = 0;
+    const retry = setInterval(() => {
+      tries += 1;
+      if (tries > timer.maxRetries) {
+        clearInterval(retry);
+        log.warn('the SLIM moderator did not answer our rejoin request');
+        void this.#end('removed');
+      } else this.#ctx.send(frame);
+    }, timer.timeoutMs);
+    this.#rejoining = { id, stop: () => clearInterval(retry) };
+    this.#ctx.send(frame);
+  }
+
+  async #onRejoinReply(frame: SessionFrame): Promise<void> {
+    if (!this.#fromModerator(frame) || this.#rejoining?.id !== frame.messageId || this.#joined) return;
+    const reply = frame.command?.rejoin_reply;
+    if (!reply) return;
+    if (this.#join.mls !== undefined) {
+      if (!(reply.mls_content instanceof Uint8Array)) throw new KizunaError('MLS_ERROR', 'A SLIM rejoin reply without a Welcome.');
+      await this.#join.mls.joinFromWelcome(reply.mls_content);
+      this.#lastCommitId = reply.commit_id ?? 0;
+    }
+    this.#rejoining.stop();
+    this.#rejoining = undefined;
+    this.#reply(frame, SlimMsg.GROUP_ACK, { group_ack: {} });
+    this.#markJoined();
+  }
+
+  #markJoined(): void {
+    this.#joined = true;
+    this.#startHeartbeat();
+    this.#ctx.changed();
+    this.emit('joined');
   }
 
   get joined(): boolean {
@@ -107,7 +194,9 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   async publish(payload: Uint8Array, options: { payloadType?: string; metadata?: Record<string, string> } = {}): Promise<void> {
     if (this.#ended !== undefined) throw new KizunaError('TRANSPORT_CLOSED', 'The SLIM session has ended.', { reason: this.#ended });
     if (!this.#joined) throw new KizunaError('INVALID_INPUT', 'Not joined to the SLIM session yet.');
-    await this.#data.publish(payload, options);
+    const sent = this.#data.publish(payload, options);
+    this.#ctx.changed(); // our last data id moved
+    await sent;
   }
 
   /** The next message, or undefined after `timeoutMs` or when the session ends. */
@@ -172,6 +261,8 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
         if (!this.#fromModerator(frame)) return;
         this.#reply(frame, SlimMsg.GROUP_ACK, { group_ack: {} });
         return this.#end('closed');
+      case SlimMsg.REJOIN_REPLY:
+        return this.#onRejoinReply(frame);
       case SlimMsg.LEAVE_REPLY:
         if (this.#leaving?.id === frame.messageId) this.#leaving.resolve();
         return;
@@ -185,7 +276,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
 
   /** Stops timers and forgets the session (no message to anyone). */
   async close(): Promise<void> {
-    await this.#end('left', false);
+    await this.#end('left', false, false);
   }
 
   // ------------------------------------------------------------------ control
@@ -207,16 +298,23 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       this.#lastCommitId = welcome.mls?.commit_id ?? 0;
     }
     this.#setRoster(welcome.participants ?? []);
-    this.#joined = true;
     this.#reply(frame, SlimMsg.GROUP_ACK, { group_ack: {} });
-    this.#startHeartbeat();
-    this.emit('joined');
+    this.#markJoined();
   }
 
   async #onUpdate(frame: SessionFrame): Promise<void> {
     if (!this.#fromModerator(frame) || !this.#joined) return; // a commit before the welcome is dropped
     const update = frame.command?.group_update;
     if (!update) return;
+    if ((update.op ?? 0) === 2 && nameKey(update.participant?.name) === nameKey(this.#ctx.me)) {
+      // Our own rejoin: the Welcome in REJOIN_REPLY already put us at this commit; refresh the roster.
+      if (update.participants && update.participants.length > 0) this.#setRoster(update.participants);
+      this.#lastCommitId = Math.max(this.#lastCommitId, update.mls?.commit_id ?? 0);
+      this.#ctx.changed();
+      this.emit('members', this.members());
+      this.#reply(frame, SlimMsg.GROUP_ACK, { group_ack: {} });
+      return;
+    }
     if (this.#join.mls !== undefined && update.mls?.mls_content instanceof Uint8Array) {
       const commitId = update.mls.commit_id ?? 0;
       if (commitId <= this.#lastCommitId) {
@@ -236,6 +334,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
     } else if (update.participant?.name) {
       this.#roster.set(nameKey(update.participant.name), update.participant);
     }
+    this.#ctx.changed();
     this.emit('members', this.members());
     this.#reply(frame, SlimMsg.GROUP_ACK, { group_ack: {} });
   }
@@ -280,12 +379,13 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
     this.#heartbeat.unref();
   }
 
-  async #end(reason: SlimSessionEnd, announce = true): Promise<void> {
+  async #end(reason: SlimSessionEnd, announce = true, forget = true): Promise<void> {
     if (this.#ended !== undefined) return;
     this.#ended = reason;
     if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
+    this.#rejoining?.stop();
     this.#data.close();
-    this.#ctx.ended(this.sessionId);
+    this.#ctx.ended(this.sessionId, forget);
     for (const name of [this.#join.channel, this.#join.control]) {
       const sub = subscribableName(name);
       if (sub !== undefined) await this.#ctx.unsubscribe(sub).catch(() => undefined);

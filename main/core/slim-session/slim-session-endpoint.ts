@@ -23,6 +23,8 @@ import { xxh3Id } from './slim-ids.js';
 import { createSlimMemberIdentity, type SlimMemberIdentity } from './slim-member-identity.js';
 import { SlimModeratorSession, type SlimModeratorOptions } from './slim-moderator.js';
 import { SlimParticipantSession } from './slim-participant.js';
+import type { SlimSessionStore } from './session-store.js';
+import { slimSigningKeyFrom } from './slim-signing-key.js';
 import type { VerifiedSlimToken } from './slim-token.js';
 
 const log = createLogger('slim-session.endpoint');
@@ -53,6 +55,11 @@ export interface SlimSessionEndpointOptions {
   readonly secret: string;
   /** Makes the MLS side of a session the moderator asks for (absent: MLS sessions are refused). */
   readonly mls?: (identity: SlimMemberIdentity) => SessionMls;
+  /**
+   * Keeps our identity and the sessions we joined across restarts (absent: a fresh identity each time,
+   * as a SLIM app has). With it, open() rejoins the stored sessions.
+   */
+  readonly store?: SlimSessionStore;
   /** Makes the MLS side of a session we moderate (absent: createSession({ mls: true }) fails). */
   readonly moderatorMls?: (identity: SlimMemberIdentity) => ModeratorMls;
 }
@@ -74,6 +81,7 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
   readonly #listeners: ((s: SlimParticipantSession) => void)[] = [];
   readonly #hasherWire: (name: SlimName) => WireName;
   #off: (() => void) | undefined;
+  #closing = false;
 
   private constructor(options: SlimSessionEndpointOptions, identity: SlimMemberIdentity, name: SlimName, encode: (name: SlimName) => WireName) {
     super();
@@ -87,12 +95,19 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
   /** Mints our identity, subscribes our full name on `client` and starts answering. */
   static async open(options: SlimSessionEndpointOptions): Promise<SlimSessionEndpoint> {
     const base = `${options.name.org}/${options.name.namespace}/${options.name.agent}`;
-    const identity = createSlimMemberIdentity({ base, secret: options.secret });
+    const stored = options.store?.load();
+    const identity = createSlimMemberIdentity({
+      base,
+      secret: options.secret,
+      ...(stored === undefined ? {} : { tokenId: stored.tokenId, key: slimSigningKeyFrom(stored.privateScalar, stored.publicKey) }),
+    });
     const name = createSlimName(options.name.org, options.name.namespace, options.name.agent, await xxh3Id(identity.tokenId));
     const hasher = await loadNameHasher();
     const endpoint = new SlimSessionEndpoint(options, identity, name, (n) => encodeSlimName(hasher, n));
     endpoint.#off = options.client.on('frame', (frame) => endpoint.#onFrame(frame));
     await options.client.subscribe(name);
+    for (const session of stored?.sessions ?? []) endpoint.#restore(session);
+    endpoint.#persist();
     return endpoint;
   }
 
@@ -142,7 +157,11 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
       },
       subscribe: (name) => client.subscribe(name),
       unsubscribe: (name) => client.unsubscribe(name),
-      ended: (id) => this.#sessions.delete(id),
+      ended: (id, forget) => {
+        this.#sessions.delete(id);
+        if (forget) this.#persist();
+      },
+      changed: () => this.#persist(),
     };
   }
 
@@ -153,10 +172,42 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
   }
 
   async close(): Promise<void> {
+    this.#closing = true;
     this.#off?.();
     for (const session of [...this.#sessions.values()]) await session.close();
     this.#sessions.clear();
     await this.#options.client.unsubscribe(this.name).catch(() => undefined);
+  }
+
+  // ------------------------------------------------------------------ restarts
+
+  #persist(): void {
+    const store = this.#options.store;
+    if (store === undefined || this.#closing) return;
+    const sessions = [...this.#sessions.values()].filter((s): s is SlimParticipantSession => s instanceof SlimParticipantSession && s.joined);
+    store.save({
+      tokenId: this.identity.tokenId,
+      privateScalar: this.identity.key.privateScalar,
+      publicKey: this.identity.key.publicKey,
+      sessions: sessions.map((s) => s.snapshot()),
+    });
+  }
+
+  #restore(stored: NonNullable<ReturnType<SlimSessionStore['load']>>['sessions'][number]): void {
+    const makeMls = this.#options.mls;
+    if (stored.mls && makeMls === undefined) return;
+    const roster = (stored.roster ?? []).map((name) => ({ name, settings: { sends_data: true, receives_data: true }, status: 0 }));
+    const session = SlimParticipantSession.restore(this.context(), stored, roster, stored.mls && makeMls !== undefined ? makeMls(this.identity) : undefined);
+    this.register(stored.sessionId, session);
+    session.once('joined', () => this.#handOver(session));
+    session.rejoin().catch((error: unknown) => log.warn('SLIM rejoin failed', { error: error instanceof Error ? error.message : String(error) }));
+  }
+
+  #handOver(session: SlimParticipantSession): void {
+    this.emit('session', session);
+    const listener = this.#listeners.shift();
+    if (listener !== undefined) listener(session);
+    else this.#ready.push(session);
   }
 
   // ------------------------------------------------------------------ inbound
@@ -227,10 +278,7 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
     abandon.unref();
     session.once('joined', () => {
       clearTimeout(abandon);
-      this.emit('session', session);
-      const listener = this.#listeners.shift();
-      if (listener !== undefined) listener(session);
-      else this.#ready.push(session);
+      this.#handOver(session);
     });
     await session.accept(frame);
   }

@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
 import { SlimSessionEndpoint, type SlimFrameLink } from '../../../main/core/slim-session/slim-session-endpoint.js';
+import { fileSessionStore } from '../../../main/core/slim-session/session-store.js';
 import { createSlimMemberIdentity } from '../../../main/core/slim-session/slim-member-identity.js';
 import { SlimMsg } from '../../../main/core/slim-session/session-frame.js';
 import { createSlimMlsFactory } from '../../../main/core/slim-session/slim-mls.js';
@@ -16,6 +17,7 @@ import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-laun
 import { createSlimTestKit } from '../../helpers/slim-test-kit.js';
 import { startSlimApp, type SlimApp } from '../../helpers/slim-bindings-app.js';
 import { waitFor, waitUntil } from '../../helpers/wait-for.js';
+import { tempDir } from '../../helpers/test-engines.js';
 
 const SECRET = 'interop-shared-secret-of-at-least-32-bytes';
 const kit = createSlimTestKit();
@@ -121,6 +123,38 @@ describe('a group mixing both kinds of members', () => {
     await session.end();
     expect(await ended).toBe('closed');
   });
+});
+
+describe('a Kizuna member restarting mid-session', () => {
+  const dir = tempDir('kizuna-slim-restart-');
+
+  it('comes back as the same member and rejoins (REJOIN_REQUEST → REJOIN_REPLY with a Welcome, MLS on)', async () => {
+    const me = name('kizuna');
+    const store = fileSessionStore(`${dir.path}/slim-sessions.json`);
+    const mls = createSlimMlsFactory();
+    const open = async (): Promise<SlimSessionEndpoint> => {
+      const client = await kit.client(node.endpoint, `org/ns/${me}`);
+      const ep = await SlimSessionEndpoint.open({ client, name: parseSlimName(`org/ns/${me}`), secret: SECRET, mls: mls.participant, store });
+      endpoints.push(ep);
+      return ep;
+    };
+    const before = await open();
+    const moderator = app('moderator', { local: `org/ns/${name('mod')}`, invite: `org/ns/${me}`, mls: true, expect: '2', echo: true });
+    const first = await before.listenForSession(20_000);
+    await first.publish(Buffer.from('before restart'));
+    expect(text((await first.nextMessage(20_000))?.payload)).toBe('echo: before restart');
+    await before.close(); // gone without leaving: the MLS state is lost with it
+
+    const after = await open();
+    expect(after.name.instanceId).toBe(before.name.instanceId);
+    const rejoined = await after.listenForSession(20_000);
+    expect(rejoined.sessionId).toBe(first.sessionId);
+    await rejoined.publish(Buffer.from('after restart'));
+    await moderator.next('received', (e) => e['text'] === 'after restart');
+    expect(text((await rejoined.nextMessage(20_000))?.payload)).toBe('echo: after restart');
+  });
+
+  afterAll(() => dir.cleanup());
 });
 
 describe('leaving', () => {
