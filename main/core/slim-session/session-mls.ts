@@ -21,4 +21,6 @@ export interface ModeratorMls extends SessionMls {
   addMember(keyPackage: Uint8Array): Promise<{ commit: Uint8Array; welcome: Uint8Array }>;
   /** Removes the member whose credential names `identity` (their token's id): the commit. */
   removeMember(identity: string): Promise<Uint8Array>;
+  /** Re-adds `identity` from a fresh key package in one commit (remove + add), for a member that lost its state. */
+  rejoinMember(identity: string, keyPackage: Uint8Array): Promise<{ commit: Uint8Array; welcome: Uint8Array }>;
 }

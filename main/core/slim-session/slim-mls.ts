@@ -204,16 +204,50 @@ class SlimMlsMember implements ModeratorMls {
     });
   }
 
+  #leafOf(state: ClientState, identity: string): number {
+    let leafIndex: number | undefined;
+    state.ratchetTree.forEach((node, nodeIndex) => {
+      if (node?.nodeType !== 'leaf' || node.leaf.credential.credentialType !== 'basic') return;
+      const token = Buffer.from(node.leaf.credential.identity).toString('utf8');
+      if (token.split(':')[0] === identity) leafIndex = nodeIndex / 2;
+    });
+    if (leafIndex === undefined) throw new KizunaError('PARTICIPANT_NOT_FOUND', 'No MLS leaf for this member.');
+    return leafIndex;
+  }
+
+  rejoinMember(identity: string, keyPackage: Uint8Array): Promise<{ commit: Uint8Array; welcome: Uint8Array }> {
+    return this.#serial(async () => {
+      const state = this.#current();
+      const leafIndex = this.#leafOf(state, identity);
+      const message = decode(keyPackage);
+      if (message.wireformat !== 'mls_key_package') throw new KizunaError('MLS_ERROR', 'Not a KeyPackage.');
+      const token = Buffer.from(message.keyPackage.leafNode.credential.credentialType === 'basic' ? message.keyPackage.leafNode.credential.identity : new Uint8Array(0)).toString('utf8');
+      // The successor must be the same member (SLIM: the same `sub`).
+      if (token.split(':')[0] !== identity) throw new KizunaError('MLS_ERROR', 'A rejoin key package for someone else.');
+      const suite = await loadSlimMlsSuite();
+      const result = await createCommit(
+        { state: { ...state, clientConfig: clientConfig(this.#identity) }, cipherSuite: suite },
+        {
+          extraProposals: [
+            { proposalType: 'remove', remove: { removed: leafIndex } },
+            { proposalType: 'add', add: { keyPackage: message.keyPackage } },
+          ],
+          ratchetTreeExtension: true,
+        },
+      );
+      if (result.welcome === undefined) throw new KizunaError('MLS_ERROR', 'A rejoin commit produced no welcome.');
+      this.#state = result.newState;
+      return {
+        commit: encodeMlsMessage(result.commit),
+        welcome: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: result.welcome } as MLSMessage),
+      };
+    });
+  }
+
   removeMember(identity: string): Promise<Uint8Array> {
     return this.#serial(async () => {
       const state = this.#current();
-      let leafIndex: number | undefined;
-      state.ratchetTree.forEach((node, nodeIndex) => {
-        if (node?.nodeType !== 'leaf' || node.leaf.credential.credentialType !== 'basic') return;
-        const token = Buffer.from(node.leaf.credential.identity).toString('utf8');
-        if (token.split(':')[0] === identity) leafIndex = nodeIndex / 2;
-      });
-      if (leafIndex === undefined) throw new KizunaError('PARTICIPANT_NOT_FOUND', 'No MLS leaf for this member.');
+      const leafIndex = this.#leafOf(state, identity);
       const suite = await loadSlimMlsSuite();
       const result = await createCommit(
         { state: { ...state, clientConfig: clientConfig(this.#identity) }, cipherSuite: suite },

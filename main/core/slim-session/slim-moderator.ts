@@ -167,6 +167,11 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
           void this.#queue(() => this.#remove(createSlimName(text[0] ?? '', text[1] ?? '', text[2] ?? ''), false)).catch(() => undefined);
         }
         return;
+      case SlimMsg.REJOIN_REQUEST:
+        void this.#queue(() => this.#rejoin(frame, sender)).catch((error: unknown) =>
+          log.warn('SLIM rejoin refused', { error: error instanceof Error ? error.message : String(error) }),
+        );
+        return;
       case SlimMsg.HEARTBEAT:
         return;
       default:
@@ -311,6 +316,43 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
       await this.#requests.request(leaveId, this.#command(member.participant.name, 1, SlimMsg.LEAVE_REQUEST, leaveId, { leave_request: {} }), SlimMsg.LEAVE_REPLY, [key]);
     }
     this.emit('members', this.members());
+  }
+
+  /**
+   * A member that lost its MLS state (a restart) asks to be re-added under the same identity: one remove +
+   * add commit, REJOIN_REPLY with the Welcome to it, GROUP_UPDATE REJOIN with the commit to everyone.
+   */
+  async #rejoin(frame: SessionFrame, sender: VerifiedSlimToken): Promise<void> {
+    const mls = this.#options.mls;
+    const request = frame.command?.rejoin_request;
+    const key = nameKey(frame.source);
+    const member = this.#members.get(key);
+    // Without MLS there is nothing to re-key (SLIM ignores it too); only the member itself may ask.
+    if (mls === undefined || !request?.key_package || member === undefined || key === nameKey(this.#ctx.me)) return;
+    if (nameKey(request.participant) !== key || sender.subject !== member.subject) throw new KizunaError('TOKEN_WRONG_SUBJECT', 'A rejoin request for another member.');
+    const { commit, welcome } = await mls.rejoinMember(member.subject, request.key_package);
+    const commitId = ++this.#commitId;
+    const reply = this.#requests.request(
+      frame.messageId,
+      this.#command(frame.source, 1, SlimMsg.REJOIN_REPLY, frame.messageId, { rejoin_reply: { commit_id: commitId, mls_content: welcome } }),
+      SlimMsg.GROUP_ACK,
+      [key],
+    );
+    const updateId = randomMessageId();
+    const update = this.#requests.request(
+      updateId,
+      this.#command(this.#control, FANOUT_CHANNEL, SlimMsg.GROUP_UPDATE, updateId, {
+        group_update: {
+          op: 2,
+          participant: member.participant,
+          participants: [...this.#members.values()].map((m) => m.participant),
+          mls: { commit_id: commitId, mls_content: commit },
+        },
+      }),
+      SlimMsg.GROUP_ACK,
+      this.#others(),
+    );
+    await Promise.all([reply, update]);
   }
 
   // ------------------------------------------------------------------ plumbing

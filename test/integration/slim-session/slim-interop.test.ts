@@ -154,6 +154,38 @@ describe('a Kizuna member restarting mid-session', () => {
     expect(text((await rejoined.nextMessage(20_000))?.payload)).toBe('echo: after restart');
   });
 
+  it('rejoins a session Kizuna moderates; a SLIM member applies the remove + add commit', async () => {
+    const kim = name('kim');
+    const bob = name('bob');
+    const store = fileSessionStore(`${dir.path}/kim.json`);
+    const mls = createSlimMlsFactory();
+    const open = async (): Promise<SlimSessionEndpoint> => {
+      const client = await kit.client(node.endpoint, `org/ns/${kim}`);
+      const ep = await SlimSessionEndpoint.open({ client, name: parseSlimName(`org/ns/${kim}`), secret: SECRET, mls: mls.participant, store });
+      endpoints.push(ep);
+      return ep;
+    };
+    const b = app('participant', { local: `org/ns/${bob}`, expect: '2' });
+    await b.next('ready');
+    const kimBefore = await open();
+    const moderatorEp = await endpoint(name('kmod'));
+    const session = await moderatorEp.createSession({ channel: parseSlimName(`org/ns/${name('chan')}`), mls: true });
+    await session.invite(parseSlimName(`org/ns/${kim}`));
+    await session.invite(parseSlimName(`org/ns/${bob}`));
+    const first = await kimBefore.listenForSession(20_000);
+    await waitUntil(first, 'members', () => first.members().includes(`org/ns/${bob}`), 20_000);
+    await first.publish(Buffer.from('kim before'));
+    await b.next('received', (e) => e['text'] === 'kim before');
+    await kimBefore.close();
+
+    const kimAfter = await open();
+    const rejoined = await kimAfter.listenForSession(20_000);
+    await rejoined.publish(Buffer.from('kim after')); // encrypted with the new leaf; acked by bob and the moderator
+    await b.next('received', (e) => e['text'] === 'kim after');
+    expect(text((await session.nextMessage(20_000))?.payload)).toBe('kim before');
+    expect(text((await session.nextMessage(20_000))?.payload)).toBe('kim after');
+  });
+
   afterAll(() => dir.cleanup());
 });
 
