@@ -13,6 +13,7 @@ import { createSlimMlsFactory } from '../../core/slim-session/slim-mls.js';
 import type { SlimModeratorSession } from '../../core/slim-session/slim-moderator.js';
 import type { SlimParticipantSession } from '../../core/slim-session/slim-participant.js';
 import { SlimSessionEndpoint } from '../../core/slim-session/slim-session-endpoint.js';
+import { fileSessionStore } from '../../core/slim-session/session-store.js';
 import { SlimClient } from '../../core/transport/slim-client.js';
 
 export type { SlimSessionMessage } from '../../core/slim-session/group-data.js';
@@ -27,6 +28,11 @@ export interface SlimAppOptions {
   /** SLIM's shared secret (at least 32 bytes), the same the other apps use. */
   readonly sharedSecret: string;
   readonly nodeAuth?: { username: string; password: string };
+  /**
+   * Where to keep this app's SLIM identity and joined sessions (an owner-only JSON file). With it, a
+   * restarted app comes back as the same member and rejoins; without it every run is a new member.
+   */
+  readonly stateFile?: string;
 }
 
 export interface SlimCreateSessionOptions {
@@ -51,7 +57,14 @@ export class SlimApp {
     try {
       await client.connect({ timeoutMs: 15_000 });
       const mls = createSlimMlsFactory();
-      const endpoint = await SlimSessionEndpoint.open({ client, name, secret: options.sharedSecret, mls: mls.participant, moderatorMls: mls.moderator });
+      const endpoint = await SlimSessionEndpoint.open({
+        client,
+        name,
+        secret: options.sharedSecret,
+        mls: mls.participant,
+        moderatorMls: mls.moderator,
+        ...(options.stateFile === undefined ? {} : { store: fileSessionStore(options.stateFile) }),
+      });
       return new SlimApp(client, endpoint);
     } catch (error) {
       await client.close();
