@@ -18,7 +18,7 @@ import type { WireMessage, WireName } from '../transport/slim-wire-types.js';
 import { isControlMessage, readSessionFrame, SESSION_TYPE_MULTICAST, SlimMsg, type SessionFrame } from './session-frame.js';
 import type { SessionContext } from './session-context.js';
 import type { ModeratorMls, SessionMls } from './session-mls.js';
-import { nameKey } from './session-names.js';
+import { nameKey, nameText } from './session-names.js';
 import { xxh3Id } from './slim-ids.js';
 import { createSlimMemberIdentity, type SlimMemberIdentity } from './slim-member-identity.js';
 import { SlimModeratorSession, type SlimModeratorOptions } from './slim-moderator.js';
@@ -56,6 +56,12 @@ export interface SlimSessionEndpointOptions {
   /** Makes the MLS side of a session the moderator asks for (absent: MLS sessions are refused). */
   readonly mls?: (identity: SlimMemberIdentity) => SessionMls;
   /**
+   * Asked for every invitation (a verified JOIN_REQUEST); resolve true to join. Absent: join at once, as
+   * SLIM apps and seed 000's headless participant do. SLIM's moderator waits only `timeout × max_retries`:
+   * an answer after `expiresAt` does not join and emits `expired`.
+   */
+  readonly consent?: (invitation: SlimInvitation) => Promise<boolean>;
+  /**
    * Keeps our identity and the sessions we joined across restarts (absent: a fresh identity each time,
    * as a SLIM app has). With it, open() rejoins the stored sessions.
    */
@@ -64,8 +70,25 @@ export interface SlimSessionEndpointOptions {
   readonly moderatorMls?: (identity: SlimMemberIdentity) => ModeratorMls;
 }
 
+/** An invitation into a SLIM session, for a person to decide on (see SlimSessionEndpointOptions.consent). */
+export interface SlimInvitation {
+  readonly sessionId: number;
+  /** org/ns/app of the inviting moderator. */
+  readonly moderator: string;
+  /** The identity the moderator's token proves (its token id, verified with our shared secret). */
+  readonly moderatorIdentity: string;
+  readonly mls: boolean;
+  /** When SLIM's moderator stops waiting for our answer (ms since the epoch): accepting later is too late. */
+  readonly expiresAt: number;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
 export interface SlimSessionEndpointEvents {
   session: SlimParticipantSession;
+  /** An invitation whose answer came after the moderator stopped waiting: not joined. */
+  expired: SlimInvitation;
+  /** An invitation the person declined. */
+  declined: SlimInvitation;
   /** A received message failed verification (detail only, never payload). */
   rejected: { type: number; reason: string };
 }
@@ -82,6 +105,8 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
   readonly #hasherWire: (name: SlimName) => WireName;
   #off: (() => void) | undefined;
   #closing = false;
+  /** Sessions whose invitation is being decided, or was declined or expired (bounded): their retries are ignored. */
+  readonly #undecided = new Set<number>();
 
   private constructor(options: SlimSessionEndpointOptions, identity: SlimMemberIdentity, name: SlimName, encode: (name: SlimName) => WireName) {
     super();
@@ -232,7 +257,7 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
     }
     if (frame.messageType === SlimMsg.DISCOVERY_REQUEST) this.#answerDiscovery(frame);
     else if (frame.messageType === SlimMsg.JOIN_REQUEST) {
-      this.#join(frame).catch((error: unknown) => log.warn('SLIM join failed', { error: error instanceof Error ? error.message : String(error) }));
+      this.#join(frame, sender).catch((error: unknown) => log.warn('SLIM join failed', { error: error instanceof Error ? error.message : String(error) }));
     } else if (isControlMessage(frame.messageType)) log.debug('SLIM message for an unknown session', { type: frame.messageType });
   }
 
@@ -249,9 +274,9 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
     }));
   }
 
-  async #join(frame: SessionFrame): Promise<void> {
+  async #join(frame: SessionFrame, sender: VerifiedSlimToken): Promise<void> {
     const request = frame.command?.join_request;
-    if (!request?.channel || !request.control) return;
+    if (!request?.channel || !request.control || this.#undecided.has(frame.sessionId)) return;
     const wantsMls = request.mls_settings !== undefined && request.mls_settings !== null;
     const makeMls = this.#options.mls;
     if (wantsMls && makeMls === undefined) {
@@ -261,6 +286,29 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
     const timer = request.timer_settings
       ? { timeoutMs: request.timer_settings.timeout ?? 1000, maxRetries: request.timer_settings.max_retries ?? 10 }
       : undefined;
+    const consent = this.#options.consent;
+    if (consent !== undefined) {
+      const invitation: SlimInvitation = {
+        sessionId: frame.sessionId,
+        moderator: nameText(frame.source),
+        moderatorIdentity: sender.subject,
+        mls: wantsMls,
+        expiresAt: Date.now() + (timer === undefined ? JOIN_WINDOW_MS : timer.timeoutMs * timer.maxRetries),
+        metadata: frame.metadata,
+      };
+      if (this.#undecided.size >= MAX_SESSIONS) this.#undecided.clear();
+      this.#undecided.add(frame.sessionId);
+      const accepted = await consent(invitation).catch(() => false);
+      if (!accepted) {
+        this.emit('declined', invitation);
+        return;
+      }
+      if (Date.now() > invitation.expiresAt) {
+        this.emit('expired', invitation);
+        return;
+      }
+      this.#undecided.delete(frame.sessionId);
+    }
     const session = new SlimParticipantSession(this.context(), {
       sessionId: frame.sessionId,
       moderator: frame.source,

@@ -12,13 +12,14 @@ import type { SlimSessionMessage } from '../../core/slim-session/group-data.js';
 import { createSlimMlsFactory } from '../../core/slim-session/slim-mls.js';
 import type { SlimModeratorSession } from '../../core/slim-session/slim-moderator.js';
 import type { SlimParticipantSession } from '../../core/slim-session/slim-participant.js';
-import { SlimSessionEndpoint } from '../../core/slim-session/slim-session-endpoint.js';
+import { SlimSessionEndpoint, type SlimInvitation } from '../../core/slim-session/slim-session-endpoint.js';
 import { fileSessionStore } from '../../core/slim-session/session-store.js';
 import { SlimClient } from '../../core/transport/slim-client.js';
 
 export type { SlimSessionMessage } from '../../core/slim-session/group-data.js';
 export type { SlimModeratorSession } from '../../core/slim-session/slim-moderator.js';
 export type { SlimParticipantSession } from '../../core/slim-session/slim-participant.js';
+export type { SlimInvitation } from '../../core/slim-session/slim-session-endpoint.js';
 
 export interface SlimAppOptions {
   /** org/namespace/app (the id comes from the token, as SLIM's). */
@@ -33,6 +34,11 @@ export interface SlimAppOptions {
    * restarted app comes back as the same member and rejoins; without it every run is a new member.
    */
   readonly stateFile?: string;
+  /**
+   * Decides on each invitation (resolve true to join); absent, invitations are accepted at once as SLIM
+   * apps do. An answer after `invitation.expiresAt` is too late: the endpoint emits `expired`.
+   */
+  readonly consent?: (invitation: SlimInvitation) => Promise<boolean>;
 }
 
 export interface SlimCreateSessionOptions {
@@ -64,6 +70,7 @@ export class SlimApp {
         mls: mls.participant,
         moderatorMls: mls.moderator,
         ...(options.stateFile === undefined ? {} : { store: fileSessionStore(options.stateFile) }),
+        ...(options.consent === undefined ? {} : { consent: options.consent }),
       });
       return new SlimApp(client, endpoint);
     } catch (error) {

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
-import { SlimSessionEndpoint, type SlimFrameLink } from '../../../main/core/slim-session/slim-session-endpoint.js';
+import { SlimSessionEndpoint, type SlimFrameLink, type SlimInvitation } from '../../../main/core/slim-session/slim-session-endpoint.js';
 import { fileSessionStore } from '../../../main/core/slim-session/session-store.js';
 import { createSlimMemberIdentity } from '../../../main/core/slim-session/slim-member-identity.js';
 import { SlimMsg } from '../../../main/core/slim-session/session-frame.js';
@@ -26,10 +26,17 @@ const apps: SlimApp[] = [];
 const endpoints: SlimSessionEndpoint[] = [];
 let unique = 0;
 
-async function endpoint(agent: string, secret = SECRET): Promise<SlimSessionEndpoint> {
+async function endpoint(agent: string, secret = SECRET, consent?: (invitation: SlimInvitation) => Promise<boolean>): Promise<SlimSessionEndpoint> {
   const client = await kit.client(node.endpoint, `org/ns/${agent}`);
   const mls = createSlimMlsFactory();
-  const ep = await SlimSessionEndpoint.open({ client, name: parseSlimName(`org/ns/${agent}`), secret, mls: mls.participant, moderatorMls: mls.moderator });
+  const ep = await SlimSessionEndpoint.open({
+    client,
+    name: parseSlimName(`org/ns/${agent}`),
+    secret,
+    mls: mls.participant,
+    moderatorMls: mls.moderator,
+    ...(consent === undefined ? {} : { consent }),
+  });
   endpoints.push(ep);
   return ep;
 }
@@ -187,6 +194,60 @@ describe('a Kizuna member restarting mid-session', () => {
   });
 
   afterAll(() => dir.cleanup());
+});
+
+describe('consent: a person decides on an invitation', () => {
+  it('joins on accept, with the moderator\'s verified identity shown', async () => {
+    const me = name('kizuna');
+    const mod = name('mod');
+    const seen: SlimInvitation[] = [];
+    const ep = await endpoint(me, SECRET, async (invitation) => {
+      seen.push(invitation);
+      return true;
+    });
+    app('moderator', { local: `org/ns/${mod}`, invite: `org/ns/${me}`, mls: true, message: 'welcome' });
+    const session = await ep.listenForSession(20_000);
+    expect(text((await session.nextMessage(20_000))?.payload)).toBe('welcome');
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.moderator).toBe(`org/ns/${mod}`);
+    expect(seen[0]?.moderatorIdentity).toMatch(new RegExp(`^org/ns/${mod}_[A-Za-z0-9]{8}$`));
+    expect(seen[0]?.mls).toBe(true);
+  });
+
+  it('declining leaves the SLIM moderator without an answer; accepting after its retry window is "expired"', async () => {
+    const me = name('kizuna');
+    // The person's answers, handed out as invitations arrive (an invitation waits until the test answers).
+    const asked: ((accept: boolean) => void)[] = [];
+    let notify: () => void = () => undefined;
+    const ep = await endpoint(me, SECRET, () =>
+      new Promise<boolean>((resolve) => {
+        asked.push(resolve);
+        notify();
+      }),
+    );
+    const nextAsk = (): Promise<(accept: boolean) => void> =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          const answer = asked.shift();
+          if (answer !== undefined) resolve(answer);
+          else notify = check;
+        };
+        check();
+      });
+
+    const declined = waitFor(ep, 'declined', () => true, 20_000);
+    const first = app('moderator', { local: `org/ns/${name('mod')}`, invite: `org/ns/${me}`, retries: '3', interval: '200' });
+    (await nextAsk())(false);
+    await declined;
+    await first.next('error'); // SLIM's invite ran out of retries
+
+    const expired = waitFor(ep, 'expired', () => true, 20_000);
+    const second = app('moderator', { local: `org/ns/${name('mod')}`, invite: `org/ns/${me}`, retries: '3', interval: '200' });
+    const answer = await nextAsk();
+    await second.next('error'); // the moderator gave up waiting
+    answer(true); // the person accepts, too late
+    expect((await expired).expiresAt).toBeLessThan(Date.now());
+  });
 });
 
 describe('leaving', () => {
