@@ -386,6 +386,36 @@ describe('the CLI in seed 000\'s shape against SLIM apps', () => {
   });
 });
 
+describe('an insider who holds the shared secret but is not in the session', () => {
+  it('cannot close someone else\'s session nor inject messages into it', async () => {
+    const kim = name('kim');
+    const kimEp = await endpoint(kim);
+    const moderatorEp = await endpoint(name('kmod'));
+    const session = await moderatorEp.createSession({ channel: parseSlimName(`org/ns/${name('chan')}`) });
+    await session.invite(parseSlimName(`org/ns/${kim}`));
+    const kimSession = await kimEp.listenForSession(20_000);
+    let ended = false;
+    kimSession.on('ended', () => (ended = true));
+
+    const malloryName = name('mallory');
+    const malloryClient = await kit.client(node.endpoint, `org/ns/${malloryName}`);
+    const mallory = await SlimSessionEndpoint.open({ client: malloryClient, name: parseSlimName(`org/ns/${malloryName}`), secret: SECRET });
+    endpoints.push(mallory);
+    const common = { source: mallory.wireName, destination: kimEp.wireName, fanout: 1, sessionId: kimSession.sessionId };
+    malloryClient.sendFrame(mallory.identity.seal({ ...common, messageType: SlimMsg.GROUP_CLOSE, messageId: 77, content: { command: { group_close: { participants: [] } } } }));
+    malloryClient.sendFrame(mallory.identity.seal({ ...common, messageType: SlimMsg.LEAVE_REQUEST, messageId: 78, content: { command: { leave_request: {} } } }));
+    malloryClient.sendFrame(mallory.identity.seal({ ...common, messageType: SlimMsg.MSG, messageId: 1, content: { payloadType: 'msg', blob: Buffer.from('injected') } }));
+    // A marker Kim answers: once its DISCOVERY_REPLY is back, Kim has handled everything Mallory sent before it.
+    const answered = new Promise<void>((resolve) => malloryClient.on('frame', (f) => f.publish?.session?.session_message_type === SlimMsg.DISCOVERY_REPLY && resolve()));
+    malloryClient.sendFrame(mallory.identity.seal({ ...common, sessionId: 999, messageType: SlimMsg.DISCOVERY_REQUEST, messageId: 79, content: { command: { discovery_request: {} } } }));
+    await answered;
+
+    expect(ended).toBe(false);
+    await session.publish(Buffer.from('the real one'));
+    expect(text((await kimSession.nextMessage(20_000))?.payload)).toBe('the real one'); // not 'injected'
+  });
+});
+
 describe('verification', () => {
   it('ignores a discovery request whose token was minted with another secret', async () => {
     const me = name('kizuna');
