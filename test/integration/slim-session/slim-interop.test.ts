@@ -262,6 +262,26 @@ describe('leaving', () => {
   });
 });
 
+describe('a SLIM app leaves a session Kizuna moderates', () => {
+  it('is answered and taken off the roster (and, with MLS, out of the group)', async () => {
+    const bob = name('bob');
+    const carol = name('carol');
+    const b = app('participant', { local: `org/ns/${bob}`, expect: '1', leave: true });
+    const c = app('participant', { local: `org/ns/${carol}`, expect: '2' });
+    await Promise.all([b.next('ready'), c.next('ready')]);
+    const ep = await endpoint(name('kmod'));
+    const session = await ep.createSession({ channel: parseSlimName(`org/ns/${name('chan')}`), mls: true });
+    await session.invite(parseSlimName(`org/ns/${bob}`));
+    await session.invite(parseSlimName(`org/ns/${carol}`));
+    const bobGone = waitUntil(session, 'members', () => !session.members().includes(`org/ns/${bob}`), 20_000);
+    await session.publish(Buffer.from('bye bob'));
+    await b.next('left'); // SLIM's delete completed: our LEAVE_REPLY arrived
+    await bobGone; // the removal ran: commit to carol, acked
+    await session.publish(Buffer.from('just us'));
+    await c.next('received', (e) => e['text'] === 'just us');
+  });
+});
+
 describe('Kizuna moderates and invites a SLIM app (MLS off)', () => {
   it('invites, exchanges messages both ways, and closes the session', async () => {
     const bob = name('bob');
