@@ -12,8 +12,12 @@ import { createLogger } from '../log/logger.js';
 import { u64ToWire } from '../transport/wire-u64.js';
 import type { WireMessage, WireName } from '../transport/slim-wire-types.js';
 import { ControlRequests } from './control-requests.js';
+import { participantOf, type Member, type ModeratorCore } from './moderator-core.js';
+import { inviteMember } from './moderator-invite.js';
+import { rejoinMember } from './moderator-rejoin.js';
+import { removeMember } from './moderator-remove.js';
 import { GroupData, type SlimSessionMessage } from './group-data.js';
-import { FANOUT_CHANNEL, SlimMsg, TRUE_VALUE, type SessionFrame, type WireCommandPayload, type WireParticipant } from './session-frame.js';
+import { FANOUT_CHANNEL, SlimMsg, TRUE_VALUE, type SessionFrame, type WireCommandPayload } from './session-frame.js';
 import { DEFAULT_TIMER, HEARTBEAT_INTERVAL_MS, NO_MLS_EPOCH, type SessionContext, type TimerSettings } from './session-context.js';
 import type { ModeratorMls } from './session-mls.js';
 import { nameKey, nameText } from './session-names.js';
@@ -21,8 +25,6 @@ import { randomMessageId, randomSessionId, xxh3Id } from './slim-ids.js';
 import type { VerifiedSlimToken } from './slim-token.js';
 
 const log = createLogger('slim-session.moderator');
-/** SLIM's default share of application messages whose header digest receivers check. */
-const HEADER_INTEGRITY_PERCENT = 100;
 
 export interface SlimModeratorOptions {
   /** The group's name (org/ns/channel); its id is derived from our token id. */
@@ -32,11 +34,6 @@ export interface SlimModeratorOptions {
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
-interface Member {
-  readonly participant: WireParticipant;
-  /** The identity (token id) the member proved; removal in MLS looks members up by it. */
-  readonly subject: string;
-}
 
 export interface SlimModeratorEvents {
   message: SlimSessionMessage;
@@ -51,10 +48,11 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
   readonly #channel: WireName;
   readonly #control: WireName;
   readonly #channelNames: readonly SlimName[];
-  readonly #encode: (name: SlimName) => WireName;
+  readonly #core: ModeratorCore;
   readonly #requests: ControlRequests;
   readonly #data: GroupData;
   readonly #members = new Map<string, Member>();
+  readonly #subjects = new Map<number, string>();
   #task: Promise<unknown> = Promise.resolve();
   #commitId = 0;
   #ended = false;
@@ -66,7 +64,6 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
     this.#ctx = ctx;
     this.#options = options;
     this.#timer = options.timer ?? DEFAULT_TIMER;
-    this.#encode = encode;
     this.#channelNames = [names.channel, names.control];
     this.#channel = encode(names.channel);
     this.#control = encode(names.control);
@@ -81,6 +78,26 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
       member: (key) => this.#members.get(key)?.participant.name ?? undefined,
     });
     this.#data.on('message', (m) => this.emit('message', m));
+    this.#core = {
+      ctx,
+      requests: this.#requests,
+      members: this.#members,
+      subjects: this.#subjects,
+      mls: options.mls,
+      metadata: options.metadata,
+      timer: this.#timer,
+      channel: this.#channel,
+      control: this.#control,
+      encode,
+      command: (...args) => this.#command(...args),
+      others: () => this.#others(),
+      nextCommitId: () => ++this.#commitId,
+      forget: (key) => {
+        this.#data.forget(key);
+        this.#requests.forget(key);
+      },
+      membersChanged: () => this.emit('members', this.members()),
+    };
   }
 
   /** Creates the session: channel names, subscriptions, the MLS group. `register` routes its frames. */
@@ -114,12 +131,12 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
 
   /** Invites `name` (org/ns/app, any instance); resolves once it acked the welcome. One task at a time. */
   invite(name: SlimName): Promise<void> {
-    return this.#queue(() => this.#invite(name));
+    return this.#queue(() => inviteMember(this.#core, name));
   }
 
   /** Removes the member named `name` (org/ns/app). */
   remove(name: SlimName): Promise<void> {
-    return this.#queue(() => this.#remove(name, true));
+    return this.#queue(() => removeMember(this.#core, name, true));
   }
 
   /** Closes the session for everyone (GROUP_CLOSE, acks), then forgets it. */
@@ -164,11 +181,11 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
         if (frame.metadata['LEAVING_SESSION'] === TRUE_VALUE && this.#members.has(nameKey(frame.source))) {
           this.#ctx.send(this.#command(frame.source, 1, SlimMsg.LEAVE_REPLY, frame.messageId, { leave_reply: {} }));
           const text = nameText(frame.source).split('/');
-          void this.#queue(() => this.#remove(createSlimName(text[0] ?? '', text[1] ?? '', text[2] ?? ''), false)).catch(() => undefined);
+          void this.#queue(() => removeMember(this.#core, createSlimName(text[0] ?? '', text[1] ?? '', text[2] ?? ''), false)).catch(() => undefined);
         }
         return;
       case SlimMsg.REJOIN_REQUEST:
-        void this.#queue(() => this.#rejoin(frame, sender)).catch((error: unknown) =>
+        void this.#queue(() => rejoinMember(this.#core, frame, sender)).catch((error: unknown) =>
           log.warn('SLIM rejoin refused', { error: error instanceof Error ? error.message : String(error) }),
         );
         return;
@@ -192,7 +209,6 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
 
   // ------------------------------------------------------------------ tasks
 
-  readonly #subjects = new Map<number, string>();
 
   #queue<T>(task: () => Promise<T>): Promise<T> {
     if (this.#ended) return Promise.reject(new KizunaError('TRANSPORT_CLOSED', 'The SLIM session has ended.'));
@@ -203,156 +219,6 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
 
   #others(): string[] {
     return [...this.#members.keys()].filter((k) => k !== nameKey(this.#ctx.me));
-  }
-
-  async #invite(name: SlimName): Promise<void> {
-    const anyInstance = this.#encode(createSlimName(name.org, name.namespace, name.agent));
-    const discoveryId = randomMessageId();
-    const [found] = await this.#requests.request(
-      discoveryId,
-      this.#command(anyInstance, 1, SlimMsg.DISCOVERY_REQUEST, discoveryId, { discovery_request: {} }),
-      SlimMsg.DISCOVERY_REPLY,
-      undefined,
-    );
-    if (found === undefined) throw new KizunaError('INTERNAL', 'Discovery resolved without a reply.');
-    const invitee = found.source;
-    if (nameKey(invitee, true) !== nameKey(anyInstance, true)) throw new KizunaError('INVALID_SLIM_NAME', 'Another name answered the discovery.');
-    if (this.#members.has(nameKey(invitee))) return;
-
-    const joinId = randomMessageId();
-    const mls = this.#options.mls;
-    const [reply] = await this.#requests.request(
-      joinId,
-      this.#command(invitee, 1, SlimMsg.JOIN_REQUEST, joinId, {
-        join_request: {
-          timer_settings: { timeout: this.#timer.timeoutMs, max_retries: this.#timer.maxRetries },
-          channel: this.#channel,
-          control: this.#control,
-          ...(mls === undefined ? {} : { mls_settings: { header_integrity_validation_percent: HEADER_INTEGRITY_PERCENT } }),
-        },
-      }, this.#options.metadata),
-      SlimMsg.JOIN_REPLY,
-      [nameKey(invitee)],
-    );
-    const subject = this.#subjects.get(joinId) ?? '';
-    this.#subjects.delete(joinId);
-    const joined = reply?.command?.join_reply;
-    if (!joined) throw new KizunaError('INVALID_INPUT', 'A JOIN_REPLY without its payload.');
-
-    let mlsPayloads: { update?: WireCommandPayload['group_update']; welcome: Uint8Array; commit: Uint8Array } | undefined;
-    if (mls !== undefined) {
-      if (!(joined.key_package instanceof Uint8Array)) throw new KizunaError('MLS_ERROR', 'The invitee sent no key package.');
-      const { commit, welcome } = await mls.addMember(joined.key_package);
-      mlsPayloads = { commit, welcome };
-    }
-    const commitId = mls === undefined ? 0 : ++this.#commitId;
-    const others = this.#others();
-    const newcomer: Member = { participant: { ...participantOf(invitee), settings: joined.participant?.settings ?? { sends_data: true, receives_data: true } }, subject };
-    this.#members.set(nameKey(invitee), newcomer);
-    const roster = [...this.#members.values()].map((m) => m.participant);
-
-    const waits: Promise<unknown>[] = [];
-    if (this.#members.size > 2) {
-      const updateId = randomMessageId();
-      waits.push(this.#requests.request(
-        updateId,
-        this.#command(this.#control, FANOUT_CHANNEL, SlimMsg.GROUP_UPDATE, updateId, {
-          group_update: {
-            op: 0,
-            participant: newcomer.participant,
-            participants: roster,
-            ...(mlsPayloads === undefined ? {} : { mls: { commit_id: commitId, mls_content: mlsPayloads.commit } }),
-          },
-        }),
-        SlimMsg.GROUP_ACK,
-        others,
-      ));
-    }
-    const welcomeId = randomMessageId();
-    waits.push(this.#requests.request(
-      welcomeId,
-      this.#command(invitee, 1, SlimMsg.GROUP_WELCOME, welcomeId, {
-        group_welcome: {
-          participants: roster,
-          ...(mlsPayloads === undefined ? {} : { mls: { commit_id: commitId, mls_content: mlsPayloads.welcome } }),
-        },
-      }),
-      SlimMsg.GROUP_ACK,
-      [nameKey(invitee)],
-    ));
-    await Promise.all(waits);
-    this.emit('members', this.members());
-  }
-
-  async #remove(name: SlimName, askToLeave: boolean): Promise<void> {
-    const key = [...this.#members.keys()].find((k) => k !== nameKey(this.#ctx.me) && nameKey(this.#members.get(k)?.participant.name, true) === nameKey(this.#encode(name), true));
-    const member = key === undefined ? undefined : this.#members.get(key);
-    if (key === undefined || member === undefined || !member.participant.name) throw new KizunaError('PARTICIPANT_NOT_FOUND', undefined, { name: formatSlimName(name) });
-    const mls = this.#options.mls;
-    const commit = mls === undefined ? undefined : await mls.removeMember(member.subject);
-    const commitId = mls === undefined ? 0 : ++this.#commitId;
-    const rosterBefore = this.#members.size;
-    this.#members.delete(key);
-    this.#data.forget(key);
-    this.#requests.forget(key);
-    if (rosterBefore > 2) {
-      const updateId = randomMessageId();
-      await this.#requests.request(
-        updateId,
-        this.#command(this.#control, FANOUT_CHANNEL, SlimMsg.GROUP_UPDATE, updateId, {
-          group_update: {
-            op: 1,
-            participant: member.participant,
-            participants: [...this.#members.values()].map((m) => m.participant),
-            ...(commit === undefined ? {} : { mls: { commit_id: commitId, mls_content: commit } }),
-          },
-        }),
-        SlimMsg.GROUP_ACK,
-        this.#others(),
-      );
-    }
-    if (askToLeave) {
-      const leaveId = randomMessageId();
-      await this.#requests.request(leaveId, this.#command(member.participant.name, 1, SlimMsg.LEAVE_REQUEST, leaveId, { leave_request: {} }), SlimMsg.LEAVE_REPLY, [key]);
-    }
-    this.emit('members', this.members());
-  }
-
-  /**
-   * A member that lost its MLS state (a restart) asks to be re-added under the same identity: one remove +
-   * add commit, REJOIN_REPLY with the Welcome to it, GROUP_UPDATE REJOIN with the commit to everyone.
-   */
-  async #rejoin(frame: SessionFrame, sender: VerifiedSlimToken): Promise<void> {
-    const mls = this.#options.mls;
-    const request = frame.command?.rejoin_request;
-    const key = nameKey(frame.source);
-    const member = this.#members.get(key);
-    // Without MLS there is nothing to re-key (SLIM ignores it too); only the member itself may ask.
-    if (mls === undefined || !request?.key_package || member === undefined || key === nameKey(this.#ctx.me)) return;
-    if (nameKey(request.participant) !== key || sender.subject !== member.subject) throw new KizunaError('TOKEN_WRONG_SUBJECT', 'A rejoin request for another member.');
-    const { commit, welcome } = await mls.rejoinMember(member.subject, request.key_package);
-    const commitId = ++this.#commitId;
-    const reply = this.#requests.request(
-      frame.messageId,
-      this.#command(frame.source, 1, SlimMsg.REJOIN_REPLY, frame.messageId, { rejoin_reply: { commit_id: commitId, mls_content: welcome } }),
-      SlimMsg.GROUP_ACK,
-      [key],
-    );
-    const updateId = randomMessageId();
-    const update = this.#requests.request(
-      updateId,
-      this.#command(this.#control, FANOUT_CHANNEL, SlimMsg.GROUP_UPDATE, updateId, {
-        group_update: {
-          op: 2,
-          participant: member.participant,
-          participants: [...this.#members.values()].map((m) => m.participant),
-          mls: { commit_id: commitId, mls_content: commit },
-        },
-      }),
-      SlimMsg.GROUP_ACK,
-      this.#others(),
-    );
-    await Promise.all([reply, update]);
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -382,8 +248,4 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
     }, HEARTBEAT_INTERVAL_MS);
     this.#heartbeat.unref();
   }
-}
-
-function participantOf(name: WireName): WireParticipant {
-  return { name, settings: { sends_data: true, receives_data: true }, status: 0 };
 }
