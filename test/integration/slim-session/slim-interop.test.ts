@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
 import { SlimSessionEndpoint, type SlimFrameLink, type SlimInvitation } from '../../../main/core/slim-session/slim-session-endpoint.js';
 import { fileSessionStore } from '../../../main/core/slim-session/session-store.js';
@@ -69,9 +69,13 @@ beforeAll(async () => {
   node = await kit.startNode();
 });
 
+// Each SLIM app is a process of ~70 MB: stop them after every test, not at the end of the file.
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.stop()));
+  for (const ep of endpoints.splice(0)) await ep.close();
+});
+
 afterAll(async () => {
-  await Promise.all(apps.map((a) => a.stop()));
-  for (const ep of endpoints) await ep.close();
   await kit.dispose();
 });
 
