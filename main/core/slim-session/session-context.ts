@@ -12,6 +12,8 @@ export interface SessionContext {
   unsubscribe(name: SlimName): Promise<void>;
   /** The session ended (`forget`: for good, not just closed locally before a restart). */
   ended(sessionId: number, forget: boolean): void;
+  /** How often members send a heartbeat when idle (SLIM: 10 s). */
+  readonly heartbeatMs: number;
   /** The session's durable state changed (joined, roster, our last data id): the endpoint may persist it. */
   changed(): void;
 }

@@ -18,7 +18,7 @@ import { rejoinMember } from './moderator-rejoin.js';
 import { removeMember } from './moderator-remove.js';
 import { GroupData, type SlimSessionMessage } from './group-data.js';
 import { FANOUT_CHANNEL, SlimMsg, TRUE_VALUE, type SessionFrame, type WireCommandPayload } from './session-frame.js';
-import { DEFAULT_TIMER, HEARTBEAT_INTERVAL_MS, NO_MLS_EPOCH, type SessionContext, type TimerSettings } from './session-context.js';
+import { DEFAULT_TIMER, NO_MLS_EPOCH, type SessionContext, type TimerSettings } from './session-context.js';
 import type { ModeratorMls } from './session-mls.js';
 import { nameKey, nameText } from './session-names.js';
 import { randomMessageId, randomSessionId, xxh3Id } from './slim-ids.js';
@@ -245,7 +245,7 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
       if (this.#others().length === 0) return;
       const epoch = this.#options.mls?.epoch() ?? NO_MLS_EPOCH;
       this.#ctx.send(this.#command(this.#control, FANOUT_CHANNEL, SlimMsg.HEARTBEAT, randomMessageId(), { heartbeat: { epoch: u64ToWire(epoch) } }));
-    }, HEARTBEAT_INTERVAL_MS);
+    }, this.#ctx.heartbeatMs);
     this.#heartbeat.unref();
   }
 }

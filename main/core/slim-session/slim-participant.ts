@@ -10,11 +10,11 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { createLogger } from '../log/logger.js';
-import { u64ToWire } from '../transport/wire-u64.js';
+import { u64ToWire, wireToU64 } from '../transport/wire-u64.js';
 import type { WireMessage, WireName } from '../transport/slim-wire-types.js';
 import { GroupData, type SlimSessionMessage } from './group-data.js';
 import { FANOUT_CHANNEL, SlimMsg, TRUE_VALUE, type SessionFrame, type WireCommandPayload, type WireParticipant } from './session-frame.js';
-import { HEARTBEAT_INTERVAL_MS, NO_MLS_EPOCH, type SessionContext, type TimerSettings } from './session-context.js';
+import { NO_MLS_EPOCH, type SessionContext, type TimerSettings } from './session-context.js';
 import type { SessionMls } from './session-mls.js';
 import type { StoredSession } from './session-store.js';
 import { nameKey, nameText, plainName, subscribableName } from './session-names.js';
@@ -58,6 +58,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   #heartbeat: NodeJS.Timeout | undefined;
   #leaving: { id: number; resolve: () => void } | undefined;
   #rejoining: { id: number; stop: () => void } | undefined;
+  #inbound: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: SessionContext, join: ParticipantJoin) {
     super();
@@ -116,11 +117,15 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       const sub = subscribableName(name);
       if (sub !== undefined) await this.#ctx.subscribe(sub);
     }
-    const mls = this.#join.mls;
-    if (mls === undefined) {
+    if (this.#join.mls === undefined) {
       this.#markJoined();
       return;
     }
+    await this.#requestRejoin(this.#join.mls);
+  }
+
+  /** REJOIN_REQUEST with a fresh key package, re-sent until REJOIN_REPLY (or the session ends). */
+  async #requestRejoin(mls: SessionMls): Promise<void> {
     const id = randomMessageId();
     const frame = this.#control(this.#join.moderator, 1, SlimMsg.REJOIN_REQUEST, id, {
       rejoin_request: { participant: this.#ctx.me, key_package: await mls.keyPackage() },
@@ -140,7 +145,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   }
 
   async #onRejoinReply(frame: SessionFrame): Promise<void> {
-    if (!this.#fromModerator(frame) || this.#rejoining?.id !== frame.messageId || this.#joined) return;
+    if (!this.#fromModerator(frame) || this.#rejoining?.id !== frame.messageId) return;
     const reply = frame.command?.rejoin_reply;
     if (!reply) return;
     if (this.#join.mls !== undefined) {
@@ -151,7 +156,18 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
     this.#rejoining.stop();
     this.#rejoining = undefined;
     this.#reply(frame, SlimMsg.GROUP_ACK, { group_ack: {} });
-    this.#markJoined();
+    if (this.#joined) this.#ctx.changed(); // caught up with the group's epoch
+    else this.#markJoined();
+  }
+
+  /** A member's heartbeat announces an epoch ahead of ours: we missed a commit, so ask to be re-added (as SLIM does). */
+  #onHeartbeat(frame: SessionFrame): void {
+    const mls = this.#join.mls;
+    if (mls === undefined || !this.#joined || this.#rejoining !== undefined || !this.#roster.has(nameKey(frame.source))) return;
+    const epoch = wireToU64(frame.command?.heartbeat?.epoch);
+    if (epoch === undefined || epoch === NO_MLS_EPOCH || epoch <= mls.epoch()) return;
+    log.info('behind the group epoch: rejoining', { ours: String(mls.epoch()), theirs: String(epoch) });
+    this.#requestRejoin(mls).catch((error: unknown) => log.warn('SLIM rejoin failed', { error: error instanceof Error ? error.message : String(error) }));
   }
 
   #markJoined(): void {
@@ -235,8 +251,14 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
     if (!answered) throw new KizunaError('TIMEOUT', 'The SLIM moderator did not answer our leave request.');
   }
 
-  /** A verified frame of this session. */
-  async handle(frame: SessionFrame): Promise<void> {
+  /** A verified frame of this session. Frames are handled one after another, in arrival order. */
+  handle(frame: SessionFrame): Promise<void> {
+    const run = this.#inbound.then(() => this.#handle(frame));
+    this.#inbound = run.catch(() => undefined);
+    return run;
+  }
+
+  async #handle(frame: SessionFrame): Promise<void> {
     if (this.#ended !== undefined) return;
     const cached = this.#replies.get(frame.messageId);
     if (cached !== undefined && frame.messageType !== SlimMsg.MSG && frame.messageType !== SlimMsg.MSG_ACK) {
@@ -267,6 +289,8 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
         if (this.#leaving?.id === frame.messageId) this.#leaving.resolve();
         return;
       case SlimMsg.HEARTBEAT:
+        this.#onHeartbeat(frame);
+        return;
       case SlimMsg.GROUP_ACK:
         return;
       default:
@@ -375,7 +399,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       }
       const epoch = this.#join.mls?.epoch() ?? NO_MLS_EPOCH;
       this.#ctx.send(this.#control(this.#join.control, FANOUT_CHANNEL, SlimMsg.HEARTBEAT, randomMessageId(), { heartbeat: { epoch: u64ToWire(epoch) } }));
-    }, HEARTBEAT_INTERVAL_MS);
+    }, this.#ctx.heartbeatMs);
     this.#heartbeat.unref();
   }
 

@@ -16,7 +16,7 @@ import type { TransportState } from '../transport/slim-link-cycle.js';
 import { encodeSlimName, loadNameHasher } from '../transport/slim-name-encoding.js';
 import type { WireMessage, WireName } from '../transport/slim-wire-types.js';
 import { isControlMessage, readSessionFrame, SESSION_TYPE_MULTICAST, SlimMsg, type SessionFrame } from './session-frame.js';
-import type { SessionContext } from './session-context.js';
+import { HEARTBEAT_INTERVAL_MS, type SessionContext } from './session-context.js';
 import type { ModeratorMls, SessionMls } from './session-mls.js';
 import { nameKey, nameText } from './session-names.js';
 import { xxh3Id } from './slim-ids.js';
@@ -61,6 +61,8 @@ export interface SlimSessionEndpointOptions {
    * an answer after `expiresAt` does not join and emits `expired`.
    */
   readonly consent?: (invitation: SlimInvitation) => Promise<boolean>;
+  /** Idle heartbeat interval in ms (default SLIM's 10 s); tests shorten it. */
+  readonly heartbeatMs?: number;
   /**
    * Keeps our identity and the sessions we joined across restarts (absent: a fresh identity each time,
    * as a SLIM app has). With it, open() rejoins the stored sessions.
@@ -177,6 +179,7 @@ export class SlimSessionEndpoint extends TypedEmitter<SlimSessionEndpointEvents>
     return {
       identity: this.identity,
       me: this.wireName,
+      heartbeatMs: this.#options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS,
       send: (frame: WireMessage) => {
         if (client.state === 'online') client.sendFrame(frame);
       },

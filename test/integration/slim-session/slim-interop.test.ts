@@ -200,6 +200,48 @@ describe('a Kizuna member restarting mid-session', () => {
   afterAll(() => dir.cleanup());
 });
 
+describe('a Kizuna member that missed a commit', () => {
+  it('sees a higher epoch in a heartbeat and rejoins; a SLIM member applies the rejoin commit', async () => {
+    const kim = name('kim');
+    const bob = name('bob');
+    const fast = { heartbeatMs: 300 };
+    const client = await kit.client(node.endpoint, `org/ns/${kim}`);
+    // Loss simulated on Kim's way in: every GROUP_UPDATE that adds someone is dropped, so Kim misses bob's add commit.
+    const lossy: SlimFrameLink = {
+      get state() {
+        return client.state;
+      },
+      on: (_event, listener) =>
+        client.on('frame', (frame) => {
+          const command = frame.publish?.msg?.command_payload as { group_update?: { op?: number | null } | null } | null | undefined;
+          const update = command?.group_update;
+          if (update !== undefined && update !== null && (update.op ?? 0) === 0) return;
+          listener(frame);
+        }),
+      sendFrame: (frame) => client.sendFrame(frame),
+      subscribe: (n) => client.subscribe(n),
+      unsubscribe: (n) => client.unsubscribe(n),
+    };
+    const mls = createSlimMlsFactory();
+    const kimEp = await SlimSessionEndpoint.open({ client: lossy, name: parseSlimName(`org/ns/${kim}`), secret: SECRET, mls: mls.participant, ...fast });
+    endpoints.push(kimEp);
+    const modClient = await kit.client(node.endpoint, `org/ns/${name('kmod')}`);
+    const moderatorEp = await SlimSessionEndpoint.open({ client: modClient, name: parseSlimName(`org/ns/kmod${unique}`), secret: SECRET, moderatorMls: mls.moderator, ...fast });
+    endpoints.push(moderatorEp);
+    const b = app('participant', { local: `org/ns/${bob}`, expect: '1' });
+    await b.next('ready');
+    const session = await moderatorEp.createSession({ channel: parseSlimName(`org/ns/${name('chan')}`), mls: true, timer: { timeoutMs: 200, maxRetries: 3 } });
+    await session.invite(parseSlimName(`org/ns/${kim}`));
+    const kimSession = await kimEp.listenForSession(20_000);
+    await expect(session.invite(parseSlimName(`org/ns/${bob}`))).rejects.toThrow(/retries exhausted/); // Kim never acked the add
+    await b.next('joined');
+    // The moderator's next heartbeat carries the new epoch; Kim rejoins and the REJOIN update brings bob into its roster.
+    await waitUntil(kimSession, 'members', () => kimSession.members().includes(`org/ns/${bob}`), 20_000);
+    await kimSession.publish(Buffer.from('caught up'));
+    expect((await b.next('received'))['text']).toBe('caught up');
+  });
+});
+
 describe('consent: a person decides on an invitation', () => {
   it('joins on accept, with the moderator\'s verified identity shown', async () => {
     const me = name('kizuna');
