@@ -134,11 +134,16 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
     let tries = 0;
     const retry = setInterval(() => {
       tries += 1;
-      if (tries > timer.maxRetries) {
-        clearInterval(retry);
-        log.warn('the SLIM moderator did not answer our rejoin request');
-        void this.#end('removed');
-      } else this.#ctx.send(frame);
+      if (tries <= timer.maxRetries) {
+        this.#ctx.send(frame);
+        return;
+      }
+      clearInterval(retry);
+      this.#rejoining = undefined;
+      log.warn('the SLIM moderator did not answer our rejoin request');
+      // After a restart there is nothing to fall back on; a member behind by an epoch tries again at the
+      // next heartbeat that shows it (the moderator may have been busy with another task).
+      if (!this.#joined) void this.#end('removed');
     }, timer.timeoutMs);
     this.#rejoining = { id, stop: () => clearInterval(retry) };
     this.#ctx.send(frame);
