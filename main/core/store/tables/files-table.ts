@@ -8,7 +8,7 @@ export interface FileRow {
   chunksHave: number;
   chunkBitmap: Uint8Array;
   complete: number;
-  /** The sender of the first offer for this hash (null: a row from before migration 0008). */
+  /** The sender of the first offer for this hash (null: a row from before migration 0005). */
   author: Uint8Array | null;
   /** The group that offer was in. */
   groupId: Uint8Array | null;

@@ -5,8 +5,8 @@ import type { Migration } from './migration.js';
  * group it was offered in. Chunks from anyone else are refused. Rows from before this migration have
  * no author; their author is the sender of the first offer for the hash in the chunk's group.
  */
-export const migration0008: Migration = {
-  version: 8,
+export const migration0005: Migration = {
+  version: 5,
   name: 'file-authors',
   sql: `
 ALTER TABLE files ADD COLUMN author BLOB;
