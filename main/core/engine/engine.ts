@@ -182,7 +182,7 @@ export class Engine implements SessionPort {
 
   // Groups
 
-  createGroup(input: { name: string; members: string[]; mode?: EncryptionMode }): Promise<GroupView> {
+  createGroup(input: { name: string; members: string[]; mode?: EncryptionMode; direct?: boolean }): Promise<GroupView> {
     return createGroup(this.ctx, input);
   }
   /** get_all_my_groups: every group this device knows, most recent activity first. */

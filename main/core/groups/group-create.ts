@@ -18,6 +18,8 @@ export interface CreateGroupInput {
   /** User ids (base64url) of at least two people this device knows; not the creator. */
   members: string[];
   mode?: EncryptionMode;
+  /** A one-to-one chat: `members` holds exactly one person, and no one is ever added or removed. */
+  direct?: boolean;
 }
 
 /**
@@ -28,9 +30,10 @@ export async function createGroup(ctx: EngineContext, input: CreateGroupInput): 
   const self = ctx.self();
   const mode = input.mode ?? 'mls';
   if (mode !== 'mls' && mode !== 'sealed' && mode !== 'none') throw new KizunaError('ENCRYPTION_MODE_INVALID');
-  const name = validateGroupName(input.name);
   const members = resolveNewMembers(ctx, input.members);
-  validateMemberCount(members);
+  const direct = input.direct === true;
+  validateMemberCount(members, direct);
+  const name = validateGroupName(direct && input.name.trim() === '' ? directChatName(selfAsMember(ctx).displayName, members[0]?.displayName ?? '') : input.name);
   const now = ctx.now();
   const secret = mode === 'sealed' ? newEpochSecret() : undefined;
   const v0: GroupVersion = {
@@ -51,6 +54,7 @@ export async function createGroup(ctx: EngineContext, input: CreateGroupInput): 
     nonce: randomBytes(16),
     affected: [],
     cutoffs: [],
+    direct,
   };
   validateCreateVersion(v0, self.userId);
   const signed = signGroupVersion(v0, self.signSecret);
@@ -74,4 +78,10 @@ export async function createGroup(ctx: EngineContext, input: CreateGroupInput): 
   ctx.events.emit('group', view);
   announceOutbox(ctx, groupId);
   return view;
+}
+
+/** A direct chat's name when none is given: both people's names (each screen titles it with the other's). */
+export function directChatName(mine: string, theirs: string): string {
+  const both = [...`${mine} & ${theirs}`.normalize('NFC').trim()];
+  return both.slice(0, 50).join('').trim() || 'Direct chat';
 }

@@ -87,6 +87,7 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
       lastMessageId: null,
       unreadCount: 0,
       lastReadAt: 0,
+      direct: v.direct ? 1 : 0,
     });
   } else {
     store.write.groups.updateState(groupId, { name: v.name, avatar, avatarMime, latestVersion: v.version, epoch });

@@ -18,6 +18,7 @@ function view(ctx: EngineContext, groupId: Uint8Array): GroupView {
 
 export async function addMembers(ctx: EngineContext, groupId: Uint8Array, userIds: string[]): Promise<GroupView> {
   requireAdmin(ctx, groupId);
+  if (latestVersion(ctx, groupId).version.direct) throw new KizunaError('GROUP_DIRECT_MEMBERS_FIXED');
   if (userIds.length === 0) throw new KizunaError('GROUP_MEMBERS_EMPTY');
   const added = resolveNewMembers(ctx, userIds);
   const current = latestVersion(ctx, groupId).version;
@@ -30,6 +31,7 @@ export async function addMembers(ctx: EngineContext, groupId: Uint8Array, userId
 
 export async function removeMembers(ctx: EngineContext, groupId: Uint8Array, userIds: string[]): Promise<GroupView> {
   requireAdmin(ctx, groupId);
+  if (latestVersion(ctx, groupId).version.direct) throw new KizunaError('GROUP_DIRECT_MEMBERS_FIXED');
   if (userIds.length === 0) throw new KizunaError('GROUP_MEMBERS_EMPTY');
   const ids = userIds.map(parseUserId);
   const current = latestVersion(ctx, groupId).version;
