@@ -9,6 +9,7 @@ import type { GroupVersion } from '../wire/wire-schemas.js';
 import { queueInvite } from './group-admin.js';
 import { applyVersion, wireMode } from './group-state.js';
 import { validateCreateVersion, validateGroupName, validateMemberCount } from './group-validation.js';
+import { existingDirectChat } from './direct-chat-lookup.js';
 import { groupView } from './group-views.js';
 import { resolveNewMembers, selfAsMember } from './member-resolution.js';
 import { groupIdOf, signGroupVersion } from './signed-group-version.js';
@@ -33,6 +34,8 @@ export async function createGroup(ctx: EngineContext, input: CreateGroupInput): 
   const members = resolveNewMembers(ctx, input.members);
   const direct = input.direct === true;
   validateMemberCount(members, direct);
+  const existing = direct && members[0] !== undefined ? existingDirectChat(ctx, members[0].userId, mode) : undefined;
+  if (existing !== undefined) return groupView(ctx, existing);
   const name = validateGroupName(direct && input.name.trim() === '' ? directChatName(selfAsMember(ctx).displayName, members[0]?.displayName ?? '') : input.name);
   const now = ctx.now();
   const secret = mode === 'sealed' ? newEpochSecret() : undefined;

@@ -32,6 +32,8 @@ describe('direct chats', () => {
       const d = await alice.createGroup({ name: '', members: [userId(bob)], mode, direct: true });
       expect(d.direct).toBe(true);
       expect(d.name).toBe('alice & bob');
+      // Starting a chat with bob again opens this one.
+      expect((await alice.createGroup({ name: '', members: [userId(bob)], mode, direct: true })).groupId).toBe(d.groupId);
       await net.settle();
       expect(bob.listInvitations().map((i) => i.groupId)).toEqual([d.groupId]);
       await bob.acceptInvitation(d.groupId);
@@ -53,6 +55,7 @@ describe('direct chats', () => {
       await net.settle();
       expect(alice.getGroup(d.groupId).members.map((m) => m.displayName)).toEqual(['alice']);
       await alice.deleteGroup(d.groupId);
+      expect((await alice.createGroup({ name: '', members: [userId(bob)], mode, direct: true })).groupId).not.toBe(d.groupId);
     });
   }
 });
