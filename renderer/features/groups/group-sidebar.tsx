@@ -46,14 +46,16 @@ export function GroupSidebar() {
     <aside className="sidebar" aria-label={t('groups.title')}>
       <header className="sidebar-header">
         <h1>{t('groups.title')}</h1>
-        <button type="button" className="button small" onClick={() => setStartingChat(true)}>
-          <Icon name="plus" size={16} />
-          {t('groups.newChat')}
-        </button>
-        <button type="button" className="button primary small" onClick={() => store.dispatch({ type: 'creating-group', open: true })}>
-          <Icon name="plus" size={16} />
-          {t('groups.new')}
-        </button>
+        <div className="sidebar-actions">
+          <button type="button" className="button small" onClick={() => setStartingChat(true)}>
+            <Icon name="plus" size={16} />
+            {t('groups.newChat')}
+          </button>
+          <button type="button" className="button primary small" onClick={() => store.dispatch({ type: 'creating-group', open: true })}>
+            <Icon name="plus" size={16} />
+            {t('groups.new')}
+          </button>
+        </div>
       </header>
       <div className="sidebar-scroll">
         {invitations.length > 0 && (
