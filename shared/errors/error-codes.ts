@@ -40,6 +40,7 @@ export const ERROR_SENTENCES = {
   GROUP_CREATOR_IN_MEMBERS: 'The creator of a group is not listed among its members.',
   GROUP_DUPLICATE_MEMBERS: 'The same person is listed more than once.',
   GROUP_MEMBERS_EMPTY: 'Choose at least one member.',
+  GROUP_REMOVE_BELOW_MINIMUM: 'A group keeps at least two members besides its admin, and this removal would leave fewer. Delete the group instead, or add someone first.',
   GROUP_DIRECT_ONE_MEMBER: 'A direct chat is with exactly one other person.',
   GROUP_DIRECT_MEMBERS_FIXED: 'No one can be added to or removed from a direct chat; start a group for more people, or delete this chat.',
   GROUP_ALREADY_MEMBER: 'This person is already a member of the group.',
