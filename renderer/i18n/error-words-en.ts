@@ -25,7 +25,7 @@ export const ERROR_WORDS_EN: Record<ErrorCode, string> = {
   GROUP_NAME_EMPTY: 'Give the group a name.',
   GROUP_NAME_TOO_LONG: 'A group name can be at most 50 characters long.',
   GROUP_NAME_UNCHANGED: 'That is already the group’s name.',
-  GROUP_TOO_FEW_MEMBERS: 'Choose at least two people besides yourself.',
+  GROUP_TOO_FEW_MEMBERS: 'Choose at least two people besides yourself. To talk with one person, start a New chat.',
   GROUP_REMOVE_BELOW_MINIMUM: 'A group keeps at least two people besides you, so you cannot remove anyone now. Delete the group instead, or add someone first.',
   GROUP_DIRECT_ONE_MEMBER: 'Choose exactly one person for a direct chat.',
   GROUP_DIRECT_MEMBERS_FIXED: 'A direct chat is always between the two of you. Start a group to talk with more people, or delete this chat.',

@@ -25,7 +25,7 @@ export const ERROR_WORDS_JA: Record<ErrorCode, string> = {
   GROUP_NAME_EMPTY: 'グループ名を入力してください。',
   GROUP_NAME_TOO_LONG: 'グループ名は 50 文字以内にしてください。',
   GROUP_NAME_UNCHANGED: 'すでにこのグループ名です。',
-  GROUP_TOO_FEW_MEMBERS: 'あなた以外に 2 人以上選んでください。',
+  GROUP_TOO_FEW_MEMBERS: 'あなた以外に 2 人以上選んでください。1 人と話すには「新しいチャット」を使ってください。',
   GROUP_REMOVE_BELOW_MINIMUM: 'グループにはあなた以外に 2 人以上が必要なため、今は誰も削除できません。代わりにグループを削除するか、先に誰かを追加してください。',
   GROUP_DIRECT_ONE_MEMBER: '個別チャットの相手は 1 人だけ選んでください。',
   GROUP_DIRECT_MEMBERS_FIXED: '個別チャットは 2 人だけの会話です。もっと多くの人と話すにはグループを作るか、このチャットを削除してください。',

@@ -4,6 +4,7 @@ import { toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { GroupRow, MyGroupState } from '../store/tables/groups-table.js';
 import type { GroupVersion, WireMember } from '../wire/wire-schemas.js';
+import { announceGroupChange } from './group-changes.js';
 import { changesEpoch } from './group-validation.js';
 import { decodeSignedGroupVersion, type VerifiedGroupVersion } from './signed-group-version.js';
 
@@ -57,6 +58,7 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
     author: verified.signer,
     createdAt: v.updatedAt,
   });
+  announceGroupChange(ctx, groupId, v.version);
   for (const m of everyone(v)) {
     const known = store.read.people.get(m.userId);
     // A contact's own signed card is worth more than what an admin says about them.
