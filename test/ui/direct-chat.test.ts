@@ -67,12 +67,15 @@ describe('a direct chat through the UI', () => {
     // Alice's chat is titled with Bob's name, and says it is direct.
     await a.getByRole('heading', { name: 'Bob', level: 1 }).waitFor();
     await a.locator('.chat-subtitle').getByText('Direct chat').waitFor();
+    // The timeline says what happened, from each side's point of view.
+    await a.getByRole('note').getByText('You created Alice & Bob').waitFor();
 
     await b.getByRole('button', { name: 'Chats' }).click();
     const invitation = b.getByRole('listitem', { name: /^Invitation to / });
     await invitation.waitFor({ timeout: 20_000 });
     await invitation.getByRole('button', { name: 'Accept' }).click();
     await b.getByRole('heading', { name: 'Alice', level: 1 }).waitFor();
+    await b.getByRole('note').getByText('Alice created Alice & Bob').waitFor();
     await b.getByLabel('Message', { exact: true }).waitFor({ timeout: 20_000 });
     await expect
       .poll(async () => (await alice.invoke('groups.list', {})).every((g) => g.members.every((m) => m.status === 'joined')), { timeout: 20_000 })
@@ -98,6 +101,11 @@ describe('a direct chat through the UI', () => {
     await details.getByRole('list', { name: /^Members/ }).getByText('Bob').waitFor();
     expect(await details.getByRole('group', { name: 'Add members' }).count()).toBe(0);
     expect(await details.getByRole('button', { name: 'Remove' }).count()).toBe(0);
+    // A rename shows as a line on both sides, after the messages it followed.
+    await details.getByLabel('Group name').fill('Us two');
+    await details.getByRole('button', { name: 'Rename' }).click();
+    await b.getByRole('note').getByText('Alice renamed the group to Us two').waitFor({ timeout: 15_000 });
+    await a.getByRole('note').getByText('You renamed the group to Us two').waitFor();
     await screenshot(a, 'direct-chat-light');
     await a.getByRole('button', { name: 'Close' }).click();
   });
