@@ -110,6 +110,7 @@ export const STRINGS_EN = {
   'chat.none': 'Choose a chat, or create a group.',
   'chat.members': '{count} members',
   'chat.members.one': '1 member',
+  'chat.pending': '{count} invited',
   'chat.epoch': 'epoch {epoch}',
   'chat.search': 'Search',
   'chat.pins': 'Pinned',

@@ -109,6 +109,7 @@ export const STRINGS_JA: Record<StringKey, string> = {
   'chat.none': 'チャットを選ぶか、グループを作成してください。',
   'chat.members': 'メンバー {count} 人',
   'chat.members.one': 'メンバー 1 人',
+  'chat.pending': '招待中 {count} 人',
   'chat.epoch': 'エポック {epoch}',
   'chat.search': '検索',
   'chat.pins': 'ピン留め',
