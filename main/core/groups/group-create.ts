@@ -31,12 +31,15 @@ export async function createGroup(ctx: EngineContext, input: CreateGroupInput): 
   const self = ctx.self();
   const mode = input.mode ?? 'mls';
   if (mode !== 'mls' && mode !== 'sealed' && mode !== 'none') throw new KizunaError('ENCRYPTION_MODE_INVALID');
-  const members = resolveNewMembers(ctx, input.members);
   const direct = input.direct === true;
+  // The name is checked first (as always); a direct chat may leave it empty and get both people's names.
+  const named = !direct || input.name.trim() !== '';
+  if (named) validateGroupName(input.name);
+  const members = resolveNewMembers(ctx, input.members);
   validateMemberCount(members, direct);
   const existing = direct && members[0] !== undefined ? existingDirectChat(ctx, members[0].userId, mode) : undefined;
   if (existing !== undefined) return groupView(ctx, existing);
-  const name = validateGroupName(direct && input.name.trim() === '' ? directChatName(selfAsMember(ctx).displayName, members[0]?.displayName ?? '') : input.name);
+  const name = validateGroupName(named ? input.name : directChatName(selfAsMember(ctx).displayName, members[0]?.displayName ?? ''));
   const now = ctx.now();
   const secret = mode === 'sealed' ? newEpochSecret() : undefined;
   const v0: GroupVersion = {
