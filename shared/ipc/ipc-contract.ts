@@ -1,3 +1,4 @@
+import type { GroupChangeView } from '../domain/group-change.js';
 import type { z } from 'zod';
 import type { CoreEventPayloads } from '../domain/core-events.js';
 import type {
@@ -68,7 +69,8 @@ export const REQUESTS = {
 
   'groups.list': request<GroupView[]>()((k) => k.noInput),
   'groups.get': request<GroupView>()(({ z, groupId }) => z.object({ groupId }).strict()),
-  'groups.create': request<GroupView>()(({ z, members, mode }) => z.object({ name: z.string().max(1024), members, mode: mode.optional() }).strict()),
+  'groups.changes': request<GroupChangeView[]>()(({ z, groupId }) => z.object({ groupId }).strict()),
+  'groups.create': request<GroupView>()(({ z, members, mode }) => z.object({ name: z.string().max(1024), members, mode: mode.optional(), direct: z.boolean().optional() }).strict()),
   'groups.addMembers': request<GroupView>()(({ z, groupId, members }) => z.object({ groupId, members }).strict()),
   'groups.removeMembers': request<GroupView>()(({ z, groupId, members }) => z.object({ groupId, members }).strict()),
   'groups.rename': request<GroupView>()(({ z, groupId }) => z.object({ groupId, name: z.string().max(1024) }).strict()),
@@ -196,6 +198,7 @@ const CORE_EVENTS = {
   pin: true,
   file: true,
   unread: true,
+  'group-change': true,
 } as const satisfies Record<CoreEventName, true>;
 const EVENTS = { ...CORE_EVENTS, connection: true, 'deep-link': true } as const satisfies Record<EventName, true>;
 

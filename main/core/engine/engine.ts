@@ -1,3 +1,4 @@
+import type { GroupChangeView } from '../../../shared/domain/group-change.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EncryptionMode, GroupView, IdentityView, InvitationView, MessageCursorView, MessagePage, MessageView, PersonView, ReceiptView } from '../../../shared/domain/views.js';
@@ -12,6 +13,7 @@ import { buildEnvelope, type BuiltEnvelope } from '../envelopes/envelope-builder
 import { MlsStates } from '../kernel/mls-states.js';
 import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
+import { groupChanges } from '../groups/group-changes.js';
 import { createGroup } from '../groups/group-create.js';
 import { leaveGroup } from '../groups/group-leave.js';
 import { requireGroup } from '../groups/group-state.js';
@@ -182,7 +184,7 @@ export class Engine implements SessionPort {
 
   // Groups
 
-  createGroup(input: { name: string; members: string[]; mode?: EncryptionMode }): Promise<GroupView> {
+  createGroup(input: { name: string; members: string[]; mode?: EncryptionMode; direct?: boolean }): Promise<GroupView> {
     return createGroup(this.ctx, input);
   }
   /** get_all_my_groups: every group this device knows, most recent activity first. */
@@ -191,6 +193,10 @@ export class Engine implements SessionPort {
   }
   getGroup(groupId: string): GroupView {
     return groupView(this.ctx, requireGroup(this.ctx, groupIdFrom(groupId)));
+  }
+  /** Every membership and group change, oldest first: the chat timeline's lines. */
+  groupChanges(groupId: string): GroupChangeView[] {
+    return groupChanges(this.ctx, requireGroup(this.ctx, groupIdFrom(groupId)).groupId);
   }
   addMembers(groupId: string, userIds: string[]): Promise<GroupView> {
     return addMembers(this.ctx, groupIdFrom(groupId), userIds);
