@@ -93,4 +93,10 @@ export interface ChannelPort {
   archive(v: VerifiedEnvelope): void;
   /** The SLIM name we know for a person, if any. */
   slimNameOf(userId: Uint8Array): string | undefined;
+  /** Whether `userId` is or ever was in one of the group's signed rosters (a cheap check before decoding). */
+  knowsMember(groupId: Uint8Array, userId: Uint8Array): boolean;
+  /** Where to answer a member: the SLIM name its record in the group (or its contact card) gives; never a claimed source. */
+  replyName(groupId: Uint8Array, userId: Uint8Array): string | undefined;
+  /** Counts a refusal the session layer made (the same drop counts as the inbox's). */
+  refused(reason: string): void;
 }
