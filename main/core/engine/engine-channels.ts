@@ -129,8 +129,9 @@ export class EngineChannels implements ChannelPort {
     return name !== undefined && name !== '' ? name : this.slimNameOf(userId);
   }
 
-  refused(reason: string): void {
+  refused(reason: string, groupId?: Uint8Array): void {
     this.ctx.store.write.log.countDrop(reason);
+    this.ctx.events.emit('dropped', { reason, ...(groupId === undefined ? {} : { groupId: toBase64Url(groupId) }) });
   }
 
   archive(v: VerifiedEnvelope): void {

@@ -98,5 +98,5 @@ export interface ChannelPort {
   /** Where to answer a member: the SLIM name its record in the group (or its contact card) gives; never a claimed source. */
   replyName(groupId: Uint8Array, userId: Uint8Array): string | undefined;
   /** Counts a refusal the session layer made (the same drop counts as the inbox's). */
-  refused(reason: string): void;
+  refused(reason: string, groupId?: Uint8Array): void;
 }

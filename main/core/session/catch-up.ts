@@ -117,7 +117,7 @@ export class CatchUp {
       else refusal = this.guard.admit(e.id, e.sentAt, this.s.engine.now());
     }
     if (refusal === undefined) return true;
-    channels.refused(refusal);
+    channels.refused(refusal, e.groupId);
     return false;
   }
 
@@ -137,7 +137,7 @@ export class CatchUp {
     if (to === undefined) return;
     const now = s.engine.now();
     if (!this.guard.takeAnswer(e.sender, now)) {
-      channels.refused('sync-over-budget');
+      channels.refused('sync-over-budget', e.groupId);
       return;
     }
     let req;
