@@ -4,6 +4,7 @@
  * name). Everything is stopped by `close()`.
  */
 import type { Engine } from '../../main/core/engine/engine.js';
+import { parseSlimName } from '../../shared/domain/slim-name.js';
 import { fromBase64Url } from '../../main/core/encoding/base64url.js';
 import { buildEnvelope } from '../../main/core/envelopes/envelope-builder.js';
 import { generateSigningKeyPair } from '../../main/core/crypto/signing.js';
@@ -58,7 +59,12 @@ export async function hostileWorld(names: string[], clocks: Record<string, () =>
       await p.session?.close();
       p.session = undefined;
     },
-    raw: async (name) => collect(await kit.client(node.endpoint, name)),
+    raw: async (name) => {
+      const client = await kit.client(node.endpoint, name);
+      // Reachable under its name, like any member: so whatever is sent there would be seen.
+      await client.subscribe(parseSlimName(name));
+      return collect(client);
+    },
     close: async () => {
       for (const p of Object.values(people)) {
         await p.session?.close();
@@ -76,7 +82,8 @@ export function publishRaw(inbox: Inbox, to: { group: string } | { name: string 
   const g = fromBase64Url(groupId) as Uint8Array;
   const toChannel = 'group' in to;
   const outcome = send(toChannel ? groupChannelName(g) : to.name, bytes, { type, groupId: g, toChannel, seq: 0 });
-  if (outcome.kind !== 'sent') throw new Error(`raw publish failed: ${outcome.kind}`);
+  // 'later' is back-pressure: the frame is queued on the stream all the same.
+  if (outcome.kind === 'refused') throw new Error(`raw publish refused: ${outcome.error.message}`);
 }
 
 /** Keys of someone who was never in any group (an outsider on the node). */
