@@ -24,6 +24,7 @@ import { addContact, blockContact, listBlocked, listContacts, removeContact, unb
 import { exportIdentity, readIdentityExport } from '../identity/identity-export.js';
 import { createIdentity, getIdentity, identityView, loadIdentity, renameSelf, storeIdentity, type CreateIdentityInput } from '../identity/identity-service.js';
 import type { IdentityTokenProvider, IdentityTokenVerifier } from '../identity/tokens/token-types.js';
+import { admissionRefusal } from '../ingest/admission.js';
 import { InboxProcessor } from '../ingest/inbox-processor.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { FileVault } from '../store/file-vault.js';
@@ -333,7 +334,12 @@ export class Engine implements SessionPort {
    * promise resolves once it is stored: only then may it be acknowledged to its sender.
    */
   receive(bytes: Uint8Array, origin?: string): Promise<void> {
-    return this.inbox.receive(bytes, origin);
+    // Cheap checks before anything is stored (unknown group or sender, rates, large and unsigned).
+    const refusal = admissionRefusal(this.ctx, bytes);
+    if (refusal === undefined) return this.inbox.receive(bytes, origin);
+    this.ctx.store.write.log.countDrop(refusal);
+    this.ctx.events.emit('dropped', { reason: refusal });
+    return Promise.resolve();
   }
 
   /** Counters for diagnostics: dropped input by reason, inbox and outbox by state. */
