@@ -333,13 +333,13 @@ export class Engine implements SessionPort {
    * Stores a received envelope (durably, before anything else) and schedules its processing. The
    * promise resolves once it is stored: only then may it be acknowledged to its sender.
    */
-  receive(bytes: Uint8Array, origin?: string): Promise<void> {
+  receive(bytes: Uint8Array, origin?: string): Promise<boolean> {
     // Cheap checks before anything is stored (unknown group or sender, rates, large and unsigned).
     const refusal = admissionRefusal(this.ctx, bytes);
-    if (refusal === undefined) return this.inbox.receive(bytes, origin);
+    if (refusal === undefined) return this.inbox.receive(bytes, origin).then(() => true);
     this.ctx.store.write.log.countDrop(refusal);
     this.ctx.events.emit('dropped', { reason: refusal });
-    return Promise.resolve();
+    return Promise.resolve(false);
   }
 
   /** Counters for diagnostics: dropped input by reason, inbox and outbox by state. */

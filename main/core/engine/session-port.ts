@@ -17,8 +17,11 @@ export interface SessionPort {
   readonly outbox: OutboxPort;
   readonly channels: ChannelPort;
   readonly inbox: { busy(): boolean; idle(): Promise<void> };
-  /** Stores a received envelope durably; acknowledge it to its sender only once this resolves. */
-  receive(bytes: Uint8Array, origin?: string): Promise<void>;
+  /**
+   * Stores a received envelope durably; acknowledge it to its sender only once this resolves to true
+   * (false: refused before storing, nothing to acknowledge or to send on anyone's behalf).
+   */
+  receive(bytes: Uint8Array, origin?: string): Promise<boolean>;
   getIdentity(): IdentityView | null;
   /** Our user id (the signing public key); IDENTITY_MISSING before there is one. */
   selfId(): Uint8Array;

@@ -87,7 +87,10 @@ export class InboundRouter {
     }
     const stored = engine.receive(bytes, origin);
     if (ackTo !== undefined && ackable && !bytesEqual(e.sender, engine.selfId())) {
-      void stored.then(() => this.acks.add({ slimName: ackTo, groupId: e.groupId, recipient: e.sender }, e.id));
+      // Refused before storing (admission): no ack, nothing sent on the claimed sender's behalf.
+      void stored.then((kept) => {
+        if (kept) this.acks.add({ slimName: ackTo, groupId: e.groupId, recipient: e.sender }, e.id);
+      });
     }
   }
 
