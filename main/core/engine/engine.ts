@@ -26,6 +26,7 @@ import { addContact, blockContact, listBlocked, listContacts, removeContact, unb
 import { exportIdentity, readIdentityExport } from '../identity/identity-export.js';
 import { createIdentity, getIdentity, identityView, loadIdentity, renameSelf, storeIdentity, type CreateIdentityInput } from '../identity/identity-service.js';
 import type { IdentityTokenProvider, IdentityTokenVerifier } from '../identity/tokens/token-types.js';
+import { admissionRefusal } from '../ingest/admission.js';
 import { InboxProcessor } from '../ingest/inbox-processor.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { FileVault } from '../store/file-vault.js';
@@ -338,8 +339,13 @@ export class Engine implements SessionPort {
    * Stores a received envelope (durably, before anything else) and schedules its processing. The
    * promise resolves once it is stored: only then may it be acknowledged to its sender.
    */
-  receive(bytes: Uint8Array, origin?: string): Promise<void> {
-    return this.inbox.receive(bytes, origin);
+  receive(bytes: Uint8Array, origin?: string): Promise<boolean> {
+    // Cheap checks before anything is stored (unknown group or sender, rates, large and unsigned).
+    const refusal = admissionRefusal(this.ctx, bytes);
+    if (refusal === undefined) return this.inbox.receive(bytes, origin).then(() => true);
+    this.ctx.store.write.log.countDrop(refusal);
+    this.ctx.events.emit('dropped', { reason: refusal });
+    return Promise.resolve(false);
   }
 
   /** Counters for diagnostics: dropped input by reason, inbox and outbox by state. */

@@ -110,8 +110,16 @@ export function validateNextVersion(prev: GroupVersion, prevHash: Uint8Array, gr
 
   const removal = next.kind === 'REMOVE_MEMBERS' || next.kind === 'MEMBER_LEFT' || next.kind === 'MEMBER_DECLINED';
   const cutoffFor = new Set(next.cutoffs.map((c) => keyOf(c.sender)));
-  if (removal ? cutoffFor.size !== next.cutoffs.length || next.cutoffs.length !== next.affected.length || !next.affected.every((a) => cutoffFor.has(keyOf(a))) : next.cutoffs.length !== 0) {
-    fail('a removal names one cutoff for each member it removes, and nothing else does');
+  // A closing names a cutoff for everyone (the creator and each member): what the group still takes
+  // from each of them is decided by sequence numbers the admin verified, never by a sender's clock.
+  const closingFor = next.kind === 'CLOSE' ? [next.creator.userId, ...next.members.map((m) => m.userId).filter((m) => !bytesEqual(m, next.creator.userId))] : [];
+  const cutoffTargets = removal ? next.affected : closingFor;
+  if (
+    next.kind === 'CLOSE' && next.cutoffs.length === 0
+      ? false // closings signed before cutoffs existed: receivers then take nothing more at all
+      : cutoffFor.size !== next.cutoffs.length || next.cutoffs.length !== cutoffTargets.length || !cutoffTargets.every((a) => cutoffFor.has(keyOf(a)))
+  ) {
+    fail('a removal names one cutoff for each member it removes, a closing one for everyone, and nothing else does');
   }
 
   const prevKeys = new Map(prev.members.map((m) => [keyOf(m.userId), m]));

@@ -91,8 +91,12 @@ function markJoined(ctx: EngineContext, version: number, groupId: Uint8Array, me
   seen.add(key);
 }
 
-/** Whether the message was sent after the version that closed the group (the latest one). */
+/**
+ * Whether the message comes after what the closing version still lets in: the admin signed a cutoff
+ * per sender (the run of their envelopes it verified). The sender's clock (`sentAt`) says nothing:
+ * anyone can backdate. A closing without cutoffs (signed before they existed) lets nothing more in.
+ */
 function closedBefore(ctx: EngineContext, group: GroupRow, e: Envelope): boolean {
-  const closing = ctx.store.read.groups.version(e.groupId, group.latestVersion);
-  return closing !== undefined && e.sentAt > closing.createdAt;
+  const cutoff = ctx.store.read.groups.cutoff(group.groupId, e.sender);
+  return cutoff === undefined || e.seq > cutoff;
 }
