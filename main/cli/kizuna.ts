@@ -26,12 +26,20 @@ const USAGE = `usage: kizuna <command> [options]
         leave GROUP | delete GROUP | send GROUP TEXT | history GROUP [--limit N]
   moderator --local org/ns/me --invites org/ns/bob,org/ns/carol [--enable-mls] [--message TEXT]
   participant --local org/ns/me [--message TEXT]
+        with --shared-secret S: SLIM's own session protocol, with apps of the official SLIM bindings
+        (one invitee is enough; --protocol kizuna keeps Kizuna groups with shared-secret tokens)
   listen [--accept]
   node [--endpoint 127.0.0.1:46357|unix:///path] [--auth user:pass] [--controller HOST:PORT --node-id ID] [--archive GROUP...]
-  controller [--host localhost] [--port 50051]
+       [--controller-auth FILE]   token (and TLS CA) for an authenticated controller: {"token":"…","caFile":"ca.pem"} or the bare token
+  controller [--host localhost] [--port 50051] [--auth FILE]
+       --auth FILE: {"principals":[{"identity","role":"operator"|"node","token"|"subject"}],"tls":{"certFile","keyFile"},
+                     "jwt":{"keysFile","issuer","audience"}} (subject: a JWT's sub, e.g. a SPIFFE id);
+       every call then needs "authorization: Bearer TOKEN"; a host other than loopback requires it, with TLS
   web [--data-dir DIR] [--port N] [--node ENDPOINT]      (the UI in a browser, on 127.0.0.1)
 
   global: --data-dir DIR  --node ENDPOINT  --key-file FILE  --log-level LEVEL
+          --accept-unverified (or KIZUNA_ACCEPT_UNVERIFIED=1): invite by SLIM name even when no identity
+          token or accepted contact card verifies who answered (default: refused, DISCOVERY_UNVERIFIED)
   identity tokens (seed 000): --jwt-path --jwks-path --jwt-issuer --jwt-subject --jwt-audience
                               --shared-secret --shared-secret-id --token-key-binding --token-clock-skew`;
 
@@ -45,6 +53,7 @@ const FLAGS = {
   invites: { type: 'string' },
   channel: { type: 'string' },
   'enable-mls': { type: 'boolean' },
+  protocol: { type: 'string' },
   message: { type: 'string' },
   'stop-after': { type: 'string' },
   'max-retries': { type: 'string' },
@@ -56,6 +65,7 @@ const FLAGS = {
   archive: { type: 'boolean' },
   controller: { type: 'string' },
   'node-id': { type: 'string' },
+  'controller-auth': { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
 } as const;

@@ -6,6 +6,7 @@ import { cliIdentityTokens, openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
 import { printLine } from '../cli-output.js';
 import { untilStopSignal } from '../stop-signal.js';
+import { slimModeratorCommand, slimParticipantCommand } from './slim-session-commands.js';
 
 /**
  * Seed 000's multicast example, as commands: a moderator creates a channel and invites
@@ -53,7 +54,13 @@ function appOptions(flags: Record<string, string | boolean | undefined>) {
   return { ...(identity === undefined ? {} : { identity }), ...(identityTokens === undefined ? {} : { identityTokens }) };
 }
 
+/** `--shared-secret` (SLIM apps' identity) selects SLIM's own session protocol; `--protocol kizuna` keeps Kizuna groups. */
+function speaksSlim(flags: Record<string, string | boolean | undefined>): boolean {
+  return typeof flags['shared-secret'] === 'string' && flags['protocol'] !== 'kizuna';
+}
+
 export async function moderatorCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
+  if (speaksSlim(flags)) return slimModeratorCommand(config, flags);
   const app = await openApp(config, appOptions(flags));
   await app.waitOnline();
   const invites = typeof flags['invites'] === 'string' ? flags['invites'].split(',').map((s) => s.trim()).filter((s) => s.length > 0) : [];
@@ -78,6 +85,7 @@ export async function moderatorCommand(config: CliConfig, flags: Record<string, 
 }
 
 export async function participantCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
+  if (speaksSlim(flags)) return slimParticipantCommand(config, flags);
   const app = await openApp(config, appOptions(flags));
   await app.waitOnline();
   const local = app.identity.slimName;
