@@ -47,10 +47,14 @@ export class EngineChannels implements ChannelPort {
     return n;
   }
 
-  heartbeat(groupId: Uint8Array): { epoch: number; ownSeq: number } | undefined {
-    const group = this.ctx.store.read.groups.get(groupId);
+  heartbeat(groupId: Uint8Array): { epoch: number; ownSeq: number; have: SenderMark[] } | undefined {
+    const read = this.ctx.store.read;
+    const group = read.groups.get(groupId);
     if (group === undefined || group.myState !== 'joined') return undefined;
-    return { epoch: group.epoch, ownSeq: this.ctx.store.read.log.nextOwnSeq(groupId) - 1 };
+    // Cumulative acks: what we hold of every other sender, repeated with every beat.
+    const self = this.ctx.self().userId;
+    const have = read.log.cursors(groupId).filter((c) => c.contiguous > 0 && !bytesEqual(c.sender, self)).map((c) => ({ sender: c.sender, seq: c.contiguous }));
+    return { epoch: group.epoch, ownSeq: read.log.nextOwnSeq(groupId) - 1, have };
   }
 
   syncRequest(groupId: Uint8Array, received?: ReadonlyMap<string, number>): { epoch: number; have: SenderMark[] } {

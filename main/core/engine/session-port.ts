@@ -60,6 +60,11 @@ export interface OutboxPort {
    * finished (the pump may have room to move on).
    */
   acknowledge(ack: { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }): boolean;
+  /**
+   * A cumulative ack (a member's heartbeat, signed and from a member): `from` holds all our envelopes
+   * of `groupId` up to `seq`. Same effects as `acknowledge`; true when a job finished.
+   */
+  acknowledgeUpTo(ack: { groupId: Uint8Array; from: Uint8Array; seq: number }): boolean;
   /** After reconnecting: everything pending is due now. */
   expedite(): void;
 }
@@ -85,7 +90,7 @@ export interface ChannelPort {
   /** What we are missing, summed over senders of one group or of all of them. */
   missing(groupId?: Uint8Array): number;
   /** Our heartbeat for a group we are in: its epoch and our newest sequence number; undefined otherwise. */
-  heartbeat(groupId: Uint8Array): { epoch: number; ownSeq: number } | undefined;
+  heartbeat(groupId: Uint8Array): { epoch: number; ownSeq: number; have: SenderMark[] } | undefined;
   /** What to ask a channel for: the group's epoch and, per sender, what we hold (or just received). */
   syncRequest(groupId: Uint8Array, received?: ReadonlyMap<string, number>): { epoch: number; have: SenderMark[] };
   /** What we may answer a member's sync request with, from our channel log; undefined: nothing to say. */
