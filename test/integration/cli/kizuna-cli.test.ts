@@ -1,13 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pickFreeTcpPort } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { tempDir } from '../../helpers/test-engines.js';
+import { cliPath } from './cli-process.js';
 
-const CLI = fileURLToPath(new URL('../../../main/cli/kizuna.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 interface Running {
   child: ChildProcess;
@@ -17,7 +14,7 @@ interface Running {
 }
 
 function kizuna(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { env: { ...process.env, KIZUNA_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath(), ...args], { env: { ...process.env, KIZUNA_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const listeners = new Set<() => void>();
   let buffer = '';
