@@ -131,6 +131,14 @@ describe('the kizuna command', () => {
     expect(bad.out).toMatch(/contact card is not valid/);
     expect((await run(['group', 'create', '--name', 'x'.repeat(51), '--members', 'a,b', ...a])).out).toMatch(/user id|at most 50/);
     expect((await run(['frobnicate', ...a])).code).toBe(2);
+    const badRetries = await run(['moderator', '--local', 'org/ns/m', '--invites', 'org/ns/b,org/ns/c', '--max-retries=abc', ...a]);
+    expect(badRetries.code).toBe(1);
+    expect(badRetries.out).toMatch(/--max-retries takes a whole number from 0 to 100 \(got "abc"\)/);
+    const webHelp = await run(['web', '--help']);
+    expect(webHelp.code).toBe(0);
+    expect(webHelp.out).toMatch(/--no-build/);
+    const moderatorHelp = await run(['moderator', '--help']);
+    expect(moderatorHelp.out).toMatch(/--max-retries N[\s\S]*--timeout SECONDS/);
     expect((await run(['identity', 'show', '--bogus-flag', ...a])).code).toBe(2);
     const missing = await run(['identity', 'show', '--data-dir', join(dir.path, 'empty')]);
     expect(missing.code).toBe(1);
