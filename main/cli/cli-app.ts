@@ -24,5 +24,6 @@ export async function openApp(
     ...(config.keyFile === undefined ? {} : { keyFile: config.keyFile }),
     ...(options.offline === true ? { offline: true } : {}),
     ...(options.identityTokens === undefined ? {} : { identityTokens: options.identityTokens }),
+    ...(config.acceptUnverified ? { acceptUnverified: true } : {}),
   });
 }

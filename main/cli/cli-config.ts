@@ -20,6 +20,8 @@ export const cliConfigSchema = z.object({
   passphrase: z.string().optional(),
   keyFile: z.string().optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+  /** Invite by SLIM name even when nothing verifies who answered (--accept-unverified, KIZUNA_ACCEPT_UNVERIFIED=1). */
+  acceptUnverified: z.boolean().default(false),
 });
 export type CliConfig = z.infer<typeof cliConfigSchema>;
 
@@ -30,7 +32,7 @@ export function defaultDataDir(): string {
   return join(xdg !== undefined && xdg.length > 0 ? xdg : join(homedir(), '.local', 'share'), 'kizuna', 'cli');
 }
 
-export function resolveConfig(flags: { 'data-dir'?: string; node?: string; 'node-auth'?: string; 'key-file'?: string; 'log-level'?: string }): CliConfig {
+export function resolveConfig(flags: { 'data-dir'?: string; node?: string; 'node-auth'?: string; 'key-file'?: string; 'log-level'?: string; 'accept-unverified'?: boolean }): CliConfig {
   const env = process.env;
   const parsed = cliConfigSchema.safeParse({
     dataDir: flags['data-dir'] ?? env['KIZUNA_DATA_DIR'] ?? defaultDataDir(),
@@ -39,6 +41,7 @@ export function resolveConfig(flags: { 'data-dir'?: string; node?: string; 'node
     passphrase: env['KIZUNA_PASSPHRASE'],
     keyFile: flags['key-file'] ?? env['KIZUNA_KEY_FILE'],
     logLevel: flags['log-level'] ?? env['KIZUNA_LOG_LEVEL'] ?? 'warn',
+    acceptUnverified: flags['accept-unverified'] === true || env['KIZUNA_ACCEPT_UNVERIFIED'] === '1',
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

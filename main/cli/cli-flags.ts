@@ -22,6 +22,7 @@ export const GLOBAL_FLAGS = {
   'node-auth': { type: 'string' },
   'key-file': { type: 'string' },
   'log-level': { type: 'string' },
+  'accept-unverified': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -36,6 +37,7 @@ export const COMMAND_FLAGS = {
   invites: { type: 'string' },
   channel: { type: 'string' },
   'enable-mls': { type: 'boolean' },
+  protocol: { type: 'string' },
   message: { type: 'string' },
   'stop-after': { type: 'string' },
   'max-retries': { type: 'string' },
@@ -47,6 +49,7 @@ export const COMMAND_FLAGS = {
   archive: { type: 'boolean' },
   controller: { type: 'string' },
   'node-id': { type: 'string' },
+  'controller-auth': { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
 } as const;

@@ -10,6 +10,8 @@ const GLOBAL = `global options (every command; KIZUNA_* variables in brackets):
   --key-file FILE       the key that opens the profile [KIZUNA_KEY_FILE] (default DIR/local.key;
                         KIZUNA_PASSPHRASE instead protects the profile with a passphrase)
   --log-level LEVEL     debug, info, warn or error [KIZUNA_LOG_LEVEL] (default warn)
+  --accept-unverified   invite by SLIM name even when no identity token or accepted contact card
+                        verifies who answered [KIZUNA_ACCEPT_UNVERIFIED=1] (default: refused, DISCOVERY_UNVERIFIED)
   -h, --help            this help; \`kizuna COMMAND --help\` for one command's
 identity tokens (seed 000): --jwt-path --jwks-path --jwt-key-file --jwt-issuer --jwt-subject --jwt-audience
                             --shared-secret --shared-secret-id --token-key-binding --token-clock-skew`;
@@ -49,13 +51,19 @@ kizuna group history GROUP [--limit N]              the last N messages (default
   --message TEXT       publish TEXT once everyone has joined
   --stop-after N       exit after receiving N messages
   --max-retries N      resend attempts per message before it is reported failed (0–100)
-  --timeout SECONDS    how long to wait for each acknowledgement (1–3600)`,
+  --timeout SECONDS    how long to wait for each acknowledgement (1–3600)
+  --shared-secret S    SLIM's own session protocol, with apps of the official SLIM bindings
+                       (one invitee is enough; --protocol kizuna keeps Kizuna groups with shared-secret tokens)
+  --protocol kizuna    Kizuna groups even with --shared-secret`,
   participant: `kizuna participant --local org/ns/me [options]
   seed 000's participant: waits for an invitation, joins, prints what arrives and publishes each
   line typed (or --message once).
   --local NAME         this profile's SLIM name (created on first run)
   --message TEXT       publish TEXT once joined
-  --stop-after N       exit after receiving N messages`,
+  --stop-after N       exit after receiving N messages
+  --shared-secret S    SLIM's own session protocol, with apps of the official SLIM bindings
+                       (one invitee is enough; --protocol kizuna keeps Kizuna groups with shared-secret tokens)
+  --protocol kizuna    Kizuna groups even with --shared-secret`,
   listen: `kizuna listen [--accept]
   prints everything that arrives (messages, files, replies, invitations, group changes) until Ctrl+C.
   --accept             join every invitation`,
@@ -64,9 +72,13 @@ kizuna group history GROUP [--limit N]              the last N messages (default
   --endpoint ADDR      where it listens (default 127.0.0.1:46357)
   --auth USER:PASS     require Basic auth
   --controller H:P     register with a controller, as --node-id ID (default slim/0)
+  --controller-auth F  token (and TLS CA) for an authenticated controller: {"token":"…","caFile":"ca.pem"} or the bare token
   --archive GROUP…     also run an archive peer storing those groups' ciphertext for catch-up`,
-  controller: `kizuna controller [--host localhost] [--port 50051] [--local NAME]
-  seed 000's control API with a moderator profile (in DIR/moderator) behind it.`,
+  controller: `kizuna controller [--host localhost] [--port 50051] [--local NAME] [--auth FILE]
+  seed 000's control API with a moderator profile (in DIR/moderator) behind it.
+  --auth FILE          {"principals":[{"identity","role":"operator"|"node","token"|"subject"}],"tls":{"certFile","keyFile"},
+                        "jwt":{"keysFile","issuer","audience"}} (subject: a JWT's sub, e.g. a SPIFFE id); every call
+                       then needs "authorization: Bearer TOKEN"; a host other than loopback requires it, with TLS`,
   web: `kizuna web [options]
   the Kizuna UI in a browser, served on 127.0.0.1; prints the address (it holds the access token).
   --data-dir DIR       profile folder [KIZUNA_DATA_DIR] (default <user data>/Kizuna/kizuna-web)

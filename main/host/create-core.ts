@@ -32,7 +32,18 @@ export async function createKizunaCore(options: CoreOptions): Promise<KizunaCore
     ...(options.identityTokens === undefined ? {} : { tokenProvider: options.identityTokens.provider, tokenVerifier: options.identityTokens.verifier }),
   });
   const settings = new SettingsStore(options.dataDir);
-  const connection = new CoreConnection(engine, settings, options);
+  // With a token provider, discovery answers carry our token so askers can verify our name (issue 8, class 7).
+  const provider = options.identityTokens?.provider;
+  const discoveryToken =
+    provider === undefined || provider.kind === 'local'
+      ? undefined
+      : async (): Promise<string> => {
+          const self = engine.getIdentity();
+          if (self === null) return '';
+          provider.bindSigningKey(Buffer.from(self.userId, 'base64url'));
+          return provider.token();
+        };
+  const connection = new CoreConnection(engine, settings, discoveryToken === undefined ? options : { ...options, session: { ...options.session, discoveryToken } });
   engine.events.on('identity', () => void connection.connect());
   await connection.connect();
 

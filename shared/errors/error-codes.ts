@@ -119,6 +119,11 @@ export const ERROR_SENTENCES = {
   SUBSCRIPTION_NOT_FOUND: 'No subscription with this id exists on this node.',
   MODERATOR_UNAVAILABLE: 'The controller has no channel moderator to carry this out.',
   NODE_COMMAND_FAILED: 'The SLIM node could not apply the configuration.',
+  CONTROLLER_AUTH_REQUIRED: 'A controller reachable from other machines needs authentication: start it with --auth FILE (tokens and TLS).',
+  CONTROLLER_UNAUTHENTICATED: 'The controller refused the call: no valid token was presented.',
+  CONTROLLER_FORBIDDEN: 'The controller refused the call: this token may not do that.',
+  DISCOVERY_UNVERIFIED: 'Someone answered for this name, but nothing proves it is them: check their key and confirm, or add their contact card.',
+  NODE_ID_TAKEN: 'This node id belongs to another identity; the controller refused the registration.',
 
   // Hosts (desktop worker, browser host)
   HOST_UNAVAILABLE: 'The Kizuna core is not running, or the connection to it was lost.',

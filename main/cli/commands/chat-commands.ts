@@ -6,9 +6,10 @@ import { cliIdentityTokens, openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
 import { choiceFlag, intFlag } from '../cli-flags.js';
 import { printLine } from '../cli-output.js';
+import { untilStopSignal } from '../stop-signal.js';
+import { slimModeratorCommand, slimParticipantCommand } from './slim-session-commands.js';
 
 const ENCRYPTION_MODES: readonly EncryptionMode[] = ['mls', 'sealed', 'none'];
-import { untilStopSignal } from '../stop-signal.js';
 
 /**
  * Seed 000's multicast example, as commands: a moderator creates a channel and invites
@@ -56,7 +57,13 @@ function appOptions(flags: Record<string, string | boolean | undefined>) {
   return { ...(identity === undefined ? {} : { identity }), ...(identityTokens === undefined ? {} : { identityTokens }) };
 }
 
+/** `--shared-secret` (SLIM apps' identity) selects SLIM's own session protocol; `--protocol kizuna` keeps Kizuna groups. */
+function speaksSlim(flags: Record<string, string | boolean | undefined>): boolean {
+  return typeof flags['shared-secret'] === 'string' && flags['protocol'] !== 'kizuna';
+}
+
 export async function moderatorCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
+  if (speaksSlim(flags)) return slimModeratorCommand(config, flags);
   // Flags are checked before the profile opens, so a typo costs nothing.
   const mode: EncryptionMode = choiceFlag(flags, 'mode', ENCRYPTION_MODES) ?? (flags['enable-mls'] === true ? 'mls' : 'none');
   const maxRetries = intFlag(flags, 'max-retries', { min: 0, max: 100 });
@@ -85,6 +92,7 @@ export async function moderatorCommand(config: CliConfig, flags: Record<string, 
 }
 
 export async function participantCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
+  if (speaksSlim(flags)) return slimParticipantCommand(config, flags);
   const stopAfter = stopAfterFlag(flags);
   const app = await openApp(config, appOptions(flags));
   await app.waitOnline();

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { loadControllerClientAuthFile } from '../../core/controller/index.js';
 import { launchSlimNode } from '../../core/slim-node/slim-node-launcher.js';
 import { createApp } from '../../host/sdk/index.js';
 import type { CliConfig } from '../cli-config.js';
@@ -20,8 +21,11 @@ export async function nodeCommand(config: CliConfig, args: string[], flags: Reco
     if (i <= 0) throw new KizunaError('INVALID_INPUT', '--auth is user:password.');
     auth = { username: flags['auth'].slice(0, i), password: flags['auth'].slice(i + 1) };
   }
+  const controllerAuth = typeof flags['controller-auth'] === 'string' ? loadControllerClientAuthFile(flags['controller-auth']) : undefined;
   const controller =
-    typeof flags['controller'] === 'string' ? { endpoint: flags['controller'], nodeId: typeof flags['node-id'] === 'string' ? flags['node-id'] : 'slim/0' } : undefined;
+    typeof flags['controller'] === 'string'
+      ? { endpoint: flags['controller'], nodeId: typeof flags['node-id'] === 'string' ? flags['node-id'] : 'slim/0', ...(controllerAuth ?? {}) }
+      : undefined;
   const node = await launchSlimNode({ endpoint, ...(auth === undefined ? {} : { auth }), ...(controller === undefined ? {} : { controller }) });
   printLine(`SLIM node ${node.version} listening on ${endpoint} (pid ${node.pid})`);
   const archiveGroups = args;

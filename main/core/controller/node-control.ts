@@ -19,6 +19,7 @@ import { encodeSlimName, loadNameHasher } from '../transport/slim-name-encoding.
 import { nodeClientConfig, parseConnectionConfig } from './connection-config.js';
 import type { ConnectionRow, ControllerStore, SubscriptionRow } from './controller-store.js';
 import { LearnedRoutes, type ReportedName, type WireRoute } from './learned-routes.js';
+import type { NodeIdentities } from './node-identities.js';
 
 /** The southbound messages as grpc-js hands them to us (field names as in the .proto). */
 export interface ControlMessage {
@@ -49,11 +50,15 @@ export type NodeControlEvents = {
   disconnected: { nodeId: string };
   /** A registration resync finished (links and routes re-applied, failures logged). */
   synced: { nodeId: string };
+  /** A registration was refused (node id owned by another identity). */
+  refused: { nodeId: string; identity: string | undefined; reason: string };
 };
 
 interface Session {
   readonly call: ServerDuplexStream<ControlMessage, ControlMessage>;
   nodeId: string | undefined;
+  /** The authenticated node principal behind this stream (undefined when the controller runs without auth). */
+  readonly identity: string | undefined;
   readonly pending: Map<string, { resolve: (ack: ConfigurationCommandAck) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>;
 }
 
@@ -65,6 +70,8 @@ export interface NodeControlOptions {
   readonly commandTimeoutMs?: number;
   /** Spread nodes' local subscriptions over their links, as SLIM's control plane does (default true). */
   readonly learnRoutes?: boolean;
+  /** With authentication: who owns which node id (a registration under another identity's id is refused). */
+  readonly identities?: NodeIdentities;
 }
 
 const RETRY_DELAYS_MS = [100, 250, 500, 1000, 1500, 2000, 3000];
@@ -90,10 +97,10 @@ export class NodeControl {
   }
 
   /** grpc-js handler for ControllerService/OpenControlChannel. */
-  handleStream(call: ServerDuplexStream<ControlMessage, ControlMessage>): void {
+  handleStream(call: ServerDuplexStream<ControlMessage, ControlMessage>, identity?: string): void {
     // SLIM's client waits for response headers before it sends anything: send them at once.
     call.sendMetadata(new Metadata());
-    const session: Session = { call, nodeId: undefined, pending: new Map() };
+    const session: Session = { call, nodeId: undefined, identity, pending: new Map() };
     call.on('data', (message: ControlMessage) => this.onMessage(session, message));
     const end = (): void => this.onEnd(session);
     call.on('end', () => {
@@ -167,6 +174,24 @@ export class NodeControl {
     if (nodeId.length === 0) {
       this.send(session, { message_id: randomUUID(), register_node_response: { original_message_id: messageId, success: false } });
       session.call.end();
+      return;
+    }
+    if (this.options.identities !== undefined) {
+      try {
+        if (session.identity === undefined) throw new KizunaError('CONTROLLER_UNAUTHENTICATED', 'The node stream carries no identity.');
+        this.options.identities.claim(nodeId, session.identity, this.options.now());
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.options.log.warn('node registration refused', { node: nodeId, identity: session.identity, reason });
+        this.events.emit('refused', { nodeId, identity: session.identity, reason });
+        this.send(session, { message_id: randomUUID(), register_node_response: { original_message_id: messageId, success: false } });
+        session.call.end();
+        return;
+      }
+    }
+    if (session.nodeId !== undefined && session.nodeId !== nodeId) {
+      // One stream, one node: a stream may not re-register under a second id.
+      this.send(session, { message_id: randomUUID(), register_node_response: { original_message_id: messageId, success: false } });
       return;
     }
     const endpoints = reg.connection_details.map((d) => d.endpoint).filter((e) => e.length > 0);

@@ -20,6 +20,8 @@ export interface SessionOptions {
   gapCheckMs: number;
   /** Answer discovery requests (someone inviting us by SLIM name) with our contact card. */
   discoverable: boolean;
+  /** Our identity token (issue 5), sent with discovery answers so askers can verify name → key; none when absent. */
+  discoveryToken?: () => Promise<string>;
   /** Archive peer: store and serve these groups' ciphertext without being a member. */
   archiveGroups: string[];
   /** Transport tuning (reconnect backoff, liveness probe), mostly for tests. */

@@ -32,9 +32,10 @@ export interface SlimNodeLaunchOptions {
   /**
    * Let a controller wire this node (`kizuna controller`, or any SLIM control plane): the node dials
    * `endpoint` (host:port) and registers as `nodeId`, then opens the links and sets the routes it is
-   * told to. Not combinable with `auth` yet.
+   * told to. Not combinable with `auth` yet. `token` authenticates the node to a controller started with
+   * an auth file; `caFile` makes it dial over TLS and verify the controller's certificate.
    */
-  readonly controller?: { readonly endpoint: string; readonly nodeId: string };
+  readonly controller?: { readonly endpoint: string; readonly nodeId: string; readonly token?: string; readonly caFile?: string };
 }
 
 export interface SlimNodeExit {

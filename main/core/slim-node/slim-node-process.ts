@@ -91,9 +91,17 @@ const RUST_LEVELS = new Set(['trace', 'debug', 'info', 'warn', 'error']);
  * serves `endpoint` and dials the controller. Header MACs stay off on the data-plane server as in
  * runServer mode below: edge links from applications never carry them.
  */
-function controllerModeConfig(request: NodeStartRequest & { controller: { endpoint: string; nodeId: string } }): string {
+function controllerModeConfig(request: NodeStartRequest & { controller: NonNullable<NodeStartRequest['controller']> }): string {
   const rustLog = process.env['RUST_LOG'] ?? 'warn';
-  const controllerEndpoint = /^[a-z]+:\/\//i.test(request.controller.endpoint) ? request.controller.endpoint : `http://${request.controller.endpoint}`;
+  const { token, caFile } = request.controller;
+  const scheme = caFile === undefined ? 'http' : 'https';
+  const controllerEndpoint = /^[a-z]+:\/\//i.test(request.controller.endpoint) ? request.controller.endpoint : `${scheme}://${request.controller.endpoint}`;
+  // The token rides in a header on the control stream; with a CA the controller's certificate is verified.
+  const controllerClient = {
+    endpoint: controllerEndpoint,
+    tls: caFile === undefined ? { insecure: true } : { insecure: false, ca_source: { type: 'file', path: caFile } },
+    ...(token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } }),
+  };
   return JSON.stringify({
     tracing: { log_level: RUST_LEVELS.has(rustLog) ? rustLog : 'warn', display_thread_names: false, display_thread_ids: false },
     runtime: { n_cores: 0, thread_name: 'slim-node', drain_timeout: '2s' },
@@ -101,7 +109,7 @@ function controllerModeConfig(request: NodeStartRequest & { controller: { endpoi
       'slim/0': {
         node_id: request.controller.nodeId,
         dataplane: { servers: [{ endpoint: request.endpoint, require_header_mac: false, tls: { insecure: true } }], clients: [] },
-        controller: { clients: [{ endpoint: controllerEndpoint, tls: { insecure: true } }] },
+        controller: { clients: [controllerClient] },
       },
     },
   });

@@ -13,7 +13,16 @@ export const nodeStartRequestSchema = z.object({
    * Dial this controller (SLIM's southbound OpenControlChannel) and register as `nodeId`: the controller
    * then opens links to other nodes and sets routes on this one. `endpoint` is host:port of the controller.
    */
-  controller: z.object({ endpoint: z.string().min(1), nodeId: z.string().min(1) }).optional(),
+  controller: z
+    .object({
+      endpoint: z.string().min(1),
+      nodeId: z.string().min(1),
+      /** Sent as `authorization: Bearer <token>` on the control stream (controller-auth.ts). */
+      token: z.string().min(1).optional(),
+      /** CA (PEM file) that signed a TLS controller's certificate: the node then dials https:// and verifies it. */
+      caFile: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 export type NodeStartRequest = z.infer<typeof nodeStartRequestSchema>;
 

@@ -160,7 +160,7 @@ export const syncReplySchema = z.object({
   skipTo: z.array(senderMarkSchema).max(10_000),
 });
 export const heartbeatSchema = z.object({ ownSeq: uint });
-export const discoveryReplySchema = z.object({ card: z.string().min(1).max(8192) });
+export const discoveryReplySchema = z.object({ card: z.string().min(1).max(8192), identityToken: z.string().max(8192).default('') });
 
 export const contactCardSchema = z.object({
   version: z.literal(1),

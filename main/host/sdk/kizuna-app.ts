@@ -5,7 +5,9 @@ import { createKizunaCore, type KizunaCoreWithSession } from '../create-core.js'
 import type { IdentityTokens } from '../../core/identity/tokens/index.js';
 import type { SessionOptions } from '../../core/session/session-options.js';
 import { profileKeyWrapper } from '../profile-key.js';
+import { chooseDiscoveryAnswer, unverifiedAnswerError, type DiscoveryTrust } from './discovery-trust.js';
 import { GroupSession } from './group-session.js';
+import type { DiscoveredCard } from '../../core/session/discovery.js';
 
 /**
  * The Node SDK, in the shape of seed 000's Python bindings: `createApp(identity)`,
@@ -30,6 +32,11 @@ export interface AppOptions {
   offline?: boolean;
   /** Identity tokens (seed 000's JWT/SPIFFE or shared secret identities). */
   identityTokens?: IdentityTokens;
+  /**
+   * Invite by SLIM name even when the answer is unverified (no identity token our verifier accepts, not
+   * an accepted contact). Default false: such answers are refused with DISCOVERY_UNVERIFIED.
+   */
+  acceptUnverified?: boolean;
 }
 
 export interface CreateSessionOptions {
@@ -49,12 +56,27 @@ export interface CreateSessionOptions {
   timeout?: number;
   /** How long to wait for each invited name to answer discovery (default 10 s). */
   discoveryTimeoutMs?: number;
+  /** Invite names whose answers are unverified (overrides the app's acceptUnverified). */
+  acceptUnverified?: boolean;
+}
+
+/** Who answered at a SLIM name, and whether anything binds the name to that key. */
+export interface DiscoveredPerson {
+  readonly userId: string;
+  readonly displayName: string;
+  readonly slimName: string;
+  /** The card's text (add it as a contact to accept this key for the name). */
+  readonly card: string;
+  readonly trust: DiscoveryTrust;
 }
 
 export class KizunaApp {
   private readonly sessions = new Map<string, GroupSession>();
 
-  private constructor(readonly core: KizunaCoreWithSession) {}
+  private constructor(
+    readonly core: KizunaCoreWithSession,
+    private readonly options: Pick<AppOptions, 'identityTokens' | 'acceptUnverified'> = {},
+  ) {}
 
   static async create(options: AppOptions): Promise<KizunaApp> {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -75,7 +97,7 @@ export class KizunaApp {
       }
       core.engine.createIdentity(options.identity);
     }
-    return new KizunaApp(core);
+    return new KizunaApp(core, options);
   }
 
   get identity(): IdentityView {
@@ -96,15 +118,34 @@ export class KizunaApp {
     return this.identity.card;
   }
 
-  /** Knows someone by their SLIM name: asks the name for its card (they must be online). */
-  async resolve(slimName: string, timeoutMs = 10_000): Promise<string> {
+  /** Asks a SLIM name who it is (they must be online) and says whether the answer is verified; stores nothing. */
+  async discover(slimName: string, timeoutMs = 10_000): Promise<DiscoveredPerson> {
+    return (await this.ask(slimName, timeoutMs)).person;
+  }
+
+  private async ask(slimName: string, timeoutMs: number): Promise<{ person: DiscoveredPerson; found: DiscoveredCard; conflicting: boolean }> {
     const session = this.core.session();
     if (session === undefined) throw new KizunaError('NODE_UNREACHABLE');
-    const found = await session.discover(slimName, timeoutMs);
+    const answers = await session.discover(slimName, timeoutMs);
+    const { answer: found, trust, conflicting } = await chooseDiscoveryAnswer(slimName, answers, this.core.engine.listContacts(), this.options.identityTokens?.verifier);
+    const person = { userId: Buffer.from(found.card.signKey).toString('base64url'), displayName: found.card.displayName, slimName: found.card.slimName, card: found.text, trust };
+    return { person, found, conflicting };
+  }
+
+  /**
+   * Knows someone by their SLIM name: asks the name for its card (they must be online) and adds it as a
+   * contact. An unverified answer (see discovery-trust.ts) is refused with DISCOVERY_UNVERIFIED unless
+   * `acceptUnverified` (per call, or the app's option) confirms it.
+   */
+  async resolve(slimName: string, timeoutMs = 10_000, options: { acceptUnverified?: boolean } = {}): Promise<string> {
+    const { person, found, conflicting } = await this.ask(slimName, timeoutMs);
+    // Several unverified keys answered: accepting "unverified" cannot say which one, so it is refused anyway.
+    if (person.trust.kind === 'unverified' && (conflicting || !(options.acceptUnverified ?? this.options.acceptUnverified ?? false))) {
+      throw unverifiedAnswerError(slimName, found, person.trust.reason);
+    }
     const engine = this.core.engine;
-    const userId = Buffer.from(found.card.signKey).toString('base64url');
-    if (!engine.listContacts().some((c) => c.userId === userId)) engine.addContact(found.text);
-    return userId;
+    if (!engine.listContacts().some((c) => c.userId === person.userId)) engine.addContact(person.card);
+    return person.userId;
   }
 
   async createSession(options: CreateSessionOptions): Promise<GroupSession> {
@@ -113,7 +154,8 @@ export class KizunaApp {
       session.tune({ ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }), ...(options.timeout === undefined ? {} : { ackTimeoutMs: options.timeout }) });
     }
     const members = [...(options.members ?? [])];
-    for (const name of options.invites ?? []) members.push(await this.resolve(name, options.discoveryTimeoutMs));
+    const confirm = options.acceptUnverified === undefined ? {} : { acceptUnverified: options.acceptUnverified };
+    for (const name of options.invites ?? []) members.push(await this.resolve(name, options.discoveryTimeoutMs, confirm));
     const name = options.name ?? options.channelName?.split('/').pop() ?? 'Group';
     const mode: EncryptionMode = options.mode ?? (options.mlsEnabled === false ? 'none' : 'mls');
     const g = await this.core.engine.createGroup({ name, members, mode });

@@ -88,7 +88,7 @@ describe('the kizuna command', () => {
     running.push(bob, carol);
     await bob.waitLine(/Waiting for session/);
     await carol.waitLine(/Waiting for session/);
-    const moderator = kizuna(['moderator', '--local', 'agntcy/ns/moderator', '--invites', 'agntcy/ns/bob,agntcy/ns/carol', '--enable-mls', '--message', 'hello group', ...common('moderator')]);
+    const moderator = kizuna(['moderator', '--local', 'agntcy/ns/moderator', '--invites', 'agntcy/ns/bob,agntcy/ns/carol', '--enable-mls', '--message', 'hello group', '--accept-unverified', ...common('moderator')]);
     running.push(moderator);
     await moderator.waitLine(/add agntcy\/ns\/bob to the group/);
     await bob.waitLine(/Received message from agntcy\/ns\/moderator: hello group/);

@@ -30,6 +30,8 @@ describe('SDK in the shape of seed 000', () => {
       identity: { displayName: name, slimName: `agntcy/namespace/${name}` },
       node: node.endpoint,
       session: FAST_SESSION,
+      // Seed 000 without identity tokens: names are confirmed unverified (discovery-trust.test covers the refusal).
+      acceptUnverified: true,
     });
     apps.push(a);
     await a.waitOnline();

@@ -156,7 +156,7 @@ const CORE_FLOORS: readonly (readonly string[])[] = [
   ['log', 'encoding', 'wire'],
   ['events', 'crypto', 'identity/tokens', 'slim-node'],
   ['store', 'envelopes', 'transport'],
-  ['kernel'],
+  ['kernel', 'slim-session'],
   ['identity', 'encryption'],
   ['groups'],
   ['messages'],
