@@ -57,13 +57,9 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
     author: verified.signer,
     createdAt: v.updatedAt,
   });
-  for (const m of everyone(v)) {
-    const known = store.read.people.get(m.userId);
-    // A contact's own signed card is worth more than what an admin says about them.
-    if (known === undefined || known.contactState === 'none') {
-      store.write.people.upsert({ userId: m.userId, boxPublic: m.boxKey, displayName: m.displayName, slimName: m.slimName }, now);
-    }
-  }
+  // Any admin (of any group, an outsider's too) signs what it likes about its members: it may
+  // introduce someone we never saw, never rewrite the key, name or SLIM name we hold (issue 8).
+  for (const m of everyone(v)) store.write.people.learn({ userId: m.userId, boxPublic: m.boxKey, displayName: m.displayName, slimName: m.slimName }, now);
   const mode = modeOf(v);
   const existing = store.read.groups.get(groupId);
   const epoch = mode === 'mls' ? (existing?.epoch ?? 0) : v.epoch;

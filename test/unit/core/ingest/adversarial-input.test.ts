@@ -73,8 +73,7 @@ describe.each<EncryptionMode>(['mls', 'sealed', 'none'])('bad input on the wire 
     const env = decodeWire('Envelope', envelopeSchema, signed.envelope);
     // Claim carol wrote it, keeping bob's signature.
     const forged = encodeWire('SignedEnvelope', { envelope: encodeWire('Envelope', { ...env, sender: id(userId(carol)) }), signature: signed.signature });
-    // MLS messages are authenticated by MLS (same identity key): the forgery fails as an MLS sender mismatch.
-    expect(await verdictOf(alice, forged)).toBe(mode === 'mls' ? 'mls-sender-mismatch' : 'envelope-bad-signature');
+    expect(await verdictOf(alice, forged)).toBe('envelope-bad-signature');
     expect(await verdictOf(alice, good)).toBe('accepted');
     expect(await verdictOf(alice, good)).toBe('replay');
     expect(alice.latestMessages(groupId, 5).messages.map((m) => m.text)).toEqual(['once']);
