@@ -4,6 +4,7 @@ import { Icon } from '../../components/icon';
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppState, useAppStore } from '../../state/app-store';
 import { GroupListItem } from './group-list-item';
+import { SlimSidebarSection } from '../slim-sessions/slim-sidebar-section';
 import { InvitationItem } from './invitation-item';
 
 /** Groups the list shows: ones we are or were in. Pending invitations have their own section. */
@@ -62,6 +63,7 @@ export function GroupSidebar() {
             </ul>
           </section>
         )}
+        <SlimSidebarSection />
         {groups.length === 0 && invitations.length === 0 ? (
           <p className="muted sidebar-empty">{t('groups.empty')}</p>
         ) : (
