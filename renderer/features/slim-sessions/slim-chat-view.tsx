@@ -20,7 +20,10 @@ export function SlimChatView({ session }: { session: SlimSessionView }) {
   const [error, setError] = useState<ErrorCode | null>(null);
   const endRef = useRef<HTMLLIElement>(null);
   const count = session.messages.length;
-  useEffect(() => endRef.current?.scrollIntoView({ block: 'end' }), [count]);
+  // Braces: newer Chromium returns a promise from scrollIntoView, which React would take for a cleanup.
+  useEffect(() => {
+    void endRef.current?.scrollIntoView({ block: 'end' });
+  }, [count]);
 
   const send = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
@@ -64,7 +67,7 @@ export function SlimChatView({ session }: { session: SlimSessionView }) {
               <div className="bubble">
                 {!m.mine && <span className="sender">{m.source}</span>}
                 <p className="message-text">{m.text}</p>
-                <span className="muted small">
+                <span className="slim-meta small">
                   {i18n.time(m.at)}
                   {m.state !== null && ` · ${t(`slim.state.${m.state}`)}`}
                 </span>
@@ -92,8 +95,8 @@ export function SlimChatView({ session }: { session: SlimSessionView }) {
                 {t('slim.composerLabel')}
               </label>
               <input id={`${id}-text`} className="composer-input" value={text} maxLength={70_000} onChange={(e) => setText(e.target.value)} placeholder={t('slim.composerLabel')} />
-              <button type="submit" className="button primary send-button">
-                {t('composer.send')}
+              <button type="submit" className="button primary send-button" aria-label={t('composer.send')}>
+                <Icon name="send" size={20} />
               </button>
             </div>
           </form>
