@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { SlimNodeHandle } from '../../main/core/slim-node/slim-node-launcher.js';
@@ -64,6 +66,9 @@ describe('a person in the app and a SLIM app', () => {
     const [invitation] = (await alice.invoke('slim.state', {})).invitations;
     expect(invitation?.moderator).toBe('org/ns/agent');
     expect(invitation?.moderatorIdentity).not.toBe('');
+    // The secret stays in the core: in an owner-only file, never in what the UI is sent.
+    expect(JSON.stringify(await alice.invoke('slim.state', {}))).not.toContain(SECRET);
+    expect(statSync(join(dir.path, 'alice', 'slim-session.json')).mode & 0o077).toBe(0);
     await expect.poll(() => card.textContent()).toContain(`Verified identity: ${invitation?.moderatorIdentity ?? ''}`);
 
     await card.getByRole('button', { name: 'Accept' }).click();
