@@ -92,6 +92,20 @@ describe('a person in the app and a SLIM app', () => {
     await screenshot(page, 'slim-session-chat');
   });
 
+  it('declining does not join: the SLIM app\'s invite fails', async () => {
+    const page = alice.page;
+    const agent = startSlimApp('moderator', { endpoint: node.endpoint, secret: SECRET, local: 'org/ns/pushy', invite: me, retries: '8' });
+    apps.push(agent);
+    const card = page.getByRole('listitem', { name: 'SLIM session invitation from org/ns/pushy' });
+    await card.getByRole('button', { name: 'Decline' }).click();
+    await card.waitFor({ state: 'detached' });
+    // Not answered at all, as a SLIM app that never replies: the moderator gives up on its own.
+    const failed = await agent.next('error', () => true, 30_000);
+    expect(String(failed['message'])).toMatch(/retries exhausted/);
+    expect(agent.events.some((e) => e.event === 'invited')).toBe(false);
+    expect((await alice.invoke('slim.state', {})).sessions.some((s) => s.moderator === 'org/ns/pushy')).toBe(false);
+  }, 90_000);
+
   it('shows "expired" when the person was slower than the SLIM app waits', async () => {
     const page = alice.page;
     // 2 × 300 ms: gone before anyone could answer.
