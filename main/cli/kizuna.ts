@@ -21,7 +21,7 @@ const USAGE = `usage: kizuna <command> [options]
 
   identity create --name NAME [--slim-name org/ns/agent] | show | card
   contact add CARD | list | blocked | remove ID | block ID|CARD | unblock ID
-  group list | invitations | create --name N --members a,b [--mode mls|sealed|none]
+  group list | invitations | create --name N --members a,b [--mode mls|sealed|none] | create --direct --members a [--mode …]
         invite GROUP WHO | remove GROUP WHO | rename GROUP NAME | accept GROUP | decline GROUP
         leave GROUP | delete GROUP | send GROUP TEXT | history GROUP [--limit N]
   moderator --local org/ns/me --invites org/ns/bob,org/ns/carol [--enable-mls] [--message TEXT]
@@ -60,6 +60,7 @@ const FLAGS = {
   timeout: { type: 'string' },
   limit: { type: 'string' },
   accept: { type: 'boolean' },
+  direct: { type: 'boolean' },
   endpoint: { type: 'string' },
   auth: { type: 'string' },
   archive: { type: 'boolean' },

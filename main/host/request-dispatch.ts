@@ -40,6 +40,7 @@ const HANDLERS = {
 
   'groups.list': (c) => c.engine.listGroups(),
   'groups.get': (c, i) => c.engine.getGroup(i.groupId),
+  'groups.changes': (c, i) => c.engine.groupChanges(i.groupId),
   'groups.create': (c, i) => c.engine.createGroup(i),
   'groups.addMembers': (c, i) => c.engine.addMembers(i.groupId, i.members),
   'groups.removeMembers': (c, i) => c.engine.removeMembers(i.groupId, i.members),

@@ -1,3 +1,4 @@
+import type { GroupChangeView } from '../domain/group-change.js';
 import type { z } from 'zod';
 import type { CoreEventPayloads } from '../domain/core-events.js';
 import type {
@@ -69,7 +70,8 @@ export const REQUESTS = {
 
   'groups.list': request<GroupView[]>()((k) => k.noInput),
   'groups.get': request<GroupView>()(({ z, groupId }) => z.object({ groupId }).strict()),
-  'groups.create': request<GroupView>()(({ z, members, mode }) => z.object({ name: z.string().max(1024), members, mode: mode.optional() }).strict()),
+  'groups.changes': request<GroupChangeView[]>()(({ z, groupId }) => z.object({ groupId }).strict()),
+  'groups.create': request<GroupView>()(({ z, members, mode }) => z.object({ name: z.string().max(1024), members, mode: mode.optional(), direct: z.boolean().optional() }).strict()),
   'groups.addMembers': request<GroupView>()(({ z, groupId, members }) => z.object({ groupId, members }).strict()),
   'groups.removeMembers': request<GroupView>()(({ z, groupId, members }) => z.object({ groupId, members }).strict()),
   'groups.rename': request<GroupView>()(({ z, groupId }) => z.object({ groupId, name: z.string().max(1024) }).strict()),
@@ -209,6 +211,7 @@ const CORE_EVENTS = {
   pin: true,
   file: true,
   unread: true,
+  'group-change': true,
 } as const satisfies Record<CoreEventName, true>;
 const EVENTS = { ...CORE_EVENTS, connection: true, 'slim-sessions': true, 'deep-link': true } as const satisfies Record<EventName, true>;
 

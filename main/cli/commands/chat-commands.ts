@@ -4,6 +4,7 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { GroupSession, KizunaApp } from '../../host/sdk/index.js';
 import { cliIdentityTokens, openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
+import { groupChangeLine } from '../group-change-line.js';
 import { printLine } from '../cli-output.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { slimModeratorCommand, slimParticipantCommand } from './slim-session-commands.js';
@@ -99,7 +100,7 @@ function stopAfterFlag(flags: Record<string, string | boolean | undefined>): num
   return typeof flags['stop-after'] === 'string' ? Number(flags['stop-after']) : undefined;
 }
 
-/** Prints everything that arrives (messages, invitations) until interrupted; `--accept` joins invitations. */
+/** Prints everything that arrives (messages, invitations, group changes) until interrupted; `--accept` joins invitations. */
 export async function listenCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
   const app = await openApp(config, appOptions(flags));
   const engine = app.core.engine;
@@ -111,6 +112,7 @@ export async function listenCommand(config: CliConfig, flags: Record<string, str
     printLine(`invitation to ${i.groupName} (${i.groupId}) from ${i.inviterName}`);
     if (flags['accept'] === true) void engine.acceptInvitation(i.groupId);
   });
+  engine.events.on('group-change', (c) => printLine(groupChangeLine(c)));
   await untilStopSignal();
   await app.close();
 }

@@ -39,10 +39,11 @@ export async function groupCommand(config: CliConfig, args: string[], flags: Rec
         for (const i of engine.listInvitations()) printLine(`${i.groupId}  ${i.groupName}  from ${i.inviterName}  [${i.mode}]`);
         break;
       case 'create': {
-        const name = typeof flags['name'] === 'string' ? flags['name'] : need(groupId, 'a group name');
+        const direct = flags['direct'] === true;
+        const name = typeof flags['name'] === 'string' ? flags['name'] : direct ? (groupId ?? '') : need(groupId, 'a group name');
         const members = await memberIds(app, need(typeof flags['members'] === 'string' ? flags['members'] : undefined, '--members'));
         const mode = (typeof flags['mode'] === 'string' ? flags['mode'] : 'mls') as EncryptionMode;
-        printGroup(await engine.createGroup({ name, members, mode }));
+        printGroup(await engine.createGroup({ name, members, mode, direct }));
         await flush(app);
         break;
       }

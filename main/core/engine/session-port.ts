@@ -17,8 +17,11 @@ export interface SessionPort {
   readonly outbox: OutboxPort;
   readonly channels: ChannelPort;
   readonly inbox: { busy(): boolean; idle(): Promise<void> };
-  /** Stores a received envelope durably; acknowledge it to its sender only once this resolves. */
-  receive(bytes: Uint8Array, origin?: string): Promise<void>;
+  /**
+   * Stores a received envelope durably; acknowledge it to its sender only once this resolves to true
+   * (false: refused before storing, nothing to acknowledge or to send on anyone's behalf).
+   */
+  receive(bytes: Uint8Array, origin?: string): Promise<boolean>;
   getIdentity(): IdentityView | null;
   /** Our user id (the signing public key); IDENTITY_MISSING before there is one. */
   selfId(): Uint8Array;
@@ -93,4 +96,10 @@ export interface ChannelPort {
   archive(v: VerifiedEnvelope): void;
   /** The SLIM name we know for a person, if any. */
   slimNameOf(userId: Uint8Array): string | undefined;
+  /** Whether `userId` is or ever was in one of the group's signed rosters (a cheap check before decoding). */
+  knowsMember(groupId: Uint8Array, userId: Uint8Array): boolean;
+  /** Where to answer a member: the SLIM name its record in the group (or its contact card) gives; never a claimed source. */
+  replyName(groupId: Uint8Array, userId: Uint8Array): string | undefined;
+  /** Counts a refusal the session layer made (the same drop counts as the inbox's). */
+  refused(reason: string, groupId?: Uint8Array): void;
 }

@@ -72,6 +72,7 @@ export const groupVersionSchema = z.object({
   nonce: bytes.refine((b) => b.byteLength <= 32),
   affected: z.array(key32).max(10_000),
   cutoffs: z.array(senderMarkSchema).max(10_000),
+  direct: z.boolean(),
 });
 export type GroupVersion = z.infer<typeof groupVersionSchema>;
 
