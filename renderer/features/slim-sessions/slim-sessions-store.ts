@@ -32,7 +32,11 @@ function start(): void {
   if (started) return;
   started = true;
   subscribe('slim-sessions', (state) => set({ state }));
-  void call('slim.state', {}).then((state) => set({ state }));
+  // A host without SLIM sessions (or a call that failed) leaves the empty state: the section stays hidden.
+  call('slim.state', {}).then(
+    (state) => set({ state }),
+    () => undefined,
+  );
 }
 
 function subscribeStore(listener: () => void): () => void {
