@@ -4,6 +4,7 @@ import { Icon } from '../../components/icon';
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppState, useAppStore } from '../../state/app-store';
 import { GroupListItem } from './group-list-item';
+import { SlimSidebarSection } from '../slim-sessions/slim-sidebar-section';
 import { InvitationItem } from './invitation-item';
 import { NewDirectChatDialog } from './new-direct-chat-dialog';
 
@@ -70,6 +71,7 @@ export function GroupSidebar() {
             </ul>
           </section>
         )}
+        <SlimSidebarSection />
         {groups.length === 0 && invitations.length === 0 ? (
           <p className="muted sidebar-empty">{t('groups.empty')}</p>
         ) : (
