@@ -24,6 +24,7 @@ import { DEFAULT_ACK_TIMEOUT_MS, SlimLinkCycle, type TransportState } from './sl
 import { buildPublish, type SessionHeaderFields } from './slim-message-builder.js';
 import type { DropReason, IncomingPublish } from './slim-message-reader.js';
 import { SlimSubscriptions, type SubscriptionWire } from './slim-subscriptions.js';
+import type { WireMessage } from './slim-wire-types.js';
 
 export { PROBE_PAYLOAD_TYPE } from './liveness-link.js';
 
@@ -44,6 +45,8 @@ export interface TransportStateChange {
 export interface SlimClientEvents {
   state: TransportStateChange;
   message: IncomingPublish;
+  /** Every publish frame as decoded, untrusted: SLIM's own session protocol reads these (main/core/slim-session). */
+  frame: WireMessage;
   /** A received frame was dropped (counted in stats()); the detail never contains payload bytes. */
   dropped: { reason: DropReason; detail: string };
   /** publish() returned false earlier and the write buffer has room again. */
@@ -144,6 +147,7 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
         this.#received += 1;
         this.emit('message', message);
       },
+      onRawPublish: (frame) => this.emit('frame', frame),
       onDrop: (drop) => {
         this.#dropped[drop.reason] += 1;
         this.emit('dropped', drop);
@@ -246,6 +250,17 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
       session: options.session,
       metadata: options.metadata,
     });
+    this.#published += 1;
+    return online.connection.send(frame);
+  }
+
+  /**
+   * Sends a frame built elsewhere (SLIM's session protocol, main/core/slim-session, builds its own headers).
+   * Returns false when the write buffer is full. Throws TRANSPORT_CLOSED when not online.
+   */
+  sendFrame(frame: WireMessage): boolean {
+    const online = this.#online();
+    if (online === undefined) throw new KizunaError('TRANSPORT_CLOSED', 'Not connected to the SLIM node.', { state: this.#state });
     this.#published += 1;
     return online.connection.send(frame);
   }

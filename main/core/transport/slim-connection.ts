@@ -48,6 +48,8 @@ export interface SubscriptionAckResult {
 
 export interface SlimConnectionEvents {
   publish: IncomingPublish;
+  /** Every decoded publish frame as received (untrusted), for SLIM's own session protocol (main/core/slim-session). */
+  rawPublish: WireMessage;
   drop: { reason: DropReason; detail: string };
   /** The write buffer emptied after publish() returned false. */
   drain: void;
@@ -245,6 +247,9 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
       }
       return;
     }
+    // SLIM's own sessions (point-to-point 1, multicast 2) go to whoever speaks that protocol as well.
+    const sessionType = frame.publish?.session?.session_type;
+    if (sessionType === 1 || sessionType === 2) this.emit('rawPublish', frame);
     const inbound = readInboundFrame(frame, this.#options.hasher);
     switch (inbound.kind) {
       case 'publish':

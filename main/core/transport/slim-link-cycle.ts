@@ -15,6 +15,7 @@ import type { DropReason, IncomingPublish } from './slim-message-reader.js';
 import { encodeSlimName, loadNameHasher, type NameHasher } from './slim-name-encoding.js';
 import { getSlimProtoCodec, type SlimProtoCodec } from './slim-proto-codec.js';
 import type { SlimSubscriptions, SubscriptionWire } from './slim-subscriptions.js';
+import type { WireMessage } from './slim-wire-types.js';
 
 const log = createLogger('transport.client');
 
@@ -44,6 +45,7 @@ export interface LinkCycleOwner {
   /** Retrying cannot help (refused credentials, missing protocol file): stop for good. */
   fail(reason: KizunaError): void;
   onPublish(message: IncomingPublish): void;
+  onRawPublish(frame: WireMessage): void;
   onDrop(drop: { reason: DropReason; detail: string }): void;
   onDrain(): void;
 }
@@ -173,6 +175,7 @@ export class SlimLinkCycle {
     connection.on('publish', (message) => {
       if (liveness?.consume(message) !== true) this.#owner.onPublish(message);
     });
+    connection.on('rawPublish', (frame) => this.#owner.onRawPublish(frame));
     connection.on('drop', (drop) => this.#owner.onDrop(drop));
     connection.on('drain', () => this.#owner.onDrain());
 
