@@ -39,8 +39,10 @@ export function admissionRefusal(ctx: EngineContext, bytes: Uint8Array): string 
   const read = ctx.store.read.groups;
   const self = ctx.self().userId;
   if (e.type !== 'INVITE' && !bytesEqual(e.sender, self)) {
-    if (read.get(e.groupId) === undefined) return 'unknown-group';
-    if (read.member(e.groupId, e.sender) === undefined && !inAnyRoster(ctx, e.groupId, e.sender)) return 'unknown-sender';
+    if (read.get(e.groupId) === undefined && !invitedBy(ctx, e.groupId, e.sender)) return 'unknown-group';
+    if (read.member(e.groupId, e.sender) === undefined && !inAnyRoster(ctx, e.groupId, e.sender) && !invitedBy(ctx, e.groupId, e.sender)) {
+      return 'unknown-sender';
+    }
   }
   if (RATED.has(e.type) && !take(ctx, `${e.type}|${toBase64Url(e.sender)}`, ctx.now())) return `${e.type.toLowerCase().replaceAll('_', '-')}-rate`;
   if (bytes.byteLength > UNSIGNED_MAX_BYTES) {
@@ -50,7 +52,38 @@ export function admissionRefusal(ctx: EngineContext, bytes: Uint8Array): string 
       return 'large-unsigned';
     }
   }
+  if (e.type === 'INVITE') noteInvitation(ctx, e.groupId, e.sender);
   return undefined;
+}
+
+/**
+ * Invitations admitted but perhaps not processed yet: the inbox works through its rows after
+ * admission, so the inviter's next envelopes for that group (a removal, a new version) may arrive
+ * before the group is in the store. Only the inviter's own envelopes pass this way; bounded.
+ */
+const MAX_PENDING_INVITES = 1_024;
+const pendingInvites = new WeakMap<EngineContext, Map<string, Set<string>>>();
+
+function noteInvitation(ctx: EngineContext, groupId: Uint8Array, inviter: Uint8Array): void {
+  let map = pendingInvites.get(ctx);
+  if (map === undefined) {
+    map = new Map();
+    pendingInvites.set(ctx, map);
+  }
+  const key = toBase64Url(groupId);
+  let inviters = map.get(key);
+  if (inviters === undefined) {
+    if (map.size >= MAX_PENDING_INVITES) map.clear();
+    inviters = new Set();
+    map.set(key, inviters);
+  }
+  if (inviters.size < 8) inviters.add(toBase64Url(inviter));
+}
+
+function invitedBy(ctx: EngineContext, groupId: Uint8Array, sender: Uint8Array): boolean {
+  const stored = ctx.store.read.invitations.get(groupId);
+  if (stored !== undefined && bytesEqual(stored.inviter, sender)) return true;
+  return pendingInvites.get(ctx)?.get(toBase64Url(groupId))?.has(toBase64Url(sender)) ?? false;
 }
 
 function inAnyRoster(ctx: EngineContext, groupId: Uint8Array, sender: Uint8Array): boolean {
