@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EncryptionMode, GroupView, IdentityView, InvitationView, MessageCursorView, MessagePage, MessageView, PersonView, ReceiptView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
@@ -42,6 +41,7 @@ import { KeyedMutex } from '../kernel/keyed-mutex.js';
 import { lockProfile, type ProfileLock } from '../kernel/profile-lock.js';
 import { SESSION_ENVELOPE_TYPES, type SessionEnvelopeFields, type SessionPort } from './session-port.js';
 import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
+import { secureProfileDir } from '../store/profile-permissions.js';
 
 export interface EngineOptions {
   /** The profile folder: kizuna.db, local-key.json, files/. Created if missing. */
@@ -92,7 +92,7 @@ export class Engine implements SessionPort {
 
   static async open(options: EngineOptions): Promise<Engine> {
     await loadSodium();
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    secureProfileDir(options.dataDir);
     const lock = lockProfile(options.dataDir);
     let store: Store;
     let cipher: ReturnType<typeof createAtRestCipher>;

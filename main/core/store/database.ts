@@ -4,6 +4,7 @@ import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { utf8 } from '../encoding/base64url.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { runMigrations } from './migrations/migration.js';
+import { ensureOwnerOnlyFile } from './profile-permissions.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -17,6 +18,7 @@ const KEY_CHECK_PLAINTEXT = 'kizuna local key check v1';
 export function openDatabase(path: string, cipher: AtRestCipher): SqliteDatabase {
   let db: SqliteDatabase;
   try {
+    if (path !== ':memory:') ensureOwnerOnlyFile(path);
     db = new Database(path);
   } catch (err) {
     throw new KizunaError('STORE_CORRUPT', `The database at ${path} cannot be opened.`, undefined, { cause: err });
