@@ -42,6 +42,7 @@ import { lockProfile, type ProfileLock } from '../kernel/profile-lock.js';
 import { SESSION_ENVELOPE_TYPES, type SessionEnvelopeFields, type SessionPort } from './session-port.js';
 import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
 import { secureProfileDir } from '../store/profile-permissions.js';
+import { deriveDatabaseKey } from '../store/database-cipher.js';
 
 export interface EngineOptions {
   /** The profile folder: kizuna.db, local-key.json, files/. Created if missing. */
@@ -99,7 +100,7 @@ export class Engine implements SessionPort {
     try {
       const { key } = await loadOrCreateLocalKey(options.dataDir, options.keyWrapper);
       cipher = createAtRestCipher(key);
-      store = openStore(join(options.dataDir, 'kizuna.db'), cipher);
+      store = openStore(join(options.dataDir, 'kizuna.db'), cipher, deriveDatabaseKey(key));
     } catch (err) {
       lock.release();
       throw err;

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 
 /** Prepares each SQL text once per database and reuses the statement (better-sqlite3 idiom). */
 export type Prepare = (sql: string) => Database.Statement;

@@ -51,8 +51,8 @@ export interface Store {
   readonly db: SqliteDatabase;
 }
 
-export function openStore(path: string, cipher: AtRestCipher): Store {
-  const db = openDatabase(path, cipher);
+export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8Array): Store {
+  const db = openDatabase(path, cipher, databaseKey);
   const prepare = createStatementCache(db);
   const rosters: RosterCache = new Map();
   const people: PeopleCache = new Map();
