@@ -19,7 +19,7 @@ describe('the core-process test helper', () => {
   });
 
   it('refuses a request before start with a typed error, and queues one made while the child starts', async () => {
-    await expectCode(core.invoke('identity.get', undefined), 'HOST_UNAVAILABLE');
+    await expectCode(core.invoke('identity.get', {}), 'HOST_UNAVAILABLE');
     const starting = core.start();
     // Sent before the child is ready: answered once it is, not dropped.
     const early = core.invoke('identity.create', { displayName: 'ann' });
@@ -32,7 +32,7 @@ describe('the core-process test helper', () => {
     const inFlight = core.invoke('identity.create', { displayName: 'ann' });
     await core.kill();
     // Sent right after the death, before the helper has seen much: a closed channel, not a crash.
-    const after = core.invoke('identity.get', undefined);
+    const after = core.invoke('identity.get', {});
     await expect(inFlight.then(() => 'answered', (e: { code?: string }) => e.code)).resolves.toMatch(/^(answered|HOST_UNAVAILABLE)$/);
     await expectCode(after, 'HOST_UNAVAILABLE');
     await expectCode(core.stats(), 'HOST_UNAVAILABLE');
