@@ -43,6 +43,7 @@ import { SESSION_ENVELOPE_TYPES, type SessionEnvelopeFields, type SessionPort } 
 import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
 import { secureProfileDir } from '../store/profile-permissions.js';
 import { deriveDatabaseKey } from '../store/database-cipher.js';
+import type { StorageHealth } from '../store/storage-health.js';
 
 export interface EngineOptions {
   /** The profile folder: kizuna.db, local-key.json, files/. Created if missing. */
@@ -85,6 +86,7 @@ export class Engine implements SessionPort {
     this.channels = new EngineChannels(ctx);
     this.unread = new UnreadCounts(ctx);
     ctx.events.on('group', (g) => this.unread.note(g));
+    ctx.store.health.onChange((h) => ctx.events.emit('storage', h));
     recordEngineContext(this, ctx);
     pruneQueues(ctx);
     this.maintenance = setInterval(() => pruneQueues(ctx), MAINTENANCE_EVERY_MS);
@@ -133,6 +135,11 @@ export class Engine implements SessionPort {
 
   get store(): Store {
     return this.ctx.store;
+  }
+
+  /** Whether the store can write now; changes come as 'storage' events. */
+  storageHealth(): StorageHealth {
+    return this.ctx.store.health.current;
   }
 
   // Identity and contacts

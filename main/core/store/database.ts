@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { toStorageError } from '../../../shared/errors/storage-errors.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { utf8 } from '../encoding/base64url.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -29,6 +30,8 @@ export function openDatabase(path: string, cipher: AtRestCipher, databaseKey: Ui
     }
     db = new Database(path);
   } catch (err) {
+    const typed = toStorageError(err, path);
+    if (typed instanceof KizunaError) throw typed;
     throw new KizunaError('STORE_CORRUPT', `The database at ${path} cannot be opened.`, undefined, { cause: err });
   }
   try {
@@ -50,6 +53,8 @@ export function openDatabase(path: string, cipher: AtRestCipher, databaseKey: Ui
     if ((err as { code?: unknown }).code === 'SQLITE_NOTADB') {
       throw new KizunaError('STORE_WRONG_KEY', 'The local key does not open this database (or the file is damaged). Check your passphrase or key file.', undefined, { cause: err });
     }
+    const typed = toStorageError(err, path);
+    if (typed instanceof KizunaError) throw typed;
     throw new KizunaError('STORE_CORRUPT', `The database at ${path} cannot be read.`, undefined, { cause: err });
   }
   return db;
