@@ -94,6 +94,12 @@ describe('the store on a hostile disk', () => {
     expect((failure as Error).message).toMatch(/disk .* is full/);
     expect(ann.storageHealth().state).toBe('full');
     expect(healths.map((h) => h.state)).toEqual(['full']);
+    // Received bytes that cannot be stored are not acknowledged (and do not crash the engine).
+    let acked = false;
+    void ann.receive(new Uint8Array(48 * 1024).fill(1), 'network').then(() => (acked = true));
+    await new Promise((r) => setImmediate(r)); // the inbox writes what arrived in the next tick
+    await new Promise((r) => setImmediate(r));
+    expect(acked).toBe(false);
     // Reads keep working.
     expect(ann.latestMessages(groupId, 500).messages.some((m) => m.text === 'stored before the disk filled')).toBe(true);
 
