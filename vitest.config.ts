@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Builds the renderer the UI tests serve (test/ui), once per run.
-    globalSetup: ['test/ui/global-setup.ts'],
+    globalSetup: ['test/ui/global-setup.ts', 'test/integration/cli/cli-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -16,7 +16,7 @@ export function printGroup(g: GroupView): void {
       return `${m.displayName}${m.role === 'admin' ? '*' : ''}${m.status === 'invited' ? '?' : ''}${verified}`;
     })
     .join(', ');
-  printLine(`${g.groupId}  ${g.name}  [${g.mode}, epoch ${g.epoch}, ${g.myState}]  ${members}`);
+  printLine(`${g.groupId}  ${g.name}  [${g.direct ? 'direct, ' : ''}${g.mode}, epoch ${g.epoch}, ${g.myState}]  ${members}`);
 }
 
 export function printMessage(m: MessageView): void {

@@ -1,125 +1,69 @@
 #!/usr/bin/env node
 /**
- * `kizuna`: the headless Kizuna (bots, operators, tests). Commands:
- *   identity create|show|card, contact add|list|blocked|remove|block|unblock,
- *   group list|invitations|create|invite|remove|rename|accept|decline|leave|delete|send|history,
- *   moderator, participant, listen, node, controller, web.
- * Global flags: --data-dir, --node, --key-file, --log-level (or KIZUNA_DATA_DIR, KIZUNA_NODE,
- * KIZUNA_KEY_FILE, KIZUNA_PASSPHRASE, KIZUNA_LOG_LEVEL).
+ * `kizuna`: the headless Kizuna (bots, operators, tests). `kizuna --help` lists the commands;
+ * `kizuna COMMAND --help` describes one (see cli-help.ts).
+ *
+ * Each command's module is imported only when that command runs: the built CLI (dist/cli, see
+ * scripts/cli-bundle-options.ts) keeps them in separate chunks, so `--help` starts without loading
+ * the engine, grpc-js, ts-mls or the SLIM bindings.
  */
 import { parseArgs } from 'node:util';
 import { isKizunaError } from '../../shared/errors/kizuna-error.js';
-import { GLOBAL_FLAGS, resolveConfig } from './cli-config.js';
-import { listenCommand, moderatorCommand, participantCommand } from './commands/chat-commands.js';
-import { groupCommand } from './commands/group-commands.js';
-import { contactCommand, identityCommand } from './commands/identity-commands.js';
-import { controllerCommand } from './commands/controller-command.js';
-import { nodeCommand } from './commands/node-command.js';
-import { webMain } from '../host/browser/web-main.js';
+import { COMMAND_FLAGS, type Flags } from './cli-flags.js';
+import { COMMAND_HELP, helpFor } from './cli-help.js';
 
-const USAGE = `usage: kizuna <command> [options]
+type Command = (args: string[], flags: Flags) => Promise<void>;
 
-  identity create --name NAME [--slim-name org/ns/agent] | show | card
-  contact add CARD | list | blocked | remove ID | block ID|CARD | unblock ID
-  group list | invitations | create --name N --members a,b [--mode mls|sealed|none]
-        invite GROUP WHO | remove GROUP WHO | rename GROUP NAME | accept GROUP | decline GROUP
-        leave GROUP | delete GROUP | send GROUP TEXT | history GROUP [--limit N]
-  moderator --local org/ns/me --invites org/ns/bob,org/ns/carol [--enable-mls] [--message TEXT]
-  participant --local org/ns/me [--message TEXT]
-        with --shared-secret S: SLIM's own session protocol, with apps of the official SLIM bindings
-        (one invitee is enough; --protocol kizuna keeps Kizuna groups with shared-secret tokens)
-  listen [--accept]
-  node [--endpoint 127.0.0.1:46357|unix:///path] [--auth user:pass] [--controller HOST:PORT --node-id ID] [--archive GROUP...]
-       [--controller-auth FILE]   token (and TLS CA) for an authenticated controller: {"token":"…","caFile":"ca.pem"} or the bare token
-  controller [--host localhost] [--port 50051] [--auth FILE]
-       --auth FILE: {"principals":[{"identity","role":"operator"|"node","token"|"subject"}],"tls":{"certFile","keyFile"},
-                     "jwt":{"keysFile","issuer","audience"}} (subject: a JWT's sub, e.g. a SPIFFE id);
-       every call then needs "authorization: Bearer TOKEN"; a host other than loopback requires it, with TLS
-  web [--data-dir DIR] [--port N] [--node ENDPOINT]      (the UI in a browser, on 127.0.0.1)
+/** Opens the configuration (zod) only once a command really runs. */
+async function config(flags: Flags) {
+  const { resolveConfig } = await import('./cli-config.js');
+  return resolveConfig(flags);
+}
 
-  global: --data-dir DIR  --node ENDPOINT  --key-file FILE  --log-level LEVEL
-          --accept-unverified (or KIZUNA_ACCEPT_UNVERIFIED=1): invite by SLIM name even when no identity
-          token or accepted contact card verifies who answered (default: refused, DISCOVERY_UNVERIFIED)
-  identity tokens (seed 000): --jwt-path --jwks-path --jwt-issuer --jwt-subject --jwt-audience
-                              --shared-secret --shared-secret-id --token-key-binding --token-clock-skew`;
-
-const FLAGS = {
-  ...GLOBAL_FLAGS,
-  name: { type: 'string' },
-  'slim-name': { type: 'string' },
-  local: { type: 'string' },
-  members: { type: 'string' },
-  mode: { type: 'string' },
-  invites: { type: 'string' },
-  channel: { type: 'string' },
-  'enable-mls': { type: 'boolean' },
-  protocol: { type: 'string' },
-  message: { type: 'string' },
-  'stop-after': { type: 'string' },
-  'max-retries': { type: 'string' },
-  timeout: { type: 'string' },
-  limit: { type: 'string' },
-  accept: { type: 'boolean' },
-  endpoint: { type: 'string' },
-  auth: { type: 'string' },
-  archive: { type: 'boolean' },
-  controller: { type: 'string' },
-  'node-id': { type: 'string' },
-  'controller-auth': { type: 'string' },
-  host: { type: 'string' },
-  port: { type: 'string' },
-} as const;
+const COMMANDS: Record<string, Command> = {
+  identity: async (args, flags) => (await import('./commands/identity-commands.js')).identityCommand(await config(flags), args, flags),
+  contact: async (args, flags) => (await import('./commands/identity-commands.js')).contactCommand(await config(flags), args),
+  group: async (args, flags) => (await import('./commands/group-commands.js')).groupCommand(await config(flags), args, flags),
+  moderator: async (_args, flags) => (await import('./commands/chat-commands.js')).moderatorCommand(await config(flags), flags),
+  participant: async (_args, flags) => (await import('./commands/chat-commands.js')).participantCommand(await config(flags), flags),
+  listen: async (_args, flags) => (await import('./commands/chat-commands.js')).listenCommand(await config(flags), flags),
+  node: async (args, flags) => (await import('./commands/node-command.js')).nodeCommand(await config(flags), args, flags),
+  controller: async (_args, flags) => (await import('./commands/controller-command.js')).controllerCommand(await config(flags), flags),
+};
 
 async function main(argv: string[]): Promise<number> {
   // `kizuna web` takes the browser host's own flags.
   if (argv[0] === 'web') {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(helpFor('web') + '\n');
+      return 0;
+    }
+    const { webMain } = await import('../host/browser/web-main.js');
     await webMain(argv.slice(1));
     if (typeof process.exitCode === 'number' && process.exitCode !== 0) return process.exitCode;
     return await new Promise<number>(() => undefined); // serves until a signal stops it
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: COMMAND_FLAGS, allowPositionals: true, strict: true });
   } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    const command = argv.find((a) => !a.startsWith('-'));
+    process.stderr.write(`${(err as Error).message}\n\n${helpFor(command)}\n`);
     return 2;
   }
   const [command, ...args] = parsed.positionals;
-  const flags = parsed.values as Record<string, string | boolean | undefined>;
+  const flags = parsed.values as Flags;
   if (command === undefined || flags['help'] === true) {
-    process.stdout.write(USAGE + '\n');
-    return command === undefined && flags['help'] !== true ? 2 : 0;
+    const known = command === undefined || COMMAND_HELP[command] !== undefined;
+    (known ? process.stdout : process.stderr).write(helpFor(command) + '\n');
+    return command === undefined && flags['help'] !== true ? 2 : known ? 0 : 2;
   }
-  const config = resolveConfig(flags);
-  switch (command) {
-    case 'identity':
-      await identityCommand(config, args, flags);
-      break;
-    case 'contact':
-      await contactCommand(config, args);
-      break;
-    case 'group':
-      await groupCommand(config, args, flags);
-      break;
-    case 'moderator':
-      await moderatorCommand(config, flags);
-      break;
-    case 'participant':
-      await participantCommand(config, flags);
-      break;
-    case 'listen':
-      await listenCommand(config, flags);
-      break;
-    case 'node':
-      await nodeCommand(config, args, flags);
-      break;
-    case 'controller':
-      await controllerCommand(config, flags);
-      break;
-    default:
-      process.stderr.write(`unknown command: ${command}\n${USAGE}\n`);
-      return 2;
+  const run = COMMANDS[command];
+  if (run === undefined) {
+    process.stderr.write(`unknown command: ${command}\n\n${helpFor(undefined)}\n`);
+    return 2;
   }
+  await run(args, flags);
   return 0;
 }
 

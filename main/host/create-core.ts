@@ -5,6 +5,7 @@ import type { SessionLayer } from '../core/session/session-layer.js';
 import { CoreConnection, type CoreConnectionOptions } from './core-connection.js';
 import type { KizunaCore } from './kizuna-core.js';
 import { SettingsStore } from './settings-store.js';
+import { SlimSessionsHost } from './slim-sessions/slim-sessions-host.js';
 
 export interface CoreOptions extends CoreConnectionOptions {
   /** The profile folder (database, keys, files, settings). */
@@ -46,6 +47,16 @@ export async function createKizunaCore(options: CoreOptions): Promise<KizunaCore
   const connection = new CoreConnection(engine, settings, discoveryToken === undefined ? options : { ...options, session: { ...options.session, discoveryToken } });
   engine.events.on('identity', () => void connection.connect());
   await connection.connect();
+  // SLIM sessions use the node the core uses, once it has one (and again after the node changed).
+  const slimSessions = new SlimSessionsHost({
+    dataDir: options.dataDir,
+    nodeEndpoint: () => (connection.status().state === 'offline' ? '' : connection.status().node.endpoint),
+    ...(options.nodeAuth === undefined ? {} : { nodeAuth: options.nodeAuth }),
+  });
+  connection.events.on('status', (status) => {
+    if (status.state === 'online') void slimSessions.ensureStarted();
+  });
+  void slimSessions.ensureStarted();
 
   return {
     engine,
@@ -55,6 +66,7 @@ export async function createKizunaCore(options: CoreOptions): Promise<KizunaCore
     onlineMembers: (groupId) => connection.session?.onlineMembers(groupId) ?? [],
     onPresence: (listener) => connection.events.on('presence', listener),
     getSettings: () => settings.get(),
+    slimSessions,
     updateSettings: async (patch) => {
       const before = settings.get().node;
       const next = settings.update(patch);
@@ -63,6 +75,7 @@ export async function createKizunaCore(options: CoreOptions): Promise<KizunaCore
       return next;
     },
     close: async () => {
+      await slimSessions.close();
       await connection.close();
       await engine.close();
       options.identityTokens?.provider.close();

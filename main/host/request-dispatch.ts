@@ -40,6 +40,7 @@ const HANDLERS = {
 
   'groups.list': (c) => c.engine.listGroups(),
   'groups.get': (c, i) => c.engine.getGroup(i.groupId),
+  'groups.changes': (c, i) => c.engine.groupChanges(i.groupId),
   'groups.create': (c, i) => c.engine.createGroup(i),
   'groups.addMembers': (c, i) => c.engine.addMembers(i.groupId, i.members),
   'groups.removeMembers': (c, i) => c.engine.removeMembers(i.groupId, i.members),
@@ -83,6 +84,10 @@ const HANDLERS = {
   'messages.retry': (c, i) => c.engine.retrySend(i.messageId),
   'messages.cancel': (c, i) => c.engine.cancelSend(i.messageId),
 
+  'slim.state': (c) => c.slimSessions.state(),
+  'slim.configure': (c, i) => c.slimSessions.configure(i),
+  'slim.answer': (c, i) => c.slimSessions.answer(i.sessionId, i.accept),
+  'slim.send': (c, i) => c.slimSessions.send(i.sessionId, i.text),
   'connection.status': (c) => c.connectionStatus(),
   'settings.get': (c) => c.getSettings(),
   'settings.set': (c, i) => c.updateSettings(i),
@@ -138,6 +143,7 @@ export function forwardEvents(core: KizunaCore, send: <E extends EventName>(even
       }
     }),
     core.onConnection((p) => send('connection', p)),
+    core.slimSessions.events.on('changed', (state) => send('slim-sessions', state)),
   );
   return () => {
     for (const off of offs) off();

@@ -1,3 +1,4 @@
+import type { GroupChangeView } from './group-change.js';
 import type { GroupView, InvitationView, MessageView, SendState } from './views.js';
 
 /**
@@ -23,4 +24,6 @@ export interface CoreEventPayloads {
    * ones too; a group not listed has none), `total` their sum without the muted ones (the badge).
    */
   unread: { total: number; groups: Record<string, number> };
+  /** A signed group change took effect (join by invitation, leave, remove, rename, picture, key renewal, delete): a timeline line. */
+  'group-change': GroupChangeView;
 }

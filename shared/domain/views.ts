@@ -80,6 +80,8 @@ export interface GroupView {
   unreadCount: number;
   lastActivityAt: number;
   lastMessage: MessagePreview | null;
+  /** A one-to-one chat: the creator and one member, never more (its title is the other person's name). */
+  direct: boolean;
 }
 
 export interface FileView {

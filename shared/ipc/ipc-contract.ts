@@ -1,3 +1,4 @@
+import type { GroupChangeView } from '../domain/group-change.js';
 import type { z } from 'zod';
 import type { CoreEventPayloads } from '../domain/core-events.js';
 import type {
@@ -9,6 +10,7 @@ import type {
   PersonView,
   ReceiptView,
 } from '../domain/views.js';
+import type { SlimSessionsState } from '../domain/slim-session-views.js';
 import type { SerializedError } from '../errors/kizuna-error.js';
 import type { SchemaKit } from './ipc-schemas.js';
 import type { settingsSchema } from './settings-schemas.js';
@@ -68,7 +70,8 @@ export const REQUESTS = {
 
   'groups.list': request<GroupView[]>()((k) => k.noInput),
   'groups.get': request<GroupView>()(({ z, groupId }) => z.object({ groupId }).strict()),
-  'groups.create': request<GroupView>()(({ z, members, mode }) => z.object({ name: z.string().max(1024), members, mode: mode.optional() }).strict()),
+  'groups.changes': request<GroupChangeView[]>()(({ z, groupId }) => z.object({ groupId }).strict()),
+  'groups.create': request<GroupView>()(({ z, members, mode }) => z.object({ name: z.string().max(1024), members, mode: mode.optional(), direct: z.boolean().optional() }).strict()),
   'groups.addMembers': request<GroupView>()(({ z, groupId, members }) => z.object({ groupId, members }).strict()),
   'groups.removeMembers': request<GroupView>()(({ z, groupId, members }) => z.object({ groupId, members }).strict()),
   'groups.rename': request<GroupView>()(({ z, groupId }) => z.object({ groupId, name: z.string().max(1024) }).strict()),
@@ -132,6 +135,16 @@ export const REQUESTS = {
   'messages.retry': request<void>()(({ z, messageId }) => z.object({ messageId }).strict()),
   'messages.cancel': request<void>()(({ z, messageId }) => z.object({ messageId }).strict()),
 
+  // SLIM's own group sessions (issue 10): the profile's SLIM name and shared secret, invitations, text.
+  'slim.state': request<SlimSessionsState>()((k) => k.noInput),
+  'slim.configure': request<SlimSessionsState>()(({ z }) =>
+    z.object({ name: z.string().min(5).max(512), sharedSecret: z.string().min(32).max(1024) }).strict(),
+  ),
+  'slim.answer': request<SlimSessionsState>()(({ z }) => z.object({ sessionId: z.number().int().nonnegative().max(0xffffffff), accept: z.boolean() }).strict()),
+  'slim.send': request<SlimSessionsState>()(({ z }) =>
+    z.object({ sessionId: z.number().int().nonnegative().max(0xffffffff), text: z.string().min(1).max(70_000) }).strict(),
+  ),
+
   'connection.status': request<ConnectionStatus>()((k) => k.noInput),
   'settings.get': request<Settings>()((k) => k.noInput),
   'settings.set': request<Settings>()((k) => k.settingsPatch),
@@ -160,6 +173,8 @@ export function isRequestName(value: unknown): value is RequestName {
 /** Everything the core pushes to the UI. */
 export interface EventPayloads extends CoreEventPayloads {
   connection: ConnectionStatus;
+  /** SLIM sessions changed (an invitation, a message, an end): the whole state again. */
+  'slim-sessions': SlimSessionsState;
   /**
    * Sent by the desktop shell, never by the core: a `kizuna://` link the app was opened with, or a
    * notification the user clicked. The UI shows the contact card (for `contacts.add`), the chat or the
@@ -196,8 +211,9 @@ const CORE_EVENTS = {
   pin: true,
   file: true,
   unread: true,
+  'group-change': true,
 } as const satisfies Record<CoreEventName, true>;
-const EVENTS = { ...CORE_EVENTS, connection: true, 'deep-link': true } as const satisfies Record<EventName, true>;
+const EVENTS = { ...CORE_EVENTS, connection: true, 'slim-sessions': true, 'deep-link': true } as const satisfies Record<EventName, true>;
 
 /** The engine's events, which every host forwards to its UIs. */
 export const CORE_EVENT_NAMES = Object.keys(CORE_EVENTS) as CoreEventName[];

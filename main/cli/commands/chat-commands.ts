@@ -4,9 +4,13 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { GroupSession, KizunaApp } from '../../host/sdk/index.js';
 import { cliIdentityTokens, openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
+import { groupChangeLine } from '../group-change-line.js';
+import { choiceFlag, intFlag } from '../cli-flags.js';
 import { printLine } from '../cli-output.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { slimModeratorCommand, slimParticipantCommand } from './slim-session-commands.js';
+
+const ENCRYPTION_MODES: readonly EncryptionMode[] = ['mls', 'sealed', 'none'];
 
 /**
  * Seed 000's multicast example, as commands: a moderator creates a channel and invites
@@ -61,17 +65,21 @@ function speaksSlim(flags: Record<string, string | boolean | undefined>): boolea
 
 export async function moderatorCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
   if (speaksSlim(flags)) return slimModeratorCommand(config, flags);
+  // Flags are checked before the profile opens, so a typo costs nothing.
+  const mode: EncryptionMode = choiceFlag(flags, 'mode', ENCRYPTION_MODES) ?? (flags['enable-mls'] === true ? 'mls' : 'none');
+  const maxRetries = intFlag(flags, 'max-retries', { min: 0, max: 100 });
+  const timeoutS = intFlag(flags, 'timeout', { min: 1, max: 3600 });
+  const stopAfter = stopAfterFlag(flags);
   const app = await openApp(config, appOptions(flags));
   await app.waitOnline();
   const invites = typeof flags['invites'] === 'string' ? flags['invites'].split(',').map((s) => s.trim()).filter((s) => s.length > 0) : [];
   if (invites.length < 2) throw new KizunaError('GROUP_TOO_FEW_MEMBERS', 'Invite at least two participants: --invites org/ns/bob,org/ns/carol');
-  const mode = typeof flags['mode'] === 'string' ? (flags['mode'] as EncryptionMode) : flags['enable-mls'] === true ? 'mls' : 'none';
   const session = await app.createSession({
     channelName: typeof flags['channel'] === 'string' ? flags['channel'] : 'agntcy/namespace/group_channel',
     invites,
     mode,
-    ...(typeof flags['max-retries'] === 'string' ? { maxRetries: Number(flags['max-retries']) } : {}),
-    ...(typeof flags['timeout'] === 'string' ? { timeout: Number(flags['timeout']) * 1000 } : {}),
+    ...(maxRetries === undefined ? {} : { maxRetries }),
+    ...(timeoutS === undefined ? {} : { timeout: timeoutS * 1000 }),
   });
   const local = app.identity.slimName;
   for (const name of invites) printLine(`${local} -> add ${name} to the group`);
@@ -81,25 +89,26 @@ export async function moderatorCommand(config: CliConfig, flags: Record<string, 
   while (Date.now() < deadline && !app.core.engine.getGroup(session.groupId).members.every((m) => m.status === 'joined')) {
     await app.core.engine.events.waitFor('group', (g) => g.groupId === session.groupId, 5_000).catch(() => undefined);
   }
-  await loop(app, session, local, typeof flags['message'] === 'string' ? flags['message'] : undefined, stopAfterFlag(flags));
+  await loop(app, session, local, typeof flags['message'] === 'string' ? flags['message'] : undefined, stopAfter);
 }
 
 export async function participantCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
   if (speaksSlim(flags)) return slimParticipantCommand(config, flags);
+  const stopAfter = stopAfterFlag(flags);
   const app = await openApp(config, appOptions(flags));
   await app.waitOnline();
   const local = app.identity.slimName;
   printLine(`${local} -> Waiting for session...`);
   const session = await app.listenForSession();
   printLine(`${local} -> joined ${session.name} (${session.groupId})`);
-  await loop(app, session, local, typeof flags['message'] === 'string' ? flags['message'] : undefined, stopAfterFlag(flags));
+  await loop(app, session, local, typeof flags['message'] === 'string' ? flags['message'] : undefined, stopAfter);
 }
 
 function stopAfterFlag(flags: Record<string, string | boolean | undefined>): number | undefined {
-  return typeof flags['stop-after'] === 'string' ? Number(flags['stop-after']) : undefined;
+  return intFlag(flags, 'stop-after', { min: 1, max: 1_000_000 });
 }
 
-/** Prints everything that arrives (messages, invitations) until interrupted; `--accept` joins invitations. */
+/** Prints everything that arrives (messages, invitations, group changes) until interrupted; `--accept` joins invitations. */
 export async function listenCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
   const app = await openApp(config, appOptions(flags));
   const engine = app.core.engine;
@@ -111,6 +120,7 @@ export async function listenCommand(config: CliConfig, flags: Record<string, str
     printLine(`invitation to ${i.groupName} (${i.groupId}) from ${i.inviterName}`);
     if (flags['accept'] === true) void engine.acceptInvitation(i.groupId);
   });
+  engine.events.on('group-change', (c) => printLine(groupChangeLine(c)));
   await untilStopSignal();
   await app.close();
 }

@@ -3,6 +3,7 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { KizunaApp } from '../../host/sdk/index.js';
 import { openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
+import { choiceFlag, intFlag } from '../cli-flags.js';
 import { printGroup, printLine, printMessage } from '../cli-output.js';
 import { need } from './identity-commands.js';
 
@@ -39,10 +40,11 @@ export async function groupCommand(config: CliConfig, args: string[], flags: Rec
         for (const i of engine.listInvitations()) printLine(`${i.groupId}  ${i.groupName}  from ${i.inviterName}  [${i.mode}]`);
         break;
       case 'create': {
-        const name = typeof flags['name'] === 'string' ? flags['name'] : need(groupId, 'a group name');
+        const direct = flags['direct'] === true;
+        const name = typeof flags['name'] === 'string' ? flags['name'] : direct ? (groupId ?? '') : need(groupId, 'a group name');
         const members = await memberIds(app, need(typeof flags['members'] === 'string' ? flags['members'] : undefined, '--members'));
-        const mode = (typeof flags['mode'] === 'string' ? flags['mode'] : 'mls') as EncryptionMode;
-        printGroup(await engine.createGroup({ name, members, mode }));
+        const mode: EncryptionMode = choiceFlag(flags, 'mode', ['mls', 'sealed', 'none'] as const) ?? 'mls';
+        printGroup(await engine.createGroup({ name, members, mode, direct }));
         await flush(app);
         break;
       }
@@ -79,7 +81,7 @@ export async function groupCommand(config: CliConfig, args: string[], flags: Rec
         await flush(app);
         break;
       case 'history': {
-        const limit = typeof flags['limit'] === 'string' ? Number(flags['limit']) : 50;
+        const limit = intFlag(flags, 'limit', { min: 1, max: 10_000 }) ?? 50;
         engine.latestMessages(need(groupId, 'a group id'), limit).messages.forEach(printMessage);
         break;
       }

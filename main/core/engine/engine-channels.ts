@@ -47,10 +47,14 @@ export class EngineChannels implements ChannelPort {
     return n;
   }
 
-  heartbeat(groupId: Uint8Array): { epoch: number; ownSeq: number } | undefined {
-    const group = this.ctx.store.read.groups.get(groupId);
+  heartbeat(groupId: Uint8Array): { epoch: number; ownSeq: number; have: SenderMark[] } | undefined {
+    const read = this.ctx.store.read;
+    const group = read.groups.get(groupId);
     if (group === undefined || group.myState !== 'joined') return undefined;
-    return { epoch: group.epoch, ownSeq: this.ctx.store.read.log.nextOwnSeq(groupId) - 1 };
+    // Cumulative acks: what we hold of every other sender, repeated with every beat.
+    const self = this.ctx.self().userId;
+    const have = read.log.cursors(groupId).filter((c) => c.contiguous > 0 && !bytesEqual(c.sender, self)).map((c) => ({ sender: c.sender, seq: c.contiguous }));
+    return { epoch: group.epoch, ownSeq: read.log.nextOwnSeq(groupId) - 1, have };
   }
 
   syncRequest(groupId: Uint8Array, received?: ReadonlyMap<string, number>): { epoch: number; have: SenderMark[] } {
@@ -109,13 +113,29 @@ export class EngineChannels implements ChannelPort {
   acceptSyncMarks(reply: { groupId: Uint8Array; from: Uint8Array; marks: readonly SenderMark[]; skipTo: readonly SenderMark[] }): void {
     const { groupId, from } = reply;
     const write = this.ctx.store.write.log;
-    for (const m of reply.marks) write.noteHighest(groupId, m.sender, m.seq);
-    // Only the sender itself or the admin may tell us to skip someone's envelopes; anyone else
-    // could use it to hide messages from us.
+    // Marks and skips only from the sender itself or the admin, and only about people in the group's
+    // signed rosters: anyone else could make us keep cursor rows without end, ask again and again for
+    // what does not exist, or hide messages from us.
     const creator = this.ctx.store.read.groups.get(groupId)?.creator;
-    for (const m of reply.skipTo) {
-      if (bytesEqual(m.sender, from) || (creator !== undefined && bytesEqual(from, creator))) write.startCursor(groupId, m.sender, m.seq + 1);
-    }
+    const byAdmin = creator !== undefined && bytesEqual(from, creator);
+    const members = knownMembers(this.ctx, groupId);
+    const allowed = (m: SenderMark): boolean => (byAdmin || bytesEqual(m.sender, from)) && members.has(toBase64Url(m.sender));
+    for (const m of reply.marks) if (allowed(m)) write.noteHighest(groupId, m.sender, m.seq);
+    for (const m of reply.skipTo) if (allowed(m)) write.startCursor(groupId, m.sender, m.seq + 1);
+  }
+
+  knowsMember(groupId: Uint8Array, userId: Uint8Array): boolean {
+    return this.ctx.store.read.groups.member(groupId, userId) !== undefined || knownMembers(this.ctx, groupId).has(toBase64Url(userId));
+  }
+
+  replyName(groupId: Uint8Array, userId: Uint8Array): string | undefined {
+    const name = this.ctx.store.read.groups.member(groupId, userId)?.slimName;
+    return name !== undefined && name !== '' ? name : this.slimNameOf(userId);
+  }
+
+  refused(reason: string, groupId?: Uint8Array): void {
+    this.ctx.store.write.log.countDrop(reason);
+    this.ctx.events.emit('dropped', { reason, ...(groupId === undefined ? {} : { groupId: toBase64Url(groupId) }) });
   }
 
   archive(v: VerifiedEnvelope): void {
@@ -130,4 +150,12 @@ export class EngineChannels implements ChannelPort {
   slimNameOf(userId: Uint8Array): string | undefined {
     return this.ctx.store.read.people.get(userId)?.slimName;
   }
+}
+
+/** Everyone in any of the group's signed rosters (base64url ids). */
+function knownMembers(ctx: EngineContext, groupId: Uint8Array): Set<string> {
+  const read = ctx.store.read.groups;
+  const out = new Set<string>();
+  for (const ep of read.epochs(groupId)) for (const m of read.roster(groupId, ep.epoch) ?? []) out.add(toBase64Url(m));
+  return out;
 }

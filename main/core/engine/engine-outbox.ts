@@ -3,6 +3,7 @@ import { emitGroup } from '../groups/group-views.js';
 import { allAmong, joinedOthers, updateOwnSendState } from '../ingest/send-state-tracker.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { parseOutboxJob, type OutboxJob } from '../kernel/outbox-job.js';
+import { CumulativeAcks } from './cumulative-acks.js';
 import type { OutboxPort } from './session-port.js';
 
 /**
@@ -11,7 +12,11 @@ import type { OutboxPort } from './session-port.js';
  * a job that can never go out makes its message 'failed' (the user can retry).
  */
 export class EngineOutbox implements OutboxPort {
-  constructor(private readonly ctx: EngineContext) {}
+  private readonly cumulative: CumulativeAcks;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.cumulative = new CumulativeAcks(ctx, (ack) => this.acknowledge(ack));
+  }
 
   due(limit = 256): OutboxJob[] {
     const jobs: OutboxJob[] = [];
@@ -99,6 +104,10 @@ export class EngineOutbox implements OutboxPort {
       }
     }
     return progressed;
+  }
+
+  acknowledgeUpTo(ack: { groupId: Uint8Array; from: Uint8Array; seq: number }): boolean {
+    return this.cumulative.upTo(ack);
   }
 
   expedite(): void {

@@ -1,3 +1,4 @@
+import type { GroupChangeView } from '../../../shared/domain/group-change.js';
 import { join } from 'node:path';
 import type { EncryptionMode, GroupView, IdentityView, InvitationView, MessageCursorView, MessagePage, MessageView, PersonView, ReceiptView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
@@ -11,6 +12,7 @@ import { buildEnvelope, type BuiltEnvelope } from '../envelopes/envelope-builder
 import { MlsStates } from '../kernel/mls-states.js';
 import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
+import { groupChanges } from '../groups/group-changes.js';
 import { createGroup } from '../groups/group-create.js';
 import { leaveGroup } from '../groups/group-leave.js';
 import { requireGroup } from '../groups/group-state.js';
@@ -23,6 +25,7 @@ import { addContact, blockContact, listBlocked, listContacts, removeContact, unb
 import { exportIdentity, readIdentityExport } from '../identity/identity-export.js';
 import { createIdentity, getIdentity, identityView, loadIdentity, renameSelf, storeIdentity, type CreateIdentityInput } from '../identity/identity-service.js';
 import type { IdentityTokenProvider, IdentityTokenVerifier } from '../identity/tokens/token-types.js';
+import { admissionRefusal } from '../ingest/admission.js';
 import { InboxProcessor } from '../ingest/inbox-processor.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { FileVault } from '../store/file-vault.js';
@@ -190,7 +193,7 @@ export class Engine implements SessionPort {
 
   // Groups
 
-  createGroup(input: { name: string; members: string[]; mode?: EncryptionMode }): Promise<GroupView> {
+  createGroup(input: { name: string; members: string[]; mode?: EncryptionMode; direct?: boolean }): Promise<GroupView> {
     return createGroup(this.ctx, input);
   }
   /** get_all_my_groups: every group this device knows, most recent activity first. */
@@ -199,6 +202,10 @@ export class Engine implements SessionPort {
   }
   getGroup(groupId: string): GroupView {
     return groupView(this.ctx, requireGroup(this.ctx, groupIdFrom(groupId)));
+  }
+  /** Every membership and group change, oldest first: the chat timeline's lines. */
+  groupChanges(groupId: string): GroupChangeView[] {
+    return groupChanges(this.ctx, requireGroup(this.ctx, groupIdFrom(groupId)).groupId);
   }
   addMembers(groupId: string, userIds: string[]): Promise<GroupView> {
     return addMembers(this.ctx, groupIdFrom(groupId), userIds);
@@ -340,8 +347,13 @@ export class Engine implements SessionPort {
    * Stores a received envelope (durably, before anything else) and schedules its processing. The
    * promise resolves once it is stored: only then may it be acknowledged to its sender.
    */
-  receive(bytes: Uint8Array, origin?: string): Promise<void> {
-    return this.inbox.receive(bytes, origin);
+  receive(bytes: Uint8Array, origin?: string): Promise<boolean> {
+    // Cheap checks before anything is stored (unknown group or sender, rates, large and unsigned).
+    const refusal = admissionRefusal(this.ctx, bytes);
+    if (refusal === undefined) return this.inbox.receive(bytes, origin).then(() => true);
+    this.ctx.store.write.log.countDrop(refusal);
+    this.ctx.events.emit('dropped', { reason: refusal });
+    return Promise.resolve(false);
   }
 
   /** Counters for diagnostics: dropped input by reason, inbox and outbox by state. */

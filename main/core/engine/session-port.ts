@@ -17,8 +17,11 @@ export interface SessionPort {
   readonly outbox: OutboxPort;
   readonly channels: ChannelPort;
   readonly inbox: { busy(): boolean; idle(): Promise<void> };
-  /** Stores a received envelope durably; acknowledge it to its sender only once this resolves. */
-  receive(bytes: Uint8Array, origin?: string): Promise<void>;
+  /**
+   * Stores a received envelope durably; acknowledge it to its sender only once this resolves to true
+   * (false: refused before storing, nothing to acknowledge or to send on anyone's behalf).
+   */
+  receive(bytes: Uint8Array, origin?: string): Promise<boolean>;
   getIdentity(): IdentityView | null;
   /** Our user id (the signing public key); IDENTITY_MISSING before there is one. */
   selfId(): Uint8Array;
@@ -57,6 +60,11 @@ export interface OutboxPort {
    * finished (the pump may have room to move on).
    */
   acknowledge(ack: { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }): boolean;
+  /**
+   * A cumulative ack (a member's heartbeat, signed and from a member): `from` holds all our envelopes
+   * of `groupId` up to `seq`. Same effects as `acknowledge`; true when a job finished.
+   */
+  acknowledgeUpTo(ack: { groupId: Uint8Array; from: Uint8Array; seq: number }): boolean;
   /** After reconnecting: everything pending is due now. */
   expedite(): void;
 }
@@ -82,7 +90,7 @@ export interface ChannelPort {
   /** What we are missing, summed over senders of one group or of all of them. */
   missing(groupId?: Uint8Array): number;
   /** Our heartbeat for a group we are in: its epoch and our newest sequence number; undefined otherwise. */
-  heartbeat(groupId: Uint8Array): { epoch: number; ownSeq: number } | undefined;
+  heartbeat(groupId: Uint8Array): { epoch: number; ownSeq: number; have: SenderMark[] } | undefined;
   /** What to ask a channel for: the group's epoch and, per sender, what we hold (or just received). */
   syncRequest(groupId: Uint8Array, received?: ReadonlyMap<string, number>): { epoch: number; have: SenderMark[] };
   /** What we may answer a member's sync request with, from our channel log; undefined: nothing to say. */
@@ -93,4 +101,10 @@ export interface ChannelPort {
   archive(v: VerifiedEnvelope): void;
   /** The SLIM name we know for a person, if any. */
   slimNameOf(userId: Uint8Array): string | undefined;
+  /** Whether `userId` is or ever was in one of the group's signed rosters (a cheap check before decoding). */
+  knowsMember(groupId: Uint8Array, userId: Uint8Array): boolean;
+  /** Where to answer a member: the SLIM name its record in the group (or its contact card) gives; never a claimed source. */
+  replyName(groupId: Uint8Array, userId: Uint8Array): string | undefined;
+  /** Counts a refusal the session layer made (the same drop counts as the inbox's). */
+  refused(reason: string, groupId?: Uint8Array): void;
 }

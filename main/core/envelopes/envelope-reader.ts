@@ -1,8 +1,8 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { blake2b256 } from '../crypto/hash.js';
-import { utf8 } from '../encoding/base64url.js';
+import { bytesEqual, utf8 } from '../encoding/base64url.js';
 import { verifyDetached } from '../crypto/signing.js';
-import { decodeWire } from '../wire/wire-codec.js';
+import { decodeWire, encodeWire } from '../wire/wire-codec.js';
 import { envelopeSchema, envelopeTypeSchema, MAX_ENVELOPE_BYTES, signedEnvelopeSchema, type Envelope } from '../wire/wire-schemas.js';
 
 export interface VerifiedEnvelope {
@@ -11,10 +11,9 @@ export interface VerifiedEnvelope {
   id: Uint8Array;
   bytes: Uint8Array;
   /**
-   * Whether the outer Ed25519 signature was checked. It is not for MLS messages: MLS signs their
-   * content with the same identity key and our associated data binds every header field to it, so
-   * a successful MLS decryption by the claimed sender is the same proof (and one verification
-   * instead of two is what lets MLS ingest keep up). Everything else is checked here.
+   * Whether the outer Ed25519 signature was checked: always, in every mode (MLS messages too: the
+   * id is the hash of the signed bytes, so only the signature pins them), except for an envelope
+   * the inbox already holds byte for byte (a replay, refused without the cost of verifying it).
    */
   signatureChecked: boolean;
   /** Set by the inbox: this envelope was deferred before (its content may be held, decrypted). */
@@ -25,6 +24,11 @@ function decodeEnvelope(bytes: Uint8Array): { envelope: Envelope; signed: { enve
   if (bytes.byteLength > MAX_ENVELOPE_BYTES) throw new KizunaError('ENVELOPE_TOO_LARGE', undefined, { size: bytes.byteLength });
   const signed = decodeWire('SignedEnvelope', signedEnvelopeSchema, bytes);
   const envelope = decodeWire('Envelope', envelopeSchema, signed.envelope);
+  // One message, one encoding: anything a decoder would skip or re-order (unknown fields, repeated
+  // fields, long varints) could otherwise give one signed content several ids and stored forms.
+  if (!bytesEqual(encodeWire('Envelope', envelope), signed.envelope) || !bytesEqual(encodeWire('SignedEnvelope', signed), bytes)) {
+    throw new KizunaError('ENVELOPE_MALFORMED', undefined, { reason: 'not canonically encoded' });
+  }
   if ((envelope.seq === 0) === (envelope.nonce.byteLength === 0)) {
     throw new KizunaError('ENVELOPE_MALFORMED', undefined, { reason: 'a sequenced envelope has no nonce; an unsequenced one has one' });
   }

@@ -7,10 +7,11 @@ import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import * as mls from '../crypto/mls/index.js';
 import { newEpochSecret, sealSecretFor, secretCommitment, storeEpochSecret } from '../encryption/sealed-secrets.js';
 import { encodeWire } from '../wire/wire-codec.js';
-import type { GroupVersion, SealedSecret, VersionKind, WireMember } from '../wire/wire-schemas.js';
+import type { GroupVersion, SealedSecret, SenderMark, VersionKind, WireMember } from '../wire/wire-schemas.js';
 import { applyVersion, latestVersion, requireGroup, versionChain } from './group-state.js';
 import { changesEpoch, validateNextVersion } from './group-validation.js';
 import { emitGroup } from './group-views.js';
+import { verifiedCutoffs } from './removal-cutoffs.js';
 import { signGroupVersion, signedGroupVersionFromBytes, toSignedGroupVersion, type VerifiedGroupVersion } from './signed-group-version.js';
 
 /**
@@ -28,6 +29,8 @@ export interface VersionChange {
   avatarMime?: string;
   /** MLS: identities to remove from the MLS group with this version. */
   mlsRemove?: Uint8Array[];
+  /** MEMBER_LEFT: the leaver's own signed word on its last envelope (its LEAVE's sequence number). */
+  ownCutoffs?: SenderMark[];
 }
 
 const removalKinds: ReadonlySet<VersionKind> = new Set(['REMOVE_MEMBERS', 'MEMBER_LEFT', 'MEMBER_DECLINED']);
@@ -72,8 +75,10 @@ export async function prepareVersion(ctx: EngineContext, groupId: Uint8Array, ch
     members: change.members ?? p.members,
     affected: change.affected ?? [],
     cutoffs: removalKinds.has(change.kind)
-      ? (change.affected ?? []).map((sender) => ({ sender, seq: ctx.store.read.log.cursor(groupId, sender)?.highest ?? 0 }))
-      : [],
+      ? verifiedCutoffs(ctx, groupId, change.affected ?? [], change.ownCutoffs)
+      : change.kind === 'CLOSE'
+        ? verifiedCutoffs(ctx, groupId, [p.creator.userId, ...p.members.map((m) => m.userId).filter((m) => !bytesEqual(m, p.creator.userId))])
+        : [],
     avatar: change.avatar ?? p.avatar,
     avatarMime: change.avatarMime ?? p.avatarMime,
     prevHash: prev.hash,

@@ -9,6 +9,7 @@ import type { GroupVersion } from '../wire/wire-schemas.js';
 import { queueInvite } from './group-admin.js';
 import { applyVersion, wireMode } from './group-state.js';
 import { validateCreateVersion, validateGroupName, validateMemberCount } from './group-validation.js';
+import { existingDirectChat } from './direct-chat-lookup.js';
 import { groupView } from './group-views.js';
 import { resolveNewMembers, selfAsMember } from './member-resolution.js';
 import { groupIdOf, signGroupVersion } from './signed-group-version.js';
@@ -18,6 +19,8 @@ export interface CreateGroupInput {
   /** User ids (base64url) of at least two people this device knows; not the creator. */
   members: string[];
   mode?: EncryptionMode;
+  /** A one-to-one chat: `members` holds exactly one person, and no one is ever added or removed. */
+  direct?: boolean;
 }
 
 /**
@@ -28,9 +31,15 @@ export async function createGroup(ctx: EngineContext, input: CreateGroupInput): 
   const self = ctx.self();
   const mode = input.mode ?? 'mls';
   if (mode !== 'mls' && mode !== 'sealed' && mode !== 'none') throw new KizunaError('ENCRYPTION_MODE_INVALID');
-  const name = validateGroupName(input.name);
+  const direct = input.direct === true;
+  // The name is checked first (as always); a direct chat may leave it empty and get both people's names.
+  const named = !direct || input.name.trim() !== '';
+  if (named) validateGroupName(input.name);
   const members = resolveNewMembers(ctx, input.members);
-  validateMemberCount(members);
+  validateMemberCount(members, direct);
+  const existing = direct && members[0] !== undefined ? existingDirectChat(ctx, members[0].userId, mode) : undefined;
+  if (existing !== undefined) return groupView(ctx, existing);
+  const name = validateGroupName(named ? input.name : directChatName(selfAsMember(ctx).displayName, members[0]?.displayName ?? ''));
   const now = ctx.now();
   const secret = mode === 'sealed' ? newEpochSecret() : undefined;
   const v0: GroupVersion = {
@@ -51,6 +60,7 @@ export async function createGroup(ctx: EngineContext, input: CreateGroupInput): 
     nonce: randomBytes(16),
     affected: [],
     cutoffs: [],
+    direct,
   };
   validateCreateVersion(v0, self.userId);
   const signed = signGroupVersion(v0, self.signSecret);
@@ -74,4 +84,10 @@ export async function createGroup(ctx: EngineContext, input: CreateGroupInput): 
   ctx.events.emit('group', view);
   announceOutbox(ctx, groupId);
   return view;
+}
+
+/** A direct chat's name when none is given: both people's names (each screen titles it with the other's). */
+export function directChatName(mine: string, theirs: string): string {
+  const both = [...`${mine} & ${theirs}`.normalize('NFC').trim()];
+  return both.slice(0, 50).join('').trim() || 'Direct chat';
 }

@@ -4,6 +4,7 @@ import { toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { GroupRow, MyGroupState } from '../store/tables/groups-table.js';
 import type { GroupVersion, WireMember } from '../wire/wire-schemas.js';
+import { announceGroupChange } from './group-changes.js';
 import { changesEpoch } from './group-validation.js';
 import { decodeSignedGroupVersion, type VerifiedGroupVersion } from './signed-group-version.js';
 
@@ -57,13 +58,10 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
     author: verified.signer,
     createdAt: v.updatedAt,
   });
-  for (const m of everyone(v)) {
-    const known = store.read.people.get(m.userId);
-    // A contact's own signed card is worth more than what an admin says about them.
-    if (known === undefined || known.contactState === 'none') {
-      store.write.people.upsert({ userId: m.userId, boxPublic: m.boxKey, displayName: m.displayName, slimName: m.slimName }, now);
-    }
-  }
+  announceGroupChange(ctx, groupId, v.version);
+  // Any admin (of any group, an outsider's too) signs what it likes about its members: it may
+  // introduce someone we never saw, never rewrite the key, name or SLIM name we hold (issue 8).
+  for (const m of everyone(v)) store.write.people.learn({ userId: m.userId, boxPublic: m.boxKey, displayName: m.displayName, slimName: m.slimName }, now);
   const mode = modeOf(v);
   const existing = store.read.groups.get(groupId);
   const epoch = mode === 'mls' ? (existing?.epoch ?? 0) : v.epoch;
@@ -87,6 +85,7 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
       lastMessageId: null,
       unreadCount: 0,
       lastReadAt: 0,
+      direct: v.direct ? 1 : 0,
     });
   } else {
     store.write.groups.updateState(groupId, { name: v.name, avatar, avatarMime, latestVersion: v.version, epoch });

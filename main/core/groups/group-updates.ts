@@ -5,7 +5,7 @@ import type { EngineContext } from '../kernel/engine-context.js';
 import { parseUserId } from '../identity/contacts-service.js';
 import { issueVersion, requireAdmin } from './group-admin.js';
 import { latestVersion } from './group-state.js';
-import { validateGroupName, validateMemberCount } from './group-validation.js';
+import { validateGroupName } from './group-validation.js';
 import { groupView } from './group-views.js';
 import { resolveNewMembers } from './member-resolution.js';
 
@@ -18,6 +18,7 @@ function view(ctx: EngineContext, groupId: Uint8Array): GroupView {
 
 export async function addMembers(ctx: EngineContext, groupId: Uint8Array, userIds: string[]): Promise<GroupView> {
   requireAdmin(ctx, groupId);
+  if (latestVersion(ctx, groupId).version.direct) throw new KizunaError('GROUP_DIRECT_MEMBERS_FIXED');
   if (userIds.length === 0) throw new KizunaError('GROUP_MEMBERS_EMPTY');
   const added = resolveNewMembers(ctx, userIds);
   const current = latestVersion(ctx, groupId).version;
@@ -30,6 +31,7 @@ export async function addMembers(ctx: EngineContext, groupId: Uint8Array, userId
 
 export async function removeMembers(ctx: EngineContext, groupId: Uint8Array, userIds: string[]): Promise<GroupView> {
   requireAdmin(ctx, groupId);
+  if (latestVersion(ctx, groupId).version.direct) throw new KizunaError('GROUP_DIRECT_MEMBERS_FIXED');
   if (userIds.length === 0) throw new KizunaError('GROUP_MEMBERS_EMPTY');
   const ids = userIds.map(parseUserId);
   const current = latestVersion(ctx, groupId).version;
@@ -37,7 +39,9 @@ export async function removeMembers(ctx: EngineContext, groupId: Uint8Array, use
     if (!current.members.some((m) => bytesEqual(m.userId, id))) throw new KizunaError('GROUP_NOT_MEMBER');
   }
   const remaining = current.members.filter((m) => !ids.some((id) => bytesEqual(id, m.userId)));
-  validateMemberCount(remaining);
+  // Seed 003's update rule, said as what it refuses: the admin never shrinks a group below the
+  // minimum. A member's own leave or decline is never refused (nobody can be held in a conversation).
+  if (remaining.length < 2) throw new KizunaError('GROUP_REMOVE_BELOW_MINIMUM', undefined, { min: 2, left: remaining.length });
   await issueVersion(ctx, groupId, { kind: 'REMOVE_MEMBERS', members: remaining, affected: ids, mlsRemove: ids });
   return view(ctx, groupId);
 }

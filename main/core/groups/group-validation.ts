@@ -34,7 +34,15 @@ function validateMemberList(creator: Uint8Array, members: readonly Uint8Array[])
   }
 }
 
-export function validateMemberCount(members: readonly unknown[]): void {
+/**
+ * A group has at least two members besides its creator; a direct chat has exactly one, and is
+ * exempt from the minimum only because it is direct.
+ */
+export function validateMemberCount(members: readonly unknown[], direct = false): void {
+  if (direct) {
+    if (members.length !== 1) throw new KizunaError('GROUP_DIRECT_ONE_MEMBER', undefined, { got: members.length });
+    return;
+  }
   if (members.length < GROUP_MIN_MEMBERS) {
     throw new KizunaError('GROUP_TOO_FEW_MEMBERS', undefined, { min: GROUP_MIN_MEMBERS, got: members.length });
   }
@@ -67,7 +75,7 @@ export function validateCreateVersion(v: GroupVersion, signer: Uint8Array): void
   if (v.mode !== 'SEALED' && v.secretCommitment.byteLength !== 0) fail('only sealed groups commit to secrets');
   if (validateGroupName(v.name) !== v.name) fail('the name is not in normal form');
   validateMemberList(v.creator.userId, v.members.map((m) => m.userId));
-  validateMemberCount(v.members);
+  validateMemberCount(v.members, v.direct);
 }
 
 /**
@@ -85,6 +93,9 @@ export function validateNextVersion(prev: GroupVersion, prevHash: Uint8Array, gr
     fail('the creator, creation time and encryption mode never change');
   }
   if (next.nonce.byteLength !== 0) fail('only the first version carries a nonce');
+  if (next.direct !== prev.direct) fail('a chat is direct from its creation on, or never');
+  // A direct chat's two people never change; either may still leave or decline, and the admin may delete it.
+  if (next.direct && (next.kind === 'ADD_MEMBERS' || next.kind === 'REMOVE_MEMBERS')) throw new KizunaError('GROUP_DIRECT_MEMBERS_FIXED');
   if (validateGroupName(next.name) !== next.name) fail('the name is not in normal form');
   validateMemberList(next.creator.userId, next.members.map((m) => m.userId));
 
@@ -99,8 +110,16 @@ export function validateNextVersion(prev: GroupVersion, prevHash: Uint8Array, gr
 
   const removal = next.kind === 'REMOVE_MEMBERS' || next.kind === 'MEMBER_LEFT' || next.kind === 'MEMBER_DECLINED';
   const cutoffFor = new Set(next.cutoffs.map((c) => keyOf(c.sender)));
-  if (removal ? cutoffFor.size !== next.cutoffs.length || next.cutoffs.length !== next.affected.length || !next.affected.every((a) => cutoffFor.has(keyOf(a))) : next.cutoffs.length !== 0) {
-    fail('a removal names one cutoff for each member it removes, and nothing else does');
+  // A closing names a cutoff for everyone (the creator and each member): what the group still takes
+  // from each of them is decided by sequence numbers the admin verified, never by a sender's clock.
+  const closingFor = next.kind === 'CLOSE' ? [next.creator.userId, ...next.members.map((m) => m.userId).filter((m) => !bytesEqual(m, next.creator.userId))] : [];
+  const cutoffTargets = removal ? next.affected : closingFor;
+  if (
+    next.kind === 'CLOSE' && next.cutoffs.length === 0
+      ? false // closings signed before cutoffs existed: receivers then take nothing more at all
+      : cutoffFor.size !== next.cutoffs.length || next.cutoffs.length !== cutoffTargets.length || !cutoffTargets.every((a) => cutoffFor.has(keyOf(a)))
+  ) {
+    fail('a removal names one cutoff for each member it removes, a closing one for everyone, and nothing else does');
   }
 
   const prevKeys = new Map(prev.members.map((m) => [keyOf(m.userId), m]));

@@ -48,6 +48,7 @@ export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
     unreadCount: row.unreadCount,
     lastActivityAt: row.lastActivityAt,
     lastMessage,
+    direct: row.direct === 1,
   };
 }
 

@@ -45,7 +45,6 @@ export class InboxProcessor {
   private pending = false;
   private closed = false;
   private readonly idleWaiters: (() => void)[] = [];
-  private readonly modes = new Map<string, string>();
   /** Sequenced envelopes were applied since messages waiting for their turn were last retried. */
   private progressed = false;
   private incoming: { bytes: Uint8Array; origin: string; resolve: () => void }[] = [];
@@ -193,14 +192,14 @@ export class InboxProcessor {
   }
 
   /**
-   * Decodes a batch (checking signatures, except what a replay check already settles), and puts
+   * Decodes a batch (checking signatures, in every mode, except what a replay check already settles), and puts
    * each sender's sequenced envelopes in sequence order within the slots they occupy: history sync
    * may hand them over out of order, and MLS decrypts best in order.
    */
   private decodeInOrder(rows: InboxRow[]): { row: InboxRow; v?: VerifiedEnvelope; error?: unknown }[] {
     const out = rows.map((row) => {
       try {
-        const v = readEnvelope(row.bytes, { verify: (e, id) => !this.mlsMessage(e) && !this.knownReplay(e, id) });
+        const v = readEnvelope(row.bytes, { verify: (e, id) => !this.knownReplay(e, id) });
         if (row.state === 'new' && row.attempts > 0) v.deferredBefore = true;
         return { row, v };
       } catch (error) {
@@ -229,22 +228,6 @@ export class InboxProcessor {
     if (e.seq === 0) return false;
     const held = this.ctx.store.read.log.heldId(e.groupId, e.sender, e.seq);
     return held !== undefined && bytesEqual(held, id);
-  }
-
-  /**
-   * MLS messages are authenticated by MLS itself (see VerifiedEnvelope.signatureChecked): the
-   * message handler accepts one only when MLS decrypts it as the claimed sender, with our header.
-   */
-  private mlsMessage(e: Envelope): boolean {
-    if (e.type !== 'MESSAGE') return false;
-    // A group's mode never changes: remembered after the first look.
-    const key = toBase64Url(e.groupId);
-    let mode = this.modes.get(key);
-    if (mode === undefined) {
-      mode = this.ctx.store.read.groups.get(e.groupId)?.mode;
-      if (mode !== undefined) this.modes.set(key, mode);
-    }
-    return mode === 'mls';
   }
 
   /** Inside one group's lock: decide each envelope; commit content envelopes in batches. */

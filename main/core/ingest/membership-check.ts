@@ -11,7 +11,13 @@ import { defer, drop, type Verdict } from './verdict.js';
  */
 export function checkSenderAtEpoch(ctx: EngineContext, group: GroupRow, e: Envelope): Verdict | undefined {
   const roster = ctx.store.read.groups.roster(group.groupId, e.epoch);
-  if (roster === undefined) return e.epoch > group.epoch ? defer('epoch-ahead') : drop('epoch-unknown');
+  if (roster === undefined) {
+    if (e.epoch <= group.epoch) return drop('epoch-unknown');
+    // Kept for later only from someone in our current roster: anyone else could fill our inbox with
+    // envelopes for epochs that will never come (issue 8, class 6).
+    const current = ctx.store.read.groups.roster(group.groupId, group.epoch) ?? [];
+    return current.some((m) => bytesEqual(m, e.sender)) ? defer('epoch-ahead') : drop('deferred-not-member');
+  }
   if (!roster.some((m) => bytesEqual(m, e.sender))) return drop('not-member');
   // Someone no longer in the group may hold an old epoch's keys: the admin's cutoff says which of
   // their envelopes the group still takes (sequenced ones up to it; nothing unsequenced).

@@ -157,7 +157,7 @@ export async function sendFile(ctx: EngineContext, groupId: Uint8Array, input: F
   const chunkCount = Math.ceil(size / FILE_CHUNK_BYTES);
   for (let i = 0; i < chunkCount; i++) ctx.files.writeChunk(hash, i, input.bytes.subarray(i * FILE_CHUNK_BYTES, (i + 1) * FILE_CHUNK_BYTES));
   ctx.store.transaction(() => {
-    ctx.store.write.files.ensure(hash, size, chunkCount);
+    ctx.store.write.files.ensure(hash, size, chunkCount, ctx.self().userId, groupId);
     for (let i = 0; i < chunkCount; i++) ctx.store.write.files.markChunk(hash, i);
     ctx.store.write.files.markComplete(hash);
   });

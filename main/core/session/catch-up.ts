@@ -4,6 +4,7 @@ import { groupChannelName } from '../kernel/channel-names.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
 import { syncReplySchema, syncRequestSchema } from '../wire/wire-schemas.js';
 import type { SessionContext } from './session-context.js';
+import { SyncGuard, type SyncBudget } from './sync-guard.js';
 
 /**
  * History sync (what SLIM lacks): a member asks its group for what it is missing, by per-sender
@@ -26,12 +27,16 @@ export class CatchUp {
   /** Per group: a request is on its way (no second one until it is answered or times out). */
   private readonly inFlight = new Map<string, number>();
   private progress: SyncProgress | null = null;
+  private readonly guard: SyncGuard;
 
   constructor(
     private readonly s: SessionContext,
     private readonly isArchive: (groupId: Uint8Array) => boolean,
     private readonly onProgress: (p: SyncProgress | null) => void,
-  ) {}
+    budget?: SyncBudget,
+  ) {
+    this.guard = new SyncGuard(budget);
+  }
 
   /** What we are missing, summed over groups and senders (known from cursors and heartbeats). */
   missing(groupId?: Uint8Array): number {
@@ -42,7 +47,7 @@ export class CatchUp {
    * Asks a group's channel for everything after our cursors (or after `received`, what a reply
    * just brought that is still being processed). One request at a time per group.
    */
-  request(groupId: Uint8Array, anyone = false, received?: Map<string, number>): void {
+  request(groupId: Uint8Array, anyone = false, received?: Map<string, number>, to?: { userId: Uint8Array; name: string }): void {
     const s = this.s;
     const channels = s.engine.channels;
     if (!channels.knows(groupId) && !this.isArchive(groupId)) return;
@@ -53,8 +58,10 @@ export class CatchUp {
     this.lastAsked.set(key, now);
     const { epoch, have } = channels.syncRequest(groupId, received);
     const body = encodeWire('SyncRequest', { have, anyone });
-    const built = s.engine.signEnvelope({ groupId, epoch, type: 'SYNC_REQUEST', seq: 0, sentAt: s.engine.now(), body });
-    s.publish(groupChannelName(groupId), built.bytes, { type: 'SYNC_REQUEST', groupId, toChannel: true, seq: 0 });
+    // `more` from one member is asked of that member alone (addressed to it), never of the whole group.
+    const recipient = to === undefined ? {} : { recipient: to.userId };
+    const built = s.engine.signEnvelope({ groupId, epoch, type: 'SYNC_REQUEST', seq: 0, sentAt: s.engine.now(), body, ...recipient });
+    s.publish(to?.name ?? groupChannelName(groupId), built.bytes, { type: 'SYNC_REQUEST', groupId, toChannel: to === undefined, seq: 0 });
   }
 
   /** After (re)connecting: ask every group we listen to. */
@@ -95,31 +102,68 @@ export class CatchUp {
     this.onProgress(this.progress);
   }
 
-  /** A member (or former member) asks: answer from our log with what they lack and may read. */
-  answer(v: VerifiedEnvelope, replyTo: string): void {
+  /**
+   * Cheap checks on a sync envelope before its signature is checked or its body decoded: a group we
+   * know (or archive), from someone in its signed rosters (archive peers serve anyone who asks, within
+   * budgets), and, for a request, fresh and not seen before. False: refused (and counted).
+   */
+  screen(e: PeekedEnvelope): boolean {
+    const channels = this.s.engine.channels;
+    const archive = this.isArchive(e.groupId);
+    let refusal: string | undefined;
+    if (!archive && !channels.knows(e.groupId)) refusal = 'sync-unknown-group';
+    else if (e.type === 'SYNC_REQUEST') {
+      if (!archive && !channels.knowsMember(e.groupId, e.sender)) refusal = 'sync-not-member';
+      else refusal = this.guard.admit(e.id, e.sentAt, this.s.engine.now());
+    }
+    if (refusal === undefined) return true;
+    channels.refused(refusal, e.groupId);
+    return false;
+  }
+
+  /**
+   * A member (or former member) asks: answer from our log with what they lack and may read, to the
+   * SLIM name the group's signed record gives the asker, never to the name the request came from
+   * (anyone can put a victim's name there). Archive peers know no records: they answer the source,
+   * within the same budgets.
+   */
+  answer(v: VerifiedEnvelope, replyTo: string | undefined): void {
     const s = this.s;
     const e = v.envelope;
     const archive = this.isArchive(e.groupId);
-    if (!s.engine.channels.knows(e.groupId) && !archive) return;
+    const channels = s.engine.channels;
+    if (!channels.knows(e.groupId) && !archive) return;
+    const to = archive ? (channels.replyName(e.groupId, e.sender) ?? replyTo) : channels.replyName(e.groupId, e.sender);
+    if (to === undefined) return;
+    const now = s.engine.now();
+    if (!this.guard.takeAnswer(e.sender, now)) {
+      channels.refused('sync-over-budget', e.groupId);
+      return;
+    }
     let req;
     try {
       req = decodeWire('SyncRequest', syncRequestSchema, e.body);
     } catch {
       return;
     }
-    const answer = s.engine.channels.answerSync({ groupId: e.groupId, asker: e.sender, have: req.have, anyone: req.anyone }, archive);
+    const answer = channels.answerSync({ groupId: e.groupId, asker: e.sender, have: req.have, anyone: req.anyone }, archive);
     if (answer === undefined) return;
     const body = encodeWire('SyncReply', answer);
-    const reply = s.engine.signEnvelope({ groupId: e.groupId, epoch: 0, type: 'SYNC_REPLY', seq: 0, sentAt: s.engine.now(), body, recipient: e.sender });
-    s.publish(replyTo, reply.bytes, { type: 'SYNC_REPLY', groupId: e.groupId, toChannel: false, seq: 0 });
+    const reply = s.engine.signEnvelope({ groupId: e.groupId, epoch: 0, type: 'SYNC_REPLY', seq: 0, sentAt: now, body, recipient: e.sender });
+    this.guard.chargeBytes(e.sender, reply.bytes.byteLength, now);
+    s.publish(to, reply.bytes, { type: 'SYNC_REPLY', groupId: e.groupId, toChannel: false, seq: 0 });
   }
 
   /**
    * A reply for us: each inner envelope goes into the durable inbox like any received one (it is
-   * signed by its own sender); the responder's marks tell us what exists that we lack.
+   * signed by its own sender); the responder's marks tell us what exists that we lack, as far as it
+   * may speak for it (the engine's rule). `more` is asked of the responder alone.
    */
   accept(v: VerifiedEnvelope, receive: (bytes: Uint8Array, peeked: PeekedEnvelope) => void): void {
     const e = v.envelope;
+    const channels = this.s.engine.channels;
+    const known = channels.knows(e.groupId) || this.isArchive(e.groupId);
+    if (!known) return;
     let reply;
     try {
       reply = decodeWire('SyncReply', syncReplySchema, e.body);
@@ -127,9 +171,7 @@ export class CatchUp {
       return;
     }
     this.inFlight.delete(toBase64Url(e.groupId));
-    const channels = this.s.engine.channels;
-    const known = channels.knows(e.groupId) || this.isArchive(e.groupId);
-    if (known) channels.acceptSyncMarks({ groupId: e.groupId, from: e.sender, marks: reply.marks, skipTo: reply.skipTo });
+    channels.acceptSyncMarks({ groupId: e.groupId, from: e.sender, marks: reply.marks, skipTo: reply.skipTo });
     // What this reply brought, per sender, so the next request (sent right away, while these are
     // processed) starts after it instead of asking for the same envelopes again.
     const received = new Map<string, number>();
@@ -144,6 +186,9 @@ export class CatchUp {
       const k = toBase64Url(p.sender);
       if (p.seq > (received.get(k) ?? 0)) received.set(k, p.seq);
     }
-    if (reply.more && known) this.request(e.groupId, false, received);
+    if (!reply.more) return;
+    // Only the responder knows there is more: we ask it, at the name its group record gives it.
+    const name = channels.replyName(e.groupId, e.sender);
+    if (name !== undefined) this.request(e.groupId, false, received, { userId: e.sender, name });
   }
 }

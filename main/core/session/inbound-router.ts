@@ -56,6 +56,8 @@ export class InboundRouter {
     }
     const replyTo = p.source.name === null ? undefined : formatSlimName(p.source.name);
     if (SESSION_TYPES.has(e.type)) {
+      // Sync: who may ask or answer, and whether a request is fresh, before any signature or body work.
+      if ((e.type === 'SYNC_REQUEST' || e.type === 'SYNC_REPLY') && !this.parts.catchUp.screen(e)) return;
       this.onSessionEnvelope(p.blob, replyTo);
       return;
     }
@@ -85,7 +87,10 @@ export class InboundRouter {
     }
     const stored = engine.receive(bytes, origin);
     if (ackTo !== undefined && ackable && !bytesEqual(e.sender, engine.selfId())) {
-      void stored.then(() => this.acks.add({ slimName: ackTo, groupId: e.groupId, recipient: e.sender }, e.id));
+      // Refused before storing (admission): no ack, nothing sent on the claimed sender's behalf.
+      void stored.then((kept) => {
+        if (kept) this.acks.add({ slimName: ackTo, groupId: e.groupId, recipient: e.sender }, e.id);
+      });
     }
   }
 
@@ -105,7 +110,7 @@ export class InboundRouter {
         presence.handleHeartbeat(v);
         break;
       case 'SYNC_REQUEST':
-        if (replyTo !== undefined) catchUp.answer(v, replyTo);
+        catchUp.answer(v, replyTo);
         break;
       case 'SYNC_REPLY':
         catchUp.accept(v, (inner, peeked) => this.receiveSynced(inner, peeked));

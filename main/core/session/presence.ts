@@ -22,6 +22,8 @@ export class Presence {
   constructor(
     private readonly s: SessionContext,
     private readonly onChange: (change: PresenceChange) => void,
+    /** A heartbeat's cumulative ack finished an outbox job. */
+    private readonly onAcked: () => void = () => {},
   ) {}
 
   beat(groupIds: Uint8Array[]): void {
@@ -35,7 +37,7 @@ export class Presence {
         type: 'HEARTBEAT',
         seq: 0,
         sentAt: s.engine.now(),
-        body: encodeWire('Heartbeat', { ownSeq: mine.ownSeq }),
+        body: encodeWire('Heartbeat', { ownSeq: mine.ownSeq, have: mine.have }),
       });
       s.publish(groupChannelName(groupId), built.bytes, { type: 'HEARTBEAT', groupId, toChannel: true, seq: 0 });
     }
@@ -61,7 +63,11 @@ export class Presence {
     const engine = this.s.engine;
     if (!engine.channels.isMember(e.groupId, e.sender) || Math.abs(engine.now() - e.sentAt) > 5 * this.s.options.heartbeatMs) return;
     const hb = decodeWire('Heartbeat', heartbeatSchema, e.body);
-    if (hb.ownSeq > 0 && !bytesEqual(e.sender, engine.selfId())) engine.channels.noteHighest(e.groupId, e.sender, hb.ownSeq);
+    const self = engine.selfId();
+    if (hb.ownSeq > 0 && !bytesEqual(e.sender, self)) engine.channels.noteHighest(e.groupId, e.sender, hb.ownSeq);
+    // The signer's cumulative ack of our envelopes: counted for the signer only (signature checked, member checked above).
+    const ours = hb.have.find((m) => bytesEqual(m.sender, self));
+    if (ours !== undefined && !bytesEqual(e.sender, self) && engine.outbox.acknowledgeUpTo({ groupId: e.groupId, from: e.sender, seq: ours.seq })) this.onAcked();
     this.seen(e.groupId, e.sender);
   }
 

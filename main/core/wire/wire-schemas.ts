@@ -72,6 +72,7 @@ export const groupVersionSchema = z.object({
   nonce: bytes.refine((b) => b.byteLength <= 32),
   affected: z.array(key32).max(10_000),
   cutoffs: z.array(senderMarkSchema).max(10_000),
+  direct: z.boolean(),
 });
 export type GroupVersion = z.infer<typeof groupVersionSchema>;
 
@@ -159,7 +160,7 @@ export const syncReplySchema = z.object({
   more: z.boolean(),
   skipTo: z.array(senderMarkSchema).max(10_000),
 });
-export const heartbeatSchema = z.object({ ownSeq: uint });
+export const heartbeatSchema = z.object({ ownSeq: uint, have: z.array(senderMarkSchema).max(10_000) });
 export const discoveryReplySchema = z.object({ card: z.string().min(1).max(8192), identityToken: z.string().max(8192).default('') });
 
 export const contactCardSchema = z.object({

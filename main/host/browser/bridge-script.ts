@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +32,9 @@ function fromSources(): boolean {
 
 /** The compiled bundle's path for the current layout. */
 export function builtBridgePath(): string {
+  // the bundled CLI (dist/cli, scripts/cli-bundle-options.ts) keeps the bridge beside its chunks
+  const beside = fileURLToPath(new URL(`./${BRIDGE_BUNDLE_FILE}`, import.meta.url));
+  if (!fromSources() && existsSync(beside)) return beside;
   // sources: <root>/main/host/browser → <root>/dist/bridge; compiled: <root>/dist/main/host/browser → <root>/dist/bridge
   return fileURLToPath(new URL(`${fromSources() ? '../../../dist/bridge/' : '../../../bridge/'}${BRIDGE_BUNDLE_FILE}`, import.meta.url));
 }

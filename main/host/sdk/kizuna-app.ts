@@ -51,6 +51,8 @@ export interface CreateSessionOptions {
   /** Seed 000's mls_enabled; `mode` wins when both are given. */
   mlsEnabled?: boolean;
   mode?: EncryptionMode;
+  /** A one-to-one chat with the one person in `members` or `invites`. */
+  direct?: boolean;
   /** Seed 000's max_retries and timeout (ms), applied to this app's session layer. */
   maxRetries?: number;
   timeout?: number;
@@ -158,7 +160,7 @@ export class KizunaApp {
     for (const name of options.invites ?? []) members.push(await this.resolve(name, options.discoveryTimeoutMs, confirm));
     const name = options.name ?? options.channelName?.split('/').pop() ?? 'Group';
     const mode: EncryptionMode = options.mode ?? (options.mlsEnabled === false ? 'none' : 'mls');
-    const g = await this.core.engine.createGroup({ name, members, mode });
+    const g = await this.core.engine.createGroup({ name: options.direct === true && options.name === undefined ? '' : name, members, mode, direct: options.direct === true });
     return this.track(g.groupId);
   }
 

@@ -5,6 +5,7 @@ import { useI18n } from '../../i18n/i18n-context';
 import type { StringKey } from '../../i18n/strings-en';
 import type { ChatPanel } from '../../state/app-state';
 import { useAppState, useAppStore } from '../../state/app-store';
+import { chatTitle } from '../groups/chat-title';
 import { ModeBadge } from '../groups/mode-badge';
 import { setGroupMuted } from '../../state/app-loader';
 
@@ -20,14 +21,18 @@ export function ChatHeader({ group }: { group: GroupView }) {
   const { t } = useI18n();
   const store = useAppStore();
   const panel = useAppState((s) => s.panel);
-  const joined = group.members.filter((m) => m.status === 'joined').length;
+  // Everyone in the signed roster counts (the same number on every member's screen); those who have
+  // not accepted yet are said to be invited rather than left out.
+  const total = group.members.length;
+  const pending = group.members.filter((m) => m.status === 'invited').length;
   return (
     <header className="chat-header">
-      <Avatar id={group.groupId} name={group.name} image={group.avatar} size={40} />
+      <Avatar id={group.groupId} name={chatTitle(group)} image={group.avatar} size={40} />
       <div className="chat-title">
-        <h1 id="chat-title">{group.name}</h1>
+        <h1 id="chat-title">{chatTitle(group)}</h1>
         <p className="chat-subtitle">
-          <span>{joined === 1 ? t('chat.members.one') : t('chat.members', { count: joined })}</span>
+          <span>{group.direct ? t('directChat.badge') : total === 1 ? t('chat.members.one') : t('chat.members', { count: total })}</span>
+          {!group.direct && pending > 0 && <span className="muted">{t('chat.pending', { count: pending })}</span>}
           <ModeBadge mode={group.mode} />
           {group.mode !== 'none' && <span className="muted">{t('chat.epoch', { epoch: group.epoch })}</span>}
         </p>

@@ -11,6 +11,7 @@ import { PinsPanel } from './pins-panel';
 import { SearchPanel } from './search-panel';
 import { TypingIndicator } from './typing-indicator';
 import { useArrivalAnnouncement, useNewMessagesMarker, useReadWhenSeen } from './use-chat-reading';
+import { useGroupChanges } from './use-group-changes';
 import { useMessageWindow } from './use-message-window';
 import { usePageVisible } from './use-page-visible';
 
@@ -30,6 +31,7 @@ export function ChatView({ group }: { group: GroupView }) {
   const [atEnd, setAtEnd] = useState(true);
   const visible = usePageVisible();
   const markerId = useNewMessagesMarker(group, snapshot);
+  const changes = useGroupChanges(group.groupId);
   useReadWhenSeen(group, snapshot, { atEnd, visible });
   const announcement = useArrivalAnnouncement(group.groupId);
 
@@ -43,7 +45,7 @@ export function ChatView({ group }: { group: GroupView }) {
     <div className="chat-area">
       <main className="chat" aria-labelledby="chat-title">
         <ChatHeader group={group} />
-        <MessageList window={win} snapshot={snapshot} groupName={group.name} markerId={markerId} onReply={setReplyTo} atEnd={atEnd} onAtEndChange={setAtEnd} />
+        <MessageList window={win} snapshot={snapshot} groupName={group.name} changes={changes} markerId={markerId} onReply={setReplyTo} atEnd={atEnd} onAtEndChange={setAtEnd} />
         <TypingIndicator group={group} />
         {readonly === null ? (
           <Composer groupId={group.groupId} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} />

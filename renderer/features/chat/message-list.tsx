@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { GroupChangeView } from '../../../shared/domain/group-change';
 import type { MessageView } from '../../../shared/domain/views';
 import { Icon } from '../../components/icon';
 import { localDayKey, useI18n } from '../../i18n/i18n-context';
+import { changesAround } from './group-change-placement';
+import { GroupChangeLine } from './group-change-line';
 import { MessageItem } from './message-item';
 import { neighbour, placeInList } from './message-runs';
 import type { MessageWindow, ScrollRequest, WindowSnapshot } from './message-window';
@@ -18,6 +21,8 @@ export interface MessageListProps {
   /** Whether the newest message is in view (kept by the chat, which also reads on it). */
   atEnd: boolean;
   onAtEndChange: (atEnd: boolean) => void;
+  /** Group changes, oldest first: each shows as a line after the last message sent before it. */
+  changes?: readonly GroupChangeView[];
 }
 
 /**
@@ -25,7 +30,7 @@ export interface MessageListProps {
  * the "new messages" marker, paging at both edges, arrow-key movement between messages, and a
  * "jump to latest" button whenever the newest message is out of view.
  */
-export function MessageList({ window: win, snapshot, groupName, markerId, onReply, atEnd, onAtEndChange }: MessageListProps) {
+export function MessageList({ window: win, snapshot, groupName, markerId, onReply, atEnd, onAtEndChange, changes = [] }: MessageListProps) {
   const i18n = useI18n();
   const { t } = i18n;
   const { items } = snapshot;
@@ -37,8 +42,13 @@ export function MessageList({ window: win, snapshot, groupName, markerId, onRepl
 
   const renderItem = (m: MessageView, i: number) => {
     const { newDay, continued } = placeInList(items, i, { hasOlder: snapshot.hasOlder, markerId, dayKey: localDayKey });
+    const around = changesAround(items, i, changes, snapshot);
     return (
-      <MessageItem
+      <>
+        {around.above.map((c) => (
+          <GroupChangeLine key={c.version} change={c} />
+        ))}
+        <MessageItem
         message={m}
         dayLabel={newDay ? i18n.day(m.sentAt) : null}
         showMarker={m.id === markerId}
@@ -49,7 +59,11 @@ export function MessageList({ window: win, snapshot, groupName, markerId, onRepl
         onReply={onReply}
         onJump={onJump}
         onFocus={setActiveId}
-      />
+        />
+        {around.below.map((c) => (
+          <GroupChangeLine key={c.version} change={c} />
+        ))}
+      </>
     );
   };
 
@@ -57,6 +71,13 @@ export function MessageList({ window: win, snapshot, groupName, markerId, onRepl
   return (
     <div className="message-list" ref={listRef}>
       <ListStatus snapshot={snapshot} />
+      {snapshot.status === 'ready' && items.length === 0 && (
+        <div className="group-change-only">
+          {changes.map((c) => (
+            <GroupChangeLine key={c.version} change={c} />
+          ))}
+        </div>
+      )}
       <VirtualList
         items={items}
         keyOf={keyOf}

@@ -70,8 +70,9 @@ export function GroupDetailsPanel({ group, onClose }: { group: GroupView; onClos
         </label>
       </section>
 
-      <GroupMemberList group={group} admin={admin} />
-      {admin && <AddMembersForm group={group} />}
+      {/* A direct chat's two people never change: no adding or removing there. */}
+      <GroupMemberList group={group} admin={admin && !group.direct} />
+      {admin && !group.direct && <AddMembersForm group={group} />}
 
       {joined && (
         <section className="details-section danger-zone">

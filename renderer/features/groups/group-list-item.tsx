@@ -4,6 +4,7 @@ import { Icon } from '../../components/icon';
 import { localDayKey, useI18n } from '../../i18n/i18n-context';
 import { useAppState, useAppStore } from '../../state/app-store';
 import { setGroupMuted } from '../../state/app-loader';
+import { chatTitle } from './chat-title';
 
 /** One chat in the list: picture, name, last message, time, unread badge and a mute toggle. */
 export function GroupListItem({ group, selected, tabbable }: { group: GroupView; selected: boolean; tabbable: boolean }) {
@@ -41,10 +42,10 @@ export function GroupListItem({ group, selected, tabbable }: { group: GroupView;
         data-group-id={group.groupId}
         onClick={() => store.dispatch({ type: 'open-group', groupId: group.groupId })}
       >
-        <Avatar id={group.groupId} name={group.name} image={group.avatar} size={44} />
+        <Avatar id={group.groupId} name={chatTitle(group)} image={group.avatar} size={44} />
         <span className="group-item-text">
           <span className="group-item-top">
-            <span className="group-name">{group.name}</span>
+            <span className="group-name">{chatTitle(group)}</span>
             <span className="group-time">{when > 0 ? whenText : ''}</span>
           </span>
           <span className="group-item-bottom">
@@ -72,7 +73,7 @@ export function GroupListItem({ group, selected, tabbable }: { group: GroupView;
           type="button"
           className="icon-button group-mute"
           tabIndex={-1}
-          aria-label={`${group.muted ? t('chat.unmute') : t('chat.mute')} ${group.name}`}
+          aria-label={`${group.muted ? t('chat.unmute') : t('chat.mute')} ${chatTitle(group)}`}
           aria-pressed={group.muted}
           onClick={() => {
             void setGroupMuted(store, group.groupId, !group.muted);

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { GroupView } from '../../../shared/domain/views';
 import type { ErrorCode } from '../../../shared/errors/error-codes';
 import { toCallError } from '../../api/call-error';
@@ -19,6 +19,8 @@ export function GroupMemberList({ group, admin }: { group: GroupView; admin: boo
   const id = useId();
   const store = useAppStore();
   const [error, setError] = useState<{ userId: string; code: ErrorCode } | null>(null);
+  // A refusal belongs to the group as it was: any change to the group (or acting again) clears it.
+  useEffect(() => setError(null), [group.groupId, group.version]);
   const members = [...group.members].sort((a, b) => Number(b.role === 'admin') - Number(a.role === 'admin') || a.displayName.localeCompare(b.displayName));
 
   const remove = async (userId: string): Promise<void> => {

@@ -1,10 +1,12 @@
-import { useMemo, useRef } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { GroupView } from '../../../shared/domain/views';
 import { Icon } from '../../components/icon';
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppState, useAppStore } from '../../state/app-store';
 import { GroupListItem } from './group-list-item';
+import { SlimSidebarSection } from '../slim-sessions/slim-sidebar-section';
 import { InvitationItem } from './invitation-item';
+import { NewDirectChatDialog } from './new-direct-chat-dialog';
 
 /** Groups the list shows: ones we are or were in. Pending invitations have their own section. */
 function listed(g: GroupView): boolean {
@@ -19,6 +21,7 @@ export function GroupSidebar() {
   const invitationsById = useAppState((s) => s.invitations);
   const openGroupId = useAppState((s) => s.openGroupId);
   const listRef = useRef<HTMLUListElement>(null);
+  const [startingChat, setStartingChat] = useState(false);
 
   const groups = useMemo(
     () =>
@@ -44,10 +47,16 @@ export function GroupSidebar() {
     <aside className="sidebar" aria-label={t('groups.title')}>
       <header className="sidebar-header">
         <h1>{t('groups.title')}</h1>
-        <button type="button" className="button primary small" onClick={() => store.dispatch({ type: 'creating-group', open: true })}>
-          <Icon name="plus" size={16} />
-          {t('groups.new')}
-        </button>
+        <div className="sidebar-actions">
+          <button type="button" className="button small" onClick={() => setStartingChat(true)}>
+            <Icon name="plus" size={16} />
+            {t('groups.newChat')}
+          </button>
+          <button type="button" className="button primary small" onClick={() => store.dispatch({ type: 'creating-group', open: true })}>
+            <Icon name="plus" size={16} />
+            {t('groups.new')}
+          </button>
+        </div>
       </header>
       <div className="sidebar-scroll">
         {invitations.length > 0 && (
@@ -62,6 +71,7 @@ export function GroupSidebar() {
             </ul>
           </section>
         )}
+        <SlimSidebarSection />
         {groups.length === 0 && invitations.length === 0 ? (
           <p className="muted sidebar-empty">{t('groups.empty')}</p>
         ) : (
@@ -72,6 +82,7 @@ export function GroupSidebar() {
           </ul>
         )}
       </div>
+      {startingChat && <NewDirectChatDialog onClose={() => setStartingChat(false)} />}
     </aside>
   );
 }

@@ -5,6 +5,7 @@ import { useAppState, useAppStore } from '../../state/app-store';
 import type { Settings } from '../../../shared/ipc/ipc-contract';
 import { DisplayNameForm } from './display-name-form';
 import { ExportIdentityForm } from './export-identity-form';
+import { SlimSettingsForm } from '../slim-sessions/slim-settings-form';
 import { NodeSettingsForm } from './node-settings-form';
 
 /** Profile, appearance (theme and language apply at once), notifications, node, and identity backup. */
@@ -61,6 +62,7 @@ export function SettingsScreen() {
         <div className="page-column">
           <NodeSettingsForm node={settings.node} />
           <ExportIdentityForm />
+          <SlimSettingsForm />
         </div>
       </div>
     </main>

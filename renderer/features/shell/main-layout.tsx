@@ -5,6 +5,7 @@ import { ContactsScreen } from '../contacts/contacts-screen';
 import { CreateGroupDialog } from '../groups/create-group-dialog';
 import { GroupSidebar } from '../groups/group-sidebar';
 import { SettingsScreen } from '../settings/settings-screen';
+import { SlimChatScreen } from '../slim-sessions/slim-chat-screen';
 import { NavRail } from './nav-rail';
 
 /** The signed-in app: connection banner on top, a navigation rail, and the chosen view. */
@@ -19,7 +20,7 @@ export function MainLayout() {
         {view === 'chats' && (
           <>
             <GroupSidebar />
-            <ChatScreen />
+            <SlimChatScreen fallback={<ChatScreen />} />
           </>
         )}
         {view === 'contacts' && <ContactsScreen />}

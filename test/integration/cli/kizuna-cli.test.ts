@@ -1,13 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pickFreeTcpPort } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { tempDir } from '../../helpers/test-engines.js';
+import { cliPath } from './cli-process.js';
 
-const CLI = fileURLToPath(new URL('../../../main/cli/kizuna.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 interface Running {
   child: ChildProcess;
@@ -17,7 +14,7 @@ interface Running {
 }
 
 function kizuna(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args], { env: { ...process.env, KIZUNA_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath(), ...args], { env: { ...process.env, KIZUNA_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const listeners = new Set<() => void>();
   let buffer = '';
@@ -134,6 +131,14 @@ describe('the kizuna command', () => {
     expect(bad.out).toMatch(/contact card is not valid/);
     expect((await run(['group', 'create', '--name', 'x'.repeat(51), '--members', 'a,b', ...a])).out).toMatch(/user id|at most 50/);
     expect((await run(['frobnicate', ...a])).code).toBe(2);
+    const badRetries = await run(['moderator', '--local', 'org/ns/m', '--invites', 'org/ns/b,org/ns/c', '--max-retries=abc', ...a]);
+    expect(badRetries.code).toBe(1);
+    expect(badRetries.out).toMatch(/--max-retries takes a whole number from 0 to 100 \(got "abc"\)/);
+    const webHelp = await run(['web', '--help']);
+    expect(webHelp.code).toBe(0);
+    expect(webHelp.out).toMatch(/--no-build/);
+    const moderatorHelp = await run(['moderator', '--help']);
+    expect(moderatorHelp.out).toMatch(/--max-retries N[\s\S]*--timeout SECONDS/);
     expect((await run(['identity', 'show', '--bogus-flag', ...a])).code).toBe(2);
     const missing = await run(['identity', 'show', '--data-dir', join(dir.path, 'empty')]);
     expect(missing.code).toBe(1);

@@ -80,10 +80,12 @@ describe('bad input on the wire, through a real node', () => {
 
     // The group is MLS: a message whose outer signature no longer fits is refused by MLS itself (its
     // ciphertext, replayed, cannot be decrypted a second time), not by the outer signature check.
-    const reasons = ['envelope-malformed', 'envelope-too-large', 'decrypt-failed', 'replay', 'not-member', 'not-admin'];
+    // The outsider's message and "commit" are refused before they are stored: it is in none of the group's records.
+    const reasons = ['envelope-malformed', 'envelope-too-large', 'decrypt-failed', 'replay', 'unknown-sender'];
     await carol.until(() => carol.stats(), (s) => reasons.every((r) => (s.dropped[r] ?? 0) >= 1), 15_000, 'every drop counted');
     const stats = await carol.stats();
     expect(stats.dropped['envelope-malformed']).toBeGreaterThanOrEqual(2);
+    expect(stats.dropped['unknown-sender']).toBeGreaterThanOrEqual(2);
 
     // Still alive and well.
     await people['alice']!.invoke('messages.sendText', { groupId, text: 'after the storm' });

@@ -10,6 +10,7 @@ const group = (groupId: string, over: Partial<GroupView> = {}): GroupView => ({
   creator: 'u1',
   createdAt: 1,
   isAdmin: false,
+  direct: false,
   myState: 'joined',
   members: [],
   version: 1,

@@ -7,6 +7,7 @@ import type { MessageRow } from '../../store/tables/messages-table.js';
 import type { Content, Envelope } from '../../wire/wire-schemas.js';
 import { updateOwnSendState } from '../send-state-tracker.js';
 import { defer, done, drop, type Verdict } from '../verdict.js';
+import { applyFileChunk, recordFileOffer, validFileOffer } from './file-effects.js';
 
 /** What a decrypted content does, by kind: a shown message, a file's chunk, a receipt, a pin. */
 export function applyContent(ctx: EngineContext, e: Envelope, id: Uint8Array, c: Content): Verdict {
@@ -29,42 +30,17 @@ export function applyContent(ctx: EngineContext, e: Envelope, id: Uint8Array, c:
 
 function applyFileOffer(ctx: EngineContext, e: Envelope, id: Uint8Array, c: Content): Verdict {
   const f = c.file;
-  if (f === undefined || f.chunkCount !== Math.ceil(f.size / f.chunkSize)) return drop('content-malformed');
+  if (f === undefined) return drop('content-malformed');
+  if (!validFileOffer(f)) return drop('file-offer-invalid');
   const row: MessageRow = { ...baseRow(ctx, e, id), kind: mediaKind(f.mime), body: f.caption, replyTo: replyOf(c), fileName: f.name, fileSize: f.size, fileMime: f.mime, fileHash: f.hash };
   const shown = storeShown(ctx, row);
   return done(
     () => {
       shown.outcome === 'done' && shown.write?.();
-      ctx.store.write.files.ensure(f.hash, f.size, f.chunkCount);
-      if (f.chunkCount === 0) ctx.store.write.files.markComplete(f.hash);
+      recordFileOffer(ctx, e, f);
     },
     shown.outcome === 'done' ? shown.after : undefined,
     true, // chunks that arrived before the offer can be stored now
-  );
-}
-
-function applyFileChunk(ctx: EngineContext, e: Envelope, c: Content): Verdict {
-  const ch = c.fileChunk;
-  if (ch === undefined) return drop('content-malformed');
-  const offer = ctx.store.read.messages.byFileHash(e.groupId, ch.fileHash);
-  const file = ctx.store.read.files.get(ch.fileHash);
-  if (offer === undefined || file === undefined) return defer('file-offer-missing');
-  if (ch.index >= file.chunkCount) return drop('content-malformed');
-  // The chunk goes to disk first (idempotent: same bytes, same place); the row records it.
-  ctx.files.writeChunk(ch.fileHash, ch.index, ch.data);
-  let progress = { have: file.chunksHave, total: file.chunkCount, complete: file.complete === 1 };
-  return done(
-    () => {
-      const after = ctx.store.write.files.markChunk(ch.fileHash, ch.index);
-      if (after === undefined) return;
-      let complete = after.complete === 1;
-      if (!complete && after.chunksHave === after.chunkCount && ctx.files.verify(ch.fileHash, after.chunkCount, after.size)) {
-        ctx.store.write.files.markComplete(ch.fileHash);
-        complete = true;
-      }
-      progress = { have: after.chunksHave, total: after.chunkCount, complete };
-    },
-    () => ctx.events.emit('file', { groupId: toBase64Url(e.groupId), hash: toBase64Url(ch.fileHash), ...progress }),
   );
 }
 

@@ -26,6 +26,8 @@ export const handleLeave: Handler = async (ctx, v) => {
     members: current.members.filter((m) => !bytesEqual(m.userId, e.sender)),
     affected: [e.sender],
     mlsRemove: [e.sender],
+    // The leaver's signed LEAVE names where its envelopes end: it speaks only for itself.
+    ownCutoffs: [{ sender: e.sender, seq: e.seq }],
   });
   return done(prepared.write, prepared.after);
 };

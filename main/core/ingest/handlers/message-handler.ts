@@ -29,8 +29,9 @@ export const handleMessage: Handler = async (ctx, v) => {
   // A sender's message far ahead of what we hold from them (it overtook a catch-up in progress):
   // MLS cannot ratchet that far forward, so it waits until the ones before it are in.
   if (group.mode === 'mls' && e.seq > (ctx.store.read.log.cursor(e.groupId, e.sender)?.contiguous ?? 0) + MLS_AHEAD_LIMIT) return defer('far-ahead');
-  // Only MLS authenticates a message by itself (openBody checks the MLS sender and our header).
-  if (!v.signatureChecked && group.mode !== 'mls') return drop('envelope-bad-signature');
+  if (!v.signatureChecked) return drop('envelope-bad-signature');
+  // A channel message has no recipient: the one envelope field outside the content's associated data.
+  if (e.recipient.byteLength > 0) return drop('bad-recipient');
   // Decrypted before, then held back (its content had to wait): use that, MLS keys are single-use.
   const label = `held:${toBase64Url(v.id)}`;
   const heldSealed = v.deferredBefore === true ? ctx.store.read.log.heldPlaintext(v.id) : undefined;
@@ -90,8 +91,12 @@ function markJoined(ctx: EngineContext, version: number, groupId: Uint8Array, me
   seen.add(key);
 }
 
-/** Whether the message was sent after the version that closed the group (the latest one). */
+/**
+ * Whether the message comes after what the closing version still lets in: the admin signed a cutoff
+ * per sender (the run of their envelopes it verified). The sender's clock (`sentAt`) says nothing:
+ * anyone can backdate. A closing without cutoffs (signed before they existed) lets nothing more in.
+ */
 function closedBefore(ctx: EngineContext, group: GroupRow, e: Envelope): boolean {
-  const closing = ctx.store.read.groups.version(e.groupId, group.latestVersion);
-  return closing !== undefined && e.sentAt > closing.createdAt;
+  const cutoff = ctx.store.read.groups.cutoff(group.groupId, e.sender);
+  return cutoff === undefined || e.seq > cutoff;
 }

@@ -30,6 +30,8 @@ export interface ChannelLogReader {
   heldId(groupId: Uint8Array, sender: Uint8Array, seq: number): Uint8Array | undefined;
   /** Entries of one sender with seq in (after, upTo], in order. */
   range(groupId: Uint8Array, sender: Uint8Array, after: number, upTo: number, limit: number): ChannelLogEntry[];
+  /** Ids and epochs (no bytes) of one sender's entries with seq in (after, upTo], in order (cumulative acks). */
+  idsInRange(groupId: Uint8Array, sender: Uint8Array, after: number, upTo: number, limit: number): { seq: number; epoch: number; envelopeId: Uint8Array }[];
   senders(groupId: Uint8Array): Uint8Array[];
   cursors(groupId: Uint8Array): SyncCursor[];
   cursor(groupId: Uint8Array, sender: Uint8Array): SyncCursor | undefined;
@@ -72,6 +74,9 @@ export function channelLogReader(prepare: Prepare): ChannelLogReader {
     range: (g, s, after, upTo, limit) =>
       prepare(`SELECT ${ENTRY_COLUMNS} FROM channel_log WHERE group_id = ? AND sender = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).all(
         g, s, after, upTo, limit) as ChannelLogEntry[],
+    idsInRange: (g, s, after, upTo, limit) =>
+      prepare('SELECT seq, epoch, envelope_id AS envelopeId FROM channel_log WHERE group_id = ? AND sender = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?').all(
+        g, s, after, upTo, limit) as { seq: number; epoch: number; envelopeId: Uint8Array }[],
     senders: (g) => (prepare('SELECT sender FROM sync_cursors WHERE group_id = ?').all(g) as { sender: Uint8Array }[]).map((r) => r.sender),
     cursors: (g) =>
       prepare('SELECT sender, contiguous, highest, first_seq AS firstSeq FROM sync_cursors WHERE group_id = ? ORDER BY sender').all(g) as SyncCursor[],

@@ -8,6 +8,10 @@ export interface FileRow {
   chunksHave: number;
   chunkBitmap: Uint8Array;
   complete: number;
+  /** The sender of the first offer for this hash (null: a row from before migration 0005). */
+  author: Uint8Array | null;
+  /** The group that offer was in. */
+  groupId: Uint8Array | null;
 }
 
 export interface FilesReader {
@@ -15,13 +19,16 @@ export interface FilesReader {
 }
 
 export interface FilesWriter {
-  ensure(hash: Uint8Array, size: number, chunkCount: number): void;
+  /** Records a file on its first offer; a later offer for the same hash changes nothing (not its author). */
+  ensure(hash: Uint8Array, size: number, chunkCount: number, author: Uint8Array, groupId: Uint8Array): void;
   /** Marks a chunk held; returns the row after the change (undefined if the file is unknown). */
   markChunk(hash: Uint8Array, index: number): FileRow | undefined;
   markComplete(hash: Uint8Array): void;
+  /** Forgets the chunks held (they did not add up to the hash), so the author's resend can fill it again. */
+  resetChunks(hash: Uint8Array): void;
 }
 
-const COLUMNS = 'hash, size, chunk_count AS chunkCount, chunks_have AS chunksHave, chunk_bitmap AS chunkBitmap, complete';
+const COLUMNS = 'hash, size, chunk_count AS chunkCount, chunks_have AS chunksHave, chunk_bitmap AS chunkBitmap, complete, author, group_id AS groupId';
 
 export function filesReader(prepare: Prepare): FilesReader {
   return { get: (hash) => prepare(`SELECT ${COLUMNS} FROM files WHERE hash = ?`).get(hash) as FileRow | undefined };
@@ -30,10 +37,10 @@ export function filesReader(prepare: Prepare): FilesReader {
 export function filesWriter(prepare: Prepare): FilesWriter {
   const get = (hash: Uint8Array) => prepare(`SELECT ${COLUMNS} FROM files WHERE hash = ?`).get(hash) as FileRow | undefined;
   return {
-    ensure: (hash, size, chunkCount) =>
+    ensure: (hash, size, chunkCount, author, groupId) =>
       void prepare(
-        'INSERT OR IGNORE INTO files (hash, size, chunk_count, chunks_have, chunk_bitmap, complete) VALUES (?, ?, ?, 0, ?, 0)',
-      ).run(hash, size, chunkCount, new Uint8Array(Math.ceil(chunkCount / 8))),
+        'INSERT OR IGNORE INTO files (hash, size, chunk_count, chunks_have, chunk_bitmap, complete, author, group_id) VALUES (?, ?, ?, 0, ?, 0, ?, ?)',
+      ).run(hash, size, chunkCount, new Uint8Array(Math.ceil(chunkCount / 8)), author, groupId),
     markChunk: (hash, index) => {
       const row = get(hash);
       if (row === undefined || index >= row.chunkCount) return row;
@@ -46,5 +53,7 @@ export function filesWriter(prepare: Prepare): FilesWriter {
       return get(hash);
     },
     markComplete: (hash) => void prepare('UPDATE files SET complete = 1 WHERE hash = ?').run(hash),
+    resetChunks: (hash) =>
+      void prepare('UPDATE files SET chunks_have = 0, chunk_bitmap = zeroblob(length(chunk_bitmap)) WHERE hash = ? AND complete = 0').run(hash),
   };
 }

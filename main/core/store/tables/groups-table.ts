@@ -20,6 +20,8 @@ export interface GroupRow {
   lastMessageId: Uint8Array | null;
   unreadCount: number;
   lastReadAt: number;
+  /** 1 for a direct (one-to-one) chat, from the signed version 0. */
+  direct: number;
 }
 
 export interface GroupVersionRow {
@@ -78,7 +80,7 @@ export interface GroupsWriter {
 
 const GROUP_COLUMNS = `group_id AS groupId, mode, creator, created_at AS createdAt, name, avatar, avatar_mime AS avatarMime,
   latest_version AS latestVersion, epoch, my_state AS myState, joined_epoch AS joinedEpoch, muted,
-  last_activity_at AS lastActivityAt, last_message_id AS lastMessageId, unread_count AS unreadCount, last_read_at AS lastReadAt`;
+  last_activity_at AS lastActivityAt, last_message_id AS lastMessageId, unread_count AS unreadCount, last_read_at AS lastReadAt, direct`;
 
 const VERSION_COLUMNS = `group_id AS groupId, version, kind, signed_bytes AS signedBytes, hash, name, epoch, author, created_at AS createdAt`;
 
@@ -151,10 +153,10 @@ export function groupsWriter(prepare: Prepare, rosters: RosterCache = new Map())
     insert: (r) =>
       void prepare(
         `INSERT INTO groups (group_id, mode, creator, created_at, name, avatar, avatar_mime, latest_version, epoch, my_state,
-           joined_epoch, muted, last_activity_at, last_message_id, unread_count, last_read_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           joined_epoch, muted, last_activity_at, last_message_id, unread_count, last_read_at, direct)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(r.groupId, r.mode, r.creator, r.createdAt, r.name, r.avatar, r.avatarMime, r.latestVersion, r.epoch, r.myState,
-        r.joinedEpoch, r.muted, r.lastActivityAt, r.lastMessageId, r.unreadCount, r.lastReadAt),
+        r.joinedEpoch, r.muted, r.lastActivityAt, r.lastMessageId, r.unreadCount, r.lastReadAt, r.direct),
     updateState: (id, f) =>
       void prepare('UPDATE groups SET name = ?, avatar = ?, avatar_mime = ?, latest_version = ?, epoch = ? WHERE group_id = ?').run(
         f.name, f.avatar, f.avatarMime, f.latestVersion, f.epoch, id),

@@ -23,6 +23,8 @@ export interface PeopleWriter {
   /** Inserts or refreshes what we know of a person, keeping their contact state. */
   upsert(person: { userId: Uint8Array; boxPublic: Uint8Array; displayName: string; slimName: string }, now: number): void;
   setState(userId: Uint8Array, state: ContactState, now: number): void;
+  /** Records a person never seen before; what we already hold of someone is never changed (issue 8). */
+  learn(person: { userId: Uint8Array; boxPublic: Uint8Array; displayName: string; slimName: string }, now: number): void;
 }
 
 const COLUMNS = `user_id AS userId, box_public AS boxPublic, display_name AS displayName, slim_name AS slimName,
@@ -59,6 +61,12 @@ export function peopleWriter(prepare: Prepare, cache: PeopleCache = new Map()): 
          VALUES (?, ?, ?, ?, 'none', ?)
          ON CONFLICT (user_id) DO UPDATE SET box_public = excluded.box_public, display_name = excluded.display_name,
            slim_name = excluded.slim_name, updated_at = excluded.updated_at`,
+      ).run(p.userId, p.boxPublic, p.displayName, p.slimName, now);
+    },
+    learn: (p, now) => {
+      cache.delete(Buffer.from(p.userId).toString('hex'));
+      prepare(
+        `INSERT OR IGNORE INTO people (user_id, box_public, display_name, slim_name, contact_state, updated_at) VALUES (?, ?, ?, ?, 'none', ?)`,
       ).run(p.userId, p.boxPublic, p.displayName, p.slimName, now);
     },
     setState: (userId, state, now) => {

@@ -68,7 +68,7 @@ describe('group rules', () => {
     await expectCode(alice.addMembers(g.groupId, [userId(alice)]), 'GROUP_CREATOR_IN_MEMBERS');
     await expectCode(alice.removeMembers(g.groupId, []), 'GROUP_MEMBERS_EMPTY');
     await expectCode(alice.removeMembers(g.groupId, [userId(dave)]), 'GROUP_NOT_MEMBER');
-    await expectCode(alice.removeMembers(g.groupId, [userId(bob)]), 'GROUP_TOO_FEW_MEMBERS');
+    await expectCode(alice.removeMembers(g.groupId, [userId(bob)]), 'GROUP_REMOVE_BELOW_MINIMUM');
     alice.blockContact({ userId: userId(dave) });
     await expectCode(alice.addMembers(g.groupId, [userId(dave)]), 'CONTACT_BLOCKED');
     alice.unblockContact(userId(dave));

@@ -73,8 +73,7 @@ describe.each<EncryptionMode>(['mls', 'sealed', 'none'])('bad input on the wire 
     const env = decodeWire('Envelope', envelopeSchema, signed.envelope);
     // Claim carol wrote it, keeping bob's signature.
     const forged = encodeWire('SignedEnvelope', { envelope: encodeWire('Envelope', { ...env, sender: id(userId(carol)) }), signature: signed.signature });
-    // MLS messages are authenticated by MLS (same identity key): the forgery fails as an MLS sender mismatch.
-    expect(await verdictOf(alice, forged)).toBe(mode === 'mls' ? 'mls-sender-mismatch' : 'envelope-bad-signature');
+    expect(await verdictOf(alice, forged)).toBe('envelope-bad-signature');
     expect(await verdictOf(alice, good)).toBe('accepted');
     expect(await verdictOf(alice, good)).toBe('replay');
     expect(alice.latestMessages(groupId, 5).messages.map((m) => m.text)).toEqual(['once']);
@@ -86,7 +85,10 @@ describe.each<EncryptionMode>(['mls', 'sealed', 'none'])('bad input on the wire 
     const env = decodeWire('Envelope', envelopeSchema, decodeWire('SignedEnvelope', signedEnvelopeSchema, good).envelope);
     const eveSelf = engineContextOf(eve).self();
     const fromEve = buildEnvelope(eveSelf, { groupId: id(groupId), epoch: env.epoch, type: 'MESSAGE', seq: 1, sentAt: Date.now(), body: env.body });
-    expect(await verdictOf(alice, fromEve.bytes)).toBe('not-member');
+    // Refused before it is stored at all: eve is in none of the group's records (issue 8, class 6).
+    const rows = alice.stats().inbox;
+    expect(await verdictOf(alice, fromEve.bytes)).toBe('unknown-sender');
+    expect(alice.stats().inbox).toEqual(rows);
   });
 
   it('drops a group update that is not from the admin, or that breaks the rules', async () => {

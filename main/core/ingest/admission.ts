@@ -1,0 +1,78 @@
+import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
+import { peekEnvelope, readEnvelope, type PeekedEnvelope } from '../envelopes/envelope-reader.js';
+import type { EngineContext } from '../kernel/engine-context.js';
+import type { EnvelopeType } from '../wire/wire-schemas.js';
+
+/**
+ * What may enter the durable inbox at all (issue 8, class 6). Anyone on the node can publish to a
+ * member's name or a group's channel, and every stored row is disk the sender made us spend; so,
+ * before storing, with cheap checks first:
+ * - a group envelope only for a group we know, and only from someone its records name (a member,
+ *   an invitee, or anyone in one of its signed rosters); only an invitation can open a new group;
+ * - anything larger than UNSIGNED_MAX_BYTES only with a valid signature by its claimed sender;
+ * - invitations and secret requests (each makes us store, show or send) within a per-sender rate.
+ * Bytes that do not even decode are left to the inbox, which records and counts them as before.
+ */
+export const UNSIGNED_MAX_BYTES = 16 * 1024;
+
+/** Per sender: this many in a burst, one more every REFILL_MS. */
+const RATE_BURST = 20;
+const REFILL_MS = 3_000;
+const RATED: ReadonlySet<EnvelopeType> = new Set(['INVITE', 'SECRET_REQUEST']);
+const MAX_TRACKED_SENDERS = 10_000;
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+const buckets = new WeakMap<EngineContext, Map<string, Bucket>>();
+
+/** Undefined: store it; otherwise the drop reason (counted by the caller). */
+export function admissionRefusal(ctx: EngineContext, bytes: Uint8Array): string | undefined {
+  let e: PeekedEnvelope;
+  try {
+    e = peekEnvelope(bytes);
+  } catch {
+    return undefined;
+  }
+  const read = ctx.store.read.groups;
+  const self = ctx.self().userId;
+  if (e.type !== 'INVITE' && !bytesEqual(e.sender, self)) {
+    if (read.get(e.groupId) === undefined) return 'unknown-group';
+    if (read.member(e.groupId, e.sender) === undefined && !inAnyRoster(ctx, e.groupId, e.sender)) return 'unknown-sender';
+  }
+  if (RATED.has(e.type) && !take(ctx, `${e.type}|${toBase64Url(e.sender)}`, ctx.now())) return `${e.type.toLowerCase().replaceAll('_', '-')}-rate`;
+  if (bytes.byteLength > UNSIGNED_MAX_BYTES) {
+    try {
+      readEnvelope(bytes);
+    } catch {
+      return 'large-unsigned';
+    }
+  }
+  return undefined;
+}
+
+function inAnyRoster(ctx: EngineContext, groupId: Uint8Array, sender: Uint8Array): boolean {
+  const read = ctx.store.read.groups;
+  return read.epochs(groupId).some((ep) => (read.roster(groupId, ep.epoch) ?? []).some((m) => bytesEqual(m, sender)));
+}
+
+function take(ctx: EngineContext, key: string, now: number): boolean {
+  let map = buckets.get(ctx);
+  if (map === undefined) {
+    map = new Map();
+    buckets.set(ctx, map);
+  }
+  let b = map.get(key);
+  if (b === undefined) {
+    if (map.size >= MAX_TRACKED_SENDERS) map.clear();
+    b = { tokens: RATE_BURST, at: now };
+    map.set(key, b);
+  }
+  b.tokens = Math.min(RATE_BURST, b.tokens + Math.max(0, now - b.at) / REFILL_MS);
+  b.at = now;
+  if (b.tokens < 1) return false;
+  b.tokens -= 1;
+  return true;
+}

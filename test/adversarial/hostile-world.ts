@@ -1,0 +1,119 @@
+/**
+ * A group over a real SLIM node for attack tests: engines in this process, each with its session
+ * layer on the node, plus raw SLIM clients for the attacker (who publishes what it likes, under any
+ * name). Everything is stopped by `close()`.
+ */
+import type { Engine } from '../../main/core/engine/engine.js';
+import { parseSlimName } from '../../shared/domain/slim-name.js';
+import { fromBase64Url } from '../../main/core/encoding/base64url.js';
+import { buildEnvelope } from '../../main/core/envelopes/envelope-builder.js';
+import { generateSigningKeyPair } from '../../main/core/crypto/signing.js';
+import { groupChannelName } from '../../main/core/kernel/channel-names.js';
+import { sendVia } from '../../main/core/session/session-context.js';
+import { SessionLayer } from '../../main/core/session/session-layer.js';
+import type { SlimNodeHandle } from '../../main/core/slim-node/slim-node-launcher.js';
+import type { EnvelopeType } from '../../main/core/wire/wire-schemas.js';
+import { FAST_CLIENT_OPTIONS, collect, createSlimTestKit, type Inbox, type SlimTestKit } from '../helpers/slim-test-kit.js';
+import { introduce, openProfile, tempDir, testProfile, userId } from '../helpers/test-engines.js';
+import type { EncryptionMode } from '../../shared/domain/views.js';
+
+export const FAST_SESSION = { ackTimeoutMs: 500, heartbeatMs: 500, gapCheckMs: 200, directRetryCapMs: 500, transport: FAST_CLIENT_OPTIONS };
+
+export interface Person {
+  engine: Engine;
+  session: SessionLayer | undefined;
+}
+
+export interface HostileWorld {
+  kit: SlimTestKit;
+  node: SlimNodeHandle;
+  people: Record<string, Person>;
+  /** Takes someone offline (its engine stays open: it can still build envelopes). */
+  offline(name: string): Promise<void>;
+  /** A raw SLIM client under any name, recording what it receives. */
+  raw(name: string): Promise<Inbox>;
+  close(): Promise<void>;
+}
+
+export async function hostileWorld(names: string[], clocks: Record<string, () => number> = {}): Promise<HostileWorld> {
+  const kit = createSlimTestKit();
+  const node = await kit.startNode();
+  const dir = tempDir('kizuna-adversarial-');
+  const people: Record<string, Person> = {};
+  for (const name of names) {
+    const profile = testProfile(dir.path, name);
+    const engine = await openProfile(profile, clocks[name]);
+    engine.createIdentity({ displayName: name });
+    const session = new SessionLayer(engine, { endpoint: node.endpoint, ...FAST_SESSION });
+    session.start();
+    people[name] = { engine, session };
+  }
+  introduce(...Object.values(people).map((p) => p.engine));
+  await Promise.all(Object.values(people).map((p) => p.session?.waitOnline()));
+  return {
+    kit,
+    node,
+    people,
+    offline: async (name) => {
+      const p = people[name] as Person;
+      await p.session?.close();
+      p.session = undefined;
+    },
+    raw: async (name) => {
+      const client = await kit.client(node.endpoint, name);
+      // Reachable under its name, like any member: so whatever is sent there would be seen.
+      await client.subscribe(parseSlimName(name));
+      return collect(client);
+    },
+    close: async () => {
+      for (const p of Object.values(people)) {
+        await p.session?.close();
+        await p.engine.close();
+      }
+      await kit.dispose();
+      dir.cleanup();
+    },
+  };
+}
+
+/** Publishes bytes as a Kizuna envelope from a raw client: to a group's channel or to one SLIM name. */
+export function publishRaw(inbox: Inbox, to: { group: string } | { name: string }, bytes: Uint8Array, type: EnvelopeType, groupId: string): void {
+  const send = sendVia(inbox.client, () => true);
+  const g = fromBase64Url(groupId) as Uint8Array;
+  const toChannel = 'group' in to;
+  const outcome = send(toChannel ? groupChannelName(g) : to.name, bytes, { type, groupId: g, toChannel, seq: 0 });
+  // 'later' is back-pressure: the frame is queued on the stream all the same.
+  if (outcome.kind === 'refused') throw new Error(`raw publish refused: ${outcome.error.message}`);
+}
+
+/** Keys of someone who was never in any group (an outsider on the node). */
+export function outsiderKeys(): Parameters<typeof buildEnvelope>[0] {
+  const kp = generateSigningKeyPair();
+  return { userId: kp.publicKey, signPublic: kp.publicKey, signSecret: kp.secretKey, boxPublic: new Uint8Array(32), boxSecret: new Uint8Array(32), displayName: 'outsider', slimName: 'kizuna/outsiders/x', createdAt: 0 };
+}
+
+/** The bytes of the channel envelopes an offline engine queued (built and signed by it, never published). */
+export function queuedBytes(engine: Engine, type: EnvelopeType = 'MESSAGE'): Uint8Array[] {
+  return engine.outbox.due(1000).filter((j) => j.type === type && j.destination === 'group').map((j) => j.bytes);
+}
+
+/** The admin creates a group, the members accept, and everyone is joined at the admin's epoch. */
+export async function joinedGroup(admin: Engine, members: Engine[], mode: EncryptionMode, name: string): Promise<string> {
+  const invited = members.map((m) => m.events.waitFor('invitation', (i) => i.state === 'pending' && i.groupName === name, 15_000));
+  const g = (await admin.createGroup({ name, members: members.map(userId), mode })).groupId;
+  await Promise.all(invited);
+  const joined = members.map((m) => m.events.waitFor('group', (x) => x.groupId === g && x.myState === 'joined', 15_000));
+  for (const m of members) await m.acceptInvitation(g);
+  await Promise.all(joined);
+  await atEpoch(admin.getGroup(g).epoch, g, members);
+  const allJoined = (): boolean => admin.getGroup(g).members.every((m) => m.status === 'joined');
+  if (!allJoined()) await admin.events.waitFor('group', () => allJoined(), 15_000);
+  return g;
+}
+
+export async function atEpoch(epoch: number, groupId: string, engines: Engine[]): Promise<void> {
+  await Promise.all(engines.map(async (e) => {
+    if (e.getGroup(groupId).epoch >= epoch) return;
+    await e.events.waitFor('group', (g) => g.groupId === groupId && g.epoch >= epoch, 15_000);
+  }));
+}
