@@ -16,6 +16,9 @@ export const ERROR_SENTENCES = {
   STORE_NEWER_SCHEMA: 'This database was written by a newer version of Kizuna.',
   KEY_PROVIDER_FAILED: 'The local key could not be read from its provider.',
   PROFILE_IN_USE: 'This profile is open in another Kizuna process; close it there first.',
+  STORAGE_FULL: 'The disk holding your profile is full. Free some space; Kizuna keeps what it has and saves again once there is room.',
+  STORAGE_READ_ONLY: 'Kizuna cannot write to your profile folder (it is read-only or not yours). Check the disk and the folder permissions.',
+  STORAGE_BUSY: 'Another program is holding the local database locked. Close it (or wait) and try again.',
   KEY_PROVIDER_INSECURE: 'The system keyring would keep the local key in plain text; use a passphrase instead.',
 
   // Identity

@@ -27,6 +27,7 @@ type Listener = (payload: unknown) => void;
  */
 export class CoreProcess {
   private child: ChildProcess | undefined;
+  private ready: Promise<void> | undefined;
   private nextId = 1;
   private readonly waiting = new Map<number, (r: IpcResult<unknown>) => void>();
   private readonly listeners = new Map<string, Set<Listener>>();
@@ -46,6 +47,9 @@ export class CoreProcess {
     this.nodeEndpoint = nodeEndpoint;
     const child = fork(ENTRY, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, KIZUNA_LOG_LEVEL: process.env['KIZUNA_TEST_LOG'] ?? 'error' } });
     this.child = child;
+    // A send to a child that just died fails with ERR_IPC_CHANNEL_CLOSED; without a listener that
+    // 'error' would crash the test process. The requests it concerns fail through their callbacks.
+    child.on('error', () => undefined);
     child.on('message', (m: { id?: number; result?: IpcResult<unknown>; event?: string; payload?: unknown }) => {
       if (m.id !== undefined && m.result !== undefined) {
         this.waiting.get(m.id)?.(m.result);
@@ -54,11 +58,12 @@ export class CoreProcess {
         for (const l of this.listeners.get(m.event) ?? []) l(m.payload);
       }
     });
-    child.on('exit', () => {
-      for (const w of this.waiting.values()) w({ ok: false, error: { code: 'CANCELLED', message: 'process exited' } });
+    child.on('exit', (code, signal) => {
+      for (const w of this.waiting.values()) w({ ok: false, error: { code: 'HOST_UNAVAILABLE', message: `${this.name} exited (${signal ?? code}) before answering.` } });
       this.waiting.clear();
     });
-    await new Promise<void>((resolve, reject) => {
+    // Requests made before the child is ready wait for this (the child reads commands only then).
+    const ready = new Promise<void>((resolve, reject) => {
       const onMessage = (m: { ready?: boolean }): void => {
         if (m.ready === true) {
           child.off('message', onMessage);
@@ -66,18 +71,30 @@ export class CoreProcess {
         }
       };
       child.on('message', onMessage);
-      child.once('exit', (code) => reject(new Error(`${this.name} exited early (${code})`)));
-      child.send({ dataDir: this.dataDir, key: this.key, nodeEndpoint, session: this.session });
+      child.once('exit', (code, signal) => reject(new KizunaError('HOST_UNAVAILABLE', `${this.name} exited before it was ready (${signal ?? code}).`)));
+      child.send({ dataDir: this.dataDir, key: this.key, nodeEndpoint, session: this.session }, (err) => {
+        if (err !== null) reject(new KizunaError('HOST_UNAVAILABLE', `${this.name} could not be started: ${err.message}`));
+      });
     });
+    ready.catch(() => undefined); // observed through start() and by each waiting request
+    this.ready = ready;
+    await ready;
   }
 
-  private command<T>(cmd: Record<string, unknown>): Promise<T> {
+  private async command<T>(cmd: Record<string, unknown>): Promise<T> {
+    const notRunning = (): KizunaError => new KizunaError('HOST_UNAVAILABLE', `${this.name} is not running.`);
+    if (this.child === undefined || this.ready === undefined) throw notRunning();
+    await this.ready;
     const child = this.child;
-    if (child === undefined || child.exitCode !== null) return Promise.reject(new Error(`${this.name} is not running`));
+    if (child.exitCode !== null || child.signalCode !== null || !child.connected) throw notRunning();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, (r) => (r.ok ? resolve(r.value as T) : reject(KizunaError.fromJSON(r.error))));
-      child.send({ id, ...cmd });
+      child.send({ id, ...cmd }, (err) => {
+        if (err === null || !this.waiting.has(id)) return;
+        this.waiting.delete(id);
+        reject(new KizunaError('HOST_UNAVAILABLE', `${this.name} went away before the request reached it: ${err.message}`));
+      });
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { runMigrations } from '../store/migrations/migration.js';
 import { createStatementCache } from '../store/statement-cache.js';

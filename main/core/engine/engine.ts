@@ -1,5 +1,4 @@
 import type { GroupChangeView } from '../../../shared/domain/group-change.js';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EncryptionMode, GroupView, IdentityView, InvitationView, MessageCursorView, MessagePage, MessageView, PersonView, ReceiptView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
@@ -45,6 +44,9 @@ import { KeyedMutex } from '../kernel/keyed-mutex.js';
 import { lockProfile, type ProfileLock } from '../kernel/profile-lock.js';
 import { SESSION_ENVELOPE_TYPES, type SessionEnvelopeFields, type SessionPort } from './session-port.js';
 import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
+import { secureProfileDir } from '../store/profile-permissions.js';
+import { deriveDatabaseKey } from '../store/database-cipher.js';
+import type { StorageHealth } from '../store/storage-health.js';
 
 export interface EngineOptions {
   /** The profile folder: kizuna.db, local-key.json, files/. Created if missing. */
@@ -87,6 +89,7 @@ export class Engine implements SessionPort {
     this.channels = new EngineChannels(ctx);
     this.unread = new UnreadCounts(ctx);
     ctx.events.on('group', (g) => this.unread.note(g));
+    ctx.store.health.onChange((h) => ctx.events.emit('storage', h));
     recordEngineContext(this, ctx);
     pruneQueues(ctx);
     this.maintenance = setInterval(() => pruneQueues(ctx), MAINTENANCE_EVERY_MS);
@@ -95,14 +98,14 @@ export class Engine implements SessionPort {
 
   static async open(options: EngineOptions): Promise<Engine> {
     await loadSodium();
-    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    secureProfileDir(options.dataDir);
     const lock = lockProfile(options.dataDir);
     let store: Store;
     let cipher: ReturnType<typeof createAtRestCipher>;
     try {
       const { key } = await loadOrCreateLocalKey(options.dataDir, options.keyWrapper);
       cipher = createAtRestCipher(key);
-      store = openStore(join(options.dataDir, 'kizuna.db'), cipher);
+      store = openStore(join(options.dataDir, 'kizuna.db'), cipher, deriveDatabaseKey(key));
     } catch (err) {
       lock.release();
       throw err;
@@ -135,6 +138,11 @@ export class Engine implements SessionPort {
 
   get store(): Store {
     return this.ctx.store;
+  }
+
+  /** Whether the store can write now; changes come as 'storage' events. */
+  storageHealth(): StorageHealth {
+    return this.ctx.store.health.current;
   }
 
   // Identity and contacts

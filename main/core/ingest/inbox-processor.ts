@@ -97,9 +97,16 @@ export class InboxProcessor {
     this.incoming = [];
     if (batch.length === 0) return false;
     const now = this.ctx.now();
-    this.ctx.store.transaction(() => {
-      for (const r of batch) this.ctx.store.write.queue.addInbox(r.bytes, r.origin, now);
-    });
+    try {
+      this.ctx.store.transaction(() => {
+        for (const r of batch) this.ctx.store.write.queue.addInbox(r.bytes, r.origin, now);
+      });
+    } catch (err) {
+      // Disk full, read-only or locked (store.health reports it): nothing of this batch is stored,
+      // so none of it is acknowledged (the promises stay pending) and the senders send it again.
+      this.ctx.log.warn('inbox: received envelopes not stored', { error: String(err), count: batch.length });
+      return false;
+    }
     for (const r of batch) r.resolve();
     return true;
   }

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { toStorageError } from '../../../shared/errors/storage-errors.js';
 import { isAlive } from './process-alive.js';
 
 /**
@@ -28,7 +29,8 @@ export function lockProfile(dataDir: string): ProfileLock {
         },
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // A read-only or foreign profile folder: say so instead of an errno.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw toStorageError(err, path);
       const pid = Number(readFileSync(path, 'utf8').trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) throw new KizunaError('PROFILE_IN_USE', undefined, { pid });
       rmSync(path, { force: true }); // left behind by a process that is gone (or by us before a crash)

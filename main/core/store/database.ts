@@ -1,9 +1,13 @@
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { toStorageError } from '../../../shared/errors/storage-errors.js';
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { utf8 } from '../encoding/base64url.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { runMigrations } from './migrations/migration.js';
+import { ensureOwnerOnlyFile } from './profile-permissions.js';
+import { applyDatabaseKey } from './database-cipher.js';
+import { encryptPlaintextDatabase, isPlaintextDatabase, removeMigrationLeftovers } from './plaintext-migration.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -11,17 +15,27 @@ const KEY_CHECK_LABEL = 'meta.key_check';
 const KEY_CHECK_PLAINTEXT = 'kizuna local key check v1';
 
 /**
- * Opens (or creates) the profile database: WAL, numbered migrations each in a transaction, and a
- * key check so that a wrong local key is a clear error rather than an empty-looking store.
+ * Opens (or creates) the profile database, encrypted with `databaseKey` (database-cipher.ts; a
+ * plaintext database from an older version is encrypted first): WAL, numbered migrations each in a
+ * transaction, and a key check so that a wrong local key is a clear error rather than an
+ * empty-looking store.
  */
-export function openDatabase(path: string, cipher: AtRestCipher): SqliteDatabase {
+export function openDatabase(path: string, cipher: AtRestCipher, databaseKey: Uint8Array): SqliteDatabase {
   let db: SqliteDatabase;
   try {
+    if (path !== ':memory:') {
+      removeMigrationLeftovers(path);
+      if (isPlaintextDatabase(path)) encryptPlaintextDatabase(path, databaseKey);
+      ensureOwnerOnlyFile(path);
+    }
     db = new Database(path);
   } catch (err) {
+    const typed = toStorageError(err, path);
+    if (typed instanceof KizunaError) throw typed;
     throw new KizunaError('STORE_CORRUPT', `The database at ${path} cannot be opened.`, undefined, { cause: err });
   }
   try {
+    applyDatabaseKey(db, databaseKey);
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode is durable across application crashes (not power loss), and is what
     // makes thousands of small transactions a second possible.
@@ -35,6 +49,12 @@ export function openDatabase(path: string, cipher: AtRestCipher): SqliteDatabase
   } catch (err) {
     db.close();
     if (err instanceof KizunaError) throw err;
+    // An encrypted page 1 that fails its tag: the key is not this database's (or the file is damaged).
+    if ((err as { code?: unknown }).code === 'SQLITE_NOTADB') {
+      throw new KizunaError('STORE_WRONG_KEY', 'The local key does not open this database (or the file is damaged). Check your passphrase or key file.', undefined, { cause: err });
+    }
+    const typed = toStorageError(err, path);
+    if (typed instanceof KizunaError) throw typed;
     throw new KizunaError('STORE_CORRUPT', `The database at ${path} cannot be read.`, undefined, { cause: err });
   }
   return db;

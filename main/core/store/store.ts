@@ -1,5 +1,6 @@
 import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
+import { StorageHealthMonitor } from './storage-health.js';
 import { createStatementCache } from './statement-cache.js';
 import { channelLogReader, channelLogWriter, type ChannelLogReader, type ChannelLogWriter } from './tables/channel-log-table.js';
 import { filesReader, filesWriter, type FilesReader, type FilesWriter } from './tables/files-table.js';
@@ -46,14 +47,17 @@ export interface Store {
   readonly cipher: AtRestCipher;
   /** Runs `fn` in one SQLite transaction: all of its writes land, or none. Nested calls join the outer one. */
   transaction<T>(fn: () => T): T;
+  /** Whether writes land (a full or read-only disk, a database locked by another program). */
+  health: StorageHealthMonitor;
   close(): void;
   /** For benchmarks and maintenance tools only. */
   readonly db: SqliteDatabase;
 }
 
-export function openStore(path: string, cipher: AtRestCipher): Store {
-  const db = openDatabase(path, cipher);
-  const prepare = createStatementCache(db);
+export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8Array): Store {
+  const db = openDatabase(path, cipher, databaseKey);
+  const health = new StorageHealthMonitor();
+  const prepare = createStatementCache(db, { ok: () => health.noteWriteOk(), failed: (err) => health.noteFailure(err) });
   const rosters: RosterCache = new Map();
   const people: PeopleCache = new Map();
   const read: StoreReader = {
@@ -85,15 +89,18 @@ export function openStore(path: string, cipher: AtRestCipher): Store {
     write,
     cipher,
     db,
+    health,
     transaction: (fn) => {
       if (db.inTransaction) return fn();
       try {
-        return db.transaction(fn)();
+        const result = db.transaction(fn)();
+        health.noteWriteOk();
+        return result;
       } catch (err) {
         // Rosters read inside the failed transaction may describe epochs that were rolled back.
         rosters.clear();
         people.clear();
-        throw err;
+        throw health.noteFailure(err);
       }
     },
     close: () => {

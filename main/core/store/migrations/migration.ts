@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
 
 /** One schema change. Migrations are numbered files, applied in order, each in its own transaction. */

@@ -1,0 +1,40 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CoreProcess } from '../../helpers/core-process.js';
+import { expectCode } from '../../helpers/expect-code.js';
+import { tempDir } from '../../helpers/test-engines.js';
+
+// No SLIM node: the core starts and serves local requests while its session keeps retrying.
+const NO_NODE = 'http://127.0.0.1:9';
+
+describe('the core-process test helper', () => {
+  let dir: ReturnType<typeof tempDir>;
+  let core: CoreProcess;
+  beforeEach(() => {
+    dir = tempDir();
+    core = new CoreProcess(dir.path, 'ann', NO_NODE);
+  });
+  afterEach(async () => {
+    await core.close();
+    dir.cleanup();
+  });
+
+  it('refuses a request before start with a typed error, and queues one made while the child starts', async () => {
+    await expectCode(core.invoke('identity.get', {}), 'HOST_UNAVAILABLE');
+    const starting = core.start();
+    // Sent before the child is ready: answered once it is, not dropped.
+    const early = core.invoke('identity.create', { displayName: 'ann' });
+    await starting;
+    expect((await early).displayName).toBe('ann');
+  }, 30_000);
+
+  it('survives the child dying: requests in flight and after fail with a typed error, the parent stays up', async () => {
+    await core.start();
+    const inFlight = core.invoke('identity.create', { displayName: 'ann' });
+    await core.kill();
+    // Sent right after the death, before the helper has seen much: a closed channel, not a crash.
+    const after = core.invoke('identity.get', {});
+    await expect(inFlight.then(() => 'answered', (e: { code?: string }) => e.code)).resolves.toMatch(/^(answered|HOST_UNAVAILABLE)$/);
+    await expectCode(after, 'HOST_UNAVAILABLE');
+    await expectCode(core.stats(), 'HOST_UNAVAILABLE');
+  }, 30_000);
+});
