@@ -6,6 +6,7 @@ import { decodeWire, encodeWire } from '../../wire/wire-codec.js';
 import { secretReplySchema, secretRequestSchema, type SealedSecret } from '../../wire/wire-schemas.js';
 import { done, drop, type Handler } from '../verdict.js';
 import { toBase64Url } from '../../encoding/base64url.js';
+import { epochRosterMember } from '../../groups/epoch-roster-member.js';
 
 /**
  * SECRET_REQUEST / SECRET_REPLY (seed 004's request_secrets): we hand an epoch's secret only to
@@ -18,16 +19,19 @@ export const handleSecretRequest: Handler = async (ctx, v) => {
   if (group === undefined) return drop('unknown-group');
   if (group.mode !== 'sealed') return drop('not-sealed');
   const req = decodeWire('SecretRequest', secretRequestSchema, e.body);
-  const asker = ctx.store.read.people.get(e.sender);
-  if (asker === undefined) return drop('not-member');
+  // Sealed to the key and sent to the SLIM name the admin signed into each epoch's roster, never
+  // the people table's (an outsider may have introduced a row there; issue 8, class 1).
+  let asker: { userId: Uint8Array; slimName: string } | undefined;
   const secrets: SealedSecret[] = [];
   for (const epoch of req.epochs) {
-    const roster = ctx.store.read.groups.roster(e.groupId, epoch);
-    if (roster === undefined || !roster.some((m) => bytesEqual(m, e.sender))) continue; // not theirs to have
+    const member = epochRosterMember(ctx.store, e.groupId, epoch, e.sender);
+    if (member === undefined) continue; // not theirs to have
     const secret = loadEpochSecret(ctx.store, e.groupId, epoch);
-    if (secret !== undefined) secrets.push(sealSecretFor({ userId: asker.userId, boxKey: asker.boxPublic }, epoch, secret));
+    if (secret === undefined) continue;
+    secrets.push(sealSecretFor({ userId: member.userId, boxKey: member.boxKey }, epoch, secret));
+    asker = { userId: member.userId, slimName: member.slimName };
   }
-  if (secrets.length === 0) return done();
+  if (asker === undefined) return ctx.store.read.groups.member(e.groupId, e.sender) === undefined ? drop('not-member') : done();
   const reply = buildEnvelope(ctx.self(), {
     groupId: e.groupId,
     epoch: e.epoch,
@@ -37,7 +41,8 @@ export const handleSecretRequest: Handler = async (ctx, v) => {
     body: encodeWire('SecretReply', { secrets }),
     recipient: e.sender,
   });
-  return done(() => queueToUser(ctx, reply, { userId: asker.userId, slimName: asker.slimName }), () =>
+  const sendTo = asker;
+  return done(() => queueToUser(ctx, reply, sendTo), () =>
     ctx.events.emit('outbox', { groupId: toBase64Url(e.groupId) }),
   );
 };
