@@ -146,6 +146,8 @@ export const STRINGS_EN = {
   'message.pin': 'Pin',
   'message.unpin': 'Unpin',
   'message.pinned': 'Pinned',
+  'message.notDelivered': 'Not delivered to {count} after every retry',
+  'message.notDelivered.why': 'They were offline for every retry; they get it when they sync, and this turns “delivered”.',
   'message.retry': 'Retry',
   'message.cancel': 'Cancel sending',
   'message.download': 'Download',

@@ -145,6 +145,8 @@ export const STRINGS_JA: Record<StringKey, string> = {
   'message.pin': 'ピン留め',
   'message.unpin': 'ピン留めを外す',
   'message.pinned': 'ピン留め中',
+  'message.notDelivered': '{count}人に未配信（再送の上限）',
+  'message.notDelivered.why': '再送のあいだ相手がオフラインでした。同期すると届き、「配信済み」に変わります。',
   'message.retry': '再送',
   'message.cancel': '送信を取り消す',
   'message.download': 'ダウンロード',

@@ -1,5 +1,5 @@
 import type { GroupChangeView } from './group-change.js';
-import type { GroupView, InvitationView, MessageView, SendState } from './views.js';
+import type { DeliveryFailureView, GroupView, InvitationView, MessageView, SendState } from './views.js';
 
 /**
  * What the core tells every UI, in every host (Electron, browser, SDK): one definition, used by the
@@ -24,6 +24,8 @@ export interface CoreEventPayloads {
    * ones too; a group not listed has none), `total` their sum without the muted ones (the badge).
    */
   unread: { total: number; groups: Record<string, number> };
+  /** One of our messages was not acked by every member after its last retry (a later ack may still deliver it). */
+  'delivery-failed': { groupId: string; messageId: string } & DeliveryFailureView;
   /** A signed group change took effect (join by invitation, leave, remove, rename, picture, key renewal, delete): a timeline line. */
   'group-change': GroupChangeView;
 }

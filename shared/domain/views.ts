@@ -109,6 +109,16 @@ export interface MessageView {
   sendState: SendState;
   pinned: boolean;
   readBy: number;
+  /** One of our messages some members never acked after every retry (seed 000): why, in words, and who. */
+  failure?: DeliveryFailureView;
+}
+
+export interface DeliveryFailureView {
+  reason: 'retries-exhausted';
+  /** A sentence for people. */
+  detail: string;
+  /** The members (user ids) that have not acked it. */
+  missing: UserId[];
 }
 
 export interface InvitationView {

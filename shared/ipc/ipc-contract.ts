@@ -212,6 +212,7 @@ const CORE_EVENTS = {
   file: true,
   unread: true,
   'group-change': true,
+  'delivery-failed': true,
 } as const satisfies Record<CoreEventName, true>;
 const EVENTS = { ...CORE_EVENTS, connection: true, 'slim-sessions': true, 'deep-link': true } as const satisfies Record<EventName, true>;
 

@@ -28,6 +28,8 @@ async function loop(app: KizunaApp, session: GroupSession, local: string, messag
   let received = 0;
   let done = false;
   const stop = untilStopSignal();
+  // Seed 000: after the last retry a failure is reported, never silent.
+  session.onDeliveryFailed((f) => printLine(`${local} -> delivery failed (${f.reason}): message ${f.messageId}, ${f.detail}`));
   const rl = process.stdin.isTTY || process.env['KIZUNA_READ_STDIN'] === '1' ? createInterface({ input: process.stdin }) : undefined;
   rl?.on('line', (line) => {
     if (line.trim().length > 0) void session.publish(line).catch((e: Error) => printLine(`${local} -> error: ${e.message}`));

@@ -3,6 +3,7 @@ import { emitGroup } from '../groups/group-views.js';
 import { allAmong, joinedOthers, updateOwnSendState } from '../ingest/send-state-tracker.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { parseOutboxJob, type OutboxJob } from '../kernel/outbox-job.js';
+import { deliveryFailure, exhaustedReason, isExhausted } from '../kernel/delivery-failure.js';
 import { CumulativeAcks } from './cumulative-acks.js';
 import type { OutboxPort } from './session-port.js';
 
@@ -66,6 +67,23 @@ export class EngineOutbox implements OutboxPort {
     return allAmong(joinedOthers(ctx, job.groupId), ctx.store.read.messages.deliveries(job.envelopeId).map((d) => d.member));
   }
 
+  exhausted(job: OutboxJob): void {
+    const ctx = this.ctx;
+    const acked = ctx.store.read.messages.deliveries(job.envelopeId).map((d) => d.member);
+    const missing = joinedOthers(ctx, job.groupId)
+      .filter((m) => !acked.some((id) => bytesEqual(id, m.userId)))
+      .map((m) => toBase64Url(m.userId));
+    if (missing.length === 0) {
+      this.markDone(job);
+      return;
+    }
+    ctx.store.write.queue.markOutboxFailed(job.id, exhaustedReason(missing));
+    const failure = deliveryFailure([{ state: 'failed', lastError: exhaustedReason(missing) }]);
+    if (job.messageId !== null && failure !== null) {
+      ctx.events.emit('delivery-failed', { groupId: toBase64Url(job.groupId), messageId: toBase64Url(job.messageId), ...failure });
+    }
+  }
+
   recordDelivery(envelopeId: Uint8Array, member: Uint8Array): void {
     const ctx = this.ctx;
     const fresh = ctx.store.write.messages.addDelivery(envelopeId, member, ctx.now());
@@ -91,7 +109,8 @@ export class EngineOutbox implements OutboxPort {
     for (const id of envelopeIds) {
       if (member !== undefined) this.recordDelivery(id, from);
       for (const row of read.queue.outboxByEnvelope(id)) {
-        if (row.state !== 'sent' && row.state !== 'pending') continue;
+        // A job given up after its retries still finishes when the last missing member acks it late.
+        if (row.state !== 'sent' && row.state !== 'pending' && !isExhausted(row)) continue;
         const parsed = parseOutboxJob(row);
         if (!('job' in parsed)) continue; // due() marks it failed when its turn comes
         const job = parsed.job;

@@ -1,5 +1,6 @@
 import type { MessageView } from '../../../shared/domain/views.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
+import { deliveryFailure } from '../kernel/delivery-failure.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { MessageRow } from '../store/tables/messages-table.js';
 
@@ -19,12 +20,15 @@ export function messageView(ctx: EngineContext, m: MessageRow, fresh = false): M
           hash: toBase64Url(m.fileHash),
           available: ctx.store.read.files.get(m.fileHash)?.complete === 1,
         };
+  const isMine = bytesEqual(m.sender, self.userId);
+  // Only a message still short of 'delivered' can show a failure to deliver.
+  const failure = !fresh && isMine && m.sendState === 'sent' ? deliveryFailure(ctx.store.read.queue.outboxByMessage(m.id)) : null;
   return {
     id: toBase64Url(m.id),
     groupId: toBase64Url(m.groupId),
     sender: toBase64Url(m.sender),
     senderName: ctx.store.read.people.get(m.sender)?.displayName ?? '',
-    isMine: bytesEqual(m.sender, self.userId),
+    isMine,
     seq: m.seq,
     epoch: m.epoch,
     sentAt: m.sentAt,
@@ -36,5 +40,6 @@ export function messageView(ctx: EngineContext, m: MessageRow, fresh = false): M
     sendState: m.sendState,
     pinned: fresh ? false : ctx.store.read.messages.isPinned(m.groupId, m.id),
     readBy: fresh ? 0 : ctx.store.read.messages.receipts(m.id).length,
+    ...(failure === null ? {} : { failure }),
   };
 }

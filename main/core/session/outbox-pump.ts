@@ -1,10 +1,12 @@
 import type { OutboxJob } from '../kernel/outbox-job.js';
 import type { SessionContext } from './session-context.js';
+import { retryPolicy } from './retry-policy.js';
 
 /**
  * Drains the durable outbox onto the wire. A job is published when due and then waits for acks:
  * - sequenced channel envelopes: every joined member's ack, re-published after `ackTimeoutMs` up to
- *   `maxRetries` times; after that, whoever missed it catches up by sync (the job is done);
+ *   `maxRetries` times (per group when tuned); after that the message is reported failed for whoever
+ *   has not acked it (they may still catch up by sync, and a late ack turns it delivered);
  * - direct envelopes: the recipient's ack, retried with backoff (capped) until it comes;
  * - unsequenced channel envelopes (requests): published once.
  * While offline nothing is published and jobs stay pending: messages show as 'pending'. A job the
@@ -72,9 +74,10 @@ export class OutboxPump {
       outbox.markDone(job);
       return true;
     }
-    if (toChannel && job.seq > 0 && job.attempts > s.options.maxRetries) {
-      s.log.info('giving up active delivery; members who missed it will sync', { type: job.type, attempts: job.attempts });
-      outbox.markDone(job);
+    const policy = retryPolicy(s.options, job.groupId);
+    if (toChannel && job.seq > 0 && job.attempts > policy.maxRetries) {
+      s.log.info('retries exhausted; reporting a delivery failure', { type: job.type, attempts: job.attempts });
+      outbox.exhausted(job);
       return true;
     }
     const outcome = s.send(job.slimName, job.bytes, { type: job.type, groupId: job.groupId, toChannel, seq: job.seq });
@@ -88,7 +91,7 @@ export class OutboxPump {
       outbox.markSent(job, Number.MAX_SAFE_INTEGER);
       outbox.markDone(job);
     } else if (toChannel) {
-      outbox.markSent(job, Date.now() + s.options.ackTimeoutMs);
+      outbox.markSent(job, Date.now() + policy.ackTimeoutMs);
     } else {
       const backoff = Math.min(s.options.ackTimeoutMs * 2 ** Math.min(job.attempts, 10), s.options.directRetryCapMs);
       outbox.markSent(job, Date.now() + backoff);

@@ -1,3 +1,4 @@
+import { tuneGroup } from './retry-policy.js';
 import type { ConnectionStatus } from '../../../shared/ipc/ipc-contract.js';
 import { formatSlimName, parseSlimName } from '../../../shared/domain/slim-name.js';
 import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
@@ -157,8 +158,12 @@ export class SessionLayer {
     return this.discovery.ask(formatSlimName(parseSlimName(name)), timeoutMs);
   }
 
-  /** Seed 000's per-session max_retries and timeout: applied to this layer from now on. */
-  tune(options: Partial<Pick<SessionOptions, 'maxRetries' | 'ackTimeoutMs'>>): void {
+  /** Seed 000's per-session max_retries and timeout: for one group (by id) when given, else this whole layer, from now on. */
+  tune(options: Partial<Pick<SessionOptions, 'maxRetries' | 'ackTimeoutMs'>>, groupId?: string): void {
+    if (groupId !== undefined) {
+      tuneGroup(this.s.options, groupId, options);
+      return;
+    }
     if (options.maxRetries !== undefined) this.s.options.maxRetries = options.maxRetries;
     if (options.ackTimeoutMs !== undefined) this.s.options.ackTimeoutMs = options.ackTimeoutMs;
   }

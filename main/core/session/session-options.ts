@@ -24,6 +24,8 @@ export interface SessionOptions {
   discoveryToken?: () => Promise<string>;
   /** Archive peer: store and serve these groups' ciphertext without being a member. */
   archiveGroups: string[];
+  /** Per-group max_retries/timeout (by base64url group id), set by `SessionLayer.tune(..., groupId)`. */
+  perGroup?: Map<string, Partial<Pick<SessionOptions, 'maxRetries' | 'ackTimeoutMs'>>>;
   /** Transport tuning (reconnect backoff, liveness probe), mostly for tests. */
   transport?: Partial<Omit<SlimClientOptions, 'endpoint' | 'localName' | 'auth'>>;
 }

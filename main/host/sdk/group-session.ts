@@ -1,6 +1,8 @@
 import type { EncryptionMode, MessageView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import type { CoreEventPayloads } from '../../../shared/domain/core-events.js';
 import type { KizunaCore } from '../kizuna-core.js';
+import { waitForDelivery } from './delivery-wait.js';
 
 /** What a session needs of its app (KizunaApp): the core, and finding people by SLIM name. */
 export interface GroupSessionApp {
@@ -70,8 +72,34 @@ export class GroupSession {
     await this.app.core.engine.removeMembers(this.groupId, [member.userId]);
   }
 
-  /** Text when the payload is a string or valid UTF-8, otherwise a file named payload.bin. */
-  async publish(payload: string | Uint8Array): Promise<MessageView> {
+  /**
+   * Text when the payload is a string or valid UTF-8, otherwise a file named payload.bin. With
+   * `waitForDelivery`, resolves once every member has it and rejects with DELIVERY_FAILED when the
+   * session's retries run out first (or TIMEOUT after `timeoutMs`, default 5 minutes).
+   */
+  async publish(payload: string | Uint8Array, options: { waitForDelivery?: boolean; timeoutMs?: number } = {}): Promise<MessageView> {
+    const sent = await this.send(payload);
+    if (options.waitForDelivery !== true) return sent;
+    return waitForDelivery(this.app.core.engine, sent, options.timeoutMs ?? 5 * 60_000);
+  }
+
+  /**
+   * Calls `listener` when one of our messages in this session was not acked by every member after its
+   * last retry (seed 000's failure report). A later ack may still deliver it (a 'send-state' event).
+   */
+  onDeliveryFailed(listener: (failure: CoreEventPayloads['delivery-failed']) => void): () => void {
+    return this.app.core.engine.events.on('delivery-failed', (f) => {
+      if (f.groupId === this.groupId) listener(f);
+    });
+  }
+
+  /** Seed 000-style `session.on('delivery-failed', ...)`. */
+  on(event: 'delivery-failed', listener: (failure: CoreEventPayloads['delivery-failed']) => void): () => void {
+    if (event !== 'delivery-failed') throw new KizunaError('INVALID_INPUT', `Unknown session event: ${String(event)}`);
+    return this.onDeliveryFailed(listener);
+  }
+
+  private async send(payload: string | Uint8Array): Promise<MessageView> {
     const engine = this.app.core.engine;
     if (typeof payload === 'string') return engine.sendText(this.groupId, payload);
     try {

@@ -53,7 +53,7 @@ export interface CreateSessionOptions {
   mode?: EncryptionMode;
   /** A one-to-one chat with the one person in `members` or `invites`. */
   direct?: boolean;
-  /** Seed 000's max_retries and timeout (ms), applied to this app's session layer. */
+  /** Seed 000's max_retries and timeout (ms), applied to this session (group) only. */
   maxRetries?: number;
   timeout?: number;
   /** How long to wait for each invited name to answer discovery (default 10 s). */
@@ -151,17 +151,23 @@ export class KizunaApp {
   }
 
   async createSession(options: CreateSessionOptions): Promise<GroupSession> {
-    const session = this.core.session();
-    if (session !== undefined && (options.maxRetries !== undefined || options.timeout !== undefined)) {
-      session.tune({ ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }), ...(options.timeout === undefined ? {} : { ackTimeoutMs: options.timeout }) });
-    }
+    checkTuning(options);
     const members = [...(options.members ?? [])];
     const confirm = options.acceptUnverified === undefined ? {} : { acceptUnverified: options.acceptUnverified };
     for (const name of options.invites ?? []) members.push(await this.resolve(name, options.discoveryTimeoutMs, confirm));
     const name = options.name ?? options.channelName?.split('/').pop() ?? 'Group';
     const mode: EncryptionMode = options.mode ?? (options.mlsEnabled === false ? 'none' : 'mls');
     const g = await this.core.engine.createGroup({ name: options.direct === true && options.name === undefined ? '' : name, members, mode, direct: options.direct === true });
+    this.tuneSession(g.groupId, options);
     return this.track(g.groupId);
+  }
+
+  /** Seed 000's max_retries and timeout (ms) for one session (group), from now on. */
+  tuneSession(groupId: string, options: Pick<CreateSessionOptions, 'maxRetries' | 'timeout'>): void {
+    checkTuning(options);
+    const session = this.core.session();
+    if (session === undefined || (options.maxRetries === undefined && options.timeout === undefined)) return;
+    session.tune({ ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }), ...(options.timeout === undefined ? {} : { ackTimeoutMs: options.timeout }) }, groupId);
   }
 
   /** Waits for an invitation, accepts it, and returns the session once we are in. */
@@ -196,6 +202,16 @@ export class KizunaApp {
   }
 }
 
+
+/** Bad per-session tuning is refused before anything is created. */
+function checkTuning(options: Pick<CreateSessionOptions, 'maxRetries' | 'timeout'>): void {
+  if (options.maxRetries !== undefined && (!Number.isInteger(options.maxRetries) || options.maxRetries < 0 || options.maxRetries > 100)) {
+    throw new KizunaError('INVALID_INPUT', 'maxRetries must be a whole number from 0 to 100.');
+  }
+  if (options.timeout !== undefined && (!Number.isInteger(options.timeout) || options.timeout < 1 || options.timeout > 3_600_000)) {
+    throw new KizunaError('INVALID_INPUT', 'timeout must be a whole number of milliseconds from 1 to 3600000.');
+  }
+}
 
 /** Seed 000's `create_app`. */
 export function createApp(options: AppOptions): Promise<KizunaApp> {

@@ -99,6 +99,11 @@ function MessageMeta({ message: m, tabIndex }: { message: MessageView; tabIndex:
         {i18n.time(m.sentAt)}
       </time>
       {m.isMine && <SendStateMark state={m.sendState} />}
+      {m.isMine && m.sendState === 'sent' && m.failure !== undefined && (
+        <span className="delivery-failure" role="status" title={t('message.notDelivered.why')}>
+          {t('message.notDelivered', { count: String(m.failure.missing.length) })}
+        </span>
+      )}
       {m.isMine && m.readBy > 0 && <ReceiptsButton message={m} tabIndex={tabIndex} />}
     </footer>
   );

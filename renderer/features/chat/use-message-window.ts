@@ -15,6 +15,8 @@ export function useMessageWindow(groupId: string): { window: MessageWindow; snap
       subscribe('send-state', (e) => e.groupId === groupId && win.onSendState(e.messageId, e.state)),
       subscribe('pin', (e) => e.groupId === groupId && win.onPin(e.messageId, e.pinned)),
       subscribe('receipt', (e) => e.groupId === groupId && win.onReceipt(e.messageId)),
+      // Retries ran out for one of ours: re-read it to show its failure.
+      subscribe('delivery-failed', (e) => e.groupId === groupId && win.onReceipt(e.messageId)),
       subscribe('file', (e) => e.groupId === groupId && e.complete && win.onFileComplete(e.hash)),
     ];
     void win.loadLatest();

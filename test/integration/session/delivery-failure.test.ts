@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CoreEventPayloads } from '../../../shared/domain/core-events.js';
+import type { Engine } from '../../../main/core/engine/engine.js';
+import { SessionLayer } from '../../../main/core/session/session-layer.js';
+import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
+import { GroupSession } from '../../../main/host/sdk/group-session.js';
+import { FAST_CLIENT_OPTIONS, createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
+import { expectCode } from '../../helpers/expect-code.js';
+import { introduce, newUser, tempDir, userId } from '../../helpers/test-engines.js';
+import { waitFor, waitUntil } from '../../helpers/wait-for.js';
+
+const FAST = { ackTimeoutMs: 500, heartbeatMs: 300, gapCheckMs: 200, directRetryCapMs: 500, transport: FAST_CLIENT_OPTIONS };
+
+/**
+ * Seed 000's max_retries and timeout, per session: when a member stays offline past the session's
+ * last retry, the sender is told (engine event, SDK event, DELIVERY_FAILED from waitForDelivery, a
+ * failure on the message view), and when the member comes back its ack still turns it delivered.
+ */
+describe('delivery failure after the last retry, over a real SLIM node', () => {
+  let kit: SlimTestKit;
+  let node: SlimNodeHandle;
+  let dir: ReturnType<typeof tempDir>;
+  let engines: Engine[];
+  let sessions: SessionLayer[];
+
+  beforeEach(async () => {
+    kit = createSlimTestKit();
+    node = await kit.startNode();
+    dir = tempDir();
+    engines = [];
+    sessions = [];
+    for (const name of ['alice', 'bob', 'carol']) {
+      const { engine } = await newUser(dir.path, name);
+      // Alice's layer-wide setting would retry for a minute: only the group's own setting can make it fail in time.
+      const session = new SessionLayer(engine, { endpoint: node.endpoint, ...FAST, ...(name === 'alice' ? { maxRetries: 100, ackTimeoutMs: 600 } : {}) });
+      session.start();
+      engines.push(engine);
+      sessions.push(session);
+    }
+    introduce(...engines);
+    await Promise.all(sessions.map((s) => s.waitOnline()));
+  });
+
+  afterEach(async () => {
+    for (const s of sessions) await s.close();
+    for (const e of engines) await e.close();
+    await kit.dispose();
+    dir.cleanup();
+  });
+
+  it('reports retries-exhausted with who is missing, then turns delivered when the member returns', async () => {
+    const [alice, bob, carol] = engines as [Engine, Engine, Engine];
+    const bobInvited = bob.events.waitFor('invitation', (i) => i.state === 'pending');
+    const carolInvited = carol.events.waitFor('invitation', (i) => i.state === 'pending');
+    const g = await alice.createGroup({ name: 'Retries', members: [userId(bob), userId(carol)], mode: 'sealed' });
+    await bobInvited;
+    await carolInvited;
+    await bob.acceptInvitation(g.groupId);
+    await carol.acceptInvitation(g.groupId);
+    await waitUntil(alice.events, 'group', () => alice.getGroup(g.groupId).members.every((m) => m.status === 'joined'), 15_000);
+
+    // The SDK's session over Alice's engine, tuned per session: one retry, 200 ms apart.
+    sessions[0]!.tune({ maxRetries: 1, ackTimeoutMs: 200 }, g.groupId);
+    const sdk = new GroupSession({ core: { engine: alice }, resolve: () => Promise.reject(new Error('not used')) }, g.groupId);
+    const sdkFailures: CoreEventPayloads['delivery-failed'][] = [];
+    const offSdk = sdk.on('delivery-failed', (f) => sdkFailures.push(f));
+
+    await sessions[1]!.close();
+    const engineFailure = waitFor(alice.events, 'delivery-failed', undefined, 15_000);
+    const published = sdk.publish('hello while bob is away', { waitForDelivery: true, timeoutMs: 15_000 });
+    await expectCode(published, 'DELIVERY_FAILED');
+    const failure = await engineFailure;
+    expect(failure).toMatchObject({ groupId: g.groupId, reason: 'retries-exhausted', missing: [userId(bob)] });
+    expect(sdkFailures).toEqual([failure]);
+    const view = alice.getMessage(failure.messageId);
+    expect(view.sendState).toBe('sent');
+    expect(view.failure).toMatchObject({ reason: 'retries-exhausted', missing: [userId(bob)] });
+
+    // Bob comes back: catch-up and his cumulative ack turn the message delivered; the failure is gone.
+    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...FAST });
+    sessions[1].start();
+    await waitUntil(alice.events, 'send-state', () => alice.getMessage(failure.messageId).sendState === 'delivered', 20_000);
+    expect(alice.getMessage(failure.messageId).failure).toBeUndefined();
+    expect(bob.latestMessages(g.groupId, 10).messages.map((m) => m.text)).toContain('hello while bob is away');
+    offSdk();
+  }, 60_000);
+});
