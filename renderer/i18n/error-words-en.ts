@@ -92,6 +92,7 @@ export const ERROR_WORDS_EN: Record<ErrorCode, string> = {
   PARTICIPANT_EXISTS: 'This participant is already in the channel.',
   PARTICIPANT_NOT_FOUND: 'This participant is not in the channel.',
   PROFILE_IN_USE: 'This profile is open in another Kizuna window or process; close it there first.',
+  PROFILE_NOT_FOUND: 'There is no Kizuna profile in this folder yet.',
   CHANNEL_EXISTS: 'A channel with this id already exists.',
   CONNECTION_EXISTS: 'This node already has a connection with this id.',
   CONNECTION_NOT_FOUND: 'No connection with this id reaches this node.',

@@ -92,6 +92,7 @@ export const ERROR_WORDS_JA: Record<ErrorCode, string> = {
   PARTICIPANT_EXISTS: 'この参加者はすでにチャネルにいます。',
   PARTICIPANT_NOT_FOUND: 'この参加者はチャネルにいません。',
   PROFILE_IN_USE: 'このプロファイルは別の Kizuna で開かれています。先にそちらを閉じてください。',
+  PROFILE_NOT_FOUND: 'このフォルダーにはまだ Kizuna のプロファイルがありません。',
   CHANNEL_EXISTS: 'この ID のチャネルはすでに存在します。',
   CONNECTION_EXISTS: 'このノードにはすでにこの ID の接続があります。',
   CONNECTION_NOT_FOUND: 'この ID の接続はこのノードにありません。',

@@ -16,6 +16,7 @@ export const ERROR_SENTENCES = {
   STORE_NEWER_SCHEMA: 'This database was written by a newer version of Kizuna.',
   KEY_PROVIDER_FAILED: 'The local key could not be read from its provider.',
   PROFILE_IN_USE: 'This profile is open in another Kizuna process; close it there first.',
+  PROFILE_NOT_FOUND: 'There is no Kizuna profile in this folder yet.',
   KEY_PROVIDER_INSECURE: 'The system keyring would keep the local key in plain text; use a passphrase instead.',
 
   // Identity

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pickFreeTcpPort } from '../../../main/core/slim-node/slim-node-launcher.js';
@@ -159,8 +160,12 @@ describe('the kizuna command', () => {
     const moderatorHelp = await run(['moderator', '--help']);
     expect(moderatorHelp.out).toMatch(/--max-retries N[\s\S]*--timeout SECONDS/);
     expect((await run(['identity', 'show', '--bogus-flag', ...a])).code).toBe(2);
-    const missing = await run(['identity', 'show', '--data-dir', join(dir.path, 'empty')]);
-    expect(missing.code).toBe(1);
-    expect(missing.out).toMatch(/no identity yet/);
+    // Read-only commands on a folder without a profile say so and create nothing there.
+    for (const command of [['identity', 'show'], ['group', 'list'], ['identity', 'card']]) {
+      const missing = await run([...command, '--data-dir', join(dir.path, 'empty')]);
+      expect(missing.code).toBe(1);
+      expect(missing.out).toMatch(/There is no Kizuna profile in .*empty/);
+      expect(existsSync(join(dir.path, 'empty'))).toBe(false);
+    }
   });
 });
