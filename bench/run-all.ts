@@ -8,7 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
+// `npm run bench -- peer --seconds 5`: names pick suites; flags (and their values) go to every suite run.
+const args = process.argv.slice(2);
+const flags = args.filter((a, i) => a.startsWith('--') || (i > 0 && args[i - 1]!.startsWith('--') && /^[0-9.]+$/.test(a)));
+const only = args.filter((a) => !flags.includes(a));
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
@@ -17,7 +20,7 @@ const files = readdirSync(here)
 let failed = 0;
 for (const file of files) {
   console.log(`\n=== ${file}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(here, file)], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', join(here, file), ...flags], { stdio: 'inherit' });
   if (result.status !== 0) {
     failed += 1;
     console.error(`${file} failed with status ${result.status ?? result.signal}`);
