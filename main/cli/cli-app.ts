@@ -2,6 +2,7 @@ import { identityTokensFromOptions, parseIdentityOptions, type IdentityTokens } 
 import { createApp, type KizunaApp } from '../host/sdk/index.js';
 import { setLogLevel } from '../core/log/logger.js';
 import type { CliConfig } from './cli-config.js';
+import { requireExistingProfile } from './require-profile.js';
 
 /** Identity tokens from the seed's options (flags or KIZUNA_* variables), when any is given. */
 export function cliIdentityTokens(flags: Record<string, string | boolean | undefined>): IdentityTokens | undefined {
@@ -15,6 +16,8 @@ export async function openApp(
   options: { identity?: { displayName: string; slimName?: string }; offline?: boolean; identityTokens?: IdentityTokens } = {},
 ): Promise<KizunaApp> {
   setLogLevel(config.logLevel);
+  // Without an identity to create, a command only reads: it must not create a profile.
+  if (options.identity === undefined) requireExistingProfile(config.dataDir);
   return createApp({
     dataDir: config.dataDir,
     ...(options.identity === undefined ? {} : { identity: options.identity }),

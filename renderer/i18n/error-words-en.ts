@@ -95,6 +95,7 @@ export const ERROR_WORDS_EN: Record<ErrorCode, string> = {
   STORAGE_FULL: 'The disk holding your profile is full. Free some space; Kizuna keeps what it has and saves again once there is room.',
   STORAGE_READ_ONLY: 'Kizuna cannot write to your profile folder (it is read-only or not yours). Check the disk and the folder permissions.',
   STORAGE_BUSY: 'Another program is holding the local database locked. Close it (or wait) and try again.',
+  PROFILE_NOT_FOUND: 'There is no Kizuna profile in this folder yet.',
   CHANNEL_EXISTS: 'A channel with this id already exists.',
   CONNECTION_EXISTS: 'This node already has a connection with this id.',
   CONNECTION_NOT_FOUND: 'No connection with this id reaches this node.',

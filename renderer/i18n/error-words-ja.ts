@@ -95,6 +95,7 @@ export const ERROR_WORDS_JA: Record<ErrorCode, string> = {
   STORAGE_FULL: 'プロファイルのあるディスクがいっぱいです。空き容量を作ってください。Kizuna は保存済みのものを保ち、空きができれば保存を再開します。',
   STORAGE_READ_ONLY: 'プロファイルのフォルダに書き込めません（読み取り専用か、所有者が違います）。ディスクとフォルダの権限を確認してください。',
   STORAGE_BUSY: '別のプログラムがローカルデータベースをロックしています。そのプログラムを閉じるか、しばらく待ってからやり直してください。',
+  PROFILE_NOT_FOUND: 'このフォルダーにはまだ Kizuna のプロファイルがありません。',
   CHANNEL_EXISTS: 'この ID のチャネルはすでに存在します。',
   CONNECTION_EXISTS: 'このノードにはすでにこの ID の接続があります。',
   CONNECTION_NOT_FOUND: 'この ID の接続はこのノードにありません。',

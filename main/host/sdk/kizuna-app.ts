@@ -7,6 +7,7 @@ import type { SessionOptions } from '../../core/session/session-options.js';
 import { profileKeyWrapper } from '../profile-key.js';
 import { chooseDiscoveryAnswer, unverifiedAnswerError, type DiscoveryTrust } from './discovery-trust.js';
 import { GroupSession } from './group-session.js';
+import { sessionWhenConnected } from './session-when-connected.js';
 import type { DiscoveredCard } from '../../core/session/discovery.js';
 
 /**
@@ -77,8 +78,12 @@ export class KizunaApp {
 
   private constructor(
     readonly core: KizunaCoreWithSession,
-    private readonly options: Pick<AppOptions, 'identityTokens' | 'acceptUnverified'> = {},
+    private readonly options: Pick<AppOptions, 'identityTokens' | 'acceptUnverified' | 'offline'> = {},
   ) {}
+
+  private get offline(): boolean {
+    return this.options.offline === true;
+  }
 
   static async create(options: AppOptions): Promise<KizunaApp> {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -110,8 +115,8 @@ export class KizunaApp {
 
   /** Resolves once connected to the node (or throws after the timeout). */
   async waitOnline(timeoutMs = 15_000): Promise<void> {
-    const session = this.core.session();
-    if (session === undefined) throw new KizunaError('NODE_UNREACHABLE', 'No SLIM node is configured.');
+    if (this.offline) throw new KizunaError('NODE_UNREACHABLE', 'This profile was opened offline.');
+    const session = await sessionWhenConnected(this.core, timeoutMs);
     await session.waitOnline(timeoutMs);
   }
 

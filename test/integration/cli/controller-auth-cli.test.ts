@@ -4,21 +4,18 @@
  * Both fail fast, so nothing is left running.
  */
 import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../helpers/test-engines.js';
+import { cliPath } from './cli-process.js';
 
-const CLI = fileURLToPath(new URL('../../../main/cli/kizuna.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const dir = tempDir('kizuna-controller-auth-cli-');
 afterAll(() => dir.cleanup());
 
 function kizuna(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', TSX, CLI, ...args], { env: { ...process.env, KIZUNA_LOG_LEVEL: 'error' }, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [cliPath(), ...args], { env: { ...process.env, KIZUNA_LOG_LEVEL: 'error' }, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
       resolve({ code, out: `${stdout}${stderr}` });
     });

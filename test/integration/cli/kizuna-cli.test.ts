@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pickFreeTcpPort } from '../../../main/core/slim-node/slim-node-launcher.js';
@@ -101,6 +102,25 @@ describe('the kizuna command', () => {
     expect(history.out).toMatch(/group_channel\s+\[mls, epoch \d+, joined\]/);
   });
 
+  it('works the first time on fresh profiles with the embedded node (no "No SLIM node is configured")', async () => {
+    // Fresh profiles, no --node: the connection starts only once the identity exists, and the first command must wait for it.
+    const env = { XDG_RUNTIME_DIR: join(dir.path, 'run') };
+    const common = (name: string): string[] => ['--data-dir', join(dir.path, name)];
+    const bob = kizuna(['participant', '--local', 'agntcy/ns/bob', '--stop-after', '1', ...common('bob')], env);
+    running.push(bob);
+    await bob.waitLine(/Waiting for session/);
+    const carol = kizuna(['participant', '--local', 'agntcy/ns/carol', '--stop-after', '1', ...common('carol')], env);
+    running.push(carol);
+    await carol.waitLine(/Waiting for session/);
+    const moderator = kizuna(['moderator', '--local', 'agntcy/ns/moderator', '--invites', 'agntcy/ns/bob,agntcy/ns/carol', '--message', 'first run', '--accept-unverified', ...common('moderator')], env);
+    running.push(moderator);
+    await bob.waitLine(/Received message from agntcy\/ns\/moderator: first run/);
+    await carol.waitLine(/Received message from agntcy\/ns\/moderator: first run/);
+    expect([...bob.lines, ...carol.lines, ...moderator.lines].join('\n')).not.toMatch(/No SLIM node is configured/);
+    expect(await carol.exited).toBe(0);
+    expect(await bob.exited).toBe(0);
+  });
+
   it('starts the controller with its moderator on a node, and refuses bad identity-token options', async () => {
     const nodePort = await pickFreeTcpPort();
     const node = kizuna(['node', '--endpoint', `127.0.0.1:${nodePort}`]);
@@ -140,8 +160,12 @@ describe('the kizuna command', () => {
     const moderatorHelp = await run(['moderator', '--help']);
     expect(moderatorHelp.out).toMatch(/--max-retries N[\s\S]*--timeout SECONDS/);
     expect((await run(['identity', 'show', '--bogus-flag', ...a])).code).toBe(2);
-    const missing = await run(['identity', 'show', '--data-dir', join(dir.path, 'empty')]);
-    expect(missing.code).toBe(1);
-    expect(missing.out).toMatch(/no identity yet/);
+    // Read-only commands on a folder without a profile say so and create nothing there.
+    for (const command of [['identity', 'show'], ['group', 'list'], ['identity', 'card']]) {
+      const missing = await run([...command, '--data-dir', join(dir.path, 'empty')]);
+      expect(missing.code).toBe(1);
+      expect(missing.out).toMatch(/There is no Kizuna profile in .*empty/);
+      expect(existsSync(join(dir.path, 'empty'))).toBe(false);
+    }
   });
 });

@@ -4,8 +4,6 @@
  * SlimSessionEndpoint, over one real SLIM node shared by the file.
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
 import { SlimSessionEndpoint, type SlimFrameLink, type SlimInvitation } from '../../../main/core/slim-session/slim-session-endpoint.js';
@@ -18,6 +16,7 @@ import { createSlimTestKit } from '../../helpers/slim-test-kit.js';
 import { startSlimApp, type SlimApp } from '../../helpers/slim-bindings-app.js';
 import { waitFor, waitUntil } from '../../helpers/wait-for.js';
 import { tempDir } from '../../helpers/test-engines.js';
+import { cliPath } from '../cli/cli-process.js';
 
 const SECRET = 'interop-shared-secret-of-at-least-32-bytes';
 const kit = createSlimTestKit();
@@ -47,12 +46,10 @@ function app(mode: 'moderator' | 'participant', args: Record<string, string | tr
   return started;
 }
 
-const CLI = fileURLToPath(new URL('../../../main/cli/kizuna.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** Runs `kizuna` to its end; resolves with its exit code and output lines. */
 function kizuna(args: string[]): Promise<{ code: number | null; lines: string[] }> {
-  const child = spawn(process.execPath, ['--import', TSX, CLI, ...args, '--node', node.endpoint, '--shared-secret', SECRET], {
+  const child = spawn(process.execPath, [cliPath(), ...args, '--node', node.endpoint, '--shared-secret', SECRET], {
     env: { ...process.env, KIZUNA_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
