@@ -24,8 +24,8 @@ const config = {
     '!**/*.{ts,tsx,mts,cts}',
     '!**/{tsconfig*.json,vite.config.*,vitest.config.*}',
     // Native build leftovers (the SQLite amalgamation alone is 9 MB); only build/Release/better_sqlite3.node is loaded.
-    '!**/node_modules/better-sqlite3/{deps,src,test,benchmark}{,/**}',
-    '!**/node_modules/better-sqlite3/build/{deps,Release/obj,Release/obj.target,Release/.deps,Release/test_extension.node}{,/**}',
+    '!**/node_modules/better-sqlite3-multiple-ciphers/{deps,src,test,benchmark}{,/**}',
+    '!**/node_modules/better-sqlite3-multiple-ciphers/build/{deps,Release/obj,Release/obj.target,Release/.deps,Release/test_extension.node}{,/**}',
     // The renderer is bundled by vite into dist/renderer; React is not loaded from node_modules. Types are not code.
     '!**/node_modules/{react,react-dom,scheduler}{,/**}',
     '!**/node_modules/{@types,undici-types}{,/**}',
@@ -42,7 +42,7 @@ const config = {
   // so that the bindings' JavaScript, and with it their native library, resolve outside the archive: its
   // entry folder, what it imports (zod) and package.json (which makes the .js files ES modules) are unpacked too.
   asarUnpack: [
-    '**/node_modules/better-sqlite3/build/Release/*.node',
+    '**/node_modules/better-sqlite3-multiple-ciphers/build/Release/*.node',
     '**/node_modules/@agntcy/**',
     '**/node_modules/@ubjs/**',
     '**/*.{node,so,dylib,dll}',
@@ -51,7 +51,7 @@ const config = {
     '**/node_modules/zod/**',
   ],
 
-  // better-sqlite3 is compiled against Electron's Node ABI when packaging (from source).
+  // better-sqlite3-multiple-ciphers (the encrypted store) is compiled against Electron's Node ABI when packaging (from source).
   npmRebuild: true,
   buildDependenciesFromSource: true,
   nodeGypRebuild: false,

@@ -114,7 +114,7 @@ check(files.some((f) => f.startsWith('/dist/shared/proto/') && f.endsWith('.prot
 check(!files.some((f) => f.startsWith('/node_modules/react/')), 'React stays out of node_modules (it is bundled into the renderer)');
 
 const unpacked = join(resources, 'app.asar.unpacked', 'node_modules');
-check(existsSync(join(unpacked, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')), 'better_sqlite3.node is unpacked');
+check(existsSync(join(unpacked, 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node')), 'better_sqlite3.node (multiple-ciphers) is unpacked');
 const slim = readdirSync(join(unpacked, '@agntcy')).sort();
 const target = `slim-bindings-linux-${process.arch}-gnu`;
 check(JSON.stringify(slim) === JSON.stringify(['slim-bindings', target].sort()), `only the target SLIM bindings are kept: ${slim.join(', ')}`);

@@ -78,10 +78,10 @@ describe('bad input on the wire, through a real node', () => {
     // A "commit" from someone who is not the admin.
     throwAt(buildEnvelope(self, { groupId: fromBase64Url(groupId)!, epoch: env.epoch, type: 'GROUP_UPDATE', seq: 2, sentAt: Date.now(), body: new Uint8Array([1, 2, 3]) }).bytes);
 
-    // The group is MLS: a message whose outer signature no longer fits is refused by MLS itself (its
-    // ciphertext, replayed, cannot be decrypted a second time), not by the outer signature check.
+    // The outer signature is checked in every mode, MLS included (issue 8, class 4): a message whose
+    // signature no longer fits its bytes is refused before MLS sees it.
     // The outsider's message and "commit" are refused before they are stored: it is in none of the group's records.
-    const reasons = ['envelope-malformed', 'envelope-too-large', 'decrypt-failed', 'replay', 'unknown-sender'];
+    const reasons = ['envelope-malformed', 'envelope-too-large', 'envelope-bad-signature', 'replay', 'unknown-sender'];
     await carol.until(() => carol.stats(), (s) => reasons.every((r) => (s.dropped[r] ?? 0) >= 1), 15_000, 'every drop counted');
     const stats = await carol.stats();
     expect(stats.dropped['envelope-malformed']).toBeGreaterThanOrEqual(2);

@@ -131,7 +131,7 @@ describe('packaging configuration (electron-builder)', () => {
         else if (/\.(node|so|dylib|dll)$/.test(entry.name)) natives.push(p);
       }
     };
-    for (const pkg of ['better-sqlite3/build/Release', '@agntcy', '@ubjs']) walk(join(root, 'node_modules', pkg), `node_modules/${pkg}`);
+    for (const pkg of ['better-sqlite3-multiple-ciphers/build/Release', '@agntcy', '@ubjs']) walk(join(root, 'node_modules', pkg), `node_modules/${pkg}`);
     expect(natives.some((p) => p.endsWith('better_sqlite3.node'))).toBe(true);
     expect(natives.some((p) => /libslim_bindings\.so$|slim_bindings\.dll$|libslim_bindings\.dylib$/.test(p))).toBe(true);
     for (const p of natives) {
@@ -171,10 +171,10 @@ describe('packaging configuration (electron-builder)', () => {
     for (const path of ['main/electron/main.ts', 'main/core/engine/engine.ts', 'shared/ipc/ipc-contract.ts', 'preload/preload.ts', 'renderer/main.tsx', 'test/unit/build/packaging-config.test.ts', 'bench/run-all.ts', 'docs/security.md', 'scripts/build-main.ts', 'dist/main/electron/main.js.map', 'dist/renderer/assets/index-abc.js.map', 'dist/bridge/kizuna-bridge.js', 'tsconfig.json', 'vite.config.ts', 'build/after-pack.cjs', '.tmp/x.png']) {
       expect(included(config.files, path), path).toBe(false);
     }
-    expect(nodeModuleIncluded(config.files, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node')).toBe(true);
-    expect(nodeModuleIncluded(config.files, 'node_modules/better-sqlite3/lib/index.js')).toBe(true);
+    expect(nodeModuleIncluded(config.files, 'node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node')).toBe(true);
+    expect(nodeModuleIncluded(config.files, 'node_modules/better-sqlite3-multiple-ciphers/lib/index.js')).toBe(true);
     expect(nodeModuleIncluded(config.files, 'node_modules/zod/index.js')).toBe(true);
-    for (const path of ['node_modules/better-sqlite3/deps/sqlite3/sqlite3.c', 'node_modules/better-sqlite3/build/Release/obj/gen/sqlite3/sqlite3.c', 'node_modules/react/index.js', 'node_modules/@types/node/index.d.ts', 'node_modules/zod/index.d.ts', 'node_modules/@grpc/grpc-js/build/src/call.js.map']) {
+    for (const path of ['node_modules/better-sqlite3-multiple-ciphers/deps/sqlite3/sqlite3.c', 'node_modules/better-sqlite3-multiple-ciphers/build/Release/obj/gen/sqlite3/sqlite3.c', 'node_modules/react/index.js', 'node_modules/@types/node/index.d.ts', 'node_modules/zod/index.d.ts', 'node_modules/@grpc/grpc-js/build/src/call.js.map']) {
       expect(nodeModuleIncluded(config.files, path), path).toBe(false);
     }
   });
@@ -196,7 +196,7 @@ describe('packaging configuration (electron-builder)', () => {
     expect(hook.packagesToPrune(['node', 'core', 'node-linux-x64-gnu', 'node-darwin-arm64'], 'node-', 'linux', 'x64')).toEqual(['node-darwin-arm64']);
   });
 
-  it('rebuilds better-sqlite3 for Electron from source when packaging', () => {
+  it('rebuilds better-sqlite3-multiple-ciphers for Electron from source when packaging', () => {
     expect(config.npmRebuild).toBe(true);
     expect(config.buildDependenciesFromSource).toBe(true);
   });
