@@ -25,6 +25,8 @@ import { randomMessageId, randomSessionId, xxh3Id } from './slim-ids.js';
 import type { VerifiedSlimToken } from './slim-token.js';
 
 const log = createLogger('slim-session.moderator');
+/** How many REJOIN_REQUEST ids the moderator remembers to ignore their retries (bounded: members send them). */
+const REJOINS_REMEMBERED = 64;
 
 export interface SlimModeratorOptions {
   /** The group's name (org/ns/channel); its id is derived from our token id. */
@@ -53,6 +55,8 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
   readonly #data: GroupData;
   readonly #members = new Map<string, Member>();
   readonly #subjects = new Map<number, string>();
+  /** Message ids of REJOIN_REQUESTs queued, running or answered: a member's retries of one request are one rejoin. */
+  readonly #rejoins = new Set<number>();
   #task: Promise<unknown> = Promise.resolve();
   #commitId = 0;
   #ended = false;
@@ -185,9 +189,15 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
         }
         return;
       case SlimMsg.REJOIN_REQUEST:
-        void this.#queue(() => rejoinMember(this.#core, frame, sender)).catch((error: unknown) =>
-          log.warn('SLIM rejoin refused', { error: error instanceof Error ? error.message : String(error) }),
-        );
+        // The member re-sends its request while we are busy with another task; each copy queued would be
+        // one more remove + add commit the member never sees (its Welcome answers an id it no longer waits for).
+        if (this.#rejoins.has(frame.messageId)) return;
+        this.#rejoins.add(frame.messageId);
+        if (this.#rejoins.size > REJOINS_REMEMBERED) this.#rejoins.delete(this.#rejoins.values().next().value as number);
+        void this.#queue(() => rejoinMember(this.#core, frame, sender)).catch((error: unknown) => {
+          this.#rejoins.delete(frame.messageId); // unanswered: a later copy of the same request may try again
+          log.warn('SLIM rejoin refused', { error: error instanceof Error ? error.message : String(error) });
+        });
         return;
       case SlimMsg.HEARTBEAT:
         return;

@@ -336,6 +336,9 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
     const update = frame.command?.group_update;
     if (!update) return;
     if ((update.op ?? 0) === 2 && nameKey(update.participant?.name) === nameKey(this.#ctx.me)) {
+      // A rejoin whose Welcome we did not take (it answered a request we had given up on): we are still
+      // behind, so no roster and no ack; the next heartbeat showing the epoch makes us ask again.
+      if (this.#join.mls !== undefined && (update.mls?.commit_id ?? 0) > this.#lastCommitId) return;
       // Our own rejoin: the Welcome in REJOIN_REPLY already put us at this commit; refresh the roster.
       if (update.participants && update.participants.length > 0) this.#setRoster(update.participants);
       this.#lastCommitId = Math.max(this.#lastCommitId, update.mls?.commit_id ?? 0);
