@@ -58,6 +58,8 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   #heartbeat: NodeJS.Timeout | undefined;
   #leaving: { id: number; resolve: () => void } | undefined;
   #rejoining: { id: number; stop: () => void } | undefined;
+  /** Our last REJOIN_REQUEST the moderator left unanswered (while we stay joined), re-sent at the next heartbeat. */
+  #unanswered: { id: number; frame: WireMessage } | undefined;
   #inbound: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: SessionContext, join: ParticipantJoin) {
@@ -126,8 +128,12 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
 
   /** REJOIN_REQUEST with a fresh key package, re-sent until REJOIN_REPLY (or the session ends). */
   async #requestRejoin(mls: SessionMls): Promise<void> {
-    const id = randomMessageId();
-    const frame = this.#control(this.#join.moderator, 1, SlimMsg.REJOIN_REQUEST, id, {
+    // A request we gave up on is sent again as it was (same id, same key package): the moderator may be
+    // answering it right now, and a fresh key package would void the Welcome it is about to send.
+    const unanswered = this.#unanswered;
+    this.#unanswered = undefined;
+    const id = unanswered?.id ?? randomMessageId();
+    const frame = unanswered?.frame ?? this.#control(this.#join.moderator, 1, SlimMsg.REJOIN_REQUEST, id, {
       rejoin_request: { participant: this.#ctx.me, key_package: await mls.keyPackage() },
     });
     const timer = this.#join.timer ?? { timeoutMs: 1000, maxRetries: 10 };
@@ -144,6 +150,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       // After a restart there is nothing to fall back on; a member behind by an epoch tries again at the
       // next heartbeat that shows it (the moderator may have been busy with another task).
       if (!this.#joined) void this.#end('removed');
+      else this.#unanswered = { id, frame };
     }, timer.timeoutMs);
     this.#rejoining = { id, stop: () => clearInterval(retry) };
     this.#ctx.send(frame);
