@@ -4,33 +4,12 @@
  * (field names in its snake_case, as protobufjs reads and writes them with keepCase).
  */
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
-import { DEFAULT_TTL } from '../transport/slim-wire-enums.js';
+import { DEFAULT_TTL, SessionMessageType } from '../transport/slim-wire-enums.js';
 import type { WireMessage, WireName } from '../transport/slim-wire-types.js';
 import { encodeHeaderAad } from './header-aad.js';
 
-/** SLIM's SessionMessageType numbers. */
-export const SlimMsg = {
-  MSG: 1,
-  MSG_ACK: 2,
-  RTX_REQUEST: 3,
-  RTX_REPLY: 4,
-  DISCOVERY_REQUEST: 5,
-  DISCOVERY_REPLY: 6,
-  JOIN_REQUEST: 7,
-  JOIN_REPLY: 8,
-  LEAVE_REQUEST: 9,
-  LEAVE_REPLY: 10,
-  GROUP_UPDATE: 11,
-  GROUP_WELCOME: 12,
-  GROUP_CLOSE: 13,
-  GROUP_PROPOSAL: 14,
-  GROUP_ACK: 15,
-  GROUP_NACK: 16,
-  HEARTBEAT: 17,
-  UPDATE_PARTICIPANT_STATE: 18,
-  REJOIN_REQUEST: 19,
-  REJOIN_REPLY: 20,
-} as const;
+/** SLIM's SessionMessageType numbers: the transport's wire enum, named once. */
+export const SlimMsg = SessionMessageType;
 
 export const SESSION_TYPE_MULTICAST = 2;
 export const FANOUT_CHANNEL = 256;
