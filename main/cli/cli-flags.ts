@@ -45,6 +45,7 @@ export const COMMAND_FLAGS = {
   limit: { type: 'string' },
   accept: { type: 'boolean' },
   direct: { type: 'boolean' },
+  match: { type: 'string' },
   endpoint: { type: 'string' },
   auth: { type: 'string' },
   archive: { type: 'boolean' },

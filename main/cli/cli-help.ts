@@ -27,7 +27,13 @@ kizuna contact list            your contacts
 kizuna contact blocked         people you blocked
 kizuna contact remove ID       forget a contact
 kizuna contact block ID|CARD   block someone
-kizuna contact unblock ID      unblock them`,
+kizuna contact unblock ID      unblock them
+kizuna contact verify ID [--match NUMBER]
+                               the safety number you and this contact compare (the same on both
+                               sides, 12 groups of 5 digits); with --match (their number, or the
+                               text of their QR code), marks them verified if it is the same
+kizuna contact unverify ID     remove the verified mark
+  \`kizuna contacts …\` is the same command.`,
   group: `kizuna group list                                   your groups (offline)
 kizuna group invitations                            invitations waiting for you (offline)
 kizuna group create --name NAME --members a,b [--mode mls|sealed|none]
@@ -95,7 +101,7 @@ export const USAGE = `usage: kizuna <command> [options]
 
 commands:
   identity    create | show | card
-  contact     add | list | blocked | remove | block | unblock
+  contact     add | list | blocked | remove | block | unblock | verify | unverify
   group       list | invitations | create | invite | remove | rename | accept | decline | leave | delete | send | history
   moderator   seed 000's moderator: create a channel, invite, chat
   participant seed 000's participant: wait for an invitation, chat
@@ -108,6 +114,6 @@ ${GLOBAL}`;
 
 /** The help for one command (with the global options), or the overview. */
 export function helpFor(command: string | undefined): string {
-  const own = command === undefined ? undefined : COMMAND_HELP[command];
+  const own = command === undefined ? undefined : COMMAND_HELP[command === 'contacts' ? 'contact' : command];
   return own === undefined ? USAGE : `${own}\n\n${GLOBAL}`;
 }

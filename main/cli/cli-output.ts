@@ -1,4 +1,4 @@
-import type { GroupView, MessageView, PersonView } from '../../shared/domain/views.js';
+import type { GroupView, MessageView, PersonView, SafetyNumberView } from '../../shared/domain/views.js';
 
 /** How the CLI prints things: one line per item, stable enough to grep. */
 export function printLine(text: string): void {
@@ -25,5 +25,18 @@ export function printMessage(m: MessageView): void {
 }
 
 export function printPerson(p: PersonView): void {
-  printLine(`${p.userId}  ${p.displayName}  ${p.slimName}  ${p.contactState}`);
+  const mark = p.verified === true ? '  verified' : (p.keyChangedAt ?? null) !== null ? '  safety number changed' : '';
+  printLine(`${p.userId}  ${p.displayName}  ${p.slimName}  ${p.contactState}${mark}`);
+}
+
+/** A safety number as people read it aloud: three lines of four groups, then what it means. */
+export function printSafetyNumber(n: SafetyNumberView): void {
+  printLine(`Safety number with ${n.displayName}:`);
+  for (let i = 0; i < n.groups.length; i += 4) printLine(`  ${n.groups.slice(i, i + 4).join(' ')}`);
+  if (n.keyChangedAt !== null) printLine(`${n.displayName}'s safety number changed. Verify again.`);
+  printLine(
+    n.verified
+      ? 'Verified: the number matched.'
+      : `Not verified. Compare it with ${n.displayName}'s screen; if it is the same, run: kizuna contact verify ${n.userId} --match "<their number>"`,
+  );
 }

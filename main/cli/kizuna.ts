@@ -22,7 +22,8 @@ async function config(flags: Flags) {
 
 const COMMANDS: Record<string, Command> = {
   identity: async (args, flags) => (await import('./commands/identity-commands.js')).identityCommand(await config(flags), args, flags),
-  contact: async (args, flags) => (await import('./commands/identity-commands.js')).contactCommand(await config(flags), args),
+  contact: async (args, flags) => (await import('./commands/identity-commands.js')).contactCommand(await config(flags), args, flags),
+  contacts: async (args, flags) => (await import('./commands/identity-commands.js')).contactCommand(await config(flags), args, flags),
   group: async (args, flags) => (await import('./commands/group-commands.js')).groupCommand(await config(flags), args, flags),
   moderator: async (_args, flags) => (await import('./commands/chat-commands.js')).moderatorCommand(await config(flags), flags),
   participant: async (_args, flags) => (await import('./commands/chat-commands.js')).participantCommand(await config(flags), flags),

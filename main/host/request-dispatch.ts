@@ -37,6 +37,10 @@ const HANDLERS = {
   'contacts.remove': (c, i) => c.engine.removeContact(i.userId),
   'contacts.block': (c, i) => c.engine.blockContact(i),
   'contacts.unblock': (c, i) => c.engine.unblockContact(i.userId),
+  'contacts.safetyNumber': (c, i) => c.engine.safetyNumber(i.userId),
+  'contacts.verify': (c, i) => c.engine.verifyContact(i.userId, i.entered),
+  'contacts.unverify': (c, i) => c.engine.unverifyContact(i.userId),
+  'contacts.acknowledgeKeyChange': (c, i) => c.engine.acknowledgeKeyChange(i.userId),
 
   'groups.list': (c) => c.engine.listGroups(),
   'groups.get': (c, i) => c.engine.getGroup(i.groupId),

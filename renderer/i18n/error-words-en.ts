@@ -17,6 +17,8 @@ export const ERROR_WORDS_EN: Record<ErrorCode, string> = {
   DISPLAY_NAME_INVALID: 'Your name must be 1 to 64 characters long.',
   IDENTITY_FILE_INVALID: 'This backup cannot be restored. Check the file and the passphrase.',
   CONTACT_ALREADY_ADDED: 'This person is already in your contacts.',
+  SAFETY_NUMBER_MISMATCH: 'The safety numbers do not match. Do not mark this contact verified; compare again in person.',
+  SAFETY_NUMBER_INVALID: 'A safety number is 60 digits (12 groups of 5), or the text of its QR code.',
   CONTACT_NOT_FOUND: 'This person is not in your contacts.',
   CONTACT_ALREADY_BLOCKED: 'This person is already blocked.',
   CONTACT_NOT_BLOCKED: 'This person is not blocked.',

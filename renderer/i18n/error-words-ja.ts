@@ -17,6 +17,8 @@ export const ERROR_WORDS_JA: Record<ErrorCode, string> = {
   DISPLAY_NAME_INVALID: '名前は 1〜64 文字にしてください。',
   IDENTITY_FILE_INVALID: 'このバックアップは復元できません。ファイルとパスフレーズを確認してください。',
   CONTACT_ALREADY_ADDED: 'この人はすでに連絡先にいます。',
+  SAFETY_NUMBER_MISMATCH: '安全番号が一致しません。この連絡先を確認済みにしないでください。直接会ってもう一度比べてください。',
+  SAFETY_NUMBER_INVALID: '安全番号は60桁（5桁×12組）か、そのQRコードの文字列です。',
   CONTACT_NOT_FOUND: 'この人は連絡先にいません。',
   CONTACT_ALREADY_BLOCKED: 'この人はすでにブロックされています。',
   CONTACT_NOT_BLOCKED: 'この人はブロックされていません。',

@@ -1,5 +1,5 @@
 import type { GroupChangeView } from './group-change.js';
-import type { DeliveryFailureView, GroupView, InvitationView, MessageView, SendState } from './views.js';
+import type { DeliveryFailureView, GroupView, InvitationView, MessageView, PersonView, SendState } from './views.js';
 
 /**
  * What the core tells every UI, in every host (Electron, browser, SDK): one definition, used by the
@@ -28,4 +28,6 @@ export interface CoreEventPayloads {
   'delivery-failed': { groupId: string; messageId: string } & DeliveryFailureView;
   /** A signed group change took effect (join by invitation, leave, remove, rename, picture, key renewal, delete): a timeline line. */
   'group-change': GroupChangeView;
+  /** A person's verification changed (verified, unverified, or their keys changed after we verified them). */
+  contact: PersonView;
 }

@@ -30,6 +30,24 @@ export interface PersonView {
   contactState: ContactState;
   addedAt: number | null;
   blockedAt: number | null;
+  /** We compared safety numbers with them and their keys have not changed since (issue 11). */
+  verified?: boolean;
+  /** When their keys changed after we verified them; null once acknowledged (the chat warns until then). */
+  keyChangedAt?: number | null;
+}
+
+/** A contact's safety number (issue 11): what both people compare, aloud or as a QR code. */
+export interface SafetyNumberView {
+  userId: UserId;
+  displayName: string;
+  /** 60 digits, the same on both sides. */
+  digits: string;
+  /** The digits in 12 groups of 5, for reading aloud. */
+  groups: string[];
+  /** What the QR code holds (`kizuna:safety:v1:` and the digits). */
+  qrPayload: string;
+  verified: boolean;
+  keyChangedAt: number | null;
 }
 
 export interface GroupMemberView {
@@ -46,6 +64,10 @@ export interface GroupMemberView {
    * the display name. Null (or absent) when no token was presented or identity tokens are not configured.
    */
   verifiedIdentity?: VerifiedIdentityView | null;
+  /** We compared safety numbers with this member (issue 11). */
+  contactVerified?: boolean;
+  /** This member's keys changed after we verified them and the user has not acknowledged it yet. */
+  keyChanged?: boolean;
 }
 
 export interface VerifiedIdentityView {

@@ -35,6 +35,8 @@ export const ERROR_SENTENCES = {
   CONTACT_NOT_BLOCKED: 'This person is not blocked.',
   CONTACT_IS_SELF: 'You cannot add or block yourself.',
   CONTACT_BLOCKED: 'Blocked people cannot be added to a group.',
+  SAFETY_NUMBER_MISMATCH: 'The safety numbers do not match: the keys you hold for this person are not the ones they hold. Do not mark them verified; compare again in person.',
+  SAFETY_NUMBER_INVALID: 'A safety number is 60 digits (12 groups of 5), or the text of its QR code.',
 
   // Groups
   GROUP_NAME_EMPTY: 'A group name cannot be empty.',

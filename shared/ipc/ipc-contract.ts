@@ -9,6 +9,7 @@ import type {
   MessageView,
   PersonView,
   ReceiptView,
+  SafetyNumberView,
 } from '../domain/views.js';
 import type { SlimSessionsState } from '../domain/slim-session-views.js';
 import type { SerializedError } from '../errors/kizuna-error.js';
@@ -67,6 +68,11 @@ export const REQUESTS = {
   'contacts.remove': request<void>()(({ z, userId }) => z.object({ userId }).strict()),
   'contacts.block': request<PersonView>()(({ z, userId, card }) => z.union([z.object({ userId }).strict(), z.object({ card }).strict()])),
   'contacts.unblock': request<PersonView>()(({ z, userId }) => z.object({ userId }).strict()),
+  'contacts.safetyNumber': request<SafetyNumberView>()(({ z, userId }) => z.object({ userId }).strict()),
+  /** Marks verified; with `entered` (their number or QR text) only when it matches ours (SAFETY_NUMBER_MISMATCH). */
+  'contacts.verify': request<SafetyNumberView>()(({ z, userId }) => z.object({ userId, entered: z.string().max(512).optional() }).strict()),
+  'contacts.unverify': request<SafetyNumberView>()(({ z, userId }) => z.object({ userId }).strict()),
+  'contacts.acknowledgeKeyChange': request<SafetyNumberView>()(({ z, userId }) => z.object({ userId }).strict()),
 
   'groups.list': request<GroupView[]>()((k) => k.noInput),
   'groups.get': request<GroupView>()(({ z, groupId }) => z.object({ groupId }).strict()),
@@ -213,6 +219,7 @@ const CORE_EVENTS = {
   unread: true,
   'group-change': true,
   'delivery-failed': true,
+  contact: true,
 } as const satisfies Record<CoreEventName, true>;
 const EVENTS = { ...CORE_EVENTS, connection: true, 'slim-sessions': true, 'deep-link': true } as const satisfies Record<EventName, true>;
 

@@ -1,7 +1,7 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
-import { printLine, printPerson } from '../cli-output.js';
+import { printLine, printPerson, printSafetyNumber } from '../cli-output.js';
 
 export async function identityCommand(config: CliConfig, args: string[], flags: Record<string, string | boolean | undefined>): Promise<void> {
   const sub = args[0];
@@ -33,7 +33,7 @@ export async function identityCommand(config: CliConfig, args: string[], flags: 
   }
 }
 
-export async function contactCommand(config: CliConfig, args: string[]): Promise<void> {
+export async function contactCommand(config: CliConfig, args: string[], flags: Record<string, string | boolean | undefined> = {}): Promise<void> {
   const [sub, arg] = args;
   const app = await openApp(config, { offline: true });
   const engine = app.core.engine;
@@ -58,8 +58,18 @@ export async function contactCommand(config: CliConfig, args: string[]): Promise
       case 'unblock':
         printPerson(engine.unblockContact(need(arg, 'a user id')));
         break;
+      case 'verify': {
+        const match = flags['match'];
+        if (match !== undefined && typeof match !== 'string') throw new KizunaError('INVALID_INPUT', '--match needs their safety number.');
+        const id = need(arg, 'a user id');
+        printSafetyNumber(match === undefined ? engine.safetyNumber(id) : engine.verifyContact(id, match));
+        break;
+      }
+      case 'unverify':
+        printSafetyNumber(engine.unverifyContact(need(arg, 'a user id')));
+        break;
       default:
-        throw new KizunaError('INVALID_INPUT', `Unknown: contact ${sub}. Use add, list, blocked, remove, block or unblock.`);
+        throw new KizunaError('INVALID_INPUT', `Unknown: contact ${sub}. Use add, list, blocked, remove, block, unblock, verify or unverify.`);
     }
   } finally {
     await app.close();

@@ -1,6 +1,6 @@
 import type { GroupChangeView } from '../../../shared/domain/group-change.js';
 import { join } from 'node:path';
-import type { EncryptionMode, GroupView, IdentityView, InvitationView, MessageCursorView, MessagePage, MessageView, PersonView, ReceiptView } from '../../../shared/domain/views.js';
+import type { EncryptionMode, GroupView, IdentityView, InvitationView, MessageCursorView, MessagePage, MessageView, PersonView, ReceiptView, SafetyNumberView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createAtRestCipher } from '../crypto/at-rest-cipher.js';
 import type { KeyWrapper } from '../crypto/local-key/key-wrapper.js';
@@ -22,6 +22,7 @@ import { UnreadCounts } from '../groups/unread-counts.js';
 import { acceptInvitation, declineInvitation, listInvitations } from '../groups/invitation-answer.js';
 import { rotateGroupKeys } from '../groups/mls-admin-commit.js';
 import { addContact, blockContact, listBlocked, listContacts, removeContact, unblockContact } from '../identity/contacts-service.js';
+import { acknowledgeKeyChange, safetyNumberOf, unverifyContact, verifyContact } from '../identity/contact-verification.js';
 import { exportIdentity, readIdentityExport } from '../identity/identity-export.js';
 import { createIdentity, getIdentity, identityView, loadIdentity, renameSelf, storeIdentity, type CreateIdentityInput } from '../identity/identity-service.js';
 import type { IdentityTokenProvider, IdentityTokenVerifier } from '../identity/tokens/token-types.js';
@@ -183,6 +184,19 @@ export class Engine implements SessionPort {
   }
   unblockContact(userId: string): PersonView {
     return unblockContact(this.ctx, userId);
+  }
+  /** Issue 11: a person's safety number with us, and marking them verified (see contact-verification.ts). */
+  safetyNumber(userId: string): SafetyNumberView {
+    return safetyNumberOf(this.ctx, userId);
+  }
+  verifyContact(userId: string, entered?: string): SafetyNumberView {
+    return verifyContact(this.ctx, userId, entered);
+  }
+  unverifyContact(userId: string): SafetyNumberView {
+    return unverifyContact(this.ctx, userId);
+  }
+  acknowledgeKeyChange(userId: string): SafetyNumberView {
+    return acknowledgeKeyChange(this.ctx, userId);
   }
   listContacts(): PersonView[] {
     return listContacts(this.ctx);

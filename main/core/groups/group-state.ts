@@ -4,6 +4,7 @@ import { toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { GroupRow, MyGroupState } from '../store/tables/groups-table.js';
 import type { GroupVersion, WireMember } from '../wire/wire-schemas.js';
+import { noteSeenKeys } from '../identity/contact-verification.js';
 import { announceGroupChange } from './group-changes.js';
 import { changesEpoch } from './group-validation.js';
 import { decodeSignedGroupVersion, type VerifiedGroupVersion } from './signed-group-version.js';
@@ -62,6 +63,8 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
   // Any admin (of any group, an outsider's too) signs what it likes about its members: it may
   // introduce someone we never saw, never rewrite the key, name or SLIM name we hold (issue 8).
   for (const m of everyone(v)) store.write.people.learn({ userId: m.userId, boxPublic: m.boxKey, displayName: m.displayName, slimName: m.slimName }, now);
+  // A roster showing a verified person with other keys (or their SLIM name on another key) unverifies them (issue 11).
+  noteSeenKeys(ctx, everyone(v).map((m) => ({ userId: m.userId, boxKey: m.boxKey, slimName: m.slimName })));
   const mode = modeOf(v);
   const existing = store.read.groups.get(groupId);
   const epoch = mode === 'mls' ? (existing?.epoch ?? 0) : v.epoch;

@@ -5,11 +5,18 @@ import type { GroupRow } from '../store/tables/groups-table.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
 import type { MemberIdentityRow } from '../store/tables/member-identities-table.js';
 
+/** Whether we verified a member's safety number, and whether their keys changed since (issue 11). */
+function verificationOf(ctx: EngineContext, userId: Uint8Array): { contactVerified: boolean; keyChanged: boolean } {
+  const person = ctx.store.read.people.get(userId);
+  return { contactVerified: (person?.verifiedKeys ?? null) !== null, keyChanged: (person?.keyChangedAt ?? null) !== null };
+}
+
 /** get_all_my_groups' GroupOutput, grown into what a desktop group list needs. */
 export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
   const self = ctx.self();
   const identities = new Map(ctx.store.read.memberIdentities.forGroup(row.groupId).map((i) => [toBase64Url(i.userId), i]));
   const members = ctx.store.read.groups.members(row.groupId).map((m) => ({
+    ...verificationOf(ctx, m.userId),
     userId: toBase64Url(m.userId),
     displayName: m.displayName,
     slimName: m.slimName,

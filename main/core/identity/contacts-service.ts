@@ -1,26 +1,18 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { PersonView } from '../../../shared/domain/views.js';
-import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
+import { bytesEqual } from '../encoding/base64url.js';
 import { parseId } from '../encoding/parse-id.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { PersonRow } from '../store/tables/people-table.js';
 import { parseContactCard } from './contact-card.js';
+import { noteSeenKeys } from './contact-verification.js';
+import { personView } from './person-view.js';
 
 /**
  * Kizuna's contacts (add, remove, block, unblock, list added, list blocked) with its errors:
  * adding twice, removing a non-contact, blocking twice, unblocking someone not blocked and
  * blocking yourself are refused. Blocking removes from contacts; unblocking does not re-add.
  */
-function personView(row: PersonRow): PersonView {
-  return {
-    userId: toBase64Url(row.userId),
-    displayName: row.displayName,
-    slimName: row.slimName,
-    contactState: row.contactState,
-    addedAt: row.contactState === 'added' ? row.addedAt : null,
-    blockedAt: row.blockedAt,
-  };
-}
 
 export function parseUserId(text: string): Uint8Array {
   return parseId(text, 'user');
@@ -34,8 +26,10 @@ export function addContact(ctx: EngineContext, cardText: string): PersonView {
   const now = ctx.now();
   return ctx.store.transaction(() => {
     const existing = ctx.store.read.people.get(card.signKey);
-    if (existing?.contactState === 'added') throw new KizunaError('CONTACT_ALREADY_ADDED');
+    // A new card from a contact (their keys changed) is accepted; the same card again is not.
+    if (existing?.contactState === 'added' && bytesEqual(existing.boxPublic, card.boxKey)) throw new KizunaError('CONTACT_ALREADY_ADDED');
     if (existing?.contactState === 'blocked') throw new KizunaError('CONTACT_BLOCKED', 'This person is blocked; unblock them first.');
+    noteSeenKeys(ctx, [{ userId: card.signKey, boxKey: card.boxKey, slimName: card.slimName }]);
     ctx.store.write.people.upsert({ userId: card.signKey, boxPublic: card.boxKey, displayName: card.displayName, slimName: card.slimName }, now);
     ctx.store.write.people.setState(card.signKey, 'added', now);
     return personView(ctx.store.read.people.get(card.signKey) as PersonRow);

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import type { EncryptionMode, IdentityView } from '../../../shared/domain/views.js';
+import type { EncryptionMode, IdentityView, SafetyNumberView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createKizunaCore, type KizunaCoreWithSession } from '../create-core.js';
 import type { IdentityTokens } from '../../core/identity/tokens/index.js';
@@ -123,6 +123,16 @@ export class KizunaApp {
   /** The contact card others need to add us. */
   card(): string {
     return this.identity.card;
+  }
+
+  /** The safety number both people compare (issue 11): 60 digits in 12 groups, and its QR text. */
+  safetyNumber(userId: string): SafetyNumberView {
+    return this.core.engine.safetyNumber(userId);
+  }
+
+  /** Marks a contact verified; with `entered` (their number or QR text) only if it matches (SAFETY_NUMBER_MISMATCH). */
+  verifyContact(userId: string, entered?: string): SafetyNumberView {
+    return this.core.engine.verifyContact(userId, entered);
   }
 
   /** Asks a SLIM name who it is (they must be online) and says whether the answer is verified; stores nothing. */

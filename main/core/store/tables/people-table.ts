@@ -11,12 +11,19 @@ export interface PersonRow {
   addedAt: number | null;
   blockedAt: number | null;
   updatedAt: number;
+  /** Digest of their keys when we verified them (safety-number.ts), or null: not verified. */
+  verifiedKeys: Uint8Array | null;
+  verifiedAt: number | null;
+  /** When a verified person's keys were seen to change; null once the user acknowledged it. */
+  keyChangedAt: number | null;
 }
 
 export interface PeopleReader {
   get(userId: Uint8Array): PersonRow | undefined;
   listByState(state: ContactState): PersonRow[];
   isBlocked(userId: Uint8Array): boolean;
+  /** Everyone we verified (compared safety numbers with), to check the keys a card or roster shows. */
+  listVerified(): PersonRow[];
 }
 
 export interface PeopleWriter {
@@ -25,10 +32,16 @@ export interface PeopleWriter {
   setState(userId: Uint8Array, state: ContactState, now: number): void;
   /** Records a person never seen before; what we already hold of someone is never changed (issue 8). */
   learn(person: { userId: Uint8Array; boxPublic: Uint8Array; displayName: string; slimName: string }, now: number): void;
+  /** Marks someone verified with the digest of their keys now (contact-verification.ts), or not (null). */
+  setVerified(userId: Uint8Array, verifiedKeys: Uint8Array | null, now: number): void;
+  /** A verified person's keys changed: no longer verified, and a warning waits (at `now`) until acknowledged. */
+  markKeyChanged(userId: Uint8Array, now: number): void;
+  clearKeyChange(userId: Uint8Array): void;
 }
 
 const COLUMNS = `user_id AS userId, box_public AS boxPublic, display_name AS displayName, slim_name AS slimName,
-  contact_state AS contactState, added_at AS addedAt, blocked_at AS blockedAt, updated_at AS updatedAt`;
+  contact_state AS contactState, added_at AS addedAt, blocked_at AS blockedAt, updated_at AS updatedAt,
+  verified_keys AS verifiedKeys, verified_at AS verifiedAt, key_changed_at AS keyChangedAt`;
 
 /** People are read for every message shown and change rarely: the reader remembers them until a write. */
 export type PeopleCache = Map<string, PersonRow | undefined>;
@@ -48,6 +61,7 @@ export function peopleReader(prepare: Prepare, cache: PeopleCache = new Map()): 
     listByState: (state) =>
       prepare(`SELECT ${COLUMNS} FROM people WHERE contact_state = ? ORDER BY display_name COLLATE NOCASE, user_id`).all(state) as PersonRow[],
     isBlocked: (userId) => reader.get(userId)?.contactState === 'blocked',
+    listVerified: () => prepare(`SELECT ${COLUMNS} FROM people WHERE verified_keys IS NOT NULL`).all() as PersonRow[],
   };
   return reader;
 }
@@ -68,6 +82,23 @@ export function peopleWriter(prepare: Prepare, cache: PeopleCache = new Map()): 
       prepare(
         `INSERT OR IGNORE INTO people (user_id, box_public, display_name, slim_name, contact_state, updated_at) VALUES (?, ?, ?, ?, 'none', ?)`,
       ).run(p.userId, p.boxPublic, p.displayName, p.slimName, now);
+    },
+    setVerified: (userId, verifiedKeys, now) => {
+      cache.delete(Buffer.from(userId).toString('hex'));
+      prepare(`UPDATE people SET verified_keys = ?, verified_at = ?, key_changed_at = NULL, updated_at = ? WHERE user_id = ?`).run(
+        verifiedKeys,
+        verifiedKeys === null ? null : now,
+        now,
+        userId,
+      );
+    },
+    markKeyChanged: (userId, now) => {
+      cache.delete(Buffer.from(userId).toString('hex'));
+      prepare(`UPDATE people SET verified_keys = NULL, verified_at = NULL, key_changed_at = ?, updated_at = ? WHERE user_id = ?`).run(now, now, userId);
+    },
+    clearKeyChange: (userId) => {
+      cache.delete(Buffer.from(userId).toString('hex'));
+      prepare(`UPDATE people SET key_changed_at = NULL WHERE user_id = ?`).run(userId);
     },
     setState: (userId, state, now) => {
       cache.delete(Buffer.from(userId).toString('hex'));
