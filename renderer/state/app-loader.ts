@@ -31,6 +31,12 @@ export async function reloadContacts(store: AppStore): Promise<void> {
   store.dispatch({ type: 'contacts-loaded', contacts, blocked });
 }
 
+/** A person's verification changed (issue 11): contacts, and the member marks in every group view. */
+export async function reloadPeople(store: AppStore): Promise<void> {
+  const [groups] = await Promise.all([call('groups.list', {}), reloadContacts(store)]);
+  store.dispatch({ type: 'groups-upserted', groups });
+}
+
 /** Mutes or unmutes a group (chat header, group list and details all offer it) and shows the result. */
 export async function setGroupMuted(store: AppStore, groupId: string, muted: boolean): Promise<void> {
   const group = await call('groups.setMuted', { groupId, muted });

@@ -1,4 +1,5 @@
 import { subscribe } from '../api/kizuna-client';
+import { reloadPeople } from './app-loader';
 import type { AppAction } from './app-state';
 import type { AppStore } from './app-store';
 import { LiveSyncBatch, deepLinkAction, invitationAction, typingAction, typingEndedBy } from './live-sync-rules';
@@ -55,6 +56,7 @@ export function startLiveSync(store: AppStore): () => void {
     }),
     subscribe('connection', (c) => store.dispatch({ type: 'connection', connection: c })),
     subscribe('deep-link', (link) => store.dispatch(deepLinkAction(link))),
+    subscribe('contact', () => void reloadPeople(store)),
   ];
 
   return () => {

@@ -7,6 +7,7 @@ import type { ChatPanel } from '../../state/app-state';
 import { useAppState, useAppStore } from '../../state/app-store';
 import { chatTitle } from '../groups/chat-title';
 import { ModeBadge } from '../groups/mode-badge';
+import { VerifiedMark } from '../../components/verified-mark';
 import { setGroupMuted } from '../../state/app-loader';
 
 const PANELS: { panel: Exclude<ChatPanel, null>; icon: IconName; label: StringKey }[] = [
@@ -16,7 +17,7 @@ const PANELS: { panel: Exclude<ChatPanel, null>; icon: IconName; label: StringKe
   { panel: 'details', icon: 'info', label: 'chat.details' },
 ];
 
-/** Name, members, encryption and epoch, mute, and the buttons that open the side panels. */
+/** Name (with the verified mark of a direct chat's contact), members, encryption, mute, and the buttons that open the side panels. */
 export function ChatHeader({ group }: { group: GroupView }) {
   const { t } = useI18n();
   const store = useAppStore();
@@ -25,16 +26,19 @@ export function ChatHeader({ group }: { group: GroupView }) {
   // not accepted yet are said to be invited rather than left out.
   const total = group.members.length;
   const pending = group.members.filter((m) => m.status === 'invited').length;
+  const other = group.members.find((m) => !m.isSelf);
   return (
     <header className="chat-header">
       <Avatar id={group.groupId} name={chatTitle(group)} image={group.avatar} size={40} />
       <div className="chat-title">
-        <h1 id="chat-title">{chatTitle(group)}</h1>
+        <h1 id="chat-title">
+          {chatTitle(group)}
+          {group.direct && other?.contactVerified === true && <VerifiedMark name={other.displayName} />}
+        </h1>
         <p className="chat-subtitle">
           <span>{group.direct ? t('directChat.badge') : total === 1 ? t('chat.members.one') : t('chat.members', { count: total })}</span>
           {!group.direct && pending > 0 && <span className="muted">{t('chat.pending', { count: pending })}</span>}
           <ModeBadge mode={group.mode} />
-          {group.mode !== 'none' && <span className="muted">{t('chat.epoch', { epoch: group.epoch })}</span>}
         </p>
       </div>
       <div className="chat-actions">

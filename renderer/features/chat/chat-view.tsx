@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n/i18n-context';
 import { useAppState, useAppStore } from '../../state/app-store';
 import { GroupDetailsPanel } from '../groups/group-details-panel';
 import { ChatHeader } from './chat-header';
+import { KeyChangeWarning } from './key-change-warning';
 import { Composer } from './composer';
 import { JumpToDatePanel } from './jump-to-date-panel';
 import { MessageList } from './message-list';
@@ -45,6 +46,7 @@ export function ChatView({ group }: { group: GroupView }) {
     <div className="chat-area">
       <main className="chat" aria-labelledby="chat-title">
         <ChatHeader group={group} />
+        <KeyChangeWarning group={group} />
         <MessageList window={win} snapshot={snapshot} groupName={group.name} changes={changes} markerId={markerId} onReply={setReplyTo} atEnd={atEnd} onAtEndChange={setAtEnd} />
         <TypingIndicator group={group} />
         {readonly === null ? (

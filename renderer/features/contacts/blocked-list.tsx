@@ -26,7 +26,6 @@ export function BlockedList() {
               <Avatar id={p.userId} name={p.displayName} size={36} />
               <div className="person-text">
                 <span className="person-name">{p.displayName}</span>
-                <span className="person-sub">{p.slimName}</span>
                 {error?.userId === p.userId && (
                   <span className="field-error" role="alert">
                     {errorText(error.code)}

@@ -3,6 +3,8 @@ import type { PersonView } from '../../../shared/domain/views';
 import { call } from '../../api/kizuna-client';
 import { toCallError } from '../../api/call-error';
 import { Avatar } from '../../components/avatar';
+import { VerifiedMark } from '../../components/verified-mark';
+import { SafetyNumberDialog } from './safety-number-dialog';
 import { useI18n } from '../../i18n/i18n-context';
 import { reloadContacts } from '../../state/app-loader';
 import { useAppState, useAppStore } from '../../state/app-store';
@@ -33,6 +35,7 @@ function ContactRow({ person }: { person: PersonView }) {
   const { t, errorText } = useI18n();
   const store = useAppStore();
   const [error, setError] = useState<ErrorCode | null>(null);
+  const [showNumber, setShowNumber] = useState(false);
   const act = async (action: () => Promise<unknown>): Promise<void> => {
     setError(null);
     try {
@@ -46,8 +49,15 @@ function ContactRow({ person }: { person: PersonView }) {
     <li className="person-row">
       <Avatar id={person.userId} name={person.displayName} size={36} />
       <div className="person-text">
-        <span className="person-name">{person.displayName}</span>
-        <span className="person-sub">{person.slimName}</span>
+        <span className="person-name">
+          {person.displayName}
+          {person.verified === true && <VerifiedMark name={person.displayName} />}
+        </span>
+        {(person.keyChangedAt ?? null) !== null ? (
+          <span className="person-sub key-changed">{t('verify.changedShort')}</span>
+        ) : (
+          <span className="person-sub">{person.verified === true ? t('verify.verifiedShort') : t('verify.notVerifiedShort')}</span>
+        )}
         {error !== null && (
           <span className="field-error" role="alert">
             {errorText(error)}
@@ -55,6 +65,14 @@ function ContactRow({ person }: { person: PersonView }) {
         )}
       </div>
       <div className="row-actions">
+        <button
+          type="button"
+          className="button small"
+          aria-label={t('verify.open', { name: person.displayName })}
+          onClick={() => setShowNumber(true)}
+        >
+          {t('verify.openShort')}
+        </button>
         <button
           type="button"
           className="button small"
@@ -72,6 +90,7 @@ function ContactRow({ person }: { person: PersonView }) {
           {t('contacts.remove')}
         </button>
       </div>
+      {showNumber && <SafetyNumberDialog userId={person.userId} onClose={() => setShowNumber(false)} />}
     </li>
   );
 }

@@ -13,6 +13,7 @@ import { AvatarUpload } from './avatar-upload';
 import { GroupMemberList } from './group-member-list';
 import { ModeBadge } from './mode-badge';
 import { RenameGroupForm } from './rename-group-form';
+import { TechnicalDetails } from './technical-details';
 import { setGroupMuted } from '../../state/app-loader';
 
 /**
@@ -48,7 +49,7 @@ export function GroupDetailsPanel({ group, onClose }: { group: GroupView; onClos
       <section className="details-section" aria-labelledby={`${id}-enc`}>
         <h3 id={`${id}-enc`}>{t('details.encryption')}</h3>
         <p>
-          <ModeBadge mode={group.mode} /> <span className="muted">{t('details.epochVersion', { epoch: group.epoch, version: group.version })}</span>
+          <ModeBadge mode={group.mode} />
         </p>
         {admin && group.mode !== 'none' && (
           <>
@@ -73,6 +74,7 @@ export function GroupDetailsPanel({ group, onClose }: { group: GroupView; onClos
       {/* A direct chat's two people never change: no adding or removing there. */}
       <GroupMemberList group={group} admin={admin && !group.direct} />
       {admin && !group.direct && <AddMembersForm group={group} />}
+      <TechnicalDetails group={group} />
 
       {joined && (
         <section className="details-section danger-zone">

@@ -6,6 +6,7 @@ import { call } from '../../api/kizuna-client';
 import { Avatar } from '../../components/avatar';
 import { ConfirmButton } from '../../components/confirm-button';
 import { Icon } from '../../components/icon';
+import { VerifiedMark } from '../../components/verified-mark';
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppStore } from '../../state/app-store';
 
@@ -43,7 +44,10 @@ export function GroupMemberList({ group, admin }: { group: GroupView; admin: boo
           <li key={m.userId} className="person-row">
             <Avatar id={m.userId} name={m.displayName} size={32} />
             <div className="person-text">
-              <span className="person-name">{m.isSelf ? `${m.displayName} (${t('common.you')})` : m.displayName}</span>
+              <span className="person-name">
+                {m.isSelf ? `${m.displayName} (${t('common.you')})` : m.displayName}
+                {m.contactVerified === true && <VerifiedMark name={m.displayName} />}
+              </span>
               <span className="person-sub">
                 {m.role === 'admin' ? t('details.admin') : t('details.member')} · {m.status === 'joined' ? t('details.joined') : t('details.invited')}
                 {m.online === true && (
