@@ -234,12 +234,13 @@ describe('two users chatting through the UI', () => {
         .poll(async () => (await alice.invoke('groups.get', { groupId })).members.map((m) => m.displayName).sort(), { timeout: 20_000 })
         .toEqual(['Alice', 'Carol']);
 
-      // Alice renews the keys (encrypted modes: the epoch in the header moves on), then deletes the group.
+      // Alice renews the keys (encrypted modes: the epoch under the panel's Technical details moves on), then deletes the group.
       await a.getByRole('button', { name: 'Group details' }).click();
       if (mode !== 'none') {
         const before = (await alice.invoke('groups.get', { groupId })).epoch;
         await details.getByRole('button', { name: 'Renew keys' }).click();
-        await a.locator('.chat-subtitle').getByText(`epoch ${before + 1}`).waitFor({ timeout: 15_000 });
+        await details.getByText('Technical details').click();
+        await details.locator('.technical-details dd').first().getByText(String(before + 1), { exact: true }).waitFor({ timeout: 15_000 });
       }
       await details.getByRole('button', { name: 'Delete group' }).click();
       await details.getByRole('group', { name: `Delete ${name} renamed for everyone? This cannot be undone.` }).getByRole('button', { name: 'Delete group' }).click();
