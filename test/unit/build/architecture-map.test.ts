@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { CORE_FLOORS } from './core-floors.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const ROOTS = ['main/core', 'main/host', 'shared', 'renderer'];
@@ -22,17 +23,21 @@ function foldersBelow(dir: string, prefix = ''): string[] {
 
 const cells = (row: string): string[] => row.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
 
-/**
- * The folders the map names for `folderRoot`: the backticked names in the `folder`/`folders` column of the
- * tables in the section whose heading starts with it (up to the next heading).
- */
-function mappedFolders(doc: string, folderRoot: string): string[] | undefined {
+interface MapRow {
+  /** The row's first cell (a floor's number in the floors table). */
+  readonly first: string;
+  /** The backticked names in its `folder`/`folders` cell. */
+  readonly folders: string[];
+}
+
+/** The rows of the folder tables in the section whose heading starts with `folderRoot` (up to the next heading). */
+function mapRows(doc: string, folderRoot: string): MapRow[] | undefined {
   const lines = doc.split('\n');
   const start = lines.findIndex((line) => /^#{2,4} /.test(line) && line.replace(/^#+ /, '').split(/[ ,]/)[0] === folderRoot);
   if (start < 0) return undefined;
   const end = lines.findIndex((line, i) => i > start && /^#{1,6} /.test(line));
   const section = lines.slice(start + 1, end < 0 ? undefined : end);
-  const names: string[] = [];
+  const rows: MapRow[] = [];
   let column = -1;
   for (const line of section) {
     if (!line.startsWith('|')) {
@@ -45,9 +50,15 @@ function mappedFolders(doc: string, folderRoot: string): string[] | undefined {
       continue;
     }
     if (/^-+$/.test(row[0] ?? '')) continue;
-    for (const match of (row[column] ?? '').matchAll(/`([^`]+)`/g)) names.push((match[1] ?? '').replace(/\/$/, ''));
+    const folders = [...(row[column] ?? '').matchAll(/`([^`]+)`/g)].map((match) => (match[1] ?? '').replace(/\/$/, ''));
+    rows.push({ first: row[0] ?? '', folders });
   }
-  return names;
+  return rows;
+}
+
+/** The folders the map names for `folderRoot`. */
+function mappedFolders(doc: string, folderRoot: string): string[] | undefined {
+  return mapRows(doc, folderRoot)?.flatMap((row) => row.folders);
 }
 
 /** What differs between the folders and the map: folders it leaves out, names of folders that do not exist. */
@@ -64,6 +75,12 @@ describe('the map in docs/ARCHITECTURE.md', () => {
     const mapped = mappedFolders(doc, folderRoot);
     expect(mapped, `a section headed "${folderRoot}" with a folder table`).toBeDefined();
     expect(mismatch(folders, mapped ?? [])).toEqual({ unmapped: [], missing: [] });
+  });
+
+  it('draws the floors of main/core as the import-boundaries test checks them', () => {
+    const floors = (mapRows(doc, 'main/core') ?? []).filter((row) => /^\d+$/.test(row.first));
+    const drawn = floors.map((row) => [Number(row.first), [...row.folders].sort()] as const).sort((a, b) => a[0] - b[0]);
+    expect(drawn).toEqual(CORE_FLOORS.map((units, floor) => [floor, [...units].sort()] as const));
   });
 
   it('reads the tables it must read', () => {

@@ -11,6 +11,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { CORE_FLOORS } from './core-floors.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const SKIP = new Set(['node_modules', 'dist', 'release', '.git', '.tmp', 'coverage']);
@@ -147,23 +148,6 @@ describe('import boundaries', () => {
   });
 });
 
-/**
- * main/core's floors, bottom first, as drawn in docs/ARCHITECTURE.md. A folder may import its own files
- * and anything on a lower floor, never a folder on its own floor or above. A nested folder is part of
- * its parent unless listed here itself (identity/tokens sits far below identity's services).
- */
-const CORE_FLOORS: readonly (readonly string[])[] = [
-  ['log', 'encoding', 'wire'],
-  ['events', 'crypto', 'identity/tokens', 'slim-node'],
-  ['store', 'envelopes', 'transport'],
-  ['kernel', 'slim-session'],
-  ['identity', 'encryption'],
-  ['groups'],
-  ['messages'],
-  ['ingest'],
-  ['engine'],
-  ['session', 'controller'],
-];
 const FLOOR_OF = new Map(CORE_FLOORS.flatMap((units, floor) => units.map((unit) => [unit, floor] as const)));
 
 /** The floor unit of a file (path relative to main/core): its longest listed folder, or undefined when none is listed. */
