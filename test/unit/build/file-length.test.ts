@@ -2,26 +2,15 @@
  * No source file over 400 lines (issue 12): a longer file holds more than one job and is split along
  * its seams. Tests and benchmarks count too.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { filesBelow } from './source-files.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const FOLDERS = ['main', 'shared', 'preload', 'renderer', 'scripts', 'bench', 'test'];
-const SKIP = new Set(['node_modules', 'dist', 'release', '.tmp', 'coverage']);
 const MAX_LINES = 400;
-
-function typeScriptFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (SKIP.has(entry.name)) continue;
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...typeScriptFiles(path));
-    else if (/\.tsx?$/.test(entry.name)) out.push(path);
-  }
-  return out;
-}
 
 /** Lines as `wc -l` counts them, plus a last line without its newline. */
 function lineCount(text: string): number {
@@ -39,7 +28,7 @@ describe('file length', () => {
   });
 
   it(`keeps every .ts and .tsx file of ${FOLDERS.join(', ')} at ${MAX_LINES} lines or fewer`, () => {
-    const files = FOLDERS.flatMap((folder) => typeScriptFiles(join(root, folder)));
+    const files = FOLDERS.flatMap((folder) => filesBelow(join(root, folder), (name) => /\.tsx?$/.test(name)));
     expect(files.length).toBeGreaterThan(300);
     const long = files
       .map((file) => ({ file: relative(root, file).split(sep).join('/'), lines: lineCount(readFileSync(file, 'utf8')) }))

@@ -4,7 +4,7 @@
  * without it), the renderer (with everything it imports) uses neither Node nor Electron, main/core's
  * folders import only down their floors (docs/ARCHITECTURE.md), and no import circle exists anywhere.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
@@ -12,21 +12,12 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { CORE_FLOORS } from './core-floors.js';
+import { filesBelow } from './source-files.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const SKIP = new Set(['node_modules', 'dist', 'release', '.git', '.tmp', 'coverage']);
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (SKIP.has(entry.name)) continue;
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(p));
-    else if (SOURCE.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(p);
-  }
-  return out;
-}
+const sourceFiles = (dir: string): string[] => filesBelow(dir, (name) => SOURCE.test(name) && !name.endsWith('.d.ts'));
 
 interface ModuleRef {
   specifier: string;
