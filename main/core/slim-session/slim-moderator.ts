@@ -15,7 +15,7 @@ import { participantOf, type Member, type ModeratorCore } from './moderator-core
 import { inviteMember } from './moderator-invite.js';
 import { rejoinMember } from './moderator-rejoin.js';
 import { removeMember } from './moderator-remove.js';
-import { GroupData, type SlimSessionMessage } from './group-data.js';
+import { GroupData, isGroupData, type SlimSessionMessage } from './group-data.js';
 import { FANOUT_CHANNEL, SlimMsg, TRUE_VALUE, type SessionFrame, type WireCommandPayload } from './session-frame.js';
 import { DEFAULT_TIMER, NO_MLS_EPOCH, type SessionContext, type TimerSettings } from './session-context.js';
 import { shutDownSession } from './session-end.js';
@@ -168,12 +168,8 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
 
   async handle(frame: SessionFrame, sender: VerifiedSlimToken): Promise<void> {
     if (this.#ended) return;
+    if (isGroupData(frame.messageType)) return this.#data.handle(frame);
     switch (frame.messageType) {
-      case SlimMsg.MSG:
-      case SlimMsg.RTX_REPLY:
-      case SlimMsg.MSG_ACK:
-      case SlimMsg.RTX_REQUEST:
-        return this.#data.handle(frame);
       case SlimMsg.DISCOVERY_REPLY:
       case SlimMsg.JOIN_REPLY:
       case SlimMsg.GROUP_ACK:

@@ -12,7 +12,7 @@ import { TypedEmitter } from '../events/typed-emitter.js';
 import { createLogger } from '../log/logger.js';
 import { wireToU64 } from '../transport/wire-u64.js';
 import type { WireMessage, WireName } from '../transport/slim-wire-types.js';
-import { GroupData, type SlimSessionMessage } from './group-data.js';
+import { GroupData, isGroupData, type SlimSessionMessage } from './group-data.js';
 import { ParticipantRejoin } from './participant-rejoin.js';
 import { SlimMsg, TRUE_VALUE, type SessionFrame, type WireCommandPayload, type WireParticipant } from './session-frame.js';
 import { NO_MLS_EPOCH, type SessionContext, type TimerSettings } from './session-context.js';
@@ -237,12 +237,8 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       this.#ctx.send(cached); // the moderator retried: our reply was lost (a repeat id would be a replay to SLIM)
       return;
     }
+    if (isGroupData(frame.messageType)) return this.#joined ? this.#data.handle(frame) : undefined;
     switch (frame.messageType) {
-      case SlimMsg.MSG:
-      case SlimMsg.RTX_REPLY:
-      case SlimMsg.MSG_ACK:
-      case SlimMsg.RTX_REQUEST:
-        return this.#joined ? this.#data.handle(frame) : undefined;
       case SlimMsg.GROUP_WELCOME:
         return this.#onWelcome(frame);
       case SlimMsg.GROUP_UPDATE:

@@ -7,7 +7,9 @@
 import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
-import { SlimSessionEndpoint, type SlimInvitation } from '../../../main/core/slim-session/slim-session-endpoint.js';
+import { SlimSessionEndpoint, type SlimFrameLink, type SlimInvitation } from '../../../main/core/slim-session/slim-session-endpoint.js';
+import type { SlimClient } from '../../../main/core/transport/slim-client.js';
+import type { WireMessage } from '../../../main/core/transport/slim-wire-types.js';
 import { createSlimMlsFactory } from '../../../main/core/slim-session/slim-mls.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
@@ -17,6 +19,22 @@ import { cliPath } from '../cli/cli-process.js';
 export const SECRET = 'interop-shared-secret-of-at-least-32-bytes';
 
 export const text = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? new Uint8Array(0)).toString('utf8');
+
+/** Loss on the way in, simulated: `client` as an endpoint's link, with only the frames `keep` passes handed on. */
+export function lossyLink(client: SlimClient, keep: (frame: WireMessage) => boolean): SlimFrameLink {
+  return {
+    get state() {
+      return client.state;
+    },
+    on: (_event, listener) =>
+      client.on('frame', (frame) => {
+        if (keep(frame)) listener(frame);
+      }),
+    sendFrame: (frame) => client.sendFrame(frame),
+    subscribe: (n) => client.subscribe(n),
+    unsubscribe: (n) => client.unsubscribe(n),
+  };
+}
 
 export interface SlimInterop {
   readonly kit: SlimTestKit;

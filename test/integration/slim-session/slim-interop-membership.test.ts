@@ -6,12 +6,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
-import { SlimSessionEndpoint, type SlimFrameLink, type SlimInvitation } from '../../../main/core/slim-session/slim-session-endpoint.js';
+import { SlimSessionEndpoint, type SlimInvitation } from '../../../main/core/slim-session/slim-session-endpoint.js';
 import { fileSessionStore } from '../../../main/core/slim-session/session-store.js';
 import { createSlimMlsFactory } from '../../../main/core/slim-session/slim-mls.js';
 import { waitFor, waitUntil } from '../../helpers/wait-for.js';
 import { tempDir } from '../../helpers/test-engines.js';
-import { SECRET, text, useSlimInterop } from './slim-interop-fixture.js';
+import { lossyLink, SECRET, text, useSlimInterop } from './slim-interop-fixture.js';
 
 const { kit, nodeEndpoint, track, endpoint, app, name } = useSlimInterop();
 
@@ -141,21 +141,11 @@ describe('a Kizuna member that missed a commit', () => {
     const fast = { heartbeatMs: 300 };
     const client = await kit.client(nodeEndpoint(), `org/ns/${kim}`);
     // Loss simulated on Kim's way in: every GROUP_UPDATE that adds someone is dropped, so Kim misses bob's add commit.
-    const lossy: SlimFrameLink = {
-      get state() {
-        return client.state;
-      },
-      on: (_event, listener) =>
-        client.on('frame', (frame) => {
-          const command = frame.publish?.msg?.command_payload as { group_update?: { op?: number | null } | null } | null | undefined;
-          const update = command?.group_update;
-          if (update !== undefined && update !== null && (update.op ?? 0) === 0) return;
-          listener(frame);
-        }),
-      sendFrame: (frame) => client.sendFrame(frame),
-      subscribe: (n) => client.subscribe(n),
-      unsubscribe: (n) => client.unsubscribe(n),
-    };
+    const lossy = lossyLink(client, (frame) => {
+      const command = frame.publish?.msg?.command_payload as { group_update?: { op?: number | null } | null } | null | undefined;
+      const update = command?.group_update;
+      return !(update !== undefined && update !== null && (update.op ?? 0) === 0);
+    });
     const mls = createSlimMlsFactory();
     const kimEp = await SlimSessionEndpoint.open({ client: lossy, name: parseSlimName(`org/ns/${kim}`), secret: SECRET, mls: mls.participant, ...fast });
     track(kimEp);

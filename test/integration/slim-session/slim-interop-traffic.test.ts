@@ -6,12 +6,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
-import { SlimSessionEndpoint, type SlimFrameLink } from '../../../main/core/slim-session/slim-session-endpoint.js';
+import { SlimSessionEndpoint } from '../../../main/core/slim-session/slim-session-endpoint.js';
 import { createSlimMemberIdentity } from '../../../main/core/slim-session/slim-member-identity.js';
 import { SlimMsg } from '../../../main/core/slim-session/session-frame.js';
 import { createSlimMlsFactory } from '../../../main/core/slim-session/slim-mls.js';
 import { waitFor, waitUntil } from '../../helpers/wait-for.js';
-import { SECRET, text, useSlimInterop } from './slim-interop-fixture.js';
+import { lossyLink, SECRET, text, useSlimInterop } from './slim-interop-fixture.js';
 
 const { kit, nodeEndpoint, track, endpoint, app, kizuna, name } = useSlimInterop();
 
@@ -83,24 +83,16 @@ describe('retransmission', () => {
     // endpoint sees it, so only a retransmission reply can bring it (the first fixes where the sequence starts).
     let dropped = 0;
     const rtxReplies: number[] = [];
-    const lossy: SlimFrameLink = {
-      get state() {
-        return client.state;
-      },
-      on: (_event, listener) =>
-        client.on('frame', (frame) => {
-          const type = frame.publish?.session?.session_message_type;
-          const id = frame.publish?.session?.message_id;
-          if (type === SlimMsg.MSG && id === 2) dropped += 1;
-          else {
-            if (type === SlimMsg.RTX_REPLY && typeof id === 'number') rtxReplies.push(id);
-            listener(frame);
-          }
-        }),
-      sendFrame: (frame) => client.sendFrame(frame),
-      subscribe: (n) => client.subscribe(n),
-      unsubscribe: (n) => client.unsubscribe(n),
-    };
+    const lossy = lossyLink(client, (frame) => {
+      const type = frame.publish?.session?.session_message_type;
+      const id = frame.publish?.session?.message_id;
+      if (type === SlimMsg.MSG && id === 2) {
+        dropped += 1;
+        return false;
+      }
+      if (type === SlimMsg.RTX_REPLY && typeof id === 'number') rtxReplies.push(id);
+      return true;
+    });
     const mls = createSlimMlsFactory();
     const ep = await SlimSessionEndpoint.open({ client: lossy, name: parseSlimName(`org/ns/${me}`), secret: SECRET, mls: mls.participant });
     track(ep);
