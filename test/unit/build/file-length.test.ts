@@ -10,6 +10,7 @@ import { filesBelow } from './source-files.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const FOLDERS = ['main', 'shared', 'preload', 'renderer', 'scripts', 'bench', 'test'];
+const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 const MAX_LINES = 400;
 
 /** Lines as `wc -l` counts them, plus a last line without its newline. */
@@ -27,8 +28,8 @@ describe('file length', () => {
     expect(lineCount('\n'.repeat(401))).toBe(401);
   });
 
-  it(`keeps every .ts and .tsx file of ${FOLDERS.join(', ')} at ${MAX_LINES} lines or fewer`, () => {
-    const files = FOLDERS.flatMap((folder) => filesBelow(join(root, folder), (name) => /\.tsx?$/.test(name)));
+  it(`keeps every TypeScript and JavaScript file of ${FOLDERS.join(', ')} at ${MAX_LINES} lines or fewer`, () => {
+    const files = FOLDERS.flatMap((folder) => filesBelow(join(root, folder), (name) => SOURCE.test(name)));
     expect(files.length).toBeGreaterThan(300);
     const long = files
       .map((file) => ({ file: relative(root, file).split(sep).join('/'), lines: lineCount(readFileSync(file, 'utf8')) }))
