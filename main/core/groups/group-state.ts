@@ -63,8 +63,6 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
   // Any admin (of any group, an outsider's too) signs what it likes about its members: it may
   // introduce someone we never saw, never rewrite the key, name or SLIM name we hold (issue 8).
   for (const m of everyone(v)) store.write.people.learn({ userId: m.userId, boxPublic: m.boxKey, displayName: m.displayName, slimName: m.slimName }, now);
-  // A roster showing a verified person with other keys (or their SLIM name on another key) unverifies them (issue 11).
-  noteSeenKeys(ctx, everyone(v).map((m) => ({ userId: m.userId, boxKey: m.boxKey, slimName: m.slimName })));
   const mode = modeOf(v);
   const existing = store.read.groups.get(groupId);
   const epoch = mode === 'mls' ? (existing?.epoch ?? 0) : v.epoch;
@@ -110,5 +108,17 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
   }
   for (const c of v.cutoffs) store.write.groups.setCutoff(groupId, c.sender, c.seq);
   if (v.kind === 'CLOSE') store.write.groups.setMyState(groupId, 'closed');
-  return store.read.groups.get(groupId) as GroupRow;
+  const row = store.read.groups.get(groupId) as GroupRow;
+  // A stranger's invitation we have not accepted may not unverify anyone; see noteRosterKeys.
+  if (row.myState !== 'invited' && row.myState !== 'declined') noteRosterKeys(ctx, v);
+  return row;
+}
+
+/**
+ * A roster of a group we are in that shows a verified person with another box key (we would seal to
+ * the admin's key for them there), or their SLIM name on another identity key, unverifies them and
+ * warns (issue 11). Called per applied version, and by acceptInvitation for the version accepted.
+ */
+export function noteRosterKeys(ctx: EngineContext, v: GroupVersion): void {
+  noteSeenKeys(ctx, everyone(v).map((m) => ({ userId: m.userId, boxKey: m.boxKey, slimName: m.slimName })));
 }

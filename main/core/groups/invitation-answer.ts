@@ -7,7 +7,7 @@ import { announceOutbox, queueToUser } from '../kernel/outbox-writer.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import { presentJoinToken } from '../identity/member-identity-tokens.js';
 import { encodeWire } from '../wire/wire-codec.js';
-import { latestVersion, requireGroup } from './group-state.js';
+import { latestVersion, noteRosterKeys, requireGroup } from './group-state.js';
 import { emitGroup, groupView, invitationView } from './group-views.js';
 
 /**
@@ -47,6 +47,7 @@ export async function acceptInvitation(ctx: EngineContext, groupId: Uint8Array):
       ctx.store.write.groups.setMemberStatus(groupId, self.userId, 'joined');
     }
     ctx.store.write.invitations.setState(groupId, 'accepted');
+    noteRosterKeys(ctx, version);
     const body = encodeWire('Join', { version: version.version, keyPackage: kp?.publicPackage ?? new Uint8Array(0), identityToken });
     queueToUser(ctx, buildEnvelope(self, { groupId, epoch: group.epoch, type: 'JOIN', seq: 0, sentAt: ctx.now(), body, recipient: admin.userId }), admin);
   });
