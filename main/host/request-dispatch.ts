@@ -82,6 +82,7 @@ const HANDLERS = {
   'messages.listPins': (c, i) => c.engine.listPins(i.groupId),
   'messages.typing': (c, i) => c.engine.sendTyping(i.groupId, i.typing),
   'messages.retry': (c, i) => c.engine.retrySend(i.messageId),
+  'groups.setRetryPolicy': (c, i) => c.engine.setRetryPolicy(i.groupId, i.policy),
   'messages.cancel': (c, i) => c.engine.cancelSend(i.messageId),
 
   'slim.state': (c) => c.slimSessions.state(),

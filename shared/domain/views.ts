@@ -2,6 +2,7 @@
  * What the engine shows its hosts (UI, CLI, SDK): plain JSON-safe data with ids as base64url text.
  * Times are ms since the Unix epoch (UTC); the UI formats them in local time.
  */
+import type { RetryPolicyView } from './retry-policy.js';
 export type UserId = string;
 export type GroupId = string;
 export type MessageId = string;
@@ -82,6 +83,8 @@ export interface GroupView {
   lastMessage: MessagePreview | null;
   /** A one-to-one chat: the creator and one member, never more (its title is the other person's name). */
   direct: boolean;
+  /** This device's retry policy for the group (seed 000's max_retries and timeout); null fields follow the app's. */
+  retryPolicy: RetryPolicyView;
 }
 
 export interface FileView {

@@ -71,7 +71,11 @@ export const REQUESTS = {
   'groups.list': request<GroupView[]>()((k) => k.noInput),
   'groups.get': request<GroupView>()(({ z, groupId }) => z.object({ groupId }).strict()),
   'groups.changes': request<GroupChangeView[]>()(({ z, groupId }) => z.object({ groupId }).strict()),
-  'groups.create': request<GroupView>()(({ z, members, mode }) => z.object({ name: z.string().max(1024), members, mode: mode.optional(), direct: z.boolean().optional() }).strict()),
+  'groups.create': request<GroupView>()(({ z, members, mode, retryPolicy }) =>
+    z.object({ name: z.string().max(1024), members, mode: mode.optional(), direct: z.boolean().optional(), retryPolicy: retryPolicy.optional() }).strict(),
+  ),
+  /** Seed 000's max_retries and timeout for this group, stored (a field left out stays, null follows the app's value). */
+  'groups.setRetryPolicy': request<GroupView>()(({ z, groupId, retryPolicy }) => z.object({ groupId, policy: retryPolicy }).strict()),
   'groups.addMembers': request<GroupView>()(({ z, groupId, members }) => z.object({ groupId, members }).strict()),
   'groups.removeMembers': request<GroupView>()(({ z, groupId, members }) => z.object({ groupId, members }).strict()),
   'groups.rename': request<GroupView>()(({ z, groupId }) => z.object({ groupId, name: z.string().max(1024) }).strict()),

@@ -4,6 +4,7 @@ import type { EngineContext } from '../kernel/engine-context.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
 import type { MemberIdentityRow } from '../store/tables/member-identities-table.js';
+import { storedRetryPolicy } from './group-retry-policy.js';
 
 /** get_all_my_groups' GroupOutput, grown into what a desktop group list needs. */
 export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
@@ -49,6 +50,7 @@ export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
     lastActivityAt: row.lastActivityAt,
     lastMessage,
     direct: row.direct === 1,
+    retryPolicy: storedRetryPolicy(ctx, row.groupId),
   };
 }
 
