@@ -117,10 +117,14 @@ export interface MessageView {
 }
 
 export interface DeliveryFailureView {
-  reason: 'retries-exhausted';
+  /**
+   * retries-exhausted: members were offline for every retry (a later ack still delivers it); removed: they
+   * left or were removed before they had it; refused: sent after our own removal, so every member refuses it.
+   */
+  reason: 'retries-exhausted' | 'removed' | 'refused';
   /** A sentence for people. */
   detail: string;
-  /** The members (user ids) that have not acked it. */
+  /** The members (user ids) it has not reached (for this reason). */
   missing: UserId[];
 }
 

@@ -8,6 +8,7 @@ import { groupKeysReader, groupKeysWriter, type GroupKeysReader, type GroupKeysW
 import { groupsReader, groupsWriter, type GroupsReader, type GroupsWriter, type RosterCache } from './tables/groups-table.js';
 import { identityReader, identityWriter, type IdentityReader, type IdentityWriter } from './tables/identity-table.js';
 import { invitationsReader, invitationsWriter, type InvitationsReader, type InvitationsWriter } from './tables/invitations-table.js';
+import { deliveryFailuresReader, deliveryFailuresWriter, type DeliveryFailuresReader, type DeliveryFailuresWriter } from './tables/delivery-failures-table.js';
 import { retryPoliciesReader, retryPoliciesWriter, type RetryPoliciesReader, type RetryPoliciesWriter } from './tables/retry-policies-table.js';
 import { memberIdentitiesReader, memberIdentitiesWriter, type MemberIdentitiesReader, type MemberIdentitiesWriter } from './tables/member-identities-table.js';
 import { messagesReader, messagesWriter, type MessagesReader, type MessagesWriter } from './tables/messages-table.js';
@@ -27,6 +28,7 @@ export interface StoreReader {
   files: FilesReader;
   memberIdentities: MemberIdentitiesReader;
   retryPolicies: RetryPoliciesReader;
+  deliveryFailures: DeliveryFailuresReader;
 }
 
 /** Everything the engine may change. Writes that belong together run inside `transaction`. */
@@ -42,6 +44,7 @@ export interface StoreWriter {
   files: FilesWriter;
   memberIdentities: MemberIdentitiesWriter;
   retryPolicies: RetryPoliciesWriter;
+  deliveryFailures: DeliveryFailuresWriter;
 }
 
 export interface Store {
@@ -75,6 +78,7 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
     files: filesReader(prepare),
     memberIdentities: memberIdentitiesReader(prepare),
     retryPolicies: retryPoliciesReader(prepare),
+    deliveryFailures: deliveryFailuresReader(prepare),
   };
   const write: StoreWriter = {
     identity: identityWriter(prepare),
@@ -88,6 +92,7 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
     files: filesWriter(prepare),
     memberIdentities: memberIdentitiesWriter(prepare),
     retryPolicies: retryPoliciesWriter(prepare),
+    deliveryFailures: deliveryFailuresWriter(prepare),
   };
   return {
     read,
