@@ -90,6 +90,7 @@ const HANDLERS = {
   'slim.answer': (c, i) => c.slimSessions.answer(i.sessionId, i.accept),
   'slim.send': (c, i) => c.slimSessions.send(i.sessionId, i.text),
   'connection.status': (c) => c.connectionStatus(),
+  'storage.health': (c) => c.engine.storageHealth(),
   'settings.get': (c) => c.getSettings(),
   'settings.set': (c, i) => c.updateSettings(i),
   // Only the desktop shell uses the open chat (and answers it before it gets here); the core has no use for it.
@@ -145,6 +146,7 @@ export function forwardEvents(core: KizunaCore, send: <E extends EventName>(even
     }),
     core.onConnection((p) => send('connection', p)),
     core.slimSessions.events.on('changed', (state) => send('slim-sessions', state)),
+    core.engine.events.on('storage', (health) => send('storage-health', health)),
   );
   return () => {
     for (const off of offs) off();

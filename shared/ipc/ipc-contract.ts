@@ -11,6 +11,7 @@ import type {
   ReceiptView,
 } from '../domain/views.js';
 import type { SlimSessionsState } from '../domain/slim-session-views.js';
+import type { StorageHealthView } from '../domain/storage-health.js';
 import type { SerializedError } from '../errors/kizuna-error.js';
 import type { SchemaKit } from './ipc-schemas.js';
 import type { settingsSchema } from './settings-schemas.js';
@@ -150,6 +151,8 @@ export const REQUESTS = {
   ),
 
   'connection.status': request<ConnectionStatus>()((k) => k.noInput),
+  /** Whether the store can write now (changes come as `storage-health` events). */
+  'storage.health': request<StorageHealthView>()((k) => k.noInput),
   'settings.get': request<Settings>()((k) => k.noInput),
   'settings.set': request<Settings>()((k) => k.settingsPatch),
 
@@ -179,6 +182,8 @@ export interface EventPayloads extends CoreEventPayloads {
   connection: ConnectionStatus;
   /** SLIM sessions changed (an invitation, a message, an end): the whole state again. */
   'slim-sessions': SlimSessionsState;
+  /** The store could not write (disk full, read-only, locked, damaged), or writes resumed. */
+  'storage-health': StorageHealthView;
   /**
    * Sent by the desktop shell, never by the core: a `kizuna://` link the app was opened with, or a
    * notification the user clicked. The UI shows the contact card (for `contacts.add`), the chat or the
@@ -218,7 +223,7 @@ const CORE_EVENTS = {
   'group-change': true,
   'delivery-failed': true,
 } as const satisfies Record<CoreEventName, true>;
-const EVENTS = { ...CORE_EVENTS, connection: true, 'slim-sessions': true, 'deep-link': true } as const satisfies Record<EventName, true>;
+const EVENTS = { ...CORE_EVENTS, connection: true, 'slim-sessions': true, 'deep-link': true, 'storage-health': true } as const satisfies Record<EventName, true>;
 
 /** The engine's events, which every host forwards to its UIs. */
 export const CORE_EVENT_NAMES = Object.keys(CORE_EVENTS) as CoreEventName[];
