@@ -58,7 +58,7 @@ kizuna group history GROUP [--limit N]              the last N messages (default
   --message TEXT       publish TEXT once everyone has joined
   --stop-after N       exit after receiving N messages
   --max-retries N      resend attempts per message before it is reported failed (0–100)
-  --timeout SECONDS    how long to wait for each acknowledgement (1–3600)
+  --timeout SECONDS    how long to wait for each acknowledgement (1–600), kept with the group
   --shared-secret S    SLIM's own session protocol, with apps of the official SLIM bindings
                        (one invitee is enough; --protocol kizuna keeps Kizuna groups with shared-secret tokens)
   --protocol kizuna    Kizuna groups even with --shared-secret`,

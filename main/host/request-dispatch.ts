@@ -86,6 +86,7 @@ const HANDLERS = {
   'messages.listPins': (c, i) => c.engine.listPins(i.groupId),
   'messages.typing': (c, i) => c.engine.sendTyping(i.groupId, i.typing),
   'messages.retry': (c, i) => c.engine.retrySend(i.messageId),
+  'groups.setRetryPolicy': (c, i) => c.engine.setRetryPolicy(i.groupId, i.policy),
   'messages.cancel': (c, i) => c.engine.cancelSend(i.messageId),
 
   'slim.state': (c) => c.slimSessions.state(),
@@ -93,6 +94,7 @@ const HANDLERS = {
   'slim.answer': (c, i) => c.slimSessions.answer(i.sessionId, i.accept),
   'slim.send': (c, i) => c.slimSessions.send(i.sessionId, i.text),
   'connection.status': (c) => c.connectionStatus(),
+  'storage.health': (c) => c.engine.storageHealth(),
   'settings.get': (c) => c.getSettings(),
   'settings.set': (c, i) => c.updateSettings(i),
   // Only the desktop shell uses the open chat (and answers it before it gets here); the core has no use for it.
@@ -148,6 +150,7 @@ export function forwardEvents(core: KizunaCore, send: <E extends EventName>(even
     }),
     core.onConnection((p) => send('connection', p)),
     core.slimSessions.events.on('changed', (state) => send('slim-sessions', state)),
+    core.engine.events.on('storage', (health) => send('storage-health', health)),
   );
   return () => {
     for (const off of offs) off();

@@ -41,6 +41,7 @@ export const ERROR_WORDS_EN: Record<ErrorCode, string> = {
   GROUP_LEFT: 'You are no longer in this group.',
   NOT_GROUP_ADMIN: 'Only the group admin can do this.',
   ADMIN_CANNOT_LEAVE: 'As the admin you cannot leave; delete the group instead.',
+  RETRY_POLICY_INVALID: 'Retries must be a whole number from 0 to 100, and the retry interval from 0.1 seconds to 10 minutes.',
   GROUP_AVATAR_INVALID: 'Pick a PNG, JPEG or WebP image of at most 256 KiB.',
   GROUP_VERSION_INVALID: 'A group update was not valid.',
   GROUP_BUSY: 'Another change to this group is still being applied. Try again in a moment.',

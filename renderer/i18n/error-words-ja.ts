@@ -41,6 +41,7 @@ export const ERROR_WORDS_JA: Record<ErrorCode, string> = {
   GROUP_LEFT: 'あなたはこのグループのメンバーではなくなりました。',
   NOT_GROUP_ADMIN: 'この操作はグループ管理者だけができます。',
   ADMIN_CANNOT_LEAVE: '管理者は退出できません。代わりにグループを削除してください。',
+  RETRY_POLICY_INVALID: '再送回数は 0〜100 の整数、再送間隔は 0.1 秒〜10 分で指定してください。',
   GROUP_AVATAR_INVALID: '256 KiB 以下の PNG・JPEG・WebP 画像を選んでください。',
   GROUP_VERSION_INVALID: 'グループの更新が無効でした。',
   GROUP_BUSY: 'このグループへの別の変更を処理中です。少し待ってから再試行してください。',

@@ -25,7 +25,7 @@ export interface CoreEventPayloads {
    */
   unread: { total: number; groups: Record<string, number> };
   /** One of our messages was not acked by every member after its last retry (a later ack may still deliver it). */
-  'delivery-failed': { groupId: string; messageId: string } & DeliveryFailureView;
+  'delivery-failed': { groupId: string; messageId: string; /** How many times it was published (first send and retries). */ attempts: number } & DeliveryFailureView;
   /** A signed group change took effect (join by invitation, leave, remove, rename, picture, key renewal, delete): a timeline line. */
   'group-change': GroupChangeView;
   /** A person's verification changed (verified, unverified, or their keys changed after we verified them). */

@@ -2,6 +2,7 @@
  * What the engine shows its hosts (UI, CLI, SDK): plain JSON-safe data with ids as base64url text.
  * Times are ms since the Unix epoch (UTC); the UI formats them in local time.
  */
+import type { RetryPolicyView } from './retry-policy.js';
 export type UserId = string;
 export type GroupId = string;
 export type MessageId = string;
@@ -104,6 +105,8 @@ export interface GroupView {
   lastMessage: MessagePreview | null;
   /** A one-to-one chat: the creator and one member, never more (its title is the other person's name). */
   direct: boolean;
+  /** This device's retry policy for the group (seed 000's max_retries and timeout); null fields follow the app's. */
+  retryPolicy: RetryPolicyView;
 }
 
 export interface FileView {
@@ -136,10 +139,14 @@ export interface MessageView {
 }
 
 export interface DeliveryFailureView {
-  reason: 'retries-exhausted';
+  /**
+   * retries-exhausted: members were offline for every retry (a later ack still delivers it); removed: they
+   * left or were removed before they had it; refused: sent after our own removal, so every member refuses it.
+   */
+  reason: 'retries-exhausted' | 'removed' | 'refused';
   /** A sentence for people. */
   detail: string;
-  /** The members (user ids) that have not acked it. */
+  /** The members (user ids) it has not reached (for this reason). */
   missing: UserId[];
 }
 

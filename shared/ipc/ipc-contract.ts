@@ -12,6 +12,7 @@ import type {
   SafetyNumberView,
 } from '../domain/views.js';
 import type { SlimSessionsState } from '../domain/slim-session-views.js';
+import type { StorageHealthView } from '../domain/storage-health.js';
 import type { SerializedError } from '../errors/kizuna-error.js';
 import type { SchemaKit } from './ipc-schemas.js';
 import type { settingsSchema } from './settings-schemas.js';
@@ -77,7 +78,11 @@ export const REQUESTS = {
   'groups.list': request<GroupView[]>()((k) => k.noInput),
   'groups.get': request<GroupView>()(({ z, groupId }) => z.object({ groupId }).strict()),
   'groups.changes': request<GroupChangeView[]>()(({ z, groupId }) => z.object({ groupId }).strict()),
-  'groups.create': request<GroupView>()(({ z, members, mode }) => z.object({ name: z.string().max(1024), members, mode: mode.optional(), direct: z.boolean().optional() }).strict()),
+  'groups.create': request<GroupView>()(({ z, members, mode, retryPolicy }) =>
+    z.object({ name: z.string().max(1024), members, mode: mode.optional(), direct: z.boolean().optional(), retryPolicy: retryPolicy.optional() }).strict(),
+  ),
+  /** Seed 000's max_retries and timeout for this group, stored (a field left out stays, null follows the app's value). */
+  'groups.setRetryPolicy': request<GroupView>()(({ z, groupId, retryPolicy }) => z.object({ groupId, policy: retryPolicy }).strict()),
   'groups.addMembers': request<GroupView>()(({ z, groupId, members }) => z.object({ groupId, members }).strict()),
   'groups.removeMembers': request<GroupView>()(({ z, groupId, members }) => z.object({ groupId, members }).strict()),
   'groups.rename': request<GroupView>()(({ z, groupId }) => z.object({ groupId, name: z.string().max(1024) }).strict()),
@@ -152,6 +157,8 @@ export const REQUESTS = {
   ),
 
   'connection.status': request<ConnectionStatus>()((k) => k.noInput),
+  /** Whether the store can write now (changes come as `storage-health` events). */
+  'storage.health': request<StorageHealthView>()((k) => k.noInput),
   'settings.get': request<Settings>()((k) => k.noInput),
   'settings.set': request<Settings>()((k) => k.settingsPatch),
 
@@ -181,6 +188,8 @@ export interface EventPayloads extends CoreEventPayloads {
   connection: ConnectionStatus;
   /** SLIM sessions changed (an invitation, a message, an end): the whole state again. */
   'slim-sessions': SlimSessionsState;
+  /** The store could not write (disk full, read-only, locked, damaged), or writes resumed. */
+  'storage-health': StorageHealthView;
   /**
    * Sent by the desktop shell, never by the core: a `kizuna://` link the app was opened with, or a
    * notification the user clicked. The UI shows the contact card (for `contacts.add`), the chat or the
@@ -221,7 +230,7 @@ const CORE_EVENTS = {
   'delivery-failed': true,
   contact: true,
 } as const satisfies Record<CoreEventName, true>;
-const EVENTS = { ...CORE_EVENTS, connection: true, 'slim-sessions': true, 'deep-link': true } as const satisfies Record<EventName, true>;
+const EVENTS = { ...CORE_EVENTS, connection: true, 'slim-sessions': true, 'deep-link': true, 'storage-health': true } as const satisfies Record<EventName, true>;
 
 /** The engine's events, which every host forwards to its UIs. */
 export const CORE_EVENT_NAMES = Object.keys(CORE_EVENTS) as CoreEventName[];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { settingsPatchSchema } from './settings-schemas.js';
+import { retryPolicyPatchSchema } from './retry-policy-schema.js';
 
 /** Building blocks for request schemas: ids are base64url text of 32 bytes (43 characters). */
 export const id43 = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a 43-character id');
@@ -34,5 +35,6 @@ export const schemaKit = {
   mode: encryptionModeSchema,
   base64: base64Schema,
   settingsPatch: settingsPatchSchema,
+  retryPolicy: retryPolicyPatchSchema,
 };
 export type SchemaKit = typeof schemaKit;

@@ -70,7 +70,7 @@ export async function moderatorCommand(config: CliConfig, flags: Record<string, 
   // Flags are checked before the profile opens, so a typo costs nothing.
   const mode: EncryptionMode = choiceFlag(flags, 'mode', ENCRYPTION_MODES) ?? (flags['enable-mls'] === true ? 'mls' : 'none');
   const maxRetries = intFlag(flags, 'max-retries', { min: 0, max: 100 });
-  const timeoutS = intFlag(flags, 'timeout', { min: 1, max: 3600 });
+  const timeoutS = intFlag(flags, 'timeout', { min: 1, max: 600 });
   const stopAfter = stopAfterFlag(flags);
   const app = await openApp(config, appOptions(flags));
   await app.waitOnline();

@@ -5,6 +5,8 @@ import type { EngineContext } from '../kernel/engine-context.js';
 import { parseOutboxJob, type OutboxJob } from '../kernel/outbox-job.js';
 import { deliveryFailure, exhaustedReason, isExhausted } from '../kernel/delivery-failure.js';
 import { CumulativeAcks } from './cumulative-acks.js';
+import { storedRetryPolicy } from '../groups/group-retry-policy.js';
+import type { RetryPolicyView } from '../../../shared/domain/retry-policy.js';
 import type { OutboxPort } from './session-port.js';
 
 /**
@@ -80,8 +82,12 @@ export class EngineOutbox implements OutboxPort {
     ctx.store.write.queue.markOutboxFailed(job.id, exhaustedReason(missing));
     const failure = deliveryFailure([{ state: 'failed', lastError: exhaustedReason(missing) }]);
     if (job.messageId !== null && failure !== null) {
-      ctx.events.emit('delivery-failed', { groupId: toBase64Url(job.groupId), messageId: toBase64Url(job.messageId), ...failure });
+      ctx.events.emit('delivery-failed', { groupId: toBase64Url(job.groupId), messageId: toBase64Url(job.messageId), attempts: job.attempts, ...failure });
     }
+  }
+
+  retryPolicy(groupId: Uint8Array): RetryPolicyView {
+    return storedRetryPolicy(this.ctx, groupId);
   }
 
   recordDelivery(envelopeId: Uint8Array, member: Uint8Array): void {

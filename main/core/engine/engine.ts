@@ -14,6 +14,8 @@ import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { groupChanges } from '../groups/group-changes.js';
 import { createGroup } from '../groups/group-create.js';
+import { parseRetryPolicy, storeRetryPolicy } from '../groups/group-retry-policy.js';
+import type { RetryPolicyPatch } from '../../../shared/ipc/retry-policy-schema.js';
 import { leaveGroup } from '../groups/group-leave.js';
 import { requireGroup } from '../groups/group-state.js';
 import { addMembers, deleteGroup, removeMembers, renameGroup, setGroupAvatar } from '../groups/group-updates.js';
@@ -207,8 +209,20 @@ export class Engine implements SessionPort {
 
   // Groups
 
-  createGroup(input: { name: string; members: string[]; mode?: EncryptionMode; direct?: boolean }): Promise<GroupView> {
-    return createGroup(this.ctx, input);
+  async createGroup(input: { name: string; members: string[]; mode?: EncryptionMode; direct?: boolean; retryPolicy?: RetryPolicyPatch }): Promise<GroupView> {
+    // A bad policy is refused before anything is signed or sent.
+    const policy = input.retryPolicy === undefined ? undefined : parseRetryPolicy(input.retryPolicy);
+    const { retryPolicy: _policy, ...group } = input;
+    const view = await createGroup(this.ctx, group);
+    return policy === undefined ? view : this.setRetryPolicy(view.groupId, policy);
+  }
+  /** Seed 000's max_retries and timeout for one group, stored: they govern its retries from now on, restarts included. */
+  setRetryPolicy(groupId: string, patch: RetryPolicyPatch): GroupView {
+    const id = groupIdFrom(groupId);
+    requireGroup(this.ctx, id);
+    storeRetryPolicy(this.ctx, id, parseRetryPolicy(patch));
+    emitGroup(this.ctx, id);
+    return this.getGroup(groupId);
   }
   /** get_all_my_groups: every group this device knows, most recent activity first. */
   listGroups(): GroupView[] {

@@ -1,4 +1,5 @@
 import type { IdentityView } from '../../../shared/domain/views.js';
+import type { RetryPolicyView } from '../../../shared/domain/retry-policy.js';
 import type { BuiltEnvelope, EnvelopeFields } from '../envelopes/envelope-builder.js';
 import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import type { TypedEmitter } from '../events/typed-emitter.js';
@@ -69,6 +70,8 @@ export interface OutboxPort {
   acknowledgeUpTo(ack: { groupId: Uint8Array; from: Uint8Array; seq: number }): boolean;
   /** After reconnecting: everything pending is due now. */
   expedite(): void;
+  /** The group's stored retry policy (seed 000's max_retries and timeout); null fields follow the layer. */
+  retryPolicy(groupId: Uint8Array): RetryPolicyView;
 }
 
 /** What a sync reply carries (kizuna.v1.SyncReply). */

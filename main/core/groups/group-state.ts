@@ -8,6 +8,7 @@ import { noteSeenKeys } from '../identity/contact-verification.js';
 import { announceGroupChange } from './group-changes.js';
 import { changesEpoch } from './group-validation.js';
 import { decodeSignedGroupVersion, type VerifiedGroupVersion } from './signed-group-version.js';
+import { noteUndeliverable } from './undeliverable.js';
 
 function modeOf(v: GroupVersion): EncryptionMode {
   return v.mode === 'MLS' ? 'mls' : v.mode === 'SEALED' ? 'sealed' : 'none';
@@ -92,6 +93,7 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
     store.write.groups.updateState(groupId, { name: v.name, avatar, avatarMime, latestVersion: v.version, epoch });
     store.write.groups.noteActivity(groupId, v.updatedAt, null, 0);
   }
+  const before = existing === undefined ? [] : store.read.groups.members(groupId).map((m) => m.userId);
   store.write.groups.replaceMembers(groupId, [
     { userId: v.creator.userId, role: 'admin', status: 'joined', sinceVersion: 0 },
     ...v.members.map((m) => ({ userId: m.userId, role: 'member' as const, status: 'invited' as const, sinceVersion: v.version })),
@@ -107,6 +109,7 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
     );
   }
   for (const c of v.cutoffs) store.write.groups.setCutoff(groupId, c.sender, c.seq);
+  if (before.length > 0) noteUndeliverable(ctx, groupId, before, everyone(v).map((m) => m.userId), v.cutoffs);
   if (v.kind === 'CLOSE') store.write.groups.setMyState(groupId, 'closed');
   const row = store.read.groups.get(groupId) as GroupRow;
   // A stranger's invitation we have not accepted may not unverify anyone; see noteRosterKeys.

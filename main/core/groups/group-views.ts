@@ -4,6 +4,7 @@ import type { EngineContext } from '../kernel/engine-context.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
 import type { MemberIdentityRow } from '../store/tables/member-identities-table.js';
+import { storedRetryPolicy } from './group-retry-policy.js';
 
 /** Whether we verified a member's safety number, and whether their keys changed since (issue 11). */
 function verificationOf(ctx: EngineContext, userId: Uint8Array): { contactVerified: boolean; keyChanged: boolean } {
@@ -56,6 +57,7 @@ export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
     lastActivityAt: row.lastActivityAt,
     lastMessage,
     direct: row.direct === 1,
+    retryPolicy: storedRetryPolicy(ctx, row.groupId),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { DeliveryFailureView } from '../../../shared/domain/views.js';
+import { toBase64Url } from '../encoding/base64url.js';
 import type { OutboxRow } from '../store/tables/queue-tables.js';
 
 /**
@@ -27,4 +28,21 @@ export function deliveryFailure(rows: readonly Pick<OutboxRow, 'state' | 'lastEr
   if (row === undefined || row.lastError === null) return null;
   const missing = row.lastError.slice(PREFIX.length).split(',').filter((s) => s.length > 0);
   return { reason: RETRIES_EXHAUSTED, detail: missing.length === 1 ? '1 member has not received it' : `${missing.length} members have not received it`, missing };
+}
+
+/** Why a message will never reach some members, as stored (see groups/undeliverable.ts). */
+export function undeliverableFailure(rows: readonly { member: Uint8Array; reason: 'removed' | 'refused' }[]): DeliveryFailureView | null {
+  const refused = rows.filter((r) => r.reason === 'refused');
+  const chosen = refused.length > 0 ? refused : rows;
+  const first = chosen[0];
+  if (first === undefined) return null;
+  const missing = chosen.map((r) => toBase64Url(r.member));
+  const n = missing.length;
+  const detail =
+    first.reason === 'refused'
+      ? 'It was sent after you were removed from the group, so the members refuse it'
+      : n === 1
+        ? '1 member left or was removed before receiving it'
+        : `${n} members left or were removed before receiving it`;
+  return { reason: first.reason, detail, missing };
 }

@@ -1,6 +1,6 @@
 import type { MessageView } from '../../../shared/domain/views.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import { deliveryFailure } from '../kernel/delivery-failure.js';
+import { deliveryFailure, undeliverableFailure } from '../kernel/delivery-failure.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { MessageRow } from '../store/tables/messages-table.js';
 
@@ -21,8 +21,13 @@ export function messageView(ctx: EngineContext, m: MessageRow, fresh = false): M
           available: ctx.store.read.files.get(m.fileHash)?.complete === 1,
         };
   const isMine = bytesEqual(m.sender, self.userId);
-  // Only a message still short of 'delivered' can show a failure to deliver.
-  const failure = !fresh && isMine && m.sendState === 'sent' ? deliveryFailure(ctx.store.read.queue.outboxByMessage(m.id)) : null;
+  // Refused by everyone, then retries run out (only while short of 'delivered'), then members gone before they had it.
+  const gone = !fresh && isMine ? ctx.store.read.deliveryFailures.forMessage(m.id) : [];
+  const stored = undeliverableFailure(gone);
+  let exhausted = !fresh && isMine && m.sendState === 'sent' && stored?.reason !== 'refused' ? deliveryFailure(ctx.store.read.queue.outboxByMessage(m.id)) : null;
+  // Everyone the retries missed has since left or been removed: that is the reason to show.
+  if (exhausted !== null && stored !== null && exhausted.missing.every((id) => stored.missing.includes(id))) exhausted = null;
+  const failure = exhausted ?? stored;
   return {
     id: toBase64Url(m.id),
     groupId: toBase64Url(m.groupId),

@@ -74,7 +74,7 @@ export class OutboxPump {
       outbox.markDone(job);
       return true;
     }
-    const policy = retryPolicy(s.options, job.groupId);
+    const policy = retryPolicy(s.options, job.groupId, toChannel && job.seq > 0 ? outbox.retryPolicy(job.groupId) : undefined);
     if (toChannel && job.seq > 0 && job.attempts > policy.maxRetries) {
       s.log.info('retries exhausted; reporting a delivery failure', { type: job.type, attempts: job.attempts });
       outbox.exhausted(job);

@@ -8,6 +8,8 @@ import { groupKeysReader, groupKeysWriter, type GroupKeysReader, type GroupKeysW
 import { groupsReader, groupsWriter, type GroupsReader, type GroupsWriter, type RosterCache } from './tables/groups-table.js';
 import { identityReader, identityWriter, type IdentityReader, type IdentityWriter } from './tables/identity-table.js';
 import { invitationsReader, invitationsWriter, type InvitationsReader, type InvitationsWriter } from './tables/invitations-table.js';
+import { deliveryFailuresReader, deliveryFailuresWriter, type DeliveryFailuresReader, type DeliveryFailuresWriter } from './tables/delivery-failures-table.js';
+import { retryPoliciesReader, retryPoliciesWriter, type RetryPoliciesReader, type RetryPoliciesWriter } from './tables/retry-policies-table.js';
 import { memberIdentitiesReader, memberIdentitiesWriter, type MemberIdentitiesReader, type MemberIdentitiesWriter } from './tables/member-identities-table.js';
 import { messagesReader, messagesWriter, type MessagesReader, type MessagesWriter } from './tables/messages-table.js';
 import { peopleReader, peopleWriter, type PeopleCache, type PeopleReader, type PeopleWriter } from './tables/people-table.js';
@@ -25,6 +27,8 @@ export interface StoreReader {
   queue: QueueReader;
   files: FilesReader;
   memberIdentities: MemberIdentitiesReader;
+  retryPolicies: RetryPoliciesReader;
+  deliveryFailures: DeliveryFailuresReader;
 }
 
 /** Everything the engine may change. Writes that belong together run inside `transaction`. */
@@ -39,6 +43,8 @@ export interface StoreWriter {
   queue: QueueWriter;
   files: FilesWriter;
   memberIdentities: MemberIdentitiesWriter;
+  retryPolicies: RetryPoliciesWriter;
+  deliveryFailures: DeliveryFailuresWriter;
 }
 
 export interface Store {
@@ -71,6 +77,8 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
     queue: queueReader(prepare),
     files: filesReader(prepare),
     memberIdentities: memberIdentitiesReader(prepare),
+    retryPolicies: retryPoliciesReader(prepare),
+    deliveryFailures: deliveryFailuresReader(prepare),
   };
   const write: StoreWriter = {
     identity: identityWriter(prepare),
@@ -83,6 +91,8 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
     queue: queueWriter(prepare),
     files: filesWriter(prepare),
     memberIdentities: memberIdentitiesWriter(prepare),
+    retryPolicies: retryPoliciesWriter(prepare),
+    deliveryFailures: deliveryFailuresWriter(prepare),
   };
   return {
     read,

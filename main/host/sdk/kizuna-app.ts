@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import type { EncryptionMode, IdentityView, SafetyNumberView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { RETRY_LIMITS } from '../../../shared/domain/retry-policy.js';
+import type { RetryPolicyPatch } from '../../../shared/ipc/retry-policy-schema.js';
 import { createKizunaCore, type KizunaCoreWithSession } from '../create-core.js';
 import type { IdentityTokens } from '../../core/identity/tokens/index.js';
 import type { SessionOptions } from '../../core/session/session-options.js';
@@ -172,17 +174,22 @@ export class KizunaApp {
     for (const name of options.invites ?? []) members.push(await this.resolve(name, options.discoveryTimeoutMs, confirm));
     const name = options.name ?? options.channelName?.split('/').pop() ?? 'Group';
     const mode: EncryptionMode = options.mode ?? (options.mlsEnabled === false ? 'none' : 'mls');
-    const g = await this.core.engine.createGroup({ name: options.direct === true && options.name === undefined ? '' : name, members, mode, direct: options.direct === true });
-    this.tuneSession(g.groupId, options);
+    const retryPolicy = policyPatch(options);
+    const g = await this.core.engine.createGroup({
+      name: options.direct === true && options.name === undefined ? '' : name,
+      members,
+      mode,
+      direct: options.direct === true,
+      ...(retryPolicy === undefined ? {} : { retryPolicy }),
+    });
     return this.track(g.groupId);
   }
 
-  /** Seed 000's max_retries and timeout (ms) for one session (group), from now on. */
+  /** Seed 000's max_retries and timeout (ms) for one session (group), stored with it: from now on, restarts included. */
   tuneSession(groupId: string, options: Pick<CreateSessionOptions, 'maxRetries' | 'timeout'>): void {
     checkTuning(options);
-    const session = this.core.session();
-    if (session === undefined || (options.maxRetries === undefined && options.timeout === undefined)) return;
-    session.tune({ ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }), ...(options.timeout === undefined ? {} : { ackTimeoutMs: options.timeout }) }, groupId);
+    const patch = policyPatch(options);
+    if (patch !== undefined) this.core.engine.setRetryPolicy(groupId, patch);
   }
 
   /** Waits for an invitation, accepts it, and returns the session once we are in. */
@@ -218,14 +225,22 @@ export class KizunaApp {
 }
 
 
-/** Bad per-session tuning is refused before anything is created. */
+/** Bad per-session tuning is refused before anything is created (the engine checks the same bounds again). */
 function checkTuning(options: Pick<CreateSessionOptions, 'maxRetries' | 'timeout'>): void {
-  if (options.maxRetries !== undefined && (!Number.isInteger(options.maxRetries) || options.maxRetries < 0 || options.maxRetries > 100)) {
-    throw new KizunaError('INVALID_INPUT', 'maxRetries must be a whole number from 0 to 100.');
+  const { maxRetries, timeoutMs } = RETRY_LIMITS;
+  if (options.maxRetries !== undefined && (!Number.isInteger(options.maxRetries) || options.maxRetries < maxRetries.min || options.maxRetries > maxRetries.max)) {
+    throw new KizunaError('RETRY_POLICY_INVALID', `maxRetries must be a whole number from ${maxRetries.min} to ${maxRetries.max}.`);
   }
-  if (options.timeout !== undefined && (!Number.isInteger(options.timeout) || options.timeout < 1 || options.timeout > 3_600_000)) {
-    throw new KizunaError('INVALID_INPUT', 'timeout must be a whole number of milliseconds from 1 to 3600000.');
+  if (options.timeout !== undefined && (!Number.isInteger(options.timeout) || options.timeout < timeoutMs.min || options.timeout > timeoutMs.max)) {
+    throw new KizunaError('RETRY_POLICY_INVALID', `timeout must be a whole number of milliseconds from ${timeoutMs.min} to ${timeoutMs.max}.`);
   }
+}
+
+/** The SDK's names for the stored policy's fields; undefined when neither is given. */
+function policyPatch(options: Pick<CreateSessionOptions, 'maxRetries' | 'timeout'>): RetryPolicyPatch | undefined {
+  checkTuning(options);
+  if (options.maxRetries === undefined && options.timeout === undefined) return undefined;
+  return { ...(options.maxRetries === undefined ? {} : { maxRetries: options.maxRetries }), ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout }) };
 }
 
 /** Seed 000's `create_app`. */

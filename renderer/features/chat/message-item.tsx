@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { MessageView } from '../../../shared/domain/views';
+import type { DeliveryFailureView, MessageView } from '../../../shared/domain/views';
 import { call } from '../../api/kizuna-client';
 import { Icon } from '../../components/icon';
 import { useI18n } from '../../i18n/i18n-context';
@@ -8,6 +8,7 @@ import { ReceiptsButton } from './receipts-button';
 import { ReplyQuote } from './reply-quote';
 import { SendStateMark } from './send-state-mark';
 import { senderLabel } from './message-preview';
+import { deliveryFailureWords } from './delivery-failure-words';
 
 export interface MessageItemProps {
   message: MessageView;
@@ -99,11 +100,7 @@ function MessageMeta({ message: m, tabIndex }: { message: MessageView; tabIndex:
         {i18n.time(m.sentAt)}
       </time>
       {m.isMine && <SendStateMark state={m.sendState} />}
-      {m.isMine && m.sendState === 'sent' && m.failure !== undefined && (
-        <span className="delivery-failure" role="status" title={t('message.notDelivered.why')}>
-          {t('message.notDelivered', { count: String(m.failure.missing.length) })}
-        </span>
-      )}
+      {m.isMine && m.failure !== undefined && <DeliveryFailureNote failure={m.failure} />}
       {m.isMine && m.readBy > 0 && <ReceiptsButton message={m} tabIndex={tabIndex} />}
     </footer>
   );
@@ -147,5 +144,16 @@ function MessageActions({ message: m, tabIndex: actionTab, onReply }: { message:
         )}
       </div>
     </>
+  );
+}
+
+/** Why one of our messages has not reached some members (retries ran out, removed first, refused). */
+function DeliveryFailureNote({ failure }: { failure: DeliveryFailureView }) {
+  const { t } = useI18n();
+  const words = deliveryFailureWords(failure);
+  return (
+    <span className="delivery-failure" role="status" data-reason={failure.reason} title={t(words.why)}>
+      {t(words.text, { count: String(words.count) })}
+    </span>
   );
 }

@@ -10,6 +10,8 @@ import { useI18n } from '../../i18n/i18n-context';
 import { useAppState, useAppStore } from '../../state/app-store';
 import { MemberPicker } from './member-picker';
 import { ModePicker } from './mode-picker';
+import { RetryPolicyFields } from './retry-policy-fields';
+import { parseRetryFields, type RetryFieldsText } from './retry-policy-input';
 
 /**
  * New group: name, members from contacts, encryption mode. The core owns every rule (1..50
@@ -24,13 +26,18 @@ export function CreateGroupDialog() {
   const [name, setName] = useState('');
   const [members, setMembers] = useState<Set<string>>(new Set());
   const [mode, setMode] = useState<EncryptionMode>('mls');
-  const errors = useFieldErrors(
+  const [retry, setRetry] = useState<RetryFieldsText>({ retries: '', seconds: '' });
+  const [advanced, setAdvanced] = useState(false);
+  const errors = useFieldErrors<'name' | 'members' | 'mode' | 'retries' | 'interval' | 'retryPolicy'>(
     {
       name: ['GROUP_NAME_EMPTY', 'GROUP_NAME_TOO_LONG'],
       members: ['GROUP_TOO_FEW_MEMBERS', 'GROUP_MEMBERS_EMPTY', 'GROUP_DUPLICATE_MEMBERS', 'GROUP_CREATOR_IN_MEMBERS', 'CONTACT_BLOCKED', 'CONTACT_NOT_FOUND'],
       mode: ['ENCRYPTION_MODE_INVALID'],
+      retries: [],
+      interval: [],
+      retryPolicy: ['RETRY_POLICY_INVALID'],
     },
-    { name: 'name', members: 'members', mode: 'mode' },
+    { name: 'name', members: 'members', mode: 'mode', retryPolicy: 'retryPolicy' },
   );
   const { busy, run } = useBusyAction(errors);
   const close = (): void => store.dispatch({ type: 'creating-group', open: false });
@@ -38,8 +45,18 @@ export function CreateGroupDialog() {
   const submit = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
     errors.clear();
+    const parsed = parseRetryFields(retry);
+    if ('problems' in parsed) {
+      // The fields are under "Advanced": open it so the errors beside them are seen.
+      setAdvanced(true);
+      if (parsed.problems.retries !== undefined) errors.setProblem('retries', { key: parsed.problems.retries });
+      if (parsed.problems.interval !== undefined) errors.setProblem('interval', { key: parsed.problems.interval });
+      return;
+    }
+    const { maxRetries, timeoutMs } = parsed.policy;
+    const retryPolicy = maxRetries === null && timeoutMs === null ? {} : { retryPolicy: parsed.policy };
     await run(async () => {
-      const group = await call('groups.create', { name, members: [...members], mode });
+      const group = await call('groups.create', { name, members: [...members], mode, ...retryPolicy });
       store.dispatch({ type: 'groups-upserted', groups: [group] });
       store.dispatch({ type: 'open-group', groupId: group.groupId });
       close();
@@ -78,6 +95,11 @@ export function CreateGroupDialog() {
           problem={errors.problem('members')}
         />
         <ModePicker id={`${id}-mode`} value={mode} onChange={setMode} problem={errors.problem('mode')} />
+        <details className="advanced" open={advanced} onToggle={(e) => setAdvanced(e.currentTarget.open)}>
+          <summary>{t('retry.advanced')}</summary>
+          <RetryPolicyFields id={`${id}-retry`} value={retry} onChange={setRetry} problems={{ retries: errors.problem('retries'), interval: errors.problem('interval') }} />
+          <FieldError id={`${id}-retry-error`} problem={errors.problem('retryPolicy')} />
+        </details>
         <FieldError id={`${id}-form-error`} problem={errors.problem('form')} />
         <div className="button-row end">
           <button type="button" className="button" onClick={close}>

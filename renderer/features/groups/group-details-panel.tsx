@@ -13,6 +13,7 @@ import { AvatarUpload } from './avatar-upload';
 import { GroupMemberList } from './group-member-list';
 import { ModeBadge } from './mode-badge';
 import { RenameGroupForm } from './rename-group-form';
+import { RetryPolicyForm } from './retry-policy-form';
 import { TechnicalDetails } from './technical-details';
 import { setGroupMuted } from '../../state/app-loader';
 
@@ -74,6 +75,7 @@ export function GroupDetailsPanel({ group, onClose }: { group: GroupView; onClos
       {/* A direct chat's two people never change: no adding or removing there. */}
       <GroupMemberList group={group} admin={admin && !group.direct} />
       {admin && !group.direct && <AddMembersForm group={group} />}
+      {joined && <RetryPolicyForm key={group.groupId} group={group} />}
       <TechnicalDetails group={group} />
 
       {joined && (

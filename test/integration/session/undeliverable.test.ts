@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Engine } from '../../../main/core/engine/engine.js';
+import { SessionLayer } from '../../../main/core/session/session-layer.js';
+import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
+import { FAST_CLIENT_OPTIONS, createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
+import { introduce, newUser, tempDir, userId } from '../../helpers/test-engines.js';
+import { waitFor, waitUntil } from '../../helpers/wait-for.js';
+
+// Retries that never run out during the test: only removal makes a message undeliverable here.
+const FAST = { ackTimeoutMs: 500, maxRetries: 100, heartbeatMs: 300, gapCheckMs: 200, directRetryCapMs: 500, transport: FAST_CLIENT_OPTIONS };
+
+/**
+ * A message that will never reach someone says why: "removed" when the recipient was removed before
+ * they had it, "refused" when it was written after our own removal (every member drops it).
+ */
+describe('why a message will never be delivered, over a real SLIM node', () => {
+  let kit: SlimTestKit;
+  let node: SlimNodeHandle;
+  let dir: ReturnType<typeof tempDir>;
+  let engines: Engine[];
+  let sessions: SessionLayer[];
+  let groupId: string;
+
+  beforeEach(async () => {
+    kit = createSlimTestKit();
+    node = await kit.startNode();
+    dir = tempDir();
+    engines = [];
+    sessions = [];
+    // Four people: a group keeps two members besides its admin after a removal.
+    for (const name of ['alice', 'bob', 'carol', 'dave']) {
+      const { engine } = await newUser(dir.path, name);
+      const session = new SessionLayer(engine, { endpoint: node.endpoint, ...FAST });
+      session.start();
+      engines.push(engine);
+      sessions.push(session);
+    }
+    introduce(...engines);
+    await Promise.all(sessions.map((s) => s.waitOnline()));
+    const [alice, ...others] = engines as [Engine, Engine, Engine, Engine];
+    const invited = others.map((e) => e.events.waitFor('invitation', (i) => i.state === 'pending'));
+    const g = await alice.createGroup({ name: 'Reasons', members: others.map(userId), mode: 'sealed' });
+    await Promise.all(invited);
+    for (const e of others) await e.acceptInvitation(g.groupId);
+    await waitUntil(alice.events, 'group', () => alice.getGroup(g.groupId).members.every((m) => m.status === 'joined'), 15_000);
+    groupId = g.groupId;
+  });
+
+  afterEach(async () => {
+    for (const s of sessions) await s.close();
+    for (const e of engines) await e.close();
+    await kit.dispose();
+    dir.cleanup();
+  });
+
+  it('says "removed" for a member removed before they received it', async () => {
+    const [alice, bob, carol] = engines as [Engine, Engine, Engine];
+    await sessions[1]!.close();
+    const atCarol = waitFor(carol.events, 'message', (m) => m.text === 'bob will miss this', 15_000);
+    const sent = await alice.sendText(groupId, 'bob will miss this');
+    await atCarol;
+    expect(alice.getMessage(sent.id).failure).toBeUndefined();
+
+    const failed = waitFor(alice.events, 'delivery-failed', (f) => f.messageId === sent.id, 15_000);
+    await alice.removeMembers(groupId, [userId(bob)]);
+    expect(await failed).toMatchObject({ groupId, reason: 'removed', missing: [userId(bob)] });
+    expect(alice.getMessage(sent.id).failure).toMatchObject({ reason: 'removed', missing: [userId(bob)], detail: '1 member left or was removed before receiving it' });
+  }, 60_000);
+
+  it('says "refused" for what we wrote after our own removal, and no member takes it', async () => {
+    const [alice, bob, carol, dave] = engines as [Engine, Engine, Engine, Engine];
+    await sessions[1]!.close();
+    const late = await bob.sendText(groupId, 'written after my removal');
+    const removed = waitUntil(carol.events, 'group', () => carol.getGroup(groupId).members.every((m) => m.userId !== userId(bob)), 15_000);
+    await alice.removeMembers(groupId, [userId(bob)]);
+    await removed;
+
+    const refused = waitFor(bob.events, 'delivery-failed', (f) => f.messageId === late.id, 30_000);
+    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...FAST });
+    sessions[1].start();
+    const failure = await refused;
+    expect(failure).toMatchObject({ groupId, reason: 'refused' });
+    expect([...failure.missing].sort()).toEqual([userId(alice), userId(carol), userId(dave)].sort());
+    expect(bob.getMessage(late.id).failure).toMatchObject({ reason: 'refused' });
+    expect(bob.getGroup(groupId).myState).toBe('removed');
+    for (const e of [alice, carol, dave]) expect(e.latestMessages(groupId, 20).messages.map((m) => m.text)).not.toContain('written after my removal');
+  }, 60_000);
+});
