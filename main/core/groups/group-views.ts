@@ -4,6 +4,7 @@ import type { EngineContext } from '../kernel/engine-context.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
 import type { MemberIdentityRow } from '../store/tables/member-identities-table.js';
+import { invitationRowView } from './invitation-views.js';
 
 /** get_all_my_groups' GroupOutput, grown into what a desktop group list needs. */
 export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
@@ -90,14 +91,5 @@ export function emitGroup(ctx: EngineContext, groupId: Uint8Array): void {
 }
 
 export function invitationView(ctx: EngineContext, inv: InvitationRow): InvitationView {
-  const group = ctx.store.read.groups.get(inv.groupId);
-  return {
-    groupId: toBase64Url(inv.groupId),
-    groupName: group?.name ?? '',
-    mode: group?.mode ?? 'mls',
-    inviter: toBase64Url(inv.inviter),
-    inviterName: ctx.store.read.people.get(inv.inviter)?.displayName ?? '',
-    memberCount: ctx.store.read.groups.members(inv.groupId).length,
-    receivedAt: inv.receivedAt,
-  };
+  return invitationRowView(ctx, inv);
 }
