@@ -21,6 +21,7 @@ import { emitGroup, groupView } from '../groups/group-views.js';
 import { UnreadCounts } from '../groups/unread-counts.js';
 import { acceptInvitation, declineInvitation, listInvitations } from '../groups/invitation-answer.js';
 import { groupOrInvitationView } from '../groups/invitation-views.js';
+import { memberName } from '../groups/member-names.js';
 import { rotateGroupKeys } from '../groups/mls-admin-commit.js';
 import { addContact, blockContact, listBlocked, listContacts, removeContact, unblockContact } from '../identity/contacts-service.js';
 import { exportIdentity, readIdentityExport } from '../identity/identity-export.js';
@@ -301,9 +302,10 @@ export class Engine implements SessionPort {
     return markRead(this.ctx, groupIdFrom(groupId), upTo);
   }
   receipts(messageId: string): ReceiptView[] {
+    const groupId = this.ctx.store.read.messages.get(messageIdFrom(messageId))?.groupId;
     return this.ctx.store.read.messages.receipts(messageIdFrom(messageId)).map((r) => ({
       reader: toBase64Url(r.reader),
-      readerName: this.ctx.store.read.people.get(r.reader)?.displayName ?? '',
+      readerName: (groupId === undefined ? undefined : memberName(this.ctx, groupId, r.reader)) ?? this.ctx.store.read.people.get(r.reader)?.displayName ?? '',
       readAt: r.readAt,
     }));
   }

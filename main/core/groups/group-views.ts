@@ -5,6 +5,7 @@ import type { GroupRow } from '../store/tables/groups-table.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
 import type { MemberIdentityRow } from '../store/tables/member-identities-table.js';
 import { invitationRowView } from './invitation-views.js';
+import { memberName } from './member-names.js';
 
 /** get_all_my_groups' GroupOutput, grown into what a desktop group list needs. */
 export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
@@ -26,7 +27,7 @@ export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
       lastMessage = {
         id: toBase64Url(m.id),
         sender: toBase64Url(m.sender),
-        senderName: ctx.store.read.people.get(m.sender)?.displayName ?? '',
+        senderName: memberName(ctx, m.groupId, m.sender) ?? '',
         sentAt: m.sentAt,
         kind: m.kind,
         text: m.kind === 'text' ? m.body.slice(0, 200) : (m.fileName ?? ''),
