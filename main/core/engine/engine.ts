@@ -22,6 +22,8 @@ import { addMembers, deleteGroup, removeMembers, renameGroup, setGroupAvatar } f
 import { emitGroup, groupView } from '../groups/group-views.js';
 import { UnreadCounts } from '../groups/unread-counts.js';
 import { acceptInvitation, declineInvitation, listInvitations } from '../groups/invitation-answer.js';
+import { groupOrInvitationView } from '../groups/invitation-views.js';
+import { memberName } from '../groups/member-names.js';
 import { rotateGroupKeys } from '../groups/mls-admin-commit.js';
 import { addContact, blockContact, listBlocked, listContacts, removeContact, unblockContact } from '../identity/contacts-service.js';
 import { acknowledgeKeyChange, safetyNumberOf, unverifyContact, verifyContact } from '../identity/contact-verification.js';
@@ -229,7 +231,7 @@ export class Engine implements SessionPort {
     return this.ctx.store.read.groups.list().map((g) => groupView(this.ctx, g));
   }
   getGroup(groupId: string): GroupView {
-    return groupView(this.ctx, requireGroup(this.ctx, groupIdFrom(groupId)));
+    return groupOrInvitationView(this.ctx, groupIdFrom(groupId), (row) => groupView(this.ctx, row));
   }
   /** Every membership and group change, oldest first: the chat timeline's lines. */
   groupChanges(groupId: string): GroupChangeView[] {
@@ -267,11 +269,14 @@ export class Engine implements SessionPort {
   listInvitations(): InvitationView[] {
     return listInvitations(this.ctx);
   }
-  acceptInvitation(groupId: string): Promise<GroupView> {
-    return acceptInvitation(this.ctx, groupIdFrom(groupId));
+  async acceptInvitation(groupId: string): Promise<GroupView> {
+    const view = await acceptInvitation(this.ctx, groupIdFrom(groupId));
+    this.inbox.schedule(); // the admin's updates held for the invitation
+    return view;
   }
   declineInvitation(groupId: string): void {
     declineInvitation(this.ctx, groupIdFrom(groupId));
+    this.inbox.schedule();
   }
 
   // Messages
@@ -325,9 +330,10 @@ export class Engine implements SessionPort {
     return markRead(this.ctx, groupIdFrom(groupId), upTo);
   }
   receipts(messageId: string): ReceiptView[] {
+    const groupId = this.ctx.store.read.messages.get(messageIdFrom(messageId))?.groupId;
     return this.ctx.store.read.messages.receipts(messageIdFrom(messageId)).map((r) => ({
       reader: toBase64Url(r.reader),
-      readerName: this.ctx.store.read.people.get(r.reader)?.displayName ?? '',
+      readerName: (groupId === undefined ? undefined : memberName(this.ctx, groupId, r.reader)) ?? this.ctx.store.read.people.get(r.reader)?.displayName ?? '',
       readAt: r.readAt,
     }));
   }

@@ -4,6 +4,7 @@ import type { EngineContext } from '../kernel/engine-context.js';
 import type { GroupVersionRow } from '../store/tables/groups-table.js';
 import type { VersionKind } from '../wire/wire-schemas.js';
 import { decodeSignedGroupVersion } from './signed-group-version.js';
+import { memberName } from './member-names.js';
 
 const KIND: Record<VersionKind, GroupChangeKind> = {
   CREATE: 'created',
@@ -17,8 +18,8 @@ const KIND: Record<VersionKind, GroupChangeKind> = {
   CLOSE: 'deleted',
 };
 
-function person(ctx: EngineContext, userId: Uint8Array, fallback: string): GroupChangePerson {
-  return { userId: toBase64Url(userId), displayName: ctx.store.read.people.get(userId)?.displayName ?? fallback };
+function person(ctx: EngineContext, groupId: Uint8Array, userId: Uint8Array, fallback: string): GroupChangePerson {
+  return { userId: toBase64Url(userId), displayName: memberName(ctx, groupId, userId) ?? fallback };
 }
 
 /** One stored (already verified and chained) version as a timeline line. */
@@ -29,8 +30,8 @@ export function groupChangeOf(ctx: EngineContext, row: GroupVersionRow): GroupCh
     groupId: toBase64Url(row.groupId),
     version: row.version,
     kind: KIND[v.kind],
-    by: person(ctx, row.author, names.get(toBase64Url(row.author)) ?? ''),
-    people: v.affected.map((id) => person(ctx, id, names.get(toBase64Url(id)) ?? '')),
+    by: person(ctx, row.groupId, row.author, names.get(toBase64Url(row.author)) ?? ''),
+    people: v.affected.map((id) => person(ctx, row.groupId, id, names.get(toBase64Url(id)) ?? '')),
     name: v.name,
     at: v.updatedAt,
   };

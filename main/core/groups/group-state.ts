@@ -47,7 +47,6 @@ export function everyone(v: GroupVersion): WireMember[] {
  */
 export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: VerifiedGroupVersion, myStateIfNew: MyGroupState): GroupRow {
   const v = verified.version;
-  const now = ctx.now();
   const store = ctx.store;
   store.write.groups.insertVersion({
     groupId,
@@ -61,9 +60,9 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
     createdAt: v.updatedAt,
   });
   announceGroupChange(ctx, groupId, v.version);
-  // Any admin (of any group, an outsider's too) signs what it likes about its members: it may
-  // introduce someone we never saw, never rewrite the key, name or SLIM name we hold (issue 8).
-  for (const m of everyone(v)) store.write.people.learn({ userId: m.userId, boxPublic: m.boxKey, displayName: m.displayName, slimName: m.slimName }, now);
+  // What the admin signs about its members holds inside this group only (issue 8, class 1): a
+  // per-group member record, never the shared people table (contact cards and verified identity).
+  store.write.groups.recordMembers(groupId, everyone(v).map((m) => ({ userId: m.userId, boxPublic: m.boxKey, displayName: m.displayName, slimName: m.slimName })), v.version);
   const mode = modeOf(v);
   const existing = store.read.groups.get(groupId);
   const epoch = mode === 'mls' ? (existing?.epoch ?? 0) : v.epoch;

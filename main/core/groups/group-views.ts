@@ -5,6 +5,8 @@ import type { GroupRow } from '../store/tables/groups-table.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
 import type { MemberIdentityRow } from '../store/tables/member-identities-table.js';
 import { storedRetryPolicy } from './group-retry-policy.js';
+import { invitationRowView } from './invitation-views.js';
+import { memberName } from './member-names.js';
 
 /** Whether we verified a member's safety number, and whether their keys changed since (issue 11). */
 function verificationOf(ctx: EngineContext, userId: Uint8Array): { contactVerified: boolean; keyChanged: boolean } {
@@ -33,7 +35,7 @@ export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
       lastMessage = {
         id: toBase64Url(m.id),
         sender: toBase64Url(m.sender),
-        senderName: ctx.store.read.people.get(m.sender)?.displayName ?? '',
+        senderName: memberName(ctx, m.groupId, m.sender) ?? '',
         sentAt: m.sentAt,
         kind: m.kind,
         text: m.kind === 'text' ? m.body.slice(0, 200) : (m.fileName ?? ''),
@@ -99,14 +101,5 @@ export function emitGroup(ctx: EngineContext, groupId: Uint8Array): void {
 }
 
 export function invitationView(ctx: EngineContext, inv: InvitationRow): InvitationView {
-  const group = ctx.store.read.groups.get(inv.groupId);
-  return {
-    groupId: toBase64Url(inv.groupId),
-    groupName: group?.name ?? '',
-    mode: group?.mode ?? 'mls',
-    inviter: toBase64Url(inv.inviter),
-    inviterName: ctx.store.read.people.get(inv.inviter)?.displayName ?? '',
-    memberCount: ctx.store.read.groups.members(inv.groupId).length,
-    receivedAt: inv.receivedAt,
-  };
+  return invitationRowView(ctx, inv);
 }

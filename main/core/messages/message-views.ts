@@ -3,6 +3,7 @@ import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import { deliveryFailure, undeliverableFailure } from '../kernel/delivery-failure.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { MessageRow } from '../store/tables/messages-table.js';
+import { memberName } from '../groups/member-names.js';
 
 /**
  * The view of a stored message. `fresh` says it was stored a moment ago: nothing can be pinned or
@@ -32,7 +33,7 @@ export function messageView(ctx: EngineContext, m: MessageRow, fresh = false): M
     id: toBase64Url(m.id),
     groupId: toBase64Url(m.groupId),
     sender: toBase64Url(m.sender),
-    senderName: ctx.store.read.people.get(m.sender)?.displayName ?? '',
+    senderName: memberName(ctx, m.groupId, m.sender) ?? '',
     isMine,
     seq: m.seq,
     epoch: m.epoch,

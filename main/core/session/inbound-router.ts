@@ -129,7 +129,7 @@ export class InboundRouter {
 
   /** An envelope from a sync reply: stored like any received one, and acked to its own sender. */
   private receiveSynced(inner: Uint8Array, e: PeekedEnvelope): void {
-    this.store(inner, e, 'sync', this.s.engine.channels.slimNameOf(e.sender), SEQUENCED_TYPES.has(e.type));
+    this.store(inner, e, 'sync', this.s.engine.channels.replyName(e.groupId, e.sender), SEQUENCED_TYPES.has(e.type));
   }
 
   /** What an ack means (deliveries, finished jobs, who joined) is the engine's to decide. */

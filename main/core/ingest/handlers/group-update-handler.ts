@@ -12,6 +12,7 @@ import type { GroupRow } from '../../store/tables/groups-table.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { groupUpdateSchema, type GroupUpdate } from '../../wire/wire-schemas.js';
 import { defer, done, drop, type Handler, type Verdict } from '../verdict.js';
+import { handleInvitationUpdate } from './invitation-update.js';
 
 /**
  * GROUP_UPDATE from the admin: the next signed version (checked with the same rules the admin
@@ -22,7 +23,7 @@ import { defer, done, drop, type Handler, type Verdict } from '../verdict.js';
 export const handleGroupUpdate: Handler = async (ctx, v) => {
   const e = v.envelope;
   const group = ctx.store.read.groups.get(e.groupId);
-  if (group === undefined) return drop('unknown-group');
+  if (group === undefined) return handleInvitationUpdate(ctx, v); // only invited: nothing applies before accept
   if (!bytesEqual(e.sender, group.creator)) return drop('not-admin');
   const update = decodeWire('GroupUpdate', groupUpdateSchema, e.body);
 

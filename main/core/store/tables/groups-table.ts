@@ -53,6 +53,8 @@ export interface GroupsReader {
   versions(groupId: Uint8Array): GroupVersionRow[];
   members(groupId: Uint8Array): GroupMemberRow[];
   member(groupId: Uint8Array, userId: Uint8Array): GroupMemberRow | undefined;
+  /** Anyone the group's applied versions ever named, current members or not. */
+  memberRecord(groupId: Uint8Array, userId: Uint8Array): GroupMemberRecord | undefined;
   /** Members allowed to send in `epoch`, or undefined when this device does not know that epoch. */
   roster(groupId: Uint8Array, epoch: number): Uint8Array[] | undefined;
   epochs(groupId: Uint8Array): { epoch: number; version: number; startedAt: number }[];
@@ -74,6 +76,7 @@ export interface GroupsWriter {
   insertVersion(row: GroupVersionRow): void;
   replaceMembers(groupId: Uint8Array, members: { userId: Uint8Array; role: 'admin' | 'member'; status: 'invited' | 'joined'; sinceVersion: number }[]): void;
   setMemberStatus(groupId: Uint8Array, userId: Uint8Array, status: 'invited' | 'joined'): void;
+  recordMembers(groupId: Uint8Array, members: GroupMemberRecord[], version: number): void;
   insertEpoch(groupId: Uint8Array, epoch: number, version: number, roster: Uint8Array[], commitment: Uint8Array | null, startedAt: number): void;
   setCutoff(groupId: Uint8Array, sender: Uint8Array, lastSeq: number): void;
 }
@@ -85,7 +88,17 @@ const GROUP_COLUMNS = `group_id AS groupId, mode, creator, created_at AS created
 const VERSION_COLUMNS = `group_id AS groupId, version, kind, signed_bytes AS signedBytes, hash, name, epoch, author, created_at AS createdAt`;
 
 const MEMBER_COLUMNS = `m.user_id AS userId, m.role, m.status, m.since_version AS sinceVersion,
-  p.display_name AS displayName, p.slim_name AS slimName, p.box_public AS boxPublic`;
+  r.display_name AS displayName, r.slim_name AS slimName, r.box_public AS boxPublic`;
+/** A member's key, name and SLIM name come from the group's own record (its admin-signed versions), never from people. */
+const MEMBER_JOIN = 'group_members m JOIN group_member_records r ON r.group_id = m.group_id AND r.user_id = m.user_id';
+
+/** A co-member as the admin signed it into a group's versions (issue 8, class 1). */
+export interface GroupMemberRecord {
+  userId: Uint8Array;
+  boxPublic: Uint8Array;
+  displayName: string;
+  slimName: string;
+}
 
 /** Rosters are stored as the members' 32-byte keys, sorted and concatenated. */
 export function encodeRoster(keys: Uint8Array[]): Uint8Array {
@@ -116,14 +129,19 @@ export function groupsReader(prepare: Prepare, rosters: RosterCache = new Map())
     versions: (id) => prepare(`SELECT ${VERSION_COLUMNS} FROM group_versions WHERE group_id = ? ORDER BY version`).all(id) as GroupVersionRow[],
     members: (id) =>
       prepare(
-        `SELECT ${MEMBER_COLUMNS} FROM group_members m JOIN people p ON p.user_id = m.user_id
-         WHERE m.group_id = ? ORDER BY m.role, p.display_name COLLATE NOCASE, m.user_id`,
+        `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_JOIN}
+         WHERE m.group_id = ? ORDER BY m.role, r.display_name COLLATE NOCASE, m.user_id`,
       ).all(id) as GroupMemberRow[],
     member: (id, userId) =>
-      prepare(`SELECT ${MEMBER_COLUMNS} FROM group_members m JOIN people p ON p.user_id = m.user_id WHERE m.group_id = ? AND m.user_id = ?`).get(
+      prepare(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_JOIN} WHERE m.group_id = ? AND m.user_id = ?`).get(
         id,
         userId,
       ) as GroupMemberRow | undefined,
+    memberRecord: (id, userId) =>
+      prepare(
+        `SELECT user_id AS userId, box_public AS boxPublic, display_name AS displayName, slim_name AS slimName
+         FROM group_member_records WHERE group_id = ? AND user_id = ?`,
+      ).get(id, userId) as GroupMemberRecord | undefined,
     roster: (id, epoch) => {
       const key = rosterKey(id, epoch);
       if (rosters.has(key)) return rosters.get(key);
@@ -200,6 +218,13 @@ export function groupsWriter(prepare: Prepare, rosters: RosterCache = new Map())
         const before = existing.get(Buffer.from(m.userId).toString('hex'));
         insert.run(id, m.userId, m.role, before?.status === 'joined' ? 'joined' : m.status, before?.since ?? m.sinceVersion);
       }
+    },
+    recordMembers: (id, members, version) => {
+      const upsert = prepare(
+        `INSERT INTO group_member_records (group_id, user_id, box_public, display_name, slim_name, since_version) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (group_id, user_id) DO UPDATE SET box_public = excluded.box_public, display_name = excluded.display_name, slim_name = excluded.slim_name`,
+      );
+      for (const m of members) upsert.run(id, m.userId, m.boxPublic, m.displayName, m.slimName, version);
     },
     setMemberStatus: (id, userId, status) =>
       // Only rows that change are touched: most calls (every received message) change nothing.

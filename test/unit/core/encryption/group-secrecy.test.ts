@@ -5,6 +5,7 @@ import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
 import { introduce, newUser, openProfile, tempDir, userId, type TestProfile } from '../../../helpers/test-engines.js';
 import { createWorld, type TestWorld } from '../../../helpers/test-world.js';
 import { engineContextOf } from '../../../../main/core/engine/engine-internals.js';
+import { fromBase64Url } from '../../../../main/core/encoding/base64url.js';
 
 const texts = (e: Engine, g: string): string[] => e.latestMessages(g, 100).messages.map((m) => m.text);
 
@@ -76,7 +77,7 @@ describe.each<EncryptionMode>(['mls', 'sealed'])('who can read what (%s)', (mode
     expect(texts(dave, g)).toEqual(['dave is back']);
   });
 
-  it('an offline member added and then removed reads only what was sent while it was a member', async () => {
+  it('an offline member added and then removed before accepting holds nothing and reads nothing', async () => {
     const { engine: erin } = await newUser(dir.path, 'erin');
     introduce(alice, erin);
     net.add(erin);
@@ -94,14 +95,15 @@ describe.each<EncryptionMode>(['mls', 'sealed'])('who can read what (%s)', (mode
     await net.settle();
     net.setOffline(erin, false);
     await net.settle();
-    expect(erin.getGroup(g).myState).toBe('removed');
+    // Erin never accepted: the invitation was only a proposal (issue 8, class 1), made stale by her
+    // removal, so she holds no group, no secret, and none of the group's messages open for her.
+    expect(erin.listInvitations()).toEqual([]);
+    expect(() => erin.getGroup(g)).toThrow(expect.objectContaining({ code: 'GROUP_NOT_FOUND' }));
     // Hand erin every message of the group, as an archive peer would.
     await feed(erin, channelMessages());
     expect(channelMessages().length - start).toBe(2);
-    // Sealed (seed 004): erin's secret for her epoch was sealed to her, so that epoch opens and no
-    // other. MLS: a member enters the MLS group only by joining with a key package; erin never did,
-    // so nothing opens.
-    expect(texts(erin, g)).toEqual(mode === 'sealed' ? ['while erin is a member'] : []);
+    expect(() => texts(erin, g)).toThrow(expect.objectContaining({ code: 'GROUP_NOT_FOUND' }));
+    expect(engineContextOf(erin).store.read.messages.count(fromBase64Url(g) as Uint8Array)).toBe(0);
     await erin.close();
   });
 

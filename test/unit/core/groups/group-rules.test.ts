@@ -98,7 +98,9 @@ describe('group rules', () => {
     dave.declineInvitation(g.groupId);
     await net.settle();
     expect(alice.getGroup(g.groupId).members.map((m) => m.displayName).sort()).toEqual(['alice', 'bob', 'carol']);
-    expect(dave.getGroup(g.groupId).myState).toBe('declined');
+    // A declined invitation leaves no group behind (it was only ever a proposal: issue 8, class 1).
+    expect(() => dave.getGroup(g.groupId)).toThrow(expect.objectContaining({ code: 'GROUP_NOT_FOUND' }));
+    expect(dave.listInvitations()).toEqual([]);
     await expectCode(() => dave.declineInvitation(g.groupId), 'INVITATION_NOT_FOUND');
 
     await expectCode(alice.leaveGroup(g.groupId), 'ADMIN_CANNOT_LEAVE');
