@@ -102,6 +102,16 @@ function removedPastCutoff(ctx: EngineContext, e: PeekedEnvelope): boolean {
   return cutoff !== undefined && e.seq > cutoff;
 }
 
+/** What a 'dropped' event says about a refused envelope: its group, sender and type, when they can be read. */
+export function refusedEnvelope(bytes: Uint8Array): { groupId?: string; sender?: string; type?: string } {
+  try {
+    const e = peekEnvelope(bytes);
+    return { groupId: toBase64Url(e.groupId), sender: toBase64Url(e.sender), type: e.type };
+  } catch {
+    return {};
+  }
+}
+
 function inAnyRoster(ctx: EngineContext, groupId: Uint8Array, sender: Uint8Array): boolean {
   const read = ctx.store.read.groups;
   return read.epochs(groupId).some((ep) => (read.roster(groupId, ep.epoch) ?? []).some((m) => bytesEqual(m, sender)));
