@@ -30,7 +30,7 @@ import { acknowledgeKeyChange, safetyNumberOf, unverifyContact, verifyContact } 
 import { exportIdentity, readIdentityExport } from '../identity/identity-export.js';
 import { createIdentity, getIdentity, identityView, loadIdentity, renameSelf, storeIdentity, type CreateIdentityInput } from '../identity/identity-service.js';
 import type { IdentityTokenProvider, IdentityTokenVerifier } from '../identity/tokens/token-types.js';
-import { admissionRefusal } from '../ingest/admission.js';
+import { admissionRefusal, refusedEnvelope } from '../ingest/admission.js';
 import { InboxProcessor } from '../ingest/inbox-processor.js';
 import { createLogger, type Logger } from '../log/logger.js';
 import { FileVault } from '../store/file-vault.js';
@@ -386,7 +386,7 @@ export class Engine implements SessionPort {
     const refusal = admissionRefusal(this.ctx, bytes);
     if (refusal === undefined) return this.inbox.receive(bytes, origin).then(() => true);
     this.ctx.store.write.log.countDrop(refusal);
-    this.ctx.events.emit('dropped', { reason: refusal });
+    this.ctx.events.emit('dropped', { reason: refusal, ...refusedEnvelope(bytes) });
     return Promise.resolve(false);
   }
 

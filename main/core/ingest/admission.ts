@@ -44,6 +44,7 @@ export function admissionRefusal(ctx: EngineContext, bytes: Uint8Array): string 
       return 'unknown-sender';
     }
   }
+  if (e.seq > 0 && removedPastCutoff(ctx, e)) return 'sender-removed';
   if (RATED.has(e.type) && !take(ctx, `${e.type}|${toBase64Url(e.sender)}`, ctx.now())) return `${e.type.toLowerCase().replaceAll('_', '-')}-rate`;
   if (bytes.byteLength > UNSIGNED_MAX_BYTES) {
     try {
@@ -84,6 +85,31 @@ function invitedBy(ctx: EngineContext, groupId: Uint8Array, sender: Uint8Array):
   const stored = ctx.store.read.invitations.get(groupId);
   if (stored !== undefined && bytesEqual(stored.inviter, sender)) return true;
   return pendingInvites.get(ctx)?.get(toBase64Url(groupId))?.has(toBase64Url(sender)) ?? false;
+}
+
+/**
+ * A removed member's envelope after the cutoff the admin signed for them: the inbox would drop it
+ * ('sender-removed', membership-check.ts), so it is not stored, and so not acknowledged: an ack
+ * would tell its writer it was delivered (issue 9).
+ */
+function removedPastCutoff(ctx: EngineContext, e: PeekedEnvelope): boolean {
+  const read = ctx.store.read.groups;
+  const group = read.get(e.groupId);
+  if (group === undefined || bytesEqual(e.sender, ctx.self().userId)) return false;
+  const roster = read.roster(e.groupId, group.epoch);
+  if (roster === undefined || roster.some((m) => bytesEqual(m, e.sender))) return false;
+  const cutoff = read.cutoff(e.groupId, e.sender);
+  return cutoff !== undefined && e.seq > cutoff;
+}
+
+/** What a 'dropped' event says about a refused envelope: its group, sender and type, when they can be read. */
+export function refusedEnvelope(bytes: Uint8Array): { groupId?: string; sender?: string; type?: string } {
+  try {
+    const e = peekEnvelope(bytes);
+    return { groupId: toBase64Url(e.groupId), sender: toBase64Url(e.sender), type: e.type };
+  } catch {
+    return {};
+  }
 }
 
 function inAnyRoster(ctx: EngineContext, groupId: Uint8Array, sender: Uint8Array): boolean {

@@ -14,6 +14,7 @@ import { handleMessage } from './handlers/message-handler.js';
 import { handleSecretReply, handleSecretRequest } from './handlers/secret-handlers.js';
 import { handleTyping } from './handlers/typing-handler.js';
 import { handleWelcome } from './handlers/welcome-handler.js';
+import { SenderOrder } from './sender-order.js';
 import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
 import type { Handler, Verdict } from './verdict.js';
 
@@ -51,8 +52,11 @@ export class InboxProcessor {
   private incomingScheduled = false;
   /** Inbox rows taken per turn of the event loop, sized to a time budget (see turn-budget.ts). */
   private rowsPerTurn = 128;
+  /** A sender's messages shown in their order (held briefly while one before them is missing). */
+  private readonly order: SenderOrder;
 
   constructor(private readonly ctx: EngineContext) {
+    this.order = new SenderOrder(ctx, () => this.schedule());
     this.register('MESSAGE', handleMessage);
     this.register('GROUP_UPDATE', handleGroupUpdate);
     this.register('LEAVE', handleLeave);
@@ -135,6 +139,7 @@ export class InboxProcessor {
 
   close(): Promise<void> {
     this.closed = true;
+    this.order.close();
     // What was received but not yet written is written now: it was promised durable.
     if (this.incomingScheduled) this.writeIncoming();
     return this.running ?? Promise.resolve();
@@ -144,6 +149,7 @@ export class InboxProcessor {
     try {
       while (this.pending && !this.closed) {
         this.pending = false;
+        this.order.wake();
         for (;;) {
           let rows = this.ctx.store.read.queue.inboxBatch(this.rowsPerTurn);
           if (rows.length === 0 && this.progressed && !this.closed) {
@@ -244,7 +250,7 @@ export class InboxProcessor {
     for (const { row, v } of items) {
       const e = v.envelope;
       const sequenced = SEQUENCED_TYPES.has(e.type);
-      const early = this.precheck(v, sequenced, self, claimed);
+      const early = this.precheck(v, sequenced, self, claimed) ?? this.order.hold(row, v);
       if (early !== undefined) {
         batch.push({ row, v, verdict: early });
         continue;
@@ -260,7 +266,10 @@ export class InboxProcessor {
         ctx.log.warn('envelope handler failed', { type: e.type, reason: reasonOf(err) });
         verdict = { outcome: 'drop', reason: reasonOf(err) };
       }
-      if (sequenced && verdict.outcome === 'done') claimed.add(`${toBase64Url(e.sender)}:${e.seq}`);
+      if (sequenced && verdict.outcome === 'done') {
+        claimed.add(`${toBase64Url(e.sender)}:${e.seq}`);
+        this.order.applied(e);
+      }
       else if (!sequenced && verdict.outcome === 'done') claimed.add(toBase64Url(v.id));
       batch.push({ row, v, verdict });
       if (!batchable || batch.length >= MAX_BATCH) commitBatch();
@@ -324,6 +333,7 @@ export class InboxProcessor {
     // Messages waiting because they are far ahead of their sender's sequence are not retried after
     // every batch (that made a catch-up with a live tail quadratic): they wait for the backlog to end.
     for (const groupId of wake.values()) if (ctx.store.write.queue.wakeDeferred(groupId, 'far-ahead') > 0) this.pending = true;
+    if (this.order.wake()) this.pending = true;
     if (batch.some((d) => d.verdict.outcome === 'done' && d.v?.envelope.seq !== 0)) this.progressed = true;
   }
 

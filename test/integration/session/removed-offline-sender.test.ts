@@ -1,0 +1,66 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MessageView } from '../../../shared/domain/views.js';
+import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
+import type { CoreProcess } from '../../helpers/core-process.js';
+import { createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
+import { tempDir } from '../../helpers/test-engines.js';
+import { timeline } from './delivery-truth.js';
+import { atAdminEpoch, joinedGroup, startPeople, userIdOf } from './group-fixture.js';
+
+/**
+ * Issue 9: a member removed while offline writes on, not knowing. Nobody may take those messages,
+ * and the writer must not be left looking at "sent" forever: each ends in a visible failure with
+ * its reason.
+ */
+describe('a member removed while offline', () => {
+  let kit: SlimTestKit;
+  let node: SlimNodeHandle;
+  let dir: ReturnType<typeof tempDir>;
+  let people: Record<string, CoreProcess>;
+
+  beforeEach(async () => {
+    kit = createSlimTestKit();
+    node = await kit.startNode();
+    dir = tempDir();
+  });
+  afterEach(async () => {
+    await Promise.all(Object.values(people ?? {}).map((p) => p.close()));
+    await kit.dispose();
+    dir.cleanup();
+  });
+
+  it('sees its own messages of that time fail with a reason, and nobody holds them', async () => {
+    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob', 'carol', 'dave']);
+    const { alice, bob, carol, dave } = people as Record<string, CoreProcess>;
+    const groupId = await joinedGroup(alice!, [bob!, carol!, dave!], 'mls');
+    // Dave's engine runs on, but no node is reachable where it looks.
+    await dave!.close();
+    await dave!.start('127.0.0.1:1');
+    await alice!.invoke('groups.removeMembers', { groupId, members: [await userIdOf(dave!)] });
+    await atAdminEpoch(alice!, [bob!, carol!], groupId);
+    const written: MessageView[] = [];
+    for (const text of ['dave, unaware 1', 'dave, unaware 2']) written.push(await dave!.invoke('messages.sendText', { groupId, text }));
+    expect(written.map((m) => m.sendState)).toEqual(['pending', 'pending']);
+
+    await dave!.close();
+    await dave!.start(node.endpoint);
+    const ended = await dave!.until(
+      () => Promise.all(written.map((m) => dave!.invoke('messages.get', { messageId: m.id }))),
+      (views) => views.every((v) => v.sendState === 'failed' || v.failure !== undefined),
+      30_000,
+      "dave's messages end",
+    );
+    for (const v of ended) {
+      expect(v.sendState).not.toBe('delivered');
+      expect(v.sendState).not.toBe('read');
+      // Failed, or sent with the reason it never will be delivered: never a bare "sent".
+      if (v.sendState !== 'failed') expect(v.failure?.reason).toBeTruthy();
+    }
+    for (const p of [alice!, bob!, carol!]) {
+      // Everyone has processed what reached them: a message after dave's arrives and his are not there.
+      await alice!.invoke('messages.sendText', { groupId, text: `after dave, to ${p.name}` });
+      await p.until(() => timeline(p, groupId), (t) => t.some((m) => m.text === `after dave, to ${p.name}`), 20_000, 'a later message');
+      expect((await timeline(p, groupId)).filter((m) => m.senderName === 'dave')).toEqual([]);
+    }
+  }, 150_000);
+});
