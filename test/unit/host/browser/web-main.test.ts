@@ -23,7 +23,7 @@ describe('kizuna web (runWeb)', () => {
     const first = await runWeb({ dataDir, rendererDir, buildRenderer: false, offline: true, env: {}, log: (l) => lines.push(l) });
     try {
       expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
-      expect(statSync(`${dataDir}.key`).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dataDir, 'local.key')).mode & 0o777).toBe(0o600);
       const page = await fetch(first.url);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('/kizuna-bridge.js');
