@@ -86,7 +86,9 @@ kizuna group history GROUP [--limit N]              the last N messages (default
   --data-dir DIR       profile folder [KIZUNA_DATA_DIR] (default <user data>/Kizuna/kizuna-web)
   --key-file FILE      key file [KIZUNA_KEY_FILE] (default DIR/local.key, as for every command; an old
                        DIR.key beside the folder, from earlier versions, is moved into it once)
-  --port N             port [KIZUNA_WEB_PORT] (default: any free port)
+  --port N             port [KIZUNA_WEB_PORT] (default: the port of the profile's last run, kept with its
+                       token in DIR/web-host.json so open tabs reconnect after a restart; any free port
+                       the first time; a taken port is an error, --port 0 picks a new one)
   --node ENDPOINT      SLIM node [KIZUNA_NODE] (default: the profile's settings)
   --offline            do not connect to SLIM (read and search the history)
   --renderer DIR       the built renderer (default dist/renderer, built first if missing)

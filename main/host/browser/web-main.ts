@@ -5,7 +5,8 @@
  *   --data-dir <dir>   profile folder (KIZUNA_DATA_DIR; default <user data>/Kizuna/kizuna-web)
  *   --key-file <file>  key file (KIZUNA_KEY_FILE; default <data-dir>/local.key as for the CLI, created on first
  *                      run, mode 0600; an old <data-dir>.key beside the folder is moved in)
- *   --port <n>         port (KIZUNA_WEB_PORT; default 0 = any free port)
+ *   --port <n>         port (KIZUNA_WEB_PORT; default: the port this profile's last run used, kept with its
+ *                      token in <data-dir>/web-host.json so open tabs reconnect; any free port the first time)
  *   --node <endpoint>  use this SLIM node (KIZUNA_NODE; default: the profile's settings, the embedded node)
  *   --offline          do not connect to SLIM at all (read and search the history)
  *   --renderer <dir>   built renderer (default dist/renderer, built first if missing)
@@ -23,6 +24,7 @@ import { createKizunaCore } from '../create-core.js';
 import type { KizunaCore } from '../kizuna-core.js';
 import { openProfileKey } from '../profile-key.js';
 import { startBrowserHost, type BrowserHost } from './browser-host.js';
+import { readWebAddress, saveWebAddress } from './web-address.js';
 
 export interface RunWebOptions {
   dataDir?: string;
@@ -89,8 +91,10 @@ export async function runWeb(options: RunWebOptions = {}): Promise<RunningWeb> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dataDir = resolve(options.dataDir ?? env['KIZUNA_DATA_DIR'] ?? join(defaultUserDataDir(env), 'kizuna-web'));
   const portText = env['KIZUNA_WEB_PORT'];
-  const port = options.port ?? (portText === undefined ? 0 : Number(portText));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new KizunaError('INVALID_CONFIG', 'The port must be a number from 0 to 65535.');
+  const givenPort = options.port ?? (portText === undefined || portText === '' ? undefined : Number(portText));
+  if (givenPort !== undefined && (!Number.isInteger(givenPort) || givenPort < 0 || givenPort > 65535)) {
+    throw new KizunaError('INVALID_CONFIG', 'The port must be a number from 0 to 65535.');
+  }
   const rendererDir = resolve(options.rendererDir ?? join(projectRootDir(), 'dist', 'renderer'));
 
   await ensureRendererBuilt(rendererDir, options.buildRenderer ?? true, log);
@@ -108,11 +112,22 @@ export async function runWeb(options: RunWebOptions = {}): Promise<RunningWeb> {
     await key.discardIfUnused();
     throw err;
   });
+  // The same address as last time (port and token), so a tab left open reconnects; a port given now wins.
+  const saved = await readWebAddress(dataDir);
+  const port = givenPort ?? saved?.port ?? 0;
   let host: BrowserHost;
   try {
-    host = await startBrowserHost({ core, host: '127.0.0.1', port, rendererDir });
+    host = await startBrowserHost({ core, host: '127.0.0.1', port, rendererDir, ...(saved === null ? {} : { token: saved.token }) });
+    await saveWebAddress(dataDir, { port: host.port, token: host.token });
   } catch (err) {
     await core.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new KizunaError(
+        'INVALID_CONFIG',
+        `Port ${port} on 127.0.0.1 is taken by another program${givenPort === undefined ? " (this profile's pages were served there last time)" : ''}; stop it, or start with --port 0 for any free port (open tabs then need the new address).`,
+        { port },
+      );
+    }
     throw err;
   }
   log(`profile: ${dataDir}`);
