@@ -7,6 +7,7 @@ import { Avatar } from '../../components/avatar';
 import { ConfirmButton } from '../../components/confirm-button';
 import { Icon } from '../../components/icon';
 import { useI18n } from '../../i18n/i18n-context';
+import { usePresenceLive } from '../connection/presence-live';
 import { useAppStore } from '../../state/app-store';
 
 /**
@@ -33,6 +34,7 @@ export function GroupMemberList({ group, admin }: { group: GroupView; admin: boo
     }
   };
 
+  const presenceLive = usePresenceLive();
   return (
     <section className="details-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>
@@ -46,7 +48,7 @@ export function GroupMemberList({ group, admin }: { group: GroupView; admin: boo
               <span className="person-name">{m.isSelf ? `${m.displayName} (${t('common.you')})` : m.displayName}</span>
               <span className="person-sub">
                 {m.role === 'admin' ? t('details.admin') : t('details.member')} · {m.status === 'joined' ? t('details.joined') : t('details.invited')}
-                {m.online === true && (
+                {m.online === true && presenceLive && (
                   <>
                     {' · '}
                     <span className="person-online">
