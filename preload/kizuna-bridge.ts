@@ -31,7 +31,7 @@ export function createPreloadTransport(ipc: IpcRendererLike): KizunaTransport {
 }
 
 export function createPreloadApi(ipc: IpcRendererLike): KizunaApi {
-  const client = createKizunaClient(createPreloadTransport(ipc), { host: 'electron', stickyEvents: ['deep-link'] });
+  const client = createKizunaClient(createPreloadTransport(ipc), { host: 'electron', stickyEvents: ['deep-link'], heartbeat: {} });
   const api: KizunaApi = {
     host: 'electron',
     invoke: (name, input) => client.invoke(name, input).catch((err: unknown) => Promise.reject(toPlainError(err))),
@@ -40,6 +40,14 @@ export function createPreloadApi(ipc: IpcRendererLike): KizunaApi {
         return client.on(event, listener);
       } catch (err) {
         // Plain data survives the contextBridge; an Error would lose its code.
+        throw toPlainError(err);
+      }
+    },
+    // The core runs in the shell's worker: a crashed worker answers HOST_UNAVAILABLE, a stuck one not at all.
+    watchLink: (listener) => {
+      try {
+        return client.watchLink(listener);
+      } catch (err) {
         throw toPlainError(err);
       }
     },

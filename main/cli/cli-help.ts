@@ -7,8 +7,9 @@ const GLOBAL = `global options (every command; KIZUNA_* variables in brackets):
   --data-dir DIR        the profile folder [KIZUNA_DATA_DIR] (default ~/.local/share/kizuna/cli)
   --node ENDPOINT       SLIM node: 127.0.0.1:PORT or unix:///path [KIZUNA_NODE] (default: the embedded node)
   --node-auth USER:PASS Basic auth for the node [KIZUNA_NODE_AUTH]
-  --key-file FILE       the key that opens the profile [KIZUNA_KEY_FILE] (default DIR/local.key;
-                        KIZUNA_PASSPHRASE instead protects the profile with a passphrase)
+  --key-file FILE       the key that opens the profile [KIZUNA_KEY_FILE] (default DIR/local.key, owner-only,
+                        made only for a new profile; the same for \`kizuna web\`; KIZUNA_PASSPHRASE instead
+                        protects the profile with a passphrase)
   --log-level LEVEL     debug, info, warn or error [KIZUNA_LOG_LEVEL] (default warn)
   --accept-unverified   invite by SLIM name even when no identity token or accepted contact card
                         verifies who answered [KIZUNA_ACCEPT_UNVERIFIED=1] (default: refused, DISCOVERY_UNVERIFIED)
@@ -89,8 +90,11 @@ kizuna group history GROUP [--limit N]              the last N messages (default
   web: `kizuna web [options]
   the Kizuna UI in a browser, served on 127.0.0.1; prints the address (it holds the access token).
   --data-dir DIR       profile folder [KIZUNA_DATA_DIR] (default <user data>/Kizuna/kizuna-web)
-  --key-file FILE      key file [KIZUNA_KEY_FILE] (default DIR/local.key)
-  --port N             port [KIZUNA_WEB_PORT] (default: any free port)
+  --key-file FILE      key file [KIZUNA_KEY_FILE] (default DIR/local.key, as for every command; an old
+                       DIR.key beside the folder, from earlier versions, is moved into it once)
+  --port N             port [KIZUNA_WEB_PORT] (default: the port of the profile's last run, kept with its
+                       token in DIR/web-host.json so open tabs reconnect after a restart; any free port
+                       the first time; a taken port is an error, --port 0 picks a new one)
   --node ENDPOINT      SLIM node [KIZUNA_NODE] (default: the profile's settings)
   --offline            do not connect to SLIM (read and search the history)
   --renderer DIR       the built renderer (default dist/renderer, built first if missing)

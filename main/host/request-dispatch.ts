@@ -129,7 +129,10 @@ function isGroupView(v: unknown): v is GroupView {
 function withPresence<T>(core: KizunaCore, value: T): T {
   const mark = (g: GroupView): GroupView => {
     const online = new Set(core.onlineMembers(g.groupId));
-    return { ...g, members: g.members.map((m) => ({ ...m, online: m.isSelf || online.has(m.userId) })) };
+    // We are online only while connected: the connection banner and the member list must agree.
+    const state = core.connectionStatus().state;
+    const selfOnline = state === 'online' || state === 'syncing';
+    return { ...g, members: g.members.map((m) => ({ ...m, online: m.isSelf ? selfOnline : online.has(m.userId) })) };
   };
   if (isGroupView(value)) return mark(value) as T;
   if (Array.isArray(value) && value.every(isGroupView)) return value.map(mark) as T;

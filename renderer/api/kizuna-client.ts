@@ -43,3 +43,16 @@ export async function call<N extends RequestName>(name: N, input: RequestInput<N
 export function subscribe<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void {
   return kizunaApi().on(event, listener);
 }
+
+/**
+ * Whether the process holding the profile answers the bridge's heartbeat: `listener` gets the state
+ * now and on every change. A host without a heartbeat (an old bridge, a test's fake) counts as up.
+ */
+export function watchHostLink(listener: (up: boolean) => void): () => void {
+  const api = kizunaApi();
+  if (typeof api.watchLink !== 'function') {
+    queueMicrotask(() => listener(true));
+    return () => undefined;
+  }
+  return api.watchLink(listener);
+}

@@ -26,6 +26,7 @@ export const STRINGS_EN = {
   'connection.online': 'Online',
   'connection.error': 'Last attempt failed: {reason}',
   'connection.progress': 'Sync progress',
+  'hostLink.gone': "Kizuna's engine stopped. Trying to reconnect…",
 
   'firstRun.title': 'Welcome to Kizuna',
   'firstRun.subtitle': 'End-to-end encrypted group chat that keeps working offline.',

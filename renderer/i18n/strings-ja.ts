@@ -25,6 +25,7 @@ export const STRINGS_JA: Record<StringKey, string> = {
   'connection.online': 'オンライン',
   'connection.error': '前回の接続に失敗しました: {reason}',
   'connection.progress': '同期の進捗',
+  'hostLink.gone': 'Kizuna のエンジンが停止しました。再接続しています…',
 
   'firstRun.title': 'Kizuna へようこそ',
   'firstRun.subtitle': 'オフラインでも使える、エンドツーエンド暗号化のグループチャット。',

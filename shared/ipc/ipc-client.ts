@@ -10,6 +10,7 @@ import {
   type RequestName,
   type RequestOutput,
 } from './ipc-contract.js';
+import { ALWAYS_UP, startHostHeartbeat, type HostHeartbeat } from './host-link.js';
 
 /**
  * The one client behind `window.kizuna`, for both hosts: the Electron preload (over ipcRenderer) and
@@ -26,6 +27,8 @@ export interface KizunaTransport {
   request(name: RequestName, input: unknown): Promise<unknown>;
   /** Starts delivering every pushed event to `listener`; returns a function that stops it. */
   subscribe(listener: (event: string, payload: unknown) => void): () => void;
+  /** When the transport's channel itself opens or drops (a socket), so the link need not wait for a heartbeat. */
+  watchChannel?(listener: (open: boolean) => void): () => void;
 }
 
 export interface KizunaClientOptions {
@@ -37,6 +40,11 @@ export interface KizunaClientOptions {
    */
   stickyEvents?: readonly EventName[];
   stickyLimit?: number;
+  /**
+   * Heartbeat timing for `watchLink` (host-link.ts); without it the link is always up (a fake host).
+   * The heartbeat starts with the first watcher, so a client nobody watches sends nothing extra.
+   */
+  heartbeat?: { intervalMs?: number; timeoutMs?: number };
 }
 
 /** A well-formed IpcResult (the hosts' replies are checked before they are believed). */
@@ -129,7 +137,32 @@ export function createKizunaClient(transport: KizunaTransport, options: KizunaCl
     };
   }
 
-  return { invoke, on, host: options.host };
+  let heartbeat: HostHeartbeat | undefined;
+  function watchLink(listener: (up: boolean) => void): () => void {
+    if (typeof listener !== 'function') throw new KizunaError('INVALID_INPUT', 'A link listener must be a function.');
+    if (options.heartbeat === undefined) return ALWAYS_UP.watch(listener);
+    heartbeat ??= startClientHeartbeat(transport, options.heartbeat);
+    return heartbeat.watch(listener);
+  }
+
+  return { invoke, on, host: options.host, watchLink };
+}
+
+/**
+ * The heartbeat is a real request on the same channel (`connection.status`: cheap, answered by the
+ * core itself), so it proves what a Send needs: that requests reach the core and come back. A host
+ * whose core is gone answers HOST_UNAVAILABLE, which counts as no answer.
+ */
+function startClientHeartbeat(transport: KizunaTransport, timing: { intervalMs?: number; timeoutMs?: number }): HostHeartbeat {
+  const beat = startHostHeartbeat({
+    ...timing,
+    ping: async () => {
+      const result = await transport.request('connection.status', {});
+      if (!isIpcResult(result) || (!result.ok && result.error.code === 'HOST_UNAVAILABLE')) throw new KizunaError('HOST_UNAVAILABLE');
+    },
+  });
+  transport.watchChannel?.((open) => (open ? beat.channelUp() : beat.channelDown()));
+  return beat;
 }
 
 /** A throwing listener must not stop the others (nor the transport); its error is reported asynchronously. */

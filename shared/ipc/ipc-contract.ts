@@ -252,6 +252,11 @@ export interface KizunaApi {
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
   /** Which host the UI runs in (for small differences such as "open file" dialogs). */
   readonly host: 'electron' | 'browser';
+  /**
+   * Whether the process holding the profile answers the bridge's heartbeat (shared/ipc/host-link.ts):
+   * calls `listener` with the state now, then on every change; returns a function that stops it.
+   */
+  watchLink(listener: (up: boolean) => void): () => void;
 }
 
 /** The single IPC channel names the preload and the shell use. */

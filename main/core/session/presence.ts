@@ -3,12 +3,13 @@ import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import { groupChannelName } from '../kernel/channel-names.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
 import { heartbeatSchema } from '../wire/wire-schemas.js';
+import { PresenceRoster, presenceTimeoutMs } from './presence-roster.js';
 import type { SessionContext } from './session-context.js';
 
 /**
  * Heartbeats: each member says "I am here, and my newest sequence number is N" on every group
- * channel it is in. Receivers mark the member online (until a few beats are missed) and learn of
- * envelopes they have not seen yet, so a lost last message is noticed and re-requested.
+ * channel it is in. Receivers mark the member online (until two beats are missed: presence-roster.ts)
+ * and learn of envelopes they have not seen yet, so a lost last message is noticed and re-requested.
  */
 export interface PresenceChange {
   groupId: string;
@@ -17,14 +18,16 @@ export interface PresenceChange {
 }
 
 export class Presence {
-  private readonly lastSeen = new Map<string, Map<string, number>>();
+  private readonly roster: PresenceRoster;
 
   constructor(
     private readonly s: SessionContext,
-    private readonly onChange: (change: PresenceChange) => void,
+    onChange: (change: PresenceChange) => void,
     /** A heartbeat's cumulative ack finished an outbox job. */
     private readonly onAcked: () => void = () => {},
-  ) {}
+  ) {
+    this.roster = new PresenceRoster(presenceTimeoutMs(s.options.heartbeatMs), onChange);
+  }
 
   beat(groupIds: Uint8Array[]): void {
     const s = this.s;
@@ -46,16 +49,7 @@ export class Presence {
 
   /** Someone of the group was heard from (a heartbeat or any envelope). */
   seen(groupId: Uint8Array, userId: Uint8Array): void {
-    const g = toBase64Url(groupId);
-    const u = toBase64Url(userId);
-    let members = this.lastSeen.get(g);
-    if (members === undefined) {
-      members = new Map();
-      this.lastSeen.set(g, members);
-    }
-    const was = members.has(u);
-    members.set(u, Date.now());
-    if (!was) this.onChange({ groupId: g, userId: u, online: true });
+    this.roster.seen(toBase64Url(groupId), toBase64Url(userId), Date.now());
   }
 
   handleHeartbeat(v: VerifiedEnvelope): void {
@@ -72,24 +66,16 @@ export class Presence {
   }
 
   online(groupId: string): string[] {
-    return [...(this.lastSeen.get(groupId)?.keys() ?? [])];
+    return this.roster.online(groupId);
   }
 
-  private expire(): void {
-    const limit = Date.now() - 3 * this.s.options.heartbeatMs;
-    for (const [g, members] of this.lastSeen) {
-      for (const [u, at] of members) {
-        if (at < limit) {
-          members.delete(u);
-          this.onChange({ groupId: g, userId: u, online: false });
-        }
-      }
-    }
+  /** Marks offline whoever has been silent past the timeout (run often: on each beat and between them). */
+  expire(): void {
+    this.roster.expire(Date.now());
   }
 
   /** Going offline ourselves: we no longer know who is there. */
   clear(): void {
-    for (const [g, members] of this.lastSeen) for (const u of members.keys()) this.onChange({ groupId: g, userId: u, online: false });
-    this.lastSeen.clear();
+    this.roster.clear();
   }
 }

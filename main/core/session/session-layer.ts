@@ -104,6 +104,8 @@ export class SessionLayer {
     const opts = this.s.options;
     this.timers.push(
       setInterval(() => this.presence.beat(this.channels()), opts.heartbeatMs),
+      // Between beats too, so a stopped member goes offline soon after the presence timeout, not a beat later.
+      setInterval(() => this.presence.expire(), Math.max(250, Math.floor(opts.heartbeatMs / 4))),
       setInterval(() => {
         // While a backlog is being processed, its gaps are not gaps yet: asking now would only
         // bring the same envelopes again.

@@ -34,6 +34,10 @@ const DEFAULT_BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000] as const;
 export function createWebSocketTransport(options: WebSocketTransportOptions): WebSocketTransport {
   const pending = new Map<number, { resolve: (r: unknown) => void; reject: (e: unknown) => void }>();
   const eventListeners = new Set<(event: string, payload: unknown) => void>();
+  const channelListeners = new Set<(open: boolean) => void>();
+  const tellChannel = (open: boolean): void => {
+    for (const l of [...channelListeners]) l(open);
+  };
   let nextId = 1;
   const failPending = (): void => {
     for (const p of pending.values()) p.reject(hostUnavailable());
@@ -56,7 +60,11 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
     connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
     onMessage,
-    onLost: failPending,
+    onLost: () => {
+      failPending();
+      tellChannel(false);
+    },
+    onOpened: () => tellChannel(true),
   });
 
   return {
@@ -81,6 +89,10 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
     subscribe(listener) {
       eventListeners.add(listener);
       return () => eventListeners.delete(listener);
+    },
+    watchChannel(listener) {
+      channelListeners.add(listener);
+      return () => void channelListeners.delete(listener);
     },
     close() {
       connection.close();
@@ -127,7 +139,7 @@ export interface BrowserGlobals {
 export function installBrowserKizuna(g: BrowserGlobals): KizunaApi {
   const url = bridgeUrl(g.location);
   const transport = createWebSocketTransport({ connect: () => new g.WebSocket(url) });
-  const api = Object.freeze(createKizunaClient(transport, { host: 'browser', stickyEvents: ['deep-link'] }));
+  const api = Object.freeze(createKizunaClient(transport, { host: 'browser', stickyEvents: ['deep-link'], heartbeat: {} }));
   Object.defineProperty(g, 'kizuna', { value: api, writable: false, configurable: false, enumerable: true });
   const params = new URLSearchParams(g.location.search);
   if (params.has(TOKEN_PARAM) && g.history !== undefined) {

@@ -25,6 +25,8 @@ export interface BridgeConnectionOptions {
   onMessage: (data: unknown) => void;
   /** The current socket closed (requests in flight on it are lost). */
   onLost: () => void;
+  /** A socket opened (the first, or one after a reconnection). */
+  onOpened?: () => void;
 }
 
 interface Waiter {
@@ -77,6 +79,7 @@ export class BridgeConnection {
       this.attempt = 0;
       for (const w of [...this.waiting]) w.resolve();
       this.waiting.clear();
+      this.o.onOpened?.();
     });
     s.addEventListener('message', (event) => {
       if (this.socket === s) this.o.onMessage(event.data);

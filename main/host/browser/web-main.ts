@@ -3,8 +3,10 @@
  * serves the UI on 127.0.0.1 with the browser host, and prints the address (it holds the token).
  *
  *   --data-dir <dir>   profile folder (KIZUNA_DATA_DIR; default <user data>/Kizuna/kizuna-web)
- *   --key-file <file>  key file (KIZUNA_KEY_FILE; default <data-dir>.key, created on first run, mode 0600)
- *   --port <n>         port (KIZUNA_WEB_PORT; default 0 = any free port)
+ *   --key-file <file>  key file (KIZUNA_KEY_FILE; default <data-dir>/local.key as for the CLI, created on first
+ *                      run, mode 0600; an old <data-dir>.key beside the folder is moved in)
+ *   --port <n>         port (KIZUNA_WEB_PORT; default: the port this profile's last run used, kept with its
+ *                      token in <data-dir>/web-host.json so open tabs reconnect; any free port the first time)
  *   --node <endpoint>  use this SLIM node (KIZUNA_NODE; default: the profile's settings, the embedded node)
  *   --offline          do not connect to SLIM at all (read and search the history)
  *   --renderer <dir>   built renderer (default dist/renderer, built first if missing)
@@ -18,11 +20,11 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
-import { openKeyFileWrapper } from '../../core/crypto/local-key/key-file-wrapper.js';
-import { hasLocalKey } from '../../core/crypto/local-key/local-key-file.js';
 import { createKizunaCore } from '../create-core.js';
 import type { KizunaCore } from '../kizuna-core.js';
+import { openProfileKey } from '../profile-key.js';
 import { startBrowserHost, type BrowserHost } from './browser-host.js';
+import { readWebAddress, saveWebAddress } from './web-address.js';
 
 export interface RunWebOptions {
   dataDir?: string;
@@ -88,28 +90,44 @@ export async function runWeb(options: RunWebOptions = {}): Promise<RunningWeb> {
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dataDir = resolve(options.dataDir ?? env['KIZUNA_DATA_DIR'] ?? join(defaultUserDataDir(env), 'kizuna-web'));
-  const keyFile = resolve(options.keyFile ?? env['KIZUNA_KEY_FILE'] ?? `${dataDir}.key`);
   const portText = env['KIZUNA_WEB_PORT'];
-  const port = options.port ?? (portText === undefined ? 0 : Number(portText));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new KizunaError('INVALID_CONFIG', 'The port must be a number from 0 to 65535.');
+  const givenPort = options.port ?? (portText === undefined || portText === '' ? undefined : Number(portText));
+  if (givenPort !== undefined && (!Number.isInteger(givenPort) || givenPort < 0 || givenPort > 65535)) {
+    throw new KizunaError('INVALID_CONFIG', 'The port must be a number from 0 to 65535.');
+  }
   const rendererDir = resolve(options.rendererDir ?? join(projectRootDir(), 'dist', 'renderer'));
 
   await ensureRendererBuilt(rendererDir, options.buildRenderer ?? true, log);
-  await mkdir(dirname(keyFile), { recursive: true, mode: 0o700 });
-  // A new profile gets a new key file; an existing profile must find the key file it was created with.
-  const keyWrapper = await openKeyFileWrapper(keyFile, !(await hasLocalKey(dataDir)));
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // The CLI's rule (profile-key.ts): KIZUNA_PASSPHRASE, else <dataDir>/local.key (new only for a new profile).
+  const key = await openProfileKey({ dataDir, ...(options.keyFile === undefined ? {} : { keyFile: options.keyFile }), env });
+  if (key.migratedFrom !== undefined) log(`moved the key file ${key.migratedFrom} into the profile: ${key.keyFile ?? ''}`);
   const nodeEndpoint = options.nodeEndpoint ?? env['KIZUNA_NODE'];
   const core = await createKizunaCore({
     dataDir,
-    keyWrapper,
+    keyWrapper: key.wrapper,
     ...(nodeEndpoint === undefined || nodeEndpoint === '' ? {} : { nodeEndpoint }),
     ...(options.offline === true ? { offline: true } : {}),
+  }).catch(async (err: unknown) => {
+    await key.discardIfUnused();
+    throw err;
   });
+  // The same address as last time (port and token), so a tab left open reconnects; a port given now wins.
+  const saved = await readWebAddress(dataDir);
+  const port = givenPort ?? saved?.port ?? 0;
   let host: BrowserHost;
   try {
-    host = await startBrowserHost({ core, host: '127.0.0.1', port, rendererDir });
+    host = await startBrowserHost({ core, host: '127.0.0.1', port, rendererDir, ...(saved === null ? {} : { token: saved.token }) });
+    await saveWebAddress(dataDir, { port: host.port, token: host.token });
   } catch (err) {
     await core.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new KizunaError(
+        'INVALID_CONFIG',
+        `Port ${port} on 127.0.0.1 is taken by another program${givenPort === undefined ? " (this profile's pages were served there last time)" : ''}; stop it, or start with --port 0 for any free port (open tabs then need the new address).`,
+        { port },
+      );
+    }
     throw err;
   }
   log(`profile: ${dataDir}`);

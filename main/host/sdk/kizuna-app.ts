@@ -6,7 +6,7 @@ import type { RetryPolicyPatch } from '../../../shared/ipc/retry-policy-schema.j
 import { createKizunaCore, type KizunaCoreWithSession } from '../create-core.js';
 import type { IdentityTokens } from '../../core/identity/tokens/index.js';
 import type { SessionOptions } from '../../core/session/session-options.js';
-import { profileKeyWrapper } from '../profile-key.js';
+import { openProfileKey } from '../profile-key.js';
 import { chooseDiscoveryAnswer, unverifiedAnswerError, type DiscoveryTrust } from './discovery-trust.js';
 import { GroupSession } from './group-session.js';
 import { sessionWhenConnected } from './session-when-connected.js';
@@ -89,15 +89,18 @@ export class KizunaApp {
 
   static async create(options: AppOptions): Promise<KizunaApp> {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-    const keyWrapper = await profileKeyWrapper(options);
+    const key = await openProfileKey(options);
     const core = await createKizunaCore({
       dataDir: options.dataDir,
-      keyWrapper,
+      keyWrapper: key.wrapper,
       ...(options.node === undefined ? {} : { nodeEndpoint: options.node }),
       ...(options.nodeAuth === undefined ? {} : { nodeAuth: options.nodeAuth }),
       ...(options.session === undefined ? {} : { session: options.session }),
       ...(options.offline === true ? { offline: true } : {}),
       ...(options.identityTokens === undefined ? {} : { identityTokens: options.identityTokens }),
+    }).catch(async (err: unknown) => {
+      await key.discardIfUnused();
+      throw err;
     });
     if (core.engine.getIdentity() === null) {
       if (options.identity === undefined) {

@@ -1,5 +1,6 @@
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppState } from '../../state/app-store';
+import { useHostLink } from './host-link-store';
 
 /**
  * Says how the app is connected: offline, connecting, syncing N of M (with a progress bar) or
@@ -8,7 +9,9 @@ import { useAppState } from '../../state/app-store';
 export function ConnectionBanner() {
   const { t, errorText } = useI18n();
   const connection = useAppState((s) => s.connection);
-  if (connection === null) return null;
+  // With the host gone, its last status is stale: the host-link banner speaks instead.
+  const hostUp = useHostLink().up;
+  if (connection === null || !hostUp) return null;
   const { state, sync, error } = connection;
   let text: string;
   if (state === 'offline') text = t('connection.offline');

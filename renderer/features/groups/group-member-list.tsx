@@ -8,6 +8,7 @@ import { ConfirmButton } from '../../components/confirm-button';
 import { Icon } from '../../components/icon';
 import { VerifiedMark } from '../../components/verified-mark';
 import { useI18n } from '../../i18n/i18n-context';
+import { usePresenceLive } from '../connection/presence-live';
 import { useAppStore } from '../../state/app-store';
 
 /**
@@ -34,6 +35,7 @@ export function GroupMemberList({ group, admin }: { group: GroupView; admin: boo
     }
   };
 
+  const presenceLive = usePresenceLive();
   return (
     <section className="details-section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>
@@ -50,7 +52,7 @@ export function GroupMemberList({ group, admin }: { group: GroupView; admin: boo
               </span>
               <span className="person-sub">
                 {m.role === 'admin' ? t('details.admin') : t('details.member')} · {m.status === 'joined' ? t('details.joined') : t('details.invited')}
-                {m.online === true && (
+                {m.online === true && presenceLive && (
                   <>
                     {' · '}
                     <span className="person-online">

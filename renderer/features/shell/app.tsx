@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import { call, whenKizunaReady } from '../../api/kizuna-client';
 import { I18nProvider, resolveLanguage } from '../../i18n/i18n-context';
-import { loadApp } from '../../state/app-loader';
+import { loadApp, loadProfile } from '../../state/app-loader';
 import { AppStore, AppStoreContext, useAppState } from '../../state/app-store';
 import { startLiveSync } from '../../state/live-sync';
 import { reportShownChat } from '../../state/shown-chat-report';
 import { useTheme } from '../../theme/use-theme';
+import { startHostLink } from '../connection/host-link-store';
 import { FirstRunScreen } from '../first-run/first-run-screen';
 import { MainLayout } from './main-layout';
 import { BootScreen } from './boot-screen';
@@ -26,6 +27,8 @@ export function App() {
       stops.push(startLiveSync(store));
       // A host that cannot take it loses nothing but quieter notifications.
       stops.push(reportShownChat(store, (groupId) => void call('ui.setOpenChat', { groupId }).catch(() => undefined)));
+      // The host came back (perhaps a new process): read again what its events would have said meanwhile.
+      stops.push(startHostLink(() => void reloadAfterReturn(store)));
       try {
         await loadApp(store);
       } catch {
@@ -42,6 +45,15 @@ export function App() {
       <Localised />
     </AppStoreContext.Provider>
   );
+}
+
+async function reloadAfterReturn(store: AppStore): Promise<void> {
+  try {
+    store.dispatch({ type: 'connection', connection: await call('connection.status', {}) });
+    if (store.getState().boot === 'ready') await loadProfile(store);
+  } catch {
+    // The next return tries again; the banner already says the host is unreliable.
+  }
 }
 
 function Localised() {

@@ -1,6 +1,7 @@
 import { useAppState } from '../../state/app-store';
 import { ChatScreen } from '../chat/chat-screen';
 import { ConnectionBanner } from '../connection/connection-banner';
+import { HostGate, HostLinkBanner } from '../connection/host-link-banner';
 import { ContactsScreen } from '../contacts/contacts-screen';
 import { CreateGroupDialog } from '../groups/create-group-dialog';
 import { GroupSidebar } from '../groups/group-sidebar';
@@ -14,17 +15,20 @@ export function MainLayout() {
   const creatingGroup = useAppState((s) => s.creatingGroup);
   return (
     <div className="app">
+      <HostLinkBanner />
       <ConnectionBanner />
       <div className="app-body">
-        <NavRail />
-        {view === 'chats' && (
-          <>
-            <GroupSidebar />
-            <SlimChatScreen fallback={<ChatScreen />} />
-          </>
-        )}
-        {view === 'contacts' && <ContactsScreen />}
-        {view === 'settings' && <SettingsScreen />}
+        <HostGate>
+          <NavRail />
+          {view === 'chats' && (
+            <>
+              <GroupSidebar />
+              <SlimChatScreen fallback={<ChatScreen />} />
+            </>
+          )}
+          {view === 'contacts' && <ContactsScreen />}
+          {view === 'settings' && <SettingsScreen />}
+        </HostGate>
       </div>
       {creatingGroup && <CreateGroupDialog />}
     </div>

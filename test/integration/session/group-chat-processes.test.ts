@@ -107,4 +107,16 @@ describe('group chat across processes on a real SLIM node', () => {
     await bob.until(() => bob.invoke('groups.get', { groupId }), (g) => g.myState === 'closed', 15_000, 'closed');
     await expect(bob.invoke('messages.sendText', { groupId, text: 'anyone?' })).rejects.toMatchObject({ code: 'GROUP_CLOSED' });
   });
+
+  // Last: it kills a member's process.
+  it('a member whose process stops is shown offline once its heartbeats stop; the others stay online', async () => {
+    const groupId = await joinedGroup('none', ['bob', 'dave']);
+    const alice = people['alice']!;
+    const others = (g: { members: { userId: string; online?: boolean }[] }, who: string): boolean | undefined => g.members.find((m) => m.userId === ids[who])?.online;
+    await alice.until(() => alice.invoke('groups.get', { groupId }), (g) => others(g, 'bob') === true && others(g, 'dave') === true, 15_000, 'both online');
+    await people['dave']!.kill();
+    const after = await alice.until(() => alice.invoke('groups.get', { groupId }), (g) => others(g, 'dave') === false, 15_000, 'dave offline');
+    expect(others(after, 'bob')).toBe(true);
+    expect(after.members.find((m) => m.isSelf)?.online).toBe(true);
+  });
 });

@@ -58,7 +58,7 @@ describe('bundled preload and page bridge', () => {
     runInNewContext(preload, sandbox);
     expect(exposed.map((e) => e.key)).toEqual(['kizuna']);
     const api = exposed[0]?.api as { invoke: (n: string, i: unknown) => Promise<unknown>; host: string };
-    expect(Object.keys(api).sort()).toEqual(['host', 'invoke', 'on']);
+    expect(Object.keys(api).sort()).toEqual(['host', 'invoke', 'on', 'watchLink']);
     expect(api.host).toBe('electron');
     expect(await api.invoke('groups.list', {})).toBe('pong');
     expect(sent).toEqual([['kizuna:invoke', 'groups.list', {}]]);

@@ -34,9 +34,9 @@ function fakeIpcRenderer(reply: (name: unknown, input: unknown) => unknown = () 
 const flush = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('preload window.kizuna', () => {
-  it('exposes exactly invoke, on and host, frozen', () => {
+  it('exposes exactly invoke, on, host and watchLink, frozen', () => {
     const api = createPreloadApi(fakeIpcRenderer().ipc);
-    expect(Object.keys(api).sort()).toEqual(['host', 'invoke', 'on']);
+    expect(Object.keys(api).sort()).toEqual(['host', 'invoke', 'on', 'watchLink']);
     expect(api.host).toBe('electron');
     expect(Object.isFrozen(api)).toBe(true);
   });

@@ -27,15 +27,17 @@ async function readOrCreateKeyFile(path: string, create: boolean): Promise<Uint8
   return key;
 }
 
-/** Wraps the data key with a key kept in a separate file (for bots and servers). */
-export function createKeyFileWrapper(keyFileKey: Uint8Array): KeyWrapper {
+/** Wraps the data key with a key kept in a separate file (for bots and servers); `path` names it in errors. */
+export function createKeyFileWrapper(keyFileKey: Uint8Array, path?: string): KeyWrapper {
   return {
     kind: 'key-file',
     wrap: async (dataKey) => ({ version: 1, kind: 'key-file', wrapped: toBase64Url(aeadEncrypt(keyFileKey, dataKey, LABEL)) }),
     async unwrap(record) {
       const wrapped = fromBase64Url(record.wrapped);
       const key = record.kind === 'key-file' && wrapped !== undefined ? aeadDecrypt(keyFileKey, wrapped, LABEL) : undefined;
-      if (key === undefined) throw new KizunaError('STORE_WRONG_KEY', 'The key file does not open this profile.');
+      if (key === undefined) {
+        throw new KizunaError('STORE_WRONG_KEY', path === undefined ? 'The key file does not open this profile.' : `The key file ${path} does not open this profile.`);
+      }
       return key;
     },
   };
@@ -44,5 +46,5 @@ export function createKeyFileWrapper(keyFileKey: Uint8Array): KeyWrapper {
 /** The key-file wrapper for the file at `path` (created 0600 when `create` and it is missing). */
 export async function openKeyFileWrapper(path: string, create: boolean): Promise<KeyWrapper> {
   await loadSodium();
-  return createKeyFileWrapper(await readOrCreateKeyFile(path, create));
+  return createKeyFileWrapper(await readOrCreateKeyFile(path, create), path);
 }

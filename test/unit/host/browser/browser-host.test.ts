@@ -262,6 +262,37 @@ describe('browser host', () => {
     }
   });
 
+  it('the page\'s link follows the host: down when it stops, up when a host with the same port and token is back', async () => {
+    const first = await startBrowserHost({ core, rendererDir });
+    const transport = createWebSocketTransport({
+      connect: () => new WebSocket(`ws://127.0.0.1:${first.port}/kizuna-bridge?token=${first.token}`) as unknown as SocketLike,
+      backoffMs: [50],
+      connectTimeoutMs: 3000,
+    });
+    transports.push(transport);
+    const api = createKizunaClient(transport, { host: 'browser', heartbeat: { intervalMs: 100, timeoutMs: 2000 } });
+    const states: boolean[] = [];
+    let changed: (() => void) | undefined;
+    const next = (want: boolean): Promise<void> =>
+      states.at(-1) === want ? Promise.resolve() : new Promise<void>((done) => (changed = () => states.at(-1) === want && done()));
+    const stop = api.watchLink((up) => {
+      states.push(up);
+      changed?.();
+    });
+    await api.invoke('groups.list', {});
+    await next(true);
+    await first.close();
+    await next(false);
+    const back = await startBrowserHost({ core, rendererDir, port: first.port, token: first.token });
+    try {
+      await next(true);
+      expect((await api.invoke('connection.status', {})).state).toBe('offline');
+    } finally {
+      stop();
+      await back.close();
+    }
+  });
+
   it('closes cleanly: sockets are closed and the port is released', async () => {
     const second = await startBrowserHost({ core, rendererDir });
     const transport = createWebSocketTransport({

@@ -1,4 +1,5 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultUserDataDir, runWeb } from '../../../../main/host/browser/web-main.js';
@@ -23,7 +24,7 @@ describe('kizuna web (runWeb)', () => {
     const first = await runWeb({ dataDir, rendererDir, buildRenderer: false, offline: true, env: {}, log: (l) => lines.push(l) });
     try {
       expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
-      expect(statSync(`${dataDir}.key`).mode & 0o777).toBe(0o600);
+      expect(statSync(join(dataDir, 'local.key')).mode & 0o777).toBe(0o600);
       const page = await fetch(first.url);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('/kizuna-bridge.js');
@@ -35,9 +36,30 @@ describe('kizuna web (runWeb)', () => {
     const again = await runWeb({ dataDir, rendererDir, buildRenderer: false, offline: true, env: {}, log: () => undefined });
     try {
       expect(again.core.engine.getIdentity()?.displayName).toBe('Webby');
-      expect(again.url).not.toBe(first.url); // a new token every run
+      // The same port and token as last time, kept owner-only in the profile, so an open tab reconnects.
+      expect(again.url).toBe(first.url);
+      expect(statSync(join(dataDir, 'web-host.json')).mode & 0o777).toBe(0o600);
     } finally {
       await again.close();
+    }
+    // Someone else took the port meanwhile: a clear error naming it, not a silently new address.
+    const port = Number(new URL(first.url).port);
+    const squatter = createServer();
+    await new Promise<void>((done) => squatter.listen(port, '127.0.0.1', done));
+    try {
+      const taken = await runWeb({ dataDir, rendererDir, buildRenderer: false, offline: true, env: {}, log: () => undefined }).then(
+        () => null,
+        (err: unknown) => err as { code?: string; message?: string },
+      );
+      expect(taken?.code).toBe('INVALID_CONFIG');
+      expect(taken?.message).toContain(`Port ${port} on 127.0.0.1 is taken`);
+      // --port 0 asks for a new one; the token stays.
+      const moved = await runWeb({ dataDir, rendererDir, port: 0, buildRenderer: false, offline: true, env: {}, log: () => undefined });
+      expect(new URL(moved.url).searchParams.get('token')).toBe(new URL(first.url).searchParams.get('token'));
+      expect(moved.url).not.toBe(first.url);
+      await moved.close();
+    } finally {
+      await new Promise<void>((done) => squatter.close(() => done()));
     }
   });
 
