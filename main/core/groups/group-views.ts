@@ -1,31 +1,36 @@
 import type { GroupView, InvitationView, MessagePreview, VerifiedIdentityView } from '../../../shared/domain/views.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
+import type { StoreReader } from '../store/store.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
 import type { MemberIdentityRow } from '../store/tables/member-identities-table.js';
 
 /** get_all_my_groups' GroupOutput, grown into what a desktop group list needs. */
 export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
-  const self = ctx.self();
-  const identities = new Map(ctx.store.read.memberIdentities.forGroup(row.groupId).map((i) => [toBase64Url(i.userId), i]));
-  const members = ctx.store.read.groups.members(row.groupId).map((m) => ({
+  return groupViewOf(ctx.store.read, ctx.self().userId, row);
+}
+
+/** The same view from the store alone (the CLI's read-only commands open no engine). */
+export function groupViewOf(read: StoreReader, selfUserId: Uint8Array, row: GroupRow): GroupView {
+  const identities = new Map(read.memberIdentities.forGroup(row.groupId).map((i) => [toBase64Url(i.userId), i]));
+  const members = read.groups.members(row.groupId).map((m) => ({
     userId: toBase64Url(m.userId),
     displayName: m.displayName,
     slimName: m.slimName,
     role: m.role,
     status: m.status,
-    isSelf: bytesEqual(m.userId, self.userId),
+    isSelf: bytesEqual(m.userId, selfUserId),
     verifiedIdentity: verifiedIdentityOf(identities.get(toBase64Url(m.userId))),
   }));
   let lastMessage: MessagePreview | null = null;
   if (row.lastMessageId !== null) {
-    const m = ctx.store.read.messages.get(row.lastMessageId);
+    const m = read.messages.get(row.lastMessageId);
     if (m !== undefined) {
       lastMessage = {
         id: toBase64Url(m.id),
         sender: toBase64Url(m.sender),
-        senderName: ctx.store.read.people.get(m.sender)?.displayName ?? '',
+        senderName: read.people.get(m.sender)?.displayName ?? '',
         sentAt: m.sentAt,
         kind: m.kind,
         text: m.kind === 'text' ? m.body.slice(0, 200) : (m.fileName ?? ''),
@@ -38,7 +43,7 @@ export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
     mode: row.mode,
     creator: toBase64Url(row.creator),
     createdAt: row.createdAt,
-    isAdmin: bytesEqual(row.creator, self.userId),
+    isAdmin: bytesEqual(row.creator, selfUserId),
     myState: row.myState,
     members,
     version: row.latestVersion,
@@ -90,14 +95,18 @@ export function emitGroup(ctx: EngineContext, groupId: Uint8Array): void {
 }
 
 export function invitationView(ctx: EngineContext, inv: InvitationRow): InvitationView {
-  const group = ctx.store.read.groups.get(inv.groupId);
+  return invitationViewOf(ctx.store.read, inv);
+}
+
+export function invitationViewOf(read: StoreReader, inv: InvitationRow): InvitationView {
+  const group = read.groups.get(inv.groupId);
   return {
     groupId: toBase64Url(inv.groupId),
     groupName: group?.name ?? '',
     mode: group?.mode ?? 'mls',
     inviter: toBase64Url(inv.inviter),
-    inviterName: ctx.store.read.people.get(inv.inviter)?.displayName ?? '',
-    memberCount: ctx.store.read.groups.members(inv.groupId).length,
+    inviterName: read.people.get(inv.inviter)?.displayName ?? '',
+    memberCount: read.groups.members(inv.groupId).length,
     receivedAt: inv.receivedAt,
   };
 }

@@ -1,27 +1,17 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { PersonView } from '../../../shared/domain/views.js';
-import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
+import { bytesEqual } from '../encoding/base64url.js';
 import { parseId } from '../encoding/parse-id.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { PersonRow } from '../store/tables/people-table.js';
 import { parseContactCard } from './contact-card.js';
+import { personView } from './person-view.js';
 
 /**
  * Kizuna's contacts (add, remove, block, unblock, list added, list blocked) with its errors:
  * adding twice, removing a non-contact, blocking twice, unblocking someone not blocked and
  * blocking yourself are refused. Blocking removes from contacts; unblocking does not re-add.
  */
-function personView(row: PersonRow): PersonView {
-  return {
-    userId: toBase64Url(row.userId),
-    displayName: row.displayName,
-    slimName: row.slimName,
-    contactState: row.contactState,
-    addedAt: row.contactState === 'added' ? row.addedAt : null,
-    blockedAt: row.blockedAt,
-  };
-}
-
 export function parseUserId(text: string): Uint8Array {
   return parseId(text, 'user');
 }
