@@ -9,7 +9,7 @@
  * proves: the tarball holds everything the CLI needs from this project (no file outside "files"
  * is reached), the bin entry works from another folder, and a profile is created and read.
  * Packing uses --ignore-scripts: the test run's global setup has just built dist/cli, and
- * `prepack` (a rebuild that empties dist/cli) must not run under other CLI tests.
+ * `prepare` (which npm pack runs: a rebuild that empties dist/cli) must not run under other CLI tests.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -63,7 +63,8 @@ describe('an installed kizuna (packed with npm pack)', () => {
     expect(files).toContain('dist/cli/slim-node-process.js');
     expect(files).toContain('package.json');
     expect(files).toContain('shared/proto/kizuna/v1/kizuna.proto'); // read at run time (wire/proto-root.ts)
-    expect(files.filter((f) => /^(main|test|renderer|scripts)\//.test(f) || f.endsWith('.ts'))).toEqual([]);
+    expect(files).toContain('scripts/prune-slim-bindings.mjs'); // the postinstall
+    expect(files.filter((f) => (/^(main|test|renderer|scripts)\//.test(f) && f !== 'scripts/prune-slim-bindings.mjs') || f.endsWith('.ts'))).toEqual([]);
   });
 
   it('runs --help, creates an identity and shows it, from the empty folder', async () => {
