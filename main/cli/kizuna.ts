@@ -32,6 +32,14 @@ const COMMANDS: Record<string, Command> = {
   controller: async (_args, flags) => (await import('./commands/controller-command.js')).controllerCommand(await config(flags), flags),
 };
 
+/** Read-only commands tried first on the lean path (commands/read-commands.ts): no engine to load. */
+const LEAN_READS = new Set(['group', 'group list', 'group invitations', 'contact', 'contact list', 'contact blocked', 'identity', 'identity show']);
+
+async function leanRead(command: string, args: string[], flags: Flags): Promise<boolean> {
+  if (!LEAN_READS.has(args[0] === undefined ? command : `${command} ${args[0]}`)) return false;
+  return (await import('./commands/read-commands.js')).readCommand(await config(flags), command, args[0]);
+}
+
 async function main(argv: string[]): Promise<number> {
   // `kizuna web` takes the browser host's own flags.
   if (argv[0] === 'web') {
@@ -64,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`unknown command: ${command}\n\n${helpFor(undefined)}\n`);
     return 2;
   }
-  await run(args, flags);
+  if (!(await leanRead(command, args, flags))) await run(args, flags);
   return 0;
 }
 

@@ -1,41 +1,45 @@
 import type { GroupView, InvitationView, MessagePreview, VerifiedIdentityView } from '../../../shared/domain/views.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
+import type { StoreReader } from '../store/store.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
 import type { MemberIdentityRow } from '../store/tables/member-identities-table.js';
-import { storedRetryPolicy } from './group-retry-policy.js';
 import { invitationRowView } from './invitation-views.js';
-import { memberName } from './member-names.js';
+import { memberNameIn } from './member-names.js';
 
 /** Whether we verified a member's safety number, and whether their keys changed since (issue 11). */
-function verificationOf(ctx: EngineContext, userId: Uint8Array): { contactVerified: boolean; keyChanged: boolean } {
-  const person = ctx.store.read.people.get(userId);
+function verificationOf(read: StoreReader, userId: Uint8Array): { contactVerified: boolean; keyChanged: boolean } {
+  const person = read.people.get(userId);
   return { contactVerified: (person?.verifiedKeys ?? null) !== null, keyChanged: (person?.keyChangedAt ?? null) !== null };
 }
 
 /** get_all_my_groups' GroupOutput, grown into what a desktop group list needs. */
 export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
-  const self = ctx.self();
-  const identities = new Map(ctx.store.read.memberIdentities.forGroup(row.groupId).map((i) => [toBase64Url(i.userId), i]));
-  const members = ctx.store.read.groups.members(row.groupId).map((m) => ({
-    ...verificationOf(ctx, m.userId),
+  return groupViewOf(ctx.store.read, ctx.self().userId, row);
+}
+
+/** The same view from the store alone (the CLI's read-only commands open no engine). */
+export function groupViewOf(read: StoreReader, selfUserId: Uint8Array, row: GroupRow): GroupView {
+  const identities = new Map(read.memberIdentities.forGroup(row.groupId).map((i) => [toBase64Url(i.userId), i]));
+  const members = read.groups.members(row.groupId).map((m) => ({
+    ...verificationOf(read, m.userId),
     userId: toBase64Url(m.userId),
     displayName: m.displayName,
     slimName: m.slimName,
     role: m.role,
     status: m.status,
-    isSelf: bytesEqual(m.userId, self.userId),
+    isSelf: bytesEqual(m.userId, selfUserId),
     verifiedIdentity: verifiedIdentityOf(identities.get(toBase64Url(m.userId))),
   }));
   let lastMessage: MessagePreview | null = null;
   if (row.lastMessageId !== null) {
-    const m = ctx.store.read.messages.get(row.lastMessageId);
+    const m = read.messages.get(row.lastMessageId);
     if (m !== undefined) {
       lastMessage = {
         id: toBase64Url(m.id),
         sender: toBase64Url(m.sender),
-        senderName: memberName(ctx, m.groupId, m.sender) ?? '',
+        senderName: memberNameIn(read, m.groupId, m.sender) ?? '',
         sentAt: m.sentAt,
         kind: m.kind,
         text: m.kind === 'text' ? m.body.slice(0, 200) : (m.fileName ?? ''),
@@ -48,7 +52,7 @@ export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
     mode: row.mode,
     creator: toBase64Url(row.creator),
     createdAt: row.createdAt,
-    isAdmin: bytesEqual(row.creator, self.userId),
+    isAdmin: bytesEqual(row.creator, selfUserId),
     myState: row.myState,
     members,
     version: row.latestVersion,
@@ -59,7 +63,7 @@ export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
     lastActivityAt: row.lastActivityAt,
     lastMessage,
     direct: row.direct === 1,
-    retryPolicy: storedRetryPolicy(ctx, row.groupId),
+    retryPolicy: retryPolicyOf(read, row.groupId),
   };
 }
 
@@ -102,4 +106,10 @@ export function emitGroup(ctx: EngineContext, groupId: Uint8Array): void {
 
 export function invitationView(ctx: EngineContext, inv: InvitationRow): InvitationView {
   return invitationRowView(ctx, inv);
+}
+
+/** The group's stored retry policy (null fields follow the session layer's values); see group-retry-policy.ts. */
+function retryPolicyOf(read: StoreReader, groupId: Uint8Array): GroupView['retryPolicy'] {
+  const row = read.retryPolicies.get(groupId);
+  return { maxRetries: row?.maxRetries ?? null, timeoutMs: row?.timeoutMs ?? null };
 }

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
-import { blake2b256 } from '../crypto/hash.js';
-import { utf8 } from '../encoding/base64url.js';
+import { blake2b } from '@noble/hashes/blake2.js';
+import { concatBytes, utf8 } from '../encoding/base64url.js';
 
 /**
  * The whole database file (and its WAL) is encrypted page by page by SQLite3 Multiple Ciphers:
@@ -10,8 +10,12 @@ import { utf8 } from '../encoding/base64url.js';
  */
 const STORE_KEY_LABEL = utf8('kizuna sqlite page key v1');
 
+/**
+ * BLAKE2b-256(label ‖ key), the same bytes crypto/hash.ts's blake2b256 gives, from @noble/hashes so
+ * opening the store does not need libsodium (the CLI's read-only commands start without it).
+ */
 export function deriveDatabaseKey(localKey: Uint8Array): Uint8Array {
-  return blake2b256(STORE_KEY_LABEL, localKey);
+  return blake2b(concatBytes(STORE_KEY_LABEL, localKey), { dkLen: 32 });
 }
 
 /**

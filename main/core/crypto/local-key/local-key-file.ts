@@ -1,8 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
-import { randomBytes } from '../aead.js';
 import type { KeyWrapper, WrappedKeyRecord } from './key-wrapper.js';
 
 const LOCAL_KEY_FILE = 'local-key.json';
@@ -28,7 +28,8 @@ export async function loadOrCreateLocalKey(dataDir: string, wrapper: KeyWrapper)
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new KizunaError('KEY_PROVIDER_FAILED', `Cannot read ${path}.`);
   }
   if (text === undefined) {
-    const key = randomBytes(32);
+    // Node's CSPRNG, not libsodium's: reading a profile (loadOrCreateLocalKey) must not need libsodium.
+    const key = new Uint8Array(randomBytes(32));
     const record = await wrapper.wrap(key);
     const tmp = `${path}.tmp`;
     await writeFile(tmp, JSON.stringify(record, null, 2) + '\n', { mode: 0o600 });
