@@ -1,15 +1,9 @@
 import type { GroupChangeView } from '../../../shared/domain/group-change.js';
-import { join } from 'node:path';
 import type { EncryptionMode, GroupView, IdentityView, InvitationView, MessageCursorView, MessagePage, MessageView, PersonView, ReceiptView, SafetyNumberView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
-import { createAtRestCipher } from '../crypto/at-rest-cipher.js';
-import type { KeyWrapper } from '../crypto/local-key/key-wrapper.js';
-import { loadOrCreateLocalKey } from '../crypto/local-key/local-key-file.js';
-import { loadSodium } from '../crypto/sodium.js';
 import { toBase64Url } from '../encoding/base64url.js';
 import { parseId } from '../encoding/parse-id.js';
 import { buildEnvelope, type BuiltEnvelope } from '../envelopes/envelope-builder.js';
-import { MlsStates } from '../kernel/mls-states.js';
 import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { groupChanges } from '../groups/group-changes.js';
@@ -29,42 +23,25 @@ import { addContact, blockContact, listBlocked, listContacts, removeContact, unb
 import { acknowledgeKeyChange, safetyNumberOf, unverifyContact, verifyContact } from '../identity/contact-verification.js';
 import { exportIdentity, readIdentityExport } from '../identity/identity-export.js';
 import { createIdentity, getIdentity, identityView, loadIdentity, renameSelf, storeIdentity, type CreateIdentityInput } from '../identity/identity-service.js';
-import type { IdentityTokenProvider, IdentityTokenVerifier } from '../identity/tokens/token-types.js';
 import { admissionRefusal, refusedEnvelope } from '../ingest/admission.js';
 import { InboxProcessor } from '../ingest/inbox-processor.js';
-import { createLogger, type Logger } from '../log/logger.js';
-import { FileVault } from '../store/file-vault.js';
 import { cancelSend, listPins, markRead, pinMessage, retrySend, sendTyping, unpinMessage } from '../messages/message-actions.js';
 import { latestMessages, messagesAfter, messagesAround, messagesBefore, messagesOnDay, searchMessages, type MessageFilter } from '../messages/message-queries.js';
 import { sendFile, sendText, type FileInput } from '../messages/message-send.js';
 import { messageView } from '../messages/message-views.js';
-import { openStore, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import type { EngineContext } from '../kernel/engine-context.js';
-import { createSelfHolder } from '../kernel/engine-context.js';
 import type { EngineEvents } from '../kernel/engine-events.js';
 import { EngineChannels } from './engine-channels.js';
+import { openEngineContext, type EngineOptions } from './engine-open.js';
 import { recordEngineContext } from './engine-internals.js';
 import { EngineOutbox } from './engine-outbox.js';
-import { KeyedMutex } from '../kernel/keyed-mutex.js';
-import { lockProfile, type ProfileLock } from '../kernel/profile-lock.js';
+import type { ProfileLock } from '../kernel/profile-lock.js';
 import { SESSION_ENVELOPE_TYPES, type SessionEnvelopeFields, type SessionPort } from './session-port.js';
 import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
-import { secureProfileDir } from '../store/profile-permissions.js';
-import { deriveDatabaseKey } from '../store/database-cipher.js';
 import type { StorageHealth } from '../store/storage-health.js';
 
-export interface EngineOptions {
-  /** The profile folder: kizuna.db, local-key.json, files/. Created if missing. */
-  dataDir: string;
-  /** How the local key is protected (passphrase, key file, OS keyring). */
-  keyWrapper: KeyWrapper;
-  now?: () => number;
-  logger?: Logger;
-  /** Identity token presented in our JOINs (default: none, the local key is the identity). */
-  tokenProvider?: IdentityTokenProvider;
-  /** Checks the tokens of people who join our groups and of members the admin announces (default: none). */
-  tokenVerifier?: IdentityTokenVerifier;
-}
+export type { EngineOptions } from './engine-open.js';
 
 const groupIdFrom = (text: string): Uint8Array => parseId(text, 'group');
 const messageIdFrom = (text: string): Uint8Array => parseId(text, 'message');
@@ -102,35 +79,7 @@ export class Engine implements SessionPort {
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
-    await loadSodium();
-    secureProfileDir(options.dataDir);
-    const lock = lockProfile(options.dataDir);
-    let store: Store;
-    let cipher: ReturnType<typeof createAtRestCipher>;
-    try {
-      const { key } = await loadOrCreateLocalKey(options.dataDir, options.keyWrapper);
-      cipher = createAtRestCipher(key);
-      store = openStore(join(options.dataDir, 'kizuna.db'), cipher, deriveDatabaseKey(key));
-    } catch (err) {
-      lock.release();
-      throw err;
-    }
-    const holder = createSelfHolder();
-    const ctx: EngineContext = {
-      store,
-      events: new TypedEmitter<EngineEvents>(),
-      log: options.logger ?? createLogger('engine'),
-      now: options.now ?? Date.now,
-      dataDir: options.dataDir,
-      groupLocks: new KeyedMutex(),
-      mlsStates: new MlsStates(store, holder.self),
-      files: new FileVault(options.dataDir, cipher),
-      identityTokens: {
-        ...(options.tokenProvider === undefined ? {} : { provider: options.tokenProvider }),
-        ...(options.tokenVerifier === undefined ? {} : { verifier: options.tokenVerifier }),
-      },
-      ...holder,
-    };
+    const { ctx, lock } = await openEngineContext(options);
     loadIdentity(ctx);
     const engine = new Engine(ctx, lock);
     if (ctx.hasSelf()) {

@@ -6,7 +6,7 @@ import type { KeyWrapper } from '../crypto/local-key/key-wrapper.js';
 import { hasLocalKey, loadOrCreateLocalKey } from '../crypto/local-key/local-key-file.js';
 import { xchachaOpen, xchachaSeal } from '../crypto/xchacha-node.js';
 import { toBase64Url, utf8 } from '../encoding/base64url.js';
-import { groupViewOf } from '../groups/group-views.js';
+import { groupViewOf } from '../groups/group-view-of.js';
 import { personView } from '../identity/person-view.js';
 import { lockProfile } from '../kernel/profile-lock.js';
 import { deriveDatabaseKey } from '../store/database-cipher.js';
