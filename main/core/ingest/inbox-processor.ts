@@ -14,6 +14,7 @@ import { handleMessage } from './handlers/message-handler.js';
 import { handleSecretReply, handleSecretRequest } from './handlers/secret-handlers.js';
 import { handleTyping } from './handlers/typing-handler.js';
 import { handleWelcome } from './handlers/welcome-handler.js';
+import { DeferredBounds } from './deferred-bounds.js';
 import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
 import type { Handler, Verdict } from './verdict.js';
 
@@ -51,8 +52,11 @@ export class InboxProcessor {
   private incomingScheduled = false;
   /** Inbox rows taken per turn of the event loop, sized to a time budget (see turn-budget.ts). */
   private rowsPerTurn = 128;
+  /** Caps and expiry on deferred rows (issue 8, class 6). */
+  readonly deferredBounds: DeferredBounds;
 
   constructor(private readonly ctx: EngineContext) {
+    this.deferredBounds = new DeferredBounds(ctx);
     this.register('MESSAGE', handleMessage);
     this.register('GROUP_UPDATE', handleGroupUpdate);
     this.register('LEAVE', handleLeave);
@@ -131,6 +135,11 @@ export class InboxProcessor {
   idle(): Promise<void> {
     if (this.running === undefined && !this.incomingScheduled) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Deferred rows past their age get one last try; what still cannot apply is dropped as `deferred-expired`. */
+  expireDeferred(): void {
+    if (this.ctx.store.write.queue.wakeDeferredBefore(this.deferredBounds.expiredBefore()) > 0) this.schedule();
   }
 
   close(): Promise<void> {
@@ -260,6 +269,7 @@ export class InboxProcessor {
         ctx.log.warn('envelope handler failed', { type: e.type, reason: reasonOf(err) });
         verdict = { outcome: 'drop', reason: reasonOf(err) };
       }
+      verdict = this.deferredBounds.bound(row, v, verdict);
       if (sequenced && verdict.outcome === 'done') claimed.add(`${toBase64Url(e.sender)}:${e.seq}`);
       else if (!sequenced && verdict.outcome === 'done') claimed.add(toBase64Url(v.id));
       batch.push({ row, v, verdict });
@@ -332,9 +342,12 @@ export class InboxProcessor {
     const e = d.v?.envelope;
     const groupId = e?.groupId ?? null;
     const verdict = d.verdict;
+    if (verdict.outcome !== 'defer') this.deferredBounds.release(d.row.id);
     if (verdict.outcome === 'drop') {
       ctx.store.write.queue.finishInbox(d.row.id, 'dropped', verdict.reason, groupId);
       ctx.store.write.log.countDrop(verdict.reason);
+      // Content decrypted and held while it waited (MLS keys are single-use) goes with it.
+      if (d.v?.deferredBefore === true) ctx.store.write.log.releasePlaintext(d.v.id);
       return;
     }
     if (verdict.outcome === 'defer') {
