@@ -193,7 +193,13 @@ export class CatchUp {
     if (!reply.more) return;
     // A `more` is followed up only from a member, for a request of ours, within a rate (else the
     // periodic gap check asks, if our cursors show anything missing).
-    const refusal = channels.knowsMember(e.groupId, e.sender) ? this.followUps.mayFollow(e.groupId, e.sender, Date.now()) : 'sync-more-not-member';
+    // A genuine `more` means the reply was cut at its size limit, so it carries envelopes; an empty
+    // one would only have us ask the same again.
+    const refusal = !channels.knowsMember(e.groupId, e.sender)
+      ? 'sync-more-not-member'
+      : reply.envelopes.length === 0
+        ? 'sync-more-empty'
+        : this.followUps.mayFollow(e.groupId, e.sender, Date.now());
     if (refusal !== undefined) {
       channels.refused(refusal, e.groupId);
       return;
