@@ -25,6 +25,13 @@ export interface SlimSessionMessage {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
+const DATA_TYPES: ReadonlySet<number> = new Set([SlimMsg.MSG, SlimMsg.RTX_REPLY, SlimMsg.MSG_ACK, SlimMsg.RTX_REQUEST]);
+
+/** Whether a frame of this type belongs to the data half (GroupData.handle) rather than to membership control. */
+export function isGroupData(messageType: number): boolean {
+  return DATA_TYPES.has(messageType);
+}
+
 export interface GroupDataOptions {
   readonly sessionId: number;
   readonly channel: WireName;

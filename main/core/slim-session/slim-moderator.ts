@@ -9,18 +9,19 @@ import { createSlimName, formatSlimName, type SlimName } from '../../../shared/d
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { createLogger } from '../log/logger.js';
-import { u64ToWire } from '../transport/wire-u64.js';
 import type { WireMessage, WireName } from '../transport/slim-wire-types.js';
 import { ControlRequests } from './control-requests.js';
 import { participantOf, type Member, type ModeratorCore } from './moderator-core.js';
 import { inviteMember } from './moderator-invite.js';
 import { rejoinMember } from './moderator-rejoin.js';
 import { removeMember } from './moderator-remove.js';
-import { GroupData, type SlimSessionMessage } from './group-data.js';
+import { GroupData, isGroupData, type SlimSessionMessage } from './group-data.js';
 import { FANOUT_CHANNEL, SlimMsg, TRUE_VALUE, type SessionFrame, type WireCommandPayload } from './session-frame.js';
 import { DEFAULT_TIMER, NO_MLS_EPOCH, type SessionContext, type TimerSettings } from './session-context.js';
+import { shutDownSession } from './session-end.js';
 import type { ModeratorMls } from './session-mls.js';
 import { nameKey, nameText } from './session-names.js';
+import { sealCommand, startHeartbeat } from './session-plumbing.js';
 import { randomMessageId, randomSessionId, xxh3Id } from './slim-ids.js';
 import type { VerifiedSlimToken } from './slim-token.js';
 
@@ -35,7 +36,6 @@ export interface SlimModeratorOptions {
   readonly mls?: ModeratorMls;
   readonly metadata?: Readonly<Record<string, string>>;
 }
-
 
 export interface SlimModeratorEvents {
   message: SlimSessionMessage;
@@ -168,12 +168,8 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
 
   async handle(frame: SessionFrame, sender: VerifiedSlimToken): Promise<void> {
     if (this.#ended) return;
+    if (isGroupData(frame.messageType)) return this.#data.handle(frame);
     switch (frame.messageType) {
-      case SlimMsg.MSG:
-      case SlimMsg.RTX_REPLY:
-      case SlimMsg.MSG_ACK:
-      case SlimMsg.RTX_REQUEST:
-        return this.#data.handle(frame);
       case SlimMsg.DISCOVERY_REPLY:
       case SlimMsg.JOIN_REPLY:
       case SlimMsg.GROUP_ACK:
@@ -210,15 +206,11 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
   async close(): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
-    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
     this.#requests.close(new KizunaError('TRANSPORT_CLOSED', 'The SLIM session has ended.'));
-    this.#data.close();
-    this.#ctx.ended(this.sessionId, true);
-    for (const name of this.#channelNames) await this.#ctx.unsubscribe(name).catch(() => undefined);
+    await shutDownSession(this.#ctx, { sessionId: this.sessionId, heartbeat: this.#heartbeat, data: this.#data, channels: this.#channelNames }, true);
   }
 
   // ------------------------------------------------------------------ tasks
-
 
   #queue<T>(task: () => Promise<T>): Promise<T> {
     if (this.#ended) return Promise.reject(new KizunaError('TRANSPORT_CLOSED', 'The SLIM session has ended.'));
@@ -234,28 +226,16 @@ export class SlimModeratorSession extends TypedEmitter<SlimModeratorEvents> {
   // ------------------------------------------------------------------ plumbing
 
   #command(destination: WireName, fanout: number, messageType: number, messageId: number, command: WireCommandPayload, metadata?: Readonly<Record<string, string>>): WireMessage {
-    return this.#ctx.identity.seal({
-      source: this.#ctx.me,
-      destination,
-      fanout,
-      messageType,
-      sessionId: this.sessionId,
-      messageId,
-      content: { command },
-      ...(metadata === undefined ? {} : { metadata }),
-    });
+    return sealCommand(this.#ctx, this.sessionId, destination, fanout, messageType, messageId, command, metadata);
   }
 
   #startHeartbeat(): void {
-    this.#heartbeat = setInterval(() => {
-      if (this.#data.sentRecently) {
-        this.#data.sentRecently = false;
-        return;
-      }
-      if (this.#others().length === 0) return;
-      const epoch = this.#options.mls?.epoch() ?? NO_MLS_EPOCH;
-      this.#ctx.send(this.#command(this.#control, FANOUT_CHANNEL, SlimMsg.HEARTBEAT, randomMessageId(), { heartbeat: { epoch: u64ToWire(epoch) } }));
-    }, this.#ctx.heartbeatMs);
-    this.#heartbeat.unref();
+    this.#heartbeat = startHeartbeat(this.#ctx, {
+      sessionId: this.sessionId,
+      data: this.#data,
+      control: this.#control,
+      epoch: () => this.#options.mls?.epoch() ?? NO_MLS_EPOCH,
+      alone: () => this.#others().length === 0,
+    });
   }
 }

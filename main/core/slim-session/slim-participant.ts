@@ -10,14 +10,17 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { createLogger } from '../log/logger.js';
-import { u64ToWire, wireToU64 } from '../transport/wire-u64.js';
+import { wireToU64 } from '../transport/wire-u64.js';
 import type { WireMessage, WireName } from '../transport/slim-wire-types.js';
-import { GroupData, type SlimSessionMessage } from './group-data.js';
-import { FANOUT_CHANNEL, SlimMsg, TRUE_VALUE, type SessionFrame, type WireCommandPayload, type WireParticipant } from './session-frame.js';
+import { GroupData, isGroupData, type SlimSessionMessage } from './group-data.js';
+import { ParticipantRejoin } from './participant-rejoin.js';
+import { SlimMsg, TRUE_VALUE, type SessionFrame, type WireCommandPayload, type WireParticipant } from './session-frame.js';
 import { NO_MLS_EPOCH, type SessionContext, type TimerSettings } from './session-context.js';
+import { sendLeave, shutDownSession, type PendingLeave } from './session-end.js';
 import type { SessionMls } from './session-mls.js';
 import type { StoredSession } from './session-store.js';
 import { nameKey, nameText, plainName, subscribableName } from './session-names.js';
+import { sealCommand, startHeartbeat } from './session-plumbing.js';
 import { randomMessageId } from './slim-ids.js';
 
 const log = createLogger('slim-session.participant');
@@ -56,10 +59,8 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   #ended: SlimSessionEnd | undefined;
   #lastCommitId = 0;
   #heartbeat: NodeJS.Timeout | undefined;
-  #leaving: { id: number; resolve: () => void } | undefined;
-  #rejoining: { id: number; stop: () => void } | undefined;
-  /** Our last REJOIN_REQUEST the moderator left unanswered (while we stay joined), re-sent at the next heartbeat. */
-  #unanswered: { id: number; frame: WireMessage } | undefined;
+  #leaving: PendingLeave | undefined;
+  readonly #rejoin: ParticipantRejoin;
   #inbound: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: SessionContext, join: ParticipantJoin) {
@@ -77,6 +78,17 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       member: (key) => this.#roster.get(key)?.name ?? undefined,
     });
     this.#data.on('message', (m) => this.emit('message', m));
+    this.#rejoin = new ParticipantRejoin({
+      me: ctx.me,
+      timer: join.timer,
+      toModerator: (messageType, id, command) => this.#control(join.moderator, 1, messageType, id, command),
+      send: (frame) => ctx.send(frame),
+      // After a restart there is nothing to fall back on; a member behind by an epoch tries again at the
+      // next heartbeat that shows it (the moderator may have been busy with another task).
+      gaveUp: () => {
+        if (!this.#joined) void this.#end('removed');
+      },
+    });
   }
 
   /** A session of ours from before a restart; call rejoin() next. */
@@ -123,41 +135,11 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       this.#markJoined();
       return;
     }
-    await this.#requestRejoin(this.#join.mls);
-  }
-
-  /** REJOIN_REQUEST with a fresh key package, re-sent until REJOIN_REPLY (or the session ends). */
-  async #requestRejoin(mls: SessionMls): Promise<void> {
-    // A request we gave up on is sent again as it was (same id, same key package): the moderator may be
-    // answering it right now, and a fresh key package would void the Welcome it is about to send.
-    const unanswered = this.#unanswered;
-    this.#unanswered = undefined;
-    const id = unanswered?.id ?? randomMessageId();
-    const frame = unanswered?.frame ?? this.#control(this.#join.moderator, 1, SlimMsg.REJOIN_REQUEST, id, {
-      rejoin_request: { participant: this.#ctx.me, key_package: await mls.keyPackage() },
-    });
-    const timer = this.#join.timer ?? { timeoutMs: 1000, maxRetries: 10 };
-    let tries = 0;
-    const retry = setInterval(() => {
-      tries += 1;
-      if (tries <= timer.maxRetries) {
-        this.#ctx.send(frame);
-        return;
-      }
-      clearInterval(retry);
-      this.#rejoining = undefined;
-      log.warn('the SLIM moderator did not answer our rejoin request');
-      // After a restart there is nothing to fall back on; a member behind by an epoch tries again at the
-      // next heartbeat that shows it (the moderator may have been busy with another task).
-      if (!this.#joined) void this.#end('removed');
-      else this.#unanswered = { id, frame };
-    }, timer.timeoutMs);
-    this.#rejoining = { id, stop: () => clearInterval(retry) };
-    this.#ctx.send(frame);
+    await this.#rejoin.request(this.#join.mls);
   }
 
   async #onRejoinReply(frame: SessionFrame): Promise<void> {
-    if (!this.#fromModerator(frame) || this.#rejoining?.id !== frame.messageId) return;
+    if (!this.#fromModerator(frame) || !this.#rejoin.answers(frame)) return;
     const reply = frame.command?.rejoin_reply;
     if (!reply) return;
     if (this.#join.mls !== undefined) {
@@ -165,8 +147,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       await this.#join.mls.joinFromWelcome(reply.mls_content);
       this.#lastCommitId = reply.commit_id ?? 0;
     }
-    this.#rejoining.stop();
-    this.#rejoining = undefined;
+    this.#rejoin.stop();
     this.#reply(frame, SlimMsg.GROUP_ACK, { group_ack: {} });
     if (this.#joined) this.#ctx.changed(); // caught up with the group's epoch
     else this.#markJoined();
@@ -175,11 +156,11 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   /** A member's heartbeat announces an epoch ahead of ours: we missed a commit, so ask to be re-added (as SLIM does). */
   #onHeartbeat(frame: SessionFrame): void {
     const mls = this.#join.mls;
-    if (mls === undefined || !this.#joined || this.#rejoining !== undefined || !this.#roster.has(nameKey(frame.source))) return;
+    if (mls === undefined || !this.#joined || this.#rejoin.running || !this.#roster.has(nameKey(frame.source))) return;
     const epoch = wireToU64(frame.command?.heartbeat?.epoch);
     if (epoch === undefined || epoch === NO_MLS_EPOCH || epoch <= mls.epoch()) return;
     log.info('behind the group epoch: rejoining', { ours: String(mls.epoch()), theirs: String(epoch) });
-    this.#requestRejoin(mls).catch((error: unknown) => log.warn('SLIM rejoin failed', { error: error instanceof Error ? error.message : String(error) }));
+    this.#rejoin.request(mls).catch((error: unknown) => log.warn('SLIM rejoin failed', { error: error instanceof Error ? error.message : String(error) }));
   }
 
   #markJoined(): void {
@@ -232,33 +213,12 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
     return this.#data.nextMessage(timeoutMs);
   }
 
-  /** Leaves on our own: LEAVE_REQUEST (LEAVING_SESSION) to the moderator, retried until it answers. */
-  /** Leaves on our own; rejects with TIMEOUT (after leaving locally) when the moderator never answered. */
+  /** Leaves on our own: LEAVE_REQUEST (LEAVING_SESSION) to the moderator, retried until it answers; rejects with TIMEOUT (after leaving locally) when it never did. */
   async leave(): Promise<void> {
     if (this.#ended !== undefined) return;
     const id = randomMessageId();
     const frame = this.#control(this.#join.moderator, 1, SlimMsg.LEAVE_REQUEST, id, { leave_request: {} }, { LEAVING_SESSION: TRUE_VALUE });
-    const timer = this.#join.timer ?? { timeoutMs: 1000, maxRetries: 10 };
-    let answered = false;
-    await new Promise<void>((resolve) => {
-      let tries = 0;
-      const retry = setInterval(() => {
-        tries += 1;
-        if (tries > timer.maxRetries) {
-          clearInterval(retry);
-          resolve();
-        } else this.#ctx.send(frame);
-      }, timer.timeoutMs);
-      this.#leaving = {
-        id,
-        resolve: () => {
-          answered = true;
-          clearInterval(retry);
-          resolve();
-        },
-      };
-      this.#ctx.send(frame);
-    });
+    const answered = await sendLeave(this.#ctx, id, frame, this.#join.timer, (pending) => (this.#leaving = pending));
     await this.#end('left');
     if (!answered) throw new KizunaError('TIMEOUT', 'The SLIM moderator did not answer our leave request.');
   }
@@ -277,12 +237,8 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       this.#ctx.send(cached); // the moderator retried: our reply was lost (a repeat id would be a replay to SLIM)
       return;
     }
+    if (isGroupData(frame.messageType)) return this.#joined ? this.#data.handle(frame) : undefined;
     switch (frame.messageType) {
-      case SlimMsg.MSG:
-      case SlimMsg.RTX_REPLY:
-      case SlimMsg.MSG_ACK:
-      case SlimMsg.RTX_REQUEST:
-        return this.#joined ? this.#data.handle(frame) : undefined;
       case SlimMsg.GROUP_WELCOME:
         return this.#onWelcome(frame);
       case SlimMsg.GROUP_UPDATE:
@@ -298,7 +254,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
       case SlimMsg.REJOIN_REPLY:
         return this.#onRejoinReply(frame);
       case SlimMsg.LEAVE_REPLY:
-        if (this.#leaving?.id === frame.messageId) this.#leaving.resolve();
+        if (this.#leaving?.id === frame.messageId) this.#leaving.answered();
         return;
       case SlimMsg.HEARTBEAT:
         this.#onHeartbeat(frame);
@@ -386,16 +342,7 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   // ------------------------------------------------------------------ plumbing
 
   #control(destination: WireName, fanout: number, messageType: number, messageId: number, command: WireCommandPayload, metadata?: Record<string, string>): WireMessage {
-    return this.#ctx.identity.seal({
-      source: this.#ctx.me,
-      destination,
-      fanout,
-      messageType,
-      sessionId: this.sessionId,
-      messageId,
-      content: { command },
-      ...(metadata === undefined ? {} : { metadata }),
-    });
+    return sealCommand(this.#ctx, this.sessionId, destination, fanout, messageType, messageId, command, metadata);
   }
 
   /** Answers `request` (same message id) and keeps the answer for the moderator's retries. */
@@ -407,28 +354,15 @@ export class SlimParticipantSession extends TypedEmitter<SlimParticipantEvents> 
   }
 
   #startHeartbeat(): void {
-    this.#heartbeat = setInterval(() => {
-      if (this.#data.sentRecently) {
-        this.#data.sentRecently = false;
-        return;
-      }
-      const epoch = this.#join.mls?.epoch() ?? NO_MLS_EPOCH;
-      this.#ctx.send(this.#control(this.#join.control, FANOUT_CHANNEL, SlimMsg.HEARTBEAT, randomMessageId(), { heartbeat: { epoch: u64ToWire(epoch) } }));
-    }, this.#ctx.heartbeatMs);
-    this.#heartbeat.unref();
+    this.#heartbeat = startHeartbeat(this.#ctx, { sessionId: this.sessionId, data: this.#data, control: this.#join.control, epoch: () => this.#join.mls?.epoch() ?? NO_MLS_EPOCH });
   }
 
   async #end(reason: SlimSessionEnd, announce = true, forget = true): Promise<void> {
     if (this.#ended !== undefined) return;
     this.#ended = reason;
-    if (this.#heartbeat !== undefined) clearInterval(this.#heartbeat);
-    this.#rejoining?.stop();
-    this.#data.close();
-    this.#ctx.ended(this.sessionId, forget);
-    for (const name of [this.#join.channel, this.#join.control]) {
-      const sub = subscribableName(name);
-      if (sub !== undefined) await this.#ctx.unsubscribe(sub).catch(() => undefined);
-    }
+    this.#rejoin.stop();
+    const channels = [this.#join.channel, this.#join.control].map(subscribableName).filter((n) => n !== undefined);
+    await shutDownSession(this.#ctx, { sessionId: this.sessionId, heartbeat: this.#heartbeat, data: this.#data, channels }, forget);
     if (announce) this.emit('ended', reason);
   }
 }

@@ -4,28 +4,20 @@
  * without it), the renderer (with everything it imports) uses neither Node nor Electron, main/core's
  * folders import only down their floors (docs/ARCHITECTURE.md), and no import circle exists anywhere.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { CORE_FLOORS } from './core-floors.js';
+import { filesBelow } from './source-files.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const SKIP = new Set(['node_modules', 'dist', 'release', '.git', '.tmp', 'coverage']);
 const SOURCE = /\.(ts|tsx|mts|cts|js|mjs|cjs)$/;
 
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (SKIP.has(entry.name)) continue;
-    const p = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(p));
-    else if (SOURCE.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(p);
-  }
-  return out;
-}
+const sourceFiles = (dir: string): string[] => filesBelow(dir, (name) => SOURCE.test(name) && !name.endsWith('.d.ts'));
 
 interface ModuleRef {
   specifier: string;
@@ -147,23 +139,6 @@ describe('import boundaries', () => {
   });
 });
 
-/**
- * main/core's floors, bottom first, as drawn in docs/ARCHITECTURE.md. A folder may import its own files
- * and anything on a lower floor, never a folder on its own floor or above. A nested folder is part of
- * its parent unless listed here itself (identity/tokens sits far below identity's services).
- */
-const CORE_FLOORS: readonly (readonly string[])[] = [
-  ['log', 'encoding', 'wire'],
-  ['events', 'crypto', 'identity/tokens', 'slim-node'],
-  ['store', 'envelopes', 'transport'],
-  ['kernel', 'slim-session'],
-  ['identity', 'encryption'],
-  ['groups'],
-  ['messages'],
-  ['ingest'],
-  ['engine'],
-  ['session', 'controller'],
-];
 const FLOOR_OF = new Map(CORE_FLOORS.flatMap((units, floor) => units.map((unit) => [unit, floor] as const)));
 
 /** The floor unit of a file (path relative to main/core): its longest listed folder, or undefined when none is listed. */

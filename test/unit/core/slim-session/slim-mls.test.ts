@@ -1,7 +1,7 @@
 /**
  * SLIM's MLS profile over ts-mls (suite 0x0002, token credentials): two members, one moderating, with the
  * header digest as authenticated data. The interop with mls-rs itself is in
- * test/integration/slim-session/slim-interop.test.ts; this covers what an attacker could try.
+ * test/integration/slim-session/slim-interop-*.test.ts; this covers what an attacker could try.
  */
 import { describe, expect, it } from 'vitest';
 import { createSlimMlsFactory } from '../../../../main/core/slim-session/slim-mls.js';
