@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/core/engine/engine.js';
-import { fromBase64Url, toBase64Url } from '../../main/core/encoding/base64url.js';
+import { fromBase64Url } from '../../main/core/encoding/base64url.js';
 import { buildEnvelope } from '../../main/core/envelopes/envelope-builder.js';
 import { encodeWire } from '../../main/core/wire/wire-codec.js';
 import type { Inbox } from '../helpers/slim-test-kit.js';
