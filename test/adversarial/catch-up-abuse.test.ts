@@ -5,6 +5,7 @@ import { buildEnvelope } from '../../main/core/envelopes/envelope-builder.js';
 import { encodeWire } from '../../main/core/wire/wire-codec.js';
 import type { Inbox } from '../helpers/slim-test-kit.js';
 import { userId } from '../helpers/test-engines.js';
+import { waitUntil } from '../helpers/wait-for.js';
 import { hostileWorld, joinedGroup, outsiderKeys, publishRaw, queuedBytes, type HostileWorld } from './hostile-world.js';
 
 /**
@@ -30,6 +31,10 @@ describe('catch-up abuse (over a real SLIM node)', () => {
     await w.offline('carol');
     carolsName = await w.raw(carol.getIdentity()?.slimName ?? '');
     attacker = await w.raw('kizuna/attackers/reflector');
+    // Some history for requests to be answered with.
+    const served = alice.events.waitFor('message', (m) => m.text === 'history to serve', 15_000);
+    await bob.sendText(g, 'history to serve');
+    await served;
   });
   afterAll(async () => w.close());
 
@@ -58,10 +63,21 @@ describe('catch-up abuse (over a real SLIM node)', () => {
     expect(attacker.messages).toEqual([]);
   });
 
-  it('keeps each requester within a budget of answers', async () => {
-    const over = alice.events.waitFor('dropped', (d) => d.reason === 'sync-over-budget' && d.groupId === g, 15_000);
-    for (let i = 0; i < 80; i += 1) publishRaw(attacker, { group: g }, carolRequest(), 'SYNC_REQUEST', g);
-    await over;
+  it('keeps each requester within a budget of answers: a member spamming requests gets a bounded number', async () => {
+    const started = Date.now();
+    const requests = 120;
+    let refused = 0;
+    const off = alice.events.on('dropped', (d) => {
+      if (d.groupId === g && (d.reason === 'sync-over-budget' || d.reason === 'sync-replay')) refused += 1;
+    });
+    for (let i = 0; i < requests; i += 1) publishRaw(attacker, { group: g }, carolRequest(Date.now() - i), 'SYNC_REQUEST', g);
+    // Each request is answered or refused: at most (requests - refused) answers. The default budget is
+    // 64 answers in a burst and 8 more a second, so alice must refuse the rest.
+    const answeredAtMost = (): number => requests - refused;
+    const withinBudget = (): boolean => answeredAtMost() <= Math.ceil(64 + 8 * ((Date.now() - started) / 1000));
+    await waitUntil(alice.events, 'dropped', withinBudget, 20_000);
+    off();
+    expect(refused).toBeGreaterThan(0);
     expect(attacker.messages).toEqual([]);
   });
 

@@ -74,7 +74,10 @@ export class Engine implements SessionPort {
     ctx.store.health.onChange((h) => ctx.events.emit('storage', h));
     recordEngineContext(this, ctx);
     pruneQueues(ctx);
-    this.maintenance = setInterval(() => pruneQueues(ctx), MAINTENANCE_EVERY_MS);
+    this.maintenance = setInterval(() => {
+      pruneQueues(ctx);
+      this.inbox.expireDeferred();
+    }, MAINTENANCE_EVERY_MS);
     this.maintenance.unref();
   }
 
@@ -84,6 +87,7 @@ export class Engine implements SessionPort {
     const engine = new Engine(ctx, lock);
     if (ctx.hasSelf()) {
       // Finish what a previous run left in the inbox, and ask for secrets we still lack.
+      engine.inbox.expireDeferred();
       engine.inbox.schedule();
       requestAllMissingSecrets(ctx);
     }

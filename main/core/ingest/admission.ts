@@ -43,6 +43,7 @@ export function admissionRefusal(ctx: EngineContext, bytes: Uint8Array): string 
     if (read.member(e.groupId, e.sender) === undefined && !inAnyRoster(ctx, e.groupId, e.sender) && !invitedBy(ctx, e.groupId, e.sender)) {
       return 'unknown-sender';
     }
+    if (formerMemberAhead(ctx, e)) return 'deferred-not-member';
   }
   if (e.seq > 0 && removedPastCutoff(ctx, e)) return 'sender-removed';
   if (RATED.has(e.type) && !take(ctx, `${e.type}|${toBase64Url(e.sender)}`, ctx.now())) return `${e.type.toLowerCase().replaceAll('_', '-')}-rate`;
@@ -110,6 +111,21 @@ export function refusedEnvelope(bytes: Uint8Array): { groupId?: string; sender?:
   } catch {
     return {};
   }
+}
+
+/**
+ * An envelope for an epoch we have not reached from someone outside our current roster (a removed
+ * member, who is still in old rosters): its handler would refuse it (membership-check), so it is not
+ * even stored. Without this a removed member could fill our inbox with rows that are only dropped later.
+ */
+const EPOCH_CHECKED: ReadonlySet<EnvelopeType> = new Set(['MESSAGE', 'TYPING', 'LEAVE']);
+
+function formerMemberAhead(ctx: EngineContext, e: PeekedEnvelope): boolean {
+  if (!EPOCH_CHECKED.has(e.type)) return false;
+  const read = ctx.store.read.groups;
+  const group = read.get(e.groupId);
+  if (group?.myState !== 'joined' || e.epoch <= group.epoch || read.roster(e.groupId, e.epoch) !== undefined) return false;
+  return !(read.roster(e.groupId, group.epoch) ?? []).some((m) => bytesEqual(m, e.sender));
 }
 
 function inAnyRoster(ctx: EngineContext, groupId: Uint8Array, sender: Uint8Array): boolean {

@@ -15,6 +15,7 @@ import { handleSecretReply, handleSecretRequest } from './handlers/secret-handle
 import { handleTyping } from './handlers/typing-handler.js';
 import { handleWelcome } from './handlers/welcome-handler.js';
 import { SenderOrder } from './sender-order.js';
+import { DeferredBounds } from './deferred-bounds.js';
 import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
 import type { Handler, Verdict } from './verdict.js';
 
@@ -54,9 +55,12 @@ export class InboxProcessor {
   private rowsPerTurn = 128;
   /** A sender's messages shown in their order (held briefly while one before them is missing). */
   private readonly order: SenderOrder;
+  /** Caps and expiry on deferred rows (issue 8, class 6). */
+  readonly deferredBounds: DeferredBounds;
 
   constructor(private readonly ctx: EngineContext) {
     this.order = new SenderOrder(ctx, () => this.schedule());
+    this.deferredBounds = new DeferredBounds(ctx);
     this.register('MESSAGE', handleMessage);
     this.register('GROUP_UPDATE', handleGroupUpdate);
     this.register('LEAVE', handleLeave);
@@ -135,6 +139,11 @@ export class InboxProcessor {
   idle(): Promise<void> {
     if (this.running === undefined && !this.incomingScheduled) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Deferred rows past their age get one last try; what still cannot apply is dropped as `deferred-expired`. */
+  expireDeferred(): void {
+    if (this.ctx.store.write.queue.wakeDeferredBefore(this.deferredBounds.expiredBefore()) > 0) this.schedule();
   }
 
   close(): Promise<void> {
@@ -266,6 +275,7 @@ export class InboxProcessor {
         ctx.log.warn('envelope handler failed', { type: e.type, reason: reasonOf(err) });
         verdict = { outcome: 'drop', reason: reasonOf(err) };
       }
+      verdict = this.deferredBounds.bound(row, v, verdict);
       if (sequenced && verdict.outcome === 'done') {
         claimed.add(`${toBase64Url(e.sender)}:${e.seq}`);
         this.order.applied(e);
@@ -342,9 +352,12 @@ export class InboxProcessor {
     const e = d.v?.envelope;
     const groupId = e?.groupId ?? null;
     const verdict = d.verdict;
+    if (verdict.outcome !== 'defer') this.deferredBounds.release(d.row.id);
     if (verdict.outcome === 'drop') {
       ctx.store.write.queue.finishInbox(d.row.id, 'dropped', verdict.reason, groupId);
       ctx.store.write.log.countDrop(verdict.reason);
+      // Content decrypted and held while it waited (MLS keys are single-use) goes with it.
+      if (d.v?.deferredBefore === true) ctx.store.write.log.releasePlaintext(d.v.id);
       return;
     }
     if (verdict.outcome === 'defer') {

@@ -4,6 +4,7 @@ import { groupChannelName } from '../kernel/channel-names.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
 import { syncReplySchema, syncRequestSchema } from '../wire/wire-schemas.js';
 import type { SessionContext } from './session-context.js';
+import { SyncFollowUps } from './sync-follow-ups.js';
 import { SyncGuard, type SyncBudget } from './sync-guard.js';
 
 /**
@@ -28,6 +29,8 @@ export class CatchUp {
   private readonly inFlight = new Map<string, number>();
   private progress: SyncProgress | null = null;
   private readonly guard: SyncGuard;
+  /** Which replies' `more` we follow up at once (only answers to our own open requests, rate-limited). */
+  private readonly followUps = new SyncFollowUps();
 
   constructor(
     private readonly s: SessionContext,
@@ -62,6 +65,7 @@ export class CatchUp {
     const recipient = to === undefined ? {} : { recipient: to.userId };
     const built = s.engine.signEnvelope({ groupId, epoch, type: 'SYNC_REQUEST', seq: 0, sentAt: s.engine.now(), body, ...recipient });
     s.publish(to?.name ?? groupChannelName(groupId), built.bytes, { type: 'SYNC_REQUEST', groupId, toChannel: to === undefined, seq: 0 });
+    this.followUps.asked(groupId, to?.userId, now);
   }
 
   /** After (re)connecting: ask every group we listen to. */
@@ -187,6 +191,19 @@ export class CatchUp {
       if (p.seq > (received.get(k) ?? 0)) received.set(k, p.seq);
     }
     if (!reply.more) return;
+    // A `more` is followed up only from a member, for a request of ours, within a rate (else the
+    // periodic gap check asks, if our cursors show anything missing).
+    // A genuine `more` means the reply was cut at its size limit, so it carries envelopes; an empty
+    // one would only have us ask the same again.
+    const refusal = !channels.knowsMember(e.groupId, e.sender)
+      ? 'sync-more-not-member'
+      : reply.envelopes.length === 0
+        ? 'sync-more-empty'
+        : this.followUps.mayFollow(e.groupId, e.sender, Date.now());
+    if (refusal !== undefined) {
+      channels.refused(refusal, e.groupId);
+      return;
+    }
     // Only the responder knows there is more: we ask it, at the name its group record gives it.
     const name = channels.replyName(e.groupId, e.sender);
     if (name !== undefined) this.request(e.groupId, false, received, { userId: e.sender, name });

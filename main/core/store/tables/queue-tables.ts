@@ -39,6 +39,8 @@ export type NewOutboxJob = Omit<OutboxRow, 'id' | 'state' | 'attempts' | 'lastEr
 export interface QueueReader {
   inboxBatch(limit: number): InboxRow[];
   deferredFor(groupId: Uint8Array): InboxRow[];
+  /** Every deferred row's id and bytes (the deferred bounds count them per sender and group). */
+  deferredRows(): { id: number; bytes: Uint8Array }[];
   inboxCounts(): Record<InboxState, number>;
   /** Jobs due at `now`: pending ones and sent ones whose ack timed out. */
   dueOutbox(now: number, limit: number): OutboxRow[];
@@ -55,6 +57,8 @@ export interface QueueWriter {
   wakeDeferred(groupId: Uint8Array, except?: string): number;
   /** Moves the envelopes deferred for one reason (any group) back to 'new'. */
   wakeDeferredFor(reason: string): number;
+  /** Moves the envelopes deferred since before `receivedBefore` back to 'new' (their last try before expiring). */
+  wakeDeferredBefore(receivedBefore: number): number;
   pruneInbox(olderThan: number): void;
   /** Forgets finished jobs (acked, cancelled) older than `olderThan`: the channel log keeps the envelopes. */
   pruneOutbox(olderThan: number): void;
@@ -82,6 +86,7 @@ export function queueReader(prepare: Prepare): QueueReader {
   return {
     inboxBatch: (limit) => prepare(`SELECT ${INBOX_COLUMNS} FROM inbox WHERE state = 'new' ORDER BY id LIMIT ?`).all(limit) as InboxRow[],
     deferredFor: (g) => prepare(`SELECT ${INBOX_COLUMNS} FROM inbox WHERE state = 'deferred' AND group_id = ? ORDER BY id`).all(g) as InboxRow[],
+    deferredRows: () => prepare(`SELECT id, bytes FROM inbox WHERE state = 'deferred'`).all() as { id: number; bytes: Uint8Array }[],
     inboxCounts: () =>
       counts(prepare('SELECT state, count(*) AS n FROM inbox GROUP BY state').all() as { state: InboxState; n: number }[], [
         'new', 'deferred', 'done', 'dropped',
@@ -114,6 +119,8 @@ export function queueWriter(prepare: Prepare): QueueWriter {
         ? prepare(`UPDATE inbox SET state = 'new' WHERE state = 'deferred' AND group_id = ?`).run(g).changes
         : prepare(`UPDATE inbox SET state = 'new' WHERE state = 'deferred' AND group_id = ? AND reason != ?`).run(g, except).changes,
     wakeDeferredFor: (reason) => prepare(`UPDATE inbox SET state = 'new' WHERE state = 'deferred' AND reason = ?`).run(reason).changes,
+    wakeDeferredBefore: (before) =>
+      prepare(`UPDATE inbox SET state = 'new' WHERE state = 'deferred' AND received_at < ?`).run(before).changes,
     pruneInbox: (olderThan) => void prepare(`DELETE FROM inbox WHERE state IN ('done', 'dropped') AND received_at < ?`).run(olderThan),
     pruneOutbox: (olderThan) => void prepare(`DELETE FROM outbox WHERE state IN ('acked', 'cancelled') AND created_at < ?`).run(olderThan),
     addOutbox: (j) =>

@@ -1,0 +1,82 @@
+import { toBase64Url } from '../encoding/base64url.js';
+
+/**
+ * When a sync reply's `more` may make us ask again at once (issue 8, class 5). A reply is signed by
+ * its responder but not tied to any request, so a member (or anyone the group's records still name)
+ * could send us replies with `more` set, each one making us send a request. So a follow-up goes out
+ * only for a reply to a request we made and that is still open (asked of the whole group, or of that
+ * responder), once per responder and request, and within a per-group rate. Anything else waits for
+ * the periodic gap check, which asks only when our cursors show something missing.
+ */
+export const FOLLOW_UP_WINDOW_MS = 30_000;
+
+export interface FollowUpRate {
+  /** Follow-ups per group in a burst, and how many come back per second. */
+  burst: number;
+  perSecond: number;
+}
+
+export const DEFAULT_FOLLOW_UP_RATE: FollowUpRate = { burst: 16, perSecond: 4 };
+
+const MAX_OPEN = 10_000;
+
+export type FollowUpRefusal = 'sync-unsolicited' | 'sync-more-rate';
+
+interface Open {
+  at: number;
+  answered: Set<string>;
+}
+
+export class SyncFollowUps {
+  /** Requests we made: `group|*` (to the whole group) or `group|responder` -> when, and who answered. */
+  private readonly open = new Map<string, Open>();
+  private readonly tokens = new Map<string, { n: number; at: number }>();
+
+  constructor(private readonly rate: FollowUpRate = DEFAULT_FOLLOW_UP_RATE) {}
+
+  /** We sent a request for a group, to everyone or to one responder. */
+  asked(groupId: Uint8Array, to: Uint8Array | undefined, now: number): void {
+    if (this.open.size >= MAX_OPEN) this.prune(now);
+    const key = `${toBase64Url(groupId)}|${to === undefined ? '*' : toBase64Url(to)}`;
+    this.open.delete(key); // re-inserted at the end: the map stays ordered by time
+    this.open.set(key, { at: now, answered: new Set() });
+  }
+
+  /** Whether a reply from `from` answers an open request of ours (each responder once per request). */
+  solicited(groupId: Uint8Array, from: Uint8Array, now: number): boolean {
+    const g = toBase64Url(groupId);
+    const f = toBase64Url(from);
+    for (const key of [`${g}|${f}`, `${g}|*`]) {
+      const o = this.open.get(key);
+      if (o === undefined || now - o.at > FOLLOW_UP_WINDOW_MS || o.answered.has(f)) continue;
+      o.answered.add(f);
+      return true;
+    }
+    return false;
+  }
+
+  /** Undefined when a `more` from `from` may be followed up now; otherwise why not. */
+  mayFollow(groupId: Uint8Array, from: Uint8Array, now: number): FollowUpRefusal | undefined {
+    if (!this.solicited(groupId, from, now)) return 'sync-unsolicited';
+    const g = toBase64Url(groupId);
+    let t = this.tokens.get(g);
+    if (t === undefined) {
+      if (this.tokens.size >= MAX_OPEN) this.tokens.clear();
+      t = { n: this.rate.burst, at: now };
+      this.tokens.set(g, t);
+    }
+    t.n = Math.min(this.rate.burst, t.n + (Math.max(0, now - t.at) / 1000) * this.rate.perSecond);
+    t.at = now;
+    if (t.n < 1) return 'sync-more-rate';
+    t.n -= 1;
+    return undefined;
+  }
+
+  private prune(now: number): void {
+    for (const [k, o] of this.open) {
+      if (now - o.at <= FOLLOW_UP_WINDOW_MS) break;
+      this.open.delete(k);
+    }
+    if (this.open.size >= MAX_OPEN) this.open.clear();
+  }
+}
