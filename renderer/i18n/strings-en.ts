@@ -236,6 +236,9 @@ export const STRINGS_EN = {
   'settings.export': 'Export identity',
   'settings.exported': 'Saved {file}.',
   'settings.saved': 'Saved.',
+  'settings.nodeUnreachable': 'No SLIM node could be reached at this address. Check it, or save it anyway to connect when the node is up.',
+  'settings.nodeTesting': 'Testing the connection…',
+  'settings.saveAnyway': 'Save anyway',
   'settings.slimName': 'SLIM name',
 
   'slim.title': 'SLIM sessions',

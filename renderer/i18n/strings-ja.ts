@@ -235,6 +235,9 @@ export const STRINGS_JA: Record<StringKey, string> = {
   'settings.export': 'ID をエクスポート',
   'settings.exported': '{file} を保存しました。',
   'settings.saved': '保存しました。',
+  'settings.nodeUnreachable': 'このアドレスの SLIM ノードに接続できませんでした。アドレスを確認するか、ノードが起動したら接続するようにこのまま保存してください。',
+  'settings.nodeTesting': '接続を確認しています…',
+  'settings.saveAnyway': 'このまま保存',
   'settings.slimName': 'SLIM 名',
 
   'slim.title': 'SLIM セッション',

@@ -1,0 +1,122 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { newUser, tempDir } from '../helpers/test-engines.js';
+import { describedText, expectFieldError, firstRun, launchChromium, openUser, screenshot, type UiUser } from './ui-kit.js';
+
+/** A port nothing listens on: one the system just handed out and that was closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** Each kind of bad input gets its own sentence, next to its field, not "not in the expected form". */
+describe('specific error text in the UI', () => {
+  let browser: Browser;
+  let dir: ReturnType<typeof tempDir>;
+  let alice: UiUser;
+
+  beforeAll(async () => {
+    dir = tempDir('kizuna-ui-');
+    browser = await launchChromium();
+    alice = await openUser({ root: dir.path, name: 'alice', browser });
+    await firstRun(alice.page, 'Alice');
+    const { engine } = await newUser(dir.path, 'Bob');
+    await alice.invoke('contacts.add', { card: engine.getIdentity()?.card ?? '' });
+    await engine.close();
+  });
+
+  afterAll(async () => {
+    await alice?.close();
+    await browser?.close();
+    dir?.cleanup();
+  });
+
+  const nodeSection = (page: Page) => page.locator('section.card-section').filter({ has: page.getByRole('heading', { name: /^(Node|ノード)$/ }) });
+
+  it('says a short export passphrase is too short', async () => {
+    const page = alice.page;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const pass = page.getByLabel('Passphrase (at least 8 characters)');
+    await pass.fill('short');
+    await page.getByRole('button', { name: 'Export identity' }).click();
+    await expectFieldError(pass, /Choose a passphrase of at least 8 characters/);
+    expect(await describedText(pass)).not.toMatch(/expected form/);
+  });
+
+  it('refuses a bad node address with what an address looks like, before saving it', async () => {
+    const page = alice.page;
+    const section = nodeSection(page);
+    await section.getByLabel('A remote SLIM node').check();
+    const address = section.getByLabel('Node address');
+    await address.fill('not an address');
+    await section.getByRole('button', { name: 'Save', exact: true }).click();
+    await expectFieldError(address, /A node address looks like http:\/\/host:port/);
+    expect((await alice.invoke('settings.get', {})).node.mode).toBe('embedded');
+  });
+
+  it('tests an unreachable node before saving, says so, and saves only when asked', async () => {
+    const page = alice.page;
+    const section = nodeSection(page);
+    const address = section.getByLabel('Node address');
+    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    await address.fill(endpoint);
+    await section.getByRole('button', { name: 'Save', exact: true }).click();
+    await expectFieldError(address, /No SLIM node could be reached at this address/);
+    expect((await alice.invoke('settings.get', {})).node.mode).toBe('embedded');
+    await screenshot(page, 'settings-node-unreachable-light');
+    await section.getByRole('button', { name: 'Save anyway' }).click();
+    await section.getByRole('status').getByText('Saved.').waitFor();
+    expect((await alice.invoke('settings.get', {})).node).toEqual({ mode: 'remote', remoteEndpoint: endpoint });
+    expect(await address.getAttribute('aria-invalid')).toBeNull();
+  });
+
+  it('says an oversized contact card is too long to be a card', async () => {
+    const page = alice.page;
+    await page.getByRole('button', { name: 'Contacts' }).click();
+    const card = page.getByLabel('Contact card or kizuna:// link');
+    await card.fill(`kizuna:contact:v1:${'A'.repeat(17 * 1024)}`);
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    await expectFieldError(card, /too long to be a contact card/);
+    await screenshot(page, 'contacts-card-too-long-light');
+  });
+
+  it('clears a composer error once the text is edited', async () => {
+    const page = alice.page;
+    const [bob] = await alice.invoke('contacts.list', {});
+    await alice.invoke('groups.create', { name: '', members: [bob?.userId ?? ''], direct: true });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Chats', level: 1 }).waitFor();
+    await page.getByRole('button', { name: /^Bob/ }).first().click();
+    await page.getByRole('heading', { name: 'Bob', level: 1 }).waitFor();
+    const text = page.getByLabel('Message', { exact: true });
+    await text.fill('   ');
+    await text.press('Enter');
+    await expectFieldError(text, /Write something first/);
+    await text.fill('hello');
+    await expect.poll(() => text.getAttribute('aria-invalid')).toBeNull();
+    expect(await page.locator('.composer .field-error').count()).toBe(0);
+  });
+
+  it('says the same in Japanese', async () => {
+    const page = alice.page;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Language').selectOption('ja');
+    await page.getByRole('heading', { name: '設定', level: 1 }).waitFor();
+    const pass = page.getByLabel('パスフレーズ', { exact: false });
+    await pass.fill('short');
+    await page.getByRole('button', { name: 'ID をエクスポート' }).click();
+    await expectFieldError(pass, /8文字以上/);
+    const address = nodeSection(page).getByLabel('ノードのアドレス');
+    await address.fill('::nope::');
+    await nodeSection(page).getByRole('button', { name: '保存', exact: true }).click();
+    await expectFieldError(address, /ノードのアドレスは/);
+    await screenshot(page, 'settings-errors-ja-light');
+    await page.getByLabel('言語').selectOption('en');
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+  });
+});
