@@ -102,6 +102,26 @@ describe('specific error text in the UI', () => {
     expect(await page.locator('.composer .field-error').count()).toBe(0);
   });
 
+  it('words replying to yourself and your own deletion of a chat as yours', async () => {
+    const page = alice.page;
+    const text = page.getByLabel('Message', { exact: true });
+    await text.press('Enter');
+    const mine = page.locator('article.message.mine').filter({ hasText: 'hello' });
+    await mine.hover();
+    await mine.getByRole('button', { name: 'Reply' }).click();
+    await page.getByText('Replying to yourself').waitFor();
+    await text.fill('answering myself');
+    await text.press('Enter');
+    const reply = page.locator('article.message.mine').filter({ hasText: 'answering myself' });
+    await reply.getByRole('button', { name: /^Reply to yourself/ }).waitFor();
+
+    const [chat] = await alice.invoke('groups.list', {});
+    await alice.invoke('groups.delete', { groupId: chat?.groupId ?? '' });
+    await page.getByText('You deleted this group. You can still read its history.').waitFor();
+    await page.getByRole('button', { name: /^Bob/ }).getByText('You deleted this group').waitFor();
+    await screenshot(page, 'chat-deleted-by-you-light');
+  });
+
   it('says the same in Japanese', async () => {
     const page = alice.page;
     await page.getByRole('button', { name: 'Settings' }).click();
@@ -116,6 +136,11 @@ describe('specific error text in the UI', () => {
     await nodeSection(page).getByRole('button', { name: '保存', exact: true }).click();
     await expectFieldError(address, /ノードのアドレスは/);
     await screenshot(page, 'settings-errors-ja-light');
+    await page.getByRole('button', { name: 'チャット' }).click();
+    await page.getByRole('button', { name: /^Bob/ }).first().click();
+    await page.locator('article.message.mine').filter({ hasText: 'answering myself' }).getByRole('button', { name: /^自分への返信/ }).waitFor();
+    await page.getByText('このグループを削除しました。履歴は引き続き読めます。').waitFor();
+    await page.getByRole('button', { name: '設定' }).click();
     await page.getByLabel('言語').selectOption('en');
     await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
   });

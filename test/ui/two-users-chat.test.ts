@@ -186,7 +186,7 @@ describe('two users chatting through the UI', () => {
         await b.getByText('Replying to Alice').waitFor();
         await bComposer.fill('Replying to you');
         await bComposer.press('Enter');
-        await a.locator('article.message.theirs').filter({ hasText: 'Replying to you' }).getByRole('button', { name: /Reply to You/ }).waitFor({ timeout: 15_000 });
+        await a.locator('article.message.theirs').filter({ hasText: 'Replying to you' }).getByRole('button', { name: /Reply to you/ }).waitFor({ timeout: 15_000 });
         await aliceMessageOnBob.hover();
         await aliceMessageOnBob.getByRole('button', { name: 'Pin' }).click();
         await a.getByRole('button', { name: 'Pinned' }).click();

@@ -72,7 +72,7 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
               {m.senderName}
             </span>
           )}
-          {m.replyTo !== null && <ReplyQuote replyTo={m.replyTo} loaded={props.repliedTo ?? null} onJump={props.onJump} tabIndex={actionTab} />}
+          {m.replyTo !== null && <ReplyQuote replyTo={m.replyTo} loaded={props.repliedTo ?? null} onJump={props.onJump} tabIndex={actionTab} fromMe={m.isMine} />}
           {m.file !== null && <FileAttachment message={m} tabIndex={actionTab} />}
           {m.text !== '' && (m.kind === 'text' || m.text !== m.file?.name) && <p className="message-text">{m.text}</p>}
           <MessageMeta message={m} tabIndex={actionTab} />
