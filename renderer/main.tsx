@@ -6,6 +6,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/chat.css';
 import './styles/forms.css';
+import './styles/words.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');

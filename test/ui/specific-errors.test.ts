@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -102,9 +103,49 @@ describe('specific error text in the UI', () => {
     expect(await page.locator('.composer .field-error').count()).toBe(0);
   });
 
+  it('makes links clickable, asks with the whole address, and opens them outside the app only when confirmed', async () => {
+    const page = alice.page;
+    const site = createHttpServer((_req, res) => res.end('a page outside Kizuna'));
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = site.address();
+      const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/docs?q=kizuna`;
+      const text = page.getByLabel('Message', { exact: true });
+      await text.fill(`Read ${url}. Then call me`);
+      await text.press('Enter');
+      const message = page.locator('article.message.mine').filter({ hasText: 'Then call me' });
+      const link = message.getByRole('link', { name: url });
+      // Built as an element from the parsed text: the address, and not the full stop after it.
+      expect(await link.getAttribute('href')).toBe(url);
+      const appUrl = page.url();
+      const opened: string[] = [];
+      alice.context.on('page', (p) => opened.push(p.url()));
+
+      await link.click();
+      const dialog = page.getByRole('dialog', { name: 'Open this link?' });
+      await dialog.getByText(url, { exact: true }).waitFor();
+      await screenshot(page, 'chat-link-confirm-light');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      expect(opened).toEqual([]);
+
+      await link.click();
+      const popup = alice.context.waitForEvent('page');
+      await dialog.getByRole('button', { name: 'Open link' }).click();
+      const outside = await popup;
+      await outside.waitForURL(url);
+      expect(await outside.evaluate('window.opener === null')).toBe(true);
+      await outside.close();
+      expect(page.url()).toBe(appUrl);
+    } finally {
+      await new Promise((resolve) => site.close(resolve));
+    }
+  });
+
   it('words replying to yourself and your own deletion of a chat as yours', async () => {
     const page = alice.page;
     const text = page.getByLabel('Message', { exact: true });
+    await text.fill('hello');
     await text.press('Enter');
     const mine = page.locator('article.message.mine').filter({ hasText: 'hello' });
     await mine.hover();
