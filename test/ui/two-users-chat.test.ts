@@ -243,7 +243,7 @@ describe('two users chatting through the UI', () => {
       }
       await details.getByRole('button', { name: 'Delete group' }).click();
       await details.getByRole('group', { name: `Delete ${name} renamed for everyone? This cannot be undone.` }).getByRole('button', { name: 'Delete group' }).click();
-      await a.getByText('The admin deleted this group. You can still read its history.').waitFor({ timeout: 15_000 });
+      await a.getByText('You deleted this group. You can still read its history.').waitFor({ timeout: 15_000 });
       await carol.until(() => carol.invoke('groups.get', { groupId }), (g) => g.myState === 'closed', 20_000, 'carol sees it closed');
       await a.getByRole('button', { name: 'Close' }).click();
     },
