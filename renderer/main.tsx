@@ -7,6 +7,7 @@ import './styles/layout.css';
 import './styles/chat.css';
 import './styles/forms.css';
 import './styles/verification.css';
+import './styles/words.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');

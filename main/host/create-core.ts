@@ -2,6 +2,7 @@ import type { KeyWrapper } from '../core/crypto/local-key/key-wrapper.js';
 import type { IdentityTokens } from '../core/identity/tokens/index.js';
 import { Engine } from '../core/engine/engine.js';
 import type { SessionLayer } from '../core/session/session-layer.js';
+import { toGrpcTarget } from '../core/transport/slim-endpoint.js';
 import { CoreConnection, type CoreConnectionOptions } from './core-connection.js';
 import type { KizunaCore } from './kizuna-core.js';
 import { SettingsStore } from './settings-store.js';
@@ -69,6 +70,8 @@ export async function createKizunaCore(options: CoreOptions): Promise<KizunaCore
     slimSessions,
     updateSettings: async (patch) => {
       const before = settings.get().node;
+      // A remote address that cannot parse is refused before it is saved (NODE_ADDRESS_INVALID).
+      if (patch.node?.mode === 'remote') toGrpcTarget(patch.node.remoteEndpoint);
       const next = settings.update(patch);
       if (patch.node !== undefined && (patch.node.mode !== before.mode || patch.node.remoteEndpoint !== before.remoteEndpoint)) await connection.reconnect();
       connection.announce();

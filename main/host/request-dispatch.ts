@@ -13,6 +13,7 @@ import {
 } from '../../shared/ipc/ipc-contract.js';
 import { parseRequest } from '../../shared/ipc/request-validation.js';
 import type { KizunaCore } from './kizuna-core.js';
+import { probeNode } from './node-probe.js';
 
 type Handler<N extends RequestName> = (core: KizunaCore, input: ParsedRequestInput<N>) => RequestOutput<N> | Promise<RequestOutput<N>>;
 type Handlers = { [N in RequestName]: Handler<N> };
@@ -97,6 +98,7 @@ const HANDLERS = {
   'storage.health': (c) => c.engine.storageHealth(),
   'settings.get': (c) => c.getSettings(),
   'settings.set': (c, i) => c.updateSettings(i),
+  'node.test': (_c, i) => probeNode(i.endpoint),
   // Only the desktop shell uses the open chat (and answers it before it gets here); the core has no use for it.
   'ui.setOpenChat': () => undefined,
 } satisfies Handlers;

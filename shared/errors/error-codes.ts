@@ -8,6 +8,9 @@ export const ERROR_SENTENCES = {
   INVALID_CONTACT_CARD: 'This contact card is not valid. Ask your contact to copy it again.',
   INVALID_CONFIG: 'The configuration is not valid.',
   INVALID_SLIM_NAME: 'A SLIM name has three parts: organisation/namespace/agent.',
+  PASSPHRASE_TOO_SHORT: 'Choose a passphrase of at least 8 characters.',
+  CONTACT_CARD_TOO_LARGE: 'This contact card is too long to be a Kizuna card (at most 16 KiB). Ask your contact to copy it again.',
+  NODE_ADDRESS_INVALID: 'A SLIM node address is host:port, http://host:port or unix:///path/to/socket.',
 
   // Store and local keys
   STORE_WRONG_KEY: 'The local key does not open this database. Check your passphrase or key file.',

@@ -60,7 +60,7 @@ export const REQUESTS = {
   'identity.get': request<IdentityView | null>()((k) => k.noInput),
   'identity.create': request<IdentityView>()(({ z }) => z.object({ displayName: z.string().max(256), slimName: z.string().max(512).optional() }).strict()),
   'identity.rename': request<IdentityView>()(({ z }) => z.object({ displayName: z.string().max(256) }).strict()),
-  'identity.export': request<{ fileName: string; content: string }>()(({ z }) => z.object({ passphrase: z.string().min(8).max(1024) }).strict()),
+  'identity.export': request<{ fileName: string; content: string }>()(({ z }) => z.object({ passphrase: z.string().min(8, 'PASSPHRASE_TOO_SHORT').max(1024) }).strict()),
   'identity.restore': request<IdentityView>()(({ z }) => z.object({ content: z.string().max(64 * 1024), passphrase: z.string().max(1024) }).strict()),
 
   'contacts.list': request<PersonView[]>()((k) => k.noInput),
@@ -161,6 +161,8 @@ export const REQUESTS = {
   'storage.health': request<StorageHealthView>()((k) => k.noInput),
   'settings.get': request<Settings>()((k) => k.noInput),
   'settings.set': request<Settings>()((k) => k.settingsPatch),
+  /** Before a remote node is saved: does its address parse and accept a connection? (NODE_ADDRESS_INVALID / NODE_UNREACHABLE) */
+  'node.test': request<void>()(({ z }) => z.object({ endpoint: z.string().max(512) }).strict()),
 
   /**
    * The renderer tells its host which chat it shows (null: none, e.g. settings are open). The desktop

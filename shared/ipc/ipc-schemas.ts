@@ -28,7 +28,7 @@ export const schemaKit = {
   groupId: groupIdSchema,
   messageId: messageIdSchema,
   members: z.array(userIdSchema).max(1000),
-  card: z.string().max(16 * 1024),
+  card: z.string().max(16 * 1024, 'CONTACT_CARD_TOO_LARGE'),
   cursor: cursorSchema,
   limit: pageLimitSchema,
   filter: messageFilterSchema,

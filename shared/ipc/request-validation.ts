@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isErrorCode } from '../errors/error-codes.js';
 import { KizunaError } from '../errors/kizuna-error.js';
 import { REQUESTS, isRequestName, type ParsedRequestInput, type RequestName } from './ipc-contract.js';
 import { schemaKit } from './ipc-schemas.js';
@@ -20,7 +21,9 @@ function inputSchema(name: RequestName): z.ZodType {
 
 /**
  * Checks an untrusted request (name and input) against the contract: an unknown name or an input
- * its schema refuses is a KizunaError INVALID_INPUT naming the request, field and problem.
+ * its schema refuses is a KizunaError INVALID_INPUT naming the request, field and problem — unless
+ * the schema's check names an error code as its message (`z.string().min(8, 'PASSPHRASE_TOO_SHORT')`):
+ * then that code, so a person reads what is wrong rather than "not in the expected form".
  */
 export function parseRequest(name: unknown, input: unknown): ParsedRequest {
   if (!isRequestName(name)) {
@@ -29,6 +32,8 @@ export function parseRequest(name: unknown, input: unknown): ParsedRequest {
   const parsed = inputSchema(name).safeParse(input ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
+    const field = issue?.path.join('.') ?? '';
+    if (isErrorCode(issue?.message)) throw new KizunaError(issue.message, undefined, { request: name, field });
     throw new KizunaError('INVALID_INPUT', undefined, { request: name, field: issue?.path.join('.') ?? '', problem: issue?.message ?? '' });
   }
   // The map erases which schema belongs to which name; `name` chose the schema, so the pair matches.

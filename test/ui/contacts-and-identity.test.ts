@@ -40,7 +40,16 @@ describe('contacts, identity backup and the keyboard', () => {
     await page.getByRole('button', { name: 'Add contact' }).click();
     await expectFieldError(page.getByLabel('Contact card or kizuna:// link'), /already in your contacts/);
 
+    // Blocking asks first: Cancel leaves mallory a contact; only the dialog's Block blocks.
     await contacts.getByRole('button', { name: 'Block mallory' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Block mallory?' });
+    await confirm.getByText('nothing they send will reach you').waitFor();
+    await screenshot(page, 'contacts-confirm-block-light');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect((await alice.invoke('contacts.listBlocked', {})).length).toBe(0);
+    await contacts.getByRole('button', { name: 'Block mallory' }).click();
+    await confirm.getByRole('button', { name: 'Block', exact: true }).click();
     const blocked = page.getByRole('list', { name: 'Blocked people' });
     await blocked.getByText('mallory', { exact: true }).waitFor();
     await page.getByText('No contacts yet. Paste a card above to add someone.').waitFor();

@@ -186,7 +186,7 @@ describe('two users chatting through the UI', () => {
         await b.getByText('Replying to Alice').waitFor();
         await bComposer.fill('Replying to you');
         await bComposer.press('Enter');
-        await a.locator('article.message.theirs').filter({ hasText: 'Replying to you' }).getByRole('button', { name: /Reply to You/ }).waitFor({ timeout: 15_000 });
+        await a.locator('article.message.theirs').filter({ hasText: 'Replying to you' }).getByRole('button', { name: /Reply to you/ }).waitFor({ timeout: 15_000 });
         await aliceMessageOnBob.hover();
         await aliceMessageOnBob.getByRole('button', { name: 'Pin' }).click();
         await a.getByRole('button', { name: 'Pinned' }).click();
@@ -244,7 +244,7 @@ describe('two users chatting through the UI', () => {
       }
       await details.getByRole('button', { name: 'Delete group' }).click();
       await details.getByRole('group', { name: `Delete ${name} renamed for everyone? This cannot be undone.` }).getByRole('button', { name: 'Delete group' }).click();
-      await a.getByText('The admin deleted this group. You can still read its history.').waitFor({ timeout: 15_000 });
+      await a.getByText('You deleted this group. You can still read its history.').waitFor({ timeout: 15_000 });
       await carol.until(() => carol.invoke('groups.get', { groupId }), (g) => g.myState === 'closed', 20_000, 'carol sees it closed');
       await a.getByRole('button', { name: 'Close' }).click();
     },

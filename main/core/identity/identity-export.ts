@@ -36,7 +36,7 @@ function kek(passphrase: string, salt: Uint8Array, cost: { N: number; r: number;
 }
 
 export async function exportIdentity(ctx: EngineContext, passphrase: string): Promise<{ fileName: string; content: string }> {
-  if (passphrase.length < 8) throw new KizunaError('INVALID_INPUT', 'Choose a passphrase of at least 8 characters.');
+  if (passphrase.length < 8) throw new KizunaError('PASSPHRASE_TOO_SHORT');
   const self = ctx.self();
   const salt = randomBytes(16);
   const key = await kek(passphrase, salt, COST);

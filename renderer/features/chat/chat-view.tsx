@@ -39,7 +39,12 @@ export function ChatView({ group }: { group: GroupView }) {
   const closePanel = (): void => store.dispatch({ type: 'panel', panel: null });
   const jump = (messageId: string): void => void win.jumpTo(messageId);
 
-  const readonlyKey = group.myState in READONLY_KEYS ? READONLY_KEYS[group.myState as keyof typeof READONLY_KEYS] : null;
+  const readonlyKey =
+    group.myState === 'closed' && group.isAdmin
+      ? 'chat.readonly.closedByYou'
+      : group.myState in READONLY_KEYS
+        ? READONLY_KEYS[group.myState as keyof typeof READONLY_KEYS]
+        : null;
   const readonly = readonlyKey === null ? null : t(readonlyKey);
 
   return (

@@ -10,7 +10,7 @@ export function ReplyBanner({ replyTo, onCancel }: { replyTo: MessageView; onCan
   return (
     <div className="composer-reply">
       <span className="composer-reply-text">
-        <strong>{t('composer.replyingTo', { name: senderLabel(replyTo, t) })}</strong>
+        <strong>{replyTo.isMine ? t('composer.replyingToSelf') : t('composer.replyingTo', { name: senderLabel(replyTo, t) })}</strong>
         <span className="muted">{previewText(replyTo, 120)}</span>
       </span>
       <button type="button" className="icon-button" aria-label={t('composer.cancelReply')} onClick={onCancel}>

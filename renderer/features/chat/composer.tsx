@@ -68,6 +68,9 @@ export function Composer({ groupId, replyTo, onCancelReply }: { groupId: string;
           placeholder={t('composer.placeholder')}
           onChange={(e) => {
             setText(e.target.value);
+            // An error about what was typed or sent before is stale once the text changes.
+            errors.setProblem('text', undefined);
+            errors.setProblem('form', undefined);
             if (e.target.value !== '') typing.typed();
             else typing.stopped();
           }}

@@ -5,6 +5,7 @@ import { Icon } from '../../components/icon';
 import { useI18n } from '../../i18n/i18n-context';
 import { FileAttachment } from './file-attachment';
 import { ReceiptsButton } from './receipts-button';
+import { LinkedText } from './linked-text';
 import { ReplyQuote } from './reply-quote';
 import { SendStateMark } from './send-state-mark';
 import { senderLabel } from './message-preview';
@@ -73,9 +74,9 @@ export const MessageItem = memo(function MessageItem(props: MessageItemProps) {
               {m.senderName}
             </span>
           )}
-          {m.replyTo !== null && <ReplyQuote replyTo={m.replyTo} loaded={props.repliedTo ?? null} onJump={props.onJump} tabIndex={actionTab} />}
+          {m.replyTo !== null && <ReplyQuote replyTo={m.replyTo} loaded={props.repliedTo ?? null} onJump={props.onJump} tabIndex={actionTab} fromMe={m.isMine} />}
           {m.file !== null && <FileAttachment message={m} tabIndex={actionTab} />}
-          {m.text !== '' && (m.kind === 'text' || m.text !== m.file?.name) && <p className="message-text">{m.text}</p>}
+          {m.text !== '' && (m.kind === 'text' || m.text !== m.file?.name) && <LinkedText className="message-text" text={m.text} />}
           <MessageMeta message={m} tabIndex={actionTab} />
         </div>
         <MessageActions message={m} tabIndex={actionTab} onReply={props.onReply} />

@@ -16,14 +16,22 @@ function fetchQuoted(messageId: string): Promise<MessageView | null> {
   return p;
 }
 
+function replyLabelKey(quoted: MessageView, fromMe: boolean): 'message.replyToSelf' | 'message.replyToYou' | 'message.replyTo' {
+  if (!quoted.isMine) return 'message.replyTo';
+  return fromMe ? 'message.replyToSelf' : 'message.replyToYou';
+}
+
 /** The quoted message above a reply; activating it opens the history around the original. */
 export function ReplyQuote({
   replyTo,
   loaded,
   onJump,
   tabIndex,
+  fromMe,
 }: {
   replyTo: string;
+  /** The reply is the user's own: quoting themselves reads "Reply to yourself", not "Reply to you". */
+  fromMe: boolean;
   loaded: MessageView | null;
   onJump: (messageId: string) => void;
   tabIndex: number;
@@ -43,7 +51,7 @@ export function ReplyQuote({
   const text = quoted === null ? t('message.replyUnknown') : previewText(quoted);
   return (
     <button type="button" className="reply-quote" tabIndex={tabIndex} onClick={() => onJump(replyTo)}>
-      <span className="reply-quote-name">{quoted === null ? t('message.replyUnknown') : t('message.replyTo', { name })}</span>
+      <span className="reply-quote-name">{quoted === null ? t('message.replyUnknown') : t(replyLabelKey(quoted, fromMe), { name })}</span>
       {quoted !== null && <span className="reply-quote-text">{text.slice(0, 160)}</span>}
     </button>
   );

@@ -23,7 +23,7 @@ export function AddContactForm() {
     fieldRef.current?.focus();
   }, [draft, store]);
   const errors = useFieldErrors(
-    { card: ['INVALID_CONTACT_CARD', 'CONTACT_ALREADY_ADDED', 'CONTACT_IS_SELF', 'CONTACT_BLOCKED', 'CONTACT_ALREADY_BLOCKED'] },
+    { card: ['INVALID_CONTACT_CARD', 'CONTACT_CARD_TOO_LARGE', 'CONTACT_ALREADY_ADDED', 'CONTACT_IS_SELF', 'CONTACT_BLOCKED', 'CONTACT_ALREADY_BLOCKED'] },
     { card: 'card' },
   );
   const { busy, run } = useBusyAction(errors);

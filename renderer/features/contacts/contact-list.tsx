@@ -5,6 +5,7 @@ import { toCallError } from '../../api/call-error';
 import { Avatar } from '../../components/avatar';
 import { VerifiedMark } from '../../components/verified-mark';
 import { SafetyNumberDialog } from './safety-number-dialog';
+import { ConfirmDialog } from '../../components/confirm-dialog';
 import { useI18n } from '../../i18n/i18n-context';
 import { reloadContacts } from '../../state/app-loader';
 import { useAppState, useAppStore } from '../../state/app-store';
@@ -36,6 +37,7 @@ function ContactRow({ person }: { person: PersonView }) {
   const store = useAppStore();
   const [error, setError] = useState<ErrorCode | null>(null);
   const [showNumber, setShowNumber] = useState(false);
+  const [confirmingBlock, setConfirmingBlock] = useState(false);
   const act = async (action: () => Promise<unknown>): Promise<void> => {
     setError(null);
     try {
@@ -77,10 +79,21 @@ function ContactRow({ person }: { person: PersonView }) {
           type="button"
           className="button small"
           aria-label={`${t('contacts.block')} ${person.displayName}`}
-          onClick={() => void act(() => call('contacts.block', { userId: person.userId }))}
+          onClick={() => setConfirmingBlock(true)}
         >
           {t('contacts.block')}
         </button>
+        {confirmingBlock && (
+          <ConfirmDialog
+            title={t('contacts.confirmBlockTitle', { name: person.displayName })}
+            confirmLabel={t('contacts.block')}
+            danger
+            onConfirm={() => void act(() => call('contacts.block', { userId: person.userId }))}
+            onClose={() => setConfirmingBlock(false)}
+          >
+            <p>{t('contacts.confirmBlock', { name: person.displayName })}</p>
+          </ConfirmDialog>
+        )}
         <button
           type="button"
           className="button small subtle"

@@ -21,7 +21,7 @@ export function GroupListItem({ group, selected, tabbable }: { group: GroupView;
   if (group.myState === 'joining') preview = t('groups.state.joining');
   else if (group.myState === 'left') preview = t('groups.state.left');
   else if (group.myState === 'removed') preview = t('groups.state.removed');
-  else if (group.myState === 'closed') preview = t('groups.state.closed');
+  else if (group.myState === 'closed') preview = t(group.isAdmin ? 'groups.state.closedByYou' : 'groups.state.closed');
   else if (last === null) preview = t('groups.noMessages');
   else {
     const who = last.sender === selfId ? t('common.you') : last.senderName;

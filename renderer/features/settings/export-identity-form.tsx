@@ -11,7 +11,7 @@ export function ExportIdentityForm() {
   const id = useId();
   const [passphrase, setPassphrase] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
-  const errors = useFieldErrors({ passphrase: [] }, { passphrase: 'passphrase' });
+  const errors = useFieldErrors({ passphrase: ['PASSPHRASE_TOO_SHORT'] }, { passphrase: 'passphrase' });
   const { busy, run } = useBusyAction(errors);
   const submit = async (e: React.FormEvent): Promise<void> => {
     e.preventDefault();
