@@ -74,8 +74,11 @@ export function channelLogReader(prepare: Prepare): ChannelLogReader {
     range: (g, s, after, upTo, limit) =>
       prepare(`SELECT ${ENTRY_COLUMNS} FROM channel_log WHERE group_id = ? AND sender = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).all(
         g, s, after, upTo, limit) as ChannelLogEntry[],
+    // A cancelled envelope's place is skipped by members, so a cumulative ack covers it; it is not
+    // one they hold, and counting it would turn a cancelled message 'delivered'.
     idsInRange: (g, s, after, upTo, limit) =>
-      prepare('SELECT seq, epoch, envelope_id AS envelopeId FROM channel_log WHERE group_id = ? AND sender = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?').all(
+      prepare(`SELECT seq, epoch, envelope_id AS envelopeId FROM channel_log
+               WHERE group_id = ? AND sender = ? AND seq > ? AND seq <= ? AND type != 'CANCELLED' ORDER BY seq LIMIT ?`).all(
         g, s, after, upTo, limit) as { seq: number; epoch: number; envelopeId: Uint8Array }[],
     senders: (g) => (prepare('SELECT sender FROM sync_cursors WHERE group_id = ?').all(g) as { sender: Uint8Array }[]).map((r) => r.sender),
     cursors: (g) =>
