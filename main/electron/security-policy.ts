@@ -54,14 +54,4 @@ export function isAppUrl(url: string): boolean {
  * The URL to hand to the system browser for a link the page tried to open, or null: only http(s),
  * without embedded credentials. Everything else (file:, javascript:, custom schemes) is dropped.
  */
-export function externalUrl(url: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return null;
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
-  if (u.username !== '' || u.password !== '') return null;
-  return u.href;
-}
+export { externalUrl } from '../../shared/domain/external-url.js';

@@ -1,3 +1,5 @@
+import { externalUrl } from '../../../shared/domain/external-url';
+
 /**
  * Finds web links in message text, so they can be shown as links built from parsed pieces (never
  * as HTML). Only http(s) addresses written out in full count: `www.x` or bare domains stay text,
@@ -14,17 +16,7 @@ const CANDIDATE = /https?:\/\/[^\s<>"'`]+/giu;
 const TRAILING = /[.,;:!?'"»」』、。）]+$/u;
 
 /** The address as the browser will open it, or null when it is not a plain http(s) link. */
-export function linkTarget(candidate: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(candidate);
-  } catch {
-    return null;
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
-  if (url.username !== '' || url.password !== '' || url.hostname === '') return null;
-  return url.href;
-}
+export const linkTarget = externalUrl;
 
 /** A closing bracket belongs to the address only if the address opened one: "(see https://x/a_(b))". */
 function trimUnbalanced(raw: string): string {
