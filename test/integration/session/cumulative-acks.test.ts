@@ -11,11 +11,11 @@ import { KIZUNA_PAYLOAD_TYPE } from '../../../main/core/session/session-options.
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { FANOUT_ALL } from '../../../main/core/transport/slim-wire-enums.js';
 import { encodeWire } from '../../../main/core/wire/wire-codec.js';
-import { FAST_CLIENT_OPTIONS, createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
-import { introduce, newUser, tempDir, userId } from '../../helpers/test-engines.js';
+import type { SlimTestKit } from '../../helpers/slim-test-kit.js';
+import { userId } from '../../helpers/test-engines.js';
+import { FAST_SESSION, sessionWorld, type SessionWorld } from './session-world.js';
 import { waitUntil } from '../../helpers/wait-for.js';
 
-const FAST = { ackTimeoutMs: 500, heartbeatMs: 300, gapCheckMs: 200, directRetryCapMs: 500, transport: FAST_CLIENT_OPTIONS };
 
 /**
  * An ack lost for good (the member stored the envelopes, then died before its ack batch went out) is
@@ -25,33 +25,18 @@ const FAST = { ackTimeoutMs: 500, heartbeatMs: 300, gapCheckMs: 200, directRetry
 describe('cumulative acks in heartbeats, over a real SLIM node', () => {
   let kit: SlimTestKit;
   let node: SlimNodeHandle;
-  let dir: ReturnType<typeof tempDir>;
+  let world: SessionWorld;
   let engines: Engine[];
   let sessions: SessionLayer[];
 
   beforeEach(async () => {
-    kit = createSlimTestKit();
-    node = await kit.startNode();
-    dir = tempDir();
-    engines = [];
-    sessions = [];
-    for (const name of ['alice', 'bob', 'carol']) {
-      const { engine } = await newUser(dir.path, name);
-      // Alice publishes each message once (seed 000's max_retries = 0): no re-publish can stand in for the lost ack.
-      const session = new SessionLayer(engine, { endpoint: node.endpoint, ...FAST, ...(name === 'alice' ? { maxRetries: 0 } : {}) });
-      session.start();
-      engines.push(engine);
-      sessions.push(session);
-    }
-    introduce(...engines);
-    await Promise.all(sessions.map((s) => s.waitOnline()));
+    // Alice publishes each message once (seed 000's max_retries = 0): no re-publish can stand in for the lost ack.
+    world = await sessionWorld(['alice', 'bob', 'carol'], (name) => (name === 'alice' ? { maxRetries: 0 } : {}));
+    ({ kit, node, engines, sessions } = world);
   });
 
   afterEach(async () => {
-    for (const s of sessions) await s.close();
-    for (const e of engines) await e.close();
-    await kit.dispose();
-    dir.cleanup();
+    await world.close();
   });
 
   it('turns a lost ack into "delivered" by the next heartbeat, and ignores forged ones', async () => {
@@ -104,7 +89,7 @@ describe('cumulative acks in heartbeats, over a real SLIM node', () => {
     for (const m of sent) expect(alice.getMessage(m.id).sendState).toBe('sent');
 
     // Bob comes back: nothing is left to sync, no ack is owed by the batcher, only his heartbeat says what he holds.
-    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...FAST });
+    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...FAST_SESSION });
     sessions[1].start();
     await waitUntil(alice.events, 'send-state', () => sent.every((m) => alice.getMessage(m.id).sendState === 'delivered'), 15_000);
   }, 60_000);

@@ -4,12 +4,11 @@ import type { Engine } from '../../../main/core/engine/engine.js';
 import { SessionLayer } from '../../../main/core/session/session-layer.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { GroupSession } from '../../../main/host/sdk/group-session.js';
-import { FAST_CLIENT_OPTIONS, createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
 import { expectCode } from '../../helpers/expect-code.js';
-import { introduce, newUser, tempDir, userId } from '../../helpers/test-engines.js';
+import { userId } from '../../helpers/test-engines.js';
+import { FAST_SESSION, sessionWorld, type SessionWorld } from './session-world.js';
 import { waitFor, waitUntil } from '../../helpers/wait-for.js';
 
-const FAST = { ackTimeoutMs: 500, heartbeatMs: 300, gapCheckMs: 200, directRetryCapMs: 500, transport: FAST_CLIENT_OPTIONS };
 
 /**
  * Seed 000's max_retries and timeout, per session: when a member stays offline past the session's
@@ -17,35 +16,19 @@ const FAST = { ackTimeoutMs: 500, heartbeatMs: 300, gapCheckMs: 200, directRetry
  * failure on the message view), and when the member comes back its ack still turns it delivered.
  */
 describe('delivery failure after the last retry, over a real SLIM node', () => {
-  let kit: SlimTestKit;
   let node: SlimNodeHandle;
-  let dir: ReturnType<typeof tempDir>;
+  let world: SessionWorld;
   let engines: Engine[];
   let sessions: SessionLayer[];
 
   beforeEach(async () => {
-    kit = createSlimTestKit();
-    node = await kit.startNode();
-    dir = tempDir();
-    engines = [];
-    sessions = [];
-    for (const name of ['alice', 'bob', 'carol']) {
-      const { engine } = await newUser(dir.path, name);
-      // Alice's layer-wide setting would retry for a minute: only the group's own setting can make it fail in time.
-      const session = new SessionLayer(engine, { endpoint: node.endpoint, ...FAST, ...(name === 'alice' ? { maxRetries: 100, ackTimeoutMs: 600 } : {}) });
-      session.start();
-      engines.push(engine);
-      sessions.push(session);
-    }
-    introduce(...engines);
-    await Promise.all(sessions.map((s) => s.waitOnline()));
+    // Alice's layer-wide setting would retry for a minute: only the group's own setting can make it fail in time.
+    world = await sessionWorld(['alice', 'bob', 'carol'], (name) => (name === 'alice' ? { maxRetries: 100, ackTimeoutMs: 600 } : {}));
+    ({ node, engines, sessions } = world);
   });
 
   afterEach(async () => {
-    for (const s of sessions) await s.close();
-    for (const e of engines) await e.close();
-    await kit.dispose();
-    dir.cleanup();
+    await world.close();
   });
 
   it('reports retries-exhausted with who is missing, then turns delivered when the member returns', async () => {
@@ -77,7 +60,7 @@ describe('delivery failure after the last retry, over a real SLIM node', () => {
     expect(view.failure).toMatchObject({ reason: 'retries-exhausted', missing: [userId(bob)] });
 
     // Bob comes back: catch-up and his cumulative ack turn the message delivered; the failure is gone.
-    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...FAST });
+    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...FAST_SESSION });
     sessions[1].start();
     await waitUntil(alice.events, 'send-state', () => alice.getMessage(failure.messageId).sendState === 'delivered', 20_000);
     expect(alice.getMessage(failure.messageId).failure).toBeUndefined();

@@ -2,41 +2,26 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../main/core/engine/engine.js';
 import { SessionLayer } from '../../../main/core/session/session-layer.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
-import { FAST_CLIENT_OPTIONS, createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
-import { introduce, newUser, tempDir, userId } from '../../helpers/test-engines.js';
+import { userId } from '../../helpers/test-engines.js';
+import { FAST_SESSION, sessionWorld, type SessionWorld } from './session-world.js';
 import { waitFor, waitUntil } from '../../helpers/wait-for.js';
-
-// Retries that never run out during the test: only removal makes a message undeliverable here.
-const FAST = { ackTimeoutMs: 500, maxRetries: 100, heartbeatMs: 300, gapCheckMs: 200, directRetryCapMs: 500, transport: FAST_CLIENT_OPTIONS };
 
 /**
  * A message that will never reach someone says why: "removed" when the recipient was removed before
  * they had it, "refused" when it was written after our own removal (every member drops it).
  */
 describe('why a message will never be delivered, over a real SLIM node', () => {
-  let kit: SlimTestKit;
   let node: SlimNodeHandle;
-  let dir: ReturnType<typeof tempDir>;
+  let world: SessionWorld;
   let engines: Engine[];
   let sessions: SessionLayer[];
   let groupId: string;
 
   beforeEach(async () => {
-    kit = createSlimTestKit();
-    node = await kit.startNode();
-    dir = tempDir();
-    engines = [];
-    sessions = [];
-    // Four people: a group keeps two members besides its admin after a removal.
-    for (const name of ['alice', 'bob', 'carol', 'dave']) {
-      const { engine } = await newUser(dir.path, name);
-      const session = new SessionLayer(engine, { endpoint: node.endpoint, ...FAST });
-      session.start();
-      engines.push(engine);
-      sessions.push(session);
-    }
-    introduce(...engines);
-    await Promise.all(sessions.map((s) => s.waitOnline()));
+    // Four people: a group keeps two members besides its admin after a removal. Retries that never run
+    // out during the test: only removal makes a message undeliverable here.
+    world = await sessionWorld(['alice', 'bob', 'carol', 'dave'], () => ({ maxRetries: 100 }));
+    ({ node, engines, sessions } = world);
     const [alice, ...others] = engines as [Engine, Engine, Engine, Engine];
     const invited = others.map((e) => e.events.waitFor('invitation', (i) => i.state === 'pending'));
     const g = await alice.createGroup({ name: 'Reasons', members: others.map(userId), mode: 'sealed' });
@@ -47,10 +32,7 @@ describe('why a message will never be delivered, over a real SLIM node', () => {
   });
 
   afterEach(async () => {
-    for (const s of sessions) await s.close();
-    for (const e of engines) await e.close();
-    await kit.dispose();
-    dir.cleanup();
+    await world.close();
   });
 
   it('says "removed" for a member removed before they received it', async () => {
@@ -76,7 +58,7 @@ describe('why a message will never be delivered, over a real SLIM node', () => {
     await removed;
 
     const refused = waitFor(bob.events, 'delivery-failed', (f) => f.messageId === late.id, 30_000);
-    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...FAST });
+    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...FAST_SESSION, maxRetries: 100 });
     sessions[1].start();
     const failure = await refused;
     expect(failure).toMatchObject({ groupId, reason: 'refused' });
