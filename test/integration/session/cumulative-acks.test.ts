@@ -13,7 +13,7 @@ import { FANOUT_ALL } from '../../../main/core/transport/slim-wire-enums.js';
 import { encodeWire } from '../../../main/core/wire/wire-codec.js';
 import type { SlimTestKit } from '../../helpers/slim-test-kit.js';
 import { userId } from '../../helpers/test-engines.js';
-import { FAST_SESSION, sessionWorld, type SessionWorld } from './session-world.js';
+import { IN_PROCESS_TIMINGS, sessionWorld, type SessionWorld } from './session-world.js';
 import { waitUntil } from '../../helpers/wait-for.js';
 
 
@@ -89,7 +89,7 @@ describe('cumulative acks in heartbeats, over a real SLIM node', () => {
     for (const m of sent) expect(alice.getMessage(m.id).sendState).toBe('sent');
 
     // Bob comes back: nothing is left to sync, no ack is owed by the batcher, only his heartbeat says what he holds.
-    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...FAST_SESSION });
+    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...IN_PROCESS_TIMINGS });
     sessions[1].start();
     await waitUntil(alice.events, 'send-state', () => sent.every((m) => alice.getMessage(m.id).sendState === 'delivered'), 15_000);
   }, 60_000);

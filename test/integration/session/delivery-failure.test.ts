@@ -6,7 +6,7 @@ import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-laun
 import { GroupSession } from '../../../main/host/sdk/group-session.js';
 import { expectCode } from '../../helpers/expect-code.js';
 import { userId } from '../../helpers/test-engines.js';
-import { FAST_SESSION, sessionWorld, type SessionWorld } from './session-world.js';
+import { IN_PROCESS_TIMINGS, sessionWorld, type SessionWorld } from './session-world.js';
 import { waitFor, waitUntil } from '../../helpers/wait-for.js';
 
 
@@ -60,7 +60,7 @@ describe('delivery failure after the last retry, over a real SLIM node', () => {
     expect(view.failure).toMatchObject({ reason: 'retries-exhausted', missing: [userId(bob)] });
 
     // Bob comes back: catch-up and his cumulative ack turn the message delivered; the failure is gone.
-    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...FAST_SESSION });
+    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...IN_PROCESS_TIMINGS });
     sessions[1].start();
     await waitUntil(alice.events, 'send-state', () => alice.getMessage(failure.messageId).sendState === 'delivered', 20_000);
     expect(alice.getMessage(failure.messageId).failure).toBeUndefined();

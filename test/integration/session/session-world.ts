@@ -6,7 +6,7 @@ import { FAST_CLIENT_OPTIONS, createSlimTestKit, type SlimTestKit } from '../../
 import { introduce, newUser, tempDir } from '../../helpers/test-engines.js';
 
 /** Session timings short enough that acks, heartbeats and gap checks happen within a test. */
-export const FAST_SESSION = { ackTimeoutMs: 500, heartbeatMs: 300, gapCheckMs: 200, directRetryCapMs: 500, transport: FAST_CLIENT_OPTIONS };
+export const IN_PROCESS_TIMINGS = { ackTimeoutMs: 500, heartbeatMs: 300, gapCheckMs: 200, directRetryCapMs: 500, transport: FAST_CLIENT_OPTIONS };
 
 /** Engines in this process, each with its own session layer on one real SLIM node, all online. */
 export interface SessionWorld {
@@ -19,7 +19,7 @@ export interface SessionWorld {
 }
 
 /**
- * Starts a node and one engine per name (introduced to each other), with FAST_SESSION timings
+ * Starts a node and one engine per name (introduced to each other), with IN_PROCESS_TIMINGS timings
  * overridden by `optionsFor(name)`, and waits until every layer is online.
  */
 export async function sessionWorld(names: readonly string[], optionsFor: (name: string) => Partial<SessionOptions> = () => ({})): Promise<SessionWorld> {
@@ -30,7 +30,7 @@ export async function sessionWorld(names: readonly string[], optionsFor: (name: 
   const sessions: SessionLayer[] = [];
   for (const name of names) {
     const { engine } = await newUser(dir.path, name);
-    const session = new SessionLayer(engine, { endpoint: node.endpoint, ...FAST_SESSION, ...optionsFor(name) });
+    const session = new SessionLayer(engine, { endpoint: node.endpoint, ...IN_PROCESS_TIMINGS, ...optionsFor(name) });
     session.start();
     engines.push(engine);
     sessions.push(session);

@@ -3,7 +3,7 @@ import type { Engine } from '../../../main/core/engine/engine.js';
 import { SessionLayer } from '../../../main/core/session/session-layer.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { userId } from '../../helpers/test-engines.js';
-import { FAST_SESSION, sessionWorld, type SessionWorld } from './session-world.js';
+import { IN_PROCESS_TIMINGS, sessionWorld, type SessionWorld } from './session-world.js';
 import { waitFor, waitUntil } from '../../helpers/wait-for.js';
 
 /**
@@ -58,7 +58,7 @@ describe('why a message will never be delivered, over a real SLIM node', () => {
     await removed;
 
     const refused = waitFor(bob.events, 'delivery-failed', (f) => f.messageId === late.id, 30_000);
-    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...FAST_SESSION, maxRetries: 100 });
+    sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...IN_PROCESS_TIMINGS, maxRetries: 100 });
     sessions[1].start();
     const failure = await refused;
     expect(failure).toMatchObject({ groupId, reason: 'refused' });
