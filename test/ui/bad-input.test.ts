@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { newUser, tempDir } from '../helpers/test-engines.js';
-import { expectFieldError, firstRun, launchChromium, openUser, recordRequests, screenshot, type UiUser } from './ui-kit.js';
+import { tempDir } from '../helpers/test-engines.js';
+import { expectFieldError, addOfflineContacts, firstRun, launchChromium, openUser, recordRequests, screenshot, type UiUser } from './ui-kit.js';
 
 /**
  * Bad input typed into the UI reaches the core, and the core's refusal shows as a message next to
@@ -18,11 +18,7 @@ describe('bad input through the UI', () => {
     alice = await openUser({ root: dir.path, name: 'alice', browser });
     await firstRun(alice.page, 'Alice');
     // Two contacts who never go online: enough for the member picker.
-    for (const name of ['Bob', 'Carol']) {
-      const { engine } = await newUser(dir.path, name.toLowerCase());
-      await alice.invoke('contacts.add', { card: engine.getIdentity()?.card ?? '' });
-      await engine.close();
-    }
+    await addOfflineContacts(alice, dir.path, ['bob', 'carol']);
     await alice.page.reload();
     await alice.page.getByRole('heading', { name: 'Chats', level: 1 }).waitFor();
   });

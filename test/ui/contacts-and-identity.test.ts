@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { newUser, tempDir } from '../helpers/test-engines.js';
-import { expectFieldError, firstRun, launchChromium, openUser, screenshot, type UiUser } from './ui-kit.js';
+import { expectFieldError, addOfflineContacts, firstRun, launchChromium, openUser, screenshot, type UiUser } from './ui-kit.js';
 
 /** Blocking, backing up and restoring an identity, the settings that change the look, and the keyboard. */
 describe('contacts, identity backup and the keyboard', () => {
@@ -126,11 +126,7 @@ describe('contacts, identity backup and the keyboard', () => {
     await expect.poll(() => newGroup.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
 
     // Two groups to move between (contacts first: a group needs two people besides Alice).
-    for (const name of ['dan', 'erin']) {
-      const { engine } = await newUser(dir.path, name);
-      await alice.invoke('contacts.add', { card: engine.getIdentity()?.card ?? '' });
-      await engine.close();
-    }
+    await addOfflineContacts(alice, dir.path, ['dan', 'erin']);
     const contacts = await alice.invoke('contacts.list', {});
     const members = contacts.filter((c) => c.displayName !== 'mallory').map((c) => c.userId);
     await alice.invoke('groups.create', { name: 'First', members, mode: 'none' });

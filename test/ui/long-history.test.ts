@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { newUser, tempDir } from '../helpers/test-engines.js';
+import { tempDir } from '../helpers/test-engines.js';
 import { seedHistory } from './seed-history.js';
-import { expectFieldError, firstRun, inViewport, launchChromium, openUser, screenshot, type UiUser } from './ui-kit.js';
+import { expectFieldError, addOfflineContacts, firstRun, inViewport, launchChromium, openUser, screenshot, type UiUser } from './ui-kit.js';
 
 const COUNT = 20_000;
 const DAY = 86_400_000;
@@ -35,13 +35,7 @@ describe('a long chat history', () => {
     browser = await launchChromium();
     alice = await openUser({ root: dir.path, name: 'alice', browser });
     await firstRun(alice.page, 'Alice');
-    const people: string[] = [];
-    for (const name of ['Bob', 'Carol']) {
-      const { engine } = await newUser(dir.path, name.toLowerCase());
-      const person = await alice.invoke('contacts.add', { card: engine.getIdentity()?.card ?? '' });
-      people.push(person.userId);
-      await engine.close();
-    }
+    const people = await addOfflineContacts(alice, dir.path, ['bob', 'carol']);
     const group = await alice.invoke('groups.create', { name: 'History', members: people, mode: 'none' });
     const self = (await alice.invoke('identity.get', {}))?.userId ?? '';
     // Not before the group's creation, so the seeded newest message is its last activity.

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { newUser, tempDir } from '../helpers/test-engines.js';
-import { expectFieldError, firstRun, launchChromium, openUser, screenshot, type UiUser } from './ui-kit.js';
+import { tempDir } from '../helpers/test-engines.js';
+import { expectFieldError, addOfflineContacts, firstRun, launchChromium, openUser, screenshot, type UiUser } from './ui-kit.js';
 
 /**
  * Seed 000's max_retries and timeout per group, in the UI: set under "Advanced" when creating a group,
@@ -18,11 +18,7 @@ describe('per-group retry policy in the UI', () => {
     browser = await launchChromium();
     alice = await openUser({ root: dir.path, name: 'alice', browser });
     await firstRun(alice.page, 'Alice');
-    for (const name of ['Bob', 'Carol']) {
-      const { engine } = await newUser(dir.path, name.toLowerCase());
-      await alice.invoke('contacts.add', { card: engine.getIdentity()?.card ?? '' });
-      await engine.close();
-    }
+    await addOfflineContacts(alice, dir.path, ['bob', 'carol']);
     await alice.page.reload();
     await alice.page.getByRole('heading', { name: 'Chats', level: 1 }).waitFor();
   });

@@ -2,8 +2,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { newUser, tempDir } from '../helpers/test-engines.js';
-import { describedText, expectFieldError, firstRun, launchChromium, openUser, screenshot, type UiUser } from './ui-kit.js';
+import { tempDir } from '../helpers/test-engines.js';
+import { describedText, expectFieldError, addOfflineContacts, firstRun, launchChromium, openUser, screenshot, type UiUser } from './ui-kit.js';
 
 /** A port nothing listens on: one the system just handed out and that was closed again. */
 async function closedPort(): Promise<number> {
@@ -26,9 +26,7 @@ describe('specific error text in the UI', () => {
     browser = await launchChromium();
     alice = await openUser({ root: dir.path, name: 'alice', browser });
     await firstRun(alice.page, 'Alice');
-    const { engine } = await newUser(dir.path, 'Bob');
-    await alice.invoke('contacts.add', { card: engine.getIdentity()?.card ?? '' });
-    await engine.close();
+    await addOfflineContacts(alice, dir.path, ['Bob']);
   });
 
   afterAll(async () => {

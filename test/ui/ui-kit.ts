@@ -15,6 +15,7 @@ import { dispatchRequest } from '../../main/host/request-dispatch.js';
 import { KizunaError } from '../../shared/errors/kizuna-error.js';
 import type { RequestInput, RequestName, RequestOutput } from '../../shared/ipc/ipc-contract.js';
 import { FAST_SESSION } from '../helpers/core-process.js';
+import { newUser } from '../helpers/test-engines.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 /** This run's renderer build (test/ui/global-setup.ts), or dist/renderer when run without it. */
@@ -176,4 +177,19 @@ export async function inViewport(item: Locator, container: Locator): Promise<boo
   const [a, b] = await Promise.all([item.boundingBox(), container.boundingBox()]);
   if (a === null || b === null) return false;
   return a.y >= b.y - 1 && a.y + a.height <= b.y + b.height + 1;
+}
+
+/**
+ * Makes people who never go online (their engines are closed at once) and adds them as `user`'s
+ * contacts: enough for the member picker and group creation. Their user ids, in order.
+ */
+export async function addOfflineContacts(user: UiUser, root: string, names: readonly string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const name of names) {
+    const { engine } = await newUser(root, name);
+    const person = await user.invoke('contacts.add', { card: engine.getIdentity()?.card ?? '' });
+    ids.push(person.userId);
+    await engine.close();
+  }
+  return ids;
 }
