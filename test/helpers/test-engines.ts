@@ -27,10 +27,10 @@ export async function openProfile(p: TestProfile, now?: () => number): Promise<E
   return Engine.open({ dataDir: p.dir, keyWrapper: p.wrapper, ...(now === undefined ? {} : { now }) });
 }
 
-/** Opens a profile and creates its identity. */
-export async function newUser(root: string, name: string): Promise<{ engine: Engine; profile: TestProfile }> {
+/** Opens a profile (on its own clock if `now` is given) and creates its identity. */
+export async function newUser(root: string, name: string, now?: () => number): Promise<{ engine: Engine; profile: TestProfile }> {
   const profile = testProfile(root, name);
-  const engine = await openProfile(profile);
+  const engine = await openProfile(profile, now);
   engine.createIdentity({ displayName: name });
   return { engine, profile };
 }

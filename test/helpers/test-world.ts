@@ -12,9 +12,14 @@ export interface TestWorld {
 }
 
 export async function createWorld(...names: string[]): Promise<TestWorld> {
+  return createWorldWithClocks(names, {});
+}
+
+/** The same, with some people's engines on their own clocks (a skewed member, a hold that times out). */
+export async function createWorldWithClocks(names: readonly string[], clocks: Readonly<Record<string, () => number>>): Promise<TestWorld> {
   const dir = tempDir();
   const engines: Engine[] = [];
-  for (const name of names) engines.push((await newUser(dir.path, name)).engine);
+  for (const name of names) engines.push((await newUser(dir.path, name, clocks[name])).engine);
   introduce(...engines);
   const net = new LoopbackNetwork();
   net.add(...engines);

@@ -3,9 +3,7 @@ import type { Engine } from '../../../../main/core/engine/engine.js';
 import { fromBase64Url } from '../../../../main/core/encoding/base64url.js';
 import { HOLD_MS } from '../../../../main/core/ingest/sender-order.js';
 import type { EncryptionMode } from '../../../../shared/domain/views.js';
-import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
-import { introduce, openProfile, tempDir, testProfile } from '../../../helpers/test-engines.js';
-import { joinedGroup, type TestWorld } from '../../../helpers/test-world.js';
+import { createWorldWithClocks, joinedGroup, type TestWorld } from '../../../helpers/test-world.js';
 
 /**
  * Per-sender order (DESIGN.md, session: "per-sender ordering with gap detection and retransmission").
@@ -18,24 +16,8 @@ describe.each<EncryptionMode>(['none', 'sealed', 'mls'])('a sender\'s messages a
   let bobAhead = 0;
 
   async function setUp(): Promise<{ alice: Engine; bob: Engine; g: string }> {
-    const dir = tempDir();
-    const alice = await openProfile(testProfile(dir.path, 'alice'));
-    const bob = await openProfile(testProfile(dir.path, 'bob'), () => Date.now() + bobAhead);
-    const carol = await openProfile(testProfile(dir.path, 'carol'));
-    const engines = [alice, bob, carol];
-    ['alice', 'bob', 'carol'].forEach((name, i) => engines[i]!.createIdentity({ displayName: name }));
-    introduce(...engines);
-    const net = new LoopbackNetwork();
-    net.add(...engines);
-    world = {
-      dir,
-      net,
-      engines,
-      close: async () => {
-        for (const e of engines) await e.close();
-        dir.cleanup();
-      },
-    };
+    world = await createWorldWithClocks(['alice', 'bob', 'carol'], { bob: () => Date.now() + bobAhead });
+    const [alice, bob, carol] = world.engines as [Engine, Engine, Engine];
     const g = await joinedGroup(world, alice, [bob, carol], mode);
     return { alice, bob, g };
   }
