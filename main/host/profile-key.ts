@@ -1,5 +1,5 @@
 import { chmod, copyFile, mkdir, rename, stat, unlink } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { KizunaError } from '../../shared/errors/kizuna-error.js';
 import type { KeyWrapper } from '../core/crypto/local-key/key-wrapper.js';
 import { openKeyFileWrapper } from '../core/crypto/local-key/key-file-wrapper.js';
@@ -7,24 +7,11 @@ import { hasLocalKey } from '../core/crypto/local-key/local-key-file.js';
 import { createPassphraseWrapper } from '../core/crypto/local-key/passphrase-wrapper.js';
 import { loadSodium } from '../core/crypto/sodium.js';
 import { createLogger } from '../core/log/logger.js';
+import { legacyWebKeyFilePath, profileKeyFilePath, profilePassphrase, type ProfileKeyOptions } from './profile-key-location.js';
+
+export type { ProfileKeyOptions } from './profile-key-location.js';
 
 const log = createLogger('profile-key');
-
-/** The key file's name inside the profile folder: the one rule every headless host (CLI, SDK, `kizuna web`) follows. */
-export const PROFILE_KEY_FILE = 'local.key';
-
-/**
- * How a headless profile (CLI, SDK, bots, `kizuna web`) protects its local key: a passphrase
- * (KIZUNA_PASSPHRASE or an option), or a key file (default: `<dataDir>/local.key`, created 0600 when
- * the profile is new; put it elsewhere with KIZUNA_KEY_FILE to keep key and data apart).
- */
-export interface ProfileKeyOptions {
-  dataDir: string;
-  passphrase?: string;
-  keyFile?: string;
-  /** Where the variables come from (default process.env). */
-  env?: NodeJS.ProcessEnv;
-}
 
 export interface OpenedProfileKey {
   readonly wrapper: KeyWrapper;
@@ -39,23 +26,11 @@ export interface OpenedProfileKey {
   discardIfUnused(): Promise<void>;
 }
 
-/** The key file a profile uses: the one given, else KIZUNA_KEY_FILE, else `<dataDir>/local.key`. */
-export function profileKeyFilePath(dataDir: string, keyFile?: string, env: NodeJS.ProcessEnv = process.env): string {
-  const given = keyFile ?? env['KIZUNA_KEY_FILE'];
-  if (given !== undefined && given.length > 0) return resolve(given);
-  return join(resolve(dataDir), PROFILE_KEY_FILE);
-}
-
-/** Where `kizuna web` kept the key before the one rule: beside the folder, `<dataDir>.key`. */
-export function legacyWebKeyFilePath(dataDir: string): string {
-  return `${resolve(dataDir)}.key`;
-}
-
 export async function openProfileKey(options: ProfileKeyOptions): Promise<OpenedProfileKey> {
   await loadSodium();
   const env = options.env ?? process.env;
-  const passphrase = options.passphrase ?? env['KIZUNA_PASSPHRASE'];
-  if (passphrase !== undefined && passphrase.length > 0) {
+  const passphrase = profilePassphrase(options);
+  if (passphrase !== undefined) {
     return { wrapper: createPassphraseWrapper(passphrase), keyFile: undefined, migratedFrom: undefined, discardIfUnused: async () => undefined };
   }
   if (options.keyFile === '') throw new KizunaError('KEY_PROVIDER_FAILED', 'No passphrase or key file given.');

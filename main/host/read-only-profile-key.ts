@@ -1,7 +1,7 @@
-import { join } from 'node:path';
+import { KizunaError } from '../../shared/errors/kizuna-error.js';
 import type { KeyWrapper } from '../core/crypto/local-key/key-wrapper.js';
 import { readOnlyKeyFileWrapper, readOnlyPassphraseWrapper } from '../core/crypto/local-key/read-only-key-wrappers.js';
-import type { ProfileKeyOptions } from './profile-key.js';
+import { profileKeyFilePath, profilePassphrase, type ProfileKeyOptions } from './profile-key-location.js';
 
 /**
  * profile-key.ts's usual case, for opening an existing profile to read: a passphrase (option or
@@ -11,7 +11,9 @@ import type { ProfileKeyOptions } from './profile-key.js';
  * (main/cli/commands/read-commands.ts), so the rules and their errors live there only.
  */
 export async function readOnlyProfileKeyWrapper(options: ProfileKeyOptions): Promise<KeyWrapper> {
-  const passphrase = options.passphrase ?? process.env['KIZUNA_PASSPHRASE'];
-  if (passphrase !== undefined && passphrase.length > 0) return readOnlyPassphraseWrapper(passphrase);
-  return readOnlyKeyFileWrapper(options.keyFile ?? process.env['KIZUNA_KEY_FILE'] ?? join(options.dataDir, 'local.key'));
+  const passphrase = profilePassphrase(options);
+  if (passphrase !== undefined) return readOnlyPassphraseWrapper(passphrase);
+  // profile-key.ts refuses an empty key file option with its own error: leave that to it.
+  if (options.keyFile === '') throw new KizunaError('KEY_PROVIDER_FAILED', 'No passphrase or key file given.');
+  return readOnlyKeyFileWrapper(profileKeyFilePath(options.dataDir, options.keyFile, options.env));
 }
