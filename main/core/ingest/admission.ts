@@ -1,6 +1,7 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import { peekEnvelope, readEnvelope, type PeekedEnvelope } from '../envelopes/envelope-reader.js';
 import type { EngineContext } from '../kernel/engine-context.js';
+import type { GroupRow } from '../store/tables/groups-table.js';
 import type { EnvelopeType } from '../wire/wire-schemas.js';
 
 /**
@@ -37,15 +38,16 @@ export function admissionRefusal(ctx: EngineContext, bytes: Uint8Array): string 
     return undefined;
   }
   const read = ctx.store.read.groups;
-  const self = ctx.self().userId;
-  if (e.type !== 'INVITE' && !bytesEqual(e.sender, self)) {
-    if (read.get(e.groupId) === undefined && !invitedBy(ctx, e.groupId, e.sender)) return 'unknown-group';
+  const fromSelf = bytesEqual(e.sender, ctx.self().userId);
+  const group = read.get(e.groupId);
+  if (e.type !== 'INVITE' && !fromSelf) {
+    if (group === undefined && !invitedBy(ctx, e.groupId, e.sender)) return 'unknown-group';
     if (read.member(e.groupId, e.sender) === undefined && !inAnyRoster(ctx, e.groupId, e.sender) && !invitedBy(ctx, e.groupId, e.sender)) {
       return 'unknown-sender';
     }
-    if (formerMemberAhead(ctx, e)) return 'deferred-not-member';
+    if (group !== undefined && formerMemberAhead(ctx, e, group)) return 'deferred-not-member';
   }
-  if (e.seq > 0 && removedPastCutoff(ctx, e)) return 'sender-removed';
+  if (e.seq > 0 && !fromSelf && group !== undefined && removedPastCutoff(ctx, e, group)) return 'sender-removed';
   if (RATED.has(e.type) && !take(ctx, `${e.type}|${toBase64Url(e.sender)}`, ctx.now())) return `${e.type.toLowerCase().replaceAll('_', '-')}-rate`;
   if (bytes.byteLength > UNSIGNED_MAX_BYTES) {
     try {
@@ -93,14 +95,15 @@ function invitedBy(ctx: EngineContext, groupId: Uint8Array, sender: Uint8Array):
  * ('sender-removed', membership-check.ts), so it is not stored, and so not acknowledged: an ack
  * would tell its writer it was delivered (issue 9).
  */
-function removedPastCutoff(ctx: EngineContext, e: PeekedEnvelope): boolean {
-  const read = ctx.store.read.groups;
-  const group = read.get(e.groupId);
-  if (group === undefined || bytesEqual(e.sender, ctx.self().userId)) return false;
-  const roster = read.roster(e.groupId, group.epoch);
-  if (roster === undefined || roster.some((m) => bytesEqual(m, e.sender))) return false;
-  const cutoff = read.cutoff(e.groupId, e.sender);
+function removedPastCutoff(ctx: EngineContext, e: PeekedEnvelope, group: GroupRow): boolean {
+  if (inCurrentRoster(ctx, group, e.sender) !== false) return false;
+  const cutoff = ctx.store.read.groups.cutoff(e.groupId, e.sender);
   return cutoff !== undefined && e.seq > cutoff;
+}
+
+/** Whether the roster of the group's current epoch names `sender`; undefined when we hold no such roster. */
+function inCurrentRoster(ctx: EngineContext, group: GroupRow, sender: Uint8Array): boolean | undefined {
+  return ctx.store.read.groups.roster(group.groupId, group.epoch)?.some((m) => bytesEqual(m, sender));
 }
 
 /** What a 'dropped' event says about a refused envelope: its group, sender and type, when they can be read. */
@@ -120,12 +123,10 @@ export function refusedEnvelope(bytes: Uint8Array): { groupId?: string; sender?:
  */
 const EPOCH_CHECKED: ReadonlySet<EnvelopeType> = new Set(['MESSAGE', 'TYPING', 'LEAVE']);
 
-function formerMemberAhead(ctx: EngineContext, e: PeekedEnvelope): boolean {
+function formerMemberAhead(ctx: EngineContext, e: PeekedEnvelope, group: GroupRow): boolean {
   if (!EPOCH_CHECKED.has(e.type)) return false;
-  const read = ctx.store.read.groups;
-  const group = read.get(e.groupId);
-  if (group?.myState !== 'joined' || e.epoch <= group.epoch || read.roster(e.groupId, e.epoch) !== undefined) return false;
-  return !(read.roster(e.groupId, group.epoch) ?? []).some((m) => bytesEqual(m, e.sender));
+  if (group.myState !== 'joined' || e.epoch <= group.epoch || ctx.store.read.groups.roster(e.groupId, e.epoch) !== undefined) return false;
+  return inCurrentRoster(ctx, group, e.sender) !== true;
 }
 
 function inAnyRoster(ctx: EngineContext, groupId: Uint8Array, sender: Uint8Array): boolean {
