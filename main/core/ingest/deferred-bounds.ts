@@ -64,10 +64,6 @@ export class DeferredBounds {
     this.limits = { ...this.limits, ...limits };
   }
 
-  current(): DeferredLimits {
-    return this.limits;
-  }
-
   /** A handler's verdict, with a deferral turned into a counted drop when it is past a bound. */
   bound(row: InboxRow, v: VerifiedEnvelope, verdict: Verdict): Verdict {
     if (verdict.outcome !== 'defer') return verdict;
