@@ -30,8 +30,6 @@ export interface PeopleWriter {
   /** Inserts or refreshes what we know of a person, keeping their contact state. */
   upsert(person: { userId: Uint8Array; boxPublic: Uint8Array; displayName: string; slimName: string }, now: number): void;
   setState(userId: Uint8Array, state: ContactState, now: number): void;
-  /** Records a person never seen before; what we already hold of someone is never changed (issue 8). */
-  learn(person: { userId: Uint8Array; boxPublic: Uint8Array; displayName: string; slimName: string }, now: number): void;
   /** Marks someone verified with the digest of their keys now (contact-verification.ts), or not (null). */
   setVerified(userId: Uint8Array, verifiedKeys: Uint8Array | null, now: number): void;
   /** A verified person's keys changed: no longer verified, and a warning waits (at `now`) until acknowledged. */
@@ -75,12 +73,6 @@ export function peopleWriter(prepare: Prepare, cache: PeopleCache = new Map()): 
          VALUES (?, ?, ?, ?, 'none', ?)
          ON CONFLICT (user_id) DO UPDATE SET box_public = excluded.box_public, display_name = excluded.display_name,
            slim_name = excluded.slim_name, updated_at = excluded.updated_at`,
-      ).run(p.userId, p.boxPublic, p.displayName, p.slimName, now);
-    },
-    learn: (p, now) => {
-      cache.delete(Buffer.from(p.userId).toString('hex'));
-      prepare(
-        `INSERT OR IGNORE INTO people (user_id, box_public, display_name, slim_name, contact_state, updated_at) VALUES (?, ?, ?, ?, 'none', ?)`,
       ).run(p.userId, p.boxPublic, p.displayName, p.slimName, now);
     },
     setVerified: (userId, verifiedKeys, now) => {
