@@ -4,7 +4,7 @@ import { fromBase64Url } from '../../main/core/encoding/base64url.js';
 import type { Engine } from '../../main/core/engine/engine.js';
 import { engineContextOf } from '../../main/core/engine/engine-internals.js';
 import { buildEnvelope } from '../../main/core/envelopes/envelope-builder.js';
-import { INVITATION_TTL_MS, MAX_PENDING_FROM_STRANGERS, MAX_PENDING_PER_INVITER } from '../../main/core/groups/invitation-bounds.js';
+import { INVITATION_TTL_MS, MAX_PENDING_FROM_CONTACTS, MAX_PENDING_FROM_STRANGERS, MAX_PENDING_PER_INVITER } from '../../main/core/groups/invitation-bounds.js';
 import { signGroupVersion } from '../../main/core/groups/signed-group-version.js';
 import { decodeWire, encodeWire } from '../../main/core/wire/wire-codec.js';
 import { signedGroupVersionSchema, type GroupVersion } from '../../main/core/wire/wire-schemas.js';
@@ -199,6 +199,23 @@ describe('invitations are proposals until accepted', () => {
     await net.settle();
     await invited;
     expect(alice.listInvitations().map((i) => i.groupId)).toContain(genuine.groupId);
+  });
+
+  it('contacts’ invitations have a total bound of their own (a contact’s leaked keys cannot grow the store)', async () => {
+    const aliceId = bytesOf(userId(alice));
+    const a = engineContextOf(alice);
+    const reasons: string[] = [];
+    // Enough accepted contacts, each at its per-inviter limit, to pass the contacts' total.
+    for (let c = 0; c <= MAX_PENDING_FROM_CONTACTS / MAX_PENDING_PER_INVITER; c++) {
+      const keys = outsiderKeys();
+      a.store.write.people.upsert({ userId: keys.userId, boxPublic: keys.boxPublic, displayName: `contact ${c}`, slimName: `kizuna/contacts/c${c}` }, clock);
+      a.store.write.people.setState(keys.userId, 'added', clock);
+      for (let i = 0; i < MAX_PENDING_PER_INVITER; i++) reasons.push(await verdictOf(alice, strangerInvite(keys, aliceId, clock)));
+    }
+    expect(a.store.read.invitations.pendingFromContacts().count).toBe(MAX_PENDING_FROM_CONTACTS);
+    expect(reasons.filter((r) => r === 'invite-cap-contacts').length).toBeGreaterThanOrEqual(MAX_PENDING_PER_INVITER);
+    expect(reasons.every((r) => r === 'accepted' || r === 'invite-cap-contacts')).toBe(true);
+    expect(a.store.read.log.dropCounts()['invite-cap-contacts']).toBe(reasons.filter((r) => r === 'invite-cap-contacts').length);
   });
 });
 

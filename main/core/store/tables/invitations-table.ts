@@ -17,6 +17,8 @@ export interface InvitationsReader {
   /** Pending invitations from one inviter, and from everyone but contacts (the bounds on what strangers make us store). */
   pendingFrom(inviter: Uint8Array): number;
   pendingFromStrangers(): { count: number; bytes: number };
+  /** Pending invitations from accepted contacts, all together (a bound of their own). */
+  pendingFromContacts(): { count: number; bytes: number };
 }
 
 export interface InvitationsWriter {
@@ -39,6 +41,11 @@ export function invitationsReader(prepare: Prepare): InvitationsReader {
       prepare(
         `SELECT COUNT(*) AS count, COALESCE(SUM(length(invite_bytes)), 0) AS bytes FROM invitations
          WHERE state = 'pending' AND inviter NOT IN (SELECT user_id FROM people WHERE contact_state = 'added')`,
+      ).get() as { count: number; bytes: number },
+    pendingFromContacts: () =>
+      prepare(
+        `SELECT COUNT(*) AS count, COALESCE(SUM(length(invite_bytes)), 0) AS bytes FROM invitations
+         WHERE state = 'pending' AND inviter IN (SELECT user_id FROM people WHERE contact_state = 'added')`,
       ).get() as { count: number; bytes: number },
   };
 }
