@@ -72,6 +72,13 @@ kizuna group history GROUP [--limit N]              the last N messages (default
   --shared-secret S    SLIM's own session protocol, with apps of the official SLIM bindings
                        (one invitee is enough; --protocol kizuna keeps Kizuna groups with shared-secret tokens)
   --protocol kizuna    Kizuna groups even with --shared-secret`,
+  chat: `kizuna chat WHO [--mode mls|sealed|none] [--message TEXT] [--stop-after N]
+  a one-to-one chat with a contact (WHO: their name, SLIM name or user id; add their card first).
+  Joins their chat if they started one, else starts it; prints the recent history and everything
+  that arrives, and sends each line typed (or --message once).
+  --mode MODE          mls (default), sealed or none, when the chat is started here
+  --message TEXT       send TEXT once
+  --stop-after N       exit after receiving N messages`,
   listen: `kizuna listen [--accept]
   prints everything that arrives (messages, files, replies, invitations, group changes) until Ctrl+C.
   --accept             join every invitation`,
@@ -109,6 +116,7 @@ commands:
   group       list | invitations | create | invite | remove | rename | accept | decline | leave | delete | send | history
   moderator   seed 000's moderator: create a channel, invite, chat
   participant seed 000's participant: wait for an invitation, chat
+  chat        a one-to-one chat with a contact
   listen      print everything that arrives
   node        run a SLIM node
   controller  run seed 000's controller with a moderator

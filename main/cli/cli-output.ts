@@ -19,9 +19,13 @@ export function printGroup(g: GroupView): void {
   printLine(`${g.groupId}  ${g.name}  [${g.direct ? 'direct, ' : ''}${g.mode}, epoch ${g.epoch}, ${g.myState}]  ${members}`);
 }
 
+/** A message's text, with its file (name, size, whether it is still arriving) before any caption. */
+export function messageBody(m: MessageView): string {
+  return m.file === null ? m.text : `[file ${m.file.name}, ${m.file.size} bytes${m.file.available ? '' : ', arriving'}] ${m.text}`.trimEnd();
+}
+
 export function printMessage(m: MessageView): void {
-  const body = m.file === null ? m.text : `[file ${m.file.name}, ${m.file.size} bytes${m.file.available ? '' : ', arriving'}] ${m.text}`;
-  printLine(`${formatTime(m.sentAt)}  ${m.senderName}: ${body}${m.isMine ? `  (${m.sendState})` : ''}`);
+  printLine(`${formatTime(m.sentAt)}  ${m.senderName}: ${messageBody(m)}${m.isMine ? `  (${m.sendState})` : ''}`);
 }
 
 export function printPerson(p: PersonView): void {

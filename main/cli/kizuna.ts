@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   group: async (args, flags) => (await import('./commands/group-commands.js')).groupCommand(await config(flags), args, flags),
   moderator: async (_args, flags) => (await import('./commands/chat-commands.js')).moderatorCommand(await config(flags), flags),
   participant: async (_args, flags) => (await import('./commands/chat-commands.js')).participantCommand(await config(flags), flags),
+  chat: async (args, flags) => (await import('./commands/direct-chat-command.js')).directChatCommand(await config(flags), args, flags),
   listen: async (_args, flags) => (await import('./commands/chat-commands.js')).listenCommand(await config(flags), flags),
   node: async (args, flags) => (await import('./commands/node-command.js')).nodeCommand(await config(flags), args, flags),
   controller: async (_args, flags) => (await import('./commands/controller-command.js')).controllerCommand(await config(flags), flags),

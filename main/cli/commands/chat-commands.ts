@@ -6,7 +6,7 @@ import { cliIdentityTokens, openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
 import { groupChangeLine } from '../group-change-line.js';
 import { choiceFlag, intFlag } from '../cli-flags.js';
-import { printLine } from '../cli-output.js';
+import { messageBody, printLine } from '../cli-output.js';
 import { untilStopSignal } from '../stop-signal.js';
 import { slimModeratorCommand, slimParticipantCommand } from './slim-session-commands.js';
 
@@ -115,7 +115,7 @@ export async function listenCommand(config: CliConfig, flags: Record<string, str
   const app = await openApp(config, appOptions(flags));
   const engine = app.core.engine;
   engine.events.on('message', (m) => {
-    if (!m.isMine) printLine(`${m.groupId.slice(0, 8)} ${m.senderName}: ${m.text}`);
+    if (!m.isMine) printLine(`${m.groupId.slice(0, 8)} ${m.senderName}: ${messageBody(m)}`);
   });
   engine.events.on('invitation', (i) => {
     if (i.state !== 'pending') return;

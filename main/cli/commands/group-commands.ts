@@ -19,7 +19,7 @@ async function memberIds(app: KizunaApp, list: string): Promise<string[]> {
 }
 
 /** Waits (bounded) for what a command queued to leave the outbox; anything left goes next time. */
-async function flush(app: KizunaApp, timeoutMs = 10_000): Promise<void> {
+export async function flush(app: KizunaApp, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   await app.waitOnline(timeoutMs).catch(() => undefined);
   while (Date.now() < deadline && app.core.engine.stats().outbox['pending']! > 0) await new Promise((r) => setTimeout(r, 50));

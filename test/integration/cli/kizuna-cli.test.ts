@@ -1,63 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pickFreeTcpPort } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { tempDir } from '../../helpers/test-engines.js';
-import { cliPath } from './cli-process.js';
-
-
-interface Running {
-  child: ChildProcess;
-  lines: string[];
-  waitLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  exited: Promise<number | null>;
-}
-
-function kizuna(args: string[], env: Record<string, string> = {}): Running {
-  const child = spawn(process.execPath, [cliPath(), ...args], { env: { ...process.env, KIZUNA_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  const listeners = new Set<() => void>();
-  let buffer = '';
-  const onData = (chunk: Buffer): void => {
-    buffer += chunk.toString('utf8');
-    const parts = buffer.split('\n');
-    buffer = parts.pop() ?? '';
-    lines.push(...parts);
-    for (const l of listeners) l();
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    lines,
-    exited,
-    waitLine: (pattern, timeoutMs = 30_000) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          const hit = lines.find((l) => pattern.test(l));
-          if (hit !== undefined) {
-            listeners.delete(check);
-            clearTimeout(timer);
-            resolve(hit);
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`no line matching ${pattern}; got:\n${lines.join('\n')}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-      }),
-  };
-}
-
-async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
-  const r = kizuna(args, env);
-  const code = await r.exited;
-  return { code, out: r.lines.join('\n') };
-}
+import { kizuna, run, stopAll, type Running } from './cli-process.js';
 
 describe('the kizuna command', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -67,13 +13,7 @@ describe('the kizuna command', () => {
     dir = tempDir();
   });
   afterEach(async () => {
-    for (const r of running.splice(0)) {
-      if (r.child.exitCode === null) {
-        r.child.kill('SIGTERM');
-        await Promise.race([r.exited, new Promise((res) => setTimeout(res, 5000))]);
-        if (r.child.exitCode === null) r.child.kill('SIGKILL');
-      }
-    }
+    await stopAll(running.splice(0));
     dir.cleanup();
   });
 
