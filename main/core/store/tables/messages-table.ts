@@ -37,7 +37,7 @@ export interface MessagesReader {
   after(groupId: Uint8Array, cursor: MessageCursor, limit: number, kinds: readonly MessageKind[] | undefined): MessageRow[];
   /** Every message with from <= sent_at < to, oldest first (at most `cap`). */
   between(groupId: Uint8Array, from: number, to: number, cap: number, kinds: readonly MessageKind[] | undefined): MessageRow[];
-  /** Messages matching every word of a search (message-search-sql.ts), in one group or all, newest first. */
+  /** The latest `limit` messages stored that match every word of a search (message-search-sql.ts), in one group or all, newest first. */
   search(groupId: Uint8Array | undefined, search: MessageSearch, limit: number): MessageRow[];
   count(groupId: Uint8Array): number;
   receipts(messageId: Uint8Array): { reader: Uint8Array; readAt: number }[];

@@ -102,6 +102,13 @@ describe('message search in the store', () => {
     const rows = messagesReader(createStatementCache(d)).search(undefined, toMessageSearch('fox'), 100);
     expect(rows.map((r) => r.body || r.fileName)).toEqual(['fox-photo.png', 'The quick brown fox']);
     expect(rows[0]?.sentAt).toBeGreaterThan(rows[1]?.sentAt ?? Infinity);
+    // A message stored late (synced from the past) is placed by when it was sent; a short page holds the matches stored last.
+    const late = { ...row(GROUP_A, 'an old fox, synced late'), sentAt: 1 };
+    messagesWriter(createStatementCache(d)).insert(late);
+    const all = messagesReader(createStatementCache(d)).search(undefined, toMessageSearch('fox'), 100);
+    expect(all.map((r) => r.body || r.fileName)).toEqual(['fox-photo.png', 'The quick brown fox', 'an old fox, synced late']);
+    const page = messagesReader(createStatementCache(d)).search(undefined, toMessageSearch('fox'), 2);
+    expect(page.map((r) => r.body || r.fileName)).toEqual(['fox-photo.png', 'an old fox, synced late']);
   });
 
   it('finds Japanese text, which has no spaces, by any part of three or more characters', () => {
