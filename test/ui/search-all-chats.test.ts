@@ -100,4 +100,19 @@ describe('searching all chats as you type', () => {
     expect(texts.every((t) => t.trim().length > 0)).toBe(true);
     expect(texts[texts.length - 1]).toBe('東京');
   });
+
+  it('speaks Japanese when the app does', async () => {
+    const page = alice.page;
+    await alice.invoke('settings.set', { language: 'ja' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'チャット', level: 1 }).waitFor();
+    await page.getByRole('button', { name: /^Trip/ }).click();
+    await page.getByRole('button', { name: '検索', exact: true }).click();
+    const panel = page.getByRole('complementary', { name: 'メッセージを検索' });
+    await panel.getByLabel('すべてのチャットを検索').pressSequentially('タワー');
+    await panel.getByRole('status').filter({ hasText: '1 件のメッセージが見つかりました' }).waitFor();
+    await panel.getByRole('list', { name: '検索結果' }).getByRole('button', { name: /東京タワーに行きました/ }).waitFor();
+    await panel.getByLabel('すべてのチャットを検索').fill('ロンドン');
+    await panel.getByRole('status').filter({ hasText: '一致するメッセージはありません。' }).waitFor();
+  });
 });
