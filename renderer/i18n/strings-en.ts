@@ -210,9 +210,11 @@ export const STRINGS_EN = {
   'composer.sendingFile': 'Sending {name}…',
 
   'search.title': 'Search messages',
-  'search.field': 'Search in this group',
-  'search.button': 'Search',
+  'search.field': 'Search all chats',
+  'search.searching': 'Searching…',
   'search.empty': 'No messages match.',
+  'search.found.one': '1 message found',
+  'search.found': '{count} messages found',
   'search.results': 'Search results',
 
   'pins.title': 'Pinned messages',

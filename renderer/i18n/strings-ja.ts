@@ -209,9 +209,11 @@ export const STRINGS_JA: Record<StringKey, string> = {
   'composer.sendingFile': '{name} を送信中…',
 
   'search.title': 'メッセージを検索',
-  'search.field': 'このグループ内を検索',
-  'search.button': '検索',
+  'search.field': 'すべてのチャットを検索',
+  'search.searching': '検索しています…',
   'search.empty': '一致するメッセージはありません。',
+  'search.found.one': '1 件のメッセージが見つかりました',
+  'search.found': '{count} 件のメッセージが見つかりました',
   'search.results': '検索結果',
 
   'pins.title': 'ピン留めされたメッセージ',

@@ -39,6 +39,10 @@ export interface AppState {
   creatingGroup: boolean;
   /** A contact card from a kizuna:// link, waiting in the "add contact" field for the user to confirm. */
   contactDraft: string | null;
+  /** What the search panel searches for; kept here so it survives opening a result in another chat. */
+  searchText: string;
+  /** A message to scroll to once its chat is open (a search result); `seq` makes the same one jump again. */
+  jump: { groupId: string; messageId: string; seq: number } | null;
 }
 
 export const INITIAL_STATE: AppState = {
@@ -57,6 +61,8 @@ export const INITIAL_STATE: AppState = {
   panel: null,
   creatingGroup: false,
   contactDraft: null,
+  searchText: '',
+  jump: null,
 };
 
 export type AppAction =
@@ -77,7 +83,9 @@ export type AppAction =
   | { type: 'open-group'; groupId: string | null }
   | { type: 'panel'; panel: ChatPanel }
   | { type: 'creating-group'; open: boolean }
-  | { type: 'contact-draft'; card: string | null };
+  | { type: 'contact-draft'; card: string | null }
+  | { type: 'search-text'; text: string }
+  | { type: 'open-message'; groupId: string; messageId: string };
 
 function byId(groups: GroupView[]): Record<string, GroupView> {
   const out: Record<string, GroupView> = {};
@@ -153,7 +161,18 @@ export function appReducer(state: AppState, action: AppAction): AppState {
         view: 'chats',
         openGroupId: action.groupId,
         panel: state.openGroupId === action.groupId ? state.panel : null,
+        jump: null,
       };
+    case 'open-message':
+      // The panel the result was chosen in stays open, so the next result is a click away.
+      return {
+        ...state,
+        view: 'chats',
+        openGroupId: action.groupId,
+        jump: { groupId: action.groupId, messageId: action.messageId, seq: (state.jump?.seq ?? 0) + 1 },
+      };
+    case 'search-text':
+      return { ...state, searchText: action.text };
     case 'panel':
       return { ...state, panel: action.panel };
     case 'creating-group':

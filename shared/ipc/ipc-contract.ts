@@ -116,8 +116,11 @@ export const REQUESTS = {
       })
       .strict(),
   ),
+  // Without groupId: every chat. Text with no words is the user's mistake, said as SEARCH_QUERY_INVALID.
   'messages.search': request<MessageView[]>()(({ z, groupId, limit }) =>
-    z.object({ text: z.string().max(1024), groupId: groupId.optional(), limit: limit.optional() }).strict(),
+    z
+      .object({ text: z.string().max(1024).refine((t) => t.trim().length > 0, 'SEARCH_QUERY_INVALID'), groupId: groupId.optional(), limit: limit.optional() })
+      .strict(),
   ),
   'messages.get': request<MessageView>()(({ z, messageId }) => z.object({ messageId }).strict()),
   'messages.sendText': request<MessageView>()(({ z, groupId, messageId }) =>

@@ -4,6 +4,8 @@ import { fromBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { requireGroup } from '../groups/group-state.js';
 import type { MessageCursor, MessageRow } from '../store/tables/messages-table.js';
+import type { MessageSearch } from '../store/tables/message-search-sql.js';
+import { characterCount, searchWords } from '../../../shared/domain/search-words.js';
 import { requireMessageIn } from './message-send.js';
 import { messageView } from './message-views.js';
 
@@ -108,23 +110,30 @@ export function messagesOnDay(ctx: EngineContext, groupId: Uint8Array, date: str
   return page(ctx, groupId, ctx.store.read.messages.between(groupId, from, to, DAY_CAP, kinds), kinds);
 }
 
+/** Words this short are found with LIKE: a trigram index holds nothing shorter than three characters. */
+const TRIGRAM = 3;
+
 /**
- * Full-text search. The user's words become an FTS5 query of quoted prefix terms, so no input can
- * be read as FTS syntax. Newest matches first.
+ * The user's search text as the store runs it (message-search-sql.ts). Words of three or more
+ * characters become quoted FTS5 strings (a substring match on the trigram index, in any script), so
+ * no input is read as FTS syntax; shorter ones (one or two kanji) become LIKE patterns with `%`, `_`
+ * and `\` escaped. Every word must match.
  */
-export function toFtsQuery(text: string): string {
-  const words = text
-    .normalize('NFC')
-    .split(/[\s\p{P}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 16);
+export function toMessageSearch(text: string): MessageSearch {
+  const words = searchWords(text);
   if (words.length === 0) throw new KizunaError('SEARCH_QUERY_INVALID');
-  return words.map((w) => `"${w.replaceAll('"', '""')}"*`).join(' ');
+  const long = words.filter((w) => characterCount(w) >= TRIGRAM);
+  const short = words.filter((w) => characterCount(w) < TRIGRAM);
+  return {
+    match: long.length === 0 ? null : long.map((w) => `"${w.replaceAll('"', '""')}"`).join(' '),
+    likes: short.map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
+  };
 }
 
+/** Search in one chat or, without `groupId`, across all of them (groups and direct chats). Newest matches first. */
 export function searchMessages(ctx: EngineContext, text: string, options: { groupId?: Uint8Array; limit?: number } = {}): MessageView[] {
   const limit = options.limit ?? 50;
   checkLimit(limit);
   if (options.groupId !== undefined) requireGroup(ctx, options.groupId);
-  return ctx.store.read.messages.search(options.groupId, toFtsQuery(text), limit).map((m) => messageView(ctx, m));
+  return ctx.store.read.messages.search(options.groupId, toMessageSearch(text), limit).map((m) => messageView(ctx, m));
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { GroupView, MessageView } from '../../../shared/domain/views';
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppState, useAppStore } from '../../state/app-store';
@@ -9,7 +9,7 @@ import { Composer } from './composer';
 import { JumpToDatePanel } from './jump-to-date-panel';
 import { MessageList } from './message-list';
 import { PinsPanel } from './pins-panel';
-import { SearchPanel } from './search-panel';
+import { SearchPanel } from '../search/search-panel';
 import { TypingIndicator } from './typing-indicator';
 import { useArrivalAnnouncement, useNewMessagesMarker, useReadWhenSeen } from './use-chat-reading';
 import { useGroupChanges } from './use-group-changes';
@@ -27,6 +27,7 @@ export function ChatView({ group }: { group: GroupView }) {
   const { t } = useI18n();
   const store = useAppStore();
   const panel = useAppState((s) => s.panel);
+  const jumpRequest = useAppState((s) => s.jump);
   const { window: win, snapshot } = useMessageWindow(group.groupId);
   const [replyTo, setReplyTo] = useState<MessageView | null>(null);
   const [atEnd, setAtEnd] = useState(true);
@@ -38,6 +39,10 @@ export function ChatView({ group }: { group: GroupView }) {
 
   const closePanel = (): void => store.dispatch({ type: 'panel', panel: null });
   const jump = (messageId: string): void => void win.jumpTo(messageId);
+  // A search result chose a message here: open the history around it (after the window's first load started, which it supersedes).
+  useEffect(() => {
+    if (jumpRequest !== null && jumpRequest.groupId === group.groupId) void win.jumpTo(jumpRequest.messageId);
+  }, [jumpRequest, win, group.groupId]);
 
   const readonlyKey =
     group.myState === 'closed' && group.isAdmin
@@ -66,7 +71,7 @@ export function ChatView({ group }: { group: GroupView }) {
         </div>
       </main>
       {panel === 'details' && <GroupDetailsPanel group={group} onClose={closePanel} />}
-      {panel === 'search' && <SearchPanel groupId={group.groupId} onJump={jump} onClose={closePanel} />}
+      {panel === 'search' && <SearchPanel onClose={closePanel} />}
       {panel === 'pins' && <PinsPanel groupId={group.groupId} onJump={jump} onClose={closePanel} />}
       {panel === 'jump' && <JumpToDatePanel window={win} onClose={closePanel} />}
     </div>

@@ -70,4 +70,13 @@ describe('the app reducer', () => {
     expect(drafted).toMatchObject({ view: 'contacts', contactDraft: 'kizuna://contact/abc', creatingGroup: false });
     expect(appReducer(drafted, { type: 'contact-draft', card: null })).toMatchObject({ view: 'contacts', contactDraft: null });
   });
+
+  it('opens a search result in its chat with the search panel and text kept, and forgets the jump on a plain open', () => {
+    const searching = run([{ type: 'open-group', groupId: 'g1' }, { type: 'panel', panel: 'search' }, { type: 'search-text', text: '東京' }]);
+    const first = appReducer(searching, { type: 'open-message', groupId: 'g2', messageId: 'm1' });
+    expect(first).toMatchObject({ view: 'chats', openGroupId: 'g2', panel: 'search', searchText: '東京', jump: { groupId: 'g2', messageId: 'm1' } });
+    const again = appReducer(first, { type: 'open-message', groupId: 'g2', messageId: 'm1' });
+    expect(again.jump?.seq).toBeGreaterThan(first.jump?.seq ?? Infinity);
+    expect(appReducer(again, { type: 'open-group', groupId: 'g1' })).toMatchObject({ openGroupId: 'g1', jump: null });
+  });
 });

@@ -1,4 +1,5 @@
 import type { Prepare } from '../statement-cache.js';
+import { searchParams, searchSql, type MessageSearch } from './message-search-sql.js';
 
 export type MessageKind = 'text' | 'file' | 'media';
 export type SendState = 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -36,8 +37,8 @@ export interface MessagesReader {
   after(groupId: Uint8Array, cursor: MessageCursor, limit: number, kinds: readonly MessageKind[] | undefined): MessageRow[];
   /** Every message with from <= sent_at < to, oldest first (at most `cap`). */
   between(groupId: Uint8Array, from: number, to: number, cap: number, kinds: readonly MessageKind[] | undefined): MessageRow[];
-  /** Full-text search (an FTS5 query), newest first. */
-  search(groupId: Uint8Array | undefined, ftsQuery: string, limit: number): MessageRow[];
+  /** The latest `limit` messages stored that match every word of a search (message-search-sql.ts), in one group or all, newest first. */
+  search(groupId: Uint8Array | undefined, search: MessageSearch, limit: number): MessageRow[];
   count(groupId: Uint8Array): number;
   receipts(messageId: Uint8Array): { reader: Uint8Array; readAt: number }[];
   deliveries(envelopeId: Uint8Array): { member: Uint8Array; ackedAt: number }[];
@@ -98,15 +99,8 @@ export function messagesReader(prepare: Prepare): MessagesReader {
         `SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ?${kindClause(kinds)} AND m.sent_at >= ? AND m.sent_at < ?
          ORDER BY m.sent_at ASC, m.id ASC LIMIT ?`,
       ).all(groupId, from, to, cap) as MessageRow[],
-    search: (groupId, query, limit) =>
-      (groupId === undefined
-        ? prepare(
-            `SELECT ${COLUMNS} FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ? ORDER BY f.rowid DESC LIMIT ?`,
-          ).all(query, limit)
-        : prepare(
-            `SELECT ${COLUMNS} FROM messages_fts f JOIN messages m ON m.rowid = f.rowid WHERE messages_fts MATCH ? AND m.group_id = ?
-             ORDER BY f.rowid DESC LIMIT ?`,
-          ).all(query, groupId, limit)) as MessageRow[],
+    search: (groupId, search, limit) =>
+      prepare(searchSql(COLUMNS, search, groupId !== undefined)).all(...searchParams(search, groupId, limit)) as MessageRow[],
     count: (groupId) => (prepare('SELECT count(*) AS n FROM messages WHERE group_id = ?').get(groupId) as { n: number }).n,
     receipts: (id) =>
       prepare('SELECT reader, read_at AS readAt FROM receipts WHERE message_id = ? ORDER BY read_at').all(id) as { reader: Uint8Array; readAt: number }[],

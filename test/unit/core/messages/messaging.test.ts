@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
-import { localDayBounds, toFtsQuery } from '../../../../main/core/messages/message-queries.js';
+import { localDayBounds, toMessageSearch } from '../../../../main/core/messages/message-queries.js';
 import { expectCode } from '../../../helpers/expect-code.js';
 import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
 import { introduce, tempDir, userId } from '../../../helpers/test-engines.js';
@@ -140,7 +140,7 @@ describe('messaging', () => {
     expect(bob.search('qui').map((m) => m.text)).toEqual(['The quick brown fox']);
     expect(bob.search('lazy dog', { groupId: g }).map((m) => m.text)).toEqual(['jumps over the lazy dog']);
     expect(bob.search('"unbalanced OR NEAR(')).toEqual([]);
-    expect(toFtsQuery('a "b" c')).toBe('"a"* "b"* "c"*');
+    expect(toMessageSearch('quick "brown" fox')).toEqual({ match: '"quick" "brown" "fox"', likes: [] });
     await expectCode(() => bob.search('   '), 'SEARCH_QUERY_INVALID');
   });
 
