@@ -80,7 +80,7 @@ const HANDLERS = {
     const f = c.engine.readFile(i.messageId);
     return { name: f.name, mime: f.mime, base64: Buffer.from(f.bytes).toString('base64') };
   },
-  'messages.markRead': (c, i) => c.engine.markRead(i.groupId, i.upTo),
+  'messages.markRead': (c, i) => c.engine.markRead(i.groupId, i.upTo, i.messageIds),
   'messages.receipts': (c, i) => c.engine.receipts(i.messageId),
   'messages.pin': (c, i) => c.engine.pin(i.groupId, i.messageId),
   'messages.unpin': (c, i) => c.engine.unpin(i.groupId, i.messageId),

@@ -140,7 +140,10 @@ export const REQUESTS = {
       .strict(),
   ),
   'messages.readFile': request<{ name: string; mime: string; base64: string }>()(({ z, messageId }) => z.object({ messageId }).strict()),
-  'messages.markRead': request<number>()(({ z, groupId }) => z.object({ groupId, upTo: z.number().int().nonnegative().optional() }).strict()),
+  // messageIds: exactly the messages the user saw (per-message read marks); without them, everything up to upTo.
+  'messages.markRead': request<number>()(({ z, groupId, messageId }) =>
+    z.object({ groupId, upTo: z.number().int().nonnegative().optional(), messageIds: z.array(messageId).max(10_000).optional() }).strict(),
+  ),
   'messages.receipts': request<ReceiptView[]>()(({ z, messageId }) => z.object({ messageId }).strict()),
   'messages.pin': request<void>()(({ z, groupId, messageId }) => z.object({ groupId, messageId }).strict()),
   'messages.unpin': request<void>()(({ z, groupId, messageId }) => z.object({ groupId, messageId }).strict()),

@@ -279,8 +279,9 @@ export class Engine implements SessionPort {
   unreadCounts(): { total: number; groups: Record<string, number> } {
     return this.unread.current();
   }
-  markRead(groupId: string, upTo?: number): Promise<number> {
-    return markRead(this.ctx, groupIdFrom(groupId), upTo);
+  /** Marks read exactly `messageIds` (what the user saw) when given, else everything received up to `upTo`. */
+  markRead(groupId: string, upTo?: number, messageIds?: readonly string[]): Promise<number> {
+    return markRead(this.ctx, groupIdFrom(groupId), upTo, messageIds?.map(messageIdFrom));
   }
   receipts(messageId: string): ReceiptView[] {
     const groupId = this.ctx.store.read.messages.get(messageIdFrom(messageId))?.groupId;

@@ -15,20 +15,44 @@ import { ctxDeps, requireJoined, requireMessageIn, sendControl } from './message
  */
 const RECEIPT_BATCH = 1000;
 
-/** Marks everything received up to `upTo` (default: now) as read and tells the senders. */
-export async function markRead(ctx: EngineContext, groupId: Uint8Array, upTo?: number): Promise<number> {
-  const group = requireJoined(ctx, groupId);
-  const until = upTo ?? Number.MAX_SAFE_INTEGER;
-  const unread = ctx.store.read.messages.unreadReceived(groupId, group.lastReadAt, until, 100_000);
+/**
+ * Marks received messages read, one by one, and tells their senders: exactly `messageIds` when given
+ * (what the user saw), else every unread one sent at most at `upTo` (default: all of them). A message
+ * that arrived late with an older send time stays unread until it is itself read. The receipts are
+ * queued before the marks are written, so a crash in between re-sends them (receipts are
+ * idempotent) rather than leaving a read message whose sender is never told. Returns how many
+ * messages this read.
+ */
+export async function markRead(ctx: EngineContext, groupId: Uint8Array, upTo?: number, messageIds?: readonly Uint8Array[]): Promise<number> {
+  requireJoined(ctx, groupId);
+  const read = ctx.store.read.messages;
+  const unread =
+    messageIds === undefined
+      ? read.unreadUpTo(groupId, upTo ?? Number.MAX_SAFE_INTEGER, 100_000).map((m) => m.id)
+      : uniqueIds(messageIds).filter((id) => read.isUnread(groupId, id));
   const readAt = ctx.now();
-  const highest = unread.length === 0 ? Math.min(until, readAt) : (unread[unread.length - 1]?.sentAt ?? group.lastReadAt);
-  ctx.store.write.groups.markRead(groupId, highest);
+  let marked = 0;
   for (let i = 0; i < unread.length; i += RECEIPT_BATCH) {
-    const ids = unread.slice(i, i + RECEIPT_BATCH).map((m) => m.id);
+    const ids = unread.slice(i, i + RECEIPT_BATCH);
     await sendControl(ctx, groupId, { receipt: { messageIds: ids, readAt } });
+    marked += ctx.store.transaction(() => {
+      const n = ids.filter((id) => ctx.store.write.messages.markRead(id, readAt)).length;
+      ctx.store.write.groups.recountUnread(groupId);
+      return n;
+    });
   }
   emitGroup(ctx, groupId);
-  return unread.length;
+  return marked;
+}
+
+function uniqueIds(ids: readonly Uint8Array[]): Uint8Array[] {
+  const seen = new Set<string>();
+  return ids.filter((id) => {
+    const key = toBase64Url(id);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 export async function pinMessage(ctx: EngineContext, groupId: Uint8Array, messageId: Uint8Array): Promise<void> {

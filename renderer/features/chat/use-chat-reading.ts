@@ -23,7 +23,9 @@ export function useNewMessagesMarker(group: GroupView, snapshot: WindowSnapshot)
 
 /**
  * Acknowledges reading (messages.markRead) only when the newest message is in view and the window is
- * visible, so a chat left open in the background does not send receipts.
+ * visible, so a chat left open in the background does not send receipts. Read marks are per message:
+ * it names the others' messages the window shows, so one that arrives late with an older time (and
+ * is not in the window) or after this render is not marked read unseen.
  */
 export function useReadWhenSeen(group: GroupView, snapshot: WindowSnapshot, seen: { atEnd: boolean; visible: boolean }): void {
   const canRead = group.myState === 'joined';
@@ -33,8 +35,10 @@ export function useReadWhenSeen(group: GroupView, snapshot: WindowSnapshot, seen
   const { atEnd, visible } = seen;
   useEffect(() => {
     if (!canRead || !visible || !atEnd || snapshot.hasNewer || snapshot.status !== 'ready' || group.unreadCount === 0 || reading.current) return;
+    const messageIds = snapshot.items.filter((m) => !m.isMine).map((m) => m.id);
+    if (messageIds.length === 0) return;
     reading.current = true;
-    call('messages.markRead', { groupId: group.groupId })
+    call('messages.markRead', { groupId: group.groupId, messageIds })
       .then((n) => {
         reading.current = false;
         if (n > 0) setReadRound((r) => r + 1);

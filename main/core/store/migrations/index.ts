@@ -9,6 +9,19 @@ import { migration0007 } from './0007-retry-policies.js';
 import { migration0008 } from './0008-group-member-records.js';
 import { migration0009 } from './0009-verified-contacts.js';
 import { migration0010 } from './0010-trigram-search.js';
+import { migration0011 } from './0011-message-read-marks.js';
 
 /** Every migration, in order. Add a numbered file and list it here; never edit a shipped one. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010];
+export const MIGRATIONS: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+  migration0008,
+  migration0009,
+  migration0010,
+  migration0011,
+];

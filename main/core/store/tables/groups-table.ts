@@ -72,7 +72,10 @@ export interface GroupsWriter {
   setJoinedEpoch(groupId: Uint8Array, epoch: number): void;
   setMuted(groupId: Uint8Array, muted: boolean): void;
   noteActivity(groupId: Uint8Array, at: number, messageId: Uint8Array | null, unreadDelta: number): void;
+  /** Marks every received message sent at most at `upTo` read (at `upTo`), then recounts the unread. */
   markRead(groupId: Uint8Array, upTo: number): void;
+  /** Sets the group's unread count from its messages' read marks (after some were marked). */
+  recountUnread(groupId: Uint8Array): void;
   insertVersion(row: GroupVersionRow): void;
   replaceMembers(groupId: Uint8Array, members: { userId: Uint8Array; role: 'admin' | 'member'; status: 'invited' | 'joined'; sinceVersion: number }[]): void;
   setMemberStatus(groupId: Uint8Array, userId: Uint8Array, status: 'invited' | 'joined'): void;
@@ -190,12 +193,12 @@ export function groupsWriter(prepare: Prepare, rosters: RosterCache = new Map())
            unread_count = unread_count + ?
          WHERE group_id = ?`,
       ).run(messageId, at, messageId, at, unreadDelta, id),
-    markRead: (id, upTo) =>
-      void prepare(
-        `UPDATE groups SET last_read_at = max(last_read_at, ?),
-           unread_count = (SELECT count(*) FROM messages WHERE group_id = ? AND send_state = 'received' AND sent_at > max(groups.last_read_at, ?))
-         WHERE group_id = ?`,
-      ).run(upTo, id, upTo, id),
+    markRead: (id, upTo) => {
+      prepare(`UPDATE messages SET read_at = ? WHERE group_id = ? AND send_state = 'received' AND read_at IS NULL AND sent_at <= ?`).run(upTo, id, upTo);
+      prepare('UPDATE groups SET last_read_at = max(last_read_at, ?) WHERE group_id = ?').run(upTo, id);
+      recountUnread(prepare, id);
+    },
+    recountUnread: (id) => recountUnread(prepare, id),
     insertVersion: (r) =>
       void prepare(
         `INSERT OR IGNORE INTO group_versions (group_id, version, kind, signed_bytes, hash, name, epoch, author, created_at)
@@ -237,4 +240,12 @@ export function groupsWriter(prepare: Prepare, rosters: RosterCache = new Map())
         id, epoch, version, encodeRoster(roster), commitment, startedAt);
     },
   };
+}
+
+/** The unread count follows the per-message read marks (migration 0011), never a time watermark. */
+function recountUnread(prepare: Prepare, groupId: Uint8Array): void {
+  prepare(
+    `UPDATE groups SET unread_count = (SELECT count(*) FROM messages WHERE group_id = groups.group_id AND send_state = 'received' AND read_at IS NULL)
+     WHERE group_id = ?`,
+  ).run(groupId);
 }

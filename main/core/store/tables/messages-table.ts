@@ -44,8 +44,14 @@ export interface MessagesReader {
   deliveries(envelopeId: Uint8Array): { member: Uint8Array; ackedAt: number }[];
   pins(groupId: Uint8Array): { messageId: Uint8Array; pinnedBy: Uint8Array; pinnedAt: number }[];
   isPinned(groupId: Uint8Array, messageId: Uint8Array): boolean;
-  /** Received messages newer than `after` and at most `upTo` (what a read receipt covers). */
-  unreadReceived(groupId: Uint8Array, after: number, upTo: number, limit: number): MessageRow[];
+  /** Received messages not read yet, sent at most at `upTo`, oldest first (what "read up to" covers). */
+  unreadUpTo(groupId: Uint8Array, upTo: number, limit: number): MessageRow[];
+  /** Whether a message of `groupId` was received from someone else and not read yet. */
+  isUnread(groupId: Uint8Array, id: Uint8Array): boolean;
+  /** When the user read a received message (null: not yet; undefined: no such received message). */
+  readAt(id: Uint8Array): number | null | undefined;
+  /** How many received messages of a group are not read yet (the chat list's count). */
+  unreadCount(groupId: Uint8Array): number;
   /** The first message announcing a file in a group. */
   byFileHash(groupId: Uint8Array, hash: Uint8Array): MessageRow | undefined;
 }
@@ -58,6 +64,8 @@ export interface MessagesWriter {
   /** The user's manual retry: failed -> pending. */
   retry(id: Uint8Array): boolean;
   addReceipt(messageId: Uint8Array, reader: Uint8Array, readAt: number): boolean;
+  /** Marks one received message read; false when it was already read or is not a received one. */
+  markRead(id: Uint8Array, at: number): boolean;
   addDelivery(envelopeId: Uint8Array, member: Uint8Array, ackedAt: number): boolean;
   pin(groupId: Uint8Array, messageId: Uint8Array, by: Uint8Array, at: number): boolean;
   unpin(groupId: Uint8Array, messageId: Uint8Array): boolean;
@@ -111,11 +119,18 @@ export function messagesReader(prepare: Prepare): MessagesReader {
         groupId,
       ) as { messageId: Uint8Array; pinnedBy: Uint8Array; pinnedAt: number }[],
     isPinned: (groupId, id) => prepare('SELECT 1 FROM pins WHERE group_id = ? AND message_id = ?').get(groupId, id) !== undefined,
-    unreadReceived: (groupId, after, upTo, limit) =>
+    // The partial index messages_unread holds exactly the rows these three look for (migration 0011).
+    unreadUpTo: (groupId, upTo, limit) =>
       prepare(
-        `SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ? AND m.sent_at > ? AND m.sent_at <= ? AND m.send_state = 'received'
+        `SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ? AND m.send_state = 'received' AND m.read_at IS NULL AND m.sent_at <= ?
          ORDER BY m.sent_at, m.id LIMIT ?`,
-      ).all(groupId, after, upTo, limit) as MessageRow[],
+      ).all(groupId, upTo, limit) as MessageRow[],
+    isUnread: (groupId, id) =>
+      prepare(`SELECT 1 FROM messages WHERE id = ? AND group_id = ? AND send_state = 'received' AND read_at IS NULL`).get(id, groupId) !== undefined,
+    readAt: (id) =>
+      (prepare(`SELECT read_at AS readAt FROM messages WHERE id = ? AND send_state = 'received'`).get(id) as { readAt: number | null } | undefined)?.readAt,
+    unreadCount: (groupId) =>
+      (prepare(`SELECT count(*) AS n FROM messages WHERE group_id = ? AND send_state = 'received' AND read_at IS NULL`).get(groupId) as { n: number }).n,
     byFileHash: (groupId, hash) =>
       prepare(`SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ? AND m.file_hash = ? ORDER BY m.sent_at LIMIT 1`).get(groupId, hash) as
         | MessageRow
@@ -140,6 +155,8 @@ export function messagesWriter(prepare: Prepare): MessagesWriter {
     retry: (id) => prepare(`UPDATE messages SET send_state = 'pending' WHERE id = ? AND send_state = 'failed'`).run(id).changes === 1,
     addReceipt: (id, reader, at) =>
       prepare('INSERT OR IGNORE INTO receipts (message_id, reader, read_at) VALUES (?, ?, ?)').run(id, reader, at).changes === 1,
+    markRead: (id, at) =>
+      prepare(`UPDATE messages SET read_at = ? WHERE id = ? AND send_state = 'received' AND read_at IS NULL`).run(at, id).changes === 1,
     addDelivery: (id, member, at) =>
       prepare('INSERT OR IGNORE INTO deliveries (envelope_id, member, acked_at) VALUES (?, ?, ?)').run(id, member, at).changes === 1,
     pin: (groupId, id, by, at) =>
