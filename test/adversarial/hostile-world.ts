@@ -30,6 +30,8 @@ export interface HostileWorld {
   people: Record<string, Person>;
   /** Takes someone offline (its engine stays open: it can still build envelopes). */
   offline(name: string): Promise<void>;
+  /** Brings someone back online: a new session layer, which asks its groups for what it missed. */
+  online(name: string): Promise<void>;
   /** A raw SLIM client under any name, recording what it receives. */
   raw(name: string): Promise<Inbox>;
   close(): Promise<void>;
@@ -58,6 +60,13 @@ export async function hostileWorld(names: string[], clocks: Record<string, () =>
       const p = people[name] as Person;
       await p.session?.close();
       p.session = undefined;
+    },
+    online: async (name) => {
+      const p = people[name] as Person;
+      if (p.session !== undefined) return;
+      p.session = new SessionLayer(p.engine, { endpoint: node.endpoint, ...FAST_SESSION });
+      p.session.start();
+      await p.session.waitOnline();
     },
     raw: async (name) => {
       const client = await kit.client(node.endpoint, name);
