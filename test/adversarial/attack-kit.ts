@@ -43,7 +43,7 @@ export function withPadding(bytes: Uint8Array, size: number): Uint8Array {
 /** A copy with a signature that does not verify but the same signed bytes (and so the same id). */
 export function forged(bytes: Uint8Array): Uint8Array {
   const { envelopeBytes, signature } = openSigned(bytes);
-  const bad = signature.slice();
+  const bad = Uint8Array.from(signature); // a copy: the decoder's bytes may be a view into `bytes` (Buffer.slice is one too)
   bad[0] = (bad[0] ?? 0) ^ 0x01;
   return wrap(envelopeBytes, bad);
 }
