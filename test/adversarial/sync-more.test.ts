@@ -63,7 +63,7 @@ describe('sync `more` abuse (over a real SLIM node)', () => {
     }).length;
   const moreReply = (from: Parameters<typeof buildEnvelope>[0] | Engine): Uint8Array => {
     const fields = {
-      groupId: gid, epoch: 0, type: 'SYNC_REPLY' as const, seq: 0, sentAt: Date.now(), recipient: bobsId(),
+      groupId: gid, epoch: 0, type: 'SYNC_REPLY' as const, seq: 0 as const, sentAt: Date.now(), recipient: bobsId(),
       body: encodeWire('SyncReply', { envelopes: [carried], marks: [], more: true, skipTo: [] }),
     };
     return 'signEnvelope' in from ? from.signEnvelope(fields).bytes : buildEnvelope(from, fields).bytes;
