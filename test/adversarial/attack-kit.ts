@@ -20,6 +20,34 @@ export function withUnknownField(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * The same protobuf message padded with an unknown bytes field to at least `size` bytes: decoders skip
+ * it, so a hostile member can make any content as large as an envelope may be.
+ */
+export function withPadding(bytes: Uint8Array, size: number): Uint8Array {
+  const length = Math.max(0, size - bytes.byteLength - 8);
+  const header = [0x9a, 0x06]; // field 99, length-delimited
+  for (let n = length; ; n = Math.floor(n / 128)) {
+    if (n < 128) {
+      header.push(n);
+      break;
+    }
+    header.push((n % 128) | 0x80);
+  }
+  const out = new Uint8Array(bytes.byteLength + header.length + length);
+  out.set(bytes, 0);
+  out.set(header, bytes.byteLength);
+  return out;
+}
+
+/** A copy with a signature that does not verify but the same signed bytes (and so the same id). */
+export function forged(bytes: Uint8Array): Uint8Array {
+  const { envelopeBytes, signature } = openSigned(bytes);
+  const bad = Uint8Array.from(signature); // a copy: the decoder's bytes may be a view into `bytes` (Buffer.slice is one too)
+  bad[0] = (bad[0] ?? 0) ^ 0x01;
+  return wrap(envelopeBytes, bad);
+}
+
 /** Feeds bytes to an engine and returns the first drop reason, or 'accepted'. */
 export async function verdictOf(engine: Engine, bytes: Uint8Array): Promise<string> {
   const reasons: string[] = [];

@@ -17,6 +17,9 @@ import { FAST_CLIENT_OPTIONS, collect, createSlimTestKit, type Inbox, type SlimT
 import { introduce, openProfile, tempDir, testProfile, userId } from '../helpers/test-engines.js';
 import type { EncryptionMode } from '../../shared/domain/views.js';
 
+/** For raw clients: see `raw`. */
+export const PATIENT_LIVENESS = { intervalMs: 5_000, timeoutMs: 60_000 };
+
 export const FAST_SESSION = { ackTimeoutMs: 500, heartbeatMs: 500, gapCheckMs: 200, directRetryCapMs: 500, transport: FAST_CLIENT_OPTIONS };
 
 export interface Person {
@@ -30,6 +33,8 @@ export interface HostileWorld {
   people: Record<string, Person>;
   /** Takes someone offline (its engine stays open: it can still build envelopes). */
   offline(name: string): Promise<void>;
+  /** Brings someone back online: a new session layer, which asks its groups for what it missed. */
+  online(name: string): Promise<void>;
   /** A raw SLIM client under any name, recording what it receives. */
   raw(name: string): Promise<Inbox>;
   close(): Promise<void>;
@@ -59,8 +64,17 @@ export async function hostileWorld(names: string[], clocks: Record<string, () =>
       await p.session?.close();
       p.session = undefined;
     },
+    online: async (name) => {
+      const p = people[name] as Person;
+      if (p.session !== undefined) return;
+      p.session = new SessionLayer(p.engine, { endpoint: node.endpoint, ...FAST_SESSION });
+      p.session.start();
+      await p.session.waitOnline();
+    },
     raw: async (name) => {
-      const client = await kit.client(node.endpoint, name);
+      // A patient liveness probe: on a loaded machine a quick one takes a stalled link for dead and
+      // reconnects, and whatever the attacker had queued on it (a flood) is lost.
+      const client = await kit.client(node.endpoint, name, { liveness: PATIENT_LIVENESS });
       // Reachable under its name, like any member: so whatever is sent there would be seen.
       await client.subscribe(parseSlimName(name));
       return collect(client);

@@ -8,7 +8,7 @@ import type { ChannelPort, SyncAnswer } from './session-port.js';
 
 /** A reply is itself an envelope: at most this many inner envelopes, its body under the envelope size limit. */
 const REPLY_MAX_ENVELOPES = 4096;
-const REPLY_MAX_BYTES = 900 * 1024;
+export const REPLY_MAX_BYTES = 900 * 1024;
 
 /**
  * The engine's side of the group channels: the channel log (what we hold, per sender), its cursors
@@ -78,6 +78,7 @@ export class EngineChannels implements ChannelPort {
     const skipTo: SenderMark[] = [];
     let bytes = 0;
     let more = false;
+    let tooLarge = 0;
     const readable = (entry: ChannelLogEntry): boolean =>
       entry.type !== 'CANCELLED' && (archive || entry.type === 'GROUP_UPDATE' || (read.groups.roster(groupId, entry.epoch) ?? []).some((m) => bytesEqual(m, asker)));
     outer: for (const c of senders) {
@@ -90,7 +91,13 @@ export class EngineChannels implements ChannelPort {
         if (batch.length === 0) break;
         for (const entry of batch) {
           after = entry.seq;
-          if (!readable(entry)) {
+          // An envelope that alone exceeds a reply can never be served: were it cut off as `more`, every
+          // reply would stop at it and the asker's catch-up would stall there for good. No client builds
+          // one (its content is far smaller); a member padding its content can. It is skipped like one
+          // the asker may not read, so the asker's cursor moves past it.
+          const oversized = entry.bytes.byteLength > REPLY_MAX_BYTES;
+          if (oversized) tooLarge += 1;
+          if (oversized || !readable(entry)) {
             if (leading && entry.seq === skip + 1) skip = entry.seq;
             continue;
           }
@@ -105,6 +112,7 @@ export class EngineChannels implements ChannelPort {
       }
       if (skip > (have.get(toBase64Url(c.sender)) ?? 0)) skipTo.push({ sender: c.sender, seq: skip });
     }
+    for (let i = 0; i < tooLarge; i += 1) this.refused('sync-envelope-too-large', groupId);
     const marks: SenderMark[] = read.log.cursors(groupId).map((c) => ({ sender: c.sender, seq: c.highest }));
     if (out.length === 0 && skipTo.length === 0 && marks.every((m) => (have.get(toBase64Url(m.sender)) ?? 0) >= m.seq)) return undefined;
     return { envelopes: out, marks, more, skipTo };

@@ -65,7 +65,8 @@ export class CatchUp {
     const recipient = to === undefined ? {} : { recipient: to.userId };
     const built = s.engine.signEnvelope({ groupId, epoch, type: 'SYNC_REQUEST', seq: 0, sentAt: s.engine.now(), body, ...recipient });
     s.publish(to?.name ?? groupChannelName(groupId), built.bytes, { type: 'SYNC_REQUEST', groupId, toChannel: to === undefined, seq: 0 });
-    this.followUps.asked(groupId, to?.userId, now);
+    // The follow-up window and rate run on the engine's clock (tests hold it still), pacing on the wall clock.
+    this.followUps.asked(groupId, to?.userId, s.engine.now());
   }
 
   /** After (re)connecting: ask every group we listen to. */
@@ -118,11 +119,19 @@ export class CatchUp {
     if (!archive && !channels.knows(e.groupId)) refusal = 'sync-unknown-group';
     else if (e.type === 'SYNC_REQUEST') {
       if (!archive && !channels.knowsMember(e.groupId, e.sender)) refusal = 'sync-not-member';
-      else refusal = this.guard.admit(e.id, e.sentAt, this.s.engine.now());
+      else refusal = this.guard.screen(e.id, e.sentAt, this.s.engine.now());
     }
     if (refusal === undefined) return true;
     channels.refused(refusal, e.groupId);
     return false;
+  }
+
+  /**
+   * A sync envelope whose signature does not hold for its claimed sender: nothing answered, nothing
+   * recorded (its id stays free for the genuine one), counted.
+   */
+  forged(e: PeekedEnvelope): void {
+    this.s.engine.channels.refused('sync-bad-signature', e.groupId);
   }
 
   /**
@@ -140,6 +149,12 @@ export class CatchUp {
     const to = archive ? (channels.replyName(e.groupId, e.sender) ?? replyTo) : channels.replyName(e.groupId, e.sender);
     if (to === undefined) return;
     const now = s.engine.now();
+    // Its signature held: only now may its id enter the replay cache.
+    const replay = this.guard.record(v.id, e.sentAt, now);
+    if (replay !== undefined) {
+      channels.refused(replay, e.groupId);
+      return;
+    }
     if (!this.guard.takeAnswer(e.sender, now)) {
       channels.refused('sync-over-budget', e.groupId);
       return;
@@ -199,7 +214,7 @@ export class CatchUp {
       ? 'sync-more-not-member'
       : reply.envelopes.length === 0
         ? 'sync-more-empty'
-        : this.followUps.mayFollow(e.groupId, e.sender, Date.now());
+        : this.followUps.mayFollow(e.groupId, e.sender, this.s.engine.now());
     if (refusal !== undefined) {
       channels.refused(refusal, e.groupId);
       return;

@@ -58,7 +58,7 @@ export class InboundRouter {
     if (SESSION_TYPES.has(e.type)) {
       // Sync: who may ask or answer, and whether a request is fresh, before any signature or body work.
       if ((e.type === 'SYNC_REQUEST' || e.type === 'SYNC_REPLY') && !this.parts.catchUp.screen(e)) return;
-      this.onSessionEnvelope(p.blob, replyTo);
+      this.onSessionEnvelope(p.blob, e, replyTo);
       return;
     }
     this.parts.presence.seen(e.groupId, e.sender);
@@ -94,9 +94,13 @@ export class InboundRouter {
     }
   }
 
-  private onSessionEnvelope(bytes: Uint8Array, replyTo: string | undefined): void {
+  private onSessionEnvelope(bytes: Uint8Array, peeked: PeekedEnvelope, replyTo: string | undefined): void {
     const v = tryRead(bytes);
-    if (v === undefined) return;
+    if (v === undefined) {
+      // It decoded (peeked), so its signature is what failed: a forged request is answered with nothing.
+      if (peeked.type === 'SYNC_REQUEST' || peeked.type === 'SYNC_REPLY') this.parts.catchUp.forged(peeked);
+      return;
+    }
     const e = v.envelope;
     const self = this.s.engine.selfId();
     if (bytesEqual(e.sender, self)) return;

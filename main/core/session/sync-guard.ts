@@ -4,7 +4,8 @@ import { toBase64Url } from '../encoding/base64url.js';
  * The bounds on history sync (issue 8, class 5). A sync request makes us read our log and send up to
  * ~900 KB, so it is the cheapest way to make a member work or to aim its bandwidth at someone:
  * - a request is answered only while fresh (its signed send time within FRESH_MS of our clock) and
- *   once (a replay cache of the ids seen within that window, bounded);
+ *   once (a replay cache of the ids seen within that window, bounded; an id is recorded only after
+ *   its signature verified);
  * - each requester has a budget of answers and bytes (token buckets), so one member cannot keep us
  *   serving, however many requests it signs.
  */
@@ -37,9 +38,18 @@ export class SyncGuard {
 
   constructor(private readonly budget: SyncBudget = DEFAULT_SYNC_BUDGET) {}
 
-  /** Freshness and replay, checked before anything is decoded; undefined when the request may be answered. */
-  admit(id: Uint8Array, sentAt: number, now: number): SyncRefusal | undefined {
+  /**
+   * Freshness and replay, checked before the signature or the body: undefined when the request may
+   * go on to be verified. Records nothing: an id enters the cache only once its signature held
+   * (`record`), or a forged copy sent first would make the genuine request look like a replay.
+   */
+  screen(id: Uint8Array, sentAt: number, now: number): SyncRefusal | undefined {
     if (Math.abs(now - sentAt) > SYNC_FRESH_MS) return 'sync-stale';
+    return this.seen.has(toBase64Url(id)) ? 'sync-replay' : undefined;
+  }
+
+  /** A request whose signature held: answered once (undefined), or refused as a replay. */
+  record(id: Uint8Array, sentAt: number, now: number): SyncRefusal | undefined {
     const key = toBase64Url(id);
     if (this.seen.has(key)) return 'sync-replay';
     this.prune(now);
