@@ -9,11 +9,13 @@ import { useI18n } from '../../i18n/i18n-context';
 import { reloadPeople } from '../../state/app-loader';
 import { useAppStore } from '../../state/app-store';
 import { QrCode } from './qr-code';
+import { ScanControls } from './scan-controls';
 
 /**
- * A contact's safety number and its QR code. The two people compare them in person; with no camera,
- * "scanning" is pasting the other's number (or their QR code's text), which marks them verified only
- * when it matches. "They match" marks verified after comparing by eye.
+ * A contact's safety number and its QR code. The two people compare them in person: by scanning the
+ * other's code (camera or a picture of it), or by pasting the other's number (or their QR code's
+ * text). Either is checked by the core, which marks them verified only when it matches. "They
+ * match" marks verified after comparing by eye.
  */
 export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClose: () => void }) {
   const { t, errorText } = useI18n();
@@ -22,6 +24,7 @@ export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClos
   const [view, setView] = useState<SafetyNumberView | null>(null);
   const [entered, setEntered] = useState('');
   const [error, setError] = useState<ErrorCode | null>(null);
+  const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -36,12 +39,15 @@ export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClos
 
   const act = async (request: () => Promise<SafetyNumberView>): Promise<void> => {
     setError(null);
+    setBusy(true);
     try {
       setView(await request());
       setEntered('');
       await reloadPeople(store);
     } catch (e) {
       setError(toCallError(e).code);
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -71,6 +77,7 @@ export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClos
                 t('verify.notVerified', { name })
               )}
             </p>
+            <ScanControls name={name} disabled={busy} onCode={(text) => void act(() => call('contacts.verify', { userId, entered: text }))} />
             <form
               className="form safety-compare"
               onSubmit={(e) => {
