@@ -86,13 +86,28 @@ describe('verify a contact by scanning their QR code', () => {
 
   it('verifies Bob when Alice’s camera sees his code', async () => {
     const a = alice.page;
+    await openVerify(a, 'Bob');
+    // First the camera sees no code: it keeps looking (video only, no microphone) until stopped.
+    await a.getByRole('button', { name: 'Scan their code' }).click();
+    const video = a.getByLabel(/Camera: point it at the QR code/);
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && !v.paused), { timeout: 30_000 }).toBe(true);
+    const tracks = await video.evaluate((v: HTMLVideoElement) => {
+      const stream = v.srcObject as MediaStream;
+      return { video: stream.getVideoTracks().length, audio: stream.getAudioTracks().length };
+    });
+    expect(tracks).toEqual({ video: 1, audio: 0 });
+    await screenshot(a, 'scan-camera-light');
+    await a.getByRole('button', { name: 'Stop the camera' }).click();
+    await expect.poll(() => video.count()).toBe(0);
+    expect(await isVerified(alice, bobId)).toBe(false);
+
+    // Now it shows Bob's code (Chromium opens the file again when the camera starts).
     const theirs = await alice.invoke('contacts.safetyNumber', { userId: bobId });
     writeQrY4m(camera, theirs.qrPayload);
-    await openVerify(a, 'Bob');
     await a.getByRole('button', { name: 'Scan their code' }).click();
     await a.getByRole('status').getByText('You verified Bob.').waitFor();
     // The camera is off again once the code was read.
-    await expect.poll(() => a.getByLabel(/Camera: point it at the QR code/).count()).toBe(0);
+    await expect.poll(() => video.count()).toBe(0);
     expect(await isVerified(alice, bobId)).toBe(true);
     await a.getByRole('button', { name: 'Close' }).click();
     await a.getByRole('list', { name: 'Your contacts' }).getByRole('img', { name: 'Bob is verified' }).waitFor();
