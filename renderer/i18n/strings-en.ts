@@ -68,7 +68,7 @@ export const STRINGS_EN = {
   'contacts.listLabel': 'Your contacts',
   'contacts.blockedLabel': 'Blocked people',
   'verify.title': 'Safety number with {name}',
-  'verify.explain': 'Compare these 60 digits with the ones on {name}’s screen, in person or on a call you trust. If every digit is the same, no one is in between you. Or paste the number (or QR text) {name} sent you below.',
+  'verify.explain': 'Compare these 60 digits with the ones on {name}’s screen, in person or on a call you trust, or scan {name}’s code. If every digit is the same, no one is in between you. Or paste the number (or QR text) {name} sent you below.',
   'verify.numberLabel': 'Safety number',
   'verify.qrLabel': 'QR code of the safety number with {name}',
   'verify.isVerified': 'You verified {name}.',

@@ -67,7 +67,7 @@ export const STRINGS_JA: Record<StringKey, string> = {
   'contacts.listLabel': 'あなたの連絡先',
   'contacts.blockedLabel': 'ブロック中の人',
   'verify.title': '{name} との安全番号',
-  'verify.explain': 'この60桁を {name} の画面の番号と、直接会うか信頼できる通話で比べてください。すべて同じなら、二人の間に誰も入っていません。{name} から届いた番号（またはQRの文字列）を下に貼り付けることもできます。',
+  'verify.explain': 'この60桁を {name} の画面の番号と、直接会うか信頼できる通話で比べるか、{name} のコードを読み取ってください。すべて同じなら、二人の間に誰も入っていません。{name} から届いた番号（またはQRの文字列）を下に貼り付けることもできます。',
   'verify.numberLabel': '安全番号',
   'verify.qrLabel': '{name} との安全番号のQRコード',
   'verify.isVerified': '{name} を確認済みです。',

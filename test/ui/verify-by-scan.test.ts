@@ -84,6 +84,21 @@ describe('verify a contact by scanning their QR code', () => {
     await a.getByRole('button', { name: 'Close' }).click();
   });
 
+  it('says so when the camera may not be used', async () => {
+    // A browser that asks before giving the camera: headless, nobody answers, which refuses it.
+    const asking = await launchChromium(['--use-fake-device-for-media-stream']);
+    try {
+      const a = await (await asking.newContext()).newPage();
+      await a.goto(alice.host.url);
+      await openVerify(a, 'Bob');
+      await a.getByRole('button', { name: 'Scan their code' }).click();
+      await a.getByRole('alert').getByText(/Kizuna may not use the camera/).waitFor();
+      expect(await a.getByLabel(/Camera: point it at the QR code/).count()).toBe(0);
+    } finally {
+      await asking.close();
+    }
+  });
+
   it('verifies Bob when Alice’s camera sees his code', async () => {
     const a = alice.page;
     await openVerify(a, 'Bob');
