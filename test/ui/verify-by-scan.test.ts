@@ -80,6 +80,10 @@ describe('verify a contact by scanning their QR code', () => {
     // A code that is no safety number at all (say, a web address).
     await picture.setInputFiles({ name: 'link.png', mimeType: 'image/png', buffer: qrPng('https://example.org/') });
     await a.getByRole('alert').getByText(/A safety number is 60 digits/).waitFor();
+    // A new attempt replaces the last one's message rather than adding to it.
+    await picture.setInputFiles({ name: 'blank-again.png', mimeType: 'image/png', buffer: makePng(64, 64, [0, 0, 0]) });
+    await a.getByRole('alert').getByText(/No QR code could be read in that picture/).waitFor();
+    expect(await a.getByRole('alert').count()).toBe(1);
     expect(await isVerified(alice, bobId)).toBe(false);
     await a.getByRole('button', { name: 'Close' }).click();
   });

@@ -30,8 +30,12 @@ export function createQrReader(): (source: Drawable) => string | null {
   };
 }
 
-/** The QR text in a picture file; null when it is no picture or shows no readable code. */
+/** Larger files are not decoded at all (a photo of a screen is a few megabytes). */
+const MAX_PICTURE_BYTES = 32 * 1024 * 1024;
+
+/** The QR text in a picture file; null when it is no picture, too large, or shows no readable code. */
 export async function readQrInPicture(file: Blob): Promise<string | null> {
+  if (file.size > MAX_PICTURE_BYTES) return null;
   let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(file);

@@ -77,7 +77,7 @@ export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClos
                 t('verify.notVerified', { name })
               )}
             </p>
-            <ScanControls name={name} disabled={busy} onCode={(text) => void act(() => call('contacts.verify', { userId, entered: text }))} />
+            <ScanControls name={name} disabled={busy} onStart={() => setError(null)} onCode={(text) => void act(() => call('contacts.verify', { userId, entered: text }))} />
             <form
               className="form safety-compare"
               onSubmit={(e) => {

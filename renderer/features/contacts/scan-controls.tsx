@@ -15,9 +15,10 @@ const PROBLEM_KEYS = {
 /**
  * "Scan their code" (the camera) and "Open a picture" (a photo or screenshot of their code). The
  * code's text goes to `onCode`, which compares it like a typed number; here only what could not be
- * read is reported (no camera, camera refused, no QR code in the picture).
+ * read is reported (no camera, camera refused, no QR code in the picture). `onStart` lets the
+ * dialog clear the outcome of the previous attempt.
  */
-export function ScanControls({ name, disabled, onCode }: { name: string; disabled: boolean; onCode: (text: string) => void }) {
+export function ScanControls({ name, disabled, onStart, onCode }: { name: string; disabled: boolean; onStart: () => void; onCode: (text: string) => void }) {
   const { t } = useI18n();
   const id = useId();
   const [scanning, setScanning] = useState(false);
@@ -49,6 +50,7 @@ export function ScanControls({ name, disabled, onCode }: { name: string; disable
             disabled={disabled}
             onClick={() => {
               setProblem(null);
+              onStart();
               setScanning(true);
             }}
           >
@@ -69,6 +71,7 @@ export function ScanControls({ name, disabled, onCode }: { name: string; disable
             const file = e.target.files?.[0];
             e.target.value = '';
             setProblem(null);
+            onStart();
             if (file !== undefined) void openPicture(file);
           }}
         />
