@@ -73,8 +73,12 @@ describe('verify a contact by scanning their QR code', () => {
     const theirs = await alice.invoke('contacts.safetyNumber', { userId: bobId });
     const other = `kizuna:safety:v1:${[...theirs.digits].map((d) => String((Number(d) + 1) % 10)).join('')}`;
     await picture.setInputFiles({ name: 'other.png', mimeType: 'image/png', buffer: qrPng(other) });
-    await a.getByRole('alert').getByText(/safety numbers do not match/).waitFor();
+    const mismatch = a.getByRole('alert').getByText(/safety numbers do not match/);
+    await mismatch.waitFor();
     await a.getByRole('status').getByText('Bob is not verified yet.').waitFor();
+    // Shown with the scan buttons, above the field for typed numbers (which this attempt did not use).
+    const [warningBox, fieldBox] = await Promise.all([mismatch.boundingBox(), a.getByLabel('The number or QR text from Bob’s screen').boundingBox()]);
+    expect(warningBox?.y ?? Infinity).toBeLessThan(fieldBox?.y ?? -Infinity);
     await screenshot(a, 'scan-mismatch-light');
 
     // A code that is no safety number at all (say, a web address).

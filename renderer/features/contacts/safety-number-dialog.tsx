@@ -25,6 +25,8 @@ export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClos
   const [entered, setEntered] = useState('');
   const [error, setError] = useState<ErrorCode | null>(null);
   const [busy, setBusy] = useState(false);
+  // Where the last attempt came from, so its outcome shows next to it (a scan's under the scan buttons).
+  const [errorAt, setErrorAt] = useState<'scan' | 'form'>('form');
 
   useEffect(() => {
     let live = true;
@@ -37,8 +39,9 @@ export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClos
     };
   }, [userId]);
 
-  const act = async (request: () => Promise<SafetyNumberView>): Promise<void> => {
+  const act = async (request: () => Promise<SafetyNumberView>, from: 'scan' | 'form' = 'form'): Promise<void> => {
     setError(null);
+    setErrorAt(from);
     setBusy(true);
     try {
       setView(await request());
@@ -77,7 +80,12 @@ export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClos
                 t('verify.notVerified', { name })
               )}
             </p>
-            <ScanControls name={name} disabled={busy} onStart={() => setError(null)} onCode={(text) => void act(() => call('contacts.verify', { userId, entered: text }))} />
+            <ScanControls name={name} disabled={busy} onStart={() => setError(null)} onCode={(text) => void act(() => call('contacts.verify', { userId, entered: text }), 'scan')} />
+            {error !== null && errorAt === 'scan' && (
+              <p className="field-error" role="alert">
+                {errorText(error)}
+              </p>
+            )}
             <form
               className="form safety-compare"
               onSubmit={(e) => {
@@ -87,7 +95,7 @@ export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClos
             >
               <label htmlFor={fieldId}>{t('verify.enterLabel', { name })}</label>
               <textarea id={fieldId} rows={2} value={entered} onChange={(e) => setEntered(e.target.value)} spellCheck={false} />
-              {error !== null && (
+              {error !== null && errorAt === 'form' && (
                 <p className="field-error" role="alert">
                   {errorText(error)}
                 </p>
