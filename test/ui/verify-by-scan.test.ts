@@ -113,9 +113,12 @@ describe('verify a contact by scanning their QR code', () => {
     // First the camera sees no code: it keeps looking (video only, no microphone) until stopped.
     await a.getByRole('button', { name: 'Scan their code' }).click();
     const video = a.getByLabel(/Camera: point it at the QR code/);
-    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && !v.paused), { timeout: 30_000 }).toBe(true);
-    const tracks = await video.evaluate((v: HTMLVideoElement) => {
-      const stream = v.srcObject as MediaStream;
+    // The page's own types (tests are type-checked without the DOM library).
+    type Video = { readyState: number; paused: boolean; srcObject: { getVideoTracks(): unknown[]; getAudioTracks(): unknown[] } };
+    // readyState 2 is HAVE_CURRENT_DATA: a frame is showing.
+    await expect.poll(() => video.evaluate((el) => (el as unknown as Video).readyState >= 2 && !(el as unknown as Video).paused), { timeout: 30_000 }).toBe(true);
+    const tracks = await video.evaluate((el) => {
+      const stream = (el as unknown as Video).srcObject;
       return { video: stream.getVideoTracks().length, audio: stream.getAudioTracks().length };
     });
     expect(tracks).toEqual({ video: 1, audio: 0 });
