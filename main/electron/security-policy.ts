@@ -31,7 +31,8 @@ export function secureWebPreferences(preload: string): WebPreferences {
 
 /**
  * Permissions the UI may have: desktop notifications, and writing text to the clipboard ("copy my
- * contact card"). Everything else (camera, microphone, geolocation, clipboard reading, MIDI, HID,
+ * contact card"). The camera (video only, for scanning a safety-number QR code) has its own rule in
+ * permission-handlers.ts. Everything else (microphone, geolocation, clipboard reading, MIDI, HID,
  * serial, USB, fullscreen from the page, pointer lock, ...) is refused.
  */
 export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications', 'clipboard-sanitized-write']);

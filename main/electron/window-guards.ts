@@ -1,12 +1,13 @@
 /**
  * Applies security-policy.ts to Electron: every web contents may not navigate, open windows or attach
  * webviews; links to http(s) go to the system browser; the session grants only the allowed
- * permissions and puts the CSP on every response.
+ * permissions (permission-handlers.ts) and puts the CSP on every response.
  */
 import { shell, type Session, type WebContents } from 'electron';
 import { SECURITY_HEADERS, contentSecurityPolicy } from '../host/browser/content-security-policy.js';
 import { createLogger } from '../core/log/logger.js';
-import { externalUrl, isAppUrl, isPermissionAllowed } from './security-policy.js';
+import { onPermissionCheck, onPermissionRequest } from './permission-handlers.js';
+import { externalUrl, isAppUrl } from './security-policy.js';
 
 const log = createLogger('shell.guards');
 
@@ -37,10 +38,8 @@ export function hardenWebContents(contents: WebContents): void {
 }
 
 export function hardenSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    callback(isPermissionAllowed(permission, details.requestingUrl));
-  });
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => isPermissionAllowed(permission, requestingOrigin));
+  session.setPermissionRequestHandler(onPermissionRequest);
+  session.setPermissionCheckHandler(onPermissionCheck);
   session.setDevicePermissionHandler(() => false);
   const csp = contentSecurityPolicy();
   session.webRequest.onHeadersReceived((details, callback) => {

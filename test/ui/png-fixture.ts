@@ -3,8 +3,13 @@ import { crc32, deflateSync } from 'node:zlib';
 
 /** A real PNG, solid or noisy (noise does not compress, which makes a large file on purpose). */
 export function makePng(width: number, height: number, fill: [number, number, number] | 'noise'): Buffer {
-  const row = (): Buffer => Buffer.concat([Buffer.from([0]), fill === 'noise' ? randomBytes(width * 3) : Buffer.from(Array.from({ length: width }, () => fill).flat())]);
-  const raw = Buffer.concat(Array.from({ length: height }, row));
+  const row = (): Buffer => (fill === 'noise' ? randomBytes(width * 3) : Buffer.from(Array.from({ length: width }, () => fill).flat()));
+  return encodePng(width, height, row);
+}
+
+/** A real PNG (8-bit RGB) whose rows of `width * 3` bytes come from `row(y)`. */
+export function encodePng(width: number, height: number, row: (y: number) => Buffer): Buffer {
+  const raw = Buffer.concat(Array.from({ length: height }, (_, y) => Buffer.concat([Buffer.from([0]), row(y)])));
   const chunk = (type: string, data: Buffer): Buffer => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(data.length);

@@ -9,11 +9,13 @@ import { useI18n } from '../../i18n/i18n-context';
 import { reloadPeople } from '../../state/app-loader';
 import { useAppStore } from '../../state/app-store';
 import { QrCode } from './qr-code';
+import { ScanControls } from './scan-controls';
 
 /**
- * A contact's safety number and its QR code. The two people compare them in person; with no camera,
- * "scanning" is pasting the other's number (or their QR code's text), which marks them verified only
- * when it matches. "They match" marks verified after comparing by eye.
+ * A contact's safety number and its QR code. The two people compare them in person: by scanning the
+ * other's code (camera or a picture of it), or by pasting the other's number (or their QR code's
+ * text). Either is checked by the core, which marks them verified only when it matches. "They
+ * match" marks verified after comparing by eye.
  */
 export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClose: () => void }) {
   const { t, errorText } = useI18n();
@@ -22,6 +24,9 @@ export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClos
   const [view, setView] = useState<SafetyNumberView | null>(null);
   const [entered, setEntered] = useState('');
   const [error, setError] = useState<ErrorCode | null>(null);
+  const [busy, setBusy] = useState(false);
+  // Where the last attempt came from, so its outcome shows next to it (a scan's under the scan buttons).
+  const [errorAt, setErrorAt] = useState<'scan' | 'form'>('form');
 
   useEffect(() => {
     let live = true;
@@ -34,14 +39,18 @@ export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClos
     };
   }, [userId]);
 
-  const act = async (request: () => Promise<SafetyNumberView>): Promise<void> => {
+  const act = async (request: () => Promise<SafetyNumberView>, from: 'scan' | 'form' = 'form'): Promise<void> => {
     setError(null);
+    setErrorAt(from);
+    setBusy(true);
     try {
       setView(await request());
       setEntered('');
       await reloadPeople(store);
     } catch (e) {
       setError(toCallError(e).code);
+    } finally {
+      setBusy(false);
     }
   };
 
@@ -71,6 +80,12 @@ export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClos
                 t('verify.notVerified', { name })
               )}
             </p>
+            <ScanControls name={name} disabled={busy} onStart={() => setError(null)} onCode={(text) => void act(() => call('contacts.verify', { userId, entered: text }), 'scan')} />
+            {error !== null && errorAt === 'scan' && (
+              <p className="field-error" role="alert">
+                {errorText(error)}
+              </p>
+            )}
             <form
               className="form safety-compare"
               onSubmit={(e) => {
@@ -80,7 +95,7 @@ export function SafetyNumberDialog({ userId, onClose }: { userId: string; onClos
             >
               <label htmlFor={fieldId}>{t('verify.enterLabel', { name })}</label>
               <textarea id={fieldId} rows={2} value={entered} onChange={(e) => setEntered(e.target.value)} spellCheck={false} />
-              {error !== null && (
+              {error !== null && errorAt === 'form' && (
                 <p className="field-error" role="alert">
                   {errorText(error)}
                 </p>
