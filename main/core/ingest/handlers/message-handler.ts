@@ -26,17 +26,19 @@ export const handleMessage: Handler = async (ctx, v) => {
   const bad = checkSenderAtEpoch(ctx, group, e);
   if (bad !== undefined) return bad;
   // A sender's message far ahead of what we hold from them (it overtook a catch-up in progress, or
-  // a member jumped its numbers by 2^31): it waits, within the deferred bounds, until the ones before
-  // it are in, and notes no gap beyond SEQ_AHEAD_LIMIT (catch-up must not ask for billions).
-  // MLS cannot ratchet that far forward anyway.
+  // a member jumped its numbers by 2^31) notes no gap beyond SEQ_AHEAD_LIMIT: catch-up must not ask
+  // for billions. MLS cannot ratchet that far forward, so there it waits (within the deferred
+  // bounds) for the ones before it; in the other modes it is refused (`seq-far-ahead`): a genuine
+  // one is served again by catch-up once what comes before it is in.
   const cursor = ctx.store.read.log.cursor(e.groupId, e.sender);
   if (e.seq > (cursor?.contiguous ?? 0) + SEQ_AHEAD_LIMIT) {
+    if (group.mode === 'mls') return defer('far-ahead');
     // A sender we hold nothing from (we joined mid-stream): catch-up asks for the bounded gap, the
     // group's answer starts our cursor where our history starts, and this one applies then.
-    if (cursor === undefined && group.mode !== 'mls' && v.signatureChecked) {
+    if (cursor === undefined && v.signatureChecked) {
       return { outcome: 'defer', reason: 'far-ahead', write: () => ctx.store.write.log.noteHighest(e.groupId, e.sender, e.seq - 1) };
     }
-    return defer('far-ahead');
+    return drop('seq-far-ahead');
   }
   if (!v.signatureChecked) return drop('envelope-bad-signature');
   // A channel message has no recipient: the one envelope field outside the content's associated data.
