@@ -51,7 +51,7 @@ export class SenderOrder {
     if (shown === undefined && (cursor === undefined || (cursor.contiguous === 0 && cursor.firstSeq <= 1))) return undefined;
     const next = Math.max(cursor?.contiguous ?? 0, shown ?? 0) + 1;
     if (e.seq <= next) return undefined;
-    // Far ahead (a jump of 2^31): not a gap to hold for and to ask about; the handler makes it wait.
+    // Far ahead (a jump of 2^31): not a gap to hold for and to ask about; the handler refuses it or makes it wait.
     if (e.seq > (cursor?.contiguous ?? 0) + SEQ_AHEAD_LIMIT) return undefined;
     const deadline = row.receivedAt + HOLD_MS;
     if (deadline <= this.ctx.now() || this.ctx.store.read.groups.member(e.groupId, e.sender) === undefined) return undefined;
