@@ -25,6 +25,8 @@ const EPHEMERAL_TYPES: ReadonlySet<EnvelopeType> = new Set(['TYPING', 'HEARTBEAT
 /** Envelopes that only add content: processed in batches, many per transaction. */
 const BATCHABLE: ReadonlySet<EnvelopeType> = new Set(['MESSAGE', 'TYPING']);
 const MAX_BATCH = 128;
+/** The channel-log type of a member's envelope whose content we refused (its sequence number is used). */
+const REFUSED = 'REFUSED';
 
 interface Decided {
   row: InboxRow;
@@ -276,7 +278,8 @@ export class InboxProcessor {
         verdict = { outcome: 'drop', reason: reasonOf(err) };
       }
       verdict = this.deferredBounds.bound(row, v, verdict);
-      if (sequenced && verdict.outcome === 'done') {
+      // A refused content used up its number as much as a shown one did (see Verdict `consumed`).
+      if (sequenced && (verdict.outcome === 'done' || (verdict.outcome === 'drop' && verdict.consumed === true))) {
         claimed.add(`${toBase64Url(e.sender)}:${e.seq}`);
         this.order.applied(e);
       }
@@ -356,6 +359,10 @@ export class InboxProcessor {
     if (verdict.outcome === 'drop') {
       ctx.store.write.queue.finishInbox(d.row.id, 'dropped', verdict.reason, groupId);
       ctx.store.write.log.countDrop(verdict.reason);
+      // Its number is used up: logged (not shown) so catch-up sees no gap and serves it like any other.
+      if (verdict.consumed === true && e !== undefined && d.v !== undefined && SEQUENCED_TYPES.has(e.type)) {
+        ctx.store.write.log.append({ groupId: e.groupId, sender: e.sender, seq: e.seq, epoch: e.epoch, type: REFUSED, envelopeId: d.v.id, bytes: d.v.bytes, receivedAt: now });
+      }
       // Content decrypted and held while it waited (MLS keys are single-use) goes with it.
       if (d.v?.deferredBefore === true) ctx.store.write.log.releasePlaintext(d.v.id);
       return;

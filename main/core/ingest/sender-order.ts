@@ -1,6 +1,7 @@
 import { toBase64Url } from '../encoding/base64url.js';
 import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import type { EngineContext } from '../kernel/engine-context.js';
+import { SEQ_AHEAD_LIMIT } from '../store/tables/channel-log-table.js';
 import type { InboxRow } from '../store/tables/queue-tables.js';
 import type { Envelope } from '../wire/wire-schemas.js';
 import type { Verdict } from './verdict.js';
@@ -50,6 +51,8 @@ export class SenderOrder {
     if (shown === undefined && (cursor === undefined || (cursor.contiguous === 0 && cursor.firstSeq <= 1))) return undefined;
     const next = Math.max(cursor?.contiguous ?? 0, shown ?? 0) + 1;
     if (e.seq <= next) return undefined;
+    // Far ahead (a jump of 2^31): not a gap to hold for and to ask about; the handler refuses it or makes it wait.
+    if (e.seq > (cursor?.contiguous ?? 0) + SEQ_AHEAD_LIMIT) return undefined;
     const deadline = row.receivedAt + HOLD_MS;
     if (deadline <= this.ctx.now() || this.ctx.store.read.groups.member(e.groupId, e.sender) === undefined) return undefined;
     this.remember(this.waiting, key, Math.min(this.waiting.get(key) ?? e.seq, e.seq));

@@ -1,5 +1,6 @@
 import type { MessageView } from '../../../shared/domain/views.js';
 import { hasControlCharacter } from '../../../shared/domain/control-characters.js';
+import { fileTypeToSend } from '../../../shared/domain/file-types.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createBlake2b256 } from '../crypto/hash.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
@@ -111,8 +112,13 @@ function optionalReply(ctx: EngineContext, groupId: Uint8Array, replyTo: Uint8Ar
   return replyTo;
 }
 
+/** Nothing to show: empty or only whitespace. Never sent; refused when received (`text-empty`). */
+export function isBlankText(text: string): boolean {
+  return text.trim().length === 0;
+}
+
 export async function sendText(ctx: EngineContext, groupId: Uint8Array, text: string, replyTo?: Uint8Array): Promise<MessageView> {
-  if (text.trim().length === 0) throw new KizunaError('MESSAGE_EMPTY');
+  if (isBlankText(text)) throw new KizunaError('MESSAGE_EMPTY');
   if (text.length > MAX_TEXT_CHARS) throw new KizunaError('MESSAGE_TOO_LONG');
   const reply = optionalReply(ctx, groupId, replyTo);
   const [row] = await sendContents(ctx, groupId, [reply === undefined ? { text: { text } } : { text: { text }, replyTo: reply }], () => ({
@@ -137,15 +143,25 @@ export interface FileInput {
 
 export function validateFileName(name: string): string {
   const n = name.normalize('NFC').trim();
-  if (n.length === 0 || n.length > 255 || /[/\\]/u.test(n) || hasControlCharacter(n) || n === '.' || n === '..') throw new KizunaError('FILE_NAME_INVALID');
+  if (!isSendableFileName(n)) throw new KizunaError('FILE_NAME_INVALID');
   return n;
+}
+
+/**
+ * The one file-name rule, for what we send and what we accept: 1 to 255 characters, already NFC and
+ * trimmed (what a sender puts on the wire), no path separator or control character, not `.` or `..`.
+ * A received offer breaking it is refused (`file-offer-invalid`): a name is saved to disk as is.
+ */
+export function isSendableFileName(n: string): boolean {
+  if (n.length === 0 || n.length > 255 || n !== n.normalize('NFC').trim()) return false;
+  return !/[/\\]/u.test(n) && !hasControlCharacter(n) && n !== '.' && n !== '..';
 }
 
 /** A file: the offer message (name, size, type, hash) followed by its encrypted chunks. */
 export async function sendFile(ctx: EngineContext, groupId: Uint8Array, input: FileInput): Promise<MessageView> {
   const name = validateFileName(input.name);
   if (input.bytes.byteLength > MAX_FILE_BYTES) throw new KizunaError('FILE_TOO_LARGE', undefined, { max: MAX_FILE_BYTES });
-  const mime = /^[\w.+-]+\/[\w.+-]+$/.test(input.mime) ? input.mime.toLowerCase() : 'application/octet-stream';
+  const mime = fileTypeToSend(input.mime);
   const caption = input.caption ?? '';
   if (caption.length > MAX_TEXT_CHARS) throw new KizunaError('MESSAGE_TOO_LONG');
   requireJoined(ctx, groupId);

@@ -130,7 +130,8 @@ export const MAX_FILE_BYTES = 100 * 1024 * 1024;
 export const FILE_CHUNK_BYTES = 256 * 1024;
 
 const fileOfferSchema = z.object({
-  name: z.string().min(1).max(255),
+  // Bounded here; what a name may be (1 to 255 characters, no path) is the file-offer rule (`file-offer-invalid`).
+  name: z.string().max(4096),
   size: uint.refine((n) => n <= MAX_FILE_BYTES, 'file too large'),
   mime: z.string().max(255),
   hash: key32,

@@ -1,7 +1,8 @@
+import { isShownFileType } from '../../../../shared/domain/file-types.js';
 import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
 import { emitGroupSoon } from '../../groups/group-views.js';
 import type { EngineContext } from '../../kernel/engine-context.js';
-import { mediaKind } from '../../messages/message-send.js';
+import { isBlankText, mediaKind } from '../../messages/message-send.js';
 import { messageView } from '../../messages/message-views.js';
 import type { MessageRow } from '../../store/tables/messages-table.js';
 import type { Content, Envelope } from '../../wire/wire-schemas.js';
@@ -13,7 +14,10 @@ import { applyFileChunk, recordFileOffer, validFileOffer } from './file-effects.
 export function applyContent(ctx: EngineContext, e: Envelope, id: Uint8Array, c: Content): Verdict {
   switch (c.kind) {
     case 'text':
-      return storeShown(ctx, { ...baseRow(ctx, e, id), kind: 'text', body: c.text?.text ?? '', replyTo: replyOf(c), fileName: null, fileSize: null, fileMime: null, fileHash: null });
+      if (c.text === undefined) return drop('content-malformed');
+      // Nothing to show (our own sender never sends it): refused, not shown as an empty bubble.
+      if (isBlankText(c.text.text)) return drop('text-empty');
+      return storeShown(ctx, { ...baseRow(ctx, e, id), kind: 'text', body: c.text.text, replyTo: replyOf(c), fileName: null, fileSize: null, fileMime: null, fileHash: null });
     case 'file':
       return applyFileOffer(ctx, e, id, c);
     case 'fileChunk':
@@ -32,6 +36,7 @@ function applyFileOffer(ctx: EngineContext, e: Envelope, id: Uint8Array, c: Cont
   const f = c.file;
   if (f === undefined) return drop('content-malformed');
   if (!validFileOffer(f)) return drop('file-offer-invalid');
+  if (!isShownFileType(f.mime)) return drop('file-mime-refused');
   const row: MessageRow = { ...baseRow(ctx, e, id), kind: mediaKind(f.mime), body: f.caption, replyTo: replyOf(c), fileName: f.name, fileSize: f.size, fileMime: f.mime, fileHash: f.hash };
   const shown = storeShown(ctx, row);
   return done(

@@ -1,6 +1,7 @@
 import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
 import { blake2b256 } from '../../crypto/hash.js';
 import type { EngineContext } from '../../kernel/engine-context.js';
+import { isSendableFileName } from '../../messages/message-send.js';
 import type { FileRow } from '../../store/tables/files-table.js';
 import { FILE_CHUNK_BYTES, type Content, type Envelope } from '../../wire/wire-schemas.js';
 import { defer, done, drop, type Verdict } from '../verdict.js';
@@ -12,11 +13,13 @@ const isEmptyFileHash = (hash: Uint8Array): boolean => bytesEqual(hash, (emptyFi
 type FileOffer = NonNullable<Content['file']>;
 
 /**
- * Whether an offer describes a file that can be filled and checked: chunks of our one size, as many
+ * Whether an offer describes a file that can be named, filled and checked: chunks of our one size, as many
  * as the size needs, at least one (an empty offer would mark its hash complete with nothing checked:
  * only the empty file's own hash may have none). Bounds the chunk bitmap an offer makes us store.
  */
 export function validFileOffer(f: FileOffer): boolean {
+  // The name is saved to disk and shown: the sender's own rule (no path, no control characters).
+  if (!isSendableFileName(f.name)) return false;
   if (f.chunkSize !== FILE_CHUNK_BYTES) return false;
   if (f.chunkCount !== Math.ceil(f.size / f.chunkSize)) return false;
   return f.chunkCount > 0 || isEmptyFileHash(f.hash);

@@ -3,15 +3,14 @@ import type { EngineContext } from '../../kernel/engine-context.js';
 import { openBody } from '../../encryption/content-crypto.js';
 import { requestMissingSecret } from '../../encryption/secret-handshake.js';
 import { ctxDeps } from '../../messages/message-send.js';
+import { SEQ_AHEAD_LIMIT } from '../../store/tables/channel-log-table.js';
 import type { GroupRow } from '../../store/tables/groups-table.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { contentSchema, type Content, type Envelope } from '../../wire/wire-schemas.js';
 import { checkSenderAtEpoch } from '../membership-check.js';
-import { defer, done, drop, type Handler } from '../verdict.js';
+import { defer, done, drop, refuseContent, type Handler } from '../verdict.js';
 import { applyContent } from './content-effects.js';
 
-/** Messages further ahead than this (per sender) wait; well under MLS's forward ratchet limit. */
-const MLS_AHEAD_LIMIT = 1024;
 
 /**
  * MESSAGE: a member's encrypted content. Checked (group, state, epoch roster), decrypted in the
@@ -26,9 +25,21 @@ export const handleMessage: Handler = async (ctx, v) => {
   if (group.myState === 'closed' && closedBefore(ctx, group, e)) return drop('group-closed');
   const bad = checkSenderAtEpoch(ctx, group, e);
   if (bad !== undefined) return bad;
-  // A sender's message far ahead of what we hold from them (it overtook a catch-up in progress):
-  // MLS cannot ratchet that far forward, so it waits until the ones before it are in.
-  if (group.mode === 'mls' && e.seq > (ctx.store.read.log.cursor(e.groupId, e.sender)?.contiguous ?? 0) + MLS_AHEAD_LIMIT) return defer('far-ahead');
+  // A sender's message far ahead of what we hold from them (it overtook a catch-up in progress, or
+  // a member jumped its numbers by 2^31) notes no gap beyond SEQ_AHEAD_LIMIT: catch-up must not ask
+  // for billions. MLS cannot ratchet that far forward, so there it waits (within the deferred
+  // bounds) for the ones before it; in the other modes it is refused (`seq-far-ahead`): a genuine
+  // one is served again by catch-up once what comes before it is in.
+  const cursor = ctx.store.read.log.cursor(e.groupId, e.sender);
+  if (e.seq > (cursor?.contiguous ?? 0) + SEQ_AHEAD_LIMIT) {
+    if (group.mode === 'mls') return defer('far-ahead');
+    // A sender we hold nothing from (we joined mid-stream): catch-up asks for the bounded gap, the
+    // group's answer starts our cursor where our history starts, and this one applies then.
+    if (cursor === undefined && v.signatureChecked) {
+      return { outcome: 'defer', reason: 'far-ahead', write: () => ctx.store.write.log.noteHighest(e.groupId, e.sender, e.seq - 1) };
+    }
+    return drop('seq-far-ahead');
+  }
   if (!v.signatureChecked) return drop('envelope-bad-signature');
   // A channel message has no recipient: the one envelope field outside the content's associated data.
   if (e.recipient.byteLength > 0) return drop('bad-recipient');
@@ -51,9 +62,11 @@ export const handleMessage: Handler = async (ctx, v) => {
   try {
     content = decodeWire('Content', contentSchema, plaintext);
   } catch {
-    return drop('content-malformed');
+    return refuseContent('content-malformed');
   }
   const verdict = applyContent(ctx, e, v.id, content);
+  // Refused content still used up its sequence number (the member signed and encrypted it).
+  if (verdict.outcome === 'drop') return refuseContent(verdict.reason);
   if (verdict.outcome === 'defer') {
     return {
       ...verdict,
@@ -63,7 +76,6 @@ export const handleMessage: Handler = async (ctx, v) => {
       },
     };
   }
-  if (verdict.outcome !== 'done') return verdict;
   return done(
     () => {
       persist();

@@ -2,7 +2,7 @@ import { toBase64Url } from '../../encoding/base64url.js';
 import { openBody } from '../../encryption/content-crypto.js';
 import { ctxDeps } from '../../messages/message-send.js';
 import { decodeWire } from '../../wire/wire-codec.js';
-import { contentSchema } from '../../wire/wire-schemas.js';
+import { contentSchema, type Content } from '../../wire/wire-schemas.js';
 import { checkSenderAtEpoch } from '../membership-check.js';
 import { done, drop, type Handler } from '../verdict.js';
 
@@ -18,7 +18,12 @@ export const handleTyping: Handler = async (ctx, v) => {
   if (bad !== undefined) return bad.outcome === 'defer' ? drop('typing-stale') : bad;
   const opened = await openBody(ctxDeps(ctx), group, e);
   if (opened.kind !== 'ok') return drop(opened.reason);
-  const content = decodeWire('Content', contentSchema, opened.plaintext);
+  let content: Content;
+  try {
+    content = decodeWire('Content', contentSchema, opened.plaintext);
+  } catch {
+    return drop('content-malformed');
+  }
   if (content.kind !== 'typing' || content.typing === undefined) return drop('content-malformed');
   const typing = content.typing.typing;
   return done(opened.persist, () =>

@@ -23,6 +23,13 @@ export interface SyncCursor {
   firstSeq: number;
 }
 
+/**
+ * How far past what we hold from a sender (its contiguous run) we take its sequence numbers: claims
+ * move our cursor at most this far, and its messages further ahead wait (issue 8: far-ahead numbers).
+ * Well under MLS's forward ratchet limit; a catch-up reply carries at most 4,096 envelopes.
+ */
+export const SEQ_AHEAD_LIMIT = 1024;
+
 export interface ChannelLogReader {
   has(groupId: Uint8Array, sender: Uint8Array, seq: number): boolean;
   get(groupId: Uint8Array, sender: Uint8Array, seq: number): ChannelLogEntry | undefined;
@@ -136,11 +143,13 @@ export function channelLogWriter(prepare: Prepare): ChannelLogWriter {
       ).run(g, s, firstSeq - 1, firstSeq - 1, firstSeq);
       advance(g, s);
     },
+    // A claim (heartbeat, sync mark, a held message's number) moves `highest` at most
+    // SEQ_AHEAD_LIMIT past what we hold: a member claiming 2^53 must not have us ask for billions.
     noteHighest: (g, s, seq) =>
       void prepare(
-        `INSERT INTO sync_cursors (group_id, sender, contiguous, highest, first_seq) VALUES (?, ?, 0, ?, 1)
-         ON CONFLICT (group_id, sender) DO UPDATE SET highest = max(highest, excluded.highest)`,
-      ).run(g, s, seq),
+        `INSERT INTO sync_cursors (group_id, sender, contiguous, highest, first_seq) VALUES (?, ?, 0, min(?, ${SEQ_AHEAD_LIMIT}), 1)
+         ON CONFLICT (group_id, sender) DO UPDATE SET highest = max(highest, min(?, contiguous + ${SEQ_AHEAD_LIMIT}))`,
+      ).run(g, s, seq, seq),
     markSeen: (id, at) => prepare('INSERT OR IGNORE INTO seen_envelopes (envelope_id, seen_at) VALUES (?, ?)').run(id, at).changes === 1,
     pruneSeen: (olderThan) => void prepare('DELETE FROM seen_envelopes WHERE seen_at < ?').run(olderThan),
     takeOwnSeq: (g) => {
