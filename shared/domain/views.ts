@@ -148,6 +148,11 @@ export interface DeliveryFailureView {
   detail: string;
   /** The members (user ids) it has not reached (for this reason). */
   missing: UserId[];
+  /**
+   * Whether sending it again could help: false for 'refused' (every member refuses it, always) and for
+   * a 'removed' message nobody is left to receive; retrySend then fails with SEND_REFUSED / SEND_NOT_RETRYABLE.
+   */
+  retryable: boolean;
 }
 
 export interface InvitationView {

@@ -15,6 +15,17 @@ export function allAmong(members: readonly GroupMemberRow[], userIds: readonly U
 }
 
 /**
+ * What everyone in `others` holding or reading one of our messages makes of it: 'read' when all read
+ * it, 'delivered' when all acked it, undefined otherwise (or when there is nobody to ask).
+ */
+export function ownSendTarget(ctx: EngineContext, messageId: Uint8Array, others: readonly GroupMemberRow[]): 'read' | 'delivered' | undefined {
+  if (others.length === 0) return undefined;
+  if (allAmong(others, ctx.store.read.messages.receipts(messageId).map((r) => r.reader))) return 'read';
+  if (allAmong(others, ctx.store.read.messages.deliveries(messageId).map((d) => d.member))) return 'delivered';
+  return undefined;
+}
+
+/**
  * Moves one of our messages forward once everyone else in the group has it (delivered) or has read
  * it (read). States only move forward; the store refuses anything else.
  */
@@ -22,11 +33,7 @@ export function updateOwnSendState(ctx: EngineContext, messageId: Uint8Array): v
   const self = ctx.self();
   const m = ctx.store.read.messages.get(messageId);
   if (m === undefined || !bytesEqual(m.sender, self.userId)) return;
-  const others = joinedOthers(ctx, m.groupId);
-  if (others.length === 0) return;
-  let next: Exclude<SendState, 'received'> | undefined;
-  if (allAmong(others, ctx.store.read.messages.receipts(messageId).map((r) => r.reader))) next = 'read';
-  else if (allAmong(others, ctx.store.read.messages.deliveries(messageId).map((d) => d.member))) next = 'delivered';
+  const next: Exclude<SendState, 'received'> | undefined = ownSendTarget(ctx, messageId, joinedOthers(ctx, m.groupId));
   if (next !== undefined && ctx.store.write.messages.advanceSendState(messageId, next)) {
     ctx.events.emit('send-state', { groupId: toBase64Url(m.groupId), messageId: toBase64Url(messageId), state: next });
   }

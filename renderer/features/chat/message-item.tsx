@@ -112,7 +112,8 @@ function MessageActions({ message: m, tabIndex: actionTab, onReply }: { message:
   const { t } = useI18n();
   return (
     <>
-      {m.isMine && m.sendState === 'failed' && (
+      {/* No Retry where sending again cannot help (refused after our removal, nobody left to receive it). */}
+      {m.isMine && m.sendState === 'failed' && m.failure?.retryable !== false && (
         <button type="button" className="button small retry-button" onClick={() => void call('messages.retry', { messageId: m.id })}>
           {t('message.retry')}
         </button>

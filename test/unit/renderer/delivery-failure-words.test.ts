@@ -12,7 +12,7 @@ describe('delivery failure words', () => {
   ] as const;
   for (const c of cases) {
     it(`says why for ${c.reason}`, () => {
-      const words = deliveryFailureWords({ reason: c.reason, detail: '', missing: ['a', 'b'] });
+      const words = deliveryFailureWords({ reason: c.reason, detail: '', missing: ['a', 'b'], retryable: c.reason !== 'refused' });
       expect(words.count).toBe(2);
       expect(STRINGS_EN[words.text]).toMatch(c.en);
       expect(STRINGS_JA[words.text]).toMatch(c.ja);
