@@ -5,6 +5,7 @@ import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-laun
 import { userId } from '../../helpers/test-engines.js';
 import { IN_PROCESS_TIMINGS, sessionWorld, type SessionWorld } from './session-world.js';
 import { waitFor, waitUntil } from '../../helpers/wait-for.js';
+import { expectCode } from '../../helpers/expect-code.js';
 
 /**
  * A message that will never reach someone says why: "removed" when the recipient was removed before
@@ -63,7 +64,10 @@ describe('why a message will never be delivered, over a real SLIM node', () => {
     const failure = await refused;
     expect(failure).toMatchObject({ groupId, reason: 'refused' });
     expect([...failure.missing].sort()).toEqual([userId(alice), userId(carol), userId(dave)].sort());
-    expect(bob.getMessage(late.id).failure).toMatchObject({ reason: 'refused' });
+    // Final: failed, with nothing to retry (the code says why).
+    await waitUntil(bob.events, 'send-state', () => bob.getMessage(late.id).sendState === 'failed', 15_000);
+    expect(bob.getMessage(late.id)).toMatchObject({ sendState: 'failed', failure: { reason: 'refused', retryable: false } });
+    await expectCode(() => bob.retrySend(late.id), 'SEND_REFUSED');
     expect(bob.getGroup(groupId).myState).toBe('removed');
     for (const e of [alice, carol, dave]) expect(e.latestMessages(groupId, 20).messages.map((m) => m.text)).not.toContain('written after my removal');
   }, 60_000);
