@@ -181,4 +181,20 @@ export interface ReceiptView {
   reader: UserId;
   readerName: string;
   readAt: number;
+  /** The reader has since left or been removed from the group. */
+  removed?: true;
+}
+
+/** A member one of our messages was for who has left or been removed without reading it. */
+export interface GoneRecipientView {
+  userId: UserId;
+  name: string;
+  /** Whether they had received it (acked) before they went. */
+  received: boolean;
+}
+
+/** The read-by popover: who read it, and who was gone before reading it (never silently dropped). */
+export interface ReadersView {
+  receipts: ReceiptView[];
+  gone: GoneRecipientView[];
 }

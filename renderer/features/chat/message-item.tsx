@@ -102,7 +102,8 @@ function MessageMeta({ message: m, tabIndex }: { message: MessageView; tabIndex:
       </time>
       {m.isMine && <SendStateMark state={m.sendState} />}
       {m.isMine && m.failure !== undefined && <DeliveryFailureNote failure={m.failure} />}
-      {m.isMine && m.readBy > 0 && <ReceiptsButton message={m} tabIndex={tabIndex} />}
+      {/* Also when nobody read it but members are gone: the popover lists them as removed. */}
+      {m.isMine && (m.readBy > 0 || m.failure?.reason === 'removed') && <ReceiptsButton message={m} tabIndex={tabIndex} />}
     </footer>
   );
 }

@@ -55,8 +55,12 @@ describe('delivery states after a member leaves or is removed', () => {
     expect((await waited).sendState).toBe('read');
     const view = alice.getMessage(sent.id);
     expect(view.sendState).toBe('read');
-    // Who it never reached stays said.
+    // Who it never reached stays said, also in the read-by list (removed, not dropped).
     expect(view.failure).toMatchObject({ reason: 'removed', missing: [userId(bob)] });
+    const readers = alice.readers(sent.id);
+    expect(readers.receipts.map((r) => r.readerName).sort()).toEqual(['carol', 'dave']);
+    expect(readers.receipts.every((r) => r.removed === undefined)).toBe(true);
+    expect(readers.gone).toEqual([{ userId: userId(bob), name: 'bob', received: false }]);
   }, 90_000);
 
   it('turns delivered for the members left when one of two readers is gone, and read once the last one reads', async () => {
@@ -74,6 +78,8 @@ describe('delivery states after a member leaves or is removed', () => {
     await delivered;
     expect(alice.getMessage(sent.id).sendState).toBe('delivered');
     const read = waitFor(alice.events, 'send-state', (s) => s.messageId === sent.id && s.state === 'read', 15_000);
+    // dave never had it: listed as gone before receiving it.
+    expect(alice.readers(sent.id).gone).toEqual([{ userId: userId(dave), name: 'dave', received: false }]);
     await carol.markRead(groupId);
     await read;
   }, 90_000);
@@ -113,5 +119,9 @@ describe('delivery states after a member leaves or is removed', () => {
     await expectCode(() => alice.retrySend(second.id), 'SEND_NOT_RETRYABLE');
     // What bob had read before he left is final too: read, as nobody is left to ask.
     expect(alice.getMessage(first.id)).toMatchObject({ sendState: 'read' });
+    // bob read it and left: still listed, marked removed; carol never had it.
+    const readers = alice.readers(first.id);
+    expect(readers.receipts).toMatchObject([{ reader: userId(bob), readerName: 'bob', removed: true }]);
+    expect(readers.gone).toEqual([{ userId: userId(carol), name: 'carol', received: false }]);
   }, 120_000);
 });
