@@ -1,5 +1,5 @@
 import { bytesEqual } from '../encoding/base64url.js';
-import { joinedOthers, ownSendTarget } from '../ingest/send-state-tracker.js';
+import { joinedOthers, ownSendTarget } from './send-targets.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { SendState } from '../store/tables/messages-table.js';
 

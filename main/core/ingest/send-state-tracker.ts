@@ -1,29 +1,7 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
-import type { GroupMemberRow } from '../store/tables/groups-table.js';
 import type { SendState } from '../store/tables/messages-table.js';
-
-/** The group's members other than us who joined: who never joined (an invitation not yet accepted) cannot receive anything. */
-export function joinedOthers(ctx: EngineContext, groupId: Uint8Array): GroupMemberRow[] {
-  const self = ctx.self().userId;
-  return ctx.store.read.groups.members(groupId).filter((x) => x.status === 'joined' && !bytesEqual(x.userId, self));
-}
-
-/** Whether every one of `members` is among `userIds` (acks or receipts). */
-export function allAmong(members: readonly GroupMemberRow[], userIds: readonly Uint8Array[]): boolean {
-  return members.every((m) => userIds.some((id) => bytesEqual(id, m.userId)));
-}
-
-/**
- * What everyone in `others` holding or reading one of our messages makes of it: 'read' when all read
- * it, 'delivered' when all acked it, undefined otherwise (or when there is nobody to ask).
- */
-export function ownSendTarget(ctx: EngineContext, messageId: Uint8Array, others: readonly GroupMemberRow[]): 'read' | 'delivered' | undefined {
-  if (others.length === 0) return undefined;
-  if (allAmong(others, ctx.store.read.messages.receipts(messageId).map((r) => r.reader))) return 'read';
-  if (allAmong(others, ctx.store.read.messages.deliveries(messageId).map((d) => d.member))) return 'delivered';
-  return undefined;
-}
+import { joinedOthers, ownSendTarget } from '../groups/send-targets.js';
 
 /**
  * Moves one of our messages forward once everyone else in the group has it (delivered) or has read

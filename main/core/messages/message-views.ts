@@ -4,7 +4,7 @@ import { deliveryFailure, undeliverableFailure } from '../kernel/delivery-failur
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { MessageRow } from '../store/tables/messages-table.js';
 import { memberName } from '../groups/member-names.js';
-import { joinedOthers } from '../ingest/send-state-tracker.js';
+import { joinedOthers } from '../groups/send-targets.js';
 
 /**
  * The view of a stored message. `fresh` says it was stored a moment ago: nothing can be pinned or
