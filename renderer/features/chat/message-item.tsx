@@ -9,7 +9,7 @@ import { LinkedText } from './linked-text';
 import { ReplyQuote } from './reply-quote';
 import { SendStateMark } from './send-state-mark';
 import { senderLabel } from './message-preview';
-import { deliveryFailureWords } from './delivery-failure-words';
+import { deliveryFailureWords, offersRetry } from './delivery-failure-words';
 
 export interface MessageItemProps {
   message: MessageView;
@@ -113,8 +113,7 @@ function MessageActions({ message: m, tabIndex: actionTab, onReply }: { message:
   const { t } = useI18n();
   return (
     <>
-      {/* No Retry where sending again cannot help (refused after our removal, nobody left to receive it). */}
-      {m.isMine && m.sendState === 'failed' && m.failure?.retryable !== false && (
+      {offersRetry(m) && (
         <button type="button" className="button small retry-button" onClick={() => void call('messages.retry', { messageId: m.id })}>
           {t('message.retry')}
         </button>
