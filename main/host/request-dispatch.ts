@@ -82,6 +82,7 @@ const HANDLERS = {
   },
   'messages.markRead': (c, i) => c.engine.markRead(i.groupId, i.upTo, i.messageIds),
   'messages.receipts': (c, i) => c.engine.receipts(i.messageId),
+  'messages.readers': (c, i) => c.engine.readers(i.messageId),
   'messages.pin': (c, i) => c.engine.pin(i.groupId, i.messageId),
   'messages.unpin': (c, i) => c.engine.unpin(i.groupId, i.messageId),
   'messages.listPins': (c, i) => c.engine.listPins(i.groupId),

@@ -61,6 +61,7 @@ export const ERROR_WORDS_EN: Record<ErrorCode, string> = {
   PAGE_SIZE_INVALID: 'Too many messages were asked for at once.',
   SEND_NOT_RETRYABLE: 'Only a message that was not sent can be retried.',
   SEND_NOT_CANCELLABLE: 'Only a message that is still waiting can be cancelled.',
+  SEND_REFUSED: 'You wrote this after you were removed from the group. The members refuse it, so it cannot be sent again.',
   SEARCH_QUERY_INVALID: 'Type some words to search for.',
   ENVELOPE_MALFORMED: 'A received message could not be read.',
   ENVELOPE_TOO_LARGE: 'A received message was too large.',

@@ -61,6 +61,7 @@ export const ERROR_WORDS_JA: Record<ErrorCode, string> = {
   PAGE_SIZE_INVALID: '一度に要求したメッセージが多すぎます。',
   SEND_NOT_RETRYABLE: '再送できるのは送信に失敗したメッセージだけです。',
   SEND_NOT_CANCELLABLE: '取り消せるのは送信待ちのメッセージだけです。',
+  SEND_REFUSED: 'グループから外された後に書いたメッセージのため、メンバーに拒否されました。再送はできません。',
   SEARCH_QUERY_INVALID: '検索する言葉を入力してください。',
   ENVELOPE_MALFORMED: '受信したメッセージを読み取れませんでした。',
   ENVELOPE_TOO_LARGE: '受信したメッセージが大きすぎました。',

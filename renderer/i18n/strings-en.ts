@@ -206,6 +206,9 @@ export const STRINGS_EN = {
   'message.readBy': 'Read by {count}',
   'message.receipts': 'Read receipts',
   'message.receiptsEmpty': 'Nobody has read this yet.',
+  'message.receipts.removed': '(left or removed)',
+  'message.receipts.goneUnread': 'left or was removed before reading it',
+  'message.receipts.goneUnreceived': 'left or was removed before receiving it',
   'message.from': '{name} at {time}',
 
   'composer.label': 'Message',

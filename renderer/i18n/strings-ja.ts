@@ -205,6 +205,9 @@ export const STRINGS_JA: Record<StringKey, string> = {
   'message.readBy': '既読 {count}',
   'message.receipts': '既読の詳細',
   'message.receiptsEmpty': 'まだ誰も読んでいません。',
+  'message.receipts.removed': '（グループから外れました）',
+  'message.receipts.goneUnread': '読む前にグループから外れました',
+  'message.receipts.goneUnreceived': '受け取る前にグループから外れました',
   'message.from': '{name} · {time}',
 
   'composer.label': 'メッセージ',

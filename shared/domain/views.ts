@@ -148,6 +148,11 @@ export interface DeliveryFailureView {
   detail: string;
   /** The members (user ids) it has not reached (for this reason). */
   missing: UserId[];
+  /**
+   * Whether sending it again could help: false for 'refused' (every member refuses it, always) and for
+   * a 'removed' message nobody is left to receive; retrySend then fails with SEND_REFUSED / SEND_NOT_RETRYABLE.
+   */
+  retryable: boolean;
 }
 
 export interface InvitationView {
@@ -176,4 +181,20 @@ export interface ReceiptView {
   reader: UserId;
   readerName: string;
   readAt: number;
+  /** The reader has since left or been removed from the group. */
+  removed?: true;
+}
+
+/** A member one of our messages was for who has left or been removed without reading it. */
+export interface GoneRecipientView {
+  userId: UserId;
+  name: string;
+  /** Whether they had received it (acked) before they went. */
+  received: boolean;
+}
+
+/** The read-by popover: who read it, and who was gone before reading it (never silently dropped). */
+export interface ReadersView {
+  receipts: ReceiptView[];
+  gone: GoneRecipientView[];
 }

@@ -80,6 +80,7 @@ export const ERROR_SENTENCES = {
   PAGE_SIZE_INVALID: 'A page must hold between 1 and 500 messages.',
   SEND_NOT_RETRYABLE: 'Only a failed message can be sent again.',
   SEND_NOT_CANCELLABLE: 'Only a pending message can be cancelled.',
+  SEND_REFUSED: 'This message was written after you were removed from the group, so every member refuses it; it cannot be sent again.',
   SEARCH_QUERY_INVALID: 'The search text is empty or not valid.',
 
   // Crypto and envelopes

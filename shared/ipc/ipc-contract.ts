@@ -8,6 +8,7 @@ import type {
   MessagePage,
   MessageView,
   PersonView,
+  ReadersView,
   ReceiptView,
   SafetyNumberView,
 } from '../domain/views.js';
@@ -145,6 +146,8 @@ export const REQUESTS = {
     z.object({ groupId, upTo: z.number().int().nonnegative().optional(), messageIds: z.array(messageId).max(10_000).optional() }).strict(),
   ),
   'messages.receipts': request<ReceiptView[]>()(({ z, messageId }) => z.object({ messageId }).strict()),
+  /** The read-by popover: readers, and members gone (left or removed) before reading. */
+  'messages.readers': request<ReadersView>()(({ z, messageId }) => z.object({ messageId }).strict()),
   'messages.pin': request<void>()(({ z, groupId, messageId }) => z.object({ groupId, messageId }).strict()),
   'messages.unpin': request<void>()(({ z, groupId, messageId }) => z.object({ groupId, messageId }).strict()),
   'messages.listPins': request<MessageView[]>()(({ z, groupId }) => z.object({ groupId }).strict()),

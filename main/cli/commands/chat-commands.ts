@@ -5,6 +5,7 @@ import type { GroupSession, KizunaApp } from '../../host/sdk/index.js';
 import { cliIdentityTokens, openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
 import { groupChangeLine } from '../group-change-line.js';
+import { deliveryFailedLine } from '../delivery-failed-line.js';
 import { choiceFlag, intFlag } from '../cli-flags.js';
 import { messageBody, printLine } from '../cli-output.js';
 import { untilStopSignal } from '../stop-signal.js';
@@ -110,7 +111,7 @@ function stopAfterFlag(flags: Record<string, string | boolean | undefined>): num
   return intFlag(flags, 'stop-after', { min: 1, max: 1_000_000 });
 }
 
-/** Prints everything that arrives (messages, invitations, group changes) until interrupted; `--accept` joins invitations. */
+/** Prints everything that arrives (messages, invitations, group changes, delivery failures) until interrupted; `--accept` joins invitations. */
 export async function listenCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
   const app = await openApp(config, appOptions(flags));
   const engine = app.core.engine;
@@ -123,6 +124,7 @@ export async function listenCommand(config: CliConfig, flags: Record<string, str
     if (flags['accept'] === true) void engine.acceptInvitation(i.groupId);
   });
   engine.events.on('group-change', (c) => printLine(groupChangeLine(c)));
+  engine.events.on('delivery-failed', (f) => printLine(deliveryFailedLine(f)));
   await untilStopSignal();
   await app.close();
 }

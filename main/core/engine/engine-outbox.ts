@@ -1,6 +1,7 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import { emitGroup } from '../groups/group-views.js';
-import { allAmong, joinedOthers, updateOwnSendState } from '../ingest/send-state-tracker.js';
+import { updateOwnSendState } from '../ingest/send-state-tracker.js';
+import { allAmong, joinedOthers } from '../groups/send-targets.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { parseOutboxJob, type OutboxJob } from '../kernel/outbox-job.js';
 import { deliveryFailure, exhaustedReason, isExhausted } from '../kernel/delivery-failure.js';

@@ -1,7 +1,6 @@
 import type { GroupChangeView } from '../../../shared/domain/group-change.js';
-import type { EncryptionMode, GroupView, IdentityView, InvitationView, MessageCursorView, MessagePage, MessageView, PersonView, ReceiptView, SafetyNumberView } from '../../../shared/domain/views.js';
+import type { EncryptionMode, GroupView, IdentityView, InvitationView, MessageCursorView, MessagePage, MessageView, PersonView, ReadersView, ReceiptView, SafetyNumberView } from '../../../shared/domain/views.js';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
-import { toBase64Url } from '../encoding/base64url.js';
 import { parseId } from '../encoding/parse-id.js';
 import { buildEnvelope, type BuiltEnvelope } from '../envelopes/envelope-builder.js';
 import { requestAllMissingSecrets } from '../encryption/secret-handshake.js';
@@ -17,7 +16,6 @@ import { emitGroup, groupView } from '../groups/group-views.js';
 import { UnreadCounts } from '../groups/unread-counts.js';
 import { acceptInvitation, declineInvitation, listInvitations } from '../groups/invitation-answer.js';
 import { groupOrInvitationView } from '../groups/invitation-views.js';
-import { memberName } from '../groups/member-names.js';
 import { rotateGroupKeys } from '../groups/mls-admin-commit.js';
 import { addContact, blockContact, listBlocked, listContacts, removeContact, unblockContact } from '../identity/contacts-service.js';
 import { acknowledgeKeyChange, safetyNumberOf, unverifyContact, verifyContact } from '../identity/contact-verification.js';
@@ -29,6 +27,7 @@ import { cancelSend, listPins, markRead, pinMessage, retrySend, sendTyping, unpi
 import { latestMessages, messagesAfter, messagesAround, messagesBefore, messagesOnDay, searchMessages, type MessageFilter } from '../messages/message-queries.js';
 import { sendFile, sendText, type FileInput } from '../messages/message-send.js';
 import { messageView } from '../messages/message-views.js';
+import { readersView, receiptViews } from '../messages/receipt-views.js';
 import type { Store } from '../store/store.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { EngineEvents } from '../kernel/engine-events.js';
@@ -284,12 +283,11 @@ export class Engine implements SessionPort {
     return markRead(this.ctx, groupIdFrom(groupId), upTo, messageIds?.map(messageIdFrom));
   }
   receipts(messageId: string): ReceiptView[] {
-    const groupId = this.ctx.store.read.messages.get(messageIdFrom(messageId))?.groupId;
-    return this.ctx.store.read.messages.receipts(messageIdFrom(messageId)).map((r) => ({
-      reader: toBase64Url(r.reader),
-      readerName: (groupId === undefined ? undefined : memberName(this.ctx, groupId, r.reader)) ?? this.ctx.store.read.people.get(r.reader)?.displayName ?? '',
-      readAt: r.readAt,
-    }));
+    return receiptViews(this.ctx, messageIdFrom(messageId));
+  }
+  /** Who read one of our messages, and who it was for but is gone (left or removed) without reading it. */
+  readers(messageId: string): ReadersView {
+    return readersView(this.ctx, messageIdFrom(messageId));
   }
   pin(groupId: string, messageId: string): Promise<void> {
     return pinMessage(this.ctx, groupIdFrom(groupId), messageIdFrom(messageId));

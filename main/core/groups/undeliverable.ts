@@ -1,6 +1,7 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { undeliverableFailure } from '../kernel/delivery-failure.js';
+import { recheckAfterDeparture, type StateChange } from './departure-recheck.js';
 
 /**
  * A message that will never reach someone says why. Called (inside the transaction) when a group
@@ -8,16 +9,19 @@ import { undeliverableFailure } from '../kernel/delivery-failure.js';
  * - a member who left or was removed before acking one of our unfinished messages never gets it
  *   (a non-member is served no history): 'removed', for that member;
  * - when it is we who were removed, our messages past the cutoff the admin signed for us are refused
- *   by every member (membership-check.ts drops them): 'refused', and their jobs stop retrying.
- * The delivery-failed events go out once the transaction is committed.
+ *   by every member (membership-check.ts drops them): 'refused', their jobs stop retrying and the
+ *   messages turn 'failed' (final: retrySend refuses them);
+ * - when others are gone, our earlier messages are measured again against who is left
+ *   (departure-recheck.ts), so they become delivered / read rather than waiting for the gone.
+ * The delivery-failed and send-state events go out once the transaction is committed.
  */
 export function noteUndeliverable(ctx: EngineContext, groupId: Uint8Array, before: readonly Uint8Array[], after: readonly Uint8Array[], cutoffs: readonly { sender: Uint8Array; seq: number }[]): void {
   const gone = before.filter((m) => !after.some((a) => bytesEqual(a, m)));
   if (gone.length === 0) return;
   const store = ctx.store;
   const jobs = store.read.deliveryFailures.unfinishedChannelJobs(groupId);
-  if (jobs.length === 0) return;
   const self = ctx.self().userId;
+  const changes: StateChange[] = [];
   const now = ctx.now();
   const noted = new Map<string, number>();
   const note = (messageId: Uint8Array, member: Uint8Array, reason: 'removed' | 'refused', attempts: number): void => {
@@ -32,18 +36,22 @@ export function noteUndeliverable(ctx: EngineContext, groupId: Uint8Array, befor
     if (weLeft && job.seq > ourCutoff) {
       for (const m of before.filter(missing)) note(job.messageId, m, 'refused', job.attempts);
       store.write.queue.markOutboxFailed(job.id, `refused: sent after our removal (cutoff ${ourCutoff})`);
+      if (store.write.messages.failUnreachable(job.messageId)) changes.push({ messageId: job.messageId, state: 'failed' });
       continue;
     }
     for (const m of gone.filter(missing)) note(job.messageId, m, 'removed', job.attempts);
   }
-  if (noted.size === 0) return;
+  if (!weLeft) changes.push(...recheckAfterDeparture(ctx, groupId));
+  if (noted.size === 0 && changes.length === 0) return;
   const group = toBase64Url(groupId);
   setImmediate(() => {
     try {
+      // The reason first, then the state it explains (a waiter on the state finds the reason stored).
       for (const [messageId, attempts] of noted) {
         const failure = undeliverableFailure(store.read.deliveryFailures.forMessage(Buffer.from(messageId, 'base64url')));
         if (failure !== null) ctx.events.emit('delivery-failed', { groupId: group, messageId, attempts, ...failure });
       }
+      for (const c of changes) ctx.events.emit('send-state', { groupId: group, messageId: toBase64Url(c.messageId), state: c.state });
     } catch {
       // the engine closed meanwhile
     }

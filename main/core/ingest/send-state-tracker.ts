@@ -1,18 +1,7 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
-import type { GroupMemberRow } from '../store/tables/groups-table.js';
 import type { SendState } from '../store/tables/messages-table.js';
-
-/** The group's members other than us who joined: who never joined (an invitation not yet accepted) cannot receive anything. */
-export function joinedOthers(ctx: EngineContext, groupId: Uint8Array): GroupMemberRow[] {
-  const self = ctx.self().userId;
-  return ctx.store.read.groups.members(groupId).filter((x) => x.status === 'joined' && !bytesEqual(x.userId, self));
-}
-
-/** Whether every one of `members` is among `userIds` (acks or receipts). */
-export function allAmong(members: readonly GroupMemberRow[], userIds: readonly Uint8Array[]): boolean {
-  return members.every((m) => userIds.some((id) => bytesEqual(id, m.userId)));
-}
+import { joinedOthers, ownSendTarget } from '../groups/send-targets.js';
 
 /**
  * Moves one of our messages forward once everyone else in the group has it (delivered) or has read
@@ -22,11 +11,7 @@ export function updateOwnSendState(ctx: EngineContext, messageId: Uint8Array): v
   const self = ctx.self();
   const m = ctx.store.read.messages.get(messageId);
   if (m === undefined || !bytesEqual(m.sender, self.userId)) return;
-  const others = joinedOthers(ctx, m.groupId);
-  if (others.length === 0) return;
-  let next: Exclude<SendState, 'received'> | undefined;
-  if (allAmong(others, ctx.store.read.messages.receipts(messageId).map((r) => r.reader))) next = 'read';
-  else if (allAmong(others, ctx.store.read.messages.deliveries(messageId).map((d) => d.member))) next = 'delivered';
+  const next: Exclude<SendState, 'received'> | undefined = ownSendTarget(ctx, messageId, joinedOthers(ctx, m.groupId));
   if (next !== undefined && ctx.store.write.messages.advanceSendState(messageId, next)) {
     ctx.events.emit('send-state', { groupId: toBase64Url(m.groupId), messageId: toBase64Url(messageId), state: next });
   }

@@ -27,11 +27,20 @@ export function deliveryFailure(rows: readonly Pick<OutboxRow, 'state' | 'lastEr
   const row = rows.find(isExhausted);
   if (row === undefined || row.lastError === null) return null;
   const missing = row.lastError.slice(PREFIX.length).split(',').filter((s) => s.length > 0);
-  return { reason: RETRIES_EXHAUSTED, detail: missing.length === 1 ? '1 member has not received it' : `${missing.length} members have not received it`, missing };
+  return {
+    reason: RETRIES_EXHAUSTED,
+    detail: missing.length === 1 ? '1 member has not received it' : `${missing.length} members have not received it`,
+    missing,
+    retryable: true,
+  };
 }
 
-/** Why a message will never reach some members, as stored (see groups/undeliverable.ts). */
-export function undeliverableFailure(rows: readonly { member: Uint8Array; reason: 'removed' | 'refused' }[]): DeliveryFailureView | null {
+/**
+ * Why a message will never reach some members, as stored (see groups/undeliverable.ts). `nobodyLeft`:
+ * the message failed because no one but us is left in the group (departure-recheck.ts), so a retry
+ * could reach nobody either.
+ */
+export function undeliverableFailure(rows: readonly { member: Uint8Array; reason: 'removed' | 'refused' }[], nobodyLeft = false): DeliveryFailureView | null {
   const refused = rows.filter((r) => r.reason === 'refused');
   const chosen = refused.length > 0 ? refused : rows;
   const first = chosen[0];
@@ -44,5 +53,5 @@ export function undeliverableFailure(rows: readonly { member: Uint8Array; reason
       : n === 1
         ? '1 member left or was removed before receiving it'
         : `${n} members left or were removed before receiving it`;
-  return { reason: first.reason, detail, missing };
+  return { reason: first.reason, detail, missing, retryable: first.reason !== 'refused' && !nobodyLeft };
 }

@@ -8,6 +8,7 @@ import { sealBody } from '../encryption/content-crypto.js';
 import { emitGroup } from '../groups/group-views.js';
 import { encodeWire } from '../wire/wire-codec.js';
 import { ctxDeps, requireJoined, requireMessageIn, sendControl } from './message-send.js';
+import { messageView } from './message-views.js';
 
 /**
  * Read receipts, pins, typing, and the user's retry/cancel of a send. Receipts and pins travel as
@@ -98,6 +99,13 @@ export async function sendTyping(ctx: EngineContext, groupId: Uint8Array, typing
 export function retrySend(ctx: EngineContext, messageId: Uint8Array): void {
   const m = ctx.store.read.messages.get(messageId);
   if (m === undefined) throw new KizunaError('MESSAGE_NOT_FOUND');
+  // A failure no retry can mend says so by its code (the UI shows no Retry for it).
+  const failure = m.sendState === 'failed' ? messageView(ctx, m).failure : undefined;
+  if (failure?.retryable === false) {
+    const details = { messageId: toBase64Url(messageId), reason: failure.reason };
+    if (failure.reason === 'refused') throw new KizunaError('SEND_REFUSED', undefined, details);
+    throw new KizunaError('SEND_NOT_RETRYABLE', 'Nobody else is left in the group to send it to.', details);
+  }
   const ok = ctx.store.transaction(() => {
     if (!ctx.store.write.messages.retry(messageId)) return false;
     ctx.store.write.queue.requeueOutboxForMessage(messageId, ctx.now());

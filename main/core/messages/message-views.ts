@@ -4,6 +4,7 @@ import { deliveryFailure, undeliverableFailure } from '../kernel/delivery-failur
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { MessageRow } from '../store/tables/messages-table.js';
 import { memberName } from '../groups/member-names.js';
+import { joinedOthers } from '../groups/send-targets.js';
 
 /**
  * The view of a stored message. `fresh` says it was stored a moment ago: nothing can be pinned or
@@ -24,7 +25,8 @@ export function messageView(ctx: EngineContext, m: MessageRow, fresh = false): M
   const isMine = bytesEqual(m.sender, self.userId);
   // Refused by everyone, then retries run out (only while short of 'delivered'), then members gone before they had it.
   const gone = !fresh && isMine ? ctx.store.read.deliveryFailures.forMessage(m.id) : [];
-  const stored = undeliverableFailure(gone);
+  // Failed for 'removed' happens only when nobody else is left (departure-recheck.ts): nothing to retry.
+  const stored = undeliverableFailure(gone, m.sendState === 'failed' && gone.length > 0 && joinedOthers(ctx, m.groupId).length === 0);
   let exhausted = !fresh && isMine && m.sendState === 'sent' && stored?.reason !== 'refused' ? deliveryFailure(ctx.store.read.queue.outboxByMessage(m.id)) : null;
   // Everyone the retries missed has since left or been removed: that is the reason to show.
   if (exhausted !== null && stored !== null && exhausted.missing.every((id) => stored.missing.includes(id))) exhausted = null;

@@ -75,7 +75,9 @@ export class GroupSession {
   /**
    * Text when the payload is a string or valid UTF-8, otherwise a file named payload.bin. With
    * `waitForDelivery`, resolves once every member has it and rejects with DELIVERY_FAILED when the
-   * session's retries run out first (or TIMEOUT after `timeoutMs`, default 5 minutes).
+   * session's retries run out first, SEND_REFUSED when we had been removed (or TIMEOUT after
+   * `timeoutMs`, default 5 minutes). Another member's removal does not reject: it resolves once
+   * every member left has it.
    */
   async publish(payload: string | Uint8Array, options: { waitForDelivery?: boolean; timeoutMs?: number } = {}): Promise<MessageView> {
     const sent = await this.send(payload);

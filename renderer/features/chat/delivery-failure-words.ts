@@ -1,4 +1,4 @@
-import type { DeliveryFailureView } from '../../../shared/domain/views';
+import type { DeliveryFailureView, MessageView } from '../../../shared/domain/views';
 import type { StringKey } from '../../i18n/strings-en';
 
 /** The words (and the longer why) for a message that has not reached some members, by reason. */
@@ -12,4 +12,9 @@ export function deliveryFailureWords(failure: DeliveryFailureView): { text: Stri
     default:
       return { text: 'message.notDelivered', why: 'message.notDelivered.why', count };
   }
+}
+
+/** Whether our message offers Retry: failed, and not for a reason no retry can mend (refused, nobody left). */
+export function offersRetry(m: Pick<MessageView, 'isMine' | 'sendState' | 'failure'>): boolean {
+  return m.isMine && m.sendState === 'failed' && m.failure?.retryable !== false;
 }

@@ -9,7 +9,7 @@ import { LinkedText } from './linked-text';
 import { ReplyQuote } from './reply-quote';
 import { SendStateMark } from './send-state-mark';
 import { senderLabel } from './message-preview';
-import { deliveryFailureWords } from './delivery-failure-words';
+import { deliveryFailureWords, offersRetry } from './delivery-failure-words';
 
 export interface MessageItemProps {
   message: MessageView;
@@ -102,7 +102,8 @@ function MessageMeta({ message: m, tabIndex }: { message: MessageView; tabIndex:
       </time>
       {m.isMine && <SendStateMark state={m.sendState} />}
       {m.isMine && m.failure !== undefined && <DeliveryFailureNote failure={m.failure} />}
-      {m.isMine && m.readBy > 0 && <ReceiptsButton message={m} tabIndex={tabIndex} />}
+      {/* Also when nobody read it but members are gone: the popover lists them as removed. */}
+      {m.isMine && (m.readBy > 0 || m.failure?.reason === 'removed') && <ReceiptsButton message={m} tabIndex={tabIndex} />}
     </footer>
   );
 }
@@ -112,7 +113,7 @@ function MessageActions({ message: m, tabIndex: actionTab, onReply }: { message:
   const { t } = useI18n();
   return (
     <>
-      {m.isMine && m.sendState === 'failed' && (
+      {offersRetry(m) && (
         <button type="button" className="button small retry-button" onClick={() => void call('messages.retry', { messageId: m.id })}>
           {t('message.retry')}
         </button>

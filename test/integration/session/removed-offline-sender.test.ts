@@ -4,6 +4,7 @@ import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-laun
 import type { CoreProcess } from '../../helpers/core-process.js';
 import { createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
 import { tempDir } from '../../helpers/test-engines.js';
+import { expectCode } from '../../helpers/expect-code.js';
 import { timeline } from './delivery-truth.js';
 import { atAdminEpoch, joinedGroup, startPeople, userIdOf } from './group-fixture.js';
 
@@ -29,7 +30,7 @@ describe('a member removed while offline', () => {
     dir.cleanup();
   });
 
-  it('sees its own messages of that time fail with a reason, and nobody holds them', async () => {
+  it('sees its own messages of that time fail as refused (not retryable), and nobody holds them', async () => {
     people = await startPeople(dir.path, node.endpoint, ['alice', 'bob', 'carol', 'dave']);
     const { alice, bob, carol, dave } = people as Record<string, CoreProcess>;
     const groupId = await joinedGroup(alice!, [bob!, carol!, dave!], 'mls');
@@ -46,15 +47,15 @@ describe('a member removed while offline', () => {
     await dave!.start(node.endpoint);
     const ended = await dave!.until(
       () => Promise.all(written.map((m) => dave!.invoke('messages.get', { messageId: m.id }))),
-      (views) => views.every((v) => v.sendState === 'failed' || v.failure !== undefined),
+      (views) => views.every((v) => v.sendState === 'failed'),
       30_000,
-      "dave's messages end",
+      "dave's messages end failed",
     );
     for (const v of ended) {
-      expect(v.sendState).not.toBe('delivered');
-      expect(v.sendState).not.toBe('read');
-      // Failed, or sent with the reason it never will be delivered: never a bare "sent".
-      if (v.sendState !== 'failed') expect(v.failure?.reason).toBeTruthy();
+      // Failed for good, with the reason: refused by everyone, and nothing a retry could change.
+      expect(v).toMatchObject({ sendState: 'failed', failure: { reason: 'refused', retryable: false } });
+      expect([...(v.failure?.missing ?? [])].sort()).toEqual([await userIdOf(alice!), await userIdOf(bob!), await userIdOf(carol!)].sort());
+      await expectCode(dave!.invoke('messages.retry', { messageId: v.id }), 'SEND_REFUSED');
     }
     for (const p of [alice!, bob!, carol!]) {
       // Everyone has processed what reached them: a message after dave's arrives and his are not there.
@@ -62,5 +63,5 @@ describe('a member removed while offline', () => {
       await p.until(() => timeline(p, groupId), (t) => t.some((m) => m.text === `after dave, to ${p.name}`), 20_000, 'a later message');
       expect((await timeline(p, groupId)).filter((m) => m.senderName === 'dave')).toEqual([]);
     }
-  }, 150_000);
+  }, 240_000);
 });

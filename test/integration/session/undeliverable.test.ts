@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../main/core/engine/engine.js';
 import { SessionLayer } from '../../../main/core/session/session-layer.js';
+import { waitForDelivery } from '../../../main/host/sdk/delivery-wait.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { userId } from '../../helpers/test-engines.js';
 import { IN_PROCESS_TIMINGS, sessionWorld, type SessionWorld } from './session-world.js';
 import { waitFor, waitUntil } from '../../helpers/wait-for.js';
+import { expectCode } from '../../helpers/expect-code.js';
 
 /**
  * A message that will never reach someone says why: "removed" when the recipient was removed before
@@ -58,12 +60,18 @@ describe('why a message will never be delivered, over a real SLIM node', () => {
     await removed;
 
     const refused = waitFor(bob.events, 'delivery-failed', (f) => f.messageId === late.id, 30_000);
+    // The SDK's wait ends with the code that says no retry can help (caught now: it ends while we wait for others).
+    const waited = waitForDelivery(bob, bob.getMessage(late.id), 30_000).catch((e: unknown) => e);
     sessions[1] = new SessionLayer(bob, { endpoint: node.endpoint, ...IN_PROCESS_TIMINGS, maxRetries: 100 });
     sessions[1].start();
     const failure = await refused;
     expect(failure).toMatchObject({ groupId, reason: 'refused' });
     expect([...failure.missing].sort()).toEqual([userId(alice), userId(carol), userId(dave)].sort());
-    expect(bob.getMessage(late.id).failure).toMatchObject({ reason: 'refused' });
+    // Final: failed, with nothing to retry (the code says why).
+    await waitUntil(bob.events, 'send-state', () => bob.getMessage(late.id).sendState === 'failed', 15_000);
+    expect(bob.getMessage(late.id)).toMatchObject({ sendState: 'failed', failure: { reason: 'refused', retryable: false } });
+    await expectCode(() => bob.retrySend(late.id), 'SEND_REFUSED');
+    expect(await waited).toMatchObject({ code: 'SEND_REFUSED', details: { reason: 'refused', retryable: false } });
     expect(bob.getGroup(groupId).myState).toBe('removed');
     for (const e of [alice, carol, dave]) expect(e.latestMessages(groupId, 20).messages.map((m) => m.text)).not.toContain('written after my removal');
   }, 60_000);

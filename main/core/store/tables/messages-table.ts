@@ -54,6 +54,8 @@ export interface MessagesReader {
   unreadCount(groupId: Uint8Array): number;
   /** The first message announcing a file in a group. */
   byFileHash(groupId: Uint8Array, hash: Uint8Array): MessageRow | undefined;
+  /** Ids of `sender`'s messages in a group not yet read by everyone nor failed (pending, sent, delivered). */
+  unfinishedOf(groupId: Uint8Array, sender: Uint8Array): Uint8Array[];
 }
 
 export interface MessagesWriter {
@@ -61,6 +63,8 @@ export interface MessagesWriter {
   insert(row: MessageRow): boolean;
   /** Moves a send state forward (pending < sent < delivered < read; failed only from pending). */
   advanceSendState(id: Uint8Array, next: Exclude<SendState, 'received'>): boolean;
+  /** Nobody left in the group can ever get it: pending or sent -> failed. */
+  failUnreachable(id: Uint8Array): boolean;
   /** The user's manual retry: failed -> pending. */
   retry(id: Uint8Array): boolean;
   addReceipt(messageId: Uint8Array, reader: Uint8Array, readAt: number): boolean;
@@ -135,6 +139,12 @@ export function messagesReader(prepare: Prepare): MessagesReader {
       prepare(`SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ? AND m.file_hash = ? ORDER BY m.sent_at LIMIT 1`).get(groupId, hash) as
         | MessageRow
         | undefined,
+    unfinishedOf: (groupId, sender) =>
+      (
+        prepare(`SELECT id FROM messages WHERE group_id = ? AND sender = ? AND send_state IN ('pending', 'sent', 'delivered')`).all(groupId, sender) as {
+          id: Uint8Array;
+        }[]
+      ).map((r) => r.id),
   };
 }
 
@@ -152,6 +162,7 @@ export function messagesWriter(prepare: Prepare): MessagesWriter {
         ? prepare(`UPDATE messages SET send_state = 'failed' WHERE id = ? AND send_state = 'pending'`).run(id).changes === 1
         : prepare(`UPDATE messages SET send_state = ? WHERE id = ? AND send_state != 'received' AND ${RANK} > ${CURRENT_RANK}`).run(next, id, next)
             .changes === 1,
+    failUnreachable: (id) => prepare(`UPDATE messages SET send_state = 'failed' WHERE id = ? AND send_state IN ('pending', 'sent')`).run(id).changes === 1,
     retry: (id) => prepare(`UPDATE messages SET send_state = 'pending' WHERE id = ? AND send_state = 'failed'`).run(id).changes === 1,
     addReceipt: (id, reader, at) =>
       prepare('INSERT OR IGNORE INTO receipts (message_id, reader, read_at) VALUES (?, ?, ?)').run(id, reader, at).changes === 1,
