@@ -24,7 +24,7 @@ export function ReceiptsButton({ message, tabIndex }: { message: MessageView; ta
     const update = (): void => {
       const bubble = buttonRef.current?.closest('.bubble');
       const popover = popoverRef.current;
-      if (bubble == null || popover === null) return;
+      if (bubble === null || bubble === undefined || popover === null) return;
       const list = bubble.closest('.virtual-list');
       const bounds = list === null ? { left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight } : list.getBoundingClientRect();
       const at = placePopover(bubble.getBoundingClientRect(), { width: popover.offsetWidth, height: popover.offsetHeight }, bounds);
