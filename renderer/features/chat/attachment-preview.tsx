@@ -18,6 +18,8 @@ export function AttachmentPreview({ file, onSend, onCancel }: { file: File; onSe
   const [caption, setCaption] = useState('');
   const isImage = file.type.startsWith('image/');
   const [thumbnail, setThumbnail] = useState<string | null>(null);
+  // An image type this browser cannot draw (HEIC, say) is described like any other file.
+  const [undrawable, setUndrawable] = useState(false);
 
   useEffect(() => {
     if (!isImage) return;
@@ -38,8 +40,8 @@ export function AttachmentPreview({ file, onSend, onCancel }: { file: File; onSe
           send();
         }}
       >
-        {thumbnail !== null ? (
-          <img className="attachment-thumbnail" src={thumbnail} alt={file.name} />
+        {thumbnail !== null && !undrawable ? (
+          <img className="attachment-thumbnail" src={thumbnail} alt={file.name} onError={() => setUndrawable(true)} />
         ) : (
           <div className="attachment-file">
             <Icon name="attach" size={28} />
@@ -53,7 +55,7 @@ export function AttachmentPreview({ file, onSend, onCancel }: { file: File; onSe
             </dl>
           </div>
         )}
-        {thumbnail !== null && (
+        {thumbnail !== null && !undrawable && (
           <p className="small muted attachment-caption-line">
             {file.name} · {formatBytes(file.size)}
           </p>
