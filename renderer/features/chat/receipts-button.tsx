@@ -7,7 +7,7 @@ import { placePopover, type Placement } from './popover-place';
 /**
  * "Read by N" on our messages; expands to who read it and when, placed next to the bubble (above,
  * below or beside: never over it) inside the list's visible part, re-placed as the list scrolls or
- * the window resizes. Escape on the button closes it.
+ * the window resizes. Escape closes it.
  */
 export function ReceiptsButton({ message, tabIndex }: { message: MessageView; tabIndex: number }) {
   const i18n = useI18n();
@@ -32,12 +32,20 @@ export function ReceiptsButton({ message, tabIndex }: { message: MessageView; ta
       const origin = (popover.offsetParent ?? document.body).getBoundingClientRect();
       setPlace({ ...at, left: at.left - origin.left, top: at.top - origin.top });
     };
+    // Escape closes it wherever focus went meanwhile (the list may move focus to the message).
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      setOpen(false);
+    };
     update();
     window.addEventListener('resize', update);
     window.addEventListener('scroll', update, true);
+    document.addEventListener('keydown', onKey);
     return () => {
       window.removeEventListener('resize', update);
       window.removeEventListener('scroll', update, true);
+      document.removeEventListener('keydown', onKey);
     };
   }, [open, receipts]);
 
@@ -57,12 +65,6 @@ export function ReceiptsButton({ message, tabIndex }: { message: MessageView; ta
         aria-expanded={open}
         aria-controls={id}
         onClick={toggle}
-        onKeyDown={(e) => {
-          if (e.key === 'Escape' && open) {
-            e.stopPropagation();
-            setOpen(false);
-          }
-        }}
       >
         {t('message.readBy', { count: message.readBy })}
       </button>
