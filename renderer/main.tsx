@@ -10,6 +10,8 @@ import './styles/chat-messages.css';
 import './styles/forms.css';
 import './styles/verification.css';
 import './styles/words.css';
+import './styles/attach-preview.css';
+import './styles/responsive.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');

@@ -221,6 +221,14 @@ export const STRINGS_EN = {
   'composer.preparing': 'Preparing {name}… {percent}%',
   'composer.sendingFile': 'Sending {name}…',
 
+  'attach.title': 'Send a file',
+  'attach.name': 'Name',
+  'attach.size': 'Size',
+  'attach.type': 'Type',
+  'attach.unknownType': 'Unknown',
+  'attach.caption': 'Caption',
+  'attach.captionPlaceholder': 'Add a caption (optional)',
+
   'search.title': 'Search messages',
   'search.field': 'Search all chats',
   'search.searching': 'Searching…',

@@ -220,6 +220,14 @@ export const STRINGS_JA: Record<StringKey, string> = {
   'composer.preparing': '{name} を準備中… {percent}%',
   'composer.sendingFile': '{name} を送信中…',
 
+  'attach.title': 'ファイルを送信',
+  'attach.name': '名前',
+  'attach.size': 'サイズ',
+  'attach.type': '種類',
+  'attach.unknownType': '不明',
+  'attach.caption': 'キャプション',
+  'attach.captionPlaceholder': 'キャプションを追加（任意）',
+
   'search.title': 'メッセージを検索',
   'search.field': 'すべてのチャットを検索',
   'search.searching': '検索しています…',

@@ -35,6 +35,7 @@ describe('files and pictures', () => {
     const b = bob.page;
     const notes = randomBytes(300 * 1024);
     await a.locator('.composer input[type="file"]').setInputFiles({ name: 'notes.bin', mimeType: 'application/octet-stream', buffer: notes });
+    await a.getByRole('dialog', { name: 'Send a file' }).getByRole('button', { name: 'Send' }).click();
     await a.locator('article.message.mine').filter({ hasText: 'notes.bin' }).getByText('300.0 KiB').waitFor({ timeout: 15_000 });
 
     const received = b.locator('article.message.theirs').filter({ hasText: 'notes.bin' });
@@ -45,6 +46,7 @@ describe('files and pictures', () => {
     expect(readFileSync(await file.path()).equals(notes)).toBe(true);
 
     await a.locator('.composer input[type="file"]').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: makePng(320, 200, [76, 95, 213]) });
+    await a.getByRole('dialog', { name: 'Send a file' }).getByRole('button', { name: 'Send' }).click();
     await b.locator('article.message.theirs img[alt="photo.png"]').waitFor({ timeout: 30_000 });
     // Bob has the chat open at its end: what arrives is read, and no badge lingers.
     await b.getByRole('list', { name: 'Groups' }).getByTestId('unread-badge').waitFor({ state: 'detached' });

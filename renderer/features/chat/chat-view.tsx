@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { GroupView, MessageView } from '../../../shared/domain/views';
+import { PANEL_OVERLAY_QUERY, useMediaQuery } from '../../components/use-media-query';
 import { useI18n } from '../../i18n/i18n-context';
 import { useAppState, useAppStore } from '../../state/app-store';
 import { GroupDetailsPanel } from '../groups/group-details-panel';
@@ -38,6 +39,17 @@ export function ChatView({ group }: { group: GroupView }) {
   const announcement = useArrivalAnnouncement(group.groupId);
 
   const closePanel = (): void => store.dispatch({ type: 'panel', panel: null });
+  // In a narrow window the panel lies over the chat: the chat is then inert (no Tab, no clicks) and
+  // Escape closes the panel wherever focus is.
+  const overlaid = useMediaQuery(PANEL_OVERLAY_QUERY) && panel !== null;
+  useEffect(() => {
+    if (!overlaid) return;
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === 'Escape' && !e.defaultPrevented) store.dispatch({ type: 'panel', panel: null });
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [overlaid, store]);
   const jump = (messageId: string): void => void win.jumpTo(messageId);
   // A search result chose a message here: open the history around it (after the window's first load started, which it supersedes).
   useEffect(() => {
@@ -53,8 +65,8 @@ export function ChatView({ group }: { group: GroupView }) {
   const readonly = readonlyKey === null ? null : t(readonlyKey);
 
   return (
-    <div className="chat-area">
-      <main className="chat" aria-labelledby="chat-title">
+    <div className={overlaid ? 'chat-area panel-overlaid' : 'chat-area'}>
+      <main className="chat" aria-labelledby="chat-title" inert={overlaid}>
         <ChatHeader group={group} />
         <KeyChangeWarning group={group} />
         <MessageList window={win} snapshot={snapshot} groupName={group.name} changes={changes} markerId={markerId} onReply={setReplyTo} atEnd={atEnd} onAtEndChange={setAtEnd} />
@@ -70,6 +82,7 @@ export function ChatView({ group }: { group: GroupView }) {
           {announcement}
         </div>
       </main>
+      {overlaid && <div className="side-panel-scrim" aria-hidden="true" onClick={closePanel} />}
       {panel === 'details' && <GroupDetailsPanel group={group} onClose={closePanel} />}
       {panel === 'search' && <SearchPanel onClose={closePanel} />}
       {panel === 'pins' && <PinsPanel groupId={group.groupId} onJump={jump} onClose={closePanel} />}

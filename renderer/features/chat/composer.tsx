@@ -5,18 +5,21 @@ import type { FieldProblem } from '../../components/use-field-errors';
 import { Icon } from '../../components/icon';
 import { useFieldErrors } from '../../components/use-field-errors';
 import { useI18n } from '../../i18n/i18n-context';
+import { AttachmentPreview } from './attachment-preview';
 import { ReplyBanner, UploadStatus } from './composer-status';
 import { useFileSend, useTextSend, type ComposerField } from './use-composer-sends';
 import { useTypingSender } from './use-typing-sender';
 
 /**
  * Writes messages: Enter sends (Shift+Enter is a new line; Enter that ends an IME composition,
- * as in Japanese input, does not send), replies quote a message, files attach with a progress bar.
+ * as in Japanese input, does not send), replies quote a message, a picked file is previewed with a
+ * caption before it is sent, then sent with a progress bar.
  */
 export function Composer({ groupId, replyTo, onCancelReply }: { groupId: string; replyTo: MessageView | null; onCancelReply: () => void }) {
   const { t } = useI18n();
   const id = useId();
   const [text, setText] = useState('');
+  const [picked, setPicked] = useState<File | null>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const typing = useTypingSender(groupId, true);
   const errors = useFieldErrors<ComposerField>(
@@ -44,53 +47,72 @@ export function Composer({ groupId, replyTo, onCancelReply }: { groupId: string;
 
   const rows = Math.min(6, Math.max(1, text.split('\n').length));
   return (
-    <form
-      className="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void send();
-      }}
-      noValidate
-    >
-      {replyTo !== null && <ReplyBanner replyTo={replyTo} onCancel={onCancelReply} />}
-      {fileSend.upload !== null && <UploadStatus upload={fileSend.upload} />}
-      <div className="composer-row">
-        <AttachButton errorId={`${id}-file-error`} problem={errors.problem('file')} onFile={(file) => void fileSend.attach(file)} />
-        <label htmlFor={`${id}-text`} className="visually-hidden">
-          {t('composer.label')}
-        </label>
-        <textarea
-          id={`${id}-text`}
-          ref={textRef}
-          className="composer-input"
-          rows={rows}
-          value={text}
-          placeholder={t('composer.placeholder')}
-          onChange={(e) => {
-            setText(e.target.value);
-            // An error about what was typed or sent before is stale once the text changes.
-            errors.setProblem('text', undefined);
-            errors.setProblem('form', undefined);
-            if (e.target.value !== '') typing.typed();
-            else typing.stopped();
+    <>
+      <form
+        className="composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send();
+        }}
+        noValidate
+      >
+        {replyTo !== null && <ReplyBanner replyTo={replyTo} onCancel={onCancelReply} />}
+        {fileSend.upload !== null && <UploadStatus upload={fileSend.upload} />}
+        <div className="composer-row">
+          <AttachButton
+            errorId={`${id}-file-error`}
+            problem={errors.problem('file')}
+            onFile={(file) => {
+              if (fileSend.accepts(file)) setPicked(file);
+            }}
+          />
+          <label htmlFor={`${id}-text`} className="visually-hidden">
+            {t('composer.label')}
+          </label>
+          <textarea
+            id={`${id}-text`}
+            ref={textRef}
+            className="composer-input"
+            rows={rows}
+            value={text}
+            placeholder={t('composer.placeholder')}
+            onChange={(e) => {
+              setText(e.target.value);
+              // An error about what was typed or sent before is stale once the text changes.
+              errors.setProblem('text', undefined);
+              errors.setProblem('form', undefined);
+              if (e.target.value !== '') typing.typed();
+              else typing.stopped();
+            }}
+            onBlur={typing.stopped}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+                e.preventDefault();
+                void send();
+              }
+            }}
+            {...describedBy(`${id}-text-error`, errors.problem('text'))}
+          />
+          <button type="submit" className="button primary send-button" disabled={textSend.sending} aria-label={t('composer.send')}>
+            <Icon name="send" size={18} />
+          </button>
+        </div>
+        <FieldError id={`${id}-text-error`} problem={errors.problem('text')} />
+        <FieldError id={`${id}-file-error`} problem={errors.problem('file')} />
+        <FieldError id={`${id}-form-error`} problem={errors.problem('form')} />
+      </form>
+      {/* Outside the form: its own form's submit must not bubble into the composer's. */}
+      {picked !== null && (
+        <AttachmentPreview
+          file={picked}
+          onCancel={() => setPicked(null)}
+          onSend={(caption) => {
+            setPicked(null);
+            void fileSend.attach(picked, caption);
           }}
-          onBlur={typing.stopped}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
-              e.preventDefault();
-              void send();
-            }
-          }}
-          {...describedBy(`${id}-text-error`, errors.problem('text'))}
         />
-        <button type="submit" className="button primary send-button" disabled={textSend.sending} aria-label={t('composer.send')}>
-          <Icon name="send" size={18} />
-        </button>
-      </div>
-      <FieldError id={`${id}-text-error`} problem={errors.problem('text')} />
-      <FieldError id={`${id}-file-error`} problem={errors.problem('file')} />
-      <FieldError id={`${id}-form-error`} problem={errors.problem('form')} />
-    </form>
+      )}
+    </>
   );
 }
 

@@ -46,21 +46,27 @@ export function useTextSend({ groupId, replyTo, errors, onSent }: SendContext) {
   return { sending, send };
 }
 
-/** Reads a chosen file (with progress) and sends it; too large a file is refused before it is read. */
+/**
+ * Reads a chosen file (with progress) and sends it with its caption (the message's text; none when
+ * empty); too large a file is refused before it is read.
+ */
 export function useFileSend({ groupId, replyTo, errors, onSent }: SendContext) {
   const [upload, setUpload] = useState<Upload | null>(null);
-  const attach = async (file: File): Promise<void> => {
+  /** Whether a picked file may go on to the preview: too large a one is refused at once, beside the picker. */
+  const accepts = (file: File): boolean => {
     errors.clear();
-    if (file.size > MAX_FILE_BYTES) {
-      errors.setProblem('file', { code: 'FILE_TOO_LARGE' });
-      return;
-    }
+    if (file.size <= MAX_FILE_BYTES) return true;
+    errors.setProblem('file', { code: 'FILE_TOO_LARGE' });
+    return false;
+  };
+  const attach = async (file: File, caption = ''): Promise<void> => {
+    if (!accepts(file)) return;
     setUpload({ name: file.name, fraction: 0, phase: 'reading' });
     try {
       const base64 = await readFileAsBase64(file, (fraction) => setUpload({ name: file.name, fraction, phase: 'reading' }));
       setUpload({ name: file.name, fraction: 1, phase: 'sending' });
       const mime = file.type === '' ? 'application/octet-stream' : file.type;
-      await call('messages.sendFile', { groupId, name: file.name, mime, base64, ...replyField(replyTo) });
+      await call('messages.sendFile', { groupId, name: file.name, mime, base64, ...(caption === '' ? {} : { caption }), ...replyField(replyTo) });
       onSent();
     } catch (error) {
       errors.showError(error);
@@ -68,5 +74,5 @@ export function useFileSend({ groupId, replyTo, errors, onSent }: SendContext) {
       setUpload(null);
     }
   };
-  return { upload, attach };
+  return { upload, accepts, attach };
 }

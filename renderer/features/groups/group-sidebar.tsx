@@ -50,11 +50,11 @@ export function GroupSidebar() {
         <div className="sidebar-actions">
           <button type="button" className="button small" onClick={() => setStartingChat(true)}>
             <Icon name="plus" size={16} />
-            {t('groups.newChat')}
+            <span className="button-label">{t('groups.newChat')}</span>
           </button>
           <button type="button" className="button primary small" onClick={() => store.dispatch({ type: 'creating-group', open: true })}>
             <Icon name="plus" size={16} />
-            {t('groups.new')}
+            <span className="button-label">{t('groups.new')}</span>
           </button>
         </div>
       </header>
