@@ -81,6 +81,7 @@ export function proposalGroupView(ctx: EngineContext, row: InvitationRow): Group
     lastActivityAt: v.updatedAt,
     lastMessage: null,
     direct: v.direct,
+    mergedInto: null,
   };
 }
 

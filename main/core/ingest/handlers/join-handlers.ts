@@ -2,6 +2,7 @@ import { isKizunaError } from '../../../../shared/errors/kizuna-error.js';
 import { bytesEqual } from '../../encoding/base64url.js';
 import { prepareVersion } from '../../groups/group-admin.js';
 import { latestVersion } from '../../groups/group-state.js';
+import { carrySoon } from '../../messages/message-carries.js';
 import { prepareJoin } from '../../groups/mls-admin-commit.js';
 import { recordMemberIdentity, tokenRefusalReason, verifyJoinToken } from '../../identity/member-identity-tokens.js';
 import type { VerifiedIdentity } from '../../identity/tokens/token-types.js';
@@ -41,8 +42,14 @@ export const handleJoin: Handler = async (ctx, v) => {
     // Recorded first, so that the welcome carries the newcomer's own token along with the others'.
     if (identity !== undefined && announced[0] !== undefined) recordMemberIdentity(ctx, e.groupId, announced[0], identity);
     prepared.write();
+    // A direct chat: what we wrote before they joined is sent again for them (their history starts now).
+    if (group.direct === 1) ctx.store.write.directMerges.queueCarries(e.groupId, ctx.self().userId, e.groupId, false);
   };
-  return done(write, prepared.after);
+  const after = (): void => {
+    prepared.after();
+    if (group.direct === 1) carrySoon(ctx, e.groupId);
+  };
+  return done(write, after);
 };
 
 export const handleDecline: Handler = async (ctx, v) => {
