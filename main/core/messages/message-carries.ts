@@ -20,24 +20,15 @@ export async function runCarries(ctx: EngineContext, targetGroup: Uint8Array): P
       return message === undefined || message.kind !== 'text' ? [] : [{ carry, message }];
     });
     if (items.length === 0) return;
-    const contents: ContentInput[] = items.map(({ message }) => {
+    // One at a time: each gets its own send time, so the other side shows them in the order written.
+    for (const { carry, message } of items) {
       const replyTo = carriedReply(ctx, targetGroup, message.replyTo);
-      return replyTo === undefined ? { text: { text: message.body } } : { text: { text: message.body }, replyTo };
-    });
-    await sendContents(
-      ctx,
-      targetGroup,
-      contents,
-      (i, content) => {
-        const item = items[i];
-        if (item === undefined || item.carry.shown !== 1) return null;
-        return { kind: 'text', body: item.message.body, replyTo: 'replyTo' in content ? (content.replyTo ?? null) : null, fileName: null, fileSize: null, fileMime: null, fileHash: null };
-      },
-      (ids) => items.forEach(({ carry }, i) => {
-        const id = ids[i];
+      const content: ContentInput = replyTo === undefined ? { text: { text: message.body } } : { text: { text: message.body }, replyTo };
+      const shown = carry.shown === 1 ? { kind: 'text' as const, body: message.body, replyTo: replyTo ?? null, fileName: null, fileSize: null, fileMime: null, fileHash: null } : null;
+      await sendContents(ctx, targetGroup, [content], () => shown, ([id]) => {
         if (id !== undefined) ctx.store.write.directMerges.markCarried(carry.messageId, id);
-      }),
-    );
+      });
+    }
   });
 }
 

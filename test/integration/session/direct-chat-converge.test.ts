@@ -47,7 +47,7 @@ describe('direct chats that converge', () => {
       expect(await texts(bob, d.groupId)).toEqual([`early 1 (${mode})`, `early 2 (${mode})`, `later (${mode})`]);
       expect(await texts(alice, d.groupId)).toEqual(await texts(bob, d.groupId));
     }
-  });
+  }, 240_000);
 
   it('joins the waiting invitation when the invitee starts a direct chat with the inviter', async () => {
     people = await startPeople(dir.path, node.endpoint, ['alice', 'bob']);
@@ -64,7 +64,7 @@ describe('direct chats that converge', () => {
     const incoming = alice.waitFor('message', (m) => m.groupId === d.groupId && m.text === 'hi alice', 20_000);
     await bob.invoke('messages.sendText', { groupId: d.groupId, text: 'hi alice' });
     await incoming;
-  });
+  }, 120_000);
 
   it('two direct chats started offline become the one whose id sorts first, with every message once', async () => {
     people = await startPeople(dir.path, node.endpoint, ['alice', 'bob']);
@@ -107,5 +107,5 @@ describe('direct chats that converge', () => {
     // Each side's own order holds.
     expect(atAlice.indexOf('from bob 1')).toBeLessThan(atAlice.indexOf('from bob 2'));
     expect(atAlice.indexOf('from alice 1')).toBeLessThan(atAlice.indexOf('from alice 2'));
-  });
+  }, 240_000);
 });
