@@ -38,16 +38,18 @@ export const handleJoin: Handler = async (ctx, v) => {
   const announced = identity === undefined ? [] : [{ userId: e.sender, token: join.identityToken, verifiedAt: ctx.now() }];
   const prepared = await prepareJoin(ctx, e.groupId, member, join.keyPackage, announced);
   if (prepared === undefined) return done();
+  const resend = group.direct === 1 && group.mode === 'mls';
   const write = (): void => {
     // Recorded first, so that the welcome carries the newcomer's own token along with the others'.
     if (identity !== undefined && announced[0] !== undefined) recordMemberIdentity(ctx, e.groupId, announced[0], identity);
     prepared.write();
-    // A direct chat: what we wrote before they joined is sent again for them (their history starts now).
-    if (group.direct === 1) ctx.store.write.directMerges.queueCarries(e.groupId, ctx.self().userId, e.groupId, false);
+    // An MLS direct chat: what we wrote before they joined is sent again for them (they cannot read
+    // the epochs before their join). Sealed and unencrypted ones catch up from the start instead.
+    if (resend) ctx.store.write.directMerges.queueCarries(e.groupId, ctx.self().userId, e.groupId, false);
   };
   const after = (): void => {
     prepared.after();
-    if (group.direct === 1) carrySoon(ctx, e.groupId);
+    if (resend) carrySoon(ctx, e.groupId);
   };
   return done(write, after);
 };
