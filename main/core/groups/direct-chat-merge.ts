@@ -65,8 +65,11 @@ function mergeInto(ctx: EngineContext, loser: Uint8Array, kept: Uint8Array): voi
   carrySoon(ctx, kept);
 }
 
-/** Sorts ids as bytes: the same answer on both sides. */
-const first = (a: Uint8Array, b: Uint8Array): boolean => Buffer.compare(a, b) < 0;
+/**
+ * Whether `a` is kept over `b`: the id that sorts first as every host shows it (base64url text), so
+ * both sides, and anyone reading their views, reach the same answer.
+ */
+const first = (a: Uint8Array, b: Uint8Array): boolean => toBase64Url(a) < toBase64Url(b);
 
 /**
  * Settles every pair of direct chats with the same person in the same mode: a waiting invitation

@@ -66,19 +66,19 @@ describe('direct chats that converge', () => {
     await incoming;
   }, 120_000);
 
-  it('two direct chats started offline become the one whose id sorts first, with every message once', async () => {
+  it.each(['mls', 'sealed'] as const)('two direct chats started offline become the one whose id sorts first, with every message once (%s)', async (mode) => {
     people = await startPeople(dir.path, node.endpoint, ['alice', 'bob']);
     const { alice, bob } = people as { alice: CoreProcess; bob: CoreProcess };
     const [aliceId, bobId] = [await userIdOf(alice), await userIdOf(bob)];
     // Each starts a chat and writes in it while the other is away: neither has the other's invitation.
     await bob.close();
-    const a = await alice.invoke('groups.create', { name: '', members: [bobId], mode: 'mls', direct: true });
+    const a = await alice.invoke('groups.create', { name: '', members: [bobId], mode, direct: true });
     await alice.invoke('messages.sendText', { groupId: a.groupId, text: 'from alice 1' });
     await alice.invoke('messages.sendText', { groupId: a.groupId, text: 'from alice 2' });
     await alice.close();
     await bob.start();
     await waitOnline(bob);
-    const b = await bob.invoke('groups.create', { name: '', members: [aliceId], mode: 'mls', direct: true });
+    const b = await bob.invoke('groups.create', { name: '', members: [aliceId], mode, direct: true });
     expect(b.groupId).not.toBe(a.groupId);
     await bob.invoke('messages.sendText', { groupId: b.groupId, text: 'from bob 1' });
     await bob.invoke('messages.sendText', { groupId: b.groupId, text: 'from bob 2' });
