@@ -109,5 +109,19 @@ describe('direct chats that converge', () => {
     // Each side's own order holds.
     expect(atAlice.indexOf('from bob 1')).toBeLessThan(atAlice.indexOf('from bob 2'));
     expect(atAlice.indexOf('from alice 1')).toBeLessThan(atAlice.indexOf('from alice 2'));
-  }, 240_000);
+
+    // Both restart (reconciliation and carrying run again on open): still one chat, every message once.
+    for (const p of [alice, bob]) {
+      await p.close();
+      await p.start();
+      await waitOnline(p);
+    }
+    await alice.invoke('messages.sendText', { groupId: kept, text: 'after restart' });
+    for (const p of [alice, bob]) {
+      await p.until(() => texts(p, kept), (t) => t.includes('after restart'), 60_000, 'the message after restart');
+      await p.idle();
+      expect([...(await texts(p, kept))].sort()).toEqual([...all, 'after restart'].sort());
+      expect((await p.invoke('groups.list', {})).map((g) => g.groupId)).toEqual([kept]);
+    }
+  }, 300_000);
 });
