@@ -7,7 +7,7 @@ import type { InvitationRow } from '../store/tables/invitations-table.js';
 import { existingDirectChat } from './direct-chat-lookup.js';
 import { acceptInvitation } from './invitation-answer.js';
 import { storedProposal } from './invitation-record.js';
-import { proposalInvitationView } from './invitation-views.js';
+import { modeOf, proposalInvitationView } from './invitation-views.js';
 import { emitGroup } from './group-views.js';
 
 /**
@@ -18,8 +18,6 @@ import { emitGroup } from './group-views.js';
  * kept one. The side whose chat is kept answers the other invitation here only, without a word: a
  * decline would take the person out of the other's chat before the other folded it in.
  */
-
-const modeOf = (m: 'MLS' | 'SEALED' | 'NONE'): EncryptionMode => (m === 'MLS' ? 'mls' : m === 'SEALED' ? 'sealed' : 'none');
 
 interface DirectInvitation {
   row: InvitationRow;
@@ -34,7 +32,7 @@ function directInvitations(ctx: EngineContext): DirectInvitation[] {
     try {
       const v = storedProposal(row).latest.version;
       const toUs = v.members.length === 1 && v.members[0] !== undefined && bytesEqual(v.members[0].userId, self);
-      return v.direct && toUs && bytesEqual(v.creator.userId, row.inviter) ? [{ row, other: row.inviter, mode: modeOf(v.mode) }] : [];
+      return v.direct && toUs && bytesEqual(v.creator.userId, row.inviter) ? [{ row, other: row.inviter, mode: modeOf(v) }] : [];
     } catch (err) {
       if (isKizunaError(err)) return []; // listInvitations marks it stale
       throw err;
