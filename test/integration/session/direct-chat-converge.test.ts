@@ -37,7 +37,7 @@ describe('direct chats that converge', () => {
       const invited = bob.waitFor('invitation', (i) => i.state === 'pending' && i.mode === mode, 20_000);
       const d = await alice.invoke('groups.create', { name: '', members: [bobId], mode, direct: true });
       await alice.invoke('messages.sendText', { groupId: d.groupId, text: `early 1 (${mode})` });
-      await alice.invoke('messages.sendText', { groupId: d.groupId, text: `early 2 (${mode})` });
+      const early = await alice.invoke('messages.sendText', { groupId: d.groupId, text: `early 2 (${mode})` });
       await invited;
       await bob.invoke('invitations.accept', { groupId: d.groupId });
       await bob.until(() => texts(bob, d.groupId), (t) => t.includes(`early 2 (${mode})`), 30_000, `early messages (${mode})`);
@@ -46,6 +46,11 @@ describe('direct chats that converge', () => {
       // Each once, in the order written, and the same on both sides.
       expect(await texts(bob, d.groupId)).toEqual([`early 1 (${mode})`, `early 2 (${mode})`, `later (${mode})`]);
       expect(await texts(alice, d.groupId)).toEqual(await texts(bob, d.groupId));
+      // Bob reading it turns alice's early message read (in MLS bob read the copy sent for him).
+      const read = alice.waitFor('send-state', (s) => s.messageId === early.id && s.state === 'read', 30_000);
+      const atBob = await bob.invoke('messages.latest', { groupId: d.groupId, limit: 10 });
+      await bob.invoke('messages.markRead', { groupId: d.groupId, upTo: Math.max(...atBob.messages.map((m) => m.sentAt)) });
+      await read;
     }
   }, 240_000);
 

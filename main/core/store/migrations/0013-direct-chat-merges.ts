@@ -24,5 +24,6 @@ CREATE TABLE message_carries (
   carried_as   BLOB
 ) STRICT;
 CREATE INDEX message_carries_waiting ON message_carries (target_group) WHERE carried_as IS NULL;
+CREATE INDEX message_carries_copies ON message_carries (carried_as) WHERE carried_as IS NOT NULL;
 `,
 };

@@ -17,6 +17,8 @@ export interface DirectMergesReader {
   waitingTargets(): Uint8Array[];
   /** The new message a carried one became, if it went already. */
   carriedAs(messageId: Uint8Array): Uint8Array | undefined;
+  /** The shown message an unshown copy was sent for (receipts for the copy count for it). */
+  originalOf(carriedAs: Uint8Array): Uint8Array | undefined;
 }
 
 export interface DirectMergesWriter {
@@ -38,6 +40,8 @@ export function directMergesReader(prepare: Prepare): DirectMergesReader {
       (prepare('SELECT DISTINCT target_group AS t FROM message_carries WHERE carried_as IS NULL').all() as { t: Uint8Array }[]).map((r) => r.t),
     carriedAs: (id) =>
       (prepare('SELECT carried_as AS c FROM message_carries WHERE message_id = ?').get(id) as { c: Uint8Array | null } | undefined)?.c ?? undefined,
+    originalOf: (as) =>
+      (prepare('SELECT message_id AS m FROM message_carries WHERE carried_as = ? AND shown = 0').get(as) as { m: Uint8Array } | undefined)?.m,
   };
 }
 
