@@ -93,6 +93,16 @@ function byId(groups: GroupView[]): Record<string, GroupView> {
   return out;
 }
 
+/** A direct chat merged into another (issue 11) leaves the list; if it was open, the kept one opens. */
+function withoutMerged(state: AppState, changed: GroupView[]): AppState {
+  const merged = Object.values(byId(changed)).filter((g) => g.mergedInto !== null);
+  if (merged.length === 0) return state;
+  const groups = { ...state.groups };
+  for (const g of merged) delete groups[g.groupId];
+  const open = merged.find((g) => g.groupId === state.openGroupId);
+  return { ...state, groups, openGroupId: open?.mergedInto ?? state.openGroupId };
+}
+
 export function appReducer(state: AppState, action: AppAction): AppState {
   switch (action.type) {
     case 'boot':
@@ -106,7 +116,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'groups-loaded':
       return { ...state, groups: byId(action.groups) };
     case 'groups-upserted':
-      return { ...state, groups: { ...state.groups, ...byId(action.groups) } };
+      return withoutMerged({ ...state, groups: { ...state.groups, ...byId(action.groups) } }, action.groups);
     case 'invitations-loaded': {
       const invitations: Record<string, InvitationView> = {};
       for (const i of action.invitations) invitations[i.groupId] = i;

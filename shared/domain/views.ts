@@ -105,6 +105,11 @@ export interface GroupView {
   lastMessage: MessagePreview | null;
   /** A one-to-one chat: the creator and one member, never more (its title is the other person's name). */
   direct: boolean;
+  /**
+   * A direct chat that converged into another with the same person (issue 11): the chat kept, where
+   * our messages were sent again. Such a chat is not listed; a host showing it should open this one.
+   */
+  mergedInto: GroupId | null;
   /** This device's retry policy for the group (seed 000's max_retries and timeout); null fields follow the app's. */
   retryPolicy: RetryPolicyView;
 }

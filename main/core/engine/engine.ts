@@ -38,6 +38,8 @@ import { EngineOutbox } from './engine-outbox.js';
 import type { ProfileLock } from '../kernel/profile-lock.js';
 import { SESSION_ENVELOPE_TYPES, type SessionEnvelopeFields, type SessionPort } from './session-port.js';
 import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
+import { carrySoon, carryWhenJoined } from '../messages/message-carries.js';
+import { reconcileSoon } from '../groups/direct-chat-merge.js';
 import type { StorageHealth } from '../store/storage-health.js';
 
 export type { EngineOptions } from './engine-open.js';
@@ -70,6 +72,8 @@ export class Engine implements SessionPort {
     this.channels = new EngineChannels(ctx);
     this.unread = new UnreadCounts(ctx);
     ctx.events.on('group', (g) => this.unread.note(g));
+    // A chat became writable (joined) with our messages waiting to be carried into it (issue 11).
+    ctx.events.on('group', (g) => carryWhenJoined(ctx, g));
     ctx.store.health.onChange((h) => ctx.events.emit('storage', h));
     recordEngineContext(this, ctx);
     pruneQueues(ctx);
@@ -89,6 +93,9 @@ export class Engine implements SessionPort {
       engine.inbox.expireDeferred();
       engine.inbox.schedule();
       requestAllMissingSecrets(ctx);
+      // What a previous run left half done: direct chats to converge, messages to carry.
+      reconcileSoon(ctx);
+      for (const target of ctx.store.read.directMerges.waitingTargets()) carrySoon(ctx, target);
     }
     return engine;
   }
@@ -180,7 +187,8 @@ export class Engine implements SessionPort {
   }
   /** get_all_my_groups: every group this device knows, most recent activity first. */
   listGroups(): GroupView[] {
-    return this.ctx.store.read.groups.list().map((g) => groupView(this.ctx, g));
+    // A direct chat merged into another (issue 11) is not listed: its view names the kept one.
+    return this.ctx.store.read.groups.list().map((g) => groupView(this.ctx, g)).filter((g) => g.mergedInto === null);
   }
   getGroup(groupId: string): GroupView {
     return groupOrInvitationView(this.ctx, groupIdFrom(groupId), (row) => groupView(this.ctx, row));

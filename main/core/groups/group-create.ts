@@ -10,6 +10,7 @@ import { queueInvite } from './group-admin.js';
 import { applyVersion, wireMode } from './group-state.js';
 import { validateCreateVersion, validateGroupName, validateMemberCount } from './group-validation.js';
 import { existingDirectChat } from './direct-chat-lookup.js';
+import { joinWaitingDirectChat } from './direct-chat-merge.js';
 import { groupView } from './group-views.js';
 import { resolveNewMembers, selfAsMember } from './member-resolution.js';
 import { groupIdOf, signGroupVersion } from './signed-group-version.js';
@@ -39,6 +40,9 @@ export async function createGroup(ctx: EngineContext, input: CreateGroupInput): 
   validateMemberCount(members, direct);
   const existing = direct && members[0] !== undefined ? existingDirectChat(ctx, members[0].userId, mode) : undefined;
   if (existing !== undefined) return groupView(ctx, existing);
+  // Their invitation to a direct chat with us waits: that chat, joined, rather than a second one.
+  const joined = direct && members[0] !== undefined ? await joinWaitingDirectChat(ctx, members[0].userId, mode) : undefined;
+  if (joined !== undefined) return joined;
   const name = validateGroupName(named ? input.name : directChatName(selfAsMember(ctx).displayName, members[0]?.displayName ?? ''));
   const now = ctx.now();
   const secret = mode === 'sealed' ? newEpochSecret() : undefined;

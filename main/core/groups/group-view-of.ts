@@ -64,6 +64,7 @@ export function groupViewOf(read: StoreReader, selfUserId: Uint8Array, row: Grou
     lastActivityAt: row.lastActivityAt,
     lastMessage,
     direct: row.direct === 1,
+    mergedInto: mergedInto(read, row.groupId),
     retryPolicy: retryPolicyOf(read, row.groupId),
   };
 }
@@ -72,4 +73,10 @@ export function groupViewOf(read: StoreReader, selfUserId: Uint8Array, row: Grou
 function retryPolicyOf(read: StoreReader, groupId: Uint8Array): GroupView['retryPolicy'] {
   const row = read.retryPolicies.get(groupId);
   return { maxRetries: row?.maxRetries ?? null, timeoutMs: row?.timeoutMs ?? null };
+}
+
+/** The chat a merged direct chat was folded into (issue 11), or null. */
+function mergedInto(read: StoreReader, groupId: Uint8Array): string | null {
+  const kept = read.directMerges.keptFor(groupId);
+  return kept === undefined ? null : toBase64Url(kept);
 }

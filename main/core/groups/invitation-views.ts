@@ -12,7 +12,7 @@ import { storedProposal, type InvitationProposal } from './invitation-record.js'
  * proposal's own signed version, never written into the group, member or people tables. Names are
  * the inviter's claims; a person we already know is shown under the name we hold.
  */
-function modeOf(v: GroupVersion): EncryptionMode {
+export function modeOf(v: GroupVersion): EncryptionMode {
   return v.mode === 'MLS' ? 'mls' : v.mode === 'SEALED' ? 'sealed' : 'none';
 }
 
@@ -81,6 +81,7 @@ export function proposalGroupView(ctx: EngineContext, row: InvitationRow): Group
     lastActivityAt: v.updatedAt,
     lastMessage: null,
     direct: v.direct,
+    mergedInto: null,
   };
 }
 

@@ -76,7 +76,11 @@ export async function prepareJoin(
 
 /** SLIM's GROUP_WELCOME: the chain, the MLS welcome (if any) and where each sender's sequence stands. */
 function queueWelcome(ctx: EngineContext, groupId: Uint8Array, epoch: number, joiner: WireMember, mlsWelcome: Uint8Array): void {
-  const marks: SenderMark[] = ctx.store.read.log.cursors(groupId).map((c) => ({ sender: c.sender, seq: c.highest }));
+  // A direct chat's history is the newcomer's own (issue 11): without MLS they hold the keys of what
+  // we wrote before they accepted, so they catch up from the start (MLS chats send it again instead).
+  const group = requireGroup(ctx, groupId);
+  const fromStart = group.direct === 1 && group.mode !== 'mls';
+  const marks: SenderMark[] = fromStart ? [] : ctx.store.read.log.cursors(groupId).map((c) => ({ sender: c.sender, seq: c.highest }));
   const members = everyone(latestVersion(ctx, groupId).version).map((m) => m.userId);
   const body = encodeWire('Welcome', {
     chain: versionChain(ctx, groupId).map(signedGroupVersionFromBytes),

@@ -41,11 +41,13 @@ export function mediaKind(mime: string): MessageKind {
  * encryption stores the advanced state at once, so a ratchet generation is never used twice even
  * if the process dies before the envelopes are queued. `row` decides what is shown as a message.
  */
-async function sendContents(
+export async function sendContents(
   ctx: EngineContext,
   groupId: Uint8Array,
   contents: ContentInput[],
   row: (index: number, content: ContentInput) => Omit<MessageRow, 'id' | 'groupId' | 'sender' | 'seq' | 'epoch' | 'sentAt' | 'receivedAt' | 'sendState'> | null,
+  /** Runs in the transaction that queues the envelopes, with each one's id (carries record what they became). */
+  within?: (envelopeIds: Uint8Array[]) => void,
 ): Promise<MessageRow[]> {
   const self = ctx.self();
   const rows = await ctx.groupLocks.run(toBase64Url(groupId), async () => {
@@ -60,6 +62,7 @@ async function sendContents(
     }
     return ctx.store.transaction(() => {
       const out: MessageRow[] = [];
+      const ids: Uint8Array[] = [];
       sealed.forEach((s, i) => {
         const shown = row(i, contents[i] as ContentInput);
         const built = writeSequencedEnvelope(
@@ -67,12 +70,14 @@ async function sendContents(
           { groupId, epoch: s.epoch, type: 'MESSAGE', seq: first + i, body: s.body, sentAt },
           shown === null ? null : 'self',
         );
+        ids.push(built.id);
         if (shown === null) return;
         const message: MessageRow = { ...shown, id: built.id, groupId, sender: self.userId, seq: first + i, epoch: s.epoch, sentAt, receivedAt: sentAt, sendState: 'pending' };
         ctx.store.write.messages.insert(message);
         ctx.store.write.groups.noteActivity(groupId, sentAt, built.id, 0);
         out.push(message);
       });
+      within?.(ids);
       return out;
     });
   });

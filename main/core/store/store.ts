@@ -8,6 +8,7 @@ import { groupKeysReader, groupKeysWriter, type GroupKeysReader, type GroupKeysW
 import { groupsReader, groupsWriter, type GroupsReader, type GroupsWriter, type RosterCache } from './tables/groups-table.js';
 import { identityReader, identityWriter, type IdentityReader, type IdentityWriter } from './tables/identity-table.js';
 import { invitationsReader, invitationsWriter, type InvitationsReader, type InvitationsWriter } from './tables/invitations-table.js';
+import { directMergesReader, directMergesWriter, type DirectMergesReader, type DirectMergesWriter } from './tables/direct-merges-table.js';
 import { deliveryFailuresReader, deliveryFailuresWriter, type DeliveryFailuresReader, type DeliveryFailuresWriter } from './tables/delivery-failures-table.js';
 import { retryPoliciesReader, retryPoliciesWriter, type RetryPoliciesReader, type RetryPoliciesWriter } from './tables/retry-policies-table.js';
 import { memberIdentitiesReader, memberIdentitiesWriter, type MemberIdentitiesReader, type MemberIdentitiesWriter } from './tables/member-identities-table.js';
@@ -29,6 +30,7 @@ export interface StoreReader {
   memberIdentities: MemberIdentitiesReader;
   retryPolicies: RetryPoliciesReader;
   deliveryFailures: DeliveryFailuresReader;
+  directMerges: DirectMergesReader;
 }
 
 /** Everything the engine may change. Writes that belong together run inside `transaction`. */
@@ -45,6 +47,7 @@ export interface StoreWriter {
   memberIdentities: MemberIdentitiesWriter;
   retryPolicies: RetryPoliciesWriter;
   deliveryFailures: DeliveryFailuresWriter;
+  directMerges: DirectMergesWriter;
 }
 
 export interface Store {
@@ -79,6 +82,7 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
     memberIdentities: memberIdentitiesReader(prepare),
     retryPolicies: retryPoliciesReader(prepare),
     deliveryFailures: deliveryFailuresReader(prepare),
+    directMerges: directMergesReader(prepare),
   };
   const write: StoreWriter = {
     identity: identityWriter(prepare),
@@ -93,6 +97,7 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
     memberIdentities: memberIdentitiesWriter(prepare),
     retryPolicies: retryPoliciesWriter(prepare),
     deliveryFailures: deliveryFailuresWriter(prepare),
+    directMerges: directMergesWriter(prepare),
   };
   return {
     read,

@@ -11,6 +11,7 @@ const group = (groupId: string, over: Partial<GroupView> = {}): GroupView => ({
   createdAt: 1,
   isAdmin: false,
   direct: false,
+  mergedInto: null,
   retryPolicy: { maxRetries: null, timeoutMs: null },
   myState: 'joined',
   members: [],

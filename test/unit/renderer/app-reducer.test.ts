@@ -16,6 +16,16 @@ describe('the app reducer', () => {
     expect(Object.keys(run([{ type: 'groups-loaded', groups: [group('g3')] }], upserted).groups)).toEqual(['g3']);
   });
 
+  it('drops a direct chat merged into another from the list, and opens the kept one if it was open (issue 11)', () => {
+    const loaded = run([{ type: 'groups-loaded', groups: [group('g1'), group('g2')] }, { type: 'open-group', groupId: 'g2' }]);
+    const merged = run([{ type: 'groups-upserted', groups: [group('g2', { mergedInto: 'g1' })] }], loaded);
+    expect(Object.keys(merged.groups)).toEqual(['g1']);
+    expect(merged.openGroupId).toBe('g1');
+    // A chat merged while another is open leaves the list only.
+    const other = run([{ type: 'open-group', groupId: 'g1' }, { type: 'groups-upserted', groups: [group('g3'), group('g3', { mergedInto: 'g1' })] }], loaded);
+    expect([Object.keys(other.groups), other.openGroupId]).toEqual([['g1', 'g2'], 'g1']);
+  });
+
   it('lists each pending invitation once and drops answered ones; dropping an unknown one changes nothing', () => {
     const twice = run([
       { type: 'invitation-upserted', invitation: invitation('g1') },

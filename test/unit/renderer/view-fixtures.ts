@@ -39,6 +39,7 @@ export function group(groupId: string, over: Partial<GroupView> = {}): GroupView
     createdAt: 1,
     isAdmin: false,
     direct: false,
+    mergedInto: null,
     retryPolicy: { maxRetries: null, timeoutMs: null },
     myState: 'joined',
     members: [],

@@ -55,7 +55,9 @@ function applyReceipt(ctx: EngineContext, e: Envelope, c: Content): Verdict {
   const fresh: Uint8Array[] = [];
   return done(
     () => {
-      for (const mid of r.messageIds) {
+      for (const named of r.messageIds) {
+        // A copy we sent again for someone who joined later (issue 11) is read as the message it copies.
+        const mid = ctx.store.read.messages.get(named) === undefined ? (ctx.store.read.directMerges.originalOf(named) ?? named) : named;
         const m = ctx.store.read.messages.get(mid);
         if (m === undefined || !bytesEqual(m.groupId, e.groupId)) continue;
         if (ctx.store.write.messages.addReceipt(mid, e.sender, r.readAt)) fresh.push(mid);

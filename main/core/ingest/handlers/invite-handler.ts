@@ -1,5 +1,6 @@
 import { bytesEqual } from '../../encoding/base64url.js';
 import { openOwnSecret } from '../../encryption/sealed-secrets.js';
+import { reconcileSoon } from '../../groups/direct-chat-merge.js';
 import { expireInvitations, invitationRefusal } from '../../groups/invitation-bounds.js';
 import { proposalOf, proposesMembership } from '../../groups/invitation-record.js';
 import { invitationView } from '../../groups/group-views.js';
@@ -40,6 +41,10 @@ export const handleInvite: Handler = async (ctx, v) => {
   const row: InvitationRow = { groupId: e.groupId, inviter: e.sender, version: latest.version, inviteBytes: v.bytes, receivedAt: ctx.now(), state: 'pending' };
   return done(
     () => ctx.store.write.invitations.put(row),
-    () => ctx.events.emit('invitation', { ...invitationView(ctx, row), state: 'pending' }),
+    () => {
+      ctx.events.emit('invitation', { ...invitationView(ctx, row), state: 'pending' });
+      // A direct chat beside one of ours with the same person: the two converge (issue 11).
+      if (latest.direct) reconcileSoon(ctx);
+    },
   );
 };

@@ -2,6 +2,7 @@ import { isKizunaError } from '../../../../shared/errors/kizuna-error.js';
 import { bytesEqual } from '../../encoding/base64url.js';
 import { prepareVersion } from '../../groups/group-admin.js';
 import { latestVersion } from '../../groups/group-state.js';
+import { carrySoon } from '../../messages/message-carries.js';
 import { prepareJoin } from '../../groups/mls-admin-commit.js';
 import { recordMemberIdentity, tokenRefusalReason, verifyJoinToken } from '../../identity/member-identity-tokens.js';
 import type { VerifiedIdentity } from '../../identity/tokens/token-types.js';
@@ -37,12 +38,20 @@ export const handleJoin: Handler = async (ctx, v) => {
   const announced = identity === undefined ? [] : [{ userId: e.sender, token: join.identityToken, verifiedAt: ctx.now() }];
   const prepared = await prepareJoin(ctx, e.groupId, member, join.keyPackage, announced);
   if (prepared === undefined) return done();
+  const resend = group.direct === 1 && group.mode === 'mls';
   const write = (): void => {
     // Recorded first, so that the welcome carries the newcomer's own token along with the others'.
     if (identity !== undefined && announced[0] !== undefined) recordMemberIdentity(ctx, e.groupId, announced[0], identity);
     prepared.write();
+    // An MLS direct chat: what we wrote before they joined is sent again for them (they cannot read
+    // the epochs before their join). Sealed and unencrypted ones catch up from the start instead.
+    if (resend) ctx.store.write.directMerges.queueCarries(e.groupId, ctx.self().userId, e.groupId, false);
   };
-  return done(write, prepared.after);
+  const after = (): void => {
+    prepared.after();
+    if (resend) carrySoon(ctx, e.groupId);
+  };
+  return done(write, after);
 };
 
 export const handleDecline: Handler = async (ctx, v) => {
