@@ -8,8 +8,8 @@ import type { Migration } from './migration.js';
  * joined (they start reading at their join, so it is sent again for them, not shown twice here).
  * `carried_as` is set in the same transaction that queues the new envelope: each is sent once.
  */
-export const migration0013: Migration = {
-  version: 13,
+export const migration0012: Migration = {
+  version: 12,
   name: 'direct-chat-merges',
   sql: `
 CREATE TABLE direct_chat_merges (
