@@ -1,6 +1,6 @@
 import type { Prepare } from '../statement-cache.js';
 
-/** A message of ours waiting to be sent again in `targetGroup` (see migration 0013). */
+/** A message of ours waiting to be sent again in `targetGroup` (see migration 0012). */
 export interface CarryRow {
   messageId: Uint8Array;
   targetGroup: Uint8Array;
