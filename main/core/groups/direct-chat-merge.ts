@@ -2,7 +2,6 @@ import type { EncryptionMode, GroupView } from '../../../shared/domain/views.js'
 import { isKizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
-import { carrySoon } from '../messages/message-carries.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
 import { existingDirectChat } from './direct-chat-lookup.js';
 import { acceptInvitation } from './invitation-answer.js';
@@ -59,8 +58,9 @@ function mergeInto(ctx: EngineContext, loser: Uint8Array, kept: Uint8Array): voi
   });
   ctx.log.info('direct chat merged', { merged: toBase64Url(loser), kept: toBase64Url(kept) });
   emitGroup(ctx, loser);
+  // The kept chat's view event carries the queued messages once we can write there (the engine's
+  // carryWhenJoined; groups sit below messages, so the carrying is not called from here).
   emitGroup(ctx, kept);
-  carrySoon(ctx, kept);
 }
 
 /**
