@@ -9,6 +9,7 @@ import { openDatabase, type SqliteDatabase } from '../../../../main/core/store/d
 import { MIGRATIONS } from '../../../../main/core/store/migrations/index.js';
 import { runMigrations } from '../../../../main/core/store/migrations/migration.js';
 import { createStatementCache } from '../../../../main/core/store/statement-cache.js';
+import { directMergesWriter } from '../../../../main/core/store/tables/direct-merges-table.js';
 import { messagesReader, messagesWriter, type MessageRow } from '../../../../main/core/store/tables/messages-table.js';
 import { expectCode } from '../../../helpers/expect-code.js';
 import { tempDir } from '../../../helpers/test-engines.js';
@@ -157,6 +158,22 @@ describe('message search in the store', () => {
     d.prepare("UPDATE messages SET body = '大阪城に行きました' WHERE body LIKE '京都%'").run();
     expect(find(d, '抹茶を')).toEqual([]);
     expect(find(d, '大阪城')).toEqual(['大阪城に行きました']);
+  });
+
+  it('leaves out the messages of a direct chat merged into another (their texts were carried there)', () => {
+    const d = fresh();
+    expect(find(d, 'fox')).toEqual(['The quick brown fox', 'fox-photo.png']);
+    // GROUP_A folded into GROUP_B, its text carried there: found once, in the kept chat.
+    directMergesWriter(createStatementCache(d)).merge(GROUP_A, GROUP_B, clock);
+    messagesWriter(createStatementCache(d)).insert(row(GROUP_B, 'The quick brown fox'));
+    expect(find(d, 'fox')).toEqual(['The quick brown fox', 'fox-photo.png']);
+    expect(find(d, 'quick')).toEqual(['The quick brown fox']);
+    const [found] = messagesReader(createStatementCache(d)).search(undefined, toMessageSearch('quick'), 100);
+    expect(Buffer.from(found?.groupId ?? []).equals(Buffer.from(GROUP_B))).toBe(true);
+    // Short words (LIKE only) and a search inside the merged chat leave it out too.
+    expect(find(d, '東京')).toEqual(['明日は東京で会議です']);
+    expect(find(d, 'lazy', GROUP_A)).toEqual([]);
+    expect(find(d, '京', GROUP_B)).toEqual(['京都で抹茶を飲んだ', '明日は東京で会議です']);
   });
 
   it('re-indexes the history of a profile upgraded from before 0010', () => {
