@@ -43,6 +43,8 @@ export interface AppState {
   searchText: string;
   /** A message to scroll to once its chat is open (a search result); `seq` makes the same one jump again. */
   jump: { groupId: string; messageId: string; seq: number } | null;
+  /** Direct chats merged into another (issue 11): merged id -> kept id, so opening the old id opens the kept chat. */
+  mergedChats: Record<string, string>;
 }
 
 export const INITIAL_STATE: AppState = {
@@ -63,6 +65,7 @@ export const INITIAL_STATE: AppState = {
   contactDraft: null,
   searchText: '',
   jump: null,
+  mergedChats: {},
 };
 
 export type AppAction =
@@ -93,14 +96,34 @@ function byId(groups: GroupView[]): Record<string, GroupView> {
   return out;
 }
 
-/** A direct chat merged into another (issue 11) leaves the list; if it was open, the kept one opens. */
+/**
+ * A direct chat merged into another (issue 11) leaves the list and is remembered (merges are for
+ * good), so a later open by its id (a search result, notification or link) opens the kept one; if
+ * it was open, the kept one opens.
+ */
 function withoutMerged(state: AppState, changed: GroupView[]): AppState {
   const merged = Object.values(byId(changed)).filter((g) => g.mergedInto !== null);
   if (merged.length === 0) return state;
   const groups = { ...state.groups };
-  for (const g of merged) delete groups[g.groupId];
-  const open = merged.find((g) => g.groupId === state.openGroupId);
-  return { ...state, groups, openGroupId: open?.mergedInto ?? state.openGroupId };
+  const mergedChats = { ...state.mergedChats };
+  for (const g of merged) {
+    delete groups[g.groupId];
+    if (g.mergedInto !== null) mergedChats[g.groupId] = g.mergedInto;
+  }
+  const next = { ...state, groups, mergedChats };
+  return state.openGroupId === null ? next : { ...next, openGroupId: keptChat(next, state.openGroupId) };
+}
+
+/** The chat that shows `groupId`: itself, or the chat it was merged into (followed, should that one be merged too). */
+export function keptChat(state: AppState, groupId: string): string {
+  let id = groupId;
+  // A merge names a chat whose id sorts first, so a chain ends; the bound guards a bad view anyway.
+  for (let hops = 0; hops < 8; hops++) {
+    const kept = state.mergedChats[id];
+    if (kept === undefined) return id;
+    id = kept;
+  }
+  return id;
 }
 
 export function appReducer(state: AppState, action: AppAction): AppState {
@@ -114,7 +137,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'connection':
       return { ...state, connection: action.connection };
     case 'groups-loaded':
-      return { ...state, groups: byId(action.groups) };
+      return withoutMerged({ ...state, groups: byId(action.groups) }, action.groups);
     case 'groups-upserted':
       return withoutMerged({ ...state, groups: { ...state.groups, ...byId(action.groups) } }, action.groups);
     case 'invitations-loaded': {
@@ -165,15 +188,21 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     }
     case 'navigate':
       return { ...state, view: action.view, creatingGroup: false };
-    case 'open-group':
+    case 'open-group': {
+      const groupId = action.groupId === null ? null : keptChat(state, action.groupId);
       return {
         ...state,
         view: 'chats',
-        openGroupId: action.groupId,
-        panel: state.openGroupId === action.groupId ? state.panel : null,
+        openGroupId: groupId,
+        panel: state.openGroupId === groupId ? state.panel : null,
         jump: null,
       };
-    case 'open-message':
+    }
+    case 'open-message': {
+      const groupId = keptChat(state, action.groupId);
+      // A message of a merged chat is not in the kept one (its text went there as a new message):
+      // the kept chat opens where it was.
+      if (groupId !== action.groupId) return { ...state, view: 'chats', openGroupId: groupId, jump: null };
       // The panel the result was chosen in stays open, so the next result is a click away.
       return {
         ...state,
@@ -181,6 +210,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
         openGroupId: action.groupId,
         jump: { groupId: action.groupId, messageId: action.messageId, seq: (state.jump?.seq ?? 0) + 1 },
       };
+    }
     case 'search-text':
       return { ...state, searchText: action.text };
     case 'panel':

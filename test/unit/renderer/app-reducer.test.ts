@@ -26,6 +26,29 @@ describe('the app reducer', () => {
     expect([Object.keys(other.groups), other.openGroupId]).toEqual([['g1', 'g2'], 'g1']);
   });
 
+  it('opens the kept chat when a merged one is opened by its id: a link, notification or search result (issue 11)', () => {
+    const merged = run([
+      { type: 'groups-loaded', groups: [group('g1'), group('g2'), group('g3')] },
+      { type: 'open-group', groupId: 'g3' },
+      { type: 'groups-upserted', groups: [group('g2', { mergedInto: 'g1' })] },
+    ]);
+    expect(merged.openGroupId).toBe('g3');
+    expect(run([{ type: 'open-group', groupId: 'g2' }], merged).openGroupId).toBe('g1');
+    // A search result in the merged chat: the kept chat opens, with no jump to a message it does not hold.
+    const result = run([{ type: 'open-message', groupId: 'g2', messageId: 'm1' }], merged);
+    expect([result.openGroupId, result.jump]).toEqual(['g1', null]);
+    const kept = run([{ type: 'open-message', groupId: 'g1', messageId: 'm2' }], merged);
+    expect([kept.openGroupId, kept.jump?.messageId]).toEqual(['g1', 'm2']);
+    // The merge is remembered across a reload of the list, and a merged view in a load is left out.
+    const reloaded = run([{ type: 'groups-loaded', groups: [group('g1'), group('g3'), group('g3', { mergedInto: 'g1' })] }], merged);
+    expect(Object.keys(reloaded.groups)).toEqual(['g1']);
+    expect(run([{ type: 'open-group', groupId: 'g2' }], reloaded).openGroupId).toBe('g1');
+    expect(run([{ type: 'open-group', groupId: 'g3' }], reloaded).openGroupId).toBe('g1');
+    // A kept chat merged later on: the old id follows the chain.
+    const chained = run([{ type: 'groups-upserted', groups: [group('g1', { mergedInto: 'g0' })] }, { type: 'open-group', groupId: 'g2' }], reloaded);
+    expect(chained.openGroupId).toBe('g0');
+  });
+
   it('lists each pending invitation once and drops answered ones; dropping an unknown one changes nothing', () => {
     const twice = run([
       { type: 'invitation-upserted', invitation: invitation('g1') },
