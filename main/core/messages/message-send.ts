@@ -10,6 +10,7 @@ import { writeSequencedEnvelope } from '../kernel/sequenced-send.js';
 import { sealBody } from '../encryption/content-crypto.js';
 import { requireGroup } from '../groups/group-state.js';
 import { emitGroupSoon } from '../groups/group-views.js';
+import { failWhenNobodyLeft } from '../groups/nobody-left.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { MessageKind, MessageRow } from '../store/tables/messages-table.js';
 import { encodeWire } from '../wire/wire-codec.js';
@@ -78,10 +79,19 @@ export async function sendContents(
         out.push(message);
       });
       within?.(ids);
-      return out;
+      // Written after everyone else left: it can reach nobody, so it ends failed now (issue 9).
+      const failed = failWhenNobodyLeft(ctx, groupId, out.map((r) => r.id));
+      return out.map((r): MessageRow => (failed.some((id) => bytesEqual(id, r.id)) ? { ...r, sendState: 'failed' } : r));
     });
   });
-  for (const r of rows) ctx.events.emit('message', messageView(ctx, r));
+  for (const r of rows) {
+    const view = messageView(ctx, r);
+    ctx.events.emit('message', view);
+    if (r.sendState !== 'failed') continue;
+    // As after a departure (undeliverable.ts): the reason first, then the state it explains.
+    if (view.failure !== undefined) ctx.events.emit('delivery-failed', { groupId: view.groupId, messageId: view.id, attempts: 0, ...view.failure });
+    ctx.events.emit('send-state', { groupId: view.groupId, messageId: view.id, state: 'failed' });
+  }
   // The group's last message changed: its view goes out like after a received one (once per tick).
   if (rows.length > 0) emitGroupSoon(ctx, groupId);
   announceOutbox(ctx, groupId);

@@ -123,5 +123,19 @@ describe('delivery states after a member leaves or is removed', () => {
     const readers = alice.readers(first.id);
     expect(readers.receipts).toMatchObject([{ reader: userId(bob), readerName: 'bob', removed: true }]);
     expect(readers.gone).toEqual([{ userId: userId(carol), name: 'carol', received: false }]);
+
+    // Written once alice is alone: it can reach nobody, so it ends failed at once, not 'sent' forever.
+    const stateOfLate = waitFor(alice.events, 'send-state', (s) => s.state === 'failed', 15_000);
+    const reasonOfLate = waitFor(alice.events, 'delivery-failed', (f) => f.reason === 'removed' && f.retryable === false, 15_000);
+    const late = await alice.sendText(groupId, 'written alone');
+    expect(late.sendState).toBe('failed');
+    expect((await stateOfLate).messageId).toBe(late.id);
+    expect((await reasonOfLate).messageId).toBe(late.id);
+    const lateView = alice.getMessage(late.id);
+    expect(lateView).toMatchObject({ sendState: 'failed', failure: { reason: 'removed', retryable: false } });
+    expect([...(lateView.failure?.missing ?? [])].sort()).toEqual([userId(bob), userId(carol)].sort());
+    await expect(waitForDelivery(alice, lateView, 15_000)).rejects.toMatchObject({ code: 'DELIVERY_FAILED', details: { reason: 'removed', retryable: false } });
+    await expectCode(() => alice.retrySend(late.id), 'SEND_NOT_RETRYABLE');
+    expect(alice.readers(late.id).gone.map((g) => g.name).sort()).toEqual(['bob', 'carol']);
   }, 120_000);
 });

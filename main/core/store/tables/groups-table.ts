@@ -55,6 +55,8 @@ export interface GroupsReader {
   member(groupId: Uint8Array, userId: Uint8Array): GroupMemberRow | undefined;
   /** Anyone the group's applied versions ever named, current members or not. */
   memberRecord(groupId: Uint8Array, userId: Uint8Array): GroupMemberRecord | undefined;
+  /** Who the group's applied versions named once but its roster no longer holds (left or removed). */
+  formerMembers(groupId: Uint8Array): Uint8Array[];
   /** Members allowed to send in `epoch`, or undefined when this device does not know that epoch. */
   roster(groupId: Uint8Array, epoch: number): Uint8Array[] | undefined;
   epochs(groupId: Uint8Array): { epoch: number; version: number; startedAt: number }[];
@@ -145,6 +147,13 @@ export function groupsReader(prepare: Prepare, rosters: RosterCache = new Map())
         `SELECT user_id AS userId, box_public AS boxPublic, display_name AS displayName, slim_name AS slimName
          FROM group_member_records WHERE group_id = ? AND user_id = ?`,
       ).get(id, userId) as GroupMemberRecord | undefined,
+    formerMembers: (id) =>
+      (
+        prepare(
+          `SELECT r.user_id AS userId FROM group_member_records r WHERE r.group_id = ?
+           AND NOT EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = r.group_id AND m.user_id = r.user_id) ORDER BY r.user_id`,
+        ).all(id) as { userId: Uint8Array }[]
+      ).map((r) => r.userId),
     roster: (id, epoch) => {
       const key = rosterKey(id, epoch);
       if (rosters.has(key)) return rosters.get(key);
