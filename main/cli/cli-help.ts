@@ -76,7 +76,7 @@ kizuna group history GROUP [--limit N]              the last N messages (default
   a one-to-one chat with a contact (WHO: their name, SLIM name or user id; add their card first).
   Joins their chat if they started one, else starts it; prints the recent history and everything
   that arrives, and sends each line typed (or --message once).
-  --mode MODE          mls (default), sealed or none, when the chat is started here
+  --mode MODE          mls, sealed or none (default: their waiting chat's mode, else mls)
   --message TEXT       send TEXT once
   --stop-after N       exit after receiving N messages`,
   listen: `kizuna listen [--accept]

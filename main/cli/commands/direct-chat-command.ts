@@ -23,7 +23,7 @@ export async function directChatCommand(config: CliConfig, args: string[], flags
   const who = args[0];
   if (who === undefined || who.trim() === '') throw new KizunaError('INVALID_INPUT', 'Say who to chat with: kizuna chat NAME|USER_ID|org/ns/name (one of your contacts).');
   // Flags are checked before the profile opens, so a typo costs nothing.
-  const mode = choiceFlag(flags, 'mode', ENCRYPTION_MODES) ?? 'mls';
+  const mode = choiceFlag(flags, 'mode', ENCRYPTION_MODES);
   const stopAfter = intFlag(flags, 'stop-after', { min: 1, max: 1_000_000 });
   const message = stringFlag(flags, 'message');
   const app = await openApp(config, {});
@@ -48,15 +48,19 @@ export function findContact(contacts: PersonView[], who: string): PersonView {
   throw new KizunaError('CONTACT_NOT_FOUND', `"${who}" is not one of your contacts. Add their card first: kizuna contact add CARD`);
 }
 
-/** Their waiting invitation to a direct chat is joined; otherwise the chat with them is opened or started. */
-async function openDirectChat(app: KizunaApp, contact: PersonView, mode: EncryptionMode): Promise<string> {
+/**
+ * The direct chat with them in `mode`: createGroup({direct}) returns the one we have, joins theirs
+ * if its invitation waits here, or starts one. Without --mode, the mode of their waiting invitation
+ * (if any) is the one asked for, so their chat is joined rather than a second one started.
+ */
+async function openDirectChat(app: KizunaApp, contact: PersonView, mode: EncryptionMode | undefined): Promise<string> {
   const engine = app.core.engine;
   const theirs = engine.listInvitations().find((i) => i.inviter === contact.userId && engine.getGroup(i.groupId).direct);
-  if (theirs !== undefined) {
-    printLine(`joining ${contact.displayName}'s chat…`);
-    return (await engine.acceptInvitation(theirs.groupId)).groupId;
-  }
-  return (await engine.createGroup({ name: '', members: [contact.userId], mode, direct: true })).groupId;
+  const joinedBefore = new Set(engine.listGroups().filter((g) => g.myState === 'joined').map((g) => g.groupId));
+  const group = await engine.createGroup({ name: '', members: [contact.userId], mode: mode ?? theirs?.mode ?? 'mls', direct: true });
+  // Their chat, which we were not in a moment ago: it was their invitation that got joined.
+  if (group.creator === contact.userId && !joinedBefore.has(group.groupId)) printLine(`joining ${contact.displayName}'s chat…`);
+  return group.groupId;
 }
 
 async function converse(app: KizunaApp, groupId: string, contact: PersonView, message: string | undefined, stopAfter: number | undefined): Promise<void> {
