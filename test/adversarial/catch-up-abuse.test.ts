@@ -100,6 +100,10 @@ describe('catch-up abuse (over a real SLIM node)', () => {
       groupId: gid, epoch: 0, type: 'SYNC_REPLY', seq: 0, sentAt: Date.now(), recipient: fromBase64Url(userId(bob)) as Uint8Array,
       body: encodeWire('SyncReply', { envelopes: [m!], marks: [{ sender: stranger, seq: 500 }, { sender: fromBase64Url(userId(alice)) as Uint8Array, seq: 900 }], more: false, skipTo: [] }),
     });
+    // A reply is taken only as an answer to an open request of bob's: he reconnects and asks the group
+    // (carol, offline, has not answered it; her raw client's reply is what answers).
+    await w.offline('bob');
+    await w.online('bob');
     const shown = bob.events.waitFor('message', (x) => x.text === 'carried by a sync reply', 15_000);
     publishRaw(attacker, { name: bob.getIdentity()?.slimName ?? '' }, reply.bytes, 'SYNC_REPLY', g);
     await shown;

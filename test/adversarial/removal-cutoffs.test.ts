@@ -51,6 +51,10 @@ describe('removal cutoffs (a removed member over a real SLIM node)', () => {
     await w.offline('trudy');
     await trudy.sendText(g, 'backdated after closing');
     const [late] = queuedBytes(trudy).slice(-1);
+    // A reply is taken only as an answer to an open request of bob's: he reconnects and asks the
+    // group while it is open (trudy, offline, has not answered; her raw client's reply answers).
+    await w.offline('bob');
+    await w.online('bob');
     const closed = bob.events.waitFor('group', (x) => x.groupId === g && x.myState === 'closed', 15_000);
     await alice.deleteGroup(g);
     await closed;

@@ -11,7 +11,9 @@ import type { EnvelopeType } from '../wire/wire-schemas.js';
  * - a group envelope only for a group we know, and only from someone its records name (a member,
  *   an invitee, or anyone in one of its signed rosters); only an invitation can open a new group;
  * - anything larger than UNSIGNED_MAX_BYTES only with a valid signature by its claimed sender;
- * - invitations and secret requests (each makes us store, show or send) within a per-sender rate.
+ * - invitations and secret requests (each makes us store, show or send) only with a valid signature,
+ *   and then within a per-sender rate: a sender's tokens are charged, and an invitation noted, only
+ *   once the signature verified, so forgeries claiming a member never use up that member's rate.
  * Bytes that do not even decode are left to the inbox, which records and counts them as before.
  */
 export const UNSIGNED_MAX_BYTES = 16 * 1024;
@@ -48,16 +50,29 @@ export function admissionRefusal(ctx: EngineContext, bytes: Uint8Array): string 
     if (group !== undefined && formerMemberAhead(ctx, e, group)) return 'deferred-not-member';
   }
   if (e.seq > 0 && !fromSelf && group !== undefined && removedPastCutoff(ctx, e, group)) return 'sender-removed';
-  if (RATED.has(e.type) && !take(ctx, `${e.type}|${toBase64Url(e.sender)}`, ctx.now())) return `${e.type.toLowerCase().replaceAll('_', '-')}-rate`;
-  if (bytes.byteLength > UNSIGNED_MAX_BYTES) {
-    try {
-      readEnvelope(bytes);
-    } catch {
-      return 'large-unsigned';
-    }
+  const rated = RATED.has(e.type);
+  const kind = e.type.toLowerCase().replaceAll('_', '-');
+  // The signature before anything is charged or noted in the claimed sender's name: otherwise forged
+  // copies claiming a member would use up that member's rate and get its genuine ones dropped.
+  if (rated || bytes.byteLength > UNSIGNED_MAX_BYTES) {
+    if (!signatureHolds(bytes)) return rated ? `${kind}-bad-signature` : 'large-unsigned';
   }
+  if (rated && !take(ctx, `${e.type}|${toBase64Url(e.sender)}`, ctx.now())) return `${kind}-rate`;
   if (e.type === 'INVITE') noteInvitation(ctx, e.groupId, e.sender);
   return undefined;
+}
+
+/**
+ * Whether the envelope's signature holds for its claimed sender. One Ed25519 verification, which the
+ * inbox would spend anyway; the rated types are few, so it is spent on them before they are charged.
+ */
+function signatureHolds(bytes: Uint8Array): boolean {
+  try {
+    readEnvelope(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

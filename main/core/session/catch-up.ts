@@ -110,7 +110,8 @@ export class CatchUp {
   /**
    * Cheap checks on a sync envelope before its signature is checked or its body decoded: a group we
    * know (or archive), from someone in its signed rosters (archive peers serve anyone who asks, within
-   * budgets), and, for a request, fresh and not seen before. False: refused (and counted).
+   * budgets), and, for a request, fresh and not seen before; for a reply, an answer to an open
+   * request of ours. False: refused (and counted).
    */
   screen(e: PeekedEnvelope): boolean {
     const channels = this.s.engine.channels;
@@ -120,6 +121,10 @@ export class CatchUp {
     else if (e.type === 'SYNC_REQUEST') {
       if (!archive && !channels.knowsMember(e.groupId, e.sender)) refusal = 'sync-not-member';
       else refusal = this.guard.screen(e.id, e.sentAt, this.s.engine.now());
+    } else if (!this.followUps.isOpen(e.groupId, e.sender, this.s.engine.now())) {
+      // A reply answering none of our open requests: its body is never decoded (archive peers
+      // answer only requests we sent, so they pass).
+      refusal = 'sync-unsolicited';
     }
     if (refusal === undefined) return true;
     channels.refused(refusal, e.groupId);
@@ -183,6 +188,11 @@ export class CatchUp {
     const channels = this.s.engine.channels;
     const known = channels.knows(e.groupId) || this.isArchive(e.groupId);
     if (!known) return;
+    // Its signature held: only now does it use up its responder's answer to our request (screen only looked).
+    if (!this.followUps.solicited(e.groupId, e.sender, this.s.engine.now())) {
+      channels.refused('sync-unsolicited', e.groupId);
+      return;
+    }
     let reply;
     try {
       reply = decodeWire('SyncReply', syncReplySchema, e.body);
@@ -214,7 +224,7 @@ export class CatchUp {
       ? 'sync-more-not-member'
       : reply.envelopes.length === 0
         ? 'sync-more-empty'
-        : this.followUps.mayFollow(e.groupId, e.sender, this.s.engine.now());
+        : this.followUps.mayFollow(e.groupId, this.s.engine.now());
     if (refusal !== undefined) {
       channels.refused(refusal, e.groupId);
       return;

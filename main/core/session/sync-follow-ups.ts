@@ -1,12 +1,13 @@
 import { toBase64Url } from '../encoding/base64url.js';
 
 /**
- * When a sync reply's `more` may make us ask again at once (issue 8, class 5). A reply is signed by
- * its responder but not tied to any request, so a member (or anyone the group's records still name)
- * could send us replies with `more` set, each one making us send a request. So a follow-up goes out
- * only for a reply to a request we made and that is still open (asked of the whole group, or of that
- * responder), once per responder and request, and within a per-group rate. Anything else waits for
- * the periodic gap check, which asks only when our cursors show something missing.
+ * Which sync replies we take at all, and when a reply's `more` may make us ask again at once (issue 8,
+ * class 5). A reply is signed by its responder but not tied to any request, so anyone could send us
+ * replies (each one a body to decode, envelopes to store) with `more` set (each one making us send a
+ * request). So a reply is taken only if it answers a request we made and that is still open (asked of
+ * the whole group, or of that responder), once per responder and request, checked before its
+ * signature or body (`sync-unsolicited`); a follow-up for its `more` within a per-group rate. Anything
+ * else waits for the periodic gap check, which asks only when our cursors show something missing.
  */
 export const FOLLOW_UP_WINDOW_MS = 30_000;
 
@@ -20,7 +21,7 @@ export const DEFAULT_FOLLOW_UP_RATE: FollowUpRate = { burst: 16, perSecond: 4 };
 
 const MAX_OPEN = 10_000;
 
-export type FollowUpRefusal = 'sync-unsolicited' | 'sync-more-rate';
+export type FollowUpRefusal = 'sync-more-rate';
 
 interface Open {
   at: number;
@@ -42,22 +43,40 @@ export class SyncFollowUps {
     this.open.set(key, { at: now, answered: new Set() });
   }
 
-  /** Whether a reply from `from` answers an open request of ours (each responder once per request). */
+  /**
+   * Whether a reply from `from` would answer an open request of ours, without recording it: asked
+   * of an envelope whose signature is not checked yet (a forged copy must not use up the slot).
+   */
+  isOpen(groupId: Uint8Array, from: Uint8Array, now: number): boolean {
+    return this.openFor(groupId, from, now) !== undefined;
+  }
+
+  /**
+   * Whether a (verified) reply from `from` answers an open request of ours, and records that it did:
+   * each responder answers each request once, so a replayed reply answers nothing.
+   */
   solicited(groupId: Uint8Array, from: Uint8Array, now: number): boolean {
+    const o = this.openFor(groupId, from, now);
+    o?.add(toBase64Url(from));
+    return o !== undefined;
+  }
+
+  private openFor(groupId: Uint8Array, from: Uint8Array, now: number): Set<string> | undefined {
     const g = toBase64Url(groupId);
     const f = toBase64Url(from);
     for (const key of [`${g}|${f}`, `${g}|*`]) {
       const o = this.open.get(key);
       if (o === undefined || now - o.at > FOLLOW_UP_WINDOW_MS || o.answered.has(f)) continue;
-      o.answered.add(f);
-      return true;
+      return o.answered;
     }
-    return false;
+    return undefined;
   }
 
-  /** Undefined when a `more` from `from` may be followed up now; otherwise why not. */
-  mayFollow(groupId: Uint8Array, from: Uint8Array, now: number): FollowUpRefusal | undefined {
-    if (!this.solicited(groupId, from, now)) return 'sync-unsolicited';
+  /**
+   * Undefined when a `more` from `from` may be followed up now; otherwise why not. The reply was
+   * already found to answer an open request of ours (`solicited`, before its body was decoded).
+   */
+  mayFollow(groupId: Uint8Array, now: number): FollowUpRefusal | undefined {
     const g = toBase64Url(groupId);
     let t = this.tokens.get(g);
     if (t === undefined) {
