@@ -9,7 +9,8 @@ import { toBase64Url } from '../encoding/base64url.js';
  * signature or body (`sync-unsolicited`); a follow-up for its `more` within a per-group rate. Anything
  * else waits for the periodic gap check, which asks only when our cursors show something missing.
  */
-export const FOLLOW_UP_WINDOW_MS = 30_000;
+/** How long a request of ours stays open for replies: generous, so a reply over a slow or loaded link is still taken. */
+export const FOLLOW_UP_WINDOW_MS = 120_000;
 
 export interface FollowUpRate {
   /** Follow-ups per group in a burst, and how many come back per second. */
