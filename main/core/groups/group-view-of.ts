@@ -1,4 +1,5 @@
 import type { GroupView, MessagePreview, VerifiedIdentityView } from '../../../shared/domain/views.js';
+import { fileLine } from '../../../shared/domain/file-line.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { StoreReader } from '../store/store.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
@@ -43,7 +44,7 @@ export function groupViewOf(read: StoreReader, selfUserId: Uint8Array, row: Grou
         senderName: memberNameIn(read, m.groupId, m.sender) ?? '',
         sentAt: m.sentAt,
         kind: m.kind,
-        text: m.kind === 'text' ? m.body.slice(0, 200) : (m.fileName ?? ''),
+        text: (m.kind === 'text' ? m.body : fileLine(m.fileName ?? '', m.body)).slice(0, 200),
       };
     }
   }

@@ -1,3 +1,4 @@
+import { fileLine } from '../../../shared/domain/file-line';
 import type { MessageView } from '../../../shared/domain/views';
 import type { I18n } from '../../i18n/i18n-context';
 
@@ -6,8 +7,8 @@ export function senderLabel(m: MessageView, t: I18n['t']): string {
   return m.isMine ? t('common.you') : m.senderName;
 }
 
-/** A message in one line: its text (cut at `max` characters if given), or the name of its file. */
+/** A message in one line: its text, or a clip, its file's name and caption; cut at `max` characters if given. */
 export function previewText(m: MessageView, max?: number): string {
-  if (m.kind !== 'text') return m.file?.name ?? '';
-  return max === undefined ? m.text : m.text.slice(0, max);
+  const line = m.kind === 'text' ? m.text : `📎 ${fileLine(m.file?.name ?? '', m.text)}`;
+  return max === undefined ? line : line.slice(0, max);
 }

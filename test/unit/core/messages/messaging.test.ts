@@ -79,6 +79,19 @@ describe('messaging', () => {
     expect(carol.latestMessages(g, 10).messages).toHaveLength(3);
   });
 
+  it("shows a file's name and caption in the chat list's last-message preview (issue 11)", async () => {
+    const bytes = new Uint8Array([1, 2, 3]);
+    await alice.sendFile(g, { name: 'report.pdf', mime: 'application/pdf', bytes, caption: 'Q3\nnumbers' });
+    await net.settle();
+    expect(bob.getGroup(g).lastMessage).toMatchObject({ kind: 'file', text: 'report.pdf — Q3 numbers' });
+    expect(alice.getGroup(g).lastMessage?.text).toBe('report.pdf — Q3 numbers');
+    clock += 1000;
+    await alice.sendFile(g, { name: 'photo.png', mime: 'image/png', bytes });
+    await net.settle();
+    // No caption: the name alone, no dangling dash.
+    expect(bob.getGroup(g).lastMessage).toMatchObject({ kind: 'media', text: 'photo.png' });
+  });
+
   it('caps files at 100 MiB with a clear error, and refuses bad file names', async () => {
     await expectCode(alice.sendFile(g, { name: 'big.bin', mime: 'application/octet-stream', bytes: new Uint8Array(100 * 1024 * 1024 + 1) }), 'FILE_TOO_LARGE');
     await expectCode(alice.sendFile(g, { name: '../etc/passwd', mime: 'text/plain', bytes: new Uint8Array(1) }), 'FILE_NAME_INVALID');
