@@ -4,6 +4,7 @@ import { I18nProvider, resolveLanguage } from '../../i18n/i18n-context';
 import { loadApp, loadProfile } from '../../state/app-loader';
 import { AppStore, AppStoreContext, useAppState } from '../../state/app-store';
 import { startLiveSync } from '../../state/live-sync';
+import { followMergedChats } from '../../state/merged-chat-follow';
 import { reportShownChat } from '../../state/shown-chat-report';
 import { useTheme } from '../../theme/use-theme';
 import { startHostLink } from '../connection/host-link-store';
@@ -27,6 +28,8 @@ export function App() {
       stops.push(startLiveSync(store));
       // A host that cannot take it loses nothing but quieter notifications.
       stops.push(reportShownChat(store, (groupId) => void call('ui.setOpenChat', { groupId }).catch(() => undefined)));
+      // A merged direct chat opened by its id after a restart opens the kept one (issue 11).
+      stops.push(followMergedChats(store, (groupId) => call('groups.get', { groupId })));
       // The host came back (perhaps a new process): read again what its events would have said meanwhile.
       stops.push(startHostLink(() => void reloadAfterReturn(store)));
       try {
