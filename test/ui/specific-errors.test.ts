@@ -101,6 +101,35 @@ describe('specific error text in the UI', () => {
     expect(await page.locator('.composer .field-error').count()).toBe(0);
   });
 
+  it("clears a file's error once text is typed, and any composer error on switching chats (issue 11)", async () => {
+    const page = alice.page;
+    const [carol] = await addOfflineContacts(alice, dir.path, ['Carol']);
+    const [bob] = await alice.invoke('contacts.list', {});
+    await alice.invoke('groups.create', { name: 'Club', members: [bob?.userId ?? '', carol ?? ''], mode: 'sealed' });
+    await page.getByRole('button', { name: /^Bob/ }).first().click();
+    await page.getByRole('heading', { name: 'Bob', level: 1 }).waitFor();
+    const errors = page.locator('.composer .field-error');
+    // A name the core refuses (over 255 characters): the error shows under the composer.
+    await page.locator('.composer input[type="file"]').setInputFiles({ name: `${'n'.repeat(300)}.txt`, mimeType: 'text/plain', buffer: Buffer.from('x') });
+    const preview = page.getByRole('dialog', { name: 'Send a file' });
+    await preview.getByRole('button', { name: 'Send' }).click();
+    await errors.filter({ hasText: 'This file name cannot be sent.' }).waitFor();
+    const text = page.getByLabel('Message', { exact: true });
+    await text.pressSequentially('h');
+    await expect.poll(() => errors.count()).toBe(0);
+    // A text error, then another chat and back: the composer starts clean.
+    await text.fill('   ');
+    await text.press('Enter');
+    await expectFieldError(text, /Write something first/);
+    await page.getByRole('button', { name: /^Club/ }).first().click();
+    await page.getByRole('heading', { name: 'Club', level: 1 }).waitFor();
+    expect(await errors.count()).toBe(0);
+    await page.getByRole('button', { name: /^Bob/ }).first().click();
+    await page.getByRole('heading', { name: 'Bob', level: 1 }).waitFor();
+    expect(await errors.count()).toBe(0);
+    expect(await page.getByLabel('Message', { exact: true }).getAttribute('aria-invalid')).toBeNull();
+  });
+
   it('makes links clickable, asks with the whole address, and opens them outside the app only when confirmed', async () => {
     const page = alice.page;
     const site = createHttpServer((_req, res) => res.end('a page outside Kizuna'));

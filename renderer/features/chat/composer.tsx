@@ -78,9 +78,9 @@ export function Composer({ groupId, replyTo, onCancelReply }: { groupId: string;
             placeholder={t('composer.placeholder')}
             onChange={(e) => {
               setText(e.target.value);
-              // An error about what was typed or sent before is stale once the text changes.
-              errors.setProblem('text', undefined);
-              errors.setProblem('form', undefined);
+              // An error about what was typed or sent before (a file's too) is stale once the text
+              // changes; switching chats remounts the composer (ChatScreen keys it), which clears them too.
+              errors.clear();
               if (e.target.value !== '') typing.typed();
               else typing.stopped();
             }}
