@@ -87,6 +87,8 @@ describe('attachment preview and narrow layouts', () => {
     const received = bob.page.locator('article.message.theirs').filter({ has: bob.page.locator('img[alt="harbour.png"]') });
     await received.getByText('Sunset at the harbour 🌅').waitFor({ timeout: 30_000 });
     await a.locator('article.message.mine').filter({ hasText: 'harbour.png' }).getByText('Sunset at the harbour 🌅').waitFor();
+    // The chat list's last-message preview names the file and its caption (issue 11).
+    await bob.page.locator(`.group-item[data-group-id="${group.groupId}"] .group-preview`).filter({ hasText: 'harbour.png — Sunset at the harbour 🌅' }).waitFor();
     // The caption is the file message's text at Bob's core, and the cancelled file never went out.
     const bobs = (await bob.invoke('messages.latest', { groupId: group.groupId, limit: 50 })).messages;
     expect(bobs.filter((m) => m.file !== null).map((m) => [m.file?.name, m.text])).toEqual([['harbour.png', 'Sunset at the harbour 🌅']]);
