@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../main/core/engine/engine.js';
-import { fromBase64Url } from '../../main/core/encoding/base64url.js';
+import { bytesEqual, fromBase64Url } from '../../main/core/encoding/base64url.js';
+import { peekEnvelope, readEnvelope } from '../../main/core/envelopes/envelope-reader.js';
 import type { PresenceChange } from '../../main/core/session/presence.js';
 import type { SessionLayer } from '../../main/core/session/session-layer.js';
-import { encodeWire } from '../../main/core/wire/wire-codec.js';
+import { decodeWire, encodeWire } from '../../main/core/wire/wire-codec.js';
+import { ackSchema } from '../../main/core/wire/wire-schemas.js';
 import type { Inbox } from '../helpers/slim-test-kit.js';
 import { userId } from '../helpers/test-engines.js';
+import { waitUntil } from '../helpers/wait-for.js';
 import { forged } from './attack-kit.js';
 import { hostileWorld, joinedGroup, publishRaw, queuedBytes, type HostileWorld } from './hostile-world.js';
 
@@ -70,5 +73,36 @@ describe('forged envelopes claiming an offline member do not make them online (o
     publishRaw(attacker, { group: g }, carolHeartbeat(), 'HEARTBEAT', g);
     await online;
     expect(session('alice').onlineMembers(g)).toContain(carolId);
+  });
+
+  /** How often alice acknowledged `id` in the ACKs that reached the attacker's name. */
+  const ackedToAttacker = (id: Uint8Array): number => {
+    const alicesId = fromBase64Url(userId(alice)) as Uint8Array;
+    let n = 0;
+    for (const m of attacker.messages) {
+      try {
+        if (peekEnvelope(m.blob).type !== 'ACK') continue;
+        const e = readEnvelope(m.blob).envelope;
+        if (!bytesEqual(e.sender, alicesId)) continue;
+        n += decodeWire('Ack', ackSchema, e.body).envelopeIds.filter((x) => bytesEqual(x, id)).length;
+      } catch {
+        continue;
+      }
+    }
+    return n;
+  };
+
+  it('a forged copy of a member\'s message is not acknowledged (its genuine sender would stop resending); a genuine one is', async () => {
+    await carol.sendText(g, 'forged copy of this');
+    await carol.sendText(g, 'genuine after it');
+    const [copied, sentinel] = queuedBytes(carol).slice(-2) as [Uint8Array, Uint8Array];
+    const dropped = alice.events.waitFor('dropped', (d) => d.reason === 'envelope-bad-signature', 30_000);
+    publishRaw(attacker, { group: g }, forged(copied), 'MESSAGE', g);
+    await dropped;
+    // Genuine bytes, relayed by the attacker: acknowledged to the name they came from, after
+    // anything acknowledged for the forged copy (one batcher, stored in this order).
+    publishRaw(attacker, { group: g }, sentinel, 'MESSAGE', g);
+    await waitUntil(attacker.client, 'message', () => ackedToAttacker(peekEnvelope(sentinel).id) >= 1, 30_000);
+    expect(ackedToAttacker(peekEnvelope(copied).id)).toBe(0);
   });
 });
