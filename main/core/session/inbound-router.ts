@@ -75,7 +75,7 @@ export class InboundRouter {
 
   /**
    * Into the inbox (or, for a group we archive, the archive), and acknowledged to `ackTo` once
-   * stored durably, not before.
+   * stored durably and its signature verified, not before; a live one from a member also marks them online.
    */
   private store(bytes: Uint8Array, e: PeekedEnvelope, origin: string, ackTo: string | undefined, ackable: boolean, live = false): void {
     const engine = this.s.engine;
