@@ -61,8 +61,7 @@ export class InboundRouter {
       this.onSessionEnvelope(p.blob, e, replyTo);
       return;
     }
-    this.parts.presence.seen(e.groupId, e.sender);
-    this.store(p.blob, e, 'network', replyTo, SEQUENCED_TYPES.has(e.type) || ACKED_DIRECT.has(e.type));
+    this.store(p.blob, e, 'network', replyTo, SEQUENCED_TYPES.has(e.type) || ACKED_DIRECT.has(e.type), true);
   }
 
   /** Sends the acks collected so far (before closing). */
@@ -76,9 +75,9 @@ export class InboundRouter {
 
   /**
    * Into the inbox (or, for a group we archive, the archive), and acknowledged to `ackTo` once
-   * stored durably, not before.
+   * stored durably and its signature verified, not before; a live one from a member also marks them online.
    */
-  private store(bytes: Uint8Array, e: PeekedEnvelope, origin: string, ackTo: string | undefined, ackable: boolean): void {
+  private store(bytes: Uint8Array, e: PeekedEnvelope, origin: string, ackTo: string | undefined, ackable: boolean, live = false): void {
     const engine = this.s.engine;
     if (this.parts.isArchive(e.groupId)) {
       const v = tryRead(bytes);
@@ -86,12 +85,21 @@ export class InboundRouter {
       return;
     }
     const stored = engine.receive(bytes, origin);
-    if (ackTo !== undefined && ackable && !bytesEqual(e.sender, engine.selfId())) {
-      // Refused before storing (admission): no ack, nothing sent on the claimed sender's behalf.
-      void stored.then((kept) => {
-        if (kept) this.acks.add({ slimName: ackTo, groupId: e.groupId, recipient: e.sender }, e.id);
-      });
-    }
+    const fromSelf = bytesEqual(e.sender, engine.selfId());
+    const wantAck = ackTo !== undefined && ackable && !fromSelf;
+    // A live envelope from a member counts as a sign of life (presence), but only its signer's.
+    const wantSeen = live && !fromSelf && engine.channels.isMember(e.groupId, e.sender);
+    if (!wantAck && !wantSeen) return;
+    void stored.then((kept) => {
+      // Refused before storing (admission): no ack, nothing recorded or sent on the claimed sender's behalf.
+      if (!kept) return;
+      // Record before verify is the attack (issue 8): anyone can claim a member as sender, so the
+      // signature must hold before the member is shown online or an ack goes out in their name's
+      // reply. Checked only for what would be recorded or answered, after the cheap checks above.
+      if (tryRead(bytes) === undefined) return;
+      if (wantSeen) this.parts.presence.seen(e.groupId, e.sender);
+      if (wantAck && ackTo !== undefined) this.acks.add({ slimName: ackTo, groupId: e.groupId, recipient: e.sender }, e.id);
+    });
   }
 
   private onSessionEnvelope(bytes: Uint8Array, peeked: PeekedEnvelope, replyTo: string | undefined): void {
