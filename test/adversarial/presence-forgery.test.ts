@@ -43,11 +43,16 @@ describe('forged envelopes claiming an offline member do not make them online (o
     gid = fromBase64Url(g) as Uint8Array;
     carolId = userId(carol);
     attacker = await w.raw('kizuna/attackers/presence');
-    // carol goes away; alice shows her offline once her heartbeats stop (two missed beats).
-    const gone = session('alice').events.waitFor('presence', (c) => c.groupId === g && c.userId === carolId && !c.online, 30_000);
+    // carol goes away; alice and bob show her offline once her heartbeats stop (two missed beats).
+    const watchers = ['alice', 'bob'].map((name) => ({
+      name,
+      gone: session(name).events.waitFor('presence', (c) => c.groupId === g && c.userId === carolId && !c.online, 60_000),
+    }));
     await w.offline('carol');
-    if (session('alice').onlineMembers(g).includes(carolId)) await gone;
-    else void gone.catch(() => {});
+    for (const { name, gone } of watchers) {
+      if (session(name).onlineMembers(g).includes(carolId)) await gone;
+      else void gone.catch(() => {});
+    }
     session('alice').events.on('presence', (c) => changes.push(c));
   });
   afterAll(async () => w.close());
