@@ -8,7 +8,7 @@ import { encodeWire } from '../../main/core/wire/wire-codec.js';
 import type { Inbox } from '../helpers/slim-test-kit.js';
 import { userId } from '../helpers/test-engines.js';
 import { waitUntil } from '../helpers/wait-for.js';
-import { hostileWorld, joinedGroup, outsiderKeys, publishRaw, queuedBytes, type HostileWorld } from './hostile-world.js';
+import { syncAttackWorld, outsiderKeys, publishRaw, queuedBytes, type HostileWorld } from './hostile-world.js';
 
 /**
  * Issue 8, class 5: history sync cannot be turned against the group. Requests are answered only to
@@ -26,19 +26,11 @@ describe('catch-up abuse (over a real SLIM node)', () => {
   let aliceClock: number | undefined;
 
   beforeAll(async () => {
-    w = await hostileWorld(['alice', 'bob', 'carol'], { alice: () => aliceClock ?? Date.now() });
-    const engine = (name: string): Engine => (w.people[name] as { engine: Engine }).engine;
-    [alice, bob, carol] = ['alice', 'bob', 'carol'].map(engine) as [Engine, Engine, Engine];
-    g = await joinedGroup(alice, [bob, carol], 'sealed', 'catch-up');
-    gid = fromBase64Url(g) as Uint8Array;
     // carol (a member) turns attacker: her own client goes away, a raw one listens under her name.
-    await w.offline('carol');
-    carolsName = await w.raw(carol.getIdentity()?.slimName ?? '');
-    attacker = await w.raw('kizuna/attackers/reflector');
-    // Some history for requests to be answered with.
-    const served = alice.events.waitFor('message', (m) => m.text === 'history to serve', 15_000);
-    await bob.sendText(g, 'history to serve');
-    await served;
+    ({ w, alice, bob, carol, g, gid, carolsName, attacker } = await syncAttackWorld('catch-up', 'kizuna/attackers/reflector', {
+      clocks: { alice: () => aliceClock ?? Date.now() },
+      history: 'history to serve',
+    }));
   });
   afterAll(async () => w.close());
 

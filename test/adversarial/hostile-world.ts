@@ -131,3 +131,43 @@ export async function atEpoch(epoch: number, groupId: string, engines: Engine[])
     await e.events.waitFor('group', (g) => g.groupId === groupId && g.epoch >= epoch, 15_000);
   }));
 }
+
+/** A sealed group of alice (admin), bob and carol where carol's client went away and raw clients took over. */
+export interface SyncAttackWorld {
+  w: HostileWorld;
+  alice: Engine;
+  bob: Engine;
+  carol: Engine;
+  g: string;
+  gid: Uint8Array;
+  /** A raw client listening under carol's SLIM name: every answer meant for her lands there. */
+  carolsName: Inbox;
+  /** A raw client of an outsider, to publish from. */
+  attacker: Inbox;
+}
+
+/**
+ * The catch-up attacks' world (catch-up-abuse, sync-forgery, sync-more): the group is joined, carol
+ * (a member) goes offline and a raw client listens under her name, and an attacker's raw client is
+ * up. `history` is a message bob sends and alice stores first, for requests to be answered with.
+ */
+export async function syncAttackWorld(
+  groupName: string,
+  attackerName: string,
+  options: { clocks?: Record<string, () => number>; history?: string } = {},
+): Promise<SyncAttackWorld> {
+  const w = await hostileWorld(['alice', 'bob', 'carol'], options.clocks);
+  const engine = (name: string): Engine => (w.people[name] as { engine: Engine }).engine;
+  const [alice, bob, carol] = ['alice', 'bob', 'carol'].map(engine) as [Engine, Engine, Engine];
+  const g = await joinedGroup(alice, [bob, carol], 'sealed', groupName);
+  await w.offline('carol');
+  const carolsName = await w.raw(carol.getIdentity()?.slimName ?? '');
+  const attacker = await w.raw(attackerName);
+  if (options.history !== undefined) {
+    const text = options.history;
+    const served = alice.events.waitFor('message', (m) => m.text === text, 15_000);
+    await bob.sendText(g, text);
+    await served;
+  }
+  return { w, alice, bob, carol, g, gid: fromBase64Url(g) as Uint8Array, carolsName, attacker };
+}

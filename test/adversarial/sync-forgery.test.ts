@@ -7,7 +7,7 @@ import type { Inbox } from '../helpers/slim-test-kit.js';
 import { userId } from '../helpers/test-engines.js';
 import { waitUntil } from '../helpers/wait-for.js';
 import { forged } from './attack-kit.js';
-import { hostileWorld, joinedGroup, publishRaw, queuedBytes, type HostileWorld } from './hostile-world.js';
+import { syncAttackWorld, publishRaw, queuedBytes, type HostileWorld } from './hostile-world.js';
 
 /**
  * Issue 8, class 5: forged sync requests. Anyone on the node can publish a request claiming a member
@@ -18,25 +18,15 @@ import { hostileWorld, joinedGroup, publishRaw, queuedBytes, type HostileWorld }
  */
 describe('forged sync requests and the replay cache (over a real SLIM node)', () => {
   let w: HostileWorld;
-  let alice: Engine, bob: Engine, carol: Engine;
+  let alice: Engine, carol: Engine;
   let g: string;
   let gid: Uint8Array;
   let attacker: Inbox;
   let carolsName: Inbox;
 
   beforeAll(async () => {
-    w = await hostileWorld(['alice', 'bob', 'carol']);
-    const engine = (name: string): Engine => (w.people[name] as { engine: Engine }).engine;
-    [alice, bob, carol] = ['alice', 'bob', 'carol'].map(engine) as [Engine, Engine, Engine];
-    g = await joinedGroup(alice, [bob, carol], 'sealed', 'forgery');
-    gid = fromBase64Url(g) as Uint8Array;
     // carol's client goes away; a raw one listens under her name: every answer meant for her lands there.
-    await w.offline('carol');
-    carolsName = await w.raw(carol.getIdentity()?.slimName ?? '');
-    attacker = await w.raw('kizuna/attackers/forger');
-    const served = alice.events.waitFor('message', (m) => m.text === 'history to serve', 15_000);
-    await bob.sendText(g, 'history to serve');
-    await served;
+    ({ w, alice, carol, g, gid, carolsName, attacker } = await syncAttackWorld('forgery', 'kizuna/attackers/forger', { history: 'history to serve' }));
   });
   afterAll(async () => w.close());
 

@@ -11,7 +11,7 @@ import { parseSlimName } from '../../shared/domain/slim-name.js';
 import { collect, type Inbox } from '../helpers/slim-test-kit.js';
 import { userId } from '../helpers/test-engines.js';
 import { waitUntil } from '../helpers/wait-for.js';
-import { PATIENT_LIVENESS, hostileWorld, joinedGroup, outsiderKeys, publishRaw, type HostileWorld } from './hostile-world.js';
+import { PATIENT_LIVENESS, syncAttackWorld, outsiderKeys, publishRaw, type HostileWorld } from './hostile-world.js';
 
 /**
  * Issue 8, class 5: `more` in a sync reply. A reply is signed by its responder but tied to no request,
@@ -34,14 +34,7 @@ describe('sync `more` abuse (over a real SLIM node)', () => {
   let bobClock: number | undefined;
 
   beforeAll(async () => {
-    w = await hostileWorld(['alice', 'bob', 'carol'], { bob: () => bobClock ?? Date.now() });
-    const engine = (name: string): Engine => (w.people[name] as { engine: Engine }).engine;
-    [alice, bob, carol] = ['alice', 'bob', 'carol'].map(engine) as [Engine, Engine, Engine];
-    g = await joinedGroup(alice, [bob, carol], 'sealed', 'more');
-    gid = fromBase64Url(g) as Uint8Array;
-    await w.offline('carol');
-    carolsName = await w.raw(carol.getIdentity()?.slimName ?? '');
-    attacker = await w.raw('kizuna/attackers/more');
+    ({ w, alice, bob, carol, g, gid, carolsName, attacker } = await syncAttackWorld('more', 'kizuna/attackers/more', { clocks: { bob: () => bobClock ?? Date.now() } }));
     const watcher = await w.kit.client(w.node.endpoint, 'kizuna/attackers/watcher', { liveness: PATIENT_LIVENESS });
     await watcher.subscribe(parseSlimName(groupChannelName(gid)));
     channel = collect(watcher);
