@@ -1,9 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
+import { describe, expect, it } from 'vitest';
 import type { CoreProcess } from '../../helpers/core-process.js';
-import { createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
-import { tempDir } from '../../helpers/test-engines.js';
-import { allTexts, startPeople, userIdOf, waitOnline } from './group-fixture.js';
+import { allTexts, peoplePerTest, userIdOf, waitOnline } from './group-fixture.js';
 
 /**
  * Issue 11: direct chats converge. Engines in their own processes over a real SLIM node: a second
@@ -11,26 +8,12 @@ import { allTexts, startPeople, userIdOf, waitOnline } from './group-fixture.js'
  * first), and what the creator wrote before the invitee accepted reaches the invitee.
  */
 describe('direct chats that converge', () => {
-  let kit: SlimTestKit;
-  let node: SlimNodeHandle;
-  let dir: ReturnType<typeof tempDir>;
-  let people: Record<string, CoreProcess> | undefined;
-
-  beforeEach(async () => {
-    kit = createSlimTestKit();
-    node = await kit.startNode();
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await Promise.all(Object.values(people ?? {}).map((p) => p.close()));
-    await kit.dispose();
-    dir.cleanup();
-  });
+  const start = peoplePerTest();
 
   const texts = async (p: CoreProcess, groupId: string): Promise<string[]> => (await allTexts(p, groupId)).map((t) => t.text);
 
   it('delivers what the creator wrote before the invitee accepted, in every mode', async () => {
-    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob']);
+    const people = await start(['alice', 'bob']);
     const { alice, bob } = people as { alice: CoreProcess; bob: CoreProcess };
     const bobId = await userIdOf(bob);
     for (const mode of ['mls', 'sealed', 'none'] as const) {
@@ -55,7 +38,7 @@ describe('direct chats that converge', () => {
   }, 240_000);
 
   it('joins the waiting invitation when the invitee starts a direct chat with the inviter', async () => {
-    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob']);
+    const people = await start(['alice', 'bob']);
     const { alice, bob } = people as { alice: CoreProcess; bob: CoreProcess };
     const [aliceId, bobId] = [await userIdOf(alice), await userIdOf(bob)];
     const invited = bob.waitFor('invitation', (i) => i.state === 'pending', 20_000);
@@ -72,7 +55,7 @@ describe('direct chats that converge', () => {
   }, 120_000);
 
   it.each(['mls', 'sealed'] as const)('two direct chats started offline become the one whose id sorts first, with every message once (%s)', async (mode) => {
-    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob']);
+    const people = await start(['alice', 'bob']);
     const { alice, bob } = people as { alice: CoreProcess; bob: CoreProcess };
     const [aliceId, bobId] = [await userIdOf(alice), await userIdOf(bob)];
     // Each starts a chat and writes in it while the other is away: neither has the other's invitation.

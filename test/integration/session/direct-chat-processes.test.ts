@@ -1,30 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
+import { describe, expect, it } from 'vitest';
 import type { CoreProcess } from '../../helpers/core-process.js';
-import { createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
-import { tempDir } from '../../helpers/test-engines.js';
-import { allTexts, startPeople, userIdOf } from './group-fixture.js';
+import { allTexts, peoplePerTest, userIdOf } from './group-fixture.js';
 
 /** Two people who swapped cards talk one to one, engines in their own processes over a real SLIM node. */
 describe('direct chats between two processes', () => {
-  let kit: SlimTestKit;
-  let node: SlimNodeHandle;
-  let dir: ReturnType<typeof tempDir>;
-  let people: Record<string, CoreProcess> | undefined;
-
-  beforeEach(async () => {
-    kit = createSlimTestKit();
-    node = await kit.startNode();
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await Promise.all(Object.values(people ?? {}).map((p) => p.close()));
-    await kit.dispose();
-    dir.cleanup();
-  });
+  const start = peoplePerTest();
 
   it('chats in every mode, with replies, files, receipts and typing, and delivers what was sent while one was away', async () => {
-    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob']);
+    const people = await start(['alice', 'bob']);
     const { alice, bob } = people as { alice: CoreProcess; bob: CoreProcess };
     const bobId = await userIdOf(bob);
     const chats: string[] = [];

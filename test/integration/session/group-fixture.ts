@@ -1,5 +1,9 @@
 import type { EncryptionMode } from '../../../shared/domain/views.js';
+import { afterEach, beforeEach } from 'vitest';
 import { CoreProcess } from '../../helpers/core-process.js';
+import { createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
+import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
+import { tempDir } from '../../helpers/test-engines.js';
 
 /** Shared steps of the cross-process tests: people with identities, cards exchanged, a joined group. */
 export async function startPeople(root: string, endpoint: string, names: string[], session?: Record<string, unknown>): Promise<Record<string, CoreProcess>> {
@@ -55,4 +59,27 @@ export async function allTexts(p: CoreProcess, groupId: string): Promise<{ text:
     out.unshift(...page.messages.map((m) => ({ text: m.text, sender: m.senderName, seq: m.seq })));
   }
   return out;
+}
+
+/**
+ * A real SLIM node and a folder for every test of the calling describe (hooks registered here), and
+ * `start(names)`: startPeople there. Whoever was started is closed after the test, then the node.
+ */
+export function peoplePerTest(): (names: string[], session?: Record<string, unknown>) => Promise<Record<string, CoreProcess>> {
+  let kit: SlimTestKit;
+  let node: SlimNodeHandle;
+  let dir: ReturnType<typeof tempDir>;
+  let people: Record<string, CoreProcess> | undefined;
+  beforeEach(async () => {
+    kit = createSlimTestKit();
+    node = await kit.startNode();
+    dir = tempDir();
+  });
+  afterEach(async () => {
+    await Promise.all(Object.values(people ?? {}).map((p) => p.close()));
+    people = undefined;
+    await kit.dispose();
+    dir.cleanup();
+  });
+  return async (names, session) => (people = await startPeople(dir.path, node.endpoint, names, session));
 }

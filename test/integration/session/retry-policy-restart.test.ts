@@ -1,9 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
+import { describe, expect, it } from 'vitest';
 import { FAST_SESSION, type CoreProcess } from '../../helpers/core-process.js';
-import { createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
-import { tempDir } from '../../helpers/test-engines.js';
-import { joinedGroup, startPeople, userIdOf, waitOnline } from './group-fixture.js';
+import { joinedGroup, peoplePerTest, userIdOf, waitOnline } from './group-fixture.js';
 
 /**
  * Seed 000's max_retries and timeout are per session and stored with the group: set over IPC, they
@@ -11,24 +8,10 @@ import { joinedGroup, startPeople, userIdOf, waitOnline } from './group-fixture.
  * 100 times, so only the group's stored policy can make her message fail in time.
  */
 describe('per-group retry policy, stored across a restart', () => {
-  let kit: SlimTestKit;
-  let node: SlimNodeHandle;
-  let dir: ReturnType<typeof tempDir>;
-  let people: Record<string, CoreProcess> | undefined;
-
-  beforeEach(async () => {
-    kit = createSlimTestKit();
-    node = await kit.startNode();
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await Promise.all(Object.values(people ?? {}).map((p) => p.close()));
-    await kit.dispose();
-    dir.cleanup();
-  });
+  const start = peoplePerTest();
 
   it('fails a message after exactly the stored number of retries, after a restart', async () => {
-    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob', 'carol'], { ...FAST_SESSION, maxRetries: 100 });
+    const people = await start(['alice', 'bob', 'carol'], { ...FAST_SESSION, maxRetries: 100 });
     const { alice, bob, carol } = people as { alice: CoreProcess; bob: CoreProcess; carol: CoreProcess };
     const groupId = await joinedGroup(alice, [bob, carol], 'sealed', 'Stored retries');
 
