@@ -15,6 +15,7 @@ import { deriveDatabaseKey } from '../store/database-cipher.js';
 import { FileVault } from '../store/file-vault.js';
 import { secureProfileDir } from '../store/profile-permissions.js';
 import { openStore, type Store } from '../store/store.js';
+import { CheckedSignatures } from '../envelopes/checked-signatures.js';
 
 export interface EngineOptions {
   /** The profile folder: kizuna.db, local-key.json, files/. Created if missing. */
@@ -57,6 +58,7 @@ export async function openEngineContext(options: EngineOptions): Promise<{ ctx: 
     dataDir: options.dataDir,
     groupLocks: new KeyedMutex(),
     mlsStates: new MlsStates(store, holder.self),
+    checkedSignatures: new CheckedSignatures(),
     files: new FileVault(options.dataDir, cipher),
     identityTokens: {
       ...(options.tokenProvider === undefined ? {} : { provider: options.tokenProvider }),

@@ -41,6 +41,7 @@ import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
 import { carrySoon, carryWhenJoined } from '../messages/message-carries.js';
 import { reconcileSoon } from '../groups/direct-chat-merge.js';
 import type { StorageHealth } from '../store/storage-health.js';
+import type { CheckedSignatures } from '../envelopes/checked-signatures.js';
 
 export type { EngineOptions } from './engine-open.js';
 
@@ -58,6 +59,7 @@ export class Engine implements SessionPort {
   readonly inbox: InboxProcessor;
   readonly outbox: EngineOutbox;
   readonly channels: EngineChannels;
+  readonly checkedSignatures: CheckedSignatures;
   private readonly unread: UnreadCounts;
   private closed = false;
   private readonly maintenance: NodeJS.Timeout;
@@ -70,6 +72,7 @@ export class Engine implements SessionPort {
     this.inbox = new InboxProcessor(ctx);
     this.outbox = new EngineOutbox(ctx);
     this.channels = new EngineChannels(ctx);
+    this.checkedSignatures = ctx.checkedSignatures;
     this.unread = new UnreadCounts(ctx);
     ctx.events.on('group', (g) => this.unread.note(g));
     // A chat became writable (joined) with our messages waiting to be carried into it (issue 11).

@@ -6,6 +6,7 @@ import type { TypedEmitter } from '../events/typed-emitter.js';
 import type { EngineEvents } from '../kernel/engine-events.js';
 import type { OutboxJob } from '../kernel/outbox-job.js';
 import type { SenderMark } from '../wire/wire-schemas.js';
+import type { CheckedSignatures } from '../envelopes/checked-signatures.js';
 
 /**
  * The engine as the session layer sees it: the one door between the network and the profile. The
@@ -23,6 +24,8 @@ export interface SessionPort {
    * (false: refused before storing, nothing to acknowledge or to send on anyone's behalf).
    */
   receive(bytes: Uint8Array, origin?: string): Promise<boolean>;
+  /** Signatures found good: one the router checked before acking is not checked again by the inbox. */
+  readonly checkedSignatures: CheckedSignatures;
   getIdentity(): IdentityView | null;
   /** Our user id (the signing public key); IDENTITY_MISSING before there is one. */
   selfId(): Uint8Array;

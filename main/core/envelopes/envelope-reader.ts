@@ -4,6 +4,7 @@ import { bytesEqual, utf8 } from '../encoding/base64url.js';
 import { verifyDetached } from '../crypto/signing.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
 import { envelopeSchema, envelopeTypeSchema, MAX_ENVELOPE_BYTES, signedEnvelopeSchema, type Envelope } from '../wire/wire-schemas.js';
+import type { CheckedSignatures } from './checked-signatures.js';
 
 export interface VerifiedEnvelope {
   envelope: Envelope;
@@ -39,12 +40,16 @@ function decodeEnvelope(bytes: Uint8Array): { envelope: Envelope; signed: { enve
  * Decodes untrusted bytes into an envelope whose signature holds for its sender. Whether the sender
  * may send it (membership, replay) is the ingest pipeline's question, not this function's.
  */
-export function readEnvelope(bytes: Uint8Array, options: { verify?: (e: Envelope, id: Uint8Array) => boolean } = {}): VerifiedEnvelope {
+export function readEnvelope(
+  bytes: Uint8Array,
+  options: { verify?: (e: Envelope, id: Uint8Array) => boolean; checked?: CheckedSignatures } = {},
+): VerifiedEnvelope {
   const { envelope, signed } = decodeEnvelope(bytes);
   const id = blake2b256(signed.envelope);
   const verify = options.verify?.(envelope, id) ?? true;
-  if (verify && !verifyDetached('kizuna/envelope/v1', signed.envelope, signed.signature, envelope.sender)) {
-    throw new KizunaError('ENVELOPE_BAD_SIGNATURE');
+  if (verify && options.checked?.has(id, signed.signature) !== true) {
+    if (!verifyDetached('kizuna/envelope/v1', signed.envelope, signed.signature, envelope.sender)) throw new KizunaError('ENVELOPE_BAD_SIGNATURE');
+    options.checked?.add(id, signed.signature);
   }
   return { envelope, id, bytes, signatureChecked: verify };
 }

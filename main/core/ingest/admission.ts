@@ -55,7 +55,7 @@ export function admissionRefusal(ctx: EngineContext, bytes: Uint8Array): string 
   // The signature before anything is charged or noted in the claimed sender's name: otherwise forged
   // copies claiming a member would use up that member's rate and get its genuine ones dropped.
   if (rated || bytes.byteLength > UNSIGNED_MAX_BYTES) {
-    if (!signatureHolds(bytes)) return rated ? `${kind}-bad-signature` : 'large-unsigned';
+    if (!signatureHolds(ctx, bytes)) return rated ? `${kind}-bad-signature` : 'large-unsigned';
   }
   if (rated && !take(ctx, `${e.type}|${toBase64Url(e.sender)}`, ctx.now())) return `${kind}-rate`;
   if (e.type === 'INVITE') noteInvitation(ctx, e.groupId, e.sender);
@@ -63,12 +63,12 @@ export function admissionRefusal(ctx: EngineContext, bytes: Uint8Array): string 
 }
 
 /**
- * Whether the envelope's signature holds for its claimed sender. One Ed25519 verification, which the
- * inbox would spend anyway; the rated types are few, so it is spent on them before they are charged.
+ * Whether the envelope's signature holds for its claimed sender. One Ed25519 verification, spent on
+ * the rated types before they are charged; the inbox then finds it in `checkedSignatures`.
  */
-function signatureHolds(bytes: Uint8Array): boolean {
+function signatureHolds(ctx: EngineContext, bytes: Uint8Array): boolean {
   try {
-    readEnvelope(bytes);
+    readEnvelope(bytes, { checked: ctx.checkedSignatures });
     return true;
   } catch {
     return false;

@@ -216,7 +216,7 @@ export class InboxProcessor {
   private decodeInOrder(rows: InboxRow[]): { row: InboxRow; v?: VerifiedEnvelope; error?: unknown }[] {
     const out = rows.map((row) => {
       try {
-        const v = readEnvelope(row.bytes, { verify: (e, id) => !this.knownReplay(e, id) });
+        const v = readEnvelope(row.bytes, { verify: (e, id) => !this.knownReplay(e, id), checked: this.ctx.checkedSignatures });
         if (row.state === 'new' && row.attempts > 0) v.deferredBefore = true;
         return { row, v };
       } catch (error) {

@@ -8,6 +8,7 @@ import type { KeyedMutex } from './keyed-mutex.js';
 import type { MlsStates } from './mls-states.js';
 import type { FileVault } from '../store/file-vault.js';
 import type { IdentityTokenProvider, IdentityTokenVerifier } from '../identity/tokens/token-types.js';
+import type { CheckedSignatures } from '../envelopes/checked-signatures.js';
 
 /** What every engine service works with. Built once by Engine.open. */
 export interface EngineContext {
@@ -20,6 +21,8 @@ export interface EngineContext {
   readonly groupLocks: KeyedMutex;
   /** MLS group states, cached and persisted per epoch. */
   readonly mlsStates: MlsStates;
+  /** Envelope signatures already found good (admission, the router), so the inbox checks each once. */
+  readonly checkedSignatures: CheckedSignatures;
   /** Encrypted file chunks on disk. */
   readonly files: FileVault;
   /** Identity tokens (issue 5): what we present when joining, and how we check others'. Both optional. */

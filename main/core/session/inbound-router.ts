@@ -12,6 +12,7 @@ import type { Discovery } from './discovery.js';
 import type { Presence } from './presence.js';
 import type { SessionContext } from './session-context.js';
 import { KIZUNA_PAYLOAD_TYPE } from './session-options.js';
+import type { CheckedSignatures } from '../envelopes/checked-signatures.js';
 
 /** Envelope types the session layer handles itself (never stored in the inbox). */
 const SESSION_TYPES: ReadonlySet<string> = new Set(SESSION_ENVELOPE_TYPES);
@@ -96,7 +97,7 @@ export class InboundRouter {
       // Record before verify is the attack (issue 8): anyone can claim a member as sender, so the
       // signature must hold before the member is shown online or an ack goes out in their name's
       // reply. Checked only for what would be recorded or answered, after the cheap checks above.
-      if (tryRead(bytes) === undefined) return;
+      if (tryRead(bytes, engine.checkedSignatures) === undefined) return;
       if (wantSeen) this.parts.presence.seen(e.groupId, e.sender);
       if (wantAck && ackTo !== undefined) this.acks.add({ slimName: ackTo, groupId: e.groupId, recipient: e.sender }, e.id);
     });
@@ -173,9 +174,9 @@ export class InboundRouter {
 }
 
 /** Reads and verifies an envelope; undefined for anything that does not hold (nothing to answer). */
-function tryRead(bytes: Uint8Array): VerifiedEnvelope | undefined {
+function tryRead(bytes: Uint8Array, checked?: CheckedSignatures): VerifiedEnvelope | undefined {
   try {
-    return readEnvelope(bytes);
+    return readEnvelope(bytes, checked === undefined ? {} : { checked });
   } catch {
     return undefined;
   }

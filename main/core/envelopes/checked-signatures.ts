@@ -1,0 +1,28 @@
+import { toBase64Url } from '../encoding/base64url.js';
+
+/**
+ * Envelopes whose signature this engine already found good, by id and signature. An envelope's id
+ * is the hash of the signed bytes, which name the signer, so the pair settles the check: the same
+ * pair always verifies the same way. Admission (rated types) and the session router (before an ack
+ * or a sign of presence) check a received envelope first; the inbox then finds the pair here and
+ * does not spend a second Ed25519 verification on it. Only successes are kept, bounded (oldest out).
+ */
+export class CheckedSignatures {
+  private readonly good = new Set<string>();
+
+  constructor(private readonly capacity = 8_192) {}
+
+  has(id: Uint8Array, signature: Uint8Array): boolean {
+    return this.good.has(key(id, signature));
+  }
+
+  add(id: Uint8Array, signature: Uint8Array): void {
+    if (this.good.size >= this.capacity) {
+      const oldest = this.good.values().next();
+      if (oldest.done !== true) this.good.delete(oldest.value);
+    }
+    this.good.add(key(id, signature));
+  }
+}
+
+const key = (id: Uint8Array, signature: Uint8Array): string => `${toBase64Url(id)}.${toBase64Url(signature)}`;
