@@ -5,8 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Builds the renderer the UI tests serve (test/ui), once per run.
-    globalSetup: ['test/ui/global-setup.ts', 'test/integration/cli/cli-global-setup.ts'],
+    // Once per run: the renderer the UI tests serve (test/ui), the CLI, and the processes tests fork.
+    globalSetup: ['test/ui/global-setup.ts', 'test/integration/cli/cli-global-setup.ts', 'test/helpers/test-process-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

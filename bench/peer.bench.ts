@@ -14,11 +14,10 @@
  * Writes bench/results/peer.json as the issue gives it, plus the target ratios.
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseSlimName } from '../shared/domain/slim-name.js';
 import type { EncryptionMode } from '../shared/domain/views.js';
 import type { Engine } from '../main/core/engine/engine.js';
@@ -29,6 +28,7 @@ import { CoreProcess } from '../test/helpers/core-process.js';
 import { LoopbackNetwork } from '../test/helpers/loopback-network.js';
 import { introduce, newUser, tempDir, userId } from '../test/helpers/test-engines.js';
 import { machineInfo, percentile } from './lib/report.js';
+import { buildTestProcesses } from './lib/test-processes.js';
 import { parsePeerBenchFlags, ratio } from './peer/bench-flags.js';
 import { childPids, rssMiB } from './peer/process-memory.js';
 import { SlimAppProcess } from './peer/slim-app-driver.js';
@@ -40,8 +40,9 @@ const PAYLOAD_BYTES = 200;
 const OFFERED_RATE = 6000;
 /** Kizuna's smallest group: the creator and two members. A group "of 2" has a third member who is offline. */
 const KIZUNA_MIN_GROUP = 3;
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const SESSION = { ackTimeoutMs: 2000, heartbeatMs: 5000, gapCheckMs: 500, directRetryCapMs: 1000 };
+/** Core processes and the paced publisher run as built JavaScript, so their memory is the engine's, not tsx's. */
+const PROCESSES = await buildTestProcesses();
 
 interface PeerRow {
   system: 'kizuna' | 'slim-bindings';
@@ -223,7 +224,7 @@ async function kizunaThroughput(endpoint: string, tag: string, members: number, 
   const session = new SessionLayer(receiver, { endpoint, ...SESSION });
   session.start();
   await session.waitOnline(15_000);
-  const publisher = spawn(process.execPath, ['--import', TSX, fileURLToPath(new URL('./lib/paced-publisher.ts', import.meta.url)), endpoint, `kizuna/groups/${g}`, file, String(OFFERED_RATE)], {
+  const publisher = spawn(process.execPath, [PROCESSES.pacedPublisher, endpoint, `kizuna/groups/${g}`, file, String(OFFERED_RATE)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   try {

@@ -9,10 +9,8 @@
  * Set KIZUNA_BENCH_SECONDS to shorten the throughput run while developing.
  */
 import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseSlimName } from '../shared/domain/slim-name.js';
 import type { Engine } from '../main/core/engine/engine.js';
 import { SessionLayer } from '../main/core/session/session-layer.js';
@@ -21,13 +19,15 @@ import { SlimClient } from '../main/core/transport/slim-client.js';
 import { CoreProcess } from '../test/helpers/core-process.js';
 import { introduce, newUser, tempDir, userId } from '../test/helpers/test-engines.js';
 import { percentile, report, type BenchRow } from './lib/report.js';
+import { buildTestProcesses } from './lib/test-processes.js';
 
 const SECONDS = Number(process.env['KIZUNA_BENCH_SECONDS'] ?? 60);
 /** KIZUNA_BENCH_ONLY=latency,catchup (rtt, latency, throughput, catchup) runs a part while developing. */
 const ONLY = new Set((process.env['KIZUNA_BENCH_ONLY'] ?? 'rtt,latency,throughput,catchup').split(','));
 const RATE = 5000;
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const SESSION = { ackTimeoutMs: 2000, heartbeatMs: 5000, gapCheckMs: 500, directRetryCapMs: 1000 };
+/** Core processes and the paced publisher run as built JavaScript (not under tsx). */
+const PROCESSES = await buildTestProcesses();
 
 const port = await pickFreeTcpPort();
 const node = await launchSlimNode({ endpoint: `127.0.0.1:${port}` });
@@ -161,7 +161,7 @@ if (ONLY.has('throughput')) {
   }
   writeFileSync(file, Buffer.concat(chunks));
   await waitUntil(() => receiver.session.status() === 'online', 10_000, 'receiver online');
-  const publisher = spawn(process.execPath, ['--import', TSX, fileURLToPath(new URL('./lib/paced-publisher.ts', import.meta.url)), node.endpoint, `kizuna/groups/${g.groupId}`, file, String(RATE)], {
+  const publisher = spawn(process.execPath, [PROCESSES.pacedPublisher, node.endpoint, `kizuna/groups/${g.groupId}`, file, String(RATE)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines: string[] = [];

@@ -1,14 +1,18 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import type { EventName, EventPayloads, IpcResult, RequestInput, RequestName, RequestOutput } from '../../shared/ipc/ipc-contract.js';
 import { KizunaError } from '../../shared/errors/kizuna-error.js';
+import { testProcessFile } from '../../scripts/test-process-bundle-options.js';
 
-const ENTRY = fileURLToPath(new URL('./core-process-entry.ts', import.meta.url));
-const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/**
+ * core-process-entry.ts as built JavaScript: vitest's global setup (test-process-global-setup.ts)
+ * and the benchmarks bundle it from the current sources before anything forks it. Under tsx every
+ * start compiled the engine again (1.5–2 s), and tests start several.
+ */
+const ENTRY = testProcessFile(fileURLToPath(new URL('../../', import.meta.url)), 'core-process-entry');
 
 /** Fast session timings for tests (the defaults are seed 000's 5 s timeout). */
 export const FAST_SESSION = {
@@ -45,7 +49,8 @@ export class CoreProcess {
 
   async start(nodeEndpoint = this.nodeEndpoint): Promise<void> {
     this.nodeEndpoint = nodeEndpoint;
-    const child = fork(ENTRY, [], { execArgv: ['--import', TSX], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, KIZUNA_LOG_LEVEL: process.env['KIZUNA_TEST_LOG'] ?? 'error' } });
+    if (!existsSync(ENTRY)) throw new KizunaError('HOST_UNAVAILABLE', `${ENTRY} is missing: run the tests through vitest (its global setup builds it) or npm run build:test-processes.`);
+    const child = fork(ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, KIZUNA_LOG_LEVEL: process.env['KIZUNA_TEST_LOG'] ?? 'error' } });
     this.child = child;
     // A send to a child that just died fails with ERR_IPC_CHANNEL_CLOSED; without a listener that
     // 'error' would crash the test process. The requests it concerns fail through their callbacks.
