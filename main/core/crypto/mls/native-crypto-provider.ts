@@ -13,7 +13,7 @@ import { loadSodium, sodium } from '../sodium.js';
 import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Hash, Kdf, Signature } from 'ts-mls';
 import { toBase64Url } from '../../encoding/base64url.js';
 import { makeNativeHpke } from './native-hpke.js';
-import { hkdfExpand, hkdfExtract, hmacSha256, hmacSha256Verify, sha256 } from './native-primitives.js';
+import { hkdfExpand, hkdfExtract, hmacSha256, hmacSha256Verify, randomBytes, sha256 } from './native-primitives.js';
 
 const ED25519_PUBLIC_LENGTH = 32;
 const ED25519_SEED_LENGTH = 32;
@@ -73,7 +73,7 @@ const signature: Signature = {
     }
   },
   async keygen() {
-    const seed = sodium().randombytes_buf(ED25519_SEED_LENGTH);
+    const seed = randomBytes(ED25519_SEED_LENGTH);
     return { signKey: seed, publicKey: sodium().crypto_sign_seed_keypair(seed).publicKey };
   },
 };
@@ -88,7 +88,7 @@ export const nativeCryptoProvider: CryptoProvider = {
       kdf,
       signature,
       hpke: makeNativeHpke(),
-      rng: { randomBytes: (n: number) => sodium().randombytes_buf(n) },
+      rng: { randomBytes },
       name: cs.name,
     };
   },
