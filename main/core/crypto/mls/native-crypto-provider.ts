@@ -8,7 +8,7 @@
  * Interoperability with the default provider (same keys, same signatures, same wire bytes) is what
  * test/unit/core/crypto/mls/crypto-provider-interop.test.ts proves.
  */
-import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { loadSodium, sodium } from '../sodium.js';
 import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Hash, Kdf, Signature } from 'ts-mls';
 import { toBase64Url } from '../../encoding/base64url.js';
@@ -52,6 +52,26 @@ const kdf: Kdf = {
   size: 32,
 };
 
+/** Verification keys of recent signers: every application message is verified against its sender's leaf key. */
+const VERIFICATION_KEYS_KEPT = 4096;
+const verificationKeys = new Map<string, KeyObject>();
+
+/**
+ * The OpenSSL key object for a raw Ed25519 public key, imported once (the JWK import costs about as
+ * much as the rest of decrypting a message). A key that does not import throws, as before, and is
+ * not kept. Oldest first out when full.
+ */
+function verificationKey(publicKey: Uint8Array): KeyObject {
+  const x = toBase64Url(publicKey);
+  let key = verificationKeys.get(x);
+  if (key === undefined) {
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
+    if (verificationKeys.size >= VERIFICATION_KEYS_KEPT) verificationKeys.delete(verificationKeys.keys().next().value as string);
+    verificationKeys.set(x, key);
+  }
+  return key;
+}
+
 const signature: Signature = {
   async sign(signKey, message) {
     const { privateKey } = sodium().crypto_sign_seed_keypair(seedOf(signKey));
@@ -66,8 +86,7 @@ const signature: Signature = {
   async verify(publicKey, message, sig) {
     if (publicKey.length !== ED25519_PUBLIC_LENGTH || sig.length !== ED25519_SIGNATURE_LENGTH) return false;
     try {
-      const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(publicKey) }, format: 'jwk' });
-      return nodeVerify(null, message, key, sig);
+      return nodeVerify(null, message, verificationKey(publicKey), sig);
     } catch {
       return false;
     }
