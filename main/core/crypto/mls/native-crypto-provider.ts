@@ -11,7 +11,7 @@
 import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { loadSodium, sodium } from '../sodium.js';
 import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Hash, Kdf, Signature } from 'ts-mls';
-import { toBase64Url } from '../../encoding/base64url.js';
+import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
 import { makeNativeHpke } from './native-hpke.js';
 import { hkdfExpand, hkdfExtract, hmacSha256, hmacSha256Verify, randomBytes, sha256 } from './native-primitives.js';
 
@@ -52,6 +52,23 @@ const kdf: Kdf = {
   size: 32,
 };
 
+/**
+ * libsodium's 64-byte signing key (seed || public key) per ts-mls signature key array: a group state
+ * carries the same array from operation to operation, and deriving the public key from the seed
+ * costs as much as signing. Kept only as long as that array lives; the seed is compared on every
+ * use, so an array changed in place never signs with what it held before.
+ */
+const signingKeys = new WeakMap<Uint8Array, { seed: Uint8Array; secretKey: Uint8Array }>();
+
+function signingKey(signKey: Uint8Array): Uint8Array {
+  const seed = seedOf(signKey);
+  const kept = signingKeys.get(signKey);
+  if (kept !== undefined && bytesEqual(kept.seed, seed)) return kept.secretKey;
+  const secretKey = sodium().crypto_sign_seed_keypair(seed).privateKey;
+  signingKeys.set(signKey, { seed: seed.slice(), secretKey });
+  return secretKey;
+}
+
 /** Verification keys of recent signers: every application message is verified against its sender's leaf key. */
 const VERIFICATION_KEYS_KEPT = 4096;
 const verificationKeys = new Map<string, KeyObject>();
@@ -74,12 +91,7 @@ function verificationKey(publicKey: Uint8Array): KeyObject {
 
 const signature: Signature = {
   async sign(signKey, message) {
-    const { privateKey } = sodium().crypto_sign_seed_keypair(seedOf(signKey));
-    try {
-      return sodium().crypto_sign_detached(message, privateKey);
-    } finally {
-      sodium().memzero(privateKey);
-    }
+    return sodium().crypto_sign_detached(message, signingKey(signKey));
   },
   // Verification goes through OpenSSL, as WebCrypto does in the default provider, so both providers
   // accept and refuse exactly the same (possibly adversarial) signatures and keys.

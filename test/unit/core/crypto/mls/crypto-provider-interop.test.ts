@@ -127,6 +127,12 @@ describe('native MLS crypto provider', () => {
         }
       }
     }
+    // The native provider keeps derived signing keys per key array: one changed in place signs with
+    // what it holds now, exactly as the default provider does.
+    const reused = sodium.randombytes_buf(32);
+    expect(await n.signature.sign(reused, signed)).toEqual(await w.signature.sign(reused, signed));
+    reused.set(sodium.randombytes_buf(32));
+    expect(await n.signature.sign(reused, signed)).toEqual(await w.signature.sign(reused, signed));
     // The default provider's own keygen (PKCS#8 seeds) signs the same through the native provider.
     const generated = await w.signature.keygen();
     const message = sodium.randombytes_buf(40);
