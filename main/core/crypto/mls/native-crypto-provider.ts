@@ -8,12 +8,12 @@
  * Interoperability with the default provider (same keys, same signatures, same wire bytes) is what
  * test/unit/core/crypto/mls/crypto-provider-interop.test.ts proves.
  */
-import { createPublicKey, verify as nodeVerify } from 'node:crypto';
+import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { loadSodium, sodium } from '../sodium.js';
 import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Hash, Kdf, Signature } from 'ts-mls';
-import { toBase64Url } from '../../encoding/base64url.js';
+import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
 import { makeNativeHpke } from './native-hpke.js';
-import { hkdfExpand, hkdfExtract, hmacSha256, hmacSha256Verify, sha256 } from './native-primitives.js';
+import { hkdfExpand, hkdfExtract, hmacSha256, hmacSha256Verify, randomBytes, sha256 } from './native-primitives.js';
 
 const ED25519_PUBLIC_LENGTH = 32;
 const ED25519_SEED_LENGTH = 32;
@@ -52,28 +52,59 @@ const kdf: Kdf = {
   size: 32,
 };
 
+/**
+ * libsodium's 64-byte signing key (seed || public key) per ts-mls signature key array: a group state
+ * carries the same array from operation to operation, and deriving the public key from the seed
+ * costs as much as signing. Kept only as long as that array lives; the seed is compared on every
+ * use, so an array changed in place never signs with what it held before.
+ */
+const signingKeys = new WeakMap<Uint8Array, { seed: Uint8Array; secretKey: Uint8Array }>();
+
+function signingKey(signKey: Uint8Array): Uint8Array {
+  const seed = seedOf(signKey);
+  const kept = signingKeys.get(signKey);
+  if (kept !== undefined && bytesEqual(kept.seed, seed)) return kept.secretKey;
+  const secretKey = sodium().crypto_sign_seed_keypair(seed).privateKey;
+  signingKeys.set(signKey, { seed: seed.slice(), secretKey });
+  return secretKey;
+}
+
+/** Verification keys of recent signers: every application message is verified against its sender's leaf key. */
+const VERIFICATION_KEYS_KEPT = 4096;
+const verificationKeys = new Map<string, KeyObject>();
+
+/**
+ * The OpenSSL key object for a raw Ed25519 public key, imported once (the JWK import costs about as
+ * much as the rest of decrypting a message). A key that does not import throws, as before, and is
+ * not kept. Oldest first out when full.
+ */
+function verificationKey(publicKey: Uint8Array): KeyObject {
+  const x = toBase64Url(publicKey);
+  let key = verificationKeys.get(x);
+  if (key === undefined) {
+    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
+    if (verificationKeys.size >= VERIFICATION_KEYS_KEPT) verificationKeys.delete(verificationKeys.keys().next().value as string);
+    verificationKeys.set(x, key);
+  }
+  return key;
+}
+
 const signature: Signature = {
   async sign(signKey, message) {
-    const { privateKey } = sodium().crypto_sign_seed_keypair(seedOf(signKey));
-    try {
-      return sodium().crypto_sign_detached(message, privateKey);
-    } finally {
-      sodium().memzero(privateKey);
-    }
+    return sodium().crypto_sign_detached(message, signingKey(signKey));
   },
   // Verification goes through OpenSSL, as WebCrypto does in the default provider, so both providers
   // accept and refuse exactly the same (possibly adversarial) signatures and keys.
   async verify(publicKey, message, sig) {
     if (publicKey.length !== ED25519_PUBLIC_LENGTH || sig.length !== ED25519_SIGNATURE_LENGTH) return false;
     try {
-      const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: toBase64Url(publicKey) }, format: 'jwk' });
-      return nodeVerify(null, message, key, sig);
+      return nodeVerify(null, message, verificationKey(publicKey), sig);
     } catch {
       return false;
     }
   },
   async keygen() {
-    const seed = sodium().randombytes_buf(ED25519_SEED_LENGTH);
+    const seed = randomBytes(ED25519_SEED_LENGTH);
     return { signKey: seed, publicKey: sodium().crypto_sign_seed_keypair(seed).publicKey };
   },
 };
@@ -88,7 +119,7 @@ export const nativeCryptoProvider: CryptoProvider = {
       kdf,
       signature,
       hpke: makeNativeHpke(),
-      rng: { randomBytes: (n: number) => sodium().randombytes_buf(n) },
+      rng: { randomBytes },
       name: cs.name,
     };
   },

@@ -9,7 +9,7 @@ import { sodium } from '../sodium.js';
 import type { Hpke, PrivateKey, PublicKey } from 'ts-mls';
 import { CryptoError } from 'ts-mls/mlsError.js';
 import { concatBytes } from '../../encoding/base64url.js';
-import { aes128GcmOpen, aes128GcmSeal, hkdfExpand, hkdfExtract } from './native-primitives.js';
+import { aes128GcmOpen, aes128GcmSeal, hkdfExpand, hkdfExtract, randomBytes } from './native-primitives.js';
 
 const X25519_LENGTH = 32;
 const AEAD_KEY_LENGTH = 16;
@@ -87,7 +87,7 @@ function sharedSecret(dhValue: Uint8Array, enc: Uint8Array, recipientPublic: Uin
 }
 
 function encap(recipient: NativePublicKey): { enc: Uint8Array; shared: Uint8Array } {
-  const ephemeral = sodium().randombytes_buf(X25519_LENGTH);
+  const ephemeral = randomBytes(X25519_LENGTH);
   const enc = sodium().crypto_scalarmult_base(ephemeral);
   const shared = sharedSecret(dh(ephemeral, recipient.raw), enc, recipient.raw);
   sodium().memzero(ephemeral);
@@ -174,7 +174,7 @@ export function makeNativeHpke(): Hpke {
       return { privateKey, publicKey: publicKeyOf(unwrapPrivate(privateKey).publicRaw) };
     },
     async generateKeyPair() {
-      const privateKey = privateKeyOf(sodium().randombytes_buf(X25519_LENGTH));
+      const privateKey = privateKeyOf(randomBytes(X25519_LENGTH));
       return { privateKey, publicKey: publicKeyOf(unwrapPrivate(privateKey).publicRaw) };
     },
     keyLength: AEAD_KEY_LENGTH,

@@ -107,6 +107,32 @@ describe('native MLS crypto provider', () => {
       expect(await n.signature.verify(publicKey, sodium.randombytes_buf(3), signature)).toBe(false);
       expect(await n.signature.verify(publicKey.subarray(1), data, signature)).toBe(false);
     }
+    // The native provider keeps imported verification keys: a key it has seen verifies nothing the
+    // default provider refuses, for that key or any other, and odd keys get the same answer each time.
+    const seeds = [sodium.randombytes_buf(32), sodium.randombytes_buf(32)];
+    const keys = seeds.map((s) => sodium.crypto_sign_seed_keypair(s).publicKey);
+    const signed = sodium.randombytes_buf(77);
+    const sigs = await Promise.all(seeds.map((s) => w.signature.sign(s, signed)));
+    const oddKeys = [new Uint8Array(32), Uint8Array.from({ length: 32 }, () => 0xff), Uint8Array.of(1, ...new Uint8Array(31))];
+    for (let round = 0; round < 2; round++) {
+      for (const [k, publicKey] of [...keys, ...oddKeys].entries()) {
+        for (const [j, sig] of sigs.entries()) {
+          const flipped = sig.slice();
+          flipped[j * 7] = (flipped[j * 7] ?? 0) ^ 1;
+          for (const [message, signature] of [[signed, sig], [signed, flipped], [signed.subarray(1), sig]] as const) {
+            const expected = await w.signature.verify(publicKey, message, signature);
+            expect(await n.signature.verify(publicKey, message, signature)).toBe(expected);
+            expect(expected).toBe(k === j && signature === sig && message === signed);
+          }
+        }
+      }
+    }
+    // The native provider keeps derived signing keys per key array: one changed in place signs with
+    // what it holds now, exactly as the default provider does.
+    const reused = sodium.randombytes_buf(32);
+    expect(await n.signature.sign(reused, signed)).toEqual(await w.signature.sign(reused, signed));
+    reused.set(sodium.randombytes_buf(32));
+    expect(await n.signature.sign(reused, signed)).toEqual(await w.signature.sign(reused, signed));
     // The default provider's own keygen (PKCS#8 seeds) signs the same through the native provider.
     const generated = await w.signature.keygen();
     const message = sodium.randombytes_buf(40);
