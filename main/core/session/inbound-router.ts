@@ -55,12 +55,6 @@ export class InboundRouter {
       void this.s.engine.receive(p.blob, 'network');
       return;
     }
-    // Our own publish coming back from a channel (the node fans a channel out to every subscriber,
-    // the publisher included). Stored and processed it only ever ends as "done, own": it cost the
-    // sender an inbox write, a decode and a commit per message it sent (a signature check for its
-    // own heartbeats and acks). Ignored here before any of that, by its claimed sender: ignoring
-    // refuses more than the slow path does, never accepts anything it would refuse.
-    if (bytesEqual(e.sender, this.s.engine.selfId()) && !this.parts.isArchive(e.groupId)) return;
     const replyTo = p.source.name === null ? undefined : formatSlimName(p.source.name);
     if (SESSION_TYPES.has(e.type)) {
       // Sync: who may ask or answer, and whether a request is fresh, before any signature or body work.
