@@ -97,7 +97,15 @@ export class EngineOutbox implements OutboxPort {
     if (fresh) updateOwnSendState(ctx, envelopeId);
   }
 
+  /**
+   * One transaction for a whole ack: each delivery, send state and finished job would otherwise be a
+   * commit of its own, several per acked envelope, on the loop that also carries the next message.
+   */
   acknowledge(ack: { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }): boolean {
+    return this.ctx.store.transaction(() => this.acknowledgeIn(ack));
+  }
+
+  private acknowledgeIn(ack: { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }): boolean {
     const { groupId, from, envelopeIds } = ack;
     const ctx = this.ctx;
     const read = ctx.store.read;

@@ -35,6 +35,7 @@ import { EngineChannels } from './engine-channels.js';
 import { openEngineContext, type EngineOptions } from './engine-open.js';
 import { recordEngineContext } from './engine-internals.js';
 import { EngineOutbox } from './engine-outbox.js';
+import { settleHeldReplay } from './held-replay.js';
 import type { ProfileLock } from '../kernel/profile-lock.js';
 import { SESSION_ENVELOPE_TYPES, type SessionEnvelopeFields, type SessionPort } from './session-port.js';
 import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
@@ -347,7 +348,10 @@ export class Engine implements SessionPort {
   receive(bytes: Uint8Array, origin?: string): Promise<boolean> {
     // Cheap checks before anything is stored (unknown group or sender, rates, large and unsigned).
     const refusal = admissionRefusal(this.ctx, bytes);
-    if (refusal === undefined) return this.inbox.receive(bytes, origin).then(() => true);
+    if (refusal === undefined) {
+      if (settleHeldReplay(this.ctx, bytes)) return Promise.resolve(true);
+      return this.inbox.receive(bytes, origin).then(() => true);
+    }
     this.ctx.store.write.log.countDrop(refusal);
     this.ctx.events.emit('dropped', { reason: refusal, ...refusedEnvelope(bytes) });
     return Promise.resolve(false);
