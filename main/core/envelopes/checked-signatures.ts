@@ -10,7 +10,11 @@ import { toBase64Url } from '../encoding/base64url.js';
 export class CheckedSignatures {
   private readonly good = new Set<string>();
 
-  constructor(private readonly capacity = 8_192) {}
+  /**
+   * Room for a burst the signature pool verified ahead of the inbox (a catch-up of thousands): a
+   * pair pushed out before the inbox reads it costs a second verification, never a wrong verdict.
+   */
+  constructor(private readonly capacity = 32_768) {}
 
   has(id: Uint8Array, signature: Uint8Array): boolean {
     return this.good.has(key(id, signature));

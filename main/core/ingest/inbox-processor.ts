@@ -3,9 +3,9 @@ import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { SEQUENCED_TYPES } from '../envelopes/envelope-kinds.js';
 import { readEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
+import { acquireSignaturePool, type SignaturePool } from '../envelopes/signature-pool.js';
 import type { InboxRow } from '../store/tables/queue-tables.js';
-import type { Envelope, EnvelopeType } from '../wire/wire-schemas.js';
-import { MAX_ENVELOPE_BYTES } from '../wire/wire-schemas.js';
+import { MAX_ENVELOPE_BYTES, type Envelope, type EnvelopeType } from '../wire/wire-schemas.js';
 import { handleGroupUpdate } from './handlers/group-update-handler.js';
 import { handleInvite } from './handlers/invite-handler.js';
 import { handleDecline, handleJoin } from './handlers/join-handlers.js';
@@ -15,6 +15,7 @@ import { handleSecretReply, handleSecretRequest } from './handlers/secret-handle
 import { handleTyping } from './handlers/typing-handler.js';
 import { handleWelcome } from './handlers/welcome-handler.js';
 import { SenderOrder } from './sender-order.js';
+import { ReceivedQueue, type Received } from './received-queue.js';
 import { DeferredBounds } from './deferred-bounds.js';
 import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
 import type { Handler, Verdict } from './verdict.js';
@@ -51,7 +52,7 @@ export class InboxProcessor {
   private readonly idleWaiters: (() => void)[] = [];
   /** Sequenced envelopes were applied since messages waiting for their turn were last retried. */
   private progressed = false;
-  private incoming: { bytes: Uint8Array; origin: string; resolve: () => void }[] = [];
+  private incoming: Received[] = [];
   private incomingScheduled = false;
   /** Inbox rows taken per turn of the event loop, sized to a time budget (see turn-budget.ts). */
   private rowsPerTurn = 128;
@@ -59,8 +60,12 @@ export class InboxProcessor {
   private readonly order: SenderOrder;
   /** Caps and expiry on deferred rows (issue 8, class 6). */
   readonly deferredBounds: DeferredBounds;
+  /** What was received, on its way into the inbox table (a burst through the signature pool). */
+  private readonly received: ReceivedQueue;
 
-  constructor(private readonly ctx: EngineContext) {
+  /** `pool`: verifies bursts of received signatures on other threads (issue 13); null, all on this one. */
+  constructor(private readonly ctx: EngineContext, private readonly pool: SignaturePool | null = acquireSignaturePool()) {
+    this.received = new ReceivedQueue(pool, ctx.checkedSignatures, (items) => this.writeIncoming(items) && this.schedule());
     this.order = new SenderOrder(ctx, () => this.schedule());
     this.deferredBounds = new DeferredBounds(ctx);
     this.register('MESSAGE', handleMessage);
@@ -88,23 +93,21 @@ export class InboxProcessor {
     const stored = bytes.byteLength > MAX_ENVELOPE_BYTES + 1 ? bytes.subarray(0, MAX_ENVELOPE_BYTES + 1) : bytes;
     return new Promise<void>((resolve) => {
       this.incoming.push({ bytes: stored, origin, resolve });
-      if (!this.incomingScheduled) {
-        this.incomingScheduled = true;
-        setImmediate(() => this.storeIncoming());
-      }
+      if (this.incomingScheduled) return;
+      this.incomingScheduled = true;
+      setImmediate(() => this.storeIncoming());
     });
   }
 
   private storeIncoming(): void {
     this.incomingScheduled = false;
-    if (this.closed) this.incoming = [];
-    else if (this.writeIncoming()) this.schedule();
-  }
-
-  /** Writes what was received this tick in one transaction, then lets the senders be acked. */
-  private writeIncoming(): boolean {
     const batch = this.incoming;
     this.incoming = [];
+    if (!this.closed) this.received.add(batch);
+  }
+
+  /** Writes received envelopes (a tick's, or a chunk the pool answered) in one transaction, then lets the senders be acked. */
+  private writeIncoming(batch: Received[]): boolean {
     if (batch.length === 0) return false;
     const now = this.ctx.now();
     try {
@@ -134,12 +137,12 @@ export class InboxProcessor {
 
   /** Whether envelopes are waiting or being processed (catch-up asks for more only when idle). */
   busy(): boolean {
-    return this.running !== undefined || this.incomingScheduled;
+    return this.running !== undefined || this.incomingScheduled || this.received.waiting();
   }
 
   /** Resolves once nothing is waiting (tests and benchmarks wait on this, never on a sleep). */
   idle(): Promise<void> {
-    if (this.running === undefined && !this.incomingScheduled) return Promise.resolve();
+    if (!this.busy()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -152,7 +155,11 @@ export class InboxProcessor {
     this.closed = true;
     this.order.close();
     // What was received but not yet written is written now: it was promised durable.
-    if (this.incomingScheduled) this.writeIncoming();
+    this.received.flush();
+    const incoming = this.incoming;
+    this.incoming = [];
+    this.writeIncoming(incoming);
+    this.pool?.release();
     return this.running ?? Promise.resolve();
   }
 
@@ -180,7 +187,7 @@ export class InboxProcessor {
     } finally {
       this.running = undefined;
       if (this.pending && !this.closed) this.schedule();
-      else if (!this.incomingScheduled) for (const w of this.idleWaiters.splice(0)) w();
+      else if (!this.incomingScheduled && !this.received.waiting()) for (const w of this.idleWaiters.splice(0)) w();
     }
   }
 
