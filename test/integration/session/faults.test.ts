@@ -129,6 +129,10 @@ describe('faults: nothing lost, nothing twice', () => {
     await erinInvited;
     await erin!.invoke('invitations.accept', { groupId });
     await alice!.until(() => alice!.invoke('groups.get', { groupId }), (g) => g.members.every((m) => m.status === 'joined' || m.displayName === 'dave'), 20_000, 'erin in');
+    // Bob's 250 reach alice before she removes him: what a member accepted locally but had not published when the
+    // removal commit lands is refused by the removal cut-off (a known gap, see the closing note), and this test is
+    // about dave's catch-up, not that race.
+    await alice!.until(() => allTexts(alice!, groupId), (t) => t.filter((m) => m.sender === 'bob').length >= 250, 30_000, "bob's 250 at alice");
     await alice!.invoke('groups.removeMembers', { groupId, members: [await userIdOf(bob!)] });
     await atAdminEpoch(alice!, [carol!, erin!], groupId);
     for (let i = 0; i < 250; i++) await carol!.invoke('messages.sendText', { groupId, text: `c${i}` });
