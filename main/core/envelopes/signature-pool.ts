@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { workerEntrySource } from '../threads/worker-entry-source.js';
 import { PAIR_BYTES, signatureReplySchema, type SignatureRequest } from './signature-worker-protocol.js';
-import { signatureWorkerSource } from './signature-worker-source.js';
 
 /** An envelope's id and the signature a worker found good for it (see CheckedSignatures). */
 export interface CheckedPair {
@@ -70,7 +70,9 @@ class SharedWorkers {
   }
 
   private start(): PoolWorker {
-    const source = signatureWorkerSource();
+    // Beside this file: signature-worker-entry.js when built, the .ts under tsx from sources. The CLI
+    // bundle has no such sibling: the worker fails to start and the pool stays off (see fail below).
+    const source = workerEntrySource(import.meta.url, 'signature-worker-entry');
     const worker = new Worker(source.filename, { eval: source.eval, execArgv: [] });
     // The pool must never keep a process alive that is otherwise done.
     worker.unref();

@@ -11,9 +11,9 @@ import type { IpcResult } from '../../../shared/ipc/ipc-contract.js';
 import type { KeyringFunctions } from '../../core/crypto/local-key/os-keyring-wrapper.js';
 import { createLogger } from '../../core/log/logger.js';
 import type { SlimNodeHandle, SlimNodeLaunchOptions } from '../../core/slim-node/slim-node-launcher.js';
+import { workerEntrySource } from '../../core/threads/worker-entry-source.js';
 import { parseWorkerToHost, type HostToWorker, type WorkerCore, type WorkerEventArgs, type WorkerKey, type WorkerToHost } from './core-worker-protocol.js';
 import { WorkerHostNodes } from './worker-host-nodes.js';
-import { workerSource } from './worker-source.js';
 
 const log = createLogger('core-worker.host');
 
@@ -57,7 +57,7 @@ type EventListener = (...event: WorkerEventArgs) => void;
 type ExitListener = (error: KizunaError) => void;
 
 export async function startCoreWorker(options: CoreWorkerOptions): Promise<CoreWorker> {
-  const source = workerSource();
+  const source = workerEntrySource(import.meta.url, 'core-worker-entry');
   const worker = new Worker(source.filename, {
     eval: source.eval,
     ...(source.execArgv === undefined ? {} : { execArgv: source.execArgv }),
