@@ -1,29 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
+import { describe, expect, it } from 'vitest';
 import { CoreProcess, FAST_SESSION } from '../../helpers/core-process.js';
-import { createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
-import { tempDir } from '../../helpers/test-engines.js';
-import { allTexts, atAdminEpoch, joinedGroup, startPeople, userIdOf, waitOnline } from './group-fixture.js';
+import { allTexts, atAdminEpoch, groupPerTest, joinedGroup, userIdOf, waitOnline } from './group-fixture.js';
 
 describe('faults: nothing lost, nothing twice', () => {
-  let kit: SlimTestKit;
-  let node: SlimNodeHandle;
-  let dir: ReturnType<typeof tempDir>;
-  let people: Record<string, CoreProcess>;
-
-  beforeEach(async () => {
-    kit = createSlimTestKit();
-    node = await kit.startNode();
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await Promise.all(Object.values(people ?? {}).map((p) => p.close()));
-    await kit.dispose();
-    dir.cleanup();
-  });
+  const world = groupPerTest();
 
   it('the node is killed mid-conversation: what was sent while it was down arrives after, in per-sender order, once', async () => {
-    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob', 'carol']);
+    const people = await world.start(['alice', 'bob', 'carol']);
     const { alice, bob, carol } = people as Record<string, CoreProcess>;
     const groupId = await joinedGroup(alice!, [bob!, carol!], 'mls');
     const arrivals: { sender: string; seq: number; text: string }[] = [];
@@ -31,15 +14,14 @@ describe('faults: nothing lost, nothing twice', () => {
     for (let i = 0; i < 5; i++) await bob!.invoke('messages.sendText', { groupId, text: `before ${i}` });
     await carol!.until(() => allTexts(carol!, groupId), (t) => t.length === 5, 15_000, 'before');
 
-    node.kill('SIGKILL');
-    await node.exited;
+    await world.killNode();
     await bob!.until(() => bob!.invoke('connection.status', {}), (s) => s.state !== 'online', 15_000, 'bob notices');
     for (let i = 0; i < 10; i++) await bob!.invoke('messages.sendText', { groupId, text: `while down ${i}` });
     for (let i = 0; i < 5; i++) await alice!.invoke('messages.sendText', { groupId, text: `alice while down ${i}` });
     const pending = await bob!.invoke('messages.latest', { groupId, limit: 1 });
     expect(pending.messages[0]?.sendState).toBe('pending');
 
-    node = await kit.startNode({ endpoint: node.endpoint });
+    await world.restartNode();
     await carol!.until(() => allTexts(carol!, groupId), (t) => t.length === 20, 30_000, 'everything after restart');
     const texts = await allTexts(carol!, groupId);
     expect(new Set(texts.map((t) => t.text)).size).toBe(20);
@@ -52,16 +34,15 @@ describe('faults: nothing lost, nothing twice', () => {
   });
 
   it('a message cancelled while pending is never delivered, and the members skip its place', async () => {
-    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob', 'carol']);
+    const people = await world.start(['alice', 'bob', 'carol']);
     const { alice, bob, carol } = people as Record<string, CoreProcess>;
     const groupId = await joinedGroup(alice!, [bob!, carol!], 'mls');
-    node.kill('SIGKILL');
-    await node.exited;
+    await world.killNode();
     await alice!.until(() => alice!.invoke('connection.status', {}), (s) => s.state !== 'online', 15_000, 'alice notices');
     const doomed = await alice!.invoke('messages.sendText', { groupId, text: 'cancel me' });
     await alice!.invoke('messages.cancel', { messageId: doomed.id });
     await alice!.invoke('messages.sendText', { groupId, text: 'after the cancelled one' });
-    node = await kit.startNode({ endpoint: node.endpoint });
+    await world.restartNode();
     await bob!.until(() => allTexts(bob!, groupId), (t) => t.some((x) => x.text === 'after the cancelled one'), 30_000, 'bob reads');
     // Heartbeats tell bob that alice used the cancelled sequence number; catch-up tells him to skip it.
     await bob!.until(() => bob!.invoke('connection.status', {}), (s) => s.state === 'online', 30_000, 'nothing left to sync');
@@ -70,7 +51,7 @@ describe('faults: nothing lost, nothing twice', () => {
   });
 
   it('an engine is killed mid-send: after restart every message it accepted arrives, contiguous, once', async () => {
-    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob', 'carol']);
+    const people = await world.start(['alice', 'bob', 'carol']);
     const { alice, bob, carol } = people as Record<string, CoreProcess>;
     const groupId = await joinedGroup(alice!, [bob!, carol!], 'sealed');
     let accepted = 0;
@@ -99,7 +80,7 @@ describe('faults: nothing lost, nothing twice', () => {
   });
 
   it('the admin is killed mid-commit: after restart the group state is consistent and everyone talks', async () => {
-    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob', 'carol', 'dave']);
+    const people = await world.start(['alice', 'bob', 'carol', 'dave']);
     const { alice, bob, carol, dave } = people as Record<string, CoreProcess>;
     const groupId = await joinedGroup(alice!, [bob!, carol!, dave!], 'mls');
     const removing = alice!.invoke('groups.removeMembers', { groupId, members: [await userIdOf(dave!)] }).catch(() => undefined);
@@ -119,7 +100,7 @@ describe('faults: nothing lost, nothing twice', () => {
   });
 
   it('a member offline for 500 messages and two membership changes catches up exactly', async () => {
-    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob', 'carol', 'dave', 'erin']);
+    const people = await world.start(['alice', 'bob', 'carol', 'dave', 'erin']);
     const { alice, bob, carol, dave, erin } = people as Record<string, CoreProcess>;
     const groupId = await joinedGroup(alice!, [bob!, carol!, dave!], 'mls');
     await dave!.close();
@@ -151,10 +132,10 @@ describe('faults: nothing lost, nothing twice', () => {
   });
 
   it('sender and receiver are never online together: an archive peer carries the message', async () => {
-    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob', 'carol']);
+    const people = await world.start(['alice', 'bob', 'carol']);
     const { alice, bob, carol } = people as Record<string, CoreProcess>;
     const groupId = await joinedGroup(alice!, [bob!, carol!], 'sealed');
-    const archive = new CoreProcess(dir.path, 'archive', node.endpoint, { ...FAST_SESSION, archiveGroups: [groupId] });
+    const archive = new CoreProcess(world.dir, 'archive', world.endpoint, { ...FAST_SESSION, archiveGroups: [groupId] });
     people['archive'] = archive;
     await archive.start();
     await archive.invoke('identity.create', { displayName: 'archive' });

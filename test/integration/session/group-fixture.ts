@@ -61,11 +61,26 @@ export async function allTexts(p: CoreProcess, groupId: string): Promise<{ text:
   return out;
 }
 
+/** What a test of a describe that called groupPerTest() works with; read it inside the test. */
+export interface GroupTestWorld {
+  /** startPeople in this test's folder on its node; whoever it started is closed after the test. */
+  readonly start: (names: string[], session?: Record<string, unknown>) => Promise<Record<string, CoreProcess>>;
+  /** This test's folder (for a CoreProcess started beside the people: add it to start's record to have it closed). */
+  readonly dir: string;
+  /** The node's address, the same after restartNode(). */
+  readonly endpoint: string;
+  /** Kills the node outright (SIGKILL) and resolves once its process is gone. */
+  readonly killNode: () => Promise<void>;
+  /** Starts the node again on the same address (engines reconnect to it as they would to the old one). */
+  readonly restartNode: () => Promise<void>;
+}
+
 /**
- * A real SLIM node and a folder for every test of the calling describe (hooks registered here), and
- * `start(names)`: startPeople there. Whoever was started is closed after the test, then the node.
+ * A real SLIM node and a folder for every test of the calling describe (hooks registered here). The
+ * node can be killed and restarted on its address (fault tests). Whoever was started is closed after
+ * the test, then every node the test ran.
  */
-export function peoplePerTest(): (names: string[], session?: Record<string, unknown>) => Promise<Record<string, CoreProcess>> {
+export function groupPerTest(): GroupTestWorld {
   let kit: SlimTestKit;
   let node: SlimNodeHandle;
   let dir: ReturnType<typeof tempDir>;
@@ -81,5 +96,25 @@ export function peoplePerTest(): (names: string[], session?: Record<string, unkn
     await kit.dispose();
     dir.cleanup();
   });
-  return async (names, session) => (people = await startPeople(dir.path, node.endpoint, names, session));
+  return {
+    start: async (names, session) => (people = await startPeople(dir.path, node.endpoint, names, session)),
+    get dir() {
+      return dir.path;
+    },
+    get endpoint() {
+      return node.endpoint;
+    },
+    killNode: async () => {
+      node.kill('SIGKILL');
+      await node.exited;
+    },
+    restartNode: async () => {
+      node = await kit.startNode({ endpoint: node.endpoint });
+    },
+  };
+}
+
+/** groupPerTest() for tests that only start people: `start(names)`. */
+export function peoplePerTest(): GroupTestWorld['start'] {
+  return groupPerTest().start;
 }

@@ -1,12 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../shared/domain/views.js';
-import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import type { CoreProcess } from '../../helpers/core-process.js';
-import { createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
-import { tempDir } from '../../helpers/test-engines.js';
 import { expectCode } from '../../helpers/expect-code.js';
 import { timeline } from './delivery-truth.js';
-import { atAdminEpoch, joinedGroup, startPeople, userIdOf } from './group-fixture.js';
+import { atAdminEpoch, groupPerTest, joinedGroup, userIdOf } from './group-fixture.js';
 
 /**
  * Issue 9: a member removed while offline writes on, not knowing. Nobody may take those messages,
@@ -14,24 +11,10 @@ import { atAdminEpoch, joinedGroup, startPeople, userIdOf } from './group-fixtur
  * its reason.
  */
 describe('a member removed while offline', () => {
-  let kit: SlimTestKit;
-  let node: SlimNodeHandle;
-  let dir: ReturnType<typeof tempDir>;
-  let people: Record<string, CoreProcess>;
-
-  beforeEach(async () => {
-    kit = createSlimTestKit();
-    node = await kit.startNode();
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await Promise.all(Object.values(people ?? {}).map((p) => p.close()));
-    await kit.dispose();
-    dir.cleanup();
-  });
+  const world = groupPerTest();
 
   it('sees its own messages of that time fail as refused (not retryable), and nobody holds them', async () => {
-    people = await startPeople(dir.path, node.endpoint, ['alice', 'bob', 'carol', 'dave']);
+    const people = await world.start(['alice', 'bob', 'carol', 'dave']);
     const { alice, bob, carol, dave } = people as Record<string, CoreProcess>;
     const groupId = await joinedGroup(alice!, [bob!, carol!, dave!], 'mls');
     // Dave's engine runs on, but no node is reachable where it looks.
@@ -44,7 +27,7 @@ describe('a member removed while offline', () => {
     expect(written.map((m) => m.sendState)).toEqual(['pending', 'pending']);
 
     await dave!.close();
-    await dave!.start(node.endpoint);
+    await dave!.start(world.endpoint);
     const ended = await dave!.until(
       () => Promise.all(written.map((m) => dave!.invoke('messages.get', { messageId: m.id }))),
       (views) => views.every((v) => v.sendState === 'failed'),
