@@ -7,7 +7,8 @@
  *   fanout "all", the clock stopping when the last subscriber has it. The subscribers are grpc-js
  *   clients in this process, so their receive work shares its core with the node.
  *
- * Run: npm run bench -- large-group   (KIZUNA_BENCH_LARGE_MEMBERS changes the size while developing)
+ * Run: npm run bench -- large-group   (KIZUNA_BENCH_LARGE_MEMBERS changes the size while developing;
+ * `--mls-only` skips the fan-out and the WebCrypto commit rows, `--reps N` sets the commits per row)
  */
 import sodium from 'libsodium-wrappers';
 import { parseSlimName } from '../shared/domain/slim-name.js';
@@ -21,6 +22,9 @@ import { percentile, report, type BenchRow } from './lib/report.js';
 const MEMBERS = Number(process.env['KIZUNA_BENCH_LARGE_MEMBERS'] ?? 1000);
 const TARGET_MS = 100;
 const FANOUT_ROUNDS = 30;
+const MLS_ONLY = process.argv.includes('--mls-only');
+const repsFlag = process.argv.indexOf('--reps');
+const NATIVE_REPS = repsFlag > 0 ? Number(process.argv[repsFlag + 1]) : 10;
 
 function sameKey(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -119,10 +123,12 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   const group = await buildMlsGroup(MEMBERS, await loadMlsSuite('native'));
   rows.push({ name: `build a ${MEMBERS}-member MLS group (native, adds of 50)`, value: group.buildMs, unit: 'ms' });
-  rows.push(...(await commits(group, 'native', 10)));
-  (globalThis as { gc?: () => void }).gc?.();
-  rows.push(...(await commits(group, 'webcrypto', 3)));
-  rows.push(...(await fanOut()));
+  rows.push(...(await commits(group, 'native', NATIVE_REPS)));
+  if (!MLS_ONLY) {
+    (globalThis as { gc?: () => void }).gc?.();
+    rows.push(...(await commits(group, 'webcrypto', 3)));
+    rows.push(...(await fanOut()));
+  }
   report('large-group', rows);
 }
 

@@ -1,15 +1,17 @@
 /**
  * HPKE (RFC 9180), base mode, single shot, for exactly one suite: DHKEM(X25519, HKDF-SHA256),
  * HKDF-SHA256, AES-128-GCM — what MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 uses. X25519 comes from
- * libsodium, HKDF and AES-GCM from node:crypto. Keys are raw 32-byte X25519 scalars / points, the same
+ * native-x25519.ts (OpenSSL to encrypt, libsodium to decrypt), HKDF and AES-GCM from node:crypto.
+ * Keys are raw 32-byte X25519 scalars / points, the same
  * bytes ts-mls's default (@hpke/core) provider exports, so key packages, private key packages and group
  * states move freely between the two providers (test/unit/core/crypto/mls/crypto-provider-interop.test.ts).
  */
 import { sodium } from '../sodium.js';
 import type { Hpke, PrivateKey, PublicKey } from 'ts-mls';
 import { CryptoError } from 'ts-mls/mlsError.js';
-import { concatBytes } from '../../encoding/base64url.js';
+import { bytesEqual, concatBytes } from '../../encoding/base64url.js';
 import { aes128GcmOpen, aes128GcmSeal, hkdfExpand, hkdfExtract, randomBytes } from './native-primitives.js';
+import { x25519, x25519Encap } from './native-x25519.js';
 
 const X25519_LENGTH = 32;
 const AEAD_KEY_LENGTH = 16;
@@ -17,6 +19,9 @@ const AEAD_NONCE_LENGTH = 12;
 const HASH_LENGTH = 32;
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+/** The few fixed labels this module uses, encoded once each (two to eight per HPKE call). */
+const labels = new Map<string, Uint8Array>();
+const label = (s: string): Uint8Array => labels.get(s) ?? labels.set(s, text(s)).get(s)!;
 const u16 = (n: number): Uint8Array => Uint8Array.of((n >>> 8) & 0xff, n & 0xff);
 
 const HPKE_V1 = text('HPKE-v1');
@@ -27,12 +32,12 @@ const HPKE_SUITE_ID = concatBytes(text('HPKE'), u16(0x0020), u16(0x0001), u16(0x
 const EMPTY = new Uint8Array(0);
 const MODE_BASE = Uint8Array.of(0x00);
 
-function labeledExtract(suiteId: Uint8Array, salt: Uint8Array, label: string, ikm: Uint8Array): Uint8Array {
-  return hkdfExtract(salt, concatBytes(HPKE_V1, suiteId, text(label), ikm));
+function labeledExtract(suiteId: Uint8Array, salt: Uint8Array, name: string, ikm: Uint8Array): Uint8Array {
+  return hkdfExtract(salt, concatBytes(HPKE_V1, suiteId, label(name), ikm));
 }
 
-function labeledExpand(suiteId: Uint8Array, prk: Uint8Array, label: string, info: Uint8Array, length: number): Uint8Array {
-  return hkdfExpand(prk, concatBytes(u16(length), HPKE_V1, suiteId, text(label), info), length);
+function labeledExpand(suiteId: Uint8Array, prk: Uint8Array, name: string, info: Uint8Array, length: number): Uint8Array {
+  return hkdfExpand(prk, concatBytes(u16(length), HPKE_V1, suiteId, label(name), info), length);
 }
 
 /** The opaque key objects ts-mls passes around; only this module looks inside. */
@@ -72,53 +77,57 @@ function unwrapPublic(key: PublicKey): NativePublicKey {
   return k as NativePublicKey;
 }
 
-/** X25519; libsodium refuses (throws) an all-zero shared secret, as RFC 9180 §7.1.4 requires. */
-function dh(privateRaw: Uint8Array, publicRaw: Uint8Array): Uint8Array {
-  try {
-    return sodium().crypto_scalarmult(privateRaw, publicRaw);
-  } catch {
-    throw new CryptoError('X25519 produced an invalid shared secret');
-  }
-}
-
 function sharedSecret(dhValue: Uint8Array, enc: Uint8Array, recipientPublic: Uint8Array): Uint8Array {
   const eaePrk = labeledExtract(KEM_SUITE_ID, EMPTY, 'eae_prk', dhValue);
   return labeledExpand(KEM_SUITE_ID, eaePrk, 'shared_secret', concatBytes(enc, recipientPublic), HASH_LENGTH);
 }
 
+/** An all-zero DH result (low-order recipient key) throws, as RFC 9180 §7.1.4 requires. */
 function encap(recipient: NativePublicKey): { enc: Uint8Array; shared: Uint8Array } {
-  const ephemeral = randomBytes(X25519_LENGTH);
-  const enc = sodium().crypto_scalarmult_base(ephemeral);
-  const shared = sharedSecret(dh(ephemeral, recipient.raw), enc, recipient.raw);
-  sodium().memzero(ephemeral);
+  const { enc, dh } = x25519Encap(recipient.raw);
+  const shared = sharedSecret(dh, enc, recipient.raw);
+  dh.fill(0);
   return { enc, shared };
 }
 
 function decap(recipient: NativePrivateKey, enc: Uint8Array): Uint8Array {
   if (enc.length !== X25519_LENGTH) throw new CryptoError('HPKE encapsulated key must be 32 bytes');
-  return sharedSecret(dh(recipient.raw, enc), enc, recipient.publicRaw);
+  return sharedSecret(x25519(recipient.raw, enc), enc, recipient.publicRaw);
 }
 
-interface HpkeContext {
-  key: Uint8Array;
-  baseNonce: Uint8Array;
-  exporterSecret: Uint8Array;
+/**
+ * The key-schedule inputs that repeat. An update path seals one path secret to hundreds of recipients
+ * with the same `info` (the EncryptContext of the new group context), so info_hash is kept for the
+ * last `info` seen (compared byte for byte: equal bytes, equal hash), and psk_id_hash of base mode
+ * (empty psk_id) is the same for every call.
+ */
+let pskIdHash: Uint8Array | undefined;
+let lastInfo: { info: Uint8Array; hash: Uint8Array } | undefined;
+
+function baseModeContext(info: Uint8Array): Uint8Array {
+  pskIdHash ??= labeledExtract(HPKE_SUITE_ID, EMPTY, 'psk_id_hash', EMPTY);
+  if (lastInfo === undefined || !bytesEqual(lastInfo.info, info)) {
+    lastInfo = { info: info.slice(), hash: labeledExtract(HPKE_SUITE_ID, EMPTY, 'info_hash', info) };
+  }
+  return concatBytes(MODE_BASE, pskIdHash, lastInfo.hash);
 }
 
-function keySchedule(shared: Uint8Array, info: Uint8Array): HpkeContext {
-  const pskIdHash = labeledExtract(HPKE_SUITE_ID, EMPTY, 'psk_id_hash', EMPTY);
-  const infoHash = labeledExtract(HPKE_SUITE_ID, EMPTY, 'info_hash', info);
-  const context = concatBytes(MODE_BASE, pskIdHash, infoHash);
-  const secret = labeledExtract(HPKE_SUITE_ID, shared, 'secret', EMPTY);
+/** RFC 9180 §5.1 KeySchedule (base mode): the secret and key_schedule_context the rest derives from. */
+function keySchedule(shared: Uint8Array, info: Uint8Array): { secret: Uint8Array; context: Uint8Array } {
+  return { secret: labeledExtract(HPKE_SUITE_ID, shared, 'secret', EMPTY), context: baseModeContext(info) };
+}
+
+function aeadKeyAndNonce(ks: { secret: Uint8Array; context: Uint8Array }): { key: Uint8Array; baseNonce: Uint8Array } {
   return {
-    key: labeledExpand(HPKE_SUITE_ID, secret, 'key', context, AEAD_KEY_LENGTH),
-    baseNonce: labeledExpand(HPKE_SUITE_ID, secret, 'base_nonce', context, AEAD_NONCE_LENGTH),
-    exporterSecret: labeledExpand(HPKE_SUITE_ID, secret, 'exp', context, HASH_LENGTH),
+    key: labeledExpand(HPKE_SUITE_ID, ks.secret, 'key', ks.context, AEAD_KEY_LENGTH),
+    baseNonce: labeledExpand(HPKE_SUITE_ID, ks.secret, 'base_nonce', ks.context, AEAD_NONCE_LENGTH),
   };
 }
 
-function exportFrom(context: HpkeContext, exporterContext: Uint8Array, length: number): Uint8Array {
-  return labeledExpand(HPKE_SUITE_ID, context.exporterSecret, 'sec', exporterContext, length);
+/** Export (RFC 9180 §5.3) from a single-shot context; the exporter secret is derived only here. */
+function exportFrom(ks: { secret: Uint8Array; context: Uint8Array }, exporterContext: Uint8Array, length: number): Uint8Array {
+  const exporterSecret = labeledExpand(HPKE_SUITE_ID, ks.secret, 'exp', ks.context, HASH_LENGTH);
+  return labeledExpand(HPKE_SUITE_ID, exporterSecret, 'sec', exporterContext, length);
 }
 
 function openAead(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array {
@@ -134,11 +143,11 @@ export function makeNativeHpke(): Hpke {
   return {
     async seal(publicKey, plaintext, info, aad) {
       const { enc, shared } = encap(unwrapPublic(publicKey));
-      const ctx = keySchedule(shared, info);
+      const ctx = aeadKeyAndNonce(keySchedule(shared, info));
       return { ct: aes128GcmSeal(ctx.key, ctx.baseNonce, aad ?? EMPTY, plaintext), enc };
     },
     async open(privateKey, kemOutput, ciphertext, info, aad) {
-      const ctx = keySchedule(decap(unwrapPrivate(privateKey), kemOutput), info);
+      const ctx = aeadKeyAndNonce(keySchedule(decap(unwrapPrivate(privateKey), kemOutput), info));
       return openAead(ctx.key, ctx.baseNonce, aad ?? EMPTY, ciphertext);
     },
     async exportSecret(publicKey, exporterContext, length, info) {
@@ -146,8 +155,7 @@ export function makeNativeHpke(): Hpke {
       return { enc, secret: exportFrom(keySchedule(shared, info), exporterContext, length) };
     },
     async importSecret(privateKey, exporterContext, kemOutput, length, info) {
-      const ctx = keySchedule(decap(unwrapPrivate(privateKey), kemOutput), info);
-      return exportFrom(ctx, exporterContext, length);
+      return exportFrom(keySchedule(decap(unwrapPrivate(privateKey), kemOutput), info), exporterContext, length);
     },
     async importPrivateKey(k) {
       return privateKeyOf(k);
