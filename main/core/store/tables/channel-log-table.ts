@@ -150,13 +150,14 @@ export function channelLogWriter(prepare: Prepare): ChannelLogWriter {
     },
     // A claim (heartbeat, sync mark, a held message's number) moves `highest` at most
     // SEQ_AHEAD_LIMIT past what we hold: a member claiming 2^53 must not have us ask for billions.
-    // Never past a cutoff the admin signed for the sender: what comes after it is refused, not missing.
+    // Never past a cutoff the admin signed for someone no longer a member: what comes after it is refused, not missing.
     noteHighest: (g, s, seq) =>
       void prepare(
         `INSERT INTO sync_cursors (group_id, sender, contiguous, highest, first_seq) VALUES (?, ?, 0, min(?, ${SEQ_AHEAD_LIMIT}), 1)
          ON CONFLICT (group_id, sender) DO UPDATE SET highest = max(highest, min(?, contiguous + ${SEQ_AHEAD_LIMIT},
-           coalesce((SELECT last_seq FROM sender_cutoffs c WHERE c.group_id = sync_cursors.group_id AND c.sender = sync_cursors.sender), ?)))`,
-      ).run(g, s, seq, seq, seq),
+           CASE WHEN EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = excluded.group_id AND m.user_id = excluded.sender) THEN ?
+             ELSE coalesce((SELECT last_seq FROM sender_cutoffs c WHERE c.group_id = excluded.group_id AND c.sender = excluded.sender), ?) END))`,
+      ).run(g, s, seq, seq, seq, seq),
     cutAfter: (g, s, seq) => {
       prepare('DELETE FROM channel_log WHERE group_id = ? AND sender = ? AND seq > ?').run(g, s, seq);
       prepare('UPDATE sync_cursors SET contiguous = min(contiguous, ?), highest = min(highest, ?) WHERE group_id = ? AND sender = ?').run(seq, seq, g, s);
