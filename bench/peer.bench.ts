@@ -353,16 +353,18 @@ const nodes: Record<Transport, SlimNodeHandle> = {
 };
 const nodePids = Object.values(nodes).map((n) => n.pid);
 const bare: Record<Transport, number> = { tcp: Number.NaN, unix: Number.NaN };
-/** KIZUNA_PEER_ONLY=slim-bindings and KIZUNA_PEER_TRANSPORTS=unix run a part while developing. */
+/** KIZUNA_PEER_ONLY=slim-bindings, KIZUNA_PEER_TRANSPORTS=unix, KIZUNA_PEER_MEMBERS=2 and KIZUNA_PEER_MLS=off run a part while developing. */
 const only = new Set((process.env['KIZUNA_PEER_ONLY'] ?? 'slim-bindings,kizuna').split(','));
+const memberCounts = (process.env['KIZUNA_PEER_MEMBERS'] ?? '2,10').split(',').map(Number);
+const mlsModes = (process.env['KIZUNA_PEER_MLS'] ?? 'on,off').split(',').map((m) => m === 'on');
 try {
   const transports = (process.env['KIZUNA_PEER_TRANSPORTS'] ?? 'tcp,unix').split(',') as Transport[];
   for (const transport of transports) {
     const endpoint = nodes[transport].endpoint;
     bare[transport] = round(percentile(await bareRoundTrip(endpoint), 50));
     console.log(`bare round trip (${transport}): ${bare[transport]} ms p50`);
-    for (const members of [2, 10]) {
-      for (const mls of [true, false]) {
+    for (const members of memberCounts) {
+      for (const mls of mlsModes) {
         for (const system of ['slim-bindings', 'kizuna'] as const) {
           if (!only.has(system)) continue;
           const row = system === 'kizuna' ? await kizunaRow(endpoint, transport, members, mls, nodePids) : await bindingsRow(endpoint, transport, members, mls);
