@@ -20,5 +20,7 @@ export function retractPastCutoffs(ctx: EngineContext, groupId: Uint8Array, cuto
     ctx.store.write.log.cutAfter(groupId, c.sender, c.seq);
     retracted += ctx.store.write.messages.retractAfter(groupId, c.sender, c.seq);
   }
+  // Some of them may have been unread: the chat list's count (sent with the version's group view) follows.
+  if (retracted > 0) ctx.store.write.groups.recountUnread(groupId);
   return retracted;
 }
