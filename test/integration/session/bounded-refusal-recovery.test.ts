@@ -1,7 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../main/core/engine/engine.js';
-import { engineContextOf } from '../../../main/core/engine/engine-internals.js';
-import { fromBase64Url } from '../../../main/core/encoding/base64url.js';
 import { SessionLayer } from '../../../main/core/session/session-layer.js';
 import { userId } from '../../helpers/test-engines.js';
 import { waitUntil } from '../../helpers/wait-for.js';
@@ -44,19 +42,26 @@ describe('catch-up brings back what a bound refused (a real SLIM node)', () => {
     const atCarol = waitUntil(carol.events, 'group', () => carol.getGroup(groupId).epoch > epoch, 15_000);
     await alice.removeMembers(groupId, [userId(dave)]);
     await atCarol;
+    // Carol writes while offline: her envelopes, as her engine built and signed them, wait in her outbox.
+    await world.sessions[2]!.close();
     for (let i = 0; i < SENT; i++) await carol.sendText(groupId, `c${i}`);
-
-    // Carol's envelopes reach bob before the version that opens their epoch: CAP wait, the rest are refused by the bound.
-    const gid = fromBase64Url(groupId) as Uint8Array;
-    const carolId = fromBase64Url(userId(carol)) as Uint8Array;
-    const sent = engineContextOf(carol).store.read.log.range(gid, carolId, 0, 1_000, 1_000).filter((e) => e.type === 'MESSAGE');
+    const sent = carol.outbox.due(1_000).filter((j) => j.type === 'MESSAGE' && j.destination === 'group').map((j) => j.bytes);
     expect(sent).toHaveLength(SENT);
-    for (const e of sent) await bob.receive(e.bytes);
+
+    // They reach bob before the version that opens their epoch: CAP wait, the rest are refused by the bound.
+    for (const bytes of sent) await bob.receive(bytes);
     await bob.inbox.idle();
     expect(bob.stats().inbox['deferred']).toBe(CAP);
     expect(bob.stats().dropped['deferred-sender-cap']).toBe(SENT - CAP);
 
-    // Back online: catch-up brings the version, and everything the bound refused.
+    // Carol publishes them to the group (alice takes them) and goes away again: only catch-up can bring them to bob now.
+    const atAlice = waitUntil(alice.events, 'message', () => alice.latestMessages(groupId, 50).messages.filter((m) => m.senderName === 'carol').length >= SENT, 30_000);
+    world.sessions[2] = new SessionLayer(carol, { endpoint: world.node.endpoint, ...IN_PROCESS_TIMINGS });
+    world.sessions[2].start();
+    await atAlice;
+    await world.sessions[2].close();
+
+    // Bob back online: catch-up brings the version, and everything the bound refused.
     const all = waitUntil(bob.events, 'message', () => bob.latestMessages(groupId, 50).messages.filter((m) => m.senderName === 'carol').length >= SENT, 30_000);
     world.sessions[1] = new SessionLayer(bob, { endpoint: world.node.endpoint, ...IN_PROCESS_TIMINGS });
     world.sessions[1].start();

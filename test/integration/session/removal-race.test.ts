@@ -60,6 +60,8 @@ describe('a removal racing a burst', () => {
     for (const p of [alice!, carol!, dave!]) {
       await p.until(() => p.invoke('connection.status', {}), (s) => s.state === 'online', 30_000, 'nothing left to sync');
       expect((await bobsAt(p, groupId)).size).toBe(cutoff);
+      // Nobody read anything: the chat list's unread count is what is held, not what was let go.
+      expect((await p.invoke('groups.get', { groupId })).unreadCount).toBe(cutoff);
     }
   }, 240_000);
 });
