@@ -42,6 +42,9 @@ import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
 import { carrySoon, carryWhenJoined } from '../messages/message-carries.js';
 import { reconcileSoon } from '../groups/direct-chat-merge.js';
 import type { StorageHealth } from '../store/storage-health.js';
+
+/** How long a removal waits for the inbox to settle before the admin signs the cutoffs (see removeMembers). */
+const REMOVAL_INBOX_WAIT_MS = 2_000;
 import type { CheckedSignatures } from '../envelopes/checked-signatures.js';
 
 export type { EngineOptions } from './engine-open.js';
@@ -204,7 +207,13 @@ export class Engine implements SessionPort {
   addMembers(groupId: string, userIds: string[]): Promise<GroupView> {
     return addMembers(this.ctx, groupIdFrom(groupId), userIds);
   }
-  removeMembers(groupId: string, userIds: string[]): Promise<GroupView> {
+  async removeMembers(groupId: string, userIds: string[]): Promise<GroupView> {
+    // The cutoff we sign for them is the run of their envelopes we have processed. What already sits in
+    // our inbox was acknowledged to its sender (stored): processed first, it is kept instead of refused.
+    // Bounded: a busy inbox must not hold a removal back for long.
+    let waited: NodeJS.Timeout | undefined;
+    await Promise.race([this.inbox.idle(), new Promise<void>((r) => (waited = setTimeout(r, REMOVAL_INBOX_WAIT_MS)))]);
+    clearTimeout(waited);
     return removeMembers(this.ctx, groupIdFrom(groupId), userIds);
   }
   renameGroup(groupId: string, name: string): Promise<GroupView> {

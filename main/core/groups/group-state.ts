@@ -9,6 +9,7 @@ import { announceGroupChange } from './group-changes.js';
 import { changesEpoch } from './group-validation.js';
 import { decodeSignedGroupVersion, type VerifiedGroupVersion } from './signed-group-version.js';
 import { noteUndeliverable } from './undeliverable.js';
+import { retractPastCutoffs } from './cutoff-retraction.js';
 
 function modeOf(v: GroupVersion): EncryptionMode {
   return v.mode === 'MLS' ? 'mls' : v.mode === 'SEALED' ? 'sealed' : 'none';
@@ -108,6 +109,7 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
     );
   }
   for (const c of v.cutoffs) store.write.groups.setCutoff(groupId, c.sender, c.seq);
+  retractPastCutoffs(ctx, groupId, v.cutoffs);
   if (before.length > 0) noteUndeliverable(ctx, groupId, before, everyone(v).map((m) => m.userId), v.cutoffs);
   if (v.kind === 'CLOSE') store.write.groups.setMyState(groupId, 'closed');
   const row = store.read.groups.get(groupId) as GroupRow;

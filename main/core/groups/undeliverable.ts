@@ -19,7 +19,6 @@ export function noteUndeliverable(ctx: EngineContext, groupId: Uint8Array, befor
   const gone = before.filter((m) => !after.some((a) => bytesEqual(a, m)));
   if (gone.length === 0) return;
   const store = ctx.store;
-  const jobs = store.read.deliveryFailures.unfinishedChannelJobs(groupId);
   const self = ctx.self().userId;
   const changes: StateChange[] = [];
   const now = ctx.now();
@@ -29,14 +28,18 @@ export function noteUndeliverable(ctx: EngineContext, groupId: Uint8Array, befor
   };
   const weLeft = gone.some((m) => bytesEqual(m, self));
   const ourCutoff = cutoffs.find((c) => bytesEqual(c.sender, self))?.seq ?? 0;
+  // Refused ones past our cutoff, acked ones too (an ack meant stored, not kept), and the unfinished rest.
+  const jobs = store.read.deliveryFailures.unfinishedChannelJobs(groupId);
+  if (weLeft) for (const j of store.read.deliveryFailures.channelJobsAfter(groupId, ourCutoff)) if (!jobs.some((x) => x.id === j.id)) jobs.push(j);
   for (const job of jobs) {
     if (job.messageId === null) continue;
     const acked = store.read.messages.deliveries(job.envelopeId).map((d) => d.member);
     const missing = (m: Uint8Array): boolean => !bytesEqual(m, self) && !acked.some((a) => bytesEqual(a, m));
     if (weLeft && job.seq > ourCutoff) {
-      for (const m of before.filter(missing)) note(job.messageId, m, 'refused', job.attempts);
+      // Every other member refuses it, whether or not it acked it (retractPastCutoffs).
+      for (const m of before.filter((x) => !bytesEqual(x, self))) note(job.messageId, m, 'refused', job.attempts);
       store.write.queue.markOutboxFailed(job.id, `refused: sent after our removal (cutoff ${ourCutoff})`);
-      if (store.write.messages.failUnreachable(job.messageId)) changes.push({ messageId: job.messageId, state: 'failed' });
+      if (store.write.messages.failRefused(job.messageId)) changes.push({ messageId: job.messageId, state: 'failed' });
       continue;
     }
     for (const m of gone.filter(missing)) note(job.messageId, m, 'removed', job.attempts);

@@ -7,7 +7,7 @@ import type { SessionPort } from '../engine/session-port.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { groupChannelName } from '../kernel/channel-names.js';
 import { createLogger } from '../log/logger.js';
-import { SlimClient, type TransportStateChange } from '../transport/slim-client.js';
+import { SlimClient, type SlimClientStats, type TransportStateChange } from '../transport/slim-client.js';
 import { CatchUp, type SyncProgress } from './catch-up.js';
 import { Discovery, type DiscoveredCard } from './discovery.js';
 import { InboundRouter } from './inbound-router.js';
@@ -145,6 +145,11 @@ export class SessionLayer {
 
   syncProgress(): SyncProgress | null {
     return this.syncing;
+  }
+
+  /** The transport's counters (publishes received, frames dropped by reason): tells node losses from the engine's own drops. */
+  transportStats(): SlimClientStats {
+    return this.client.stats();
   }
 
   error(): KizunaError | null {

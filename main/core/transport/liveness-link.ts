@@ -112,6 +112,7 @@ export class LivenessLink {
 
   /** True when `message` (received on the main link) was one of our probes coming back: the caller drops it. */
   consume(message: IncomingPublish): boolean {
+    this.#probe.heard();
     if (message.payloadType !== PROBE_PAYLOAD_TYPE || !sameHashes(message.destination.hashes, this.#names.echoHashes)) return false;
     if (message.blob.length === 4) this.#probe.echo(new DataView(message.blob.buffer, message.blob.byteOffset, 4).getUint32(0));
     return true;

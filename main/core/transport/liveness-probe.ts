@@ -4,6 +4,11 @@
  * but carries nothing. Every `intervalMs` the owner sends a small numbered probe that must come back through
  * the node (see the liveness link in slim-client.ts); if it has not come back within `timeoutMs`, the link
  * is declared dead.
+ * Anything the main link delivers meanwhile proves it alive too (`heard`): under a flood the echo
+ * queues behind thousands of publishes, or this thread is busy with them past the deadline, and a
+ * probe that waits its turn is not a dead link (dropping it lost what the node had buffered for it:
+ * the peer benchmark's throughput rows). The verdict is taken after the pending input was read
+ * (setImmediate runs after the poll phase), never from a timer that fired before it.
  * Timers are unref'd: a probe never keeps a process alive on its own.
  */
 
@@ -25,6 +30,8 @@ export class LivenessProbe {
   #sent = 0;
   #lastRoundTripMs: number | undefined;
   #sentAt = 0;
+  /** When the main link last delivered anything (a publish, a probe's echo). */
+  #heardAt = 0;
 
   constructor(options: LivenessProbeOptions, send: (sequence: number) => void, onDead: (waitedMs: number) => void) {
     if (!(options.intervalMs > 0 && options.timeoutMs > 0)) throw new RangeError('liveness intervals must be positive');
@@ -45,6 +52,11 @@ export class LivenessProbe {
     if (this.#interval !== undefined) return;
     this.#interval = setInterval(() => this.#tick(), this.#options.intervalMs);
     this.#interval.unref();
+  }
+
+  /** Call for anything received on the main link: the link carries, so an outstanding probe may take longer. */
+  heard(): void {
+    this.#heardAt = Date.now();
   }
 
   /** Call when a probe came back; unknown or stale sequence numbers are ignored. */
@@ -70,15 +82,30 @@ export class LivenessProbe {
     this.#outstanding = this.#sequence;
     this.#sentAt = Date.now();
     this.#sent += 1;
-    this.#deadline = setTimeout(() => {
-      this.stop();
-      this.#onDead(this.#options.timeoutMs);
-    }, this.#options.timeoutMs);
-    this.#deadline.unref();
+    this.#arm(this.#options.timeoutMs);
     try {
       this.#send(this.#sequence);
     } catch {
       // Sending failed because the link is closing; its own close handling takes over.
     }
+  }
+
+  /** The deadline of the outstanding probe, `ms` from now; when it passes, the link is judged once its pending input was read. */
+  #arm(ms: number): void {
+    const sequence = this.#outstanding;
+    this.#deadline = setTimeout(() => {
+      const check = setImmediate(() => {
+        if (this.#outstanding !== sequence || sequence === undefined) return; // answered meanwhile, or stopped
+        const quiet = Date.now() - Math.max(this.#heardAt, this.#sentAt);
+        if (quiet < this.#options.timeoutMs) {
+          this.#arm(this.#options.timeoutMs - quiet);
+          return;
+        }
+        this.stop();
+        this.#onDead(this.#options.timeoutMs);
+      });
+      check.unref();
+    }, ms);
+    this.#deadline.unref();
   }
 }

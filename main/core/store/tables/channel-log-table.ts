@@ -65,6 +65,11 @@ export interface ChannelLogWriter {
   countDrop(reason: string): void;
   holdPlaintext(envelopeId: Uint8Array, groupId: Uint8Array, sealed: Uint8Array, at: number): void;
   releasePlaintext(envelopeId: Uint8Array): void;
+  /**
+   * The admin signed `seq` as the last envelope of `sender` the group takes: entries past it leave the
+   * log (never served, never counted as held) and the cursor stops there (nothing past it is missing).
+   */
+  cutAfter(groupId: Uint8Array, sender: Uint8Array, seq: number): void;
   /** Cancels (or, on retry, restores) one of our own envelopes: sync then skips it instead of serving it. */
   setCancelled(envelopeId: Uint8Array, cancelled: boolean): void;
 }
@@ -145,11 +150,18 @@ export function channelLogWriter(prepare: Prepare): ChannelLogWriter {
     },
     // A claim (heartbeat, sync mark, a held message's number) moves `highest` at most
     // SEQ_AHEAD_LIMIT past what we hold: a member claiming 2^53 must not have us ask for billions.
+    // Never past a cutoff the admin signed for someone no longer a member: what comes after it is refused, not missing.
     noteHighest: (g, s, seq) =>
       void prepare(
         `INSERT INTO sync_cursors (group_id, sender, contiguous, highest, first_seq) VALUES (?, ?, 0, min(?, ${SEQ_AHEAD_LIMIT}), 1)
-         ON CONFLICT (group_id, sender) DO UPDATE SET highest = max(highest, min(?, contiguous + ${SEQ_AHEAD_LIMIT}))`,
-      ).run(g, s, seq, seq),
+         ON CONFLICT (group_id, sender) DO UPDATE SET highest = max(highest, min(?, contiguous + ${SEQ_AHEAD_LIMIT},
+           CASE WHEN EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = excluded.group_id AND m.user_id = excluded.sender) THEN ?
+             ELSE coalesce((SELECT last_seq FROM sender_cutoffs c WHERE c.group_id = excluded.group_id AND c.sender = excluded.sender), ?) END))`,
+      ).run(g, s, seq, seq, seq, seq),
+    cutAfter: (g, s, seq) => {
+      prepare('DELETE FROM channel_log WHERE group_id = ? AND sender = ? AND seq > ?').run(g, s, seq);
+      prepare('UPDATE sync_cursors SET contiguous = min(contiguous, ?), highest = min(highest, ?) WHERE group_id = ? AND sender = ?').run(seq, seq, g, s);
+    },
     markSeen: (id, at) => prepare('INSERT OR IGNORE INTO seen_envelopes (envelope_id, seen_at) VALUES (?, ?)').run(id, at).changes === 1,
     pruneSeen: (olderThan) => void prepare('DELETE FROM seen_envelopes WHERE seen_at < ?').run(olderThan),
     takeOwnSeq: (g) => {

@@ -16,6 +16,12 @@ export interface DeliveryFailuresReader {
   forMessage(messageId: Uint8Array): DeliveryFailureRow[];
   /** Our channel jobs of a group still waiting for acks (pending, sent, or given up after their retries). */
   unfinishedChannelJobs(groupId: Uint8Array): UnfinishedJob[];
+  /**
+   * Our channel jobs of a group with a sequence number past `seq`, finished (acked) ones too: an ack
+   * says a member stored the envelope in its inbox, not that the group kept it (a removal cutoff may
+   * still refuse it there).
+   */
+  channelJobsAfter(groupId: Uint8Array, seq: number): UnfinishedJob[];
 }
 
 export interface DeliveryFailuresWriter {
@@ -33,6 +39,10 @@ export function deliveryFailuresReader(prepare: Prepare): DeliveryFailuresReader
         `SELECT ${JOB_COLUMNS} FROM outbox WHERE group_id = ? AND destination = 'group' AND seq > 0 AND message_id IS NOT NULL
            AND (state IN ('pending', 'sent') OR (state = 'failed' AND last_error LIKE 'retries-exhausted: %'))`,
       ).all(g) as UnfinishedJob[],
+    channelJobsAfter: (g, seq) =>
+      prepare(
+        `SELECT ${JOB_COLUMNS} FROM outbox WHERE group_id = ? AND destination = 'group' AND seq > ? AND message_id IS NOT NULL AND state != 'cancelled'`,
+      ).all(g, seq) as UnfinishedJob[],
   };
 }
 

@@ -65,6 +65,16 @@ export interface MessagesWriter {
   advanceSendState(id: Uint8Array, next: Exclude<SendState, 'received'>): boolean;
   /** Nobody left in the group can ever get it: pending or sent -> failed. */
   failUnreachable(id: Uint8Array): boolean;
+  /**
+   * The admin's signed cutoff refused one of ours (sent after our removal): failed from any state short
+   * of it, 'delivered' and 'read' too: those meant members had stored the envelope, not that the group
+   * kept it, and the cutoff is the group's word (removal-cutoffs.ts).
+   */
+  failRefused(id: Uint8Array): boolean;
+  /**
+   * Deletes `sender`'s received messages of a group past `seq` (and their pins): the admin's cutoff says the group refuses them, so no member keeps them. How many went.
+   */
+  retractAfter(groupId: Uint8Array, sender: Uint8Array, seq: number): number;
   /** The user's manual retry: failed -> pending. */
   retry(id: Uint8Array): boolean;
   addReceipt(messageId: Uint8Array, reader: Uint8Array, readAt: number): boolean;
@@ -163,6 +173,15 @@ export function messagesWriter(prepare: Prepare): MessagesWriter {
         : prepare(`UPDATE messages SET send_state = ? WHERE id = ? AND send_state != 'received' AND ${RANK} > ${CURRENT_RANK}`).run(next, id, next)
             .changes === 1,
     failUnreachable: (id) => prepare(`UPDATE messages SET send_state = 'failed' WHERE id = ? AND send_state IN ('pending', 'sent')`).run(id).changes === 1,
+    failRefused: (id) =>
+      prepare(`UPDATE messages SET send_state = 'failed' WHERE id = ? AND send_state IN ('pending', 'sent', 'delivered', 'read')`).run(id).changes === 1,
+    retractAfter: (groupId, sender, seq) => {
+      // Receipts, failure notes and carries concern our own messages only; a received one may be pinned.
+      prepare(
+        `DELETE FROM pins WHERE group_id = ? AND message_id IN (SELECT id FROM messages WHERE group_id = ? AND sender = ? AND seq > ? AND send_state = 'received')`,
+      ).run(groupId, groupId, sender, seq);
+      return prepare(`DELETE FROM messages WHERE group_id = ? AND sender = ? AND seq > ? AND send_state = 'received'`).run(groupId, sender, seq).changes;
+    },
     retry: (id) => prepare(`UPDATE messages SET send_state = 'pending' WHERE id = ? AND send_state = 'failed'`).run(id).changes === 1,
     addReceipt: (id, reader, at) =>
       prepare('INSERT OR IGNORE INTO receipts (message_id, reader, read_at) VALUES (?, ?, ?)').run(id, reader, at).changes === 1,

@@ -36,8 +36,27 @@ describe('liveness probe', () => {
     vi.advanceTimersByTime(100); // interval fires again but one probe is still outstanding: no second send
     expect(sent).toEqual([1]);
     vi.advanceTimersByTime(50);
+    expect(dead).not.toHaveBeenCalled(); // the verdict waits for the input already pending to be read
+    vi.advanceTimersByTime(1);
     expect(dead).toHaveBeenCalledWith(150);
     expect(vi.getTimerCount()).toBe(0); // it stops itself
+  });
+
+  it('keeps a link alive while it delivers other traffic, and declares it dead once that stops', () => {
+    const sent: number[] = [];
+    const dead = vi.fn();
+    const probe = new LivenessProbe({ intervalMs: 100, timeoutMs: 150 }, (seq) => sent.push(seq), dead);
+    probe.start();
+    vi.advanceTimersByTime(100); // probe 1 goes out; its echo is stuck behind a flood
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(100);
+      probe.heard(); // a publish arrived on the link
+    }
+    expect(dead).not.toHaveBeenCalled();
+    expect(sent).toEqual([1]);
+    vi.advanceTimersByTime(151); // the flood ended and nothing else came, not even the echo
+    expect(dead).toHaveBeenCalledWith(150);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 
