@@ -10,7 +10,8 @@
  * Kizuna's "MLS off" is encryption mode "none" (signed, not encrypted), as the bindings' is plain SLIM.
  * Kizuna's groups have at least three members: its "group of 2" has a third member, offline.
  *
- * Flags: --seconds N (throughput; default 10), --full (60 s), --round-trips N (default 200).
+ * Flags: --seconds N (throughput; default 10), --full (60 s), --round-trips N (default 200), --latency-only
+ * (no throughput runs: msgs_per_s is NaN).
  * Writes bench/results/peer.json as the issue gives it, plus the target ratios.
  */
 import { spawn } from 'node:child_process';
@@ -110,6 +111,10 @@ async function bindingsRow(endpoint: string, transport: Transport, members: numb
     await b.ask({ cmd: 'echo' }, 'ok');
     const rtt = (await a.ask({ cmd: 'rtt', n: FLAGS.roundTrips, warmup: WARMUP, size: PAYLOAD_BYTES }, 'rtt', 600_000))['samples'] as number[];
     const rss = [a, ...others].map((p) => rssMiB(p.pid));
+    const rssMb = round(rss.reduce((s, x) => s + x, 0) / rss.length, 1);
+    if (FLAGS.latencyOnly) {
+      return { system: 'slim-bindings', transport, members, mls, p50_ms: round(percentile(rtt, 50)), p99_ms: round(percentile(rtt, 99)), msgs_per_s: Number.NaN, lost: 0, rss_mb: rssMb };
+    }
     await b.ask({ cmd: 'count' }, 'ok');
     const flood = await a.ask({ cmd: 'flood', seconds: FLAGS.seconds, size: PAYLOAD_BYTES }, 'flooded', (FLAGS.seconds + 120) * 1000);
     const sent = flood['sent'] as number;
@@ -126,7 +131,7 @@ async function bindingsRow(endpoint: string, transport: Transport, members: numb
       system: 'slim-bindings', transport, members, mls,
       p50_ms: round(percentile(rtt, 50)), p99_ms: round(percentile(rtt, 99)),
       msgs_per_s: Math.round(received / (flood['seconds'] as number)), lost: sent - received,
-      rss_mb: round(rss.reduce((s, x) => s + x, 0) / rss.length, 1),
+      rss_mb: rssMb,
     };
   } finally {
     await a.close();
@@ -254,7 +259,7 @@ async function kizunaRow(endpoint: string, transport: Transport, members: number
   const tag = `${transport}-${members}-${mls ? 'mls' : 'none'}`;
   const mode: EncryptionMode = mls ? 'mls' : 'none';
   const latency = await kizunaLatency(endpoint, tag, members, mode, nodePids);
-  const tp = await kizunaThroughput(endpoint, tag, members, mode);
+  const tp = FLAGS.latencyOnly ? { rate: Number.NaN, lost: 0, loopP99: Number.NaN } : await kizunaThroughput(endpoint, tag, members, mode);
   loopP99[tag] = round(tp.loopP99, 1);
   return {
     system: 'kizuna', transport, members, mls,
@@ -302,15 +307,16 @@ const nodes: Record<Transport, SlimNodeHandle> = {
 };
 const nodePids = Object.values(nodes).map((n) => n.pid);
 const bare: Record<Transport, number> = { tcp: Number.NaN, unix: Number.NaN };
-/** KIZUNA_PEER_ONLY=slim-bindings and KIZUNA_PEER_TRANSPORTS=unix run a part while developing. */
+/** KIZUNA_PEER_ONLY=slim-bindings, KIZUNA_PEER_TRANSPORTS=unix and KIZUNA_PEER_MEMBERS=2 run a part while developing. */
 const only = new Set((process.env['KIZUNA_PEER_ONLY'] ?? 'slim-bindings,kizuna').split(','));
+const groupSizes = (process.env['KIZUNA_PEER_MEMBERS'] ?? '2,10').split(',').map(Number);
 try {
   const transports = (process.env['KIZUNA_PEER_TRANSPORTS'] ?? 'tcp,unix').split(',') as Transport[];
   for (const transport of transports) {
     const endpoint = nodes[transport].endpoint;
     bare[transport] = round(percentile(await bareRoundTrip(endpoint), 50));
     console.log(`bare round trip (${transport}): ${bare[transport]} ms p50`);
-    for (const members of [2, 10]) {
+    for (const members of groupSizes) {
       for (const mls of [true, false]) {
         for (const system of ['slim-bindings', 'kizuna'] as const) {
           if (!only.has(system)) continue;
