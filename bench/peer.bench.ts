@@ -60,6 +60,8 @@ type Transport = PeerRow['transport'];
 
 const rows: PeerRow[] = [];
 const loopP99: Record<string, number> = {};
+/** CPU milliseconds Kizuna's A spent per measured round trip (its process), by row tag. */
+const cpuPerRoundTrip: Record<string, number> = {};
 const dir = tempDir('kizuna-bench-peer-');
 const text200 = (i: number): string => `${i} `.padEnd(PAYLOAD_BYTES, 'k');
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
@@ -176,7 +178,9 @@ async function kizunaLatency(endpoint: string, tag: string, members: number, mod
     while (others.length > members - 1) await others.pop()!.close();
     await others[0]!.echo(g.groupId);
     const rtt: number[] = [];
+    let cpuFrom = process.cpuUsage();
     for (let i = 0; i < FLAGS.roundTrips + WARMUP; i++) {
+      if (i === WARMUP) cpuFrom = process.cpuUsage();
       const text = text200(i);
       const back = a.engine.events.waitFor('message', (m) => m.text === `echo: ${text}`, 10_000);
       const start = performance.now();
@@ -184,6 +188,10 @@ async function kizunaLatency(endpoint: string, tag: string, members: number, mod
       await back;
       if (i >= WARMUP) rtt.push(performance.now() - start);
     }
+    // A's CPU time per round trip (this process is A's engine and the loop above): unlike wall time,
+    // it hardly moves with the machine's load, so it shows a change in work when the machine is busy.
+    const cpu = process.cpuUsage(cpuFrom);
+    cpuPerRoundTrip[tag] = round((cpu.user + cpu.system) / 1000 / FLAGS.roundTrips);
     // Members' own processes (not the node, not this one): resident memory each.
     const memberRss = childPids().filter((pid) => !nodePids.includes(pid)).map(rssMiB).filter((x) => Number.isFinite(x));
     return { rtt, rss: memberRss.reduce((s, x) => s + x, 0) / Math.max(1, memberRss.length) };
@@ -283,6 +291,7 @@ function writeResults(print = false): void {
         throughput_vs_bindings: s === undefined ? null : round(ratio(k.msgs_per_s, s.msgs_per_s), 2),
         throughput_vs_5000: round(k.msgs_per_s / 5000, 2),
         loop_p99_ms: loopP99[tag] ?? null,
+        a_cpu_ms_per_rtt: cpuPerRoundTrip[tag] ?? null,
       };
     });
 
@@ -322,7 +331,8 @@ try {
           if (!only.has(system)) continue;
           const row = system === 'kizuna' ? await kizunaRow(endpoint, transport, members, mls, nodePids) : await bindingsRow(endpoint, transport, members, mls);
           rows.push(row);
-          console.log(JSON.stringify(row));
+          const tag = `${transport}-${members}-${mls ? 'mls' : 'none'}`;
+          console.log(JSON.stringify(system === 'kizuna' ? { ...row, a_cpu_ms_per_rtt: cpuPerRoundTrip[tag] } : row));
           // Written after every row, so a long run stopped early still leaves what it measured.
           writeResults();
         }
