@@ -10,7 +10,8 @@
  * Kizuna's "MLS off" is encryption mode "none" (signed, not encrypted), as the bindings' is plain SLIM.
  * Kizuna's groups have at least three members: its "group of 2" has a third member, offline.
  *
- * Flags: --seconds N (throughput; default 10), --full (60 s), --round-trips N (default 200).
+ * Flags: --seconds N (throughput; default 10), --full (60 s), --round-trips N (default 200), --latency-only
+ * (no throughput runs: msgs_per_s is NaN).
  * Writes bench/results/peer.json as the issue gives it, plus the target ratios.
  */
 import { spawn } from 'node:child_process';
@@ -59,6 +60,8 @@ type Transport = PeerRow['transport'];
 
 const rows: PeerRow[] = [];
 const loopP99: Record<string, number> = {};
+/** CPU milliseconds Kizuna's A spent per measured round trip (its process), by row tag. */
+const cpuPerRoundTrip: Record<string, number> = {};
 const dir = tempDir('kizuna-bench-peer-');
 const text200 = (i: number): string => `${i} `.padEnd(PAYLOAD_BYTES, 'k');
 const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
@@ -110,6 +113,10 @@ async function bindingsRow(endpoint: string, transport: Transport, members: numb
     await b.ask({ cmd: 'echo' }, 'ok');
     const rtt = (await a.ask({ cmd: 'rtt', n: FLAGS.roundTrips, warmup: WARMUP, size: PAYLOAD_BYTES }, 'rtt', 600_000))['samples'] as number[];
     const rss = [a, ...others].map((p) => rssMiB(p.pid));
+    const rssMb = round(rss.reduce((s, x) => s + x, 0) / rss.length, 1);
+    if (FLAGS.latencyOnly) {
+      return { system: 'slim-bindings', transport, members, mls, p50_ms: round(percentile(rtt, 50)), p99_ms: round(percentile(rtt, 99)), msgs_per_s: Number.NaN, lost: 0, rss_mb: rssMb };
+    }
     await b.ask({ cmd: 'count' }, 'ok');
     const flood = await a.ask({ cmd: 'flood', seconds: FLAGS.seconds, size: PAYLOAD_BYTES }, 'flooded', (FLAGS.seconds + 120) * 1000);
     const sent = flood['sent'] as number;
@@ -126,7 +133,7 @@ async function bindingsRow(endpoint: string, transport: Transport, members: numb
       system: 'slim-bindings', transport, members, mls,
       p50_ms: round(percentile(rtt, 50)), p99_ms: round(percentile(rtt, 99)),
       msgs_per_s: Math.round(received / (flood['seconds'] as number)), lost: sent - received,
-      rss_mb: round(rss.reduce((s, x) => s + x, 0) / rss.length, 1),
+      rss_mb: rssMb,
     };
   } finally {
     await a.close();
@@ -171,7 +178,9 @@ async function kizunaLatency(endpoint: string, tag: string, members: number, mod
     while (others.length > members - 1) await others.pop()!.close();
     await others[0]!.echo(g.groupId);
     const rtt: number[] = [];
+    let cpuFrom = process.cpuUsage();
     for (let i = 0; i < FLAGS.roundTrips + WARMUP; i++) {
+      if (i === WARMUP) cpuFrom = process.cpuUsage();
       const text = text200(i);
       const back = a.engine.events.waitFor('message', (m) => m.text === `echo: ${text}`, 10_000);
       const start = performance.now();
@@ -179,6 +188,10 @@ async function kizunaLatency(endpoint: string, tag: string, members: number, mod
       await back;
       if (i >= WARMUP) rtt.push(performance.now() - start);
     }
+    // A's CPU time per round trip (this process is A's engine and the loop above): unlike wall time,
+    // it hardly moves with the machine's load, so it shows a change in work when the machine is busy.
+    const cpu = process.cpuUsage(cpuFrom);
+    cpuPerRoundTrip[tag] = round((cpu.user + cpu.system) / 1000 / FLAGS.roundTrips);
     // Members' own processes (not the node, not this one): resident memory each.
     const memberRss = childPids().filter((pid) => !nodePids.includes(pid)).map(rssMiB).filter((x) => Number.isFinite(x));
     return { rtt, rss: memberRss.reduce((s, x) => s + x, 0) / Math.max(1, memberRss.length) };
@@ -302,13 +315,13 @@ async function kizunaRow(endpoint: string, transport: Transport, members: number
   const tag = `${transport}-${members}-${mls ? 'mls' : 'none'}`;
   const mode: EncryptionMode = mls ? 'mls' : 'none';
   const latency = await kizunaLatency(endpoint, tag, members, mode, nodePids);
-  const tp = await kizunaThroughput(endpoint, tag, members, mode);
-  loopP99[tag] = round(tp.loopP99, 1);
-  losses[tag] = tp.losses;
+  const tp = FLAGS.latencyOnly ? undefined : await kizunaThroughput(endpoint, tag, members, mode);
+  loopP99[tag] = round(tp?.loopP99 ?? Number.NaN, 1);
+  if (tp) losses[tag] = tp.losses;
   return {
     system: 'kizuna', transport, members, mls,
     p50_ms: round(percentile(latency.rtt, 50)), p99_ms: round(percentile(latency.rtt, 99)),
-    msgs_per_s: Math.round(tp.rate), lost: tp.lost, rss_mb: round(latency.rss, 1),
+    msgs_per_s: Math.round(tp?.rate ?? Number.NaN), lost: tp?.lost ?? 0, rss_mb: round(latency.rss, 1),
   };
 }
 
@@ -327,6 +340,7 @@ function writeResults(print = false): void {
         throughput_vs_bindings: s === undefined ? null : round(ratio(k.msgs_per_s, s.msgs_per_s), 2),
         throughput_vs_5000: round(k.msgs_per_s / 5000, 2),
         loop_p99_ms: loopP99[tag] ?? null,
+        a_cpu_ms_per_rtt: cpuPerRoundTrip[tag] ?? null,
       };
     });
 
@@ -369,7 +383,8 @@ try {
           if (!only.has(system)) continue;
           const row = system === 'kizuna' ? await kizunaRow(endpoint, transport, members, mls, nodePids) : await bindingsRow(endpoint, transport, members, mls);
           rows.push(row);
-          console.log(JSON.stringify(row));
+          const tag = `${transport}-${members}-${mls ? 'mls' : 'none'}`;
+          console.log(JSON.stringify(system === 'kizuna' ? { ...row, a_cpu_ms_per_rtt: cpuPerRoundTrip[tag] } : row));
           // Written after every row, so a long run stopped early still leaves what it measured.
           writeResults();
         }

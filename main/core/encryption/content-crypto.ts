@@ -24,25 +24,36 @@ export interface SealedBody {
   epoch: number;
   /** Records the advanced MLS state; call inside the transaction that queues the envelope. */
   persist(): void;
+  /**
+   * Makes the advanced MLS state the one the next encryption starts from, in memory only (several
+   * bodies sealed before one transaction); `persist` of the last one must still run in the
+   * transaction that queues them.
+   */
+  hold(): void;
 }
 
 export async function sealBody(deps: ContentCryptoDeps, group: GroupRow, type: EnvelopeType, seq: number, sentAt: number, plaintext: Uint8Array): Promise<SealedBody> {
   const sender = deps.selfId();
   switch (group.mode) {
     case 'none':
-      return { body: plaintext, epoch: group.epoch, persist: () => undefined };
+      return { body: plaintext, epoch: group.epoch, persist: () => undefined, hold: () => undefined };
     case 'sealed': {
       const secret = loadEpochSecret(deps.store, group.groupId, group.epoch);
       if (secret === undefined) throw new KizunaError('SECRET_MISSING', undefined, { epoch: group.epoch });
       const ad = contentAssociatedData({ groupId: group.groupId, epoch: group.epoch, sender, seq, type, sentAt });
-      return { body: aeadEncrypt(secret, plaintext, ad), epoch: group.epoch, persist: () => undefined };
+      return { body: aeadEncrypt(secret, plaintext, ad), epoch: group.epoch, persist: () => undefined, hold: () => undefined };
     }
     case 'mls': {
       const current = deps.mlsStates.current(group.groupId);
       if (current === undefined) throw new KizunaError('GROUP_LEFT', 'This device has not joined the group yet.');
       const ad = contentAssociatedData({ groupId: group.groupId, epoch: current.epoch, sender, seq, type, sentAt });
       const out = await mls.encryptApplication(current.state, plaintext, ad);
-      return { body: out.ciphertext, epoch: current.epoch, persist: () => deps.mlsStates.put(group.groupId, current.epoch, out.state) };
+      return {
+        body: out.ciphertext,
+        epoch: current.epoch,
+        persist: () => deps.mlsStates.put(group.groupId, current.epoch, out.state),
+        hold: () => deps.mlsStates.hold(group.groupId, current.epoch, out.state),
+      };
     }
   }
 }

@@ -15,6 +15,7 @@ import { deriveDatabaseKey } from '../store/database-cipher.js';
 import { FileVault } from '../store/file-vault.js';
 import { secureProfileDir } from '../store/profile-permissions.js';
 import { openStore, type Store } from '../store/store.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { CheckedSignatures } from '../envelopes/checked-signatures.js';
 
 export interface EngineOptions {
@@ -35,16 +36,20 @@ export interface EngineOptions {
  * encrypted store and file vault, and the context every module works on. The lock is released again
  * if anything after it fails, so a failed open leaves the profile free.
  */
-export async function openEngineContext(options: EngineOptions): Promise<{ ctx: EngineContext; lock: ProfileLock }> {
+export async function openEngineContext(options: EngineOptions): Promise<{ ctx: EngineContext; lock: ProfileLock; checkpoints: WalCheckpointer }> {
   await loadSodium();
   secureProfileDir(options.dataDir);
   const lock = lockProfile(options.dataDir);
   let store: Store;
   let cipher: ReturnType<typeof createAtRestCipher>;
+  let checkpoints: WalCheckpointer;
   try {
     const { key } = await loadOrCreateLocalKey(options.dataDir, options.keyWrapper);
     cipher = createAtRestCipher(key);
-    store = openStore(join(options.dataDir, 'kizuna.db'), cipher, deriveDatabaseKey(key));
+    const path = join(options.dataDir, 'kizuna.db');
+    const databaseKey = deriveDatabaseKey(key);
+    store = openStore(path, cipher, databaseKey);
+    checkpoints = new WalCheckpointer(store.db, path, databaseKey);
   } catch (err) {
     lock.release();
     throw err;
@@ -66,5 +71,5 @@ export async function openEngineContext(options: EngineOptions): Promise<{ ctx: 
     },
     ...holder,
   };
-  return { ctx, lock };
+  return { ctx, lock, checkpoints };
 }

@@ -70,6 +70,14 @@ export class EngineOutbox implements OutboxPort {
     return allAmong(joinedOthers(ctx, job.groupId), ctx.store.read.messages.deliveries(job.envelopeId).map((d) => d.member));
   }
 
+  ackStatus(job: OutboxJob): { missing: Uint8Array[]; acked: number } {
+    const ctx = this.ctx;
+    const acks = ctx.store.read.messages.deliveries(job.envelopeId).map((d) => d.member);
+    const others = joinedOthers(ctx, job.groupId);
+    const missing = others.filter((m) => !acks.some((id) => bytesEqual(id, m.userId))).map((m) => m.userId);
+    return { missing, acked: others.length - missing.length };
+  }
+
   exhausted(job: OutboxJob): void {
     const ctx = this.ctx;
     const acked = ctx.store.read.messages.deliveries(job.envelopeId).map((d) => d.member);

@@ -33,6 +33,7 @@ import type { EngineContext } from '../kernel/engine-context.js';
 import type { EngineEvents } from '../kernel/engine-events.js';
 import { EngineChannels } from './engine-channels.js';
 import { openEngineContext, type EngineOptions } from './engine-open.js';
+import type { WalCheckpointer } from './wal-checkpointer.js';
 import { recordEngineContext } from './engine-internals.js';
 import { EngineOutbox } from './engine-outbox.js';
 import { settleHeldReplay } from './held-replay.js';
@@ -71,6 +72,7 @@ export class Engine implements SessionPort {
   private constructor(
     private readonly ctx: EngineContext,
     private readonly lock: ProfileLock,
+    private readonly checkpoints: WalCheckpointer,
   ) {
     this.events = ctx.events;
     this.inbox = new InboxProcessor(ctx);
@@ -92,9 +94,9 @@ export class Engine implements SessionPort {
   }
 
   static async open(options: EngineOptions): Promise<Engine> {
-    const { ctx, lock } = await openEngineContext(options);
+    const { ctx, lock, checkpoints } = await openEngineContext(options);
     loadIdentity(ctx);
-    const engine = new Engine(ctx, lock);
+    const engine = new Engine(ctx, lock, checkpoints);
     if (ctx.hasSelf()) {
       // Finish what a previous run left in the inbox, and ask for secrets we still lack.
       engine.inbox.expireDeferred();
@@ -383,6 +385,7 @@ export class Engine implements SessionPort {
     await this.inbox.close();
     this.ctx.store.transaction(() => this.ctx.mlsStates.flushDirty());
     this.ctx.events.removeAllListeners();
+    await this.checkpoints.stop();
     this.ctx.store.close();
     this.lock.release();
   }

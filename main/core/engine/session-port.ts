@@ -56,6 +56,8 @@ export interface OutboxPort {
   fail(job: Pick<OutboxJob, 'id' | 'groupId' | 'messageId'>, reason: string): void;
   /** Whether every joined member other than us has acked this channel envelope. */
   everyoneAcked(job: OutboxJob): boolean;
+  /** Of the joined members other than us: who has not acked this channel envelope yet, and how many have. */
+  ackStatus(job: OutboxJob): { missing: Uint8Array[]; acked: number };
   /** A channel envelope's retries ran out with members still missing: a visible delivery failure (seed 000). */
   exhausted(job: OutboxJob): void;
   /** A member has one of our sequenced envelopes (counted towards 'delivered'). */

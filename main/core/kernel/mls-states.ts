@@ -65,6 +65,20 @@ export class MlsStates {
   }
 
   /**
+   * Makes a state current in memory only, after encrypting a body whose envelope is not queued yet:
+   * the sender stores it (`put`) in the transaction that queues the envelope, so that no ciphertext
+   * leaves before the state that made it is durable. Until then the next encryption starts from it,
+   * so no ratchet generation is used twice in this process; if the process dies first, the
+   * generations it used are used again, but their ciphertexts never left it.
+   */
+  hold(groupId: Uint8Array, epoch: number, state: mls.MlsGroupState): void {
+    const key = toBase64Url(groupId);
+    const cached = this.cache.get(key);
+    if (cached !== undefined && cached.epoch > epoch) return;
+    this.cache.set(key, { epoch, state });
+  }
+
+  /**
    * Makes a state current in memory only (after decrypting a message) and stores it a moment later,
    * once for a whole burst. Safe for received messages: if the process dies first, the stored state
    * is older and still holds the keys of messages already applied (they are never decrypted again:

@@ -7,7 +7,7 @@ import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { announceOutbox } from '../kernel/outbox-writer.js';
 import { writeSequencedEnvelope } from '../kernel/sequenced-send.js';
-import { sealBody } from '../encryption/content-crypto.js';
+import { sealBody, type SealedBody } from '../encryption/content-crypto.js';
 import { requireGroup } from '../groups/group-state.js';
 import { emitGroupSoon } from '../groups/group-views.js';
 import { failWhenNobodyLeft } from '../groups/nobody-left.js';
@@ -39,8 +39,11 @@ export function mediaKind(mime: string): MessageKind {
 
 /**
  * Encrypts and queues sequenced MESSAGE envelopes in order, under the group's lock. Each MLS
- * encryption stores the advanced state at once, so a ratchet generation is never used twice even
- * if the process dies before the envelopes are queued. `row` decides what is shown as a message.
+ * encryption starts from the state the previous one left (held in memory), and the last state is
+ * stored in the transaction that queues the envelopes: none can be published before the state that
+ * encrypted it is durable, and one commit (one serialised state) serves the whole send. If the
+ * process dies before that commit, the generations used are used again later, but their
+ * ciphertexts never left this process. `row` decides what is shown as a message.
  */
 export async function sendContents(
   ctx: EngineContext,
@@ -55,13 +58,15 @@ export async function sendContents(
     const group = requireJoined(ctx, groupId);
     const first = ctx.store.read.log.nextOwnSeq(groupId);
     const sentAt = nextSentAt(ctx);
-    const sealed: { body: Uint8Array; epoch: number }[] = [];
+    const sealed: SealedBody[] = [];
     for (let i = 0; i < contents.length; i++) {
       const s = await sealBody(ctxDeps(ctx), group, 'MESSAGE', first + i, sentAt, encodeWire('Content', contents[i] as object));
-      s.persist();
+      s.hold();
       sealed.push(s);
     }
     return ctx.store.transaction(() => {
+      // The state the last body was encrypted with, stored with the envelopes: none is published before it is durable.
+      sealed.at(-1)?.persist();
       const out: MessageRow[] = [];
       const ids: Uint8Array[] = [];
       sealed.forEach((s, i) => {

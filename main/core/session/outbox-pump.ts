@@ -1,12 +1,15 @@
 import type { OutboxJob } from '../kernel/outbox-job.js';
-import type { SessionContext } from './session-context.js';
+import type { PublishOutcome, SessionContext } from './session-context.js';
 import { retryPolicy } from './retry-policy.js';
 
 /**
  * Drains the durable outbox onto the wire. A job is published when due and then waits for acks:
  * - sequenced channel envelopes: every joined member's ack, re-published after `ackTimeoutMs` up to
  *   `maxRetries` times (per group when tuned); after that the message is reported failed for whoever
- *   has not acked it (they may still catch up by sync, and a late ack turns it delivered);
+ *   has not acked it (they may still catch up by sync, and a late ack turns it delivered). A retry
+ *   goes straight to the members who have not acked when they are no more than those who have:
+ *   re-published to the channel, every member who already holds it would receive, check and ack it
+ *   again (issue 13: with one member offline, the other got each message up to six times);
  * - direct envelopes: the recipient's ack, retried with backoff (capped) until it comes;
  * - unsequenced channel envelopes (requests): published once.
  * While offline nothing is published and jobs stay pending: messages show as 'pending'. A job the
@@ -65,12 +68,37 @@ export class OutboxPump {
     this.timer = setTimeout(() => this.kick(), Math.max(0, Math.min(at - Date.now(), 60_000)));
   }
 
+  /**
+   * The names to retry a channel envelope at, one per member who has not acked, when they are no
+   * more than the members who have; undefined: the channel (more are missing, or a name is unknown).
+   */
+  private directRetryNames(job: OutboxJob, status: { missing: Uint8Array[]; acked: number }): string[] | undefined {
+    if (status.missing.length > Math.max(1, status.acked)) return undefined;
+    const names: string[] = [];
+    for (const member of status.missing) {
+      const name = this.s.engine.channels.replyName(job.groupId, member);
+      if (name === undefined) return undefined;
+      names.push(name);
+    }
+    return names;
+  }
+
+  /** Publishes to each name; the first outcome that is not 'sent' stands for the whole (a retry repeats it). */
+  private sendEach(names: readonly string[], job: OutboxJob): PublishOutcome {
+    for (const name of names) {
+      const outcome = this.s.send(name, job.bytes, { type: job.type, groupId: job.groupId, toChannel: false, seq: job.seq });
+      if (outcome.kind !== 'sent') return outcome;
+    }
+    return { kind: 'sent' };
+  }
+
   /** False when the transport cannot take it now (offline, buffer full): the run stops and retries shortly. */
   private publish(job: OutboxJob): boolean {
     const s = this.s;
     const outbox = s.engine.outbox;
     const toChannel = job.destination === 'group';
-    if (toChannel && job.seq > 0 && job.attempts > 0 && outbox.everyoneAcked(job)) {
+    const status = toChannel && job.seq > 0 && job.attempts > 0 ? outbox.ackStatus(job) : undefined;
+    if (status !== undefined && status.missing.length === 0) {
       outbox.markDone(job);
       return true;
     }
@@ -80,7 +108,10 @@ export class OutboxPump {
       outbox.exhausted(job);
       return true;
     }
-    const outcome = s.send(job.slimName, job.bytes, { type: job.type, groupId: job.groupId, toChannel, seq: job.seq });
+    const direct = status === undefined ? undefined : this.directRetryNames(job, status);
+    let outcome = direct === undefined ? undefined : this.sendEach(direct, job);
+    // A member's name the transport refuses must not fail the job: the channel reaches them too.
+    if (outcome === undefined || outcome.kind === 'refused') outcome = s.send(job.slimName, job.bytes, { type: job.type, groupId: job.groupId, toChannel, seq: job.seq });
     if (outcome.kind === 'later') return false;
     if (outcome.kind === 'refused') {
       s.log.warn('an outbox job can never be published; marked failed', { type: job.type, reason: outcome.error.code });

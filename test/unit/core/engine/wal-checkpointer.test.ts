@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createAtRestCipher } from '../../../../main/core/crypto/at-rest-cipher.js';
+import { loadSodium } from '../../../../main/core/crypto/sodium.js';
+import { WalCheckpointer } from '../../../../main/core/engine/wal-checkpointer.js';
+import { openDatabase, type SqliteDatabase } from '../../../../main/core/store/database.js';
+import { tempDir } from '../../../helpers/test-engines.js';
+
+const CHUNK_ROWS = 64;
+const ROW_BYTES = 4096;
+/** 64 chunks of 256 KiB: 16 MiB written in all. */
+const CHUNKS = 64;
+const RESTART_ABOVE = 1024 * 1024;
+
+const walBytes = (path: string): number => {
+  try {
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
+  }
+};
+
+describe('WAL checkpoints on a worker thread', () => {
+  const dirs: { cleanup(): void }[] = [];
+  const open: { db: SqliteDatabase; checkpoints?: WalCheckpointer }[] = [];
+  beforeAll(async () => {
+    await loadSodium();
+  });
+  afterEach(async () => {
+    for (const o of open.splice(0)) {
+      await o.checkpoints?.stop();
+      if (o.db.open) o.db.close();
+    }
+    for (const d of dirs.splice(0)) d.cleanup();
+  });
+
+  function database(): { db: SqliteDatabase; path: string; key: Uint8Array } {
+    const dir = tempDir('kizuna-wal-');
+    dirs.push(dir);
+    const local = randomBytes(32);
+    const key = randomBytes(32);
+    const path = join(dir.path, 'kizuna.db');
+    const db = openDatabase(path, createAtRestCipher(local), key);
+    db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+    open.push({ db });
+    return { db, path, key };
+  }
+
+  function writeChunk(db: SqliteDatabase, n: number): void {
+    const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
+    db.transaction(() => {
+      for (let i = 0; i < CHUNK_ROWS; i++) insert.run(randomBytes(ROW_BYTES));
+    })();
+    // Old rows go, so the database stays small and the WAL is what grows.
+    db.prepare('DELETE FROM filler WHERE id <= ?').run((n - 1) * CHUNK_ROWS);
+  }
+
+  it('keeps the WAL bounded under sustained writes, with SQLite’s automatic checkpoints off', async () => {
+    const { db, path, key } = database();
+    const checkpoints = new WalCheckpointer(db, path, key, { checkEveryMs: 5, restartAboveBytes: RESTART_ABOVE });
+    open[0]!.checkpoints = checkpoints;
+    await once(checkpoints.events, 'ready');
+    expect(checkpoints.running).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+
+    // Progress the worker reported (a checkpoint) or the engine made (a restart).
+    let progress = 0;
+    let seen = 0;
+    const bump = (): void => {
+      progress += 1;
+    };
+    checkpoints.events.on('checkpoint', bump);
+    checkpoints.events.on('restart', bump);
+    let largest = 0;
+    for (let n = 1; n <= CHUNKS; n++) {
+      writeChunk(db, n);
+      largest = Math.max(largest, walBytes(path));
+      // As the engine does between turns: the loop turns (the worker's reports arrive, a restart runs).
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Every 1 MiB, wait for progress since the last wait (an event, not a delay): a loaded machine
+      // may slow the worker, but the writer cannot outrun it by more than that.
+      if (n % 4 === 0) {
+        while (progress === seen) await Promise.race([once(checkpoints.events, 'checkpoint'), once(checkpoints.events, 'restart')]);
+        seen = progress;
+      }
+    }
+    // Without checkpoints the WAL would hold all 16 MiB (the control below); bounded, it holds a few.
+    expect(largest).toBeLessThan(8 * 1024 * 1024);
+
+    writeChunk(db, CHUNKS + 1);
+    // Nothing was lost on the way: the newest chunk is there, and every row id was used once.
+    expect(db.prepare('SELECT count(*) AS n, max(id) AS top FROM filler').get()).toEqual({ n: CHUNK_ROWS, top: (CHUNKS + 1) * CHUNK_ROWS });
+  });
+
+  it('control: with automatic checkpoints off and no worker, the same writes grow the WAL past the bound', () => {
+    const { db, path } = database();
+    db.pragma('wal_autocheckpoint = 0');
+    for (let n = 1; n <= CHUNKS; n++) writeChunk(db, n);
+    expect(walBytes(path)).toBeGreaterThan(8 * 1024 * 1024);
+  });
+
+  it('falls back to SQLite’s own checkpoints when the worker cannot open the database (a wrong key)', async () => {
+    const { db, path } = database();
+    const checkpoints = new WalCheckpointer(db, path, randomBytes(32), { checkEveryMs: 5 });
+    open[0]!.checkpoints = checkpoints;
+    const [reason] = (await once(checkpoints.events, 'fallback')) as [string];
+    expect(reason).toMatch(/not a database|encrypted|file/i);
+    expect(checkpoints.running).toBe(false);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    // The engine's connection still reads and writes.
+    writeChunk(db, 1);
+    expect(db.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: CHUNK_ROWS });
+  });
+});
