@@ -43,10 +43,10 @@ import { MAINTENANCE_EVERY_MS, pruneQueues } from './store-maintenance.js';
 import { carrySoon, carryWhenJoined } from '../messages/message-carries.js';
 import { reconcileSoon } from '../groups/direct-chat-merge.js';
 import type { StorageHealth } from '../store/storage-health.js';
+import type { CheckedSignatures } from '../envelopes/checked-signatures.js';
 
 /** How long a removal waits for the inbox to settle before the admin signs the cutoffs (see removeMembers). */
 const REMOVAL_INBOX_WAIT_MS = 2_000;
-import type { CheckedSignatures } from '../envelopes/checked-signatures.js';
 
 export type { EngineOptions } from './engine-open.js';
 
