@@ -19,6 +19,10 @@ import { atEpoch, hostileWorld, joinedGroup, outsiderKeys, publishRaw, queuedByt
  * and re-sends envelopes alice already holds with altered bytes. Every genuine one is stored, no
  * forged one is stored, shown or acknowledged, and the drop counters say why, exactly as the slow
  * path (verify everything on the engine's thread) would.
+ *
+ * Frames published one by one usually reach the engine 1-3 per tick (the received queue hands a tick's
+ * envelopes to the pool from 16 on), so the per-frame bursts take the pool only now and then; the
+ * catch-up reply's envelopes are always received in one tick, so that test always takes it.
  */
 const N = 24; // per kind of forgery: a burst of 6 x 24 frames, far past POOL_MIN_BATCH (16)
 const TIMEOUT = 90_000;
@@ -56,21 +60,26 @@ function ackedIds(inbox: Inbox, by: Engine): Set<string> {
   return ids;
 }
 
-/** Counts drop events (all groups' and undecodable ones) from now on; `until(n)` waits for n of them. */
-function dropWatch(engine: Engine): { reasons: Record<string, number>; until(n: number): Promise<void>; off(): void } {
+/**
+ * Counts drop events by reason from now on. Each burst ends with a genuine envelope: once it is shown
+ * and the inbox is idle, every frame sent before it was decided (the inbox takes rows in order).
+ */
+function dropWatch(engine: Engine): { reasons: Record<string, number>; off(): void } {
   const reasons: Record<string, number> = {};
-  let total = 0;
-  const waiters: { n: number; resolve: () => void }[] = [];
   const off = engine.events.on('dropped', (d) => {
     reasons[d.reason] = (reasons[d.reason] ?? 0) + 1;
-    total += 1;
-    for (const w of waiters.filter((x) => total >= x.n)) w.resolve();
   });
-  return {
-    reasons,
-    off,
-    until: (n) => (total >= n ? Promise.resolve() : new Promise((resolve) => waiters.push({ n, resolve }))),
-  };
+  return { reasons, off };
+}
+
+/**
+ * The reasons counted: exactly `exact`, plus only duplicate genuine envelopes ('replay', at least
+ * `replays`): a member's periodic gap check may fetch by catch-up what a burst is also delivering.
+ */
+function expectReasons(reasons: Record<string, number>, exact: Record<string, number>, replays = 0): void {
+  const { replay = 0, ...rest } = reasons;
+  expect(rest).toEqual(exact);
+  expect(replay).toBeGreaterThanOrEqual(replays);
 }
 
 /** Resolves once every text of `texts` was shown by `engine` (event-driven). */
@@ -153,13 +162,14 @@ describe('fast paths refuse what the slow path refuses (over a real SLIM node)',
     const allShown = Promise.all([alice, carol].map((e) => shown(e, g, valid)));
     for (const f of frames) publishRaw(attacker, { group: g }, f, 'MESSAGE', g);
     await allShown;
-    await Promise.all(drops.map((d) => d.until(5 * N)));
+    await Promise.all([alice, carol].map((e) => e.inbox.idle()));
+    const refused = { 'envelope-bad-signature': 3 * N, 'unknown-sender': N, 'sender-removed': N };
     await untilAll([attacker], () => [alice, carol].every((e) => ackedIds(attacker, e).has(idOf(sentinel))), TIMEOUT);
     for (const d of drops) d.off();
 
     for (const [e, d] of [[alice, drops[0]], [carol, drops[1]]] as const) {
       expect(bobsTexts(e, g, bob).sort()).toEqual(valid);
-      expect(d?.reasons).toEqual({ 'envelope-bad-signature': 3 * N, 'unknown-sender': N, 'sender-removed': N });
+      expectReasons(d?.reasons ?? {}, refused);
       const acked = ackedIds(attacker, e);
       expect([...forgedIds].filter((id) => acked.has(id))).toEqual([]);
       for (const v of genuine.slice(0, N + 1)) expect(acked.has(idOf(v))).toBe(true);
@@ -206,14 +216,15 @@ describe('fast paths refuse what the slow path refuses (over a real SLIM node)',
     const last = Promise.all([alice, carol].map((e) => shown(e, g, [text(2 * N + 1)])));
     for (const f of frames) publishRaw(attacker, { group: g }, f, 'MESSAGE', g);
     await last;
-    await Promise.all(drops.map((d) => d.until(4 * N)));
+    await Promise.all([alice, carol].map((e) => e.inbox.idle()));
+    const refused = { equivocation: N, 'envelope-bad-signature': N, 'envelope-malformed': N };
     await untilAll([attacker], () => [alice, carol].every((e) => ackedIds(attacker, e).has(idOf(sentinel))), TIMEOUT);
     for (const d of drops) d.off();
 
     const all = Array.from({ length: 2 * N + 2 }, (_, i) => text(i));
     for (const [e, d] of [[alice, drops[0]], [carol, drops[1]]] as const) {
       expect(bobsTexts(e, g, bob).sort()).toEqual(all);
-      expect(d?.reasons).toEqual({ replay: N, equivocation: N, 'envelope-bad-signature': N, 'envelope-malformed': N });
+      expectReasons(d?.reasons ?? {}, refused, N);
       const acked = ackedIds(attacker, e);
       expect([...mustNotAck].filter((id) => acked.has(id))).toEqual([]);
       for (const id of replayed) expect(acked.has(id)).toBe(true);
@@ -248,9 +259,9 @@ describe('fast paths refuse what the slow path refuses (over a real SLIM node)',
     await w.online('alice');
     publishRaw(carolsName, { name: alice.getIdentity()?.slimName ?? '' }, reply.bytes, 'SYNC_REPLY', g);
     await all;
-    await drops.until(3 * N);
+    await alice.inbox.idle();
     drops.off();
-    expect(drops.reasons).toEqual({ 'envelope-bad-signature': 3 * N });
+    expectReasons(drops.reasons, { 'envelope-bad-signature': 3 * N });
     expect(bobsTexts(alice, g, bob).filter((t) => t.startsWith('forgd')).length).toBe(0);
     expect(bobsTexts(alice, g, bob).sort()).toEqual(Array.from({ length: 3 * N + 2 }, (_, i) => text(i)));
   }, TIMEOUT * 2);
