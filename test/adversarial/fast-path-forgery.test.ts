@@ -163,13 +163,19 @@ describe('fast paths refuse what the slow path refuses (over a real SLIM node)',
     for (const f of frames) publishRaw(attacker, { group: g }, f, 'MESSAGE', g);
     await allShown;
     await Promise.all([alice, carol].map((e) => e.inbox.idle()));
-    const refused = { 'envelope-bad-signature': 3 * N, 'unknown-sender': N, 'sender-removed': N };
     await untilAll([attacker], () => [alice, carol].every((e) => ackedIds(attacker, e).has(idOf(sentinel))), TIMEOUT);
     for (const d of drops) d.off();
 
     for (const [e, d] of [[alice, drops[0]], [carol, drops[1]]] as const) {
       expect(bobsTexts(e, g, bob).sort()).toEqual(valid);
-      expectReasons(d?.reasons ?? {}, refused);
+      // The altered and eve's copies always fail their signature. A flipped copy, sent before its
+      // genuine envelope, does too, unless a gap check fetched the genuine one from another member
+      // first: then it is settled as a replay of what is held (and not acknowledged, test below).
+      const { 'envelope-bad-signature': badSignature = 0, replay = 0, ...rest } = d?.reasons ?? {};
+      expect(rest).toEqual({ 'unknown-sender': N, 'sender-removed': N });
+      expect(badSignature).toBeGreaterThanOrEqual(2 * N);
+      expect(badSignature).toBeLessThanOrEqual(3 * N);
+      expect(badSignature + replay).toBeGreaterThanOrEqual(3 * N);
       const acked = ackedIds(attacker, e);
       expect([...forgedIds].filter((id) => acked.has(id))).toEqual([]);
       for (const v of genuine.slice(0, N + 1)) expect(acked.has(idOf(v))).toBe(true);
