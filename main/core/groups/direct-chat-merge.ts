@@ -1,5 +1,6 @@
 import type { EncryptionMode, GroupView } from '../../../shared/domain/views.js';
 import { isKizunaError } from '../../../shared/errors/kizuna-error.js';
+import { blake2b256 } from '../crypto/hash.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
@@ -24,19 +25,51 @@ interface DirectInvitation {
   mode: EncryptionMode;
 }
 
+/** What a pending invitation row is: a direct chat with us in this mode, or nothing to reconcile (null). */
+type Verdict = { mode: EncryptionMode } | null;
+
+/**
+ * Verdicts by (us, group, inviter, hash of the stored bytes), for the rows pending at the last pass.
+ * Deciding one verifies the stored envelope and its version chain (Ed25519, about a millisecond
+ * each): done for every pending row on every direct invitation that arrived, that was most of a
+ * reconciliation (320 pending: ~130 ms). The verdict is a pure function of what the key names, so
+ * only rows new since the last pass (or whose bytes changed) are verified; rows no longer pending
+ * are forgotten, so the map never outgrows the pending invitations (a few hundred, see invitation-bounds.ts).
+ */
+const verdicts = new WeakMap<EngineContext, Map<string, Verdict>>();
+
 /** Pending invitations to a direct chat with us, from the person who started it. */
 function directInvitations(ctx: EngineContext): DirectInvitation[] {
   const self = ctx.self().userId;
-  return ctx.store.read.invitations.pending().flatMap((row) => {
-    try {
-      const v = storedProposal(row).latest.version;
-      const toUs = v.members.length === 1 && v.members[0] !== undefined && bytesEqual(v.members[0].userId, self);
-      return v.direct && toUs && bytesEqual(v.creator.userId, row.inviter) ? [{ row, other: row.inviter, mode: modeOf(v) }] : [];
-    } catch (err) {
-      if (isKizunaError(err)) return []; // listInvitations marks it stale
-      throw err;
-    }
-  });
+  const known = verdicts.get(ctx);
+  const current = new Map<string, Verdict>();
+  const out: DirectInvitation[] = [];
+  for (const row of ctx.store.read.invitations.pending()) {
+    const key = verdictKey(self, row);
+    // `has`, not `??`: null (not a direct invitation to us) is a verdict too.
+    const verdict = known?.has(key) === true ? (known.get(key) as Verdict) : verdictOf(row, self);
+    current.set(key, verdict);
+    if (verdict !== null) out.push({ row, other: row.inviter, mode: verdict.mode });
+  }
+  verdicts.set(ctx, current);
+  return out;
+}
+
+/** Every input of `verdictOf`: the stored bytes by their hash (they may be large). */
+function verdictKey(self: Uint8Array, row: InvitationRow): string {
+  return [self, row.groupId, row.inviter, blake2b256(row.inviteBytes)].map(toBase64Url).join('.');
+}
+
+/** Verifies the stored invitation again from its bytes (the slow path, unchanged). */
+function verdictOf(row: InvitationRow, self: Uint8Array): Verdict {
+  try {
+    const v = storedProposal(row).latest.version;
+    const toUs = v.members.length === 1 && v.members[0] !== undefined && bytesEqual(v.members[0].userId, self);
+    return v.direct && toUs && bytesEqual(v.creator.userId, row.inviter) ? { mode: modeOf(v) } : null;
+  } catch (err) {
+    if (isKizunaError(err)) return null; // listInvitations marks it stale
+    throw err;
+  }
 }
 
 /** The invitation `other` sent us to a direct chat in `mode`, still waiting for our answer. */

@@ -4,6 +4,7 @@
  * Uses only what browsers and the `ws` package both offer.
  */
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
+import { rejectAll, resolveAll, waitWithDeadline, type Waiter } from '../../core/transport/deadline-waiter.js';
 
 const OPEN = 1;
 
@@ -27,11 +28,6 @@ export interface BridgeConnectionOptions {
   onLost: () => void;
   /** A socket opened (the first, or one after a reconnection). */
   onOpened?: () => void;
-}
-
-interface Waiter {
-  resolve: () => void;
-  reject: (e: unknown) => void;
 }
 
 export const hostUnavailable = (): KizunaError => new KizunaError('HOST_UNAVAILABLE');
@@ -64,8 +60,7 @@ export class BridgeConnection {
     this.closedForGood = true;
     if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
-    for (const w of [...this.waiting]) w.reject(hostUnavailable());
-    this.waiting.clear();
+    rejectAll(this.waiting, hostUnavailable());
     this.socket?.close(1000, 'closed');
     this.socket = undefined;
   }
@@ -77,8 +72,7 @@ export class BridgeConnection {
     s.addEventListener('open', () => {
       if (this.socket !== s) return;
       this.attempt = 0;
-      for (const w of [...this.waiting]) w.resolve();
-      this.waiting.clear();
+      resolveAll(this.waiting);
       this.o.onOpened?.();
     });
     s.addEventListener('message', (event) => {
@@ -106,22 +100,7 @@ export class BridgeConnection {
 
   private waitForOpen(): Promise<void> {
     if (this.closedForGood) return Promise.reject(hostUnavailable());
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        resolve: () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiting.delete(waiter);
-        reject(hostUnavailable());
-      }, this.o.connectTimeoutMs);
-      this.waiting.add(waiter);
-    });
+    // A waiter leaves the set (and its timer is cleared) once settled: opened, closed or timed out.
+    return waitWithDeadline(this.waiting, this.o.connectTimeoutMs, hostUnavailable);
   }
 }

@@ -12,6 +12,7 @@ import type { KeyringFunctions } from '../../core/crypto/local-key/os-keyring-wr
 import { createLogger } from '../../core/log/logger.js';
 import type { SlimNodeHandle, SlimNodeLaunchOptions } from '../../core/slim-node/slim-node-launcher.js';
 import { workerEntrySource } from '../../core/threads/worker-entry-source.js';
+import { rejectAll, resolveAll, waitWithDeadline, type Waiter } from '../../core/transport/deadline-waiter.js';
 import { parseWorkerToHost, type HostToWorker, type WorkerCore, type WorkerEventArgs, type WorkerKey, type WorkerToHost } from './core-worker-protocol.js';
 import { WorkerHostNodes } from './worker-host-nodes.js';
 
@@ -80,7 +81,8 @@ class CoreWorkerLink implements CoreWorker {
   private readonly exited: Promise<number>;
   private nextId = 1;
   private state: 'starting' | 'ready' | 'closing' | 'gone' = 'starting';
-  private onReady: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  /** open()'s wait for the core's answer to init (empty when not opening). */
+  private readonly opening = new Set<Waiter>();
   private onClosed: (() => void) | undefined;
   private closing: Promise<void> | undefined;
 
@@ -98,7 +100,7 @@ class CoreWorkerLink implements CoreWorker {
     this.exited = new Promise<number>((resolve) => worker.once('exit', resolve));
     worker.on('error', (err) => {
       log.error('core worker failed', { reason: err.message });
-      this.onReady?.reject(new KizunaError('HOST_UNAVAILABLE', undefined, { reason: err.message }, { cause: err }));
+      rejectAll(this.opening, new KizunaError('HOST_UNAVAILABLE', undefined, { reason: err.message }, { cause: err }));
     });
     void this.exited.then((code) => this.ended(code));
   }
@@ -107,27 +109,15 @@ class CoreWorkerLink implements CoreWorker {
   async open(): Promise<void> {
     const timeoutMs = this.options.startTimeoutMs ?? 60_000;
     try {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new KizunaError('TIMEOUT', 'The core did not start in time.', { timeoutMs })), timeoutMs);
-        this.onReady = {
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          reject: (e) => {
-            clearTimeout(timer);
-            reject(e);
-          },
-        };
-        const core: WorkerCore = { ...this.options.core, ...(this.options.launchNode === undefined ? {} : { hostLaunchesNode: true }) };
-        this.post({ type: 'init', dataDir: this.options.dataDir, key: workerKey(this.options.key), core });
-      });
+      const ready = waitWithDeadline(this.opening, timeoutMs, () => new KizunaError('TIMEOUT', 'The core did not start in time.', { timeoutMs }));
+      const core: WorkerCore = { ...this.options.core, ...(this.options.launchNode === undefined ? {} : { hostLaunchesNode: true }) };
+      // Sent once the wait is registered; a post that throws fails open() like a refusal would (the
+      // wait itself is then settled by the worker's exit, after the terminate below).
+      await Promise.all([ready, Promise.resolve().then(() => this.post({ type: 'init', dataDir: this.options.dataDir, key: workerKey(this.options.key), core }))]);
     } catch (err) {
       this.state = 'gone';
       await this.worker.terminate();
       throw err;
-    } finally {
-      this.onReady = undefined;
     }
   }
 
@@ -183,10 +173,10 @@ class CoreWorkerLink implements CoreWorker {
     switch (message.type) {
       case 'ready':
         this.state = 'ready';
-        this.onReady?.resolve();
+        resolveAll(this.opening);
         return;
       case 'init-failed':
-        this.onReady?.reject(KizunaError.fromJSON(message.error));
+        rejectAll(this.opening, KizunaError.fromJSON(message.error));
         return;
       case 'result': {
         const resolve = this.results.get(message.id);
@@ -247,7 +237,7 @@ class CoreWorkerLink implements CoreWorker {
     void this.nodes.stopAll();
     for (const resolve of this.results.values()) resolve(unavailable());
     this.results.clear();
-    this.onReady?.reject(new KizunaError('HOST_UNAVAILABLE', 'The core stopped while opening the profile.', { exitCode: code }));
+    rejectAll(this.opening, new KizunaError('HOST_UNAVAILABLE', 'The core stopped while opening the profile.', { exitCode: code }));
     this.onClosed?.();
     if (wasRunning) {
       const error = new KizunaError('HOST_UNAVAILABLE', 'The core stopped unexpectedly.', { exitCode: code });
