@@ -31,6 +31,7 @@ import { introduce, newUser, tempDir, userId } from '../test/helpers/test-engine
 import { machineInfo, percentile } from './lib/report.js';
 import { buildTestProcesses } from './lib/test-processes.js';
 import { parsePeerBenchFlags, ratio } from './peer/bench-flags.js';
+import { lossAccount, type LossAccount } from './peer/loss-account.js';
 import { childPids, rssMiB } from './peer/process-memory.js';
 import { SlimAppProcess } from './peer/slim-app-driver.js';
 
@@ -281,35 +282,7 @@ async function kizunaThroughput(endpoint: string, tag: string, members: number, 
 /** Once the publisher is done, this long without a new stored envelope (and nothing new in the inbox) ends the wait. */
 const STALL_MS = 10_000;
 
-/**
- * Where the envelopes a throughput run lost went, so node drops can be told from our own bounds:
- * `not_received` were offered but never reached the receiver's transport (the node's, or the
- * publisher's, loss; other publishes, e.g. our own heartbeats echoed, make it an underestimate);
- * `transport_dropped` the receiver's transport refused (by reason); `engine_dropped` the engine
- * counted as dropped (admission, inbox verdicts, deferred bounds: by reason); `inbox_waiting` still
- * new or deferred in the inbox when the run ended.
- */
-interface LossAccount {
-  not_received: number;
-  transport_dropped: Record<string, number>;
-  engine_dropped: Record<string, number>;
-  inbox_waiting: number;
-}
 const losses: Record<string, LossAccount> = {};
-
-type EngineStats = ReturnType<Engine['stats']>;
-type WireStats = ReturnType<SessionLayer['transportStats']>;
-
-function lossAccount(offered: number, before: EngineStats, after: EngineStats, wireBefore: WireStats, wireAfter: WireStats): LossAccount {
-  const delta = (a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> =>
-    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
-  return {
-    not_received: Math.max(0, offered - (wireAfter.received - wireBefore.received)),
-    transport_dropped: delta(wireAfter.dropped, wireBefore.dropped),
-    engine_dropped: delta(after.dropped, before.dropped),
-    inbox_waiting: (after.inbox['new'] ?? 0) + (after.inbox['deferred'] ?? 0),
-  };
-}
 
 async function kizunaRow(endpoint: string, transport: Transport, members: number, mls: boolean, nodePids: number[]): Promise<PeerRow> {
   const tag = `${transport}-${members}-${mls ? 'mls' : 'none'}`;
