@@ -26,6 +26,12 @@ const EPHEMERAL_TYPES: ReadonlySet<EnvelopeType> = new Set(['TYPING', 'HEARTBEAT
 /** Envelopes that only add content: processed in batches, many per transaction. */
 const BATCHABLE: ReadonlySet<EnvelopeType> = new Set(['MESSAGE', 'TYPING']);
 const MAX_BATCH = 128;
+/**
+ * Messages stored since the search index last caught up, past which a burst pauses for an index turn
+ * (migration 0013: rows are indexed many per transaction, which costs far less than one by one).
+ * Otherwise the index catches up when the inbox has nothing else to do; a search never waits for it.
+ */
+const SEARCH_BACKLOG = 2_048;
 /** The channel-log type of a member's envelope whose content we refused (its sequence number is used). */
 const REFUSED = 'REFUSED';
 
@@ -56,6 +62,10 @@ export class InboxProcessor {
   private incomingScheduled = false;
   /** Inbox rows taken per turn of the event loop, sized to a time budget (see turn-budget.ts). */
   private rowsPerTurn = 128;
+  /** Messages indexed for search per turn, sized to the same budget. */
+  private searchRowsPerTurn = 256;
+  /** Rows processed since the search index last caught up (a previous run may have left some: start dirty). */
+  private unindexed = 1;
   /** A sender's messages shown in their order (held briefly while one before them is missing). */
   private readonly order: SenderOrder;
   /** Caps and expiry on deferred rows (issue 8, class 6). */
@@ -175,9 +185,19 @@ export class InboxProcessor {
             this.progressed = false;
             if (this.ctx.store.write.queue.wakeDeferredFor('far-ahead') > 0) rows = this.ctx.store.read.queue.inboxBatch(this.rowsPerTurn);
           }
-          if (rows.length === 0 || this.closed) break;
+          if (this.closed) break;
+          if (rows.length === 0 || this.unindexed >= SEARCH_BACKLOG) {
+            // Idle (or a long burst): a turn of search indexing; done when the index has caught up.
+            if (this.unindexed === 0 || !this.indexSearchTurn()) {
+              if (rows.length === 0) break;
+            } else {
+              await new Promise<void>((resolve) => setImmediate(resolve));
+              continue;
+            }
+          }
           const started = performance.now();
           await this.processRows(rows);
+          this.unindexed += rows.length;
           this.rowsPerTurn = nextRowsPerTurn(this.rowsPerTurn, rows.length, performance.now() - started, DEFAULT_TURN_BUDGET);
           // Handlers resolve at once for most envelopes: without this, a backlog would keep the
           // event loop from network I/O (and liveness probes) until it is all processed.
@@ -189,6 +209,31 @@ export class InboxProcessor {
       if (this.pending && !this.closed) this.schedule();
       else if (!this.incomingScheduled && !this.received.waiting()) for (const w of this.idleWaiters.splice(0)) w();
     }
+  }
+
+  /**
+   * One turn of search indexing (migration 0013), its size kept to the turn budget. True when it
+   * indexed a full turn's worth (more may be waiting); false once the index has caught up.
+   */
+  private indexSearchTurn(): boolean {
+    const limit = this.searchRowsPerTurn;
+    const started = performance.now();
+    let indexed: number;
+    try {
+      indexed = this.ctx.store.transaction(() => this.ctx.store.write.messages.indexPendingSearch(limit));
+    } catch (err) {
+      // The rows stay pending (a search indexes them first); try again after the next rows.
+      this.ctx.log.warn('search index: pending messages not indexed', { error: String(err) });
+      this.unindexed = 0;
+      return false;
+    }
+    if (indexed > 0) this.searchRowsPerTurn = nextRowsPerTurn(limit, indexed, performance.now() - started, DEFAULT_TURN_BUDGET);
+    if (indexed < limit) {
+      this.unindexed = 0;
+      return false;
+    }
+    this.unindexed = Math.max(1, this.unindexed - indexed);
+    return true;
   }
 
   /** Decodes each row, then handles runs of rows of one group inside that group's lock. */
