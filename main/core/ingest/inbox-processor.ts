@@ -2,10 +2,10 @@ import { isKizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { SEQUENCED_TYPES } from '../envelopes/envelope-kinds.js';
-import { readEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
+import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import { acquireSignaturePool, type SignaturePool } from '../envelopes/signature-pool.js';
 import type { InboxRow } from '../store/tables/queue-tables.js';
-import { MAX_ENVELOPE_BYTES, type Envelope, type EnvelopeType } from '../wire/wire-schemas.js';
+import { MAX_ENVELOPE_BYTES, type EnvelopeType } from '../wire/wire-schemas.js';
 import { handleGroupUpdate } from './handlers/group-update-handler.js';
 import { handleInvite } from './handlers/invite-handler.js';
 import { handleDecline, handleJoin } from './handlers/join-handlers.js';
@@ -14,9 +14,11 @@ import { handleMessage } from './handlers/message-handler.js';
 import { handleSecretReply, handleSecretRequest } from './handlers/secret-handlers.js';
 import { handleTyping } from './handlers/typing-handler.js';
 import { handleWelcome } from './handlers/welcome-handler.js';
+import { decodeInOrder } from './decode-in-order.js';
 import { SenderOrder } from './sender-order.js';
 import { ReceivedQueue, type Received } from './received-queue.js';
 import { DeferredBounds } from './deferred-bounds.js';
+import { SearchIndexer } from './search-indexer.js';
 import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
 import type { Handler, Verdict } from './verdict.js';
 
@@ -26,12 +28,6 @@ const EPHEMERAL_TYPES: ReadonlySet<EnvelopeType> = new Set(['TYPING', 'HEARTBEAT
 /** Envelopes that only add content: processed in batches, many per transaction. */
 const BATCHABLE: ReadonlySet<EnvelopeType> = new Set(['MESSAGE', 'TYPING']);
 const MAX_BATCH = 128;
-/**
- * Messages stored since the search index last caught up, past which a burst pauses for an index turn
- * (migration 0013: rows are indexed many per transaction, which costs far less than one by one).
- * Otherwise the index catches up when the inbox has nothing else to do; a search never waits for it.
- */
-const SEARCH_BACKLOG = 2_048;
 /** The channel-log type of a member's envelope whose content we refused (its sequence number is used). */
 const REFUSED = 'REFUSED';
 
@@ -62,10 +58,8 @@ export class InboxProcessor {
   private incomingScheduled = false;
   /** Inbox rows taken per turn of the event loop, sized to a time budget (see turn-budget.ts). */
   private rowsPerTurn = 128;
-  /** Messages indexed for search per turn, sized to the same budget. */
-  private searchRowsPerTurn = 256;
-  /** Rows processed since the search index last caught up (a previous run may have left some: start dirty). */
-  private unindexed = 1;
+  /** Stored messages into the search index, in turns of their own. */
+  private readonly searchIndexer: SearchIndexer;
   /** A sender's messages shown in their order (held briefly while one before them is missing). */
   private readonly order: SenderOrder;
   /** Caps and expiry on deferred rows (issue 8, class 6). */
@@ -78,6 +72,7 @@ export class InboxProcessor {
     this.received = new ReceivedQueue(pool, ctx.checkedSignatures, (items) => this.writeIncoming(items) && this.schedule());
     this.order = new SenderOrder(ctx, () => this.schedule());
     this.deferredBounds = new DeferredBounds(ctx);
+    this.searchIndexer = new SearchIndexer(ctx);
     this.register('MESSAGE', handleMessage);
     this.register('GROUP_UPDATE', handleGroupUpdate);
     this.register('LEAVE', handleLeave);
@@ -186,18 +181,16 @@ export class InboxProcessor {
             if (this.ctx.store.write.queue.wakeDeferredFor('far-ahead') > 0) rows = this.ctx.store.read.queue.inboxBatch(this.rowsPerTurn);
           }
           if (this.closed) break;
-          if (rows.length === 0 || this.unindexed >= SEARCH_BACKLOG) {
-            // Idle (or a long burst): a turn of search indexing; done when the index has caught up.
-            if (this.unindexed === 0 || !this.indexSearchTurn()) {
-              if (rows.length === 0) break;
-            } else {
-              await new Promise<void>((resolve) => setImmediate(resolve));
-              continue;
-            }
+          // Idle (or a long burst): turns of search indexing until the index has caught up.
+          if (this.searchIndexer.due(rows.length > 0)) {
+            this.searchIndexer.turn();
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            continue;
           }
+          if (rows.length === 0) break;
           const started = performance.now();
           await this.processRows(rows);
-          this.unindexed += rows.length;
+          this.searchIndexer.noteProcessed(rows.length);
           this.rowsPerTurn = nextRowsPerTurn(this.rowsPerTurn, rows.length, performance.now() - started, DEFAULT_TURN_BUDGET);
           // Handlers resolve at once for most envelopes: without this, a backlog would keep the
           // event loop from network I/O (and liveness probes) until it is all processed.
@@ -211,31 +204,6 @@ export class InboxProcessor {
     }
   }
 
-  /**
-   * One turn of search indexing (migration 0013), its size kept to the turn budget. True when it
-   * indexed a full turn's worth (more may be waiting); false once the index has caught up.
-   */
-  private indexSearchTurn(): boolean {
-    const limit = this.searchRowsPerTurn;
-    const started = performance.now();
-    let indexed: number;
-    try {
-      indexed = this.ctx.store.transaction(() => this.ctx.store.write.messages.indexPendingSearch(limit));
-    } catch (err) {
-      // The rows stay pending (a search indexes them first); try again after the next rows.
-      this.ctx.log.warn('search index: pending messages not indexed', { error: String(err) });
-      this.unindexed = 0;
-      return false;
-    }
-    if (indexed > 0) this.searchRowsPerTurn = nextRowsPerTurn(limit, indexed, performance.now() - started, DEFAULT_TURN_BUDGET);
-    if (indexed < limit) {
-      this.unindexed = 0;
-      return false;
-    }
-    this.unindexed = Math.max(1, this.unindexed - indexed);
-    return true;
-  }
-
   /** Decodes each row, then handles runs of rows of one group inside that group's lock. */
   private async processRows(rows: InboxRow[]): Promise<void> {
     let run: { row: InboxRow; v: VerifiedEnvelope }[] = [];
@@ -246,7 +214,7 @@ export class InboxProcessor {
       run = [];
       await this.ctx.groupLocks.run(runGroup, () => this.processRun(current));
     };
-    for (const { row, v, error } of this.decodeInOrder(rows)) {
+    for (const { row, v, error } of decodeInOrder(this.ctx, rows)) {
       if (v === undefined) {
         await flushRun();
         this.commit([{ row, v: undefined, verdict: { outcome: 'drop', reason: reasonOf(error) } }]);
@@ -258,45 +226,6 @@ export class InboxProcessor {
       run.push({ row, v });
     }
     await flushRun();
-  }
-
-  /**
-   * Decodes a batch (checking signatures, in every mode, except what a replay check already settles), and puts
-   * each sender's sequenced envelopes in sequence order within the slots they occupy: history sync
-   * may hand them over out of order, and MLS decrypts best in order.
-   */
-  private decodeInOrder(rows: InboxRow[]): { row: InboxRow; v?: VerifiedEnvelope; error?: unknown }[] {
-    const out = rows.map((row) => {
-      try {
-        const v = readEnvelope(row.bytes, { verify: (e, id) => !this.knownReplay(e, id), checked: this.ctx.checkedSignatures });
-        if (row.state === 'new' && row.attempts > 0) v.deferredBefore = true;
-        return { row, v };
-      } catch (error) {
-        return { row, error };
-      }
-    });
-    const slots = new Map<string, number[]>();
-    out.forEach((d, i) => {
-      const e = d.v?.envelope;
-      if (e === undefined || e.seq === 0) return;
-      const k = `${toBase64Url(e.groupId)}|${toBase64Url(e.sender)}`;
-      const held = slots.get(k);
-      if (held === undefined) slots.set(k, [i]);
-      else held.push(i);
-    });
-    for (const indices of slots.values()) {
-      if (indices.length < 2) continue;
-      const sorted = indices.map((i) => out[i]!).sort((a, b) => (a.v?.envelope.seq ?? 0) - (b.v?.envelope.seq ?? 0));
-      indices.forEach((slot, j) => (out[slot] = sorted[j]!));
-    }
-    return out;
-  }
-
-  /** A sequenced envelope we already hold, byte for byte: a replay, settled without verifying it. */
-  private knownReplay(e: Envelope, id: Uint8Array): boolean {
-    if (e.seq === 0) return false;
-    const held = this.ctx.store.read.log.heldId(e.groupId, e.sender, e.seq);
-    return held !== undefined && bytesEqual(held, id);
   }
 
   /** Inside one group's lock: decide each envelope; commit content envelopes in batches. */
