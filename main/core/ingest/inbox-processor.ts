@@ -14,6 +14,7 @@ import { handleMessage } from './handlers/message-handler.js';
 import { handleSecretReply, handleSecretRequest } from './handlers/secret-handlers.js';
 import { handleTyping } from './handlers/typing-handler.js';
 import { handleWelcome } from './handlers/welcome-handler.js';
+import { closeBatchReads, openBatchReads } from './batch-reads.js';
 import { decodeInOrder } from './decode-in-order.js';
 import { SenderOrder } from './sender-order.js';
 import { ReceivedQueue, type Received } from './received-queue.js';
@@ -235,40 +236,47 @@ export class InboxProcessor {
     let batch: Decided[] = [];
     const claimed = new Set<string>();
     const commitBatch = (): void => {
+      closeBatchReads(ctx);
       if (batch.length > 0) this.commit(batch);
       batch = [];
       claimed.clear();
     };
-    for (const { row, v } of items) {
-      const e = v.envelope;
-      const sequenced = SEQUENCED_TYPES.has(e.type);
-      const early = this.precheck(v, sequenced, self, claimed) ?? this.order.hold(row, v);
-      if (early !== undefined) {
-        batch.push({ row, v, verdict: early });
-        continue;
+    try {
+      for (const { row, v } of items) {
+        openBatchReads(ctx);
+        const e = v.envelope;
+        const sequenced = SEQUENCED_TYPES.has(e.type);
+        const early = this.precheck(v, sequenced, self, claimed) ?? this.order.hold(row, v);
+        if (early !== undefined) {
+          batch.push({ row, v, verdict: early });
+          continue;
+        }
+        const batchable = BATCHABLE.has(e.type);
+        // Anything that changes the group (versions, keys, membership) is decided on the committed
+        // state of everything before it, and committed on its own.
+        if (!batchable) commitBatch();
+        let verdict: Verdict;
+        try {
+          verdict = await (this.handlers.get(e.type) as Handler)(ctx, v);
+        } catch (err) {
+          ctx.log.warn('envelope handler failed', { type: e.type, reason: reasonOf(err) });
+          verdict = { outcome: 'drop', reason: reasonOf(err) };
+        }
+        verdict = this.deferredBounds.bound(row, v, verdict);
+        // A refused content used up its number as much as a shown one did (see Verdict `consumed`).
+        if (sequenced && (verdict.outcome === 'done' || (verdict.outcome === 'drop' && verdict.consumed === true))) {
+          claimed.add(`${toBase64Url(e.sender)}:${e.seq}`);
+          this.order.applied(e);
+        }
+        else if (!sequenced && verdict.outcome === 'done') claimed.add(toBase64Url(v.id));
+        batch.push({ row, v, verdict });
+        if (!batchable || batch.length >= MAX_BATCH) commitBatch();
       }
-      const batchable = BATCHABLE.has(e.type);
-      // Anything that changes the group (versions, keys, membership) is decided on the committed
-      // state of everything before it, and committed on its own.
-      if (!batchable) commitBatch();
-      let verdict: Verdict;
-      try {
-        verdict = await (this.handlers.get(e.type) as Handler)(ctx, v);
-      } catch (err) {
-        ctx.log.warn('envelope handler failed', { type: e.type, reason: reasonOf(err) });
-        verdict = { outcome: 'drop', reason: reasonOf(err) };
-      }
-      verdict = this.deferredBounds.bound(row, v, verdict);
-      // A refused content used up its number as much as a shown one did (see Verdict `consumed`).
-      if (sequenced && (verdict.outcome === 'done' || (verdict.outcome === 'drop' && verdict.consumed === true))) {
-        claimed.add(`${toBase64Url(e.sender)}:${e.seq}`);
-        this.order.applied(e);
-      }
-      else if (!sequenced && verdict.outcome === 'done') claimed.add(toBase64Url(v.id));
-      batch.push({ row, v, verdict });
-      if (!batchable || batch.length >= MAX_BATCH) commitBatch();
+      commitBatch();
+    } finally {
+      // A throw part way must not leave the memo open for a later batch.
+      closeBatchReads(ctx);
     }
-    commitBatch();
   }
 
   /** Refusals that need no handler: not for us, unknown type, bad sequence, our own, replays. */
