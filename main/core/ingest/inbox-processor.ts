@@ -2,10 +2,10 @@ import { isKizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { SEQUENCED_TYPES } from '../envelopes/envelope-kinds.js';
-import { readEnvelope, type VerifiedEnvelope } from '../envelopes/envelope-reader.js';
+import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import { acquireSignaturePool, type SignaturePool } from '../envelopes/signature-pool.js';
 import type { InboxRow } from '../store/tables/queue-tables.js';
-import { MAX_ENVELOPE_BYTES, type Envelope, type EnvelopeType } from '../wire/wire-schemas.js';
+import { MAX_ENVELOPE_BYTES, type EnvelopeType } from '../wire/wire-schemas.js';
 import { handleGroupUpdate } from './handlers/group-update-handler.js';
 import { handleInvite } from './handlers/invite-handler.js';
 import { handleDecline, handleJoin } from './handlers/join-handlers.js';
@@ -14,9 +14,12 @@ import { handleMessage } from './handlers/message-handler.js';
 import { handleSecretReply, handleSecretRequest } from './handlers/secret-handlers.js';
 import { handleTyping } from './handlers/typing-handler.js';
 import { handleWelcome } from './handlers/welcome-handler.js';
+import { closeBatchReads, openBatchReads } from './batch-reads.js';
+import { decodeInOrder } from './decode-in-order.js';
 import { SenderOrder } from './sender-order.js';
 import { ReceivedQueue, type Received } from './received-queue.js';
 import { DeferredBounds } from './deferred-bounds.js';
+import { SearchIndexer } from './search-indexer.js';
 import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
 import type { Handler, Verdict } from './verdict.js';
 
@@ -56,6 +59,8 @@ export class InboxProcessor {
   private incomingScheduled = false;
   /** Inbox rows taken per turn of the event loop, sized to a time budget (see turn-budget.ts). */
   private rowsPerTurn = 128;
+  /** Stored messages into the search index, in turns of their own. */
+  private readonly searchIndexer: SearchIndexer;
   /** A sender's messages shown in their order (held briefly while one before them is missing). */
   private readonly order: SenderOrder;
   /** Caps and expiry on deferred rows (issue 8, class 6). */
@@ -68,6 +73,7 @@ export class InboxProcessor {
     this.received = new ReceivedQueue(pool, ctx.checkedSignatures, (items) => this.writeIncoming(items) && this.schedule());
     this.order = new SenderOrder(ctx, () => this.schedule());
     this.deferredBounds = new DeferredBounds(ctx);
+    this.searchIndexer = new SearchIndexer(ctx);
     this.register('MESSAGE', handleMessage);
     this.register('GROUP_UPDATE', handleGroupUpdate);
     this.register('LEAVE', handleLeave);
@@ -175,9 +181,17 @@ export class InboxProcessor {
             this.progressed = false;
             if (this.ctx.store.write.queue.wakeDeferredFor('far-ahead') > 0) rows = this.ctx.store.read.queue.inboxBatch(this.rowsPerTurn);
           }
-          if (rows.length === 0 || this.closed) break;
+          if (this.closed) break;
+          // Idle (or a long burst): turns of search indexing until the index has caught up.
+          if (this.searchIndexer.due(rows.length > 0)) {
+            this.searchIndexer.turn();
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            continue;
+          }
+          if (rows.length === 0) break;
           const started = performance.now();
           await this.processRows(rows);
+          this.searchIndexer.noteProcessed(rows.length);
           this.rowsPerTurn = nextRowsPerTurn(this.rowsPerTurn, rows.length, performance.now() - started, DEFAULT_TURN_BUDGET);
           // Handlers resolve at once for most envelopes: without this, a backlog would keep the
           // event loop from network I/O (and liveness probes) until it is all processed.
@@ -201,7 +215,7 @@ export class InboxProcessor {
       run = [];
       await this.ctx.groupLocks.run(runGroup, () => this.processRun(current));
     };
-    for (const { row, v, error } of this.decodeInOrder(rows)) {
+    for (const { row, v, error } of decodeInOrder(this.ctx, rows)) {
       if (v === undefined) {
         await flushRun();
         this.commit([{ row, v: undefined, verdict: { outcome: 'drop', reason: reasonOf(error) } }]);
@@ -215,45 +229,6 @@ export class InboxProcessor {
     await flushRun();
   }
 
-  /**
-   * Decodes a batch (checking signatures, in every mode, except what a replay check already settles), and puts
-   * each sender's sequenced envelopes in sequence order within the slots they occupy: history sync
-   * may hand them over out of order, and MLS decrypts best in order.
-   */
-  private decodeInOrder(rows: InboxRow[]): { row: InboxRow; v?: VerifiedEnvelope; error?: unknown }[] {
-    const out = rows.map((row) => {
-      try {
-        const v = readEnvelope(row.bytes, { verify: (e, id) => !this.knownReplay(e, id), checked: this.ctx.checkedSignatures });
-        if (row.state === 'new' && row.attempts > 0) v.deferredBefore = true;
-        return { row, v };
-      } catch (error) {
-        return { row, error };
-      }
-    });
-    const slots = new Map<string, number[]>();
-    out.forEach((d, i) => {
-      const e = d.v?.envelope;
-      if (e === undefined || e.seq === 0) return;
-      const k = `${toBase64Url(e.groupId)}|${toBase64Url(e.sender)}`;
-      const held = slots.get(k);
-      if (held === undefined) slots.set(k, [i]);
-      else held.push(i);
-    });
-    for (const indices of slots.values()) {
-      if (indices.length < 2) continue;
-      const sorted = indices.map((i) => out[i]!).sort((a, b) => (a.v?.envelope.seq ?? 0) - (b.v?.envelope.seq ?? 0));
-      indices.forEach((slot, j) => (out[slot] = sorted[j]!));
-    }
-    return out;
-  }
-
-  /** A sequenced envelope we already hold, byte for byte: a replay, settled without verifying it. */
-  private knownReplay(e: Envelope, id: Uint8Array): boolean {
-    if (e.seq === 0) return false;
-    const held = this.ctx.store.read.log.heldId(e.groupId, e.sender, e.seq);
-    return held !== undefined && bytesEqual(held, id);
-  }
-
   /** Inside one group's lock: decide each envelope; commit content envelopes in batches. */
   private async processRun(items: { row: InboxRow; v: VerifiedEnvelope }[]): Promise<void> {
     const ctx = this.ctx;
@@ -261,40 +236,47 @@ export class InboxProcessor {
     let batch: Decided[] = [];
     const claimed = new Set<string>();
     const commitBatch = (): void => {
+      closeBatchReads(ctx);
       if (batch.length > 0) this.commit(batch);
       batch = [];
       claimed.clear();
     };
-    for (const { row, v } of items) {
-      const e = v.envelope;
-      const sequenced = SEQUENCED_TYPES.has(e.type);
-      const early = this.precheck(v, sequenced, self, claimed) ?? this.order.hold(row, v);
-      if (early !== undefined) {
-        batch.push({ row, v, verdict: early });
-        continue;
+    try {
+      for (const { row, v } of items) {
+        openBatchReads(ctx);
+        const e = v.envelope;
+        const sequenced = SEQUENCED_TYPES.has(e.type);
+        const early = this.precheck(v, sequenced, self, claimed) ?? this.order.hold(row, v);
+        if (early !== undefined) {
+          batch.push({ row, v, verdict: early });
+          continue;
+        }
+        const batchable = BATCHABLE.has(e.type);
+        // Anything that changes the group (versions, keys, membership) is decided on the committed
+        // state of everything before it, and committed on its own.
+        if (!batchable) commitBatch();
+        let verdict: Verdict;
+        try {
+          verdict = await (this.handlers.get(e.type) as Handler)(ctx, v);
+        } catch (err) {
+          ctx.log.warn('envelope handler failed', { type: e.type, reason: reasonOf(err) });
+          verdict = { outcome: 'drop', reason: reasonOf(err) };
+        }
+        verdict = this.deferredBounds.bound(row, v, verdict);
+        // A refused content used up its number as much as a shown one did (see Verdict `consumed`).
+        if (sequenced && (verdict.outcome === 'done' || (verdict.outcome === 'drop' && verdict.consumed === true))) {
+          claimed.add(`${toBase64Url(e.sender)}:${e.seq}`);
+          this.order.applied(e);
+        }
+        else if (!sequenced && verdict.outcome === 'done') claimed.add(toBase64Url(v.id));
+        batch.push({ row, v, verdict });
+        if (!batchable || batch.length >= MAX_BATCH) commitBatch();
       }
-      const batchable = BATCHABLE.has(e.type);
-      // Anything that changes the group (versions, keys, membership) is decided on the committed
-      // state of everything before it, and committed on its own.
-      if (!batchable) commitBatch();
-      let verdict: Verdict;
-      try {
-        verdict = await (this.handlers.get(e.type) as Handler)(ctx, v);
-      } catch (err) {
-        ctx.log.warn('envelope handler failed', { type: e.type, reason: reasonOf(err) });
-        verdict = { outcome: 'drop', reason: reasonOf(err) };
-      }
-      verdict = this.deferredBounds.bound(row, v, verdict);
-      // A refused content used up its number as much as a shown one did (see Verdict `consumed`).
-      if (sequenced && (verdict.outcome === 'done' || (verdict.outcome === 'drop' && verdict.consumed === true))) {
-        claimed.add(`${toBase64Url(e.sender)}:${e.seq}`);
-        this.order.applied(e);
-      }
-      else if (!sequenced && verdict.outcome === 'done') claimed.add(toBase64Url(v.id));
-      batch.push({ row, v, verdict });
-      if (!batchable || batch.length >= MAX_BATCH) commitBatch();
+      commitBatch();
+    } finally {
+      // A throw part way must not leave the memo open for a later batch.
+      closeBatchReads(ctx);
     }
-    commitBatch();
   }
 
   /** Refusals that need no handler: not for us, unknown type, bad sequence, our own, replays. */

@@ -1,6 +1,7 @@
 import { toBase64Url } from '../encoding/base64url.js';
 import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import type { EngineContext } from '../kernel/engine-context.js';
+import { batchCursor } from './batch-reads.js';
 import { SEQ_AHEAD_LIMIT } from '../store/tables/channel-log-table.js';
 import type { InboxRow } from '../store/tables/queue-tables.js';
 import type { Envelope } from '../wire/wire-schemas.js';
@@ -45,7 +46,7 @@ export class SenderOrder {
     // Only a member's own signed word may make us wait and ask for more (the handler refuses the rest).
     if (e.type !== 'MESSAGE' || !v.signatureChecked) return undefined;
     const key = keyOf(e);
-    const cursor = this.ctx.store.read.log.cursor(e.groupId, e.sender);
+    const cursor = batchCursor(this.ctx, e.groupId, e.sender);
     const shown = this.shown.get(key);
     // Where the sender's stream starts for us: a contiguous run, a welcome's mark, or what we showed.
     if (shown === undefined && (cursor === undefined || (cursor.contiguous === 0 && cursor.firstSeq <= 1))) return undefined;

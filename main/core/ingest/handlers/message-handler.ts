@@ -7,6 +7,7 @@ import { SEQ_AHEAD_LIMIT } from '../../store/tables/channel-log-table.js';
 import type { GroupRow } from '../../store/tables/groups-table.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { contentSchema, type Content, type Envelope } from '../../wire/wire-schemas.js';
+import { batchCursor, batchGroup } from '../batch-reads.js';
 import { checkSenderAtEpoch } from '../membership-check.js';
 import { defer, done, drop, refuseContent, type Handler } from '../verdict.js';
 import { applyContent } from './content-effects.js';
@@ -18,7 +19,7 @@ import { applyContent } from './content-effects.js';
  */
 export const handleMessage: Handler = async (ctx, v) => {
   const e = v.envelope;
-  const group = ctx.store.read.groups.get(e.groupId);
+  const group = batchGroup(ctx, e.groupId);
   if (group === undefined) return drop('unknown-group');
   if (group.myState === 'invited' || group.myState === 'joining') return defer('not-joined');
   if (group.myState === 'declined') return drop('not-joined');
@@ -30,7 +31,7 @@ export const handleMessage: Handler = async (ctx, v) => {
   // for billions. MLS cannot ratchet that far forward, so there it waits (within the deferred
   // bounds) for the ones before it; in the other modes it is refused (`seq-far-ahead`): a genuine
   // one is served again by catch-up once what comes before it is in.
-  const cursor = ctx.store.read.log.cursor(e.groupId, e.sender);
+  const cursor = batchCursor(ctx, e.groupId, e.sender);
   if (e.seq > (cursor?.contiguous ?? 0) + SEQ_AHEAD_LIMIT) {
     if (group.mode === 'mls') return defer('far-ahead');
     // A sender we hold nothing from (we joined mid-stream): catch-up asks for the bounded gap, the

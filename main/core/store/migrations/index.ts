@@ -11,6 +11,7 @@ import { migration0009 } from './0009-verified-contacts.js';
 import { migration0010 } from './0010-trigram-search.js';
 import { migration0011 } from './0011-message-read-marks.js';
 import { migration0012 } from './0012-direct-chat-merges.js';
+import { migration0013 } from './0013-search-index-queue.js';
 
 /** Every migration, in order. Add a numbered file and list it here; never edit a shipped one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -26,4 +27,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0010,
   migration0011,
   migration0012,
+  migration0013,
 ];

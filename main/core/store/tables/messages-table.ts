@@ -37,7 +37,10 @@ export interface MessagesReader {
   after(groupId: Uint8Array, cursor: MessageCursor, limit: number, kinds: readonly MessageKind[] | undefined): MessageRow[];
   /** Every message with from <= sent_at < to, oldest first (at most `cap`). */
   between(groupId: Uint8Array, from: number, to: number, cap: number, kinds: readonly MessageKind[] | undefined): MessageRow[];
-  /** The latest `limit` messages stored that match every word of a search (message-search-sql.ts), in one group or all, newest first. */
+  /**
+   * The latest `limit` messages stored that match every word of a search (message-search-sql.ts), in one group or all, newest first.
+   * Messages still waiting for the search index (migration 0013) are indexed first, so none is missed.
+   */
   search(groupId: Uint8Array | undefined, search: MessageSearch, limit: number): MessageRow[];
   count(groupId: Uint8Array): number;
   receipts(messageId: Uint8Array): { reader: Uint8Array; readAt: number }[];
@@ -61,6 +64,11 @@ export interface MessagesReader {
 export interface MessagesWriter {
   /** Inserts a message; returns false when it was already there (idempotent processing). */
   insert(row: MessageRow): boolean;
+  /**
+   * Indexes up to `limit` stored messages still waiting for the search index (oldest first), in one
+   * statement (atomic: a crash leaves each either pending or indexed). Returns how many it indexed.
+   */
+  indexPendingSearch(limit: number): number;
   /** Moves a send state forward (pending < sent < delivered < read; failed only from pending). */
   advanceSendState(id: Uint8Array, next: Exclude<SendState, 'received'>): boolean;
   /** Nobody left in the group can ever get it: pending or sent -> failed. */
@@ -121,8 +129,10 @@ export function messagesReader(prepare: Prepare): MessagesReader {
         `SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ?${kindClause(kinds)} AND m.sent_at >= ? AND m.sent_at < ?
          ORDER BY m.sent_at ASC, m.id ASC LIMIT ?`,
       ).all(groupId, from, to, cap) as MessageRow[],
-    search: (groupId, search, limit) =>
-      prepare(searchSql(COLUMNS, search, groupId !== undefined)).all(...searchParams(search, groupId, limit)) as MessageRow[],
+    search: (groupId, search, limit) => {
+      indexAllPending(prepare);
+      return prepare(searchSql(COLUMNS, search, groupId !== undefined)).all(...searchParams(search, groupId, limit)) as MessageRow[];
+    },
     count: (groupId) => (prepare('SELECT count(*) AS n FROM messages WHERE group_id = ?').get(groupId) as { n: number }).n,
     receipts: (id) =>
       prepare('SELECT reader, read_at AS readAt FROM receipts WHERE message_id = ? ORDER BY read_at').all(id) as { reader: Uint8Array; readAt: number }[],
@@ -158,8 +168,18 @@ export function messagesReader(prepare: Prepare): MessagesReader {
   };
 }
 
+/** Deleting a pending row indexes its message (trigger search_pending_index, migration 0013). */
+function indexPending(prepare: Prepare, limit: number): number {
+  return prepare('DELETE FROM search_pending WHERE msg_rowid IN (SELECT msg_rowid FROM search_pending ORDER BY msg_rowid LIMIT ?)').run(limit).changes;
+}
+
+function indexAllPending(prepare: Prepare): void {
+  prepare('DELETE FROM search_pending').run();
+}
+
 export function messagesWriter(prepare: Prepare): MessagesWriter {
   return {
+    indexPendingSearch: (limit) => indexPending(prepare, limit),
     insert: (r) =>
       prepare(
         `INSERT OR IGNORE INTO messages (id, group_id, sender, seq, epoch, sent_at, received_at, kind, body, reply_to,

@@ -205,4 +205,16 @@ describe('message search in the store', () => {
     // FTS5's own check throws (SQLITE_CORRUPT_VTAB) when the index disagrees with the messages.
     expect(() => d.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')")).not.toThrow();
   });
+
+  it('merges the index in larger steps (0013) and stays whole and searchable through a burst of small commits', () => {
+    const d = fresh();
+    const config = Object.fromEntries((d.prepare('SELECT k, v FROM messages_fts_config').all() as { k: string; v: number }[]).map((r) => [r.k, r.v]));
+    expect(config).toMatchObject({ automerge: 16, crisismerge: 64 });
+    // A receive burst: many commits of a few rows each, every one writing a new segment.
+    const w = messagesWriter(createStatementCache(d));
+    for (let c = 0; c < 120; c++) d.transaction(() => { for (let i = 0; i < 5; i++) w.insert(row(GROUP_A, `burst ${c}-${i} 東京タワー`)); })();
+    expect(messagesReader(createStatementCache(d)).search(undefined, toMessageSearch('東京タワー'), 1_000)).toHaveLength(601);
+    expect(find(d, 'burst 77-3')).toEqual(['burst 77-3 東京タワー']);
+    expect(() => d.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')")).not.toThrow();
+  });
 });

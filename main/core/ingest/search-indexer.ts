@@ -1,0 +1,48 @@
+import type { EngineContext } from '../kernel/engine-context.js';
+import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
+
+/**
+ * Messages stored since the search index last caught up, past which a burst pauses for index turns.
+ * Otherwise the index catches up when the inbox has nothing else to do; a search never waits for it.
+ */
+export const SEARCH_BACKLOG = 2_048;
+
+/**
+ * The inbox's search indexing (migration 0013, issue 13): stored messages wait in `search_pending`
+ * and are indexed here, many per transaction (far cheaper than one by one in each small commit of a
+ * burst), in turns of the event loop sized to the same time budget as the inbox's own.
+ */
+export class SearchIndexer {
+  private rowsPerTurn = 256;
+  /** Rows processed since the index last caught up (a previous run may have left some: start dirty). */
+  private unindexed = 1;
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  /** The inbox processed `rows` rows (each may have stored a message). */
+  noteProcessed(rows: number): void {
+    this.unindexed += rows;
+  }
+
+  /** Whether an index turn comes before the next rows: the inbox is idle, or a burst left a long backlog. */
+  due(rowsWaiting: boolean): boolean {
+    return this.unindexed > 0 && (!rowsWaiting || this.unindexed >= SEARCH_BACKLOG);
+  }
+
+  /** One turn of indexing; once it finds fewer rows than it asked for, the index has caught up (not due). */
+  turn(): void {
+    const limit = this.rowsPerTurn;
+    const started = performance.now();
+    let indexed: number;
+    try {
+      indexed = this.ctx.store.transaction(() => this.ctx.store.write.messages.indexPendingSearch(limit));
+    } catch (err) {
+      // The rows stay pending (a search indexes them first); tried again after the next rows.
+      this.ctx.log.warn('search index: pending messages not indexed', { error: String(err) });
+      this.unindexed = 0;
+      return;
+    }
+    if (indexed > 0) this.rowsPerTurn = nextRowsPerTurn(limit, indexed, performance.now() - started, DEFAULT_TURN_BUDGET);
+    this.unindexed = indexed < limit ? 0 : Math.max(1, this.unindexed - indexed);
+  }
+}
