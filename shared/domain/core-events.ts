@@ -8,8 +8,18 @@ import type { DeliveryFailureView, GroupView, InvitationView, MessageView, Perso
 export interface CoreEventPayloads {
   /** A message was stored (received, or written by us). */
   message: MessageView;
-  /** A message's send state moved forward. */
-  'send-state': { groupId: string; messageId: string; state: SendState };
+  /**
+   * A message's send state moved forward, or to 'failed': from pending (not sent), or from any state when
+   * `refused` says the admin's signed cutoff for our own removal refused it (the only way 'failed' follows
+   * 'delivered' or 'read': an ack meant stored, not kept; see docs/PROTOCOL.md, removal race).
+   */
+  'send-state': { groupId: string; messageId: string; state: SendState; refused?: true };
+  /**
+   * Received messages the group no longer holds: they reached us before the version whose signed cutoff
+   * refuses them (a removal racing its member's burst, cutoff-retraction.ts). Every UI drops them; the
+   * group's view (unread count, last message) follows in a `group` event.
+   */
+  'messages-retracted': { groupId: string; messageIds: string[] };
   /** A group's name, members, epoch or our state in it changed. */
   group: GroupView;
   /** An invitation arrived or was answered. */

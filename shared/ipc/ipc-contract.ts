@@ -230,6 +230,7 @@ export type CoreEventName = keyof CoreEventPayloads;
 const CORE_EVENTS = {
   message: true,
   'send-state': true,
+  'messages-retracted': true,
   group: true,
   invitation: true,
   typing: true,

@@ -1,4 +1,4 @@
-import { bytesEqual } from '../encoding/base64url.js';
+import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { SenderMark } from '../wire/wire-schemas.js';
 
@@ -10,17 +10,36 @@ import type { SenderMark } from '../wire/wire-schemas.js';
  * that got the version first) and their sender would be told they were refused; so every member
  * lets them go: messages and log entries past the cutoff are removed, and the sender's cursor stops
  * at it (nothing past it is missing). Our own messages stay: undeliverable.ts marks them refused.
- * Runs inside the transaction that applies the version. How many messages went.
+ * Runs inside the transaction that applies the version; the UIs hear `messages-retracted` once it
+ * is committed. How many messages went.
  */
 export function retractPastCutoffs(ctx: EngineContext, groupId: Uint8Array, cutoffs: readonly SenderMark[]): number {
   const self = ctx.self().userId;
-  let retracted = 0;
+  const retracted: Uint8Array[] = [];
   for (const c of cutoffs) {
     if (bytesEqual(c.sender, self)) continue;
     ctx.store.write.log.cutAfter(groupId, c.sender, c.seq);
-    retracted += ctx.store.write.messages.retractAfter(groupId, c.sender, c.seq);
+    retracted.push(...ctx.store.write.messages.retractAfter(groupId, c.sender, c.seq));
   }
-  // Some of them may have been unread: the chat list's count (sent with the version's group view) follows.
-  if (retracted > 0) ctx.store.write.groups.recountUnread(groupId);
-  return retracted;
+  if (retracted.length === 0) return 0;
+  // The chat list (sent with the version's group view) follows: some may have been unread, one the last message.
+  ctx.store.write.groups.recountUnread(groupId);
+  ctx.store.write.groups.repointLastMessage(groupId);
+  announceRetraction(ctx, groupId, retracted);
+  return retracted.length;
+}
+
+/**
+ * Tells the UIs on the next turn, once the transaction is over, naming only the messages that are
+ * really gone: a rolled-back version leaves them in the store, and then nothing is announced.
+ */
+function announceRetraction(ctx: EngineContext, groupId: Uint8Array, ids: readonly Uint8Array[]): void {
+  setImmediate(() => {
+    try {
+      const gone = ids.filter((id) => ctx.store.read.messages.get(id) === undefined).map(toBase64Url);
+      if (gone.length > 0) ctx.events.emit('messages-retracted', { groupId: toBase64Url(groupId), messageIds: gone });
+    } catch {
+      // the engine closed meanwhile
+    }
+  });
 }

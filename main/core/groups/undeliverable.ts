@@ -20,7 +20,7 @@ export function noteUndeliverable(ctx: EngineContext, groupId: Uint8Array, befor
   if (gone.length === 0) return;
   const store = ctx.store;
   const self = ctx.self().userId;
-  const changes: StateChange[] = [];
+  const changes: (StateChange & { refused?: true })[] = [];
   const now = ctx.now();
   const noted = new Map<string, number>();
   const note = (messageId: Uint8Array, member: Uint8Array, reason: 'removed' | 'refused', attempts: number): void => {
@@ -39,7 +39,7 @@ export function noteUndeliverable(ctx: EngineContext, groupId: Uint8Array, befor
       // Every other member refuses it, whether or not it acked it (retractPastCutoffs).
       for (const m of before.filter((x) => !bytesEqual(x, self))) note(job.messageId, m, 'refused', job.attempts);
       store.write.queue.markOutboxFailed(job.id, `refused: sent after our removal (cutoff ${ourCutoff})`);
-      if (store.write.messages.failRefused(job.messageId)) changes.push({ messageId: job.messageId, state: 'failed' });
+      if (store.write.messages.failRefused(job.messageId)) changes.push({ messageId: job.messageId, state: 'failed', refused: true });
       continue;
     }
     for (const m of gone.filter(missing)) note(job.messageId, m, 'removed', job.attempts);
@@ -54,7 +54,11 @@ export function noteUndeliverable(ctx: EngineContext, groupId: Uint8Array, befor
         const failure = undeliverableFailure(store.read.deliveryFailures.forMessage(Buffer.from(messageId, 'base64url')));
         if (failure !== null) ctx.events.emit('delivery-failed', { groupId: group, messageId, attempts, ...failure });
       }
-      for (const c of changes) ctx.events.emit('send-state', { groupId: group, messageId: toBase64Url(c.messageId), state: c.state });
+      // A refusal says so: it is the one 'failed' that may follow 'delivered' or 'read' (a UI keeps states from moving back).
+      for (const c of changes) {
+        const messageId = toBase64Url(c.messageId);
+        ctx.events.emit('send-state', c.refused === true ? { groupId: group, messageId, state: c.state, refused: true } : { groupId: group, messageId, state: c.state });
+      }
     } catch {
       // the engine closed meanwhile
     }

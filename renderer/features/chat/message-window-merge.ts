@@ -1,6 +1,6 @@
-import type { MessagePage, MessageView, SendState } from '../../../shared/domain/views';
+import type { MessagePage, MessageView } from '../../../shared/domain/views';
 import { compareMessages, insertionIndex } from './message-order';
-import { afterTransition, furtherState } from './send-state-order';
+import { afterTransition, mergedState, type StateChange } from './send-state-order';
 
 /** The most a window keeps before dropping the far end. */
 export const MAX_ITEMS = 900;
@@ -49,14 +49,14 @@ export function dayWindow(day: MessagePage, max = MAX_ITEMS): MessagePage {
 /**
  * Live changes since the last flush: messages stored (ours or received, in any order, possibly the same
  * one twice) and send-state events. A message the window holds is replaced (its send state never moves
- * back); a new one is placed in order, but only while the window reaches the newest message (otherwise
+ * back, unless the core refused it: send-state-order.ts); a new one is placed in order, but only while the window reaches the newest message (otherwise
  * the user is reading history and it is paged in later) and not above the window's start when older
  * ones are not loaded. Returns null when nothing visible changed.
  */
 export function withLiveChanges(
   w: WindowItems,
   messages: readonly MessageView[],
-  states: ReadonlyMap<string, SendState>,
+  states: ReadonlyMap<string, StateChange>,
   max = MAX_ITEMS,
 ): Pick<WindowItems, 'items' | 'hasOlder'> | null {
   let items: MessageView[] = [...w.items];
@@ -70,7 +70,7 @@ export function withLiveChanges(
       continue;
     }
     const shown = items[i] as MessageView;
-    items[i] = { ...m, sendState: furtherState(shown.sendState, m.sendState) };
+    items[i] = { ...m, sendState: mergedState(shown, m) };
     changed = true;
   }
   const first = items[0];
@@ -101,11 +101,20 @@ export function withLiveChanges(
   return changed ? { items, hasOlder } : null;
 }
 
-/** Fresh reads of some messages (a receipt, a finished file) put in place; their send state never moves back. */
+/** Fresh reads of some messages (a receipt, a finished file) put in place; their send state never moves back (unless refused). */
 export function withRereads(items: readonly MessageView[], fresh: readonly MessageView[]): MessageView[] {
   const byId = new Map(fresh.map((m) => [m.id, m]));
   return items.map((m) => {
     const f = byId.get(m.id);
-    return f === undefined ? m : { ...f, sendState: furtherState(m.sendState, f.sendState) };
+    return f === undefined ? m : { ...f, sendState: mergedState(m, f) };
   });
+}
+
+/**
+ * The window without messages the group no longer holds (`messages-retracted`: the admin's signed
+ * cutoff refused them after they reached us). The same array when none of them is shown.
+ */
+export function withoutRetracted(items: readonly MessageView[], retracted: ReadonlySet<string>): readonly MessageView[] {
+  if (retracted.size === 0 || !items.some((m) => retracted.has(m.id))) return items;
+  return items.filter((m) => !retracted.has(m.id));
 }

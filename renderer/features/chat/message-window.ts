@@ -1,8 +1,9 @@
-import type { MessagePage, MessageView, SendState } from '../../../shared/domain/views';
+import type { MessagePage, MessageView } from '../../../shared/domain/views';
 import type { ErrorCode } from '../../../shared/errors/error-codes';
 import { toCallError } from '../../api/call-error';
 import { call } from '../../api/kizuna-client';
-import { dayWindow, withLiveChanges, withNewerPage, withOlderPage, withRereads } from './message-window-merge';
+import { dayWindow, withLiveChanges, withNewerPage, withOlderPage, withRereads, withoutRetracted } from './message-window-merge';
+import type { StateChange } from './send-state-order';
 
 /** Messages fetched per page (the window keeps at most MAX_ITEMS, see message-window-merge.ts). */
 export const PAGE_SIZE = 150;
@@ -54,7 +55,12 @@ export class MessageWindow {
   /** Live messages that arrived while a page was loading; merged once it lands. */
   private heldLive: MessageView[] = [];
   private readonly liveMessages = new Map<string, MessageView>();
-  private readonly liveStates = new Map<string, SendState>();
+  private readonly liveStates = new Map<string, StateChange>();
+  /**
+   * Messages the core retracted (messages-retracted): never shown again, whatever still brings them (a
+   * page or live event from before the retraction answered after it). Ids are never reused.
+   */
+  private readonly retracted = new Set<string>();
   private liveTimer: ReturnType<typeof setTimeout> | undefined;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -80,7 +86,8 @@ export class MessageWindow {
   }
 
   private set(patch: Partial<WindowSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
+    const items = patch.items === undefined ? {} : { items: withoutRetracted(patch.items, this.retracted) };
+    this.snapshot = { ...this.snapshot, ...patch, ...items };
     for (const l of this.listeners) l();
   }
 
@@ -197,9 +204,22 @@ export class MessageWindow {
     this.scheduleLive();
   }
 
-  onSendState(messageId: string, state: SendState): void {
-    this.liveStates.set(messageId, state);
+  onSendState(messageId: string, change: StateChange): void {
+    this.liveStates.set(messageId, change);
     this.scheduleLive();
+  }
+
+  /** The core let these go (the admin's signed cutoff refused them after they reached us): they leave at once. */
+  onRetracted(messageIds: readonly string[]): void {
+    for (const id of messageIds) {
+      this.retracted.add(id);
+      this.liveMessages.delete(id);
+      this.liveStates.delete(id);
+      this.staleIds.delete(id);
+    }
+    this.heldLive = this.heldLive.filter((m) => !this.retracted.has(m.id));
+    const items = withoutRetracted(this.snapshot.items, this.retracted);
+    if (items !== this.snapshot.items) this.set({ items });
   }
 
   private scheduleLive(): void {

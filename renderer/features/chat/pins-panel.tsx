@@ -6,7 +6,7 @@ import { SidePanel } from '../../components/side-panel';
 import { useI18n } from '../../i18n/i18n-context';
 import { MessageResultList } from './message-result-list';
 
-/** The chat's pinned messages, kept current by `pin` events; a pin opens the history around it. */
+/** The chat's pinned messages, kept current by `pin` and `messages-retracted` events; a pin opens the history around it. */
 export function PinsPanel({ groupId, onJump, onClose }: { groupId: string; onJump: (messageId: string) => void; onClose: () => void }) {
   const { t } = useI18n();
   const [pins, setPins] = useState<MessageView[] | null>(null);
@@ -15,6 +15,10 @@ export function PinsPanel({ groupId, onJump, onClose }: { groupId: string; onJum
   }, [groupId]);
   useEffect(reload, [reload]);
   useKizunaEvent('pin', (e) => {
+    if (e.groupId === groupId) reload();
+  });
+  // A retracted message's pin went with it (cutoff-retraction.ts).
+  useKizunaEvent('messages-retracted', (e) => {
     if (e.groupId === groupId) reload();
   });
   return (

@@ -12,7 +12,8 @@ export function useMessageWindow(groupId: string): { window: MessageWindow; snap
   useEffect(() => {
     const offs = [
       subscribe('message', (m) => win.onMessage(m)),
-      subscribe('send-state', (e) => e.groupId === groupId && win.onSendState(e.messageId, e.state)),
+      subscribe('send-state', (e) => e.groupId === groupId && win.onSendState(e.messageId, e)),
+      subscribe('messages-retracted', (e) => e.groupId === groupId && win.onRetracted(e.messageIds)),
       subscribe('pin', (e) => e.groupId === groupId && win.onPin(e.messageId, e.pinned)),
       subscribe('receipt', (e) => e.groupId === groupId && win.onReceipt(e.messageId)),
       // Retries ran out for one of ours: re-read it to show its failure.

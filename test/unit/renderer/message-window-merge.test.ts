@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { SendState } from '../../../shared/domain/views';
-import { dayWindow, withLiveChanges, withNewerPage, withOlderPage, withRereads, type WindowItems } from '../../../renderer/features/chat/message-window-merge';
+import { dayWindow, withLiveChanges, withNewerPage, withOlderPage, withRereads, withoutRetracted, type WindowItems } from '../../../renderer/features/chat/message-window-merge';
+import type { StateChange } from '../../../renderer/features/chat/send-state-order';
 import { ids, message, messages } from './view-fixtures';
 
-const noStates = new Map<string, SendState>();
+const noStates = new Map<string, StateChange>();
 const at = (w: WindowItems): number[] => w.items.map((m) => m.sentAt);
 
 describe('paging the message window', () => {
@@ -65,7 +66,7 @@ describe('live changes in the message window', () => {
   it('moves send states forward only, by the core’s rules', () => {
     const mine = (state: SendState) => ({ items: [message('x', 1, { isMine: true, sendState: state })], hasOlder: false, hasNewer: false });
     const stateAfter = (from: SendState, event: SendState): SendState | undefined =>
-      (withLiveChanges(mine(from), [], new Map([['x', event]]))?.items ?? mine(from).items)[0]?.sendState;
+      (withLiveChanges(mine(from), [], new Map([['x', { state: event }]]))?.items ?? mine(from).items)[0]?.sendState;
     expect(stateAfter('pending', 'sent')).toBe('sent');
     expect(stateAfter('sent', 'read')).toBe('read');
     expect(stateAfter('delivered', 'sent')).toBe('delivered');
@@ -74,9 +75,9 @@ describe('live changes in the message window', () => {
     expect(stateAfter('sent', 'failed')).toBe('sent');
     expect(stateAfter('failed', 'pending')).toBe('pending'); // a retry
     expect(stateAfter('sent', 'pending')).toBe('sent');
-    expect(withLiveChanges(mine('delivered'), [], new Map([['x', 'sent']]))).toBeNull();
+    expect(withLiveChanges(mine('delivered'), [], new Map([['x', { state: 'sent' }]]))).toBeNull();
     // A received message has no send state to move.
-    expect(withLiveChanges({ items: [message('r', 1)], hasOlder: false, hasNewer: false }, [], new Map([['r', 'read']]))).toBeNull();
+    expect(withLiveChanges({ items: [message('r', 1)], hasOlder: false, hasNewer: false }, [], new Map([['r', { state: 'read' }]]))).toBeNull();
   });
 
   it('keeps the further state when an older view of a message arrives late', () => {
@@ -88,5 +89,26 @@ describe('live changes in the message window', () => {
     expect(withLiveChanges(failed, [message('y', 1, { isMine: true, sendState: 'pending' })], noStates)?.items[0]?.sendState).toBe('failed');
     expect(withRereads(shown.items, [message('x', 1, { isMine: true, sendState: 'sent', readBy: 1 })])[0]).toMatchObject({ sendState: 'delivered', readBy: 1 });
     expect(withRereads(shown.items, [message('x', 1, { isMine: true, sendState: 'read' })])[0]?.sendState).toBe('read');
+  });
+
+  it('lets a refusal by the admin\'s cutoff fail a message from any state, and only a refusal', () => {
+    const mine = (state: SendState) => ({ items: [message('x', 1, { isMine: true, sendState: state })], hasOlder: false, hasNewer: false });
+    const refusedFrom = (from: SendState): SendState | undefined =>
+      withLiveChanges(mine(from), [], new Map([['x', { state: 'failed', refused: true } as const]]))?.items[0]?.sendState;
+    for (const from of ['pending', 'sent', 'delivered', 'read'] as const) expect(refusedFrom(from)).toBe('failed');
+    // A plain 'failed' (a stale event from before a retry) still never moves a delivered one back.
+    expect(withLiveChanges(mine('delivered'), [], new Map([['x', { state: 'failed' }]]))).toBeNull();
+    // A re-read (after delivery-failed) that says refused wins over what was shown; another failed does not.
+    const refused = message('x', 1, { isMine: true, sendState: 'failed', failure: { reason: 'refused', detail: '', missing: [], retryable: false } });
+    expect(withRereads(mine('read').items, [refused])[0]?.sendState).toBe('failed');
+    expect(withLiveChanges(mine('delivered'), [refused], noStates)?.items[0]?.sendState).toBe('failed');
+    const exhausted = message('x', 1, { isMine: true, sendState: 'failed', failure: { reason: 'retries-exhausted', detail: '', missing: [], retryable: true } });
+    expect(withRereads(mine('delivered').items, [exhausted])[0]?.sendState).toBe('delivered');
+  });
+
+  it('drops retracted messages, and keeps the same array when none is shown', () => {
+    const items = messages(1, 4);
+    expect(withoutRetracted(items, new Set(['m0002', 'm0004', 'elsewhere'])).map((m) => m.id)).toEqual(['m0001', 'm0003']);
+    expect(withoutRetracted(items, new Set(['elsewhere']))).toBe(items);
   });
 });

@@ -78,6 +78,8 @@ export interface GroupsWriter {
   markRead(groupId: Uint8Array, upTo: number): void;
   /** Sets the group's unread count from its messages' read marks (after some were marked). */
   recountUnread(groupId: Uint8Array): void;
+  /** The chat list's last message was deleted (retracted): point it at the newest message left (or none). */
+  repointLastMessage(groupId: Uint8Array): void;
   insertVersion(row: GroupVersionRow): void;
   replaceMembers(groupId: Uint8Array, members: { userId: Uint8Array; role: 'admin' | 'member'; status: 'invited' | 'joined'; sinceVersion: number }[]): void;
   setMemberStatus(groupId: Uint8Array, userId: Uint8Array, status: 'invited' | 'joined'): void;
@@ -208,6 +210,12 @@ export function groupsWriter(prepare: Prepare, rosters: RosterCache = new Map())
       recountUnread(prepare, id);
     },
     recountUnread: (id) => recountUnread(prepare, id),
+    repointLastMessage: (id) =>
+      void prepare(
+        `UPDATE groups SET last_message_id =
+           (SELECT m.id FROM messages m WHERE m.group_id = groups.group_id ORDER BY m.sent_at DESC, m.id DESC LIMIT 1)
+         WHERE group_id = ? AND last_message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages WHERE id = groups.last_message_id)`,
+      ).run(id),
     insertVersion: (r) =>
       void prepare(
         `INSERT OR IGNORE INTO group_versions (group_id, version, kind, signed_bytes, hash, name, epoch, author, created_at)

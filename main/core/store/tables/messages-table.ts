@@ -80,9 +80,9 @@ export interface MessagesWriter {
    */
   failRefused(id: Uint8Array): boolean;
   /**
-   * Deletes `sender`'s received messages of a group past `seq` (and their pins): the admin's cutoff says the group refuses them, so no member keeps them. How many went.
+   * Deletes `sender`'s received messages of a group past `seq` (and their pins): the admin's cutoff says the group refuses them, so no member keeps them. The ids of those that went.
    */
-  retractAfter(groupId: Uint8Array, sender: Uint8Array, seq: number): number;
+  retractAfter(groupId: Uint8Array, sender: Uint8Array, seq: number): Uint8Array[];
   /** The user's manual retry: failed -> pending. */
   retry(id: Uint8Array): boolean;
   addReceipt(messageId: Uint8Array, reader: Uint8Array, readAt: number): boolean;
@@ -200,7 +200,11 @@ export function messagesWriter(prepare: Prepare): MessagesWriter {
       prepare(
         `DELETE FROM pins WHERE group_id = ? AND message_id IN (SELECT id FROM messages WHERE group_id = ? AND sender = ? AND seq > ? AND send_state = 'received')`,
       ).run(groupId, groupId, sender, seq);
-      return prepare(`DELETE FROM messages WHERE group_id = ? AND sender = ? AND seq > ? AND send_state = 'received'`).run(groupId, sender, seq).changes;
+      return (
+        prepare(`DELETE FROM messages WHERE group_id = ? AND sender = ? AND seq > ? AND send_state = 'received' RETURNING id`).all(groupId, sender, seq) as {
+          id: Uint8Array;
+        }[]
+      ).map((r) => r.id);
     },
     retry: (id) => prepare(`UPDATE messages SET send_state = 'pending' WHERE id = ? AND send_state = 'failed'`).run(id).changes === 1,
     addReceipt: (id, reader, at) =>
