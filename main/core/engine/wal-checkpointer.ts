@@ -219,6 +219,9 @@ export class WalCheckpointer {
     if (this.stopped) return;
     this.stopped = true;
     this.active = false;
+    // Referenced again while we wait: an unreferenced worker's exit does not keep the loop alive, so a
+    // process that closes right after opening (a CLI command) would end with its close still awaiting.
+    this.worker?.ref();
     this.worker?.postMessage('close');
     await this.exited;
     if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
