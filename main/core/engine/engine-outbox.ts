@@ -16,9 +16,6 @@ import type { OutboxPort } from './session-port.js';
  * Send states follow: a job published is 'sent'; every other member's ack makes it 'delivered';
  * a job that can never go out makes its message 'failed' (the user can retry).
  */
-/** `from` acknowledged these envelopes of ours in `groupId` (verified by the session layer). */
-type Ack = { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] };
-
 export class EngineOutbox implements OutboxPort {
   private readonly cumulative: CumulativeAcks;
 
@@ -113,40 +110,11 @@ export class EngineOutbox implements OutboxPort {
    * One transaction for a whole ack: each delivery, send state and finished job would otherwise be a
    * commit of its own, several per acked envelope, on the loop that also carries the next message.
    */
-  acknowledge(ack: Ack): boolean {
-    return this.acknowledgeAll([ack]);
+  acknowledge(ack: { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }): boolean {
+    return this.ctx.store.transaction(() => this.acknowledgeIn(ack));
   }
 
-  /**
-   * Several acks in one transaction, each group's joined members read once for all of them (issue 13:
-   * in a group of ten every message brings nine acks, and each was a commit and two roster reads of
-   * its own). Should one ack fail, the others are not lost with it: each is then applied on its own.
-   */
-  acknowledgeAll(acks: readonly Ack[]): boolean {
-    const ctx = this.ctx;
-    try {
-      return ctx.store.transaction(() => {
-        const rosters = new Map<string, GroupMemberRow[]>();
-        let progressed = false;
-        for (const ack of acks) if (this.acknowledgeIn(ack, rosters)) progressed = true;
-        return progressed;
-      });
-    } catch (err) {
-      if (acks.length === 1) throw err;
-      let progressed = false;
-      for (const ack of acks) {
-        try {
-          if (ctx.store.transaction(() => this.acknowledgeIn(ack, new Map()))) progressed = true;
-        } catch (one) {
-          ctx.log.warn('an ack could not be applied', { error: one instanceof Error ? one.message : String(one) });
-        }
-      }
-      return progressed;
-    }
-  }
-
-  /** `rosters`: the joined members other than us, by group, as read in this transaction. */
-  private acknowledgeIn(ack: Ack, rosters: Map<string, GroupMemberRow[]>): boolean {
+  private acknowledgeIn(ack: { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }): boolean {
     const { groupId, from, envelopeIds } = ack;
     const ctx = this.ctx;
     const read = ctx.store.read;
@@ -158,18 +126,15 @@ export class EngineOutbox implements OutboxPort {
       const ofChannel = envelopeIds.some((id) => read.queue.outboxByEnvelope(id).some((j) => j.destination === 'group'));
       if (ofChannel) {
         ctx.store.write.groups.setMemberStatus(groupId, from, 'joined');
-        rosters.delete(toBase64Url(groupId));
         emitGroup(ctx, groupId);
       }
     }
-    // Who an envelope waits for is read once per group for all the acks, not once per envelope and
-    // use; always the envelope's own group's (an ack may name another group than its envelopes').
-    const joined = (of: Uint8Array): GroupMemberRow[] => {
-      const key = toBase64Url(of);
-      let others = rosters.get(key);
-      if (others === undefined) rosters.set(key, (others = joinedOthers(ctx, of)));
-      return others;
-    };
+    // Who the envelopes wait for is read once per ack, not once per envelope and use (issue 13: in a
+    // group of ten, every message brings nine acks, and each read the roster twice). Only for the
+    // ack's own group: an envelope of another group (an ack that lies about it) is measured against
+    // that group's members, as before.
+    let others: GroupMemberRow[] | undefined;
+    const joined = (of: Uint8Array): GroupMemberRow[] => (bytesEqual(of, groupId) ? (others ??= joinedOthers(ctx, groupId)) : joinedOthers(ctx, of));
     let progressed = false;
     for (const id of envelopeIds) {
       let acks: Uint8Array[] | undefined;

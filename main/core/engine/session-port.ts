@@ -68,8 +68,6 @@ export interface OutboxPort {
    * finished (the pump may have room to move on).
    */
   acknowledge(ack: { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }): boolean;
-  /** Several acks as `acknowledge` each, in one transaction (acks that arrived together); true when a job finished. */
-  acknowledgeAll(acks: readonly { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }[]): boolean;
   /**
    * A cumulative ack (a member's heartbeat, signed and from a member): `from` holds all our envelopes
    * of `groupId` up to `seq`. Same effects as `acknowledge`; true when a job finished.

@@ -37,8 +37,6 @@ export interface InboundParts {
  */
 export class InboundRouter {
   private readonly acks: AckBatcher;
-  /** Verified acks not yet applied: those that arrive together are applied together (onAck). */
-  private received: { groupId: Uint8Array; from: Uint8Array; envelopeIds: Uint8Array[] }[] = [];
 
   constructor(
     private readonly s: SessionContext,
@@ -156,20 +154,7 @@ export class InboundRouter {
     } catch {
       return;
     }
-    // Applied once the publishes delivered with this one are handled too (a microtask: nothing waits
-    // longer), in one transaction: a group of ten answers each message with nine acks at once.
-    if (this.received.push({ groupId: e.groupId, from: e.sender, envelopeIds: ack.envelopeIds }) === 1) queueMicrotask(() => this.applyAcks());
-  }
-
-  private applyAcks(): void {
-    const acks = this.received;
-    this.received = [];
-    try {
-      if (this.s.engine.outbox.acknowledgeAll(acks)) this.parts.outboxProgressed();
-    } catch (err) {
-      // Not applied (the store failed): a retry brings the acks again, and heartbeats carry them too.
-      this.s.log.warn('acks could not be applied', { count: acks.length, error: err instanceof Error ? err.message : String(err) });
-    }
+    if (this.s.engine.outbox.acknowledge({ groupId: e.groupId, from: e.sender, envelopeIds: ack.envelopeIds })) this.parts.outboxProgressed();
   }
 
   private sendAck(target: AckTarget, ids: Uint8Array[]): void {
