@@ -2,6 +2,7 @@ import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import { emitGroup } from '../groups/group-views.js';
 import { updateOwnSendState } from '../ingest/send-state-tracker.js';
 import { allAmong, joinedOthers } from '../groups/send-targets.js';
+import type { GroupMemberRow } from '../store/tables/groups-table.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { parseOutboxJob, type OutboxJob } from '../kernel/outbox-job.js';
 import { deliveryFailure, exhaustedReason, isExhausted } from '../kernel/delivery-failure.js';
@@ -128,9 +129,17 @@ export class EngineOutbox implements OutboxPort {
         emitGroup(ctx, groupId);
       }
     }
+    // Who the envelopes wait for is read once per ack, not once per envelope and use (issue 13: in a
+    // group of ten, every message brings nine acks, and each read the roster twice). Only for the
+    // ack's own group: an envelope of another group (an ack that lies about it) is measured against
+    // that group's members, as before.
+    let others: GroupMemberRow[] | undefined;
+    const joined = (of: Uint8Array): GroupMemberRow[] => (bytesEqual(of, groupId) ? (others ??= joinedOthers(ctx, groupId)) : joinedOthers(ctx, of));
     let progressed = false;
     for (const id of envelopeIds) {
-      if (member !== undefined) this.recordDelivery(id, from);
+      let acks: Uint8Array[] | undefined;
+      const ackers = (): Uint8Array[] => (acks ??= read.messages.deliveries(id).map((d) => d.member));
+      if (member !== undefined && ctx.store.write.messages.addDelivery(id, from, ctx.now())) this.advanceOwnSendState(id, joined, ackers);
       for (const row of read.queue.outboxByEnvelope(id)) {
         // A job given up after its retries still finishes when the last missing member acks it late.
         if (row.state !== 'sent' && row.state !== 'pending' && !isExhausted(row)) continue;
@@ -138,7 +147,7 @@ export class EngineOutbox implements OutboxPort {
         if (!('job' in parsed)) continue; // due() marks it failed when its turn comes
         const job = parsed.job;
         const finished =
-          job.destination === 'user' ? job.recipient !== null && bytesEqual(job.recipient, from) : member !== undefined && this.everyoneAcked(job);
+          job.destination === 'user' ? job.recipient !== null && bytesEqual(job.recipient, from) : member !== undefined && allAmong(joined(job.groupId), ackers());
         if (finished) {
           this.markDone(job);
           progressed = true;
@@ -146,6 +155,27 @@ export class EngineOutbox implements OutboxPort {
       }
     }
     return progressed;
+  }
+
+  /**
+   * updateOwnSendState (ingest/send-state-tracker.ts) with the ack's roster and deliveries, read
+   * once: one of our messages is 'read' once everyone else read it, else 'delivered' once everyone
+   * else acked it. States only move forward; the store refuses anything else.
+   */
+  private advanceOwnSendState(messageId: Uint8Array, joined: (of: Uint8Array) => GroupMemberRow[], ackers: () => Uint8Array[]): void {
+    const ctx = this.ctx;
+    const m = ctx.store.read.messages.get(messageId);
+    if (m === undefined || !bytesEqual(m.sender, ctx.self().userId)) return;
+    const others = joined(m.groupId);
+    if (others.length === 0) return;
+    const next = allAmong(others, ctx.store.read.messages.receipts(messageId).map((r) => r.reader))
+      ? 'read'
+      : allAmong(others, ackers())
+        ? 'delivered'
+        : undefined;
+    if (next !== undefined && ctx.store.write.messages.advanceSendState(messageId, next)) {
+      ctx.events.emit('send-state', { groupId: toBase64Url(m.groupId), messageId: toBase64Url(messageId), state: next });
+    }
   }
 
   acknowledgeUpTo(ack: { groupId: Uint8Array; from: Uint8Array; seq: number }): boolean {

@@ -19,10 +19,30 @@ export class OutboxPump {
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
   private closed = false;
+  /**
+   * No job still waiting in the outbox is due before this time (undefined: not known, ask the table).
+   * Only a lower bound, kept so that an ack need not query the table (issue 13: two queries per ack,
+   * nine acks per message in a group of ten). It holds because everything else that writes a job's
+   * due time writes `now` (a new job, a retry by the user, expediting) and kicks a full run that
+   * queries `due()`, and the pump's own retry times go into it; an ack only ends jobs, which can make
+   * the bound early (the timer then finds nothing and asks the table) but never late.
+   */
+  private nextDue: number | undefined;
+  /** The earliest retry time the current run gave a job it published. */
+  private soonestRetry = Number.POSITIVE_INFINITY;
 
   constructor(private readonly s: SessionContext) {}
 
-  /** Runs soon (coalesced): after new jobs, acks, or going online. */
+  /**
+   * An ack (or a heartbeat's cumulative ack) finished jobs: that makes nothing due, so the pump runs
+   * only when a job may be due by now (the table may say otherwise: the bound can be early).
+   */
+  acked(): void {
+    if (this.nextDue !== undefined && Date.now() < this.nextDue) return;
+    this.kick();
+  }
+
+  /** Runs soon (coalesced): after new jobs, a full transport buffer draining, going online, or a retry falling due. */
   kick(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
@@ -42,9 +62,17 @@ export class OutboxPump {
   private run(): void {
     if (this.closed || !this.s.online()) return;
     const outbox = this.s.engine.outbox;
+    const startedAt = Date.now();
+    const known = this.nextDue;
+    this.nextDue = undefined;
+    this.soonestRetry = Number.POSITIVE_INFINITY;
+    let drained = false;
     for (let round = 0; round < 64; round++) {
       const jobs = outbox.due(512);
-      if (jobs.length === 0) break;
+      if (jobs.length === 0) {
+        drained = true;
+        break;
+      }
       let blocked = false;
       for (const job of jobs) {
         if (!this.publish(job)) {
@@ -57,10 +85,18 @@ export class OutboxPump {
         this.arm(Date.now() + 50);
         return;
       }
-      if (jobs.length < 512) break;
+      if (jobs.length < 512) {
+        drained = true;
+        break;
+      }
     }
-    const next = outbox.nextDueAt();
-    if (next !== undefined) this.arm(next);
+    // Every job that was due went out. The ones that were not were due after `startedAt`, so no
+    // sooner than the bound known before the run if that lies ahead too: with the retry times just
+    // given, the next due time is known without asking the table. Otherwise, ask it.
+    const next =
+      drained && known !== undefined && known > startedAt ? Math.min(known, this.soonestRetry) : outbox.nextDueAt();
+    this.nextDue = next ?? Number.POSITIVE_INFINITY;
+    if (next !== undefined && Number.isFinite(next)) this.arm(next);
   }
 
   private arm(at: number): void {
@@ -122,11 +158,16 @@ export class OutboxPump {
       outbox.markSent(job, Number.MAX_SAFE_INTEGER);
       outbox.markDone(job);
     } else if (toChannel) {
-      outbox.markSent(job, Date.now() + policy.ackTimeoutMs);
+      this.sent(job, Date.now() + policy.ackTimeoutMs);
     } else {
       const backoff = Math.min(s.options.ackTimeoutMs * 2 ** Math.min(job.attempts, 10), s.options.directRetryCapMs);
-      outbox.markSent(job, Date.now() + backoff);
+      this.sent(job, Date.now() + backoff);
     }
     return true;
+  }
+
+  private sent(job: OutboxJob, retryAt: number): void {
+    this.s.engine.outbox.markSent(job, retryAt);
+    this.soonestRetry = Math.min(this.soonestRetry, retryAt);
   }
 }

@@ -76,14 +76,14 @@ export class SessionLayer {
     const isArchive = (g: Uint8Array): boolean => this.archive.has(toBase64Url(g));
     this.pump = new OutboxPump(this.s);
     this.catchUp = new CatchUp(this.s, isArchive, (p) => this.setSync(p));
-    this.presence = new Presence(this.s, (c) => this.events.emit('presence', c), () => this.pump.kick());
+    this.presence = new Presence(this.s, (c) => this.events.emit('presence', c), () => this.pump.acked());
     this.discovery = new Discovery(this.s);
     this.inbound = new InboundRouter(this.s, {
       catchUp: this.catchUp,
       presence: this.presence,
       discovery: this.discovery,
       isArchive,
-      outboxProgressed: () => this.pump.kick(),
+      outboxProgressed: () => this.pump.acked(),
     });
   }
 
