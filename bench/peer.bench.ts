@@ -278,6 +278,7 @@ async function kizunaThroughput(endpoint: string, tag: string, members: number, 
     for (const e of [sender, receiver, ...others]) await e.close();
   }
 }
+
 /** Once the publisher is done, this long without a new stored envelope (and nothing new in the inbox) ends the wait. */
 const STALL_MS = 10_000;
 
