@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
-import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
-import { introduce, newUser, tempDir, userId } from '../../../helpers/test-engines.js';
+import { loopbackGroupOfThree } from '../../../helpers/loopback-group.js';
+import { newUser, tempDir } from '../../../helpers/test-engines.js';
 
 /**
  * Received messages enter the search index in the inbox's own turns, many per transaction, once the
@@ -22,14 +22,7 @@ describe('search indexing after a received burst', () => {
     const bob = (await newUser(dir.path, 'bob')).engine;
     const carol = (await newUser(dir.path, 'carol')).engine;
     engines.push(alice, bob, carol);
-    introduce(alice, bob, carol);
-    const net = new LoopbackNetwork();
-    net.add(alice, bob, carol);
-    const g = (await alice.createGroup({ name: 'indexed', members: [userId(bob), userId(carol)], mode: 'none' })).groupId;
-    await net.settle();
-    await bob.acceptInvitation(g);
-    await carol.acceptInvitation(g);
-    await net.settle();
+    const { net, groupId: g } = await loopbackGroupOfThree(alice, bob, carol, 'none', 'indexed');
     net.setOffline(carol, true);
     for (let i = 0; i < 60; i++) await alice.sendText(g, `searchable burst ${i} 東京タワー`);
     const envelopes = alice.outbox.due(200).filter((j) => j.type === 'MESSAGE').map((j) => j.bytes);

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
 import { localDayBounds, toMessageSearch } from '../../../../main/core/messages/message-queries.js';
 import { expectCode } from '../../../helpers/expect-code.js';
-import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
-import { introduce, tempDir, userId } from '../../../helpers/test-engines.js';
+import { loopbackGroupOfThree } from '../../../helpers/loopback-group.js';
+import type { LoopbackNetwork } from '../../../helpers/loopback-network.js';
+import { tempDir, userId } from '../../../helpers/test-engines.js';
 
 describe('messaging', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -23,14 +24,7 @@ describe('messaging', () => {
     alice.createIdentity({ displayName: 'alice' });
     bob.createIdentity({ displayName: 'bob' });
     carol.createIdentity({ displayName: 'carol' });
-    introduce(alice, bob, carol);
-    net = new LoopbackNetwork();
-    net.add(alice, bob, carol);
-    g = (await alice.createGroup({ name: 'M', members: [userId(bob), userId(carol)], mode: 'sealed' })).groupId;
-    await net.settle();
-    await bob.acceptInvitation(g);
-    await carol.acceptInvitation(g);
-    await net.settle();
+    ({ net, groupId: g } = await loopbackGroupOfThree(alice, bob, carol, 'sealed'));
   });
   afterEach(async () => {
     for (const e of [alice, bob, carol]) await e.close();

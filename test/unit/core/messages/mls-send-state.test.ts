@@ -3,8 +3,9 @@ import { serializeState } from '../../../../main/core/crypto/mls/index.js';
 import type { Engine } from '../../../../main/core/engine/engine.js';
 import { engineContextOf } from '../../../../main/core/engine/engine-internals.js';
 import { MlsStates } from '../../../../main/core/kernel/mls-states.js';
-import { LoopbackNetwork } from '../../../helpers/loopback-network.js';
-import { introduce, newUser, tempDir, userId } from '../../../helpers/test-engines.js';
+import { loopbackGroupOfThree } from '../../../helpers/loopback-group.js';
+import type { LoopbackNetwork } from '../../../helpers/loopback-network.js';
+import { newUser, tempDir } from '../../../helpers/test-engines.js';
 
 /**
  * A send holds each MLS state it advances in memory and stores the last one in the transaction that
@@ -23,14 +24,7 @@ describe('MLS state of a send', () => {
     alice = (await newUser(dir.path, 'alice')).engine;
     bob = (await newUser(dir.path, 'bob')).engine;
     carol = (await newUser(dir.path, 'carol')).engine;
-    introduce(alice, bob, carol);
-    net = new LoopbackNetwork();
-    net.add(alice, bob, carol);
-    g = (await alice.createGroup({ name: 'M', members: [userId(bob), userId(carol)], mode: 'mls' })).groupId;
-    await net.settle();
-    await bob.acceptInvitation(g);
-    await carol.acceptInvitation(g);
-    await net.settle();
+    ({ net, groupId: g } = await loopbackGroupOfThree(alice, bob, carol, 'mls'));
   });
   afterEach(async () => {
     for (const e of [alice, bob, carol]) await e.close();
