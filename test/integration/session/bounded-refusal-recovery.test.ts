@@ -3,7 +3,7 @@ import type { Engine } from '../../../main/core/engine/engine.js';
 import { SessionLayer } from '../../../main/core/session/session-layer.js';
 import { userId } from '../../helpers/test-engines.js';
 import { waitUntil } from '../../helpers/wait-for.js';
-import { IN_PROCESS_TIMINGS, sessionWorld, type SessionWorld } from './session-world.js';
+import { IN_PROCESS_TIMINGS, sealedGroupOfAll, sessionWorld, type SessionWorld } from './session-world.js';
 
 /**
  * Issue 13: what a receiver refuses because of one of its own bounds (here the per-sender cap on
@@ -18,13 +18,7 @@ describe('catch-up brings back what a bound refused (a real SLIM node)', () => {
   beforeEach(async () => {
     world = await sessionWorld(['alice', 'bob', 'carol', 'dave']);
     engines = world.engines;
-    const [alice, ...others] = engines as [Engine, Engine, Engine, Engine];
-    const invited = others.map((e) => e.events.waitFor('invitation', (i) => i.state === 'pending'));
-    const g = await alice.createGroup({ name: 'Bounds', members: others.map(userId), mode: 'sealed' });
-    await Promise.all(invited);
-    for (const e of others) await e.acceptInvitation(g.groupId);
-    await waitUntil(alice.events, 'group', () => alice.getGroup(g.groupId).members.every((m) => m.status === 'joined'), 15_000);
-    groupId = g.groupId;
+    groupId = await sealedGroupOfAll(engines, 'Bounds');
   });
 
   afterEach(async () => {

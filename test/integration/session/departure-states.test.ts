@@ -5,7 +5,7 @@ import { SessionLayer } from '../../../main/core/session/session-layer.js';
 import { expectCode } from '../../helpers/expect-code.js';
 import { userId } from '../../helpers/test-engines.js';
 import { waitFor, waitUntil } from '../../helpers/wait-for.js';
-import { IN_PROCESS_TIMINGS, sessionWorld, type SessionWorld } from './session-world.js';
+import { IN_PROCESS_TIMINGS, sealedGroupOfAll, sessionWorld, type SessionWorld } from './session-world.js';
 
 /**
  * Issue 9: a member who left or was removed never acks again, so the sender's earlier messages are
@@ -23,13 +23,8 @@ describe('delivery states after a member leaves or is removed', () => {
   /** alice (admin) and the others in one joined group. Retries that never run out here. */
   async function joined(names: string[]): Promise<{ engines: Engine[]; sessions: SessionLayer[]; groupId: string }> {
     world = await sessionWorld(names, () => ({ maxRetries: 100 }));
-    const [alice, ...others] = world.engines as [Engine, ...Engine[]];
-    const invited = others.map((e) => e.events.waitFor('invitation', (i) => i.state === 'pending', 15_000));
-    const g = await alice.createGroup({ name: 'Departures', members: others.map(userId), mode: 'sealed' });
-    await Promise.all(invited);
-    for (const e of others) await e.acceptInvitation(g.groupId);
-    await waitUntil(alice.events, 'group', () => alice.getGroup(g.groupId).members.every((m) => m.status === 'joined'), 15_000);
-    return { engines: world.engines, sessions: world.sessions, groupId: g.groupId };
+    const groupId = await sealedGroupOfAll(world.engines, 'Departures', 15_000);
+    return { engines: world.engines, sessions: world.sessions, groupId };
   }
 
   it('turns read once the member who never got it is removed, and waitForDelivery resolves', async () => {

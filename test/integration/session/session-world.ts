@@ -3,7 +3,8 @@ import { SessionLayer } from '../../../main/core/session/session-layer.js';
 import type { SessionOptions } from '../../../main/core/session/session-options.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { FAST_CLIENT_OPTIONS, createSlimTestKit, type SlimTestKit } from '../../helpers/slim-test-kit.js';
-import { introduce, newUser, tempDir } from '../../helpers/test-engines.js';
+import { introduce, newUser, tempDir, userId } from '../../helpers/test-engines.js';
+import { waitUntil } from '../../helpers/wait-for.js';
 
 /** Session timings short enough that acks, heartbeats and gap checks happen within a test. */
 export const IN_PROCESS_TIMINGS = { ackTimeoutMs: 500, heartbeatMs: 300, gapCheckMs: 200, directRetryCapMs: 500, transport: FAST_CLIENT_OPTIONS };
@@ -49,4 +50,18 @@ export async function sessionWorld(names: readonly string[], optionsFor: (name: 
       dir.cleanup();
     },
   };
+}
+
+/**
+ * The first engine creates a sealed group with every other one, each accepts its invitation, and the
+ * creator sees them all joined. Its id.
+ */
+export async function sealedGroupOfAll(engines: readonly Engine[], name: string, invitationWaitMs = 10_000): Promise<string> {
+  const [admin, ...others] = engines as [Engine, ...Engine[]];
+  const invited = others.map((e) => e.events.waitFor('invitation', (i) => i.state === 'pending', invitationWaitMs));
+  const g = await admin.createGroup({ name, members: others.map(userId), mode: 'sealed' });
+  await Promise.all(invited);
+  for (const e of others) await e.acceptInvitation(g.groupId);
+  await waitUntil(admin.events, 'group', () => admin.getGroup(g.groupId).members.every((m) => m.status === 'joined'), 15_000);
+  return g.groupId;
 }

@@ -4,7 +4,7 @@ import { SessionLayer } from '../../../main/core/session/session-layer.js';
 import { waitForDelivery } from '../../../main/host/sdk/delivery-wait.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { userId } from '../../helpers/test-engines.js';
-import { IN_PROCESS_TIMINGS, sessionWorld, type SessionWorld } from './session-world.js';
+import { IN_PROCESS_TIMINGS, sealedGroupOfAll, sessionWorld, type SessionWorld } from './session-world.js';
 import { waitFor, waitUntil } from '../../helpers/wait-for.js';
 import { expectCode } from '../../helpers/expect-code.js';
 
@@ -24,13 +24,7 @@ describe('why a message will never be delivered, over a real SLIM node', () => {
     // out during the test: only removal makes a message undeliverable here.
     world = await sessionWorld(['alice', 'bob', 'carol', 'dave'], () => ({ maxRetries: 100 }));
     ({ node, engines, sessions } = world);
-    const [alice, ...others] = engines as [Engine, Engine, Engine, Engine];
-    const invited = others.map((e) => e.events.waitFor('invitation', (i) => i.state === 'pending'));
-    const g = await alice.createGroup({ name: 'Reasons', members: others.map(userId), mode: 'sealed' });
-    await Promise.all(invited);
-    for (const e of others) await e.acceptInvitation(g.groupId);
-    await waitUntil(alice.events, 'group', () => alice.getGroup(g.groupId).members.every((m) => m.status === 'joined'), 15_000);
-    groupId = g.groupId;
+    groupId = await sealedGroupOfAll(engines, 'Reasons');
   });
 
   afterEach(async () => {
