@@ -139,7 +139,7 @@ export class EngineOutbox implements OutboxPort {
     for (const id of envelopeIds) {
       let acks: Uint8Array[] | undefined;
       const ackers = (): Uint8Array[] => (acks ??= read.messages.deliveries(id).map((d) => d.member));
-      if (member !== undefined && ctx.store.write.messages.addDelivery(id, from, ctx.now())) this.advanceOwnSendState(id, joined, ackers);
+      if (member !== undefined && ctx.store.write.messages.addDelivery(id, from, ctx.now())) updateOwnSendState(ctx, id, { others: joined, deliveredTo: ackers });
       for (const row of read.queue.outboxByEnvelope(id)) {
         // A job given up after its retries still finishes when the last missing member acks it late.
         if (row.state !== 'sent' && row.state !== 'pending' && !isExhausted(row)) continue;
@@ -155,27 +155,6 @@ export class EngineOutbox implements OutboxPort {
       }
     }
     return progressed;
-  }
-
-  /**
-   * updateOwnSendState (ingest/send-state-tracker.ts) with the ack's roster and deliveries, read
-   * once: one of our messages is 'read' once everyone else read it, else 'delivered' once everyone
-   * else acked it. States only move forward; the store refuses anything else.
-   */
-  private advanceOwnSendState(messageId: Uint8Array, joined: (of: Uint8Array) => GroupMemberRow[], ackers: () => Uint8Array[]): void {
-    const ctx = this.ctx;
-    const m = ctx.store.read.messages.get(messageId);
-    if (m === undefined || !bytesEqual(m.sender, ctx.self().userId)) return;
-    const others = joined(m.groupId);
-    if (others.length === 0) return;
-    const next = allAmong(others, ctx.store.read.messages.receipts(messageId).map((r) => r.reader))
-      ? 'read'
-      : allAmong(others, ackers())
-        ? 'delivered'
-        : undefined;
-    if (next !== undefined && ctx.store.write.messages.advanceSendState(messageId, next)) {
-      ctx.events.emit('send-state', { groupId: toBase64Url(m.groupId), messageId: toBase64Url(messageId), state: next });
-    }
   }
 
   acknowledgeUpTo(ack: { groupId: Uint8Array; from: Uint8Array; seq: number }): boolean {

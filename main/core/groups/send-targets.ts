@@ -21,10 +21,16 @@ export function allAmong(members: readonly GroupMemberRow[], userIds: readonly U
 /**
  * What everyone in `others` holding or reading one of our messages makes of it: 'read' when all read
  * it, 'delivered' when all acked it, undefined otherwise (or when there is nobody to ask).
+ * `deliveredTo` lets a caller that already read who acked it pass that on.
  */
-export function ownSendTarget(ctx: EngineContext, messageId: Uint8Array, others: readonly GroupMemberRow[]): 'read' | 'delivered' | undefined {
+export function ownSendTarget(
+  ctx: EngineContext,
+  messageId: Uint8Array,
+  others: readonly GroupMemberRow[],
+  deliveredTo: () => readonly Uint8Array[] = () => ctx.store.read.messages.deliveries(messageId).map((d) => d.member),
+): 'read' | 'delivered' | undefined {
   if (others.length === 0) return undefined;
   if (allAmong(others, ctx.store.read.messages.receipts(messageId).map((r) => r.reader))) return 'read';
-  if (allAmong(others, ctx.store.read.messages.deliveries(messageId).map((d) => d.member))) return 'delivered';
+  if (allAmong(others, deliveredTo())) return 'delivered';
   return undefined;
 }
