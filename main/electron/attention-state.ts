@@ -8,19 +8,28 @@
  */
 import type { GroupView } from '../../shared/domain/views.js';
 import type { PushedEvent, Settings } from '../../shared/ipc/ipc-contract.js';
-import { NotificationThrottle, invitationNotification, messageNotification, unreadTotal, type NotificationContent } from './notification-policy.js';
+import { MessageNotices } from './message-notices.js';
+import { NotificationThrottle, invitationNotification, messageNotification, unreadTotal, type NotificationContext, type NotificationContent } from './notification-policy.js';
 
 type GroupFacts = Pick<GroupView, 'name' | 'muted' | 'myState'>;
 
-/** What the shell should do after a change: show a notification, set the badge (only when it changed). */
+/** A notification to show, with the key the shell files it under (so it can be withdrawn). */
+export type KeyedNotification = NotificationContent & { key: string };
+
+/**
+ * What the shell should do after a change: close notifications (by key) first, then show one, and
+ * set the badge (only when it changed).
+ */
 export interface AttentionEffects {
-  notify?: NotificationContent;
+  withdraw?: string[];
+  notify?: KeyedNotification;
   badge?: number;
 }
 
 export class AttentionState {
   private readonly groups = new Map<string, GroupFacts>();
   private readonly throttle = new NotificationThrottle();
+  private readonly notices = new MessageNotices();
   private enabled = true;
   private openChat: string | null = null;
   private badge: number | null = null;
@@ -47,13 +56,20 @@ export class AttentionState {
   onEvent(e: PushedEvent, now: number): AttentionEffects {
     switch (e.event) {
       case 'message': {
-        const context = { enabled: this.enabled, windowFocused: this.windowFocused(), activeGroupId: this.openChat, groups: this.groups };
-        const content = messageNotification(e.payload, context);
-        return content !== null && this.throttle.allow(e.payload.groupId, now) ? { notify: content } : {};
+        const content = messageNotification(e.payload, this.context());
+        if (content === null) return {};
+        if (!this.throttle.allow(e.payload.groupId, now)) {
+          this.notices.quiet(e.payload);
+          return {};
+        }
+        this.notices.shown(e.payload);
+        return { notify: { ...content, key: e.payload.id } };
       }
+      case 'messages-retracted':
+        return this.retracted(e.payload.groupId, e.payload.messageIds);
       case 'invitation': {
         const content = invitationNotification(e.payload, { enabled: this.enabled });
-        return content === null ? {} : { notify: content };
+        return content === null ? {} : { notify: { ...content, key: `invitation:${e.payload.groupId}` } };
       }
       case 'group':
         this.groups.set(e.payload.groupId, facts(e.payload));
@@ -63,6 +79,36 @@ export class AttentionState {
       default:
         return {};
     }
+  }
+
+  /** The user closed or clicked the notification filed under `key`. */
+  dismissed(key: string): void {
+    this.notices.dismissed(key);
+  }
+
+  /**
+   * The group let messages go (a removal's signed cutoff): a notification showing one of them is
+   * withdrawn. What it also stood for (messages the throttle kept quiet) and is still held gets a
+   * notification of its own, the newest that still calls for one; with none, the chat's throttle is
+   * reset, as no notification of it is left on screen. The badge follows the core's `unread` event.
+   */
+  private retracted(groupId: string, messageIds: readonly string[]): AttentionEffects {
+    const { withdraw, left } = this.notices.retracted(groupId, messageIds);
+    if (withdraw === undefined) return {};
+    const context = this.context();
+    for (const m of left) {
+      const content = messageNotification(m, context);
+      if (content === null) continue;
+      // It takes the withdrawn one's place: the chat's throttle window goes on as it was.
+      this.notices.shown(m);
+      return { withdraw: [withdraw], notify: { ...content, key: m.id } };
+    }
+    this.throttle.forget(groupId);
+    return { withdraw: [withdraw] };
+  }
+
+  private context(): NotificationContext {
+    return { enabled: this.enabled, windowFocused: this.windowFocused(), activeGroupId: this.openChat, groups: this.groups };
   }
 
   private setBadge(total: number): AttentionEffects {

@@ -6,9 +6,8 @@
 import { app, Notification, type BrowserWindow } from 'electron';
 import type { DeepLink, Settings } from '../../shared/ipc/ipc-contract.js';
 import { createLogger } from '../core/log/logger.js';
-import { AttentionState, type AttentionEffects } from './attention-state.js';
+import { AttentionState, type AttentionEffects, type KeyedNotification } from './attention-state.js';
 import type { ShellCore } from './core-port.js';
-import type { NotificationContent } from './notification-policy.js';
 
 const log = createLogger('shell.attention');
 
@@ -24,8 +23,8 @@ export interface AttentionOptions {
 
 export class Attention {
   private readonly state: AttentionState;
-  /** Shown notifications are kept referenced, or their click handlers may be collected. */
-  private readonly shown = new Set<Notification>();
+  /** Shown notifications by key (to withdraw them); kept referenced, or their click handlers may be collected. */
+  private readonly shown = new Map<string, Notification>();
   private readonly stop: () => void;
 
   constructor(private readonly options: AttentionOptions) {
@@ -54,11 +53,12 @@ export class Attention {
 
   dispose(): void {
     this.stop();
-    for (const n of this.shown) n.close();
+    for (const n of this.shown.values()) n.close();
     this.shown.clear();
   }
 
   private apply(effects: AttentionEffects): void {
+    for (const key of effects.withdraw ?? []) this.withdraw(key);
     if (effects.notify !== undefined) this.show(effects.notify);
     if (effects.badge !== undefined) {
       app.setBadgeCount(effects.badge);
@@ -66,15 +66,29 @@ export class Attention {
     }
   }
 
-  private show(content: NotificationContent): void {
+  private show(content: KeyedNotification): void {
     if (!Notification.isSupported()) return;
     const n = new Notification({ title: content.title, body: content.body, icon: this.options.iconPath, silent: false });
-    this.shown.add(n);
+    this.shown.get(content.key)?.close();
+    this.shown.set(content.key, n);
+    const gone = (): void => {
+      if (this.shown.get(content.key) !== n) return;
+      this.shown.delete(content.key);
+      this.state.dismissed(content.key);
+    };
     n.on('click', () => {
-      this.shown.delete(n);
+      gone();
       this.options.open(content.open);
     });
-    n.on('close', () => this.shown.delete(n));
+    n.on('close', gone);
     n.show();
+  }
+
+  /** Closes a notification whose message the group let go (it stays in the OS's centre otherwise). */
+  private withdraw(key: string): void {
+    const n = this.shown.get(key);
+    if (n === undefined) return;
+    this.shown.delete(key);
+    n.close();
   }
 }

@@ -67,4 +67,9 @@ export class NotificationThrottle {
     this.last.set(key, now);
     return true;
   }
+
+  /** The chat's notification was withdrawn: its next message may notify at once. */
+  forget(key: string): void {
+    this.last.delete(key);
+  }
 }

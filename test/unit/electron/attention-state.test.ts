@@ -96,4 +96,21 @@ describe('the shell’s attention state', () => {
     state.settingsChanged(settings(true));
     expect(state.onEvent({ event: 'invitation', payload: { ...invitation, state: 'pending' } }, 0).notify).toMatchObject({ open: { kind: 'invitation', groupId: 'g9' } });
   });
+
+  it('puts a quiet message left in place of a withdrawn one, and forgets a notification the user closed', () => {
+    const state = new AttentionState(() => false);
+    state.started(settings(true), [group('g1')]);
+    const fromMallory = { ...message('g1', 'm1'), senderName: 'Mallory', text: 'gone soon' };
+    expect(state.onEvent({ event: 'message', payload: fromMallory }, 0).notify?.key).toBe('m1');
+    // Kept quiet by the throttle: the notification on screen stands for them too.
+    expect(state.onEvent({ event: 'message', payload: message('g1', 'm2') }, 1)).toEqual({});
+    expect(state.onEvent({ event: 'message', payload: { ...message('g1', 'm3'), senderName: 'Mallory' } }, 2)).toEqual({});
+    // Another chat's retraction, or one without the shown message, withdraws nothing.
+    expect(state.onEvent({ event: 'messages-retracted', payload: { groupId: 'g2', messageIds: ['m1'] } }, 3)).toEqual({});
+    const replaced = state.onEvent({ event: 'messages-retracted', payload: { groupId: 'g1', messageIds: ['m1', 'm3'] } }, 3);
+    expect(replaced).toEqual({ withdraw: ['m1'], notify: { title: 'Group g1', body: 'Bob: Hello', open: { kind: 'group', groupId: 'g1' }, key: 'm2' } });
+    // The user closed it: a later retraction of its message has nothing left to withdraw.
+    state.dismissed('m2');
+    expect(state.onEvent({ event: 'messages-retracted', payload: { groupId: 'g1', messageIds: ['m2'] } }, 4)).toEqual({});
+  });
 });
