@@ -80,7 +80,8 @@ kizuna group history GROUP [--limit N]              the last N messages (default
   --message TEXT       send TEXT once
   --stop-after N       exit after receiving N messages`,
   listen: `kizuna listen [--accept]
-  prints everything that arrives (messages, files, replies, invitations, group changes) until Ctrl+C.
+  prints everything that arrives (messages, files, replies, invitations, group changes, delivery
+  failures, messages retracted by a removal's cutoff) until Ctrl+C.
   --accept             join every invitation`,
   node: `kizuna node [--endpoint 127.0.0.1:46357|unix:///path] [options] [GROUP…]
   a SLIM node in the foreground (stopped by Ctrl+C).

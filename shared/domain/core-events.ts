@@ -1,6 +1,17 @@
 import type { GroupChangeView } from './group-change.js';
 import type { DeliveryFailureView, GroupView, InvitationView, MessageView, PersonView, SendState } from './views.js';
 
+/** Why messages were retracted: the kind of signed change that carried the cutoffs. */
+export type RetractionReason = 'removed' | 'left' | 'declined' | 'closed';
+
+export interface RetractedSender {
+  userId: string;
+  /** The name the group shows them under ('' when it knows none). */
+  name: string;
+  count: number;
+  cutoff: number;
+}
+
 /**
  * What the core tells every UI, in every host (Electron, browser, SDK): one definition, used by the
  * engine's events and by the IPC contract's pushed events.
@@ -19,7 +30,14 @@ export interface CoreEventPayloads {
    * refuses them (a removal racing its member's burst, cutoff-retraction.ts). Every UI drops them; the
    * group's view (unread count, last message) follows in a `group` event.
    */
-  'messages-retracted': { groupId: string; messageIds: string[] };
+  'messages-retracted': {
+    groupId: string;
+    messageIds: string[];
+    /** Whose they were: per sender, how many went and the last sequence number of theirs the group keeps. */
+    senders: RetractedSender[];
+    /** The signed change whose cutoffs let them go: the senders' removal, leave or decline, or the group's closing. */
+    reason: RetractionReason;
+  };
   /** A group's name, members, epoch or our state in it changed. */
   group: GroupView;
   /** An invitation arrived or was answered. */

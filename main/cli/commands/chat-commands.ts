@@ -6,6 +6,7 @@ import { cliIdentityTokens, openApp } from '../cli-app.js';
 import type { CliConfig } from '../cli-config.js';
 import { groupChangeLine } from '../group-change-line.js';
 import { deliveryFailedLine } from '../delivery-failed-line.js';
+import { messagesRetractedLine } from '../messages-retracted-line.js';
 import { choiceFlag, intFlag } from '../cli-flags.js';
 import { messageBody, printLine } from '../cli-output.js';
 import { untilStopSignal } from '../stop-signal.js';
@@ -111,7 +112,7 @@ function stopAfterFlag(flags: Record<string, string | boolean | undefined>): num
   return intFlag(flags, 'stop-after', { min: 1, max: 1_000_000 });
 }
 
-/** Prints everything that arrives (messages, invitations, group changes, delivery failures) until interrupted; `--accept` joins invitations. */
+/** Prints everything that arrives (messages, invitations, group changes, delivery failures, retractions) until interrupted; `--accept` joins invitations. */
 export async function listenCommand(config: CliConfig, flags: Record<string, string | boolean | undefined>): Promise<void> {
   const app = await openApp(config, appOptions(flags));
   const engine = app.core.engine;
@@ -125,6 +126,7 @@ export async function listenCommand(config: CliConfig, flags: Record<string, str
   });
   engine.events.on('group-change', (c) => printLine(groupChangeLine(c)));
   engine.events.on('delivery-failed', (f) => printLine(deliveryFailedLine(f)));
+  engine.events.on('messages-retracted', (r) => printLine(messagesRetractedLine(r)));
   await untilStopSignal();
   await app.close();
 }

@@ -109,7 +109,7 @@ export function applyVersion(ctx: EngineContext, groupId: Uint8Array, verified: 
     );
   }
   for (const c of v.cutoffs) store.write.groups.setCutoff(groupId, c.sender, c.seq);
-  retractPastCutoffs(ctx, groupId, v.cutoffs);
+  retractPastCutoffs(ctx, groupId, v.kind, v.cutoffs);
   if (before.length > 0) noteUndeliverable(ctx, groupId, before, everyone(v).map((m) => m.userId), v.cutoffs);
   if (v.kind === 'CLOSE') store.write.groups.setMyState(groupId, 'closed');
   const row = store.read.groups.get(groupId) as GroupRow;

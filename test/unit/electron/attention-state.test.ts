@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AttentionState } from '../../../main/electron/attention-state.js';
 import type { GroupView, MessageView } from '../../../shared/domain/views.js';
-import type { Settings } from '../../../shared/ipc/ipc-contract.js';
+import type { PushedEvent, Settings } from '../../../shared/ipc/ipc-contract.js';
 
 const group = (groupId: string, over: Partial<GroupView> = {}): GroupView => ({
   groupId,
@@ -105,12 +105,16 @@ describe('the shell’s attention state', () => {
     // Kept quiet by the throttle: the notification on screen stands for them too.
     expect(state.onEvent({ event: 'message', payload: message('g1', 'm2') }, 1)).toEqual({});
     expect(state.onEvent({ event: 'message', payload: { ...message('g1', 'm3'), senderName: 'Mallory' } }, 2)).toEqual({});
+    const retracted = (groupId: string, messageIds: string[]): PushedEvent => ({
+      event: 'messages-retracted',
+      payload: { groupId, messageIds, senders: [{ userId: 'u9', name: 'Mallory', count: messageIds.length, cutoff: 1 }], reason: 'removed' },
+    });
     // Another chat's retraction, or one without the shown message, withdraws nothing.
-    expect(state.onEvent({ event: 'messages-retracted', payload: { groupId: 'g2', messageIds: ['m1'] } }, 3)).toEqual({});
-    const replaced = state.onEvent({ event: 'messages-retracted', payload: { groupId: 'g1', messageIds: ['m1', 'm3'] } }, 3);
+    expect(state.onEvent(retracted('g2', ['m1']), 3)).toEqual({});
+    const replaced = state.onEvent(retracted('g1', ['m1', 'm3']), 3);
     expect(replaced).toEqual({ withdraw: ['m1'], notify: { title: 'Group g1', body: 'Bob: Hello', open: { kind: 'group', groupId: 'g1' }, key: 'm2' } });
     // The user closed it: a later retraction of its message has nothing left to withdraw.
     state.dismissed('m2');
-    expect(state.onEvent({ event: 'messages-retracted', payload: { groupId: 'g1', messageIds: ['m2'] } }, 4)).toEqual({});
+    expect(state.onEvent(retracted('g1', ['m2']), 4)).toEqual({});
   });
 });

@@ -53,6 +53,9 @@ describe('a cutoff retraction is told to the UIs', () => {
 
     const heard = await carolHears;
     expect(heard.messageIds.slice().sort()).toEqual(late.map((m) => m.id).sort());
+    // Whose, how many, up to where, and why: what `kizuna listen` prints.
+    expect(heard.senders).toEqual([{ userId: userId(bob), name: 'bob', count: 2, cutoff: kept.seq }]);
+    expect(heard.reason).toBe('removed');
     expect(carol.latestMessages(g, 10).messages.map((m) => m.id)).toEqual([kept.id]);
     // The group view sent with the version: the last message is the one left, the unread count what is held.
     const view = await carolView;
