@@ -2,11 +2,11 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { concatBytes } from '../encoding/base64url.js';
 
 /**
- * XChaCha20-Poly1305 (IETF) on Node's own crypto, byte for byte what aead.ts makes with libsodium
- * (a random 24-byte nonce, then ciphertext and tag). It exists so the CLI's read-only commands can
- * open a profile without loading and initialising libsodium's WebAssembly (a fifth of their start
- * time); test/unit/core/crypto/xchacha-node.test.ts checks it against libsodium both ways.
- * Node only (Electron's BoringSSL build is not relied on): the engine keeps using aead.ts.
+ * XChaCha20-Poly1305 (IETF) on Node's own crypto, byte for byte what libsodium makes (a random
+ * 24-byte nonce, then ciphertext and tag). The CLI's read-only commands open a profile with it without
+ * loading libsodium's WebAssembly (a fifth of their start time), and aead.ts uses it wherever the
+ * runtime's crypto has chacha20-poly1305 (Node's OpenSSL; Electron's BoringSSL may not, and then
+ * aead.ts stays on libsodium). test/unit/core/crypto/xchacha-node.test.ts checks it against libsodium.
  */
 const NONCE_BYTES = 24;
 const TAG_BYTES = 16;

@@ -11,31 +11,36 @@ import type { SqliteDatabase } from '../store/database.js';
  * same file and runs PASSIVE checkpoints, which never block the engine's reads or writes; the WAL
  * starts over from its beginning at the engine's next write once a checkpoint has caught up.
  *
- * The WAL stays bounded: under writes so sustained that a PASSIVE checkpoint never catches up, the
- * worker reports the size and the engine runs one RESTART checkpoint itself, between transactions
- * (by then the worker has copied almost everything, so it is short). `journal_size_limit` gives the
- * file back after a burst.
+ * The WAL stays bounded without the worker's help: the engine's own automatic checkpoint stays on,
+ * at the bound instead of SQLite's 1,000 pages. Under writes so sustained that the worker never
+ * catches up, the commit that takes the WAL past the bound checkpoints on the engine's thread (by
+ * then the worker has copied almost everything, so it is short), and the next write starts the WAL
+ * over. This happens inside the commit itself, so it holds even for a caller that writes in a loop
+ * that never yields to the event loop (a bot awaiting `sendText` in a loop: its promises settle as
+ * microtasks, so a message from the worker or a setImmediate would only run after the loop; the WAL
+ * grew to 700 MB that way). `journal_size_limit` gives the file back after a burst.
  *
- * Correctness never depends on the worker: automatic checkpoints are switched off only once it has
- * opened the database with the right key, and switched back on if it fails or stops.
+ * Correctness never depends on the worker: SQLite's usual checkpoint interval is lengthened only once
+ * it has opened the database with the right key, and restored if it fails or stops.
  */
 
 /** Checks this often (the WAL then holds at most what the engine wrote in that time, when idle gaps exist). */
 const CHECK_EVERY_MS = 200;
-/** Beyond this much WAL the engine restarts it itself (bytes). */
-const RESTART_ABOVE_BYTES = 16 * 1024 * 1024;
-/** What the WAL file is cut back to when it starts over (bytes). */
+/** Beyond this much WAL the engine's own commit checkpoints (bytes). */
+const WAL_BOUND_BYTES = 16 * 1024 * 1024;
+/** What the WAL file is cut back to when it starts over (bytes; at most half the bound). */
 const JOURNAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
 /** SQLite's default, restored whenever the worker is not there. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
 export interface WalCheckpointerOptions {
   checkEveryMs?: number;
-  restartAboveBytes?: number;
+  /** The WAL size (bytes) past which the engine's own commit checkpoints. */
+  walBoundBytes?: number;
 }
 
 export interface CheckpointReport {
-  /** Frames in the WAL and frames now copied into the database file (-1: none copied, the WAL is over its bound). */
+  /** Frames in the WAL and frames now copied into the database file. */
   log: number;
   checkpointed: number;
   /** What the WAL holds (its frames; the file may be larger, it is reused from its start). */
@@ -45,8 +50,7 @@ export interface CheckpointReport {
 interface CheckpointerEvents {
   ready: [];
   checkpoint: [CheckpointReport];
-  restart: [];
-  /** The worker stopped or failed: SQLite's own checkpoints are back on. */
+  /** The worker stopped or failed: SQLite's own checkpoints are back at their usual interval. */
   fallback: [reason: string];
 }
 
@@ -58,6 +62,7 @@ type WorkerMessage = { kind: 'ready' } | ({ kind: 'checkpoint' } & CheckpointRep
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
 const Database = require(workerData.driver);
 let db;
 try {
@@ -77,21 +82,21 @@ try {
 parentPort.postMessage({ kind: 'ready' });
 // A WAL frame is a page and its 24-byte header; the file itself keeps its largest size (up to journal_size_limit).
 const frameBytes = Number(db.pragma('page_size', { simple: true })) + 24;
-let paused = false;
+const walFileBytes = () => {
+  try { return statSync(workerData.path + '-wal').size; } catch { return 0; }
+};
 const timer = setInterval(() => {
-  if (paused) return;
+  // Past the bound the engine's own commit checkpoints. This connection stays out of its way until the
+  // WAL has started over (its file is then cut back below the bound): while it copies pages it holds
+  // the lock a new reader needs to start the WAL over, so under sustained writes it would keep the WAL growing.
+  if (walFileBytes() > workerData.boundBytes) return;
   try {
     const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
-    const walBytes = Math.max(0, row.log) * frameBytes;
-    if (walBytes > workerData.restartAboveBytes) {
-      // Over the bound: the engine restarts the WAL itself; this connection stays out of its way until it has.
-      paused = true;
-      parentPort.postMessage({ kind: 'checkpoint', log: row.log, checkpointed: row.checkpointed, walBytes });
-    } else if (row.checkpointed > 0) {
-      parentPort.postMessage({ kind: 'checkpoint', log: row.log, checkpointed: row.checkpointed, walBytes });
+    if (row.checkpointed > 0) {
+      parentPort.postMessage({ kind: 'checkpoint', log: row.log, checkpointed: row.checkpointed, walBytes: Math.max(0, row.log) * frameBytes });
     }
   } catch (err) {
-    // The engine's RESTART holds the lock a moment: the next tick tries again.
+    // The engine's own checkpoint holds the lock a moment: the next tick tries again.
     if (/busy|locked/i.test(String(err && err.message))) return;
     clearInterval(timer);
     parentPort.postMessage({ kind: 'error', message: String(err && err.message || err) });
@@ -100,7 +105,6 @@ const timer = setInterval(() => {
   }
 }, workerData.everyMs);
 parentPort.on('message', (m) => {
-  if (m === 'resume') paused = false;
   if (m !== 'close') return;
   clearInterval(timer);
   try { db.close(); } catch {}
@@ -112,8 +116,9 @@ export class WalCheckpointer {
   readonly events = new EventEmitter<CheckpointerEvents>();
   private readonly worker: Worker | undefined;
   private readonly exited: Promise<void>;
+  /** The engine's automatic checkpoint interval while the worker runs: the bound, in pages. */
+  private readonly boundPages: number;
   private active = false;
-  private restartQueued = false;
   private stopped = false;
   private fellBack = false;
 
@@ -124,8 +129,11 @@ export class WalCheckpointer {
     databaseKey: Uint8Array,
     options: WalCheckpointerOptions = {},
   ) {
-    db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
-    const restartAboveBytes = options.restartAboveBytes ?? RESTART_ABOVE_BYTES;
+    const boundBytes = options.walBoundBytes ?? WAL_BOUND_BYTES;
+    // Below the bound, so that a WAL started over is cut back under it (the worker waits for that).
+    db.pragma(`journal_size_limit = ${Math.min(JOURNAL_SIZE_LIMIT_BYTES, Math.floor(boundBytes / 2))}`);
+    const pageSize = Number(db.pragma('page_size', { simple: true }));
+    this.boundPages = Math.max(1, Math.floor(boundBytes / pageSize));
     let worker: Worker | undefined;
     try {
       worker = new Worker(WORKER_SOURCE, {
@@ -136,7 +144,7 @@ export class WalCheckpointer {
           path,
           hexKey: Buffer.from(databaseKey).toString('hex'),
           everyMs: options.checkEveryMs ?? CHECK_EVERY_MS,
-          restartAboveBytes,
+          boundBytes,
         },
       });
     } catch (err) {
@@ -151,19 +159,19 @@ export class WalCheckpointer {
     // The engine's process must not stay alive for its checkpoints.
     worker.unref();
     this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
-    worker.on('message', (m: WorkerMessage) => this.onMessage(m, restartAboveBytes));
+    worker.on('message', (m: WorkerMessage) => this.onMessage(m));
     worker.on('error', (err) => this.fallback(`the checkpoint worker failed: ${err.message}`));
     worker.on('exit', () => {
       if (!this.stopped) this.fallback('the checkpoint worker stopped');
     });
   }
 
-  /** Whether checkpoints run on the worker now (SQLite's automatic ones are off). */
+  /** Whether checkpoints run on the worker now (the engine's own ones only past the bound). */
   get running(): boolean {
     return this.active;
   }
 
-  private onMessage(m: WorkerMessage, restartAboveBytes: number): void {
+  private onMessage(m: WorkerMessage): void {
     if (this.stopped) return;
     if (m.kind === 'error') {
       this.fallback(m.message);
@@ -171,39 +179,12 @@ export class WalCheckpointer {
     }
     if (m.kind === 'ready') {
       if (!this.db.open) return;
-      this.db.pragma('wal_autocheckpoint = 0');
+      this.db.pragma(`wal_autocheckpoint = ${this.boundPages}`);
       this.active = true;
       this.events.emit('ready');
       return;
     }
     this.events.emit('checkpoint', { log: m.log, checkpointed: m.checkpointed, walBytes: m.walBytes });
-    if (m.walBytes > restartAboveBytes) this.queueRestart();
-  }
-
-  /** The WAL grew past its bound: start it over from this thread, between transactions. */
-  private queueRestart(): void {
-    if (this.restartQueued || this.stopped) return;
-    this.restartQueued = true;
-    setImmediate(() => {
-      this.restartQueued = false;
-      if (this.stopped || !this.db.open) return;
-      if (this.db.inTransaction) {
-        this.queueRestart();
-        return;
-      }
-      // Not waiting on the worker's lock: if it is mid-checkpoint, its next report asks again.
-      const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
-      this.db.pragma('busy_timeout = 0');
-      try {
-        this.db.pragma('wal_checkpoint(RESTART)');
-      } catch {
-        // SQLITE_BUSY: the next report asks again
-      } finally {
-        this.db.pragma(`busy_timeout = ${timeout}`);
-        this.worker?.postMessage('resume');
-      }
-      this.events.emit('restart');
-    });
   }
 
   private fallback(reason: string): void {
