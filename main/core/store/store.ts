@@ -2,10 +2,10 @@ import type { AtRestCipher } from '../crypto/at-rest-cipher.js';
 import { openDatabase, type SqliteDatabase } from './database.js';
 import { StorageHealthMonitor } from './storage-health.js';
 import { createStatementCache } from './statement-cache.js';
-import { channelLogReader, channelLogWriter, type ChannelLogReader, type ChannelLogWriter } from './tables/channel-log-table.js';
+import { channelLogReader, channelLogWriter, type ChannelLogReader, type ChannelLogWriter, type HeldBounds } from './tables/channel-log-table.js';
 import { filesReader, filesWriter, type FilesReader, type FilesWriter } from './tables/files-table.js';
 import { groupKeysReader, groupKeysWriter, type GroupKeysReader, type GroupKeysWriter } from './tables/group-keys-table.js';
-import { groupsReader, groupsWriter, type GroupsReader, type GroupsWriter, type RosterCache } from './tables/groups-table.js';
+import { clearGroupsCaches, groupsCaches, groupsReader, groupsWriter, type GroupsReader, type GroupsWriter } from './tables/groups-table.js';
 import { identityReader, identityWriter, type IdentityReader, type IdentityWriter } from './tables/identity-table.js';
 import { invitationsReader, invitationsWriter, type InvitationsReader, type InvitationsWriter } from './tables/invitations-table.js';
 import { directMergesReader, directMergesWriter, type DirectMergesReader, type DirectMergesWriter } from './tables/direct-merges-table.js';
@@ -67,16 +67,18 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
   const db = openDatabase(path, cipher, databaseKey);
   const health = new StorageHealthMonitor();
   const prepare = createStatementCache(db, { ok: () => health.noteWriteOk(), failed: (err) => health.noteFailure(err) });
-  const rosters: RosterCache = new Map();
+  // Rows read per received envelope, kept between writes (each table's writer drops what it changes).
+  const groups = groupsCaches();
+  const heldBounds: HeldBounds = new Map();
   const people: PeopleCache = new Map();
   const read: StoreReader = {
     identity: identityReader(prepare),
     people: peopleReader(prepare, people),
-    groups: groupsReader(prepare, rosters),
+    groups: groupsReader(prepare, groups),
     keys: groupKeysReader(prepare),
     invitations: invitationsReader(prepare),
     messages: messagesReader(prepare),
-    log: channelLogReader(prepare),
+    log: channelLogReader(prepare, heldBounds),
     queue: queueReader(prepare),
     files: filesReader(prepare),
     memberIdentities: memberIdentitiesReader(prepare),
@@ -87,11 +89,11 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
   const write: StoreWriter = {
     identity: identityWriter(prepare),
     people: peopleWriter(prepare, people),
-    groups: groupsWriter(prepare, rosters),
+    groups: groupsWriter(prepare, groups),
     keys: groupKeysWriter(prepare),
     invitations: invitationsWriter(prepare),
     messages: messagesWriter(prepare),
-    log: channelLogWriter(prepare),
+    log: channelLogWriter(prepare, heldBounds),
     queue: queueWriter(prepare),
     files: filesWriter(prepare),
     memberIdentities: memberIdentitiesWriter(prepare),
@@ -112,8 +114,9 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
         health.noteWriteOk();
         return result;
       } catch (err) {
-        // Rosters read inside the failed transaction may describe epochs that were rolled back.
-        rosters.clear();
+        // Rows read inside the failed transaction may describe writes that were rolled back.
+        clearGroupsCaches(groups);
+        heldBounds.clear();
         people.clear();
         throw health.noteFailure(err);
       }

@@ -1,4 +1,5 @@
 import type { Prepare } from '../statement-cache.js';
+import { idsKey } from './row-cache.js';
 
 /**
  * The per-group log of accepted sequenced envelopes (ciphertext as received), the replay guard,
@@ -76,13 +77,41 @@ export interface ChannelLogWriter {
 
 const ENTRY_COLUMNS = 'group_id AS groupId, sender, seq, epoch, type, envelope_id AS envelopeId, bytes, received_at AS receivedAt';
 
-export function channelLogReader(prepare: Prepare): ChannelLogReader {
+/**
+ * Per (group, sender): a number no held sequence number exceeds. Every received envelope asks
+ * whether its (group, sender, seq) is held (a replay) two or three times on its way in, and a new
+ * one never is (issue 13): past the bound that is answered without a read. The reader loads it
+ * (the highest seq held) once; `append`, the only insert, raises it. Deletions (cutAfter) and a
+ * rolled-back append leave it above what is held, which only costs a read; the store also empties
+ * it on a rollback. One store is the only writer of its database (the profile lock).
+ */
+export type HeldBounds = Map<string, number>;
+
+const MAX_BOUNDS = 10_000;
+
+function heldBound(prepare: Prepare, bounds: HeldBounds, g: Uint8Array, s: Uint8Array): number {
+  const key = idsKey(g, s);
+  const known = bounds.get(key);
+  if (known !== undefined) return known;
+  const row = prepare('SELECT max(seq) AS top FROM channel_log WHERE group_id = ? AND sender = ?').get(g, s) as { top: number | null };
+  if (bounds.size >= MAX_BOUNDS) bounds.clear();
+  bounds.set(key, row.top ?? 0);
+  return row.top ?? 0;
+}
+
+/** Reader and writer of one store must share `bounds` (see HeldBounds). */
+export function channelLogReader(prepare: Prepare, bounds: HeldBounds): ChannelLogReader {
+  const past = (g: Uint8Array, s: Uint8Array, seq: number): boolean => seq > heldBound(prepare, bounds, g, s);
   return {
-    has: (g, s, seq) => prepare('SELECT 1 FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?').get(g, s, seq) !== undefined,
+    has: (g, s, seq) => !past(g, s, seq) && prepare('SELECT 1 FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?').get(g, s, seq) !== undefined,
     heldId: (g, s, seq) =>
-      (prepare('SELECT envelope_id AS id FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?').get(g, s, seq) as { id: Uint8Array } | undefined)?.id,
+      past(g, s, seq)
+        ? undefined
+        : (prepare('SELECT envelope_id AS id FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?').get(g, s, seq) as { id: Uint8Array } | undefined)?.id,
     get: (g, s, seq) =>
-      prepare(`SELECT ${ENTRY_COLUMNS} FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?`).get(g, s, seq) as ChannelLogEntry | undefined,
+      past(g, s, seq)
+        ? undefined
+        : (prepare(`SELECT ${ENTRY_COLUMNS} FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?`).get(g, s, seq) as ChannelLogEntry | undefined),
     range: (g, s, after, upTo, limit) =>
       prepare(`SELECT ${ENTRY_COLUMNS} FROM channel_log WHERE group_id = ? AND sender = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`).all(
         g, s, after, upTo, limit) as ChannelLogEntry[],
@@ -109,7 +138,7 @@ export function channelLogReader(prepare: Prepare): ChannelLogReader {
   };
 }
 
-export function channelLogWriter(prepare: Prepare): ChannelLogWriter {
+export function channelLogWriter(prepare: Prepare, bounds: HeldBounds): ChannelLogWriter {
   /** Moves a sender's contiguous mark over every sequence number now held without a gap. */
   const advance = (g: Uint8Array, s: Uint8Array): void => {
     const cur = prepare('SELECT contiguous FROM sync_cursors WHERE group_id = ? AND sender = ?').get(g, s) as { contiguous: number } | undefined;
@@ -128,6 +157,10 @@ export function channelLogWriter(prepare: Prepare): ChannelLogWriter {
           'INSERT OR IGNORE INTO channel_log (group_id, sender, seq, epoch, type, envelope_id, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         ).run(e.groupId, e.sender, e.seq, e.epoch, e.type, e.envelopeId, e.bytes, e.receivedAt).changes === 1;
       if (!inserted) return false;
+      // Raised as soon as the row exists (inside the transaction): never below what is held.
+      const key = idsKey(e.groupId, e.sender);
+      const bound = bounds.get(key);
+      if (bound !== undefined && bound < e.seq) bounds.set(key, e.seq);
       // One statement in the common case (the next seq in line): the cursor moves by one. Only when
       // the new entry lands after a gap, or fills one, does the contiguous run need recomputing.
       const cur = prepare(

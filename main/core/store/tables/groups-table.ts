@@ -1,4 +1,5 @@
 import type { Prepare } from '../statement-cache.js';
+import { idsKey, RowCache } from './row-cache.js';
 
 export type EncryptionMode = 'mls' | 'sealed' | 'none';
 export type MyGroupState = 'invited' | 'joining' | 'joined' | 'declined' | 'left' | 'removed' | 'closed';
@@ -128,9 +129,34 @@ export function decodeRoster(blob: Uint8Array): Uint8Array[] {
 export type RosterCache = Map<string, Uint8Array[] | undefined>;
 const rosterKey = (id: Uint8Array, epoch: number): string => `${Buffer.from(id).toString('hex')}:${epoch}`;
 
-export function groupsReader(prepare: Prepare, rosters: RosterCache = new Map()): GroupsReader {
+/**
+ * What the reader keeps between writes (row-cache.ts): the group row, a member's row and a member's
+ * record are read for every received envelope (admission, the message view's sender name) and
+ * change only when this writer writes them; the writer drops what it changes.
+ */
+export interface GroupsCaches {
+  rosters: RosterCache;
+  rows: RowCache<GroupRow>;
+  members: RowCache<GroupMemberRow>;
+  records: RowCache<GroupMemberRecord>;
+}
+
+export function groupsCaches(): GroupsCaches {
+  return { rosters: new Map(), rows: new RowCache(), members: new RowCache(), records: new RowCache() };
+}
+
+export function clearGroupsCaches(c: GroupsCaches): void {
+  c.rosters.clear();
+  c.rows.clear();
+  c.members.clear();
+  c.records.clear();
+}
+
+/** Reader and writer of one store must share `caches` (the writer invalidates what the reader kept). */
+export function groupsReader(prepare: Prepare, caches: GroupsCaches): GroupsReader {
+  const { rosters, rows, members, records } = caches;
   return {
-    get: (id) => prepare(`SELECT ${GROUP_COLUMNS} FROM groups WHERE group_id = ?`).get(id) as GroupRow | undefined,
+    get: (id) => rows.get(idsKey(id), () => prepare(`SELECT ${GROUP_COLUMNS} FROM groups WHERE group_id = ?`).get(id) as GroupRow | undefined),
     list: () => prepare(`SELECT ${GROUP_COLUMNS} FROM groups ORDER BY last_activity_at DESC, group_id`).all() as GroupRow[],
     version: (id, v) => prepare(`SELECT ${VERSION_COLUMNS} FROM group_versions WHERE group_id = ? AND version = ?`).get(id, v) as GroupVersionRow | undefined,
     versions: (id) => prepare(`SELECT ${VERSION_COLUMNS} FROM group_versions WHERE group_id = ? ORDER BY version`).all(id) as GroupVersionRow[],
@@ -140,15 +166,14 @@ export function groupsReader(prepare: Prepare, rosters: RosterCache = new Map())
          WHERE m.group_id = ? ORDER BY m.role, r.display_name COLLATE NOCASE, m.user_id`,
       ).all(id) as GroupMemberRow[],
     member: (id, userId) =>
-      prepare(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_JOIN} WHERE m.group_id = ? AND m.user_id = ?`).get(
-        id,
-        userId,
-      ) as GroupMemberRow | undefined,
+      members.get(idsKey(id, userId), () =>
+        prepare(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_JOIN} WHERE m.group_id = ? AND m.user_id = ?`).get(id, userId) as GroupMemberRow | undefined),
     memberRecord: (id, userId) =>
-      prepare(
-        `SELECT user_id AS userId, box_public AS boxPublic, display_name AS displayName, slim_name AS slimName
-         FROM group_member_records WHERE group_id = ? AND user_id = ?`,
-      ).get(id, userId) as GroupMemberRecord | undefined,
+      records.get(idsKey(id, userId), () =>
+        prepare(
+          `SELECT user_id AS userId, box_public AS boxPublic, display_name AS displayName, slim_name AS slimName
+           FROM group_member_records WHERE group_id = ? AND user_id = ?`,
+        ).get(id, userId) as GroupMemberRecord | undefined),
     formerMembers: (id) =>
       (
         prepare(
@@ -180,24 +205,30 @@ export function groupsReader(prepare: Prepare, rosters: RosterCache = new Map())
   };
 }
 
-export function groupsWriter(prepare: Prepare, rosters: RosterCache = new Map()): GroupsWriter {
+export function groupsWriter(prepare: Prepare, caches: GroupsCaches): GroupsWriter {
+  const { rosters, rows, members: memberRows, records } = caches;
+  // Each write to a group's row drops the reader's copy first (a write that throws changed nothing).
+  const row = (id: Uint8Array): Prepare => {
+    rows.delete(idsKey(id));
+    return prepare;
+  };
   return {
     insert: (r) =>
-      void prepare(
+      void row(r.groupId)(
         `INSERT INTO groups (group_id, mode, creator, created_at, name, avatar, avatar_mime, latest_version, epoch, my_state,
            joined_epoch, muted, last_activity_at, last_message_id, unread_count, last_read_at, direct)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(r.groupId, r.mode, r.creator, r.createdAt, r.name, r.avatar, r.avatarMime, r.latestVersion, r.epoch, r.myState,
         r.joinedEpoch, r.muted, r.lastActivityAt, r.lastMessageId, r.unreadCount, r.lastReadAt, r.direct),
     updateState: (id, f) =>
-      void prepare('UPDATE groups SET name = ?, avatar = ?, avatar_mime = ?, latest_version = ?, epoch = ? WHERE group_id = ?').run(
+      void row(id)('UPDATE groups SET name = ?, avatar = ?, avatar_mime = ?, latest_version = ?, epoch = ? WHERE group_id = ?').run(
         f.name, f.avatar, f.avatarMime, f.latestVersion, f.epoch, id),
-    setEpoch: (id, epoch) => void prepare('UPDATE groups SET epoch = ? WHERE group_id = ?').run(epoch, id),
-    setMyState: (id, state) => void prepare('UPDATE groups SET my_state = ? WHERE group_id = ?').run(state, id),
-    setJoinedEpoch: (id, epoch) => void prepare('UPDATE groups SET joined_epoch = ? WHERE group_id = ?').run(epoch, id),
-    setMuted: (id, muted) => void prepare('UPDATE groups SET muted = ? WHERE group_id = ?').run(muted ? 1 : 0, id),
+    setEpoch: (id, epoch) => void row(id)('UPDATE groups SET epoch = ? WHERE group_id = ?').run(epoch, id),
+    setMyState: (id, state) => void row(id)('UPDATE groups SET my_state = ? WHERE group_id = ?').run(state, id),
+    setJoinedEpoch: (id, epoch) => void row(id)('UPDATE groups SET joined_epoch = ? WHERE group_id = ?').run(epoch, id),
+    setMuted: (id, muted) => void row(id)('UPDATE groups SET muted = ? WHERE group_id = ?').run(muted ? 1 : 0, id),
     noteActivity: (id, at, messageId, unreadDelta) =>
-      void prepare(
+      void row(id)(
         `UPDATE groups SET
            last_message_id = CASE WHEN ? IS NOT NULL AND ? >= last_activity_at THEN ? ELSE last_message_id END,
            last_activity_at = max(last_activity_at, ?),
@@ -206,12 +237,12 @@ export function groupsWriter(prepare: Prepare, rosters: RosterCache = new Map())
       ).run(messageId, at, messageId, at, unreadDelta, id),
     markRead: (id, upTo) => {
       prepare(`UPDATE messages SET read_at = ? WHERE group_id = ? AND send_state = 'received' AND read_at IS NULL AND sent_at <= ?`).run(upTo, id, upTo);
-      prepare('UPDATE groups SET last_read_at = max(last_read_at, ?) WHERE group_id = ?').run(upTo, id);
-      recountUnread(prepare, id);
+      row(id)('UPDATE groups SET last_read_at = max(last_read_at, ?) WHERE group_id = ?').run(upTo, id);
+      recountUnread(row(id), id);
     },
-    recountUnread: (id) => recountUnread(prepare, id),
+    recountUnread: (id) => recountUnread(row(id), id),
     repointLastMessage: (id) =>
-      void prepare(
+      void row(id)(
         `UPDATE groups SET last_message_id =
            (SELECT m.id FROM messages m WHERE m.group_id = groups.group_id ORDER BY m.sent_at DESC, m.id DESC LIMIT 1)
          WHERE group_id = ? AND last_message_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages WHERE id = groups.last_message_id)`,
@@ -222,6 +253,7 @@ export function groupsWriter(prepare: Prepare, rosters: RosterCache = new Map())
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(r.groupId, r.version, r.kind, r.signedBytes, r.hash, r.name, r.epoch, r.author, r.createdAt),
     replaceMembers: (id, members) => {
+      memberRows.clear();
       const existing = new Map(
         (
           prepare('SELECT user_id AS userId, status, since_version AS since FROM group_members WHERE group_id = ?').all(id) as {
@@ -240,15 +272,20 @@ export function groupsWriter(prepare: Prepare, rosters: RosterCache = new Map())
       }
     },
     recordMembers: (id, members, version) => {
+      // A member row joins its record (name, keys): both copies go.
+      records.clear();
+      memberRows.clear();
       const upsert = prepare(
         `INSERT INTO group_member_records (group_id, user_id, box_public, display_name, slim_name, since_version) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (group_id, user_id) DO UPDATE SET box_public = excluded.box_public, display_name = excluded.display_name, slim_name = excluded.slim_name`,
       );
       for (const m of members) upsert.run(id, m.userId, m.boxPublic, m.displayName, m.slimName, version);
     },
-    setMemberStatus: (id, userId, status) =>
-      // Only rows that change are touched: most calls (every received message) change nothing.
-      void prepare('UPDATE group_members SET status = ? WHERE group_id = ? AND user_id = ? AND status != ?').run(status, id, userId, status),
+    setMemberStatus: (id, userId, status) => {
+      // Only rows that change are touched: most calls (every received message) change nothing, and keep the reader's copy.
+      const changed = prepare('UPDATE group_members SET status = ? WHERE group_id = ? AND user_id = ? AND status != ?').run(status, id, userId, status).changes;
+      if (changed > 0) memberRows.delete(idsKey(id, userId));
+    },
     setCutoff: (id, sender, lastSeq) =>
       void prepare('INSERT OR REPLACE INTO sender_cutoffs (group_id, sender, last_seq) VALUES (?, ?, ?)').run(id, sender, lastSeq),
     insertEpoch: (id, epoch, version, roster, commitment, startedAt) => {

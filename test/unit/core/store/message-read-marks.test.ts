@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../../main/core/store/migrations/index.js';
 import { runMigrations } from '../../../../main/core/store/migrations/migration.js';
 import { createStatementCache } from '../../../../main/core/store/statement-cache.js';
-import { groupsReader, groupsWriter } from '../../../../main/core/store/tables/groups-table.js';
+import { groupsCaches, groupsReader, groupsWriter } from '../../../../main/core/store/tables/groups-table.js';
 import { messagesReader, messagesWriter, type MessageRow, type SendState } from '../../../../main/core/store/tables/messages-table.js';
 
 /** The schema as it was right up to (and including) `version`: later migrations added since cannot change what this test builds. */
@@ -61,7 +61,9 @@ describe('per-message read marks in the store (migration 0011)', () => {
     insertGroup(db, G, 0, 0);
     insertGroup(db, OTHER_G, 0, 0);
     const prepare = createStatementCache(db);
-    const [read, write, groups, groupsRead] = [messagesReader(prepare), messagesWriter(prepare), groupsWriter(prepare), groupsReader(prepare)];
+    // The groups reader and writer share their caches, as in the store (the writer drops the rows it changes).
+    const caches = groupsCaches();
+    const [read, write, groups, groupsRead] = [messagesReader(prepare), messagesWriter(prepare), groupsWriter(prepare, caches), groupsReader(prepare, caches)];
     const receive = (r: MessageRow) => {
       expect(write.insert(r)).toBe(true);
       groups.noteActivity(r.groupId, r.sentAt, r.id, r.sendState === 'received' ? 1 : 0);
