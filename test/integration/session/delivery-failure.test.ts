@@ -42,8 +42,9 @@ describe('delivery failure after the last retry, over a real SLIM node', () => {
     await carol.acceptInvitation(g.groupId);
     await waitUntil(alice.events, 'group', () => alice.getGroup(g.groupId).members.every((m) => m.status === 'joined'), 15_000);
 
-    // The SDK's session over Alice's engine, tuned per session: one retry, 200 ms apart.
-    sessions[0]!.tune({ maxRetries: 1, ackTimeoutMs: 200 }, g.groupId);
+    // The SDK's session over Alice's engine, tuned per session: one retry, 2 s apart. Carol must ack
+    // before the retries run out or she is missing too: 4 s leaves room for a loaded machine (200 ms did not).
+    sessions[0]!.tune({ maxRetries: 1, ackTimeoutMs: 2_000 }, g.groupId);
     const sdk = new GroupSession({ core: { engine: alice }, resolve: () => Promise.reject(new Error('not used')) }, g.groupId);
     const sdkFailures: CoreEventPayloads['delivery-failed'][] = [];
     const offSdk = sdk.on('delivery-failed', (f) => sdkFailures.push(f));
