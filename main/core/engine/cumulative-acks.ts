@@ -1,5 +1,6 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
+import type { ReceivedAck } from './session-port.js';
 
 /** Most of our envelopes one cumulative ack turns into deliveries at a time (the rest: next heartbeat). */
 const MAX_PER_ACK = 4096;
@@ -22,7 +23,8 @@ export class CumulativeAcks {
 
   constructor(
     private readonly ctx: EngineContext,
-    private readonly acknowledge: (ack: { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }) => boolean,
+    /** Applies one ack in a transaction of its own (events after its commit). */
+    private readonly acknowledge: (ack: ReceivedAck) => boolean,
   ) {}
 
   /** `from` holds every one of our envelopes in `groupId` up to `seq`; true when an outbox job finished. */
@@ -52,7 +54,7 @@ export class CumulativeAcks {
         break;
       }
       const ids = rows.filter((r) => inRoster(r.epoch)).map((r) => r.envelopeId);
-      if (ids.length > 0 && ctx.store.transaction(() => this.acknowledge({ groupId, from, envelopeIds: ids }))) progressed = true;
+      if (ids.length > 0 && this.acknowledge({ groupId, from, envelopeIds: ids })) progressed = true;
       after = rows.at(-1)?.seq ?? upTo;
       done += rows.length;
     }

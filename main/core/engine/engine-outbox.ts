@@ -1,15 +1,15 @@
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
-import { emitGroup } from '../groups/group-views.js';
 import { updateOwnSendState } from '../ingest/send-state-tracker.js';
 import { allAmong, joinedOthers } from '../groups/send-targets.js';
-import type { GroupMemberRow } from '../store/tables/groups-table.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { parseOutboxJob, type OutboxJob } from '../kernel/outbox-job.js';
-import { deliveryFailure, exhaustedReason, isExhausted } from '../kernel/delivery-failure.js';
+import { deliveryFailure, exhaustedReason } from '../kernel/delivery-failure.js';
+import { AckBatch } from './ack-batch.js';
 import { CumulativeAcks } from './cumulative-acks.js';
+import { HeldEvents } from './held-events.js';
 import { storedRetryPolicy } from '../groups/group-retry-policy.js';
 import type { RetryPolicyView } from '../../../shared/domain/retry-policy.js';
-import type { OutboxPort } from './session-port.js';
+import type { OutboxPort, ReceivedAck } from './session-port.js';
 
 /**
  * The session layer's handle on the durable outbox: take due jobs, report what happened to them.
@@ -20,7 +20,7 @@ export class EngineOutbox implements OutboxPort {
   private readonly cumulative: CumulativeAcks;
 
   constructor(private readonly ctx: EngineContext) {
-    this.cumulative = new CumulativeAcks(ctx, (ack) => this.acknowledge(ack));
+    this.cumulative = new CumulativeAcks(ctx, (ack) => this.acknowledgeAll([ack]));
   }
 
   due(limit = 256): OutboxJob[] {
@@ -106,54 +106,28 @@ export class EngineOutbox implements OutboxPort {
     if (fresh) updateOwnSendState(ctx, envelopeId);
   }
 
-  /**
-   * One transaction for a whole ack: each delivery, send state and finished job would otherwise be a
-   * commit of its own, several per acked envelope, on the loop that also carries the next message.
-   */
-  acknowledge(ack: { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }): boolean {
-    return this.ctx.store.transaction(() => this.acknowledgeIn(ack));
+  /** One ack: the same as a batch of one. */
+  acknowledge(ack: ReceivedAck): boolean {
+    return this.acknowledgeAll([ack]);
   }
 
-  private acknowledgeIn(ack: { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }): boolean {
-    const { groupId, from, envelopeIds } = ack;
+  /**
+   * Verified acks that arrived together, in one transaction (issue 13: a commit per ack, nine per
+   * message in a group of ten, on the loop that also carries the next message). Events are held and
+   * emitted once it committed: nothing is announced that a rollback would undo.
+   */
+  acknowledgeAll(acks: readonly ReceivedAck[]): boolean {
+    if (acks.length === 0) return false;
     const ctx = this.ctx;
-    const read = ctx.store.read;
-    const member = read.groups.member(groupId, from);
-    // An ack of a channel envelope proves the member listens to the channel, so accepted: sealed and
-    // unencrypted groups learn who joined this way. (An ack of a direct envelope, an invitation, proves
-    // only that it arrived; MLS groups know their members from the MLS roster.)
-    if (member?.status === 'invited' && read.groups.get(groupId)?.mode !== 'mls') {
-      const ofChannel = envelopeIds.some((id) => read.queue.outboxByEnvelope(id).some((j) => j.destination === 'group'));
-      if (ofChannel) {
-        ctx.store.write.groups.setMemberStatus(groupId, from, 'joined');
-        emitGroup(ctx, groupId);
-      }
+    const held = new HeldEvents(ctx.events);
+    let progressed: boolean;
+    try {
+      progressed = ctx.store.transaction(() => new AckBatch({ ...ctx, events: held }, (job) => this.markDone(job)).run(acks));
+    } catch (err) {
+      held.drop();
+      throw err;
     }
-    // Who the envelopes wait for is read once per ack, not once per envelope and use (issue 13: in a
-    // group of ten, every message brings nine acks, and each read the roster twice). Only for the
-    // ack's own group: an envelope of another group (an ack that lies about it) is measured against
-    // that group's members, as before.
-    let others: GroupMemberRow[] | undefined;
-    const joined = (of: Uint8Array): GroupMemberRow[] => (bytesEqual(of, groupId) ? (others ??= joinedOthers(ctx, groupId)) : joinedOthers(ctx, of));
-    let progressed = false;
-    for (const id of envelopeIds) {
-      let acks: Uint8Array[] | undefined;
-      const ackers = (): Uint8Array[] => (acks ??= read.messages.deliveries(id).map((d) => d.member));
-      if (member !== undefined && ctx.store.write.messages.addDelivery(id, from, ctx.now())) updateOwnSendState(ctx, id, { others: joined, deliveredTo: ackers });
-      for (const row of read.queue.outboxByEnvelope(id)) {
-        // A job given up after its retries still finishes when the last missing member acks it late.
-        if (row.state !== 'sent' && row.state !== 'pending' && !isExhausted(row)) continue;
-        const parsed = parseOutboxJob(row);
-        if (!('job' in parsed)) continue; // due() marks it failed when its turn comes
-        const job = parsed.job;
-        const finished =
-          job.destination === 'user' ? job.recipient !== null && bytesEqual(job.recipient, from) : member !== undefined && allAmong(joined(job.groupId), ackers());
-        if (finished) {
-          this.markDone(job);
-          progressed = true;
-        }
-      }
-    }
+    held.release();
     return progressed;
   }
 

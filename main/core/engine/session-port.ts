@@ -44,6 +44,13 @@ export const SESSION_ENVELOPE_TYPES = ['ACK', 'HEARTBEAT', 'SYNC_REQUEST', 'SYNC
 export type SessionEnvelopeFields = Omit<EnvelopeFields, 'type' | 'seq'> & { type: (typeof SESSION_ENVELOPE_TYPES)[number]; seq: 0 };
 
 /** The durable outbox: jobs to publish, and what became of them. */
+/** A signed ACK from `from` (any signer; the engine decides what it may count for). */
+export interface ReceivedAck {
+  readonly groupId: Uint8Array;
+  readonly from: Uint8Array;
+  readonly envelopeIds: readonly Uint8Array[];
+}
+
 export interface OutboxPort {
   /** Jobs due now, parsed; a stored job that does not parse is marked failed with the reason and left out. */
   due(limit?: number): OutboxJob[];
@@ -67,7 +74,12 @@ export interface OutboxPort {
    * the jobs that are now acked by everyone they wait for, and learns who joined; true when a job
    * finished (the pump may have room to move on).
    */
-  acknowledge(ack: { groupId: Uint8Array; from: Uint8Array; envelopeIds: readonly Uint8Array[] }): boolean;
+  acknowledge(ack: ReceivedAck): boolean;
+  /**
+   * Acks that arrived together (signatures checked), applied in one transaction with the same effects
+   * as one by one; events once it committed. True when a job finished.
+   */
+  acknowledgeAll(acks: readonly ReceivedAck[]): boolean;
   /**
    * A cumulative ack (a member's heartbeat, signed and from a member): `from` holds all our envelopes
    * of `groupId` up to `seq`. Same effects as `acknowledge`; true when a job finished.

@@ -7,6 +7,7 @@ import type { IncomingPublish } from '../transport/slim-message-reader.js';
 import { decodeWire, encodeWire } from '../wire/wire-codec.js';
 import { ackSchema } from '../wire/wire-schemas.js';
 import { AckBatcher, type AckTarget } from './ack-batcher.js';
+import { AckIntake } from './ack-intake.js';
 import type { CatchUp } from './catch-up.js';
 import type { Discovery } from './discovery.js';
 import type { Presence } from './presence.js';
@@ -36,13 +37,17 @@ export interface InboundParts {
  * archive, the archive), acknowledged to its sender once stored, and not before.
  */
 export class InboundRouter {
+  /** Acks we send (of what we stored). */
   private readonly acks: AckBatcher;
+  /** Acks we receive (of what we sent), applied a turn's worth at a time. */
+  private readonly received: AckIntake;
 
   constructor(
     private readonly s: SessionContext,
     private readonly parts: InboundParts,
   ) {
     this.acks = new AckBatcher(5, 256, (target, ids) => this.sendAck(target, ids));
+    this.received = new AckIntake((acks) => s.engine.outbox.acknowledgeAll(acks), () => parts.outboxProgressed(), s.log);
   }
 
   onPublish(p: IncomingPublish): void {
@@ -65,13 +70,15 @@ export class InboundRouter {
     this.store(p.blob, e, 'network', replyTo, SEQUENCED_TYPES.has(e.type) || ACKED_DIRECT.has(e.type), true);
   }
 
-  /** Sends the acks collected so far (before closing). */
+  /** Sends the acks collected so far and applies the ones received (before closing). */
   flush(): void {
     this.acks.flush();
+    this.received.flush();
   }
 
   close(): void {
     this.acks.close();
+    this.received.close();
   }
 
   /**
@@ -145,7 +152,7 @@ export class InboundRouter {
     this.store(inner, e, 'sync', this.s.engine.channels.replyName(e.groupId, e.sender), SEQUENCED_TYPES.has(e.type));
   }
 
-  /** What an ack means (deliveries, finished jobs, who joined) is the engine's to decide. */
+  /** What an ack means (deliveries, finished jobs, who joined) is the engine's to decide, a batch at a time. */
   private onAck(v: VerifiedEnvelope): void {
     const e = v.envelope;
     let ack;
@@ -154,7 +161,7 @@ export class InboundRouter {
     } catch {
       return;
     }
-    if (this.s.engine.outbox.acknowledge({ groupId: e.groupId, from: e.sender, envelopeIds: ack.envelopeIds })) this.parts.outboxProgressed();
+    this.received.add({ groupId: e.groupId, from: e.sender, envelopeIds: ack.envelopeIds });
   }
 
   private sendAck(target: AckTarget, ids: Uint8Array[]): void {
