@@ -1,17 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseSlimName } from '../../../shared/domain/slim-name.js';
-import { fromBase64Url, toBase64Url } from '../../../main/core/encoding/base64url.js';
-import type { Engine } from '../../../main/core/engine/engine.js';
-import { engineContextOf } from '../../../main/core/engine/engine-internals.js';
-import { buildEnvelope } from '../../../main/core/envelopes/envelope-builder.js';
-import { generateBoxKeyPair } from '../../../main/core/crypto/box.js';
-import { generateSigningKeyPair } from '../../../main/core/crypto/signing.js';
-import { KIZUNA_PAYLOAD_TYPE } from '../../../main/core/session/session-options.js';
-import { FANOUT_ONE } from '../../../main/core/transport/slim-wire-enums.js';
-import { encodeWire } from '../../../main/core/wire/wire-codec.js';
-import { userId } from '../../helpers/test-engines.js';
-import { waitUntil } from '../../helpers/wait-for.js';
-import { sealedGroupOfAll, sessionWorld, type SessionWorld } from './session-world.js';
+import { parseSlimName } from '../../shared/domain/slim-name.js';
+import { fromBase64Url, toBase64Url } from '../../main/core/encoding/base64url.js';
+import type { Engine } from '../../main/core/engine/engine.js';
+import { engineContextOf } from '../../main/core/engine/engine-internals.js';
+import { buildEnvelope } from '../../main/core/envelopes/envelope-builder.js';
+import { generateBoxKeyPair } from '../../main/core/crypto/box.js';
+import { generateSigningKeyPair } from '../../main/core/crypto/signing.js';
+import { KIZUNA_PAYLOAD_TYPE } from '../../main/core/session/session-options.js';
+import { FANOUT_ONE } from '../../main/core/transport/slim-wire-enums.js';
+import { encodeWire } from '../../main/core/wire/wire-codec.js';
+import { userId } from '../helpers/test-engines.js';
+import { waitUntil } from '../helpers/wait-for.js';
+import { sealedGroupOfAll, sessionWorld, type SessionWorld } from '../integration/session/session-world.js';
 
 /**
  * Received acks are applied a turn's worth at a time (session/ack-intake.ts). Acks written back to back
