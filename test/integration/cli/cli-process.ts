@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach } from 'vitest';
+import { pickFreeTcpPort } from '../../../main/core/slim-node/slim-node-launcher.js';
+import { tempDir } from '../../helpers/test-engines.js';
 
 /**
  * The built `kizuna` (dist/cli/kizuna.js, bundled by scripts/build-cli.ts): what tests spawn, so a
@@ -76,4 +79,33 @@ export async function stopAll(running: Running[]): Promise<void> {
     await Promise.race([r.exited, new Promise((res) => setTimeout(res, 5000))]);
     if (r.child.exitCode === null) r.child.kill('SIGKILL');
   }
+}
+
+/**
+ * Each test of the calling `describe` gets its own temporary folder and a list of processes stopped
+ * after it; `startNode` runs `kizuna node` on a free local port and resolves with its endpoint once it listens.
+ */
+export function cliBedEachTest(): { dir: () => string; running: Running[]; startNode: () => Promise<string> } {
+  let folder: ReturnType<typeof tempDir> | undefined;
+  const running: Running[] = [];
+  beforeEach(() => {
+    folder = tempDir();
+  });
+  afterEach(async () => {
+    await stopAll(running.splice(0));
+    folder?.cleanup();
+    folder = undefined;
+  });
+  const dir = (): string => {
+    if (folder === undefined) throw new Error('cliBedEachTest: use it inside a test');
+    return folder.path;
+  };
+  const startNode = async (): Promise<string> => {
+    const endpoint = `127.0.0.1:${await pickFreeTcpPort()}`;
+    const node = kizuna(['node', '--endpoint', endpoint]);
+    running.push(node);
+    await node.waitLine(/listening on/);
+    return endpoint;
+  };
+  return { dir, running, startNode };
 }

@@ -1,32 +1,19 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pickFreeTcpPort } from '../../../main/core/slim-node/slim-node-launcher.js';
-import { tempDir } from '../../helpers/test-engines.js';
-import { kizuna, run, stopAll, type Running } from './cli-process.js';
+import { describe, expect, it } from 'vitest';
+import { cliBedEachTest, kizuna, run } from './cli-process.js';
 
 /**
  * Issue 11's "done when": two people who just swapped cards chat one to one in the CLI
  * (`kizuna chat WHO`), over a real SLIM node, each in its own process.
  */
 describe('kizuna chat', () => {
-  let dir: ReturnType<typeof tempDir>;
-  const running: Running[] = [];
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await stopAll(running.splice(0));
-    dir.cleanup();
-  });
+  const bed = cliBedEachTest();
+  const running = bed.running;
 
   it('lets two people who swapped cards chat one to one, joining the chat the other started', async () => {
-    const endpoint = `127.0.0.1:${await pickFreeTcpPort()}`;
-    const node = kizuna(['node', '--endpoint', endpoint]);
-    running.push(node);
-    await node.waitLine(/listening on/);
-    const ann = ['--data-dir', join(dir.path, 'ann'), '--node', endpoint];
-    const ben = ['--data-dir', join(dir.path, 'ben'), '--node', endpoint];
+    const endpoint = await bed.startNode();
+    const ann = ['--data-dir', join(bed.dir(), 'ann'), '--node', endpoint];
+    const ben = ['--data-dir', join(bed.dir(), 'ben'), '--node', endpoint];
     expect((await run(['identity', 'create', '--name', 'Ann', '--slim-name', 'org/ns/ann', ...ann])).code).toBe(0);
     expect((await run(['identity', 'create', '--name', 'Ben', '--slim-name', 'org/ns/ben', ...ben])).code).toBe(0);
     expect((await run(['contact', 'add', (await run(['identity', 'card', ...ben])).out.trim(), ...ann])).code).toBe(0);

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pickFreeTcpPort } from '../../../main/core/slim-node/slim-node-launcher.js';
-import { tempDir } from '../../helpers/test-engines.js';
-import { kizuna, run, stopAll, type Running } from './cli-process.js';
+import { cliBedEachTest, kizuna, run, type Running } from './cli-process.js';
 
 /**
  * The removal race (docs/PROTOCOL.md) through `kizuna listen`, every person in processes of the
@@ -12,24 +11,13 @@ import { kizuna, run, stopAll, type Running } from './cli-process.js';
  * again; carol lets bob's two go and prints a line saying so: whose, how many, why.
  */
 describe('kizuna listen after a cutoff retraction', () => {
-  let dir: ReturnType<typeof tempDir>;
-  const running: Running[] = [];
-
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(async () => {
-    await stopAll(running.splice(0));
-    dir.cleanup();
-  });
+  const bed = cliBedEachTest();
+  const running = bed.running;
 
   it('prints the retraction: group, sender, how many, and the removal', async () => {
-    const endpoint = `127.0.0.1:${await pickFreeTcpPort()}`;
-    const node = kizuna(['node', '--endpoint', endpoint]);
-    running.push(node);
-    await node.waitLine(/listening on/);
+    const endpoint = await bed.startNode();
     const names: readonly string[] = ['alice', 'bob', 'carol', 'dave'];
-    const profile = (name: string, at = endpoint): string[] => ['--data-dir', join(dir.path, name), '--node', at];
+    const profile = (name: string, at = endpoint): string[] => ['--data-dir', join(bed.dir(), name), '--node', at];
     // Each profile in parallel (a command per process is most of this test's time); one profile's commands in turn.
     const made = await Promise.all(names.map((name) => run(['identity', 'create', '--name', name, '--slim-name', `org/ns/${name}`, ...profile(name)])));
     expect(made.map((r) => r.code)).toEqual([0, 0, 0, 0]);

@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../../main/core/engine/engine.js';
 import { AttentionState, type AttentionEffects } from '../../../main/electron/attention-state.js';
 import { CORE_EVENT_NAMES, type CoreEventName, type PushedEvent } from '../../../shared/ipc/ipc-contract.js';
 import type { CoreEventPayloads } from '../../../shared/domain/core-events.js';
 import { userId } from '../../helpers/test-engines.js';
-import { createWorld, joinedGroup, type TestWorld } from '../../helpers/test-world.js';
+import { removalRaceEachTest } from '../../helpers/removal-race.js';
 
 /** Every core event of `engine` into the shell's attention state, as the worker relays them; the effects it asked for. */
 function attend(engine: Engine, state: AttentionState, clock: () => number): AttentionEffects[] {
@@ -26,20 +26,10 @@ function attend(engine: Engine, state: AttentionState, clock: () => number): Att
  * carol lets them go the notification showing one is withdrawn and the badge drops to what is held.
  */
 describe('the shell after a cutoff retraction', () => {
-  let world: TestWorld;
-  let alice: Engine, bob: Engine, carol: Engine, dave: Engine;
-  let g: string;
-
-  beforeEach(async () => {
-    world = await createWorld('alice', 'bob', 'carol', 'dave');
-    [alice, bob, carol, dave] = world.engines as [Engine, Engine, Engine, Engine];
-    g = await joinedGroup(world, alice, [bob, carol, dave], 'sealed');
-  });
-  afterEach(async () => {
-    await world.close();
-  });
+  const race = removalRaceEachTest();
 
   it('withdraws the notification of a retracted message and follows the recounted unread count', async () => {
+    const { world, alice, bob, carol, dave, g } = race();
     const state = new AttentionState(() => false);
     let now = 0;
     const effects = attend(carol, state, () => now);

@@ -1,9 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Engine } from '../../../main/core/engine/engine.js';
+import { describe, expect, it } from 'vitest';
 import { SearchSession } from '../../../renderer/features/search/search-session';
 import type { MessageView } from '../../../shared/domain/views.js';
 import { userId } from '../../helpers/test-engines.js';
-import { createWorld, joinedGroup, type TestWorld } from '../../helpers/test-world.js';
+import { bobWritesPastAlice, removalRaceEachTest } from '../../helpers/removal-race.js';
 
 /** The pause after typing passes at once: the test waits on answers, not on time. */
 const AT_ONCE = { set: (fn: () => void) => fn(), clear: () => undefined };
@@ -16,26 +15,11 @@ const texts = (s: SearchSession): string[] | null => s.getSnapshot().results?.ma
  * arriving after it does not bring them back.
  */
 describe('the search panel after a cutoff retraction', () => {
-  let world: TestWorld;
-  let alice: Engine, bob: Engine, carol: Engine, dave: Engine;
-  let g: string;
-
-  beforeEach(async () => {
-    world = await createWorld('alice', 'bob', 'carol', 'dave');
-    [alice, bob, carol, dave] = world.engines as [Engine, Engine, Engine, Engine];
-    g = await joinedGroup(world, alice, [bob, carol, dave], 'sealed');
-  });
-  afterEach(async () => {
-    await world.close();
-  });
+  const race = removalRaceEachTest();
 
   it('drops retracted messages from the results shown and from an answer on its way', async () => {
-    await bob.sendText(g, 'kept porcupine');
-    await world.net.settle();
-    world.net.setOffline(alice, true);
-    await bob.sendText(g, 'late porcupine one');
-    await bob.sendText(g, 'late porcupine two');
-    await world.net.settle();
+    const { world, alice, bob, carol, dave, g } = race();
+    await bobWritesPastAlice(race(), 'kept porcupine', ['late porcupine one', 'late porcupine two']);
 
     // Carol's core answers; the second search's answer is held until the test lets it go.
     let release: () => void = () => undefined;

@@ -1,8 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Engine } from '../../../../main/core/engine/engine.js';
+import { describe, expect, it } from 'vitest';
 import type { CoreEventPayloads } from '../../../../shared/domain/core-events.js';
 import { userId } from '../../../helpers/test-engines.js';
-import { createWorld, joinedGroup, type TestWorld } from '../../../helpers/test-world.js';
+import { bobWritesPastAlice, removalRaceEachTest } from '../../../helpers/removal-race.js';
 
 type Retracted = CoreEventPayloads['messages-retracted'];
 type SendStateEvent = CoreEventPayloads['send-state'];
@@ -14,26 +13,11 @@ type SendStateEvent = CoreEventPayloads['send-state'];
  * two turn failed with the refusal named, so a UI may move them back from what it showed.
  */
 describe('a cutoff retraction is told to the UIs', () => {
-  let world: TestWorld;
-  let alice: Engine, bob: Engine, carol: Engine, dave: Engine;
-  let g: string;
-
-  beforeEach(async () => {
-    // Four: a removal must leave the admin two members.
-    world = await createWorld('alice', 'bob', 'carol', 'dave');
-    [alice, bob, carol, dave] = world.engines as [Engine, Engine, Engine, Engine];
-    g = await joinedGroup(world, alice, [bob, carol, dave], 'sealed');
-  });
-  afterEach(async () => {
-    await world.close();
-  });
+  const race = removalRaceEachTest();
 
   it('carol hears exactly the retracted ids, her chat list follows, and bob hears his refused ones as refused', async () => {
-    const kept = await bob.sendText(g, 'kept');
-    await world.net.settle();
-    world.net.setOffline(alice, true);
-    const late = [await bob.sendText(g, 'late one'), await bob.sendText(g, 'late two')];
-    await world.net.settle();
+    const { world, alice, bob, carol, g } = race();
+    const { kept, late } = await bobWritesPastAlice(race(), 'kept', ['late one', 'late two']);
     // Sent within one millisecond they may sort either way: compare as sets.
     expect(carol.latestMessages(g, 10).messages.map((m) => m.id).sort()).toEqual([kept.id, ...late.map((m) => m.id)].sort());
     expect(late.map((m) => m.id)).toContain(carol.getGroup(g).lastMessage?.id);
@@ -72,6 +56,7 @@ describe('a cutoff retraction is told to the UIs', () => {
   });
 
   it('a version without anything past its cutoff tells nothing', async () => {
+    const { world, alice, bob, carol, g } = race();
     await bob.sendText(g, 'kept');
     await world.net.settle();
     let told = 0;

@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
 import { userId } from '../../../helpers/test-engines.js';
-import { createWorld, joinedGroup, type TestWorld } from '../../../helpers/test-world.js';
+import { bobWritesPastAlice, removalRaceEachTest } from '../../../helpers/removal-race.js';
 
 /** Rows the search index itself holds for `word` (no catch-up first, no join with the messages). */
 function inIndex(e: Engine, word: string): number {
@@ -19,26 +19,11 @@ function pendingRows(e: Engine): number {
  * words (rowids of the newest rows are reused).
  */
 describe('search after a cutoff retraction', () => {
-  let world: TestWorld;
-  let alice: Engine, bob: Engine, carol: Engine, dave: Engine;
-  let g: string;
-
-  beforeEach(async () => {
-    world = await createWorld('alice', 'bob', 'carol', 'dave');
-    [alice, bob, carol, dave] = world.engines as [Engine, Engine, Engine, Engine];
-    g = await joinedGroup(world, alice, [bob, carol, dave], 'sealed');
-  });
-  afterEach(async () => {
-    await world.close();
-  });
+  const race = removalRaceEachTest();
 
   it('finds the retracted messages no more, in the index or through search', async () => {
-    const kept = await bob.sendText(g, 'kept porcupine');
-    await world.net.settle();
-    world.net.setOffline(alice, true);
-    await bob.sendText(g, 'late porcupine one');
-    await bob.sendText(g, 'late porcupine two');
-    await world.net.settle();
+    const { world, alice, bob, carol, dave, g } = race();
+    const { kept } = await bobWritesPastAlice(race(), 'kept porcupine', ['late porcupine one', 'late porcupine two']);
     // Carol searched meanwhile (her index holds them); dave did not (his may still have them pending).
     expect(carol.search('porcupine').map((m) => m.text).sort()).toEqual(['kept porcupine', 'late porcupine one', 'late porcupine two']);
     expect(inIndex(carol, 'late')).toBe(2);
