@@ -8,6 +8,11 @@ import { parseOutboxJob, type OutboxJob } from '../kernel/outbox-job.js';
 import type { GroupMemberRow } from '../store/tables/groups-table.js';
 import type { ReceivedAck } from './session-port.js';
 
+/** The batch's key for a sender's member row in a group. */
+function memberKey(groupId: Uint8Array, from: Uint8Array): string {
+  return `${toBase64Url(groupId)}|${toBase64Url(from)}`;
+}
+
 /** One of our envelopes that acks of this batch named, and what they said about it. */
 interface Touched {
   readonly id: Uint8Array;
@@ -63,7 +68,7 @@ export class AckBatch {
       if (ofChannel) {
         this.settle();
         ctx.store.write.groups.setMemberStatus(groupId, from, 'joined');
-        this.members.delete(`${toBase64Url(groupId)}|${toBase64Url(from)}`);
+        this.members.delete(memberKey(groupId, from));
         this.joined.delete(toBase64Url(groupId));
         emitGroup(ctx, groupId);
       }
@@ -113,7 +118,7 @@ export class AckBatch {
 
   /** A point read per sender (a big group's whole member list is not read for one ack). */
   private memberOf(groupId: Uint8Array, from: Uint8Array): GroupMemberRow | undefined {
-    const key = `${toBase64Url(groupId)}|${toBase64Url(from)}`;
+    const key = memberKey(groupId, from);
     if (!this.members.has(key)) this.members.set(key, this.ctx.store.read.groups.member(groupId, from));
     return this.members.get(key);
   }

@@ -127,7 +127,7 @@ export function decodeRoster(blob: Uint8Array): Uint8Array[] {
  * decoded in memory, and the writer drops an entry when it writes that epoch.
  */
 export type RosterCache = Map<string, Uint8Array[] | undefined>;
-const rosterKey = (id: Uint8Array, epoch: number): string => `${Buffer.from(id).toString('hex')}:${epoch}`;
+const rosterKey = (id: Uint8Array, epoch: number): string => `${idsKey(id)}:${epoch}`;
 
 /**
  * What the reader keeps between writes (row-cache.ts): the group row, a member's row and a member's
