@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseSlimName } from '../../shared/domain/slim-name.js';
 import { fromBase64Url, toBase64Url } from '../../main/core/encoding/base64url.js';
@@ -63,5 +64,48 @@ describe('forged acks among genuine ones, over a real SLIM node', () => {
     expect(alice.getMessage(toBase64Url(m2)).sendState).not.toBe('delivered');
     expect(aliceCtx.store.read.queue.outboxByEnvelope(m1).map((j) => j.state)).toEqual(['acked']);
     expect(aliceCtx.store.read.queue.outboxByEnvelope(m2).map((j) => j.state)).not.toContain('acked');
+  }, 60_000);
+
+  it("stores no delivery for ids that are not Alice's own envelopes of the acked group", async () => {
+    const [alice, bob, carol] = world.engines as [Engine, Engine, Engine];
+    const groupId = await sealedGroupOfAll(world.engines, 'Acks');
+    const otherId = await sealedGroupOfAll(world.engines, 'Other');
+    const g = fromBase64Url(groupId)!;
+    const aliceCtx = engineContextOf(alice);
+    // Bob's own message: Alice received it, so its id is in her store, but it is not hers to have delivered.
+    const bobs = await bob.sendText(groupId, 'from bob');
+    const has = (id: string): boolean => aliceCtx.store.read.messages.get(fromBase64Url(id)!) !== undefined;
+    await waitUntil(alice.events, 'message', () => has(bobs.id), 15_000);
+    await world.sessions[1]!.close();
+    await world.sessions[2]!.close();
+    const mine = fromBase64Url((await alice.sendText(groupId, 'mine')).id)!;
+    const elsewhere = fromBase64Url((await alice.sendText(otherId, 'elsewhere')).id)!;
+    const fields = (ids: Uint8Array[]) => ({
+      groupId: g, epoch: 0, type: 'ACK' as const, seq: 0 as const, sentAt: Date.now(),
+      body: encodeWire('Ack', { envelopeIds: ids }), recipient: aliceCtx.self().userId,
+    });
+    const madeUp = Array.from({ length: 2_000 }, () => new Uint8Array(randomBytes(32)));
+    // Bob, a member, signs acks in the group for made-up ids, for Alice's message of another group and for his own.
+    const burst = [
+      bob.signEnvelope(fields([...madeUp, elsewhere, fromBase64Url(bobs.id)!])).bytes,
+      bob.signEnvelope(fields([mine])).bytes,
+      carol.signEnvelope(fields([mine])).bytes,
+    ];
+    const client = await world.kit.client(world.node.endpoint, 'evil/ns/bob-again');
+    const to = parseSlimName(aliceCtx.self().slimName);
+    for (const bytes of burst) client.publish(to, bytes, { payloadType: KIZUNA_PAYLOAD_TYPE, fanout: FANOUT_ONE });
+
+    await waitUntil(alice.events, 'send-state', () => alice.getMessage(toBase64Url(mine)).sendState === 'delivered', 15_000);
+    // Deliveries rows that name neither an outbox envelope nor a message of Alice's own.
+    const strays = aliceCtx.store.db
+      .prepare(
+        `SELECT count(*) AS n FROM deliveries d WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.envelope_id = d.envelope_id)
+           AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = d.envelope_id AND m.sender = ?)`,
+      )
+      .get(aliceCtx.self().userId) as { n: number };
+    expect(strays.n).toBe(0);
+    expect(aliceCtx.store.read.messages.deliveries(elsewhere)).toEqual([]);
+    expect(alice.getMessage(toBase64Url(elsewhere)).sendState).not.toBe('delivered');
+    expect(aliceCtx.store.read.messages.deliveries(fromBase64Url(bobs.id)!)).toEqual([]);
   }, 60_000);
 });

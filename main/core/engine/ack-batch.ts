@@ -8,9 +8,9 @@ import { parseOutboxJob, type OutboxJob } from '../kernel/outbox-job.js';
 import type { GroupMemberRow } from '../store/tables/groups-table.js';
 import type { ReceivedAck } from './session-port.js';
 
-/** The batch's key for a sender's member row in a group. */
-function memberKey(groupId: Uint8Array, from: Uint8Array): string {
-  return `${toBase64Url(groupId)}|${toBase64Url(from)}`;
+/** The batch's key for something of one group: a sender's member row, or one of the group's envelope ids. */
+function inGroupKey(groupId: Uint8Array, id: Uint8Array): string {
+  return `${toBase64Url(groupId)}|${toBase64Url(id)}`;
 }
 
 /** One of our envelopes that acks of this batch named, and what they said about it. */
@@ -40,6 +40,8 @@ export class AckBatch {
   private readonly joined = new Map<string, GroupMemberRow[]>();
   private readonly delivered = new Map<string, Uint8Array[]>();
   private readonly touched = new Map<string, Touched>();
+  /** Per (group, envelope id): whether the id is one of our own envelopes of that group. */
+  private readonly own = new Map<string, boolean>();
   private progressed = false;
 
   /** `ctx` is the one to write and emit with (its events held until the commit). */
@@ -64,11 +66,13 @@ export class AckBatch {
     // unencrypted groups learn who joined this way. (An ack of a direct envelope, an invitation, proves
     // only that it arrived; MLS groups know their members from the MLS roster.)
     if (member?.status === 'invited' && read.groups.get(groupId)?.mode !== 'mls') {
-      const ofChannel = envelopeIds.some((id) => read.queue.outboxByEnvelope(id).some((j) => j.destination === 'group'));
+      const ofChannel = envelopeIds.some((id) =>
+        read.queue.outboxByEnvelope(id).some((j) => j.destination === 'group' && bytesEqual(j.groupId, groupId)),
+      );
       if (ofChannel) {
         this.settle();
         ctx.store.write.groups.setMemberStatus(groupId, from, 'joined');
-        this.members.delete(memberKey(groupId, from));
+        this.members.delete(inGroupKey(groupId, from));
         this.joined.delete(toBase64Url(groupId));
         emitGroup(ctx, groupId);
       }
@@ -82,7 +86,10 @@ export class AckBatch {
         this.touched.set(key, t);
       }
       t.froms.push(from);
-      if (member === undefined) continue;
+      // A member's signed ack may still name anything: only an envelope of ours in the ack's own group gets a
+      // delivery row (otherwise any member could fill our store with rows for made-up ids, or mark a message of
+      // another group delivered).
+      if (member === undefined || !this.ours(groupId, id)) continue;
       t.byMember = true;
       if (ctx.store.write.messages.addDelivery(id, from, now)) {
         t.fresh = true;
@@ -116,9 +123,31 @@ export class AckBatch {
     this.touched.clear();
   }
 
+  /**
+   * Whether `id` is one of our own envelopes of `groupId`: an outbox job of that group carries it, or it is a
+   * message we sent there (its jobs may be gone: a late ack still marks it delivered).
+   */
+  private ours(groupId: Uint8Array, id: Uint8Array): boolean {
+    const key = inGroupKey(groupId, id);
+    let known = this.own.get(key);
+    if (known === undefined) {
+      const read = this.ctx.store.read;
+      const job = read.queue.outboxByEnvelope(id).some((j) => bytesEqual(j.groupId, groupId));
+      const message = job ? undefined : read.messages.get(id);
+      known =
+        job ||
+        (message !== undefined &&
+          message.sendState !== 'received' &&
+          bytesEqual(message.groupId, groupId) &&
+          bytesEqual(message.sender, this.ctx.self().userId));
+      this.own.set(key, known);
+    }
+    return known;
+  }
+
   /** A point read per sender (a big group's whole member list is not read for one ack). */
   private memberOf(groupId: Uint8Array, from: Uint8Array): GroupMemberRow | undefined {
-    const key = memberKey(groupId, from);
+    const key = inGroupKey(groupId, from);
     if (!this.members.has(key)) this.members.set(key, this.ctx.store.read.groups.member(groupId, from));
     return this.members.get(key);
   }
