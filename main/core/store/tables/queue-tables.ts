@@ -44,6 +44,10 @@ export interface QueueReader {
   /** Every deferred row's id and bytes (the deferred bounds count them per sender and group). */
   deferredRows(): { id: number; bytes: Uint8Array }[];
   inboxCounts(): Record<InboxState, number>;
+  /** Whether received rows wait to be processed (state 'new'). */
+  hasNewInbox(): boolean;
+  /** Whether envelopes of a group wait in the inbox as deferred. */
+  hasDeferredFor(groupId: Uint8Array): boolean;
   /** Jobs due at `now`: pending ones and sent ones whose ack timed out. */
   dueOutbox(now: number, limit: number): OutboxRow[];
   outboxByEnvelope(envelopeId: Uint8Array): OutboxRow[];
@@ -89,6 +93,8 @@ export function queueReader(prepare: Prepare): QueueReader {
     inboxBatch: (limit) => prepare(`SELECT ${INBOX_COLUMNS} FROM inbox WHERE state = 'new' ORDER BY id LIMIT ?`).all(limit) as InboxRow[],
     deferredFor: (g) => prepare(`SELECT ${INBOX_COLUMNS} FROM inbox WHERE state = 'deferred' AND group_id = ? ORDER BY id`).all(g) as InboxRow[],
     deferredRows: () => prepare(`SELECT id, bytes FROM inbox WHERE state = 'deferred'`).all() as { id: number; bytes: Uint8Array }[],
+    hasNewInbox: () => prepare(`SELECT 1 FROM inbox WHERE state = 'new' LIMIT 1`).get() !== undefined,
+    hasDeferredFor: (g) => prepare(`SELECT 1 FROM inbox WHERE state = 'deferred' AND group_id = ? LIMIT 1`).get(g) !== undefined,
     // Diagnostics only: it reads the whole inbox (finished rows are in no index, migration 0014).
     inboxCounts: () =>
       counts(prepare('SELECT state, count(*) AS n FROM inbox GROUP BY state').all() as { state: InboxState; n: number }[], [

@@ -147,6 +147,8 @@ describe('fewer pages per message (migration 0014)', () => {
     expect(plan(() => queueR.inboxBatch(10))).toContain('USING INDEX inbox_new');
     expect(plan(() => queueR.deferredFor(G))).toContain('USING INDEX inbox_deferred (group_id=?)');
     expect(plan(() => queueR.deferredRows())).toContain('USING INDEX inbox_deferred');
+    expect(plan(() => queueR.hasNewInbox())).toContain('INDEX inbox_new');
+    expect(plan(() => queueR.hasDeferredFor(G))).toContain('INDEX inbox_deferred (group_id=?)');
     expect(plan(() => queueW.wakeDeferred(OTHER_G))).toContain('USING INDEX inbox_deferred (group_id=?)');
     expect(plan(() => queueW.wakeDeferred(OTHER_G, 'far-ahead'))).toContain('USING INDEX inbox_deferred (group_id=?)');
     expect(plan(() => queueW.wakeDeferredFor('nothing'))).toContain('USING INDEX inbox_deferred');
@@ -182,6 +184,7 @@ describe('fewer pages per message (migration 0014)', () => {
     expect(groupsReader(prepare, groupsCaches()).list().map((g) => g.groupId[0])).toEqual([2, 1]);
     expect(queueR.inboxBatch(10).map((r) => [...r.bytes])).toEqual([[4]]);
     expect(queueR.deferredFor(G).map((r) => [...r.bytes])).toEqual([[2]]);
+    expect([queueR.hasNewInbox(), queueR.hasDeferredFor(G), queueR.hasDeferredFor(OTHER_G)]).toEqual([true, true, false]);
     expect(queueR.inboxCounts()).toEqual({ new: 1, deferred: 1, done: 2, dropped: 0 });
     expect(queueR.outboxByMessage(id(1)).map((j) => j.envelopeId[0])).toEqual([1]);
     expect(queueR.outboxByMessage(id(50))).toEqual([]);
