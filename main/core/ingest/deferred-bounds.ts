@@ -96,6 +96,14 @@ export class DeferredBounds {
     tally(this.byGroup, h.group, -1, -h.bytes);
   }
 
+  /** A row counted under `from` now lives under `to` (direct-intake.ts: its inbox row is written only when it is deferred). */
+  rename(from: number, to: number): void {
+    const h = this.held?.get(from);
+    if (h === undefined) return;
+    this.held?.delete(from);
+    this.held?.set(to, h);
+  }
+
   /** Rows past their age, to be retried one last time (the inbox wakes them). */
   expiredBefore(): number {
     return this.ctx.now() - this.limits.maxAgeMs;

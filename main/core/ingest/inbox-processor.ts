@@ -19,6 +19,7 @@ import { decodeInOrder } from './decode-in-order.js';
 import { SenderOrder } from './sender-order.js';
 import { ReceivedQueue, type Received } from './received-queue.js';
 import { DeferredBounds } from './deferred-bounds.js';
+import { DirectIntake } from './direct-intake.js';
 import { SearchIndexer } from './search-indexer.js';
 import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
 import type { Handler, Verdict } from './verdict.js';
@@ -41,7 +42,8 @@ interface Decided {
 /**
  * The durable inbox. `receive` stores the raw bytes first (a crash after it loses nothing), then
  * processing verifies, checks and applies each envelope in its group's lock, marking the row in the
- * same transaction as the envelope's effects, so processing twice changes nothing.
+ * same transaction as the envelope's effects, so processing twice changes nothing. (When idle, a
+ * tick's few envelopes skip the table: applied in one commit, acked after it; direct-intake.ts.)
  *
  * Speed comes from batching: received bytes are written in one transaction per tick, and a run of
  * content envelopes of one group is decided one by one but committed together (with the MLS state
@@ -67,12 +69,15 @@ export class InboxProcessor {
   readonly deferredBounds: DeferredBounds;
   /** What was received, on its way into the inbox table (a burst through the signature pool). */
   private readonly received: ReceivedQueue;
+  /** A few envelopes received while idle, applied without inbox rows. */
+  private readonly direct: DirectIntake;
 
   /** `pool`: verifies bursts of received signatures on other threads (issue 13); null, all on this one. */
   constructor(private readonly ctx: EngineContext, private readonly pool: SignaturePool | null = acquireSignaturePool()) {
     this.received = new ReceivedQueue(pool, ctx.checkedSignatures, (items) => this.writeIncoming(items) && this.schedule());
     this.order = new SenderOrder(ctx, () => this.schedule());
     this.deferredBounds = new DeferredBounds(ctx);
+    this.direct = new DirectIntake(ctx, this.deferredBounds);
     this.searchIndexer = new SearchIndexer(ctx);
     this.register('MESSAGE', handleMessage);
     this.register('GROUP_UPDATE', handleGroupUpdate);
@@ -109,7 +114,12 @@ export class InboxProcessor {
     this.incomingScheduled = false;
     const batch = this.incoming;
     this.incoming = [];
-    if (!this.closed) this.received.add(batch);
+    if (this.closed) return;
+    // Idle: a few envelopes are applied at once, each acked after its commit (direct-intake.ts).
+    if (this.running === undefined && !this.received.waiting() && this.direct.eligible(batch)) {
+      this.pending = true;
+      this.running = Promise.resolve().then(() => this.drain(batch));
+    } else this.received.add(batch);
   }
 
   /** Writes received envelopes (a tick's, or a chunk the pool answered) in one transaction, then lets the senders be acked. */
@@ -169,8 +179,12 @@ export class InboxProcessor {
     return this.running ?? Promise.resolve();
   }
 
-  private async drain(): Promise<void> {
+  private async drain(direct?: Received[]): Promise<void> {
     try {
+      if (direct !== undefined) {
+        await this.direct.run(direct, (rows) => this.processRows(rows), (left) => this.writeIncoming(left) && this.schedule());
+        this.searchIndexer.noteProcessed(direct.length);
+      }
       while (this.pending && !this.closed) {
         this.pending = false;
         this.order.wake();
@@ -319,6 +333,7 @@ export class InboxProcessor {
       ctx.store.transaction(() => this.apply({ ...d, verdict: { outcome: 'drop', reason: reasonOf(err) } }, now));
       batch = [{ ...d, verdict: { outcome: 'drop', reason: reasonOf(err) } }];
     }
+    this.direct.committed(batch.map((d) => d.row));
     for (const d of batch) {
       const e = d.v?.envelope;
       if (d.verdict.outcome === 'drop') {
@@ -346,7 +361,7 @@ export class InboxProcessor {
     const verdict = d.verdict;
     if (verdict.outcome !== 'defer') this.deferredBounds.release(d.row.id);
     if (verdict.outcome === 'drop') {
-      ctx.store.write.queue.finishInbox(d.row.id, 'dropped', verdict.reason, groupId);
+      this.direct.finish(d.row, 'dropped', verdict.reason, groupId);
       ctx.store.write.log.countDrop(verdict.reason);
       // Its number is used up: logged (not shown) so catch-up sees no gap and serves it like any other.
       if (verdict.consumed === true && e !== undefined && d.v !== undefined && SEQUENCED_TYPES.has(e.type)) {
@@ -358,11 +373,11 @@ export class InboxProcessor {
     }
     if (verdict.outcome === 'defer') {
       verdict.write?.();
-      ctx.store.write.queue.finishInbox(d.row.id, 'deferred', verdict.reason, groupId);
+      this.direct.finish(d.row, 'deferred', verdict.reason, groupId);
       return;
     }
     if (verdict.own === true || e === undefined || d.v === undefined) {
-      ctx.store.write.queue.finishInbox(d.row.id, 'done', 'own', groupId);
+      this.direct.finish(d.row, 'done', 'own', groupId);
       return;
     }
     verdict.write?.();
@@ -371,7 +386,7 @@ export class InboxProcessor {
     } else if (!EPHEMERAL_TYPES.has(e.type)) {
       ctx.store.write.log.markSeen(d.v.id, now);
     }
-    ctx.store.write.queue.finishInbox(d.row.id, 'done', null, groupId);
+    this.direct.finish(d.row, 'done', null, groupId);
   }
 }
 

@@ -82,8 +82,8 @@ export class MlsStates {
    * Makes a state current in memory only (after decrypting a message) and stores it a moment later,
    * once for a whole burst. Safe for received messages: if the process dies first, the stored state
    * is older and still holds the keys of messages already applied (they are never decrypted again:
-   * their inbox rows are done); nothing is ever encrypted from an unstored state (`put` stores at
-   * once, and stores this cached state with it).
+   * the channel log and their inbox rows, if they had any, say they were applied); nothing is ever
+   * encrypted from an unstored state (`put` stores at once, and stores this cached state with it).
    */
   advance(groupId: Uint8Array, epoch: number, state: mls.MlsGroupState): void {
     const key = toBase64Url(groupId);

@@ -157,6 +157,7 @@ export function groupsReader(prepare: Prepare, caches: GroupsCaches): GroupsRead
   const { rosters, rows, members, records } = caches;
   return {
     get: (id) => rows.get(idsKey(id), () => prepare(`SELECT ${GROUP_COLUMNS} FROM groups WHERE group_id = ?`).get(id) as GroupRow | undefined),
+    // Every row is read, so the sort needs no index (migration 0014 dropped one that every message moved).
     list: () => prepare(`SELECT ${GROUP_COLUMNS} FROM groups ORDER BY last_activity_at DESC, group_id`).all() as GroupRow[],
     version: (id, v) => prepare(`SELECT ${VERSION_COLUMNS} FROM group_versions WHERE group_id = ? AND version = ?`).get(id, v) as GroupVersionRow | undefined,
     versions: (id) => prepare(`SELECT ${VERSION_COLUMNS} FROM group_versions WHERE group_id = ? ORDER BY version`).all(id) as GroupVersionRow[],

@@ -97,10 +97,15 @@ const COLUMNS = `m.id, m.group_id AS groupId, m.sender, m.seq, m.epoch, m.sent_a
   m.reply_to AS replyTo, m.file_name AS fileName, m.file_size AS fileSize, m.file_mime AS fileMime, m.file_hash AS fileHash,
   m.send_state AS sendState`;
 
-/** SQL for "kind is one of" with a fixed shape per filter, so each shape is prepared once. */
+/**
+ * SQL for "kind is one of" with a fixed shape per filter, so each shape is prepared once. Without
+ * text, it also says `kind != 'text'`: messages_by_kind holds only those rows (migration 0014), and
+ * the planner uses a partial index only when the query's own terms imply the index's condition.
+ */
 function kindClause(kinds: readonly MessageKind[] | undefined): string {
   if (kinds === undefined || kinds.length === 0) return '';
-  return ` AND m.kind IN (${kinds.map((k) => `'${k === 'text' ? 'text' : k === 'file' ? 'file' : 'media'}'`).join(', ')})`;
+  const list = ` AND m.kind IN (${kinds.map((k) => `'${k === 'text' ? 'text' : k === 'file' ? 'file' : 'media'}'`).join(', ')})`;
+  return kinds.includes('text') ? list : `${list} AND m.kind != 'text'`;
 }
 
 const RANK = `CASE ? WHEN 'pending' THEN 1 WHEN 'failed' THEN 1 WHEN 'sent' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 0 END`;

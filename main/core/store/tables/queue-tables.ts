@@ -1,3 +1,5 @@
+import { KizunaError } from '../../../../shared/errors/kizuna-error.js';
+import { bytesEqual } from '../../encoding/base64url.js';
 import type { Prepare } from '../statement-cache.js';
 
 /** The durable inbox (raw envelopes before processing) and outbox (envelopes to send). */
@@ -42,6 +44,10 @@ export interface QueueReader {
   /** Every deferred row's id and bytes (the deferred bounds count them per sender and group). */
   deferredRows(): { id: number; bytes: Uint8Array }[];
   inboxCounts(): Record<InboxState, number>;
+  /** Whether received rows wait to be processed (state 'new'). */
+  hasNewInbox(): boolean;
+  /** Whether envelopes of a group wait in the inbox as deferred. */
+  hasDeferredFor(groupId: Uint8Array): boolean;
   /** Jobs due at `now`: pending ones and sent ones whose ack timed out. */
   dueOutbox(now: number, limit: number): OutboxRow[];
   outboxByEnvelope(envelopeId: Uint8Array): OutboxRow[];
@@ -87,6 +93,9 @@ export function queueReader(prepare: Prepare): QueueReader {
     inboxBatch: (limit) => prepare(`SELECT ${INBOX_COLUMNS} FROM inbox WHERE state = 'new' ORDER BY id LIMIT ?`).all(limit) as InboxRow[],
     deferredFor: (g) => prepare(`SELECT ${INBOX_COLUMNS} FROM inbox WHERE state = 'deferred' AND group_id = ? ORDER BY id`).all(g) as InboxRow[],
     deferredRows: () => prepare(`SELECT id, bytes FROM inbox WHERE state = 'deferred'`).all() as { id: number; bytes: Uint8Array }[],
+    hasNewInbox: () => prepare(`SELECT 1 FROM inbox WHERE state = 'new' LIMIT 1`).get() !== undefined,
+    hasDeferredFor: (g) => prepare(`SELECT 1 FROM inbox WHERE state = 'deferred' AND group_id = ? LIMIT 1`).get(g) !== undefined,
+    // Diagnostics only: it reads the whole inbox (finished rows are in no index, migration 0014).
     inboxCounts: () =>
       counts(prepare('SELECT state, count(*) AS n FROM inbox GROUP BY state').all() as { state: InboxState; n: number }[], [
         'new', 'deferred', 'done', 'dropped',
@@ -97,7 +106,8 @@ export function queueReader(prepare: Prepare): QueueReader {
         limit,
       ) as OutboxRow[],
     outboxByEnvelope: (id) => prepare(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE envelope_id = ?`).all(id) as OutboxRow[],
-    outboxByMessage: (id) => prepare(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE message_id = ?`).all(id) as OutboxRow[],
+    // A message's job is its own envelope (addOutbox): found through outbox_by_envelope (migration 0014).
+    outboxByMessage: (id) => prepare(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE envelope_id = ? AND message_id = ?`).all(id, id) as OutboxRow[],
     nextOutboxDue: () =>
       (prepare(`SELECT min(next_attempt_at) AS t FROM outbox WHERE state IN ('pending', 'sent')`).get() as { t: number | null }).t ?? undefined,
     outboxCounts: () =>
@@ -121,17 +131,28 @@ export function queueWriter(prepare: Prepare): QueueWriter {
     wakeDeferredFor: (reason) => prepare(`UPDATE inbox SET state = 'new' WHERE state = 'deferred' AND reason = ?`).run(reason).changes,
     wakeDeferredBefore: (before) =>
       prepare(`UPDATE inbox SET state = 'new' WHERE state = 'deferred' AND received_at < ?`).run(before).changes,
-    pruneInbox: (olderThan) => void prepare(`DELETE FROM inbox WHERE state IN ('done', 'dropped') AND received_at < ?`).run(olderThan),
+    // Finished rows are in no index (migration 0014); ids follow arrival, so the rows before the first
+    // one received since `olderThan` are the old ones (a clock set back keeps some a little longer).
+    pruneInbox: (olderThan) =>
+      void prepare(
+        `DELETE FROM inbox WHERE id < coalesce((SELECT id FROM inbox WHERE received_at >= ? ORDER BY id LIMIT 1), (SELECT max(id) + 1 FROM inbox))
+           AND state IN ('done', 'dropped')`,
+      ).run(olderThan),
     pruneOutbox: (olderThan) => void prepare(`DELETE FROM outbox WHERE state IN ('acked', 'cancelled') AND created_at < ?`).run(olderThan),
-    addOutbox: (j) =>
-      Number(
+    addOutbox: (j) => {
+      // Queries by message look the job up by envelope id (there is no message index, migration 0014).
+      if (j.messageId !== null && !bytesEqual(j.messageId, j.envelopeId)) {
+        throw new KizunaError('INTERNAL', 'a message job must be the message\'s own envelope');
+      }
+      return Number(
         prepare(
           `INSERT INTO outbox (envelope_id, group_id, type, seq, destination, recipient, slim_name, bytes, message_id, state, attempts,
              next_attempt_at, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)`,
         ).run(j.envelopeId, j.groupId, j.type, j.seq, j.destination, j.recipient, j.slimName, j.bytes, j.messageId, j.nextAttemptAt, j.createdAt)
           .lastInsertRowid,
-      ),
+      );
+    },
     markOutboxSent: (id, next) =>
       void prepare(`UPDATE outbox SET state = 'sent', attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND state IN ('pending', 'sent')`).run(
         next, id),
@@ -139,10 +160,11 @@ export function queueWriter(prepare: Prepare): QueueWriter {
     markOutboxFailed: (id, error) =>
       void prepare(`UPDATE outbox SET state = 'failed', last_error = ? WHERE id = ? AND state IN ('pending', 'sent')`).run(error, id),
     cancelOutboxForMessage: (id) =>
-      prepare(`UPDATE outbox SET state = 'cancelled' WHERE message_id = ? AND state IN ('pending', 'sent', 'failed')`).run(id).changes,
+      prepare(`UPDATE outbox SET state = 'cancelled' WHERE envelope_id = ? AND message_id = ? AND state IN ('pending', 'sent', 'failed')`).run(id, id).changes,
     requeueOutboxForMessage: (id, now) =>
-      prepare(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL WHERE message_id = ? AND state IN ('failed', 'cancelled')`).run(
-        now, id).changes,
+      prepare(
+        `UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, last_error = NULL WHERE envelope_id = ? AND message_id = ? AND state IN ('failed', 'cancelled')`,
+      ).run(now, id, id).changes,
     expediteOutbox: (now) => void prepare(`UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?`).run(now, now),
   };
 }
