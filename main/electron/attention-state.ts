@@ -1,41 +1,42 @@
 /**
  * What the shell knows to decide on notifications and the badge, and what each core event makes it
- * do. Pure (no Electron at run time): attention.ts shows what this decides.
+ * do. Pure (no Electron at run time): it shows and withdraws notifications through a Notifier
+ * (attention.ts passes Electron's), and returns the badge for attention.ts to set.
  *
  * Nothing here is guessed from the UI's requests: the renderer says which chat it shows
- * (`ui.setOpenChat`), the core says how many messages are unread (`unread`) and how each group
- * stands (`group`), and the groups are listed once, at start.
+ * (`ui.setOpenChat`), the core says how many messages are unread (`unread`), how each group stands
+ * (`group`: its unread count, whether we are still in it), how each invitation stands (`invitation`)
+ * and which messages the group let go (`messages-retracted`). A notification that one of these makes
+ * untrue is taken back (notice-board.ts keeps what is on screen).
  */
 import type { GroupView } from '../../shared/domain/views.js';
 import type { PushedEvent, Settings } from '../../shared/ipc/ipc-contract.js';
-import { MessageNotices } from './message-notices.js';
-import { NotificationThrottle, invitationNotification, messageNotification, unreadTotal, type NotificationContext, type NotificationContent } from './notification-policy.js';
+import { NoticeBoard } from './notice-board.js';
+import { NotificationThrottle, invitationNotification, messageNotification, unreadTotal, type NotificationContext } from './notification-policy.js';
+import type { Notifier } from './notifier.js';
 
 type GroupFacts = Pick<GroupView, 'name' | 'muted' | 'myState'>;
 
-/** A notification to show, with the key the shell files it under (so it can be withdrawn). */
-export type KeyedNotification = NotificationContent & { key: string };
-
-/**
- * What the shell should do after a change: close notifications (by key) first, then show one, and
- * set the badge (only when it changed).
- */
+/** What the shell should do after a change besides notifications: set the badge (only when it changed). */
 export interface AttentionEffects {
-  withdraw?: string[];
-  notify?: KeyedNotification;
   badge?: number;
 }
 
 export class AttentionState {
   private readonly groups = new Map<string, GroupFacts>();
   private readonly throttle = new NotificationThrottle();
-  private readonly notices = new MessageNotices();
+  private readonly board: NoticeBoard;
   private enabled = true;
   private openChat: string | null = null;
   private badge: number | null = null;
 
   /** `windowFocused`: the app window is visible and has focus (then the open chat needs no notification). */
-  constructor(private readonly windowFocused: () => boolean) {}
+  constructor(
+    private readonly windowFocused: () => boolean,
+    notifier: Notifier,
+  ) {
+    this.board = new NoticeBoard(notifier);
+  }
 
   /** What the shell read once at start (either may be missing when the core refused). */
   started(settings: Settings | null, groups: readonly GroupView[] | null): AttentionEffects {
@@ -58,22 +59,30 @@ export class AttentionState {
       case 'message': {
         const content = messageNotification(e.payload, this.context());
         if (content === null) return {};
-        if (!this.throttle.allow(e.payload.groupId, now)) {
-          this.notices.quiet(e.payload);
-          return {};
-        }
-        this.notices.shown(e.payload);
-        return { notify: { ...content, key: e.payload.id } };
+        // The throttle folds a burst into the chat's notification on screen; with none left there, nothing to fold into.
+        if (!this.throttle.allow(e.payload.groupId, now) && this.board.hasChat(e.payload.groupId)) this.board.quiet(e.payload);
+        else this.board.showMessage(e.payload, content);
+        return {};
       }
       case 'messages-retracted':
-        return this.retracted(e.payload.groupId, e.payload.messageIds);
-      case 'invitation': {
-        const content = invitationNotification(e.payload, { enabled: this.enabled });
-        return content === null ? {} : { notify: { ...content, key: `invitation:${e.payload.groupId}` } };
-      }
-      case 'group':
-        this.groups.set(e.payload.groupId, facts(e.payload));
+        this.retracted(e.payload.groupId, e.payload.messageIds);
         return {};
+      case 'invitation': {
+        if (e.payload.state !== 'pending') {
+          this.board.withdrawInvitation(e.payload.groupId);
+          return {};
+        }
+        const content = invitationNotification(e.payload, { enabled: this.enabled });
+        if (content !== null) this.board.showInvitation(e.payload.groupId, content);
+        return {};
+      }
+      case 'group': {
+        const g = e.payload;
+        this.groups.set(g.groupId, facts(g));
+        // Read (here or on another device) or no longer ours: nothing the chat's notifications say is news.
+        if (g.unreadCount === 0 || g.myState !== 'joined') this.withdrawChat(g.groupId);
+        return {};
+      }
       case 'unread':
         return this.setBadge(e.payload.total);
       default:
@@ -81,30 +90,35 @@ export class AttentionState {
     }
   }
 
-  /** The user closed or clicked the notification filed under `key`. */
-  dismissed(key: string): void {
-    this.notices.dismissed(key);
+  /** The shell is going: it leaves no notification behind. */
+  closeAll(): void {
+    this.board.closeAll();
+  }
+
+  private withdrawChat(groupId: string): void {
+    this.board.withdrawChat(groupId);
+    // Nothing of the chat is left on screen: its next message notifies at once.
+    this.throttle.forget(groupId);
   }
 
   /**
-   * The group let messages go (a removal's signed cutoff): a notification showing one of them is
-   * withdrawn. What it also stood for (messages the throttle kept quiet) and is still held gets a
-   * notification of its own, the newest that still calls for one; with none, the chat's throttle is
-   * reset, as no notification of it is left on screen. The badge follows the core's `unread` event.
+   * The group let messages go (a removal's signed cutoff): every notification showing one of them is
+   * withdrawn. What those also stood for (messages the throttle kept quiet) and is still held gets one
+   * notification in their place, the newest that still calls for one; the badge follows the core's
+   * `unread` event.
    */
-  private retracted(groupId: string, messageIds: readonly string[]): AttentionEffects {
-    const { withdraw, left } = this.notices.retracted(groupId, messageIds);
-    if (withdraw === undefined) return {};
+  private retracted(groupId: string, messageIds: readonly string[]): void {
+    const { closed, left } = this.board.retract(groupId, messageIds);
+    if (closed === 0) return;
     const context = this.context();
-    for (const m of left) {
+    for (const [i, m] of left.entries()) {
       const content = messageNotification(m, context);
       if (content === null) continue;
-      // It takes the withdrawn one's place: the chat's throttle window goes on as it was.
-      this.notices.shown(m);
-      return { withdraw: [withdraw], notify: { ...content, key: m.id } };
+      // It takes a withdrawn one's place (standing for the older ones left too): the throttle window goes on.
+      this.board.showMessage(m, content, left.slice(i + 1).reverse());
+      return;
     }
-    this.throttle.forget(groupId);
-    return { withdraw: [withdraw] };
+    if (!this.board.hasChat(groupId)) this.throttle.forget(groupId);
   }
 
   private context(): NotificationContext {

@@ -1,13 +1,15 @@
 /**
  * Desktop notifications (new messages, invitations) and the unread count (dock/launcher badge and
- * tray), driven by the core's events. Decisions are in attention-state.ts and notification-policy.ts;
- * this file only talks to Electron.
+ * tray), driven by the core's events. Decisions are in attention-state.ts, notice-board.ts and
+ * notification-policy.ts; notifications go on screen through electron-notifier.ts; this file wires
+ * them to the core and sets the badge.
  */
-import { app, Notification, type BrowserWindow } from 'electron';
+import { app, type BrowserWindow } from 'electron';
 import type { DeepLink, Settings } from '../../shared/ipc/ipc-contract.js';
 import { createLogger } from '../core/log/logger.js';
-import { AttentionState, type AttentionEffects, type KeyedNotification } from './attention-state.js';
+import { AttentionState, type AttentionEffects } from './attention-state.js';
 import type { ShellCore } from './core-port.js';
+import { electronNotifier } from './electron-notifier.js';
 
 const log = createLogger('shell.attention');
 
@@ -23,15 +25,14 @@ export interface AttentionOptions {
 
 export class Attention {
   private readonly state: AttentionState;
-  /** Shown notifications by key (to withdraw them); kept referenced, or their click handlers may be collected. */
-  private readonly shown = new Map<string, Notification>();
   private readonly stop: () => void;
 
   constructor(private readonly options: AttentionOptions) {
-    this.state = new AttentionState(() => {
+    const focused = (): boolean => {
       const win = options.window();
       return win !== null && !win.isDestroyed() && win.isVisible() && win.isFocused();
-    });
+    };
+    this.state = new AttentionState(focused, electronNotifier(options.iconPath, options.open));
     this.stop = options.core.onEvent((event) => this.apply(this.state.onEvent(event, Date.now())));
   }
 
@@ -53,42 +54,12 @@ export class Attention {
 
   dispose(): void {
     this.stop();
-    for (const n of this.shown.values()) n.close();
-    this.shown.clear();
+    this.state.closeAll();
   }
 
   private apply(effects: AttentionEffects): void {
-    for (const key of effects.withdraw ?? []) this.withdraw(key);
-    if (effects.notify !== undefined) this.show(effects.notify);
-    if (effects.badge !== undefined) {
-      app.setBadgeCount(effects.badge);
-      this.options.unreadChanged(effects.badge);
-    }
-  }
-
-  private show(content: KeyedNotification): void {
-    if (!Notification.isSupported()) return;
-    const n = new Notification({ title: content.title, body: content.body, icon: this.options.iconPath, silent: false });
-    this.shown.get(content.key)?.close();
-    this.shown.set(content.key, n);
-    const gone = (): void => {
-      if (this.shown.get(content.key) !== n) return;
-      this.shown.delete(content.key);
-      this.state.dismissed(content.key);
-    };
-    n.on('click', () => {
-      gone();
-      this.options.open(content.open);
-    });
-    n.on('close', gone);
-    n.show();
-  }
-
-  /** Closes a notification whose message the group let go (it stays in the OS's centre otherwise). */
-  private withdraw(key: string): void {
-    const n = this.shown.get(key);
-    if (n === undefined) return;
-    this.shown.delete(key);
-    n.close();
+    if (effects.badge === undefined) return;
+    app.setBadgeCount(effects.badge);
+    this.options.unreadChanged(effects.badge);
   }
 }

@@ -127,6 +127,11 @@ export async function listenCommand(config: CliConfig, flags: Record<string, str
   engine.events.on('group-change', (c) => printLine(groupChangeLine(c)));
   engine.events.on('delivery-failed', (f) => printLine(deliveryFailedLine(f)));
   engine.events.on('messages-retracted', (r) => printLine(messagesRetractedLine(r)));
+  // Says when the node routes to us (our name subscribed): what others publish from then on reaches us.
+  app.waitOnline().then(
+    () => printLine(`listening as ${app.identity.slimName}`),
+    () => undefined,
+  );
   await untilStopSignal();
   await app.close();
 }

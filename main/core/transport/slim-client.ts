@@ -109,6 +109,8 @@ export interface SlimClientStats {
 export const DEFAULT_PAYLOAD_TYPE = 'application/octet-stream';
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+/** How long close() waits for what was published to leave the link (the node answers a half-close in a round trip). */
+const DEFAULT_CLOSE_DRAIN_MS = 3_000;
 
 function emptyDropCounts(): Record<DropReason, number> {
   return { undecodable: 0, malformed: 0, 'command-payload': 0, 'error-notification': 0, unexpected: 0 };
@@ -276,14 +278,19 @@ export class SlimClient extends TypedEmitter<SlimClientEvents> {
     };
   }
 
-  /** Stops everything: links, timers and pending waits (rejected with TRANSPORT_CLOSED). Idempotent. */
-  async close(): Promise<void> {
+  /**
+   * Stops everything: links, timers and pending waits (rejected with TRANSPORT_CLOSED). What was
+   * published before is let out first: the link ends once the node has read it, or after `drainMs`
+   * (then what is still buffered is lost, as on a dropped link). Idempotent.
+   */
+  async close(options: { drainMs?: number } = {}): Promise<void> {
     if (!this.#closed) {
       this.#closed = true;
       const closed = new KizunaError('TRANSPORT_CLOSED', 'The transport was closed.');
-      this.#cycle.stop(closed); // the link (and its liveness link with it) and any wait between attempts
       rejectAll(this.#onlineWaiters, closed);
       this.#subscriptions.rejectWaiters(closed);
+      // The link (and its liveness link with it) and any wait between attempts.
+      await this.#cycle.stop(closed, options.drainMs ?? DEFAULT_CLOSE_DRAIN_MS);
     }
     await this.#runLoop;
     this.#setState('offline');

@@ -105,6 +105,8 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
   readonly #pendingAcks = new Map<bigint, PendingAck>();
   #negotiated = false;
   #closedWith: KizunaError | undefined;
+  /** Set by closeAfterWrites(): we half-closed and wait for what we wrote to leave; the reason to close with. */
+  #endingWith: KizunaError | undefined;
   #remoteVersion = '';
   #negotiationWaiter: { resolve(): void; reject(error: KizunaError): void; timer: NodeJS.Timeout } | undefined;
 
@@ -145,9 +147,10 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
     this.#call.on('error', (error: grpc.ServiceError) => this.#finish(errorFromGrpc(error, this.#negotiated)));
     this.#call.on('end', () =>
       this.#finish(
-        this.#negotiated
-          ? new KizunaError('TRANSPORT_CLOSED', 'The SLIM node ended the connection.')
-          : new KizunaError('NODE_UNREACHABLE', 'The SLIM node closed the connection during link negotiation.'),
+        this.#endingWith ??
+          (this.#negotiated
+            ? new KizunaError('TRANSPORT_CLOSED', 'The SLIM node ended the connection.')
+            : new KizunaError('NODE_UNREACHABLE', 'The SLIM node closed the connection during link negotiation.')),
       ),
     );
     this.#call.on('drain', () => this.emit('drain'));
@@ -164,13 +167,15 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
     return this.#remoteVersion;
   }
 
+  /** Negotiated, and neither closed nor closing: frames may be sent. */
   get isOpen(): boolean {
-    return this.#negotiated && this.#closedWith === undefined;
+    return this.#negotiated && this.#closedWith === undefined && this.#endingWith === undefined;
   }
 
   /** Writes one frame. Returns false when grpc-js's buffer is full: wait for 'drain' before writing more. */
   send(frame: WireMessage): boolean {
-    if (this.#closedWith !== undefined) throw new KizunaError('TRANSPORT_CLOSED', undefined, { reason: this.#closedWith.code });
+    const ended = this.#closedWith ?? this.#endingWith;
+    if (ended !== undefined) throw new KizunaError('TRANSPORT_CLOSED', undefined, { reason: ended.code });
     return this.#call.write(this.#options.codec.encode(frame));
   }
 
@@ -201,8 +206,33 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
     });
   }
 
-  /** Ends the stream from our side. Idempotent. */
+  /** Ends the stream from our side at once (frames grpc-js still buffers are dropped). Idempotent. */
   close(reason: KizunaError = new KizunaError('TRANSPORT_CLOSED', 'The connection was closed.')): void {
+    this.#finish(reason);
+  }
+
+  /**
+   * Ends the stream from our side once what we wrote has left. close() cancels the call, and a cancel
+   * drops the frames grpc-js and HTTP/2 still buffer: a one-shot command's last publications, marked
+   * sent in the outbox, never reached the node. This half-closes instead (grpc-js writes out its
+   * buffer, then END_STREAM), waits for the node to end its side in answer (it has then read
+   * everything we sent), and closes; after `timeoutMs` it closes anyway. Nothing more may be sent
+   * meanwhile, and what arrives is no longer reported. Idempotent; a link never negotiated closes at once.
+   */
+  async closeAfterWrites(timeoutMs: number, reason: KizunaError = new KizunaError('TRANSPORT_CLOSED', 'The connection was closed.')): Promise<void> {
+    if (this.#closedWith !== undefined) return;
+    if (!this.#negotiated) {
+      this.#finish(reason);
+      return;
+    }
+    const ended = new Promise<void>((resolve) => this.once('closed', () => resolve()));
+    if (this.#endingWith === undefined) {
+      this.#endingWith = reason;
+      this.#call.end();
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
     this.#finish(reason);
   }
 
@@ -223,7 +253,8 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
   }
 
   #onData(bytes: Buffer): void {
-    if (this.#closedWith !== undefined) return;
+    // Closing: whoever reads what arrives has stopped listening.
+    if (this.#closedWith !== undefined || this.#endingWith !== undefined) return;
     let frame: WireMessage;
     try {
       frame = this.#options.codec.decode(bytes);

@@ -112,10 +112,19 @@ export class SlimLinkCycle {
     };
   }
 
-  /** The client closed: ends the current link (and its liveness link) and any wait between attempts. */
-  stop(reason: KizunaError): void {
+  /**
+   * The client closed: ends any wait between attempts and the current link (its liveness link follows
+   * it), once what was written to it has left (bounded by `drainMs`; 0 ends it at once).
+   */
+  async stop(reason: KizunaError, drainMs = 0): Promise<void> {
     this.#wakeSleep?.();
-    this.#connection?.close(reason);
+    const connection = this.#connection;
+    if (connection === undefined) return;
+    // A closing link hears nothing more, probe echoes included: the probe would end it unanswered
+    // (a cancel, dropping what is left to write), and would write on a link that takes no more.
+    this.#livenessLink?.stop();
+    if (drainMs > 0) await connection.closeAfterWrites(drainMs, reason);
+    else connection.close(reason);
   }
 
   /** Runs until the client closes or fails for good. */

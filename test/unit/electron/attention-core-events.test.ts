@@ -1,0 +1,107 @@
+/**
+ * The shell's notifications against the real core (real engines on a loopback network, real SQLite
+ * and MLS): bob's shell shows alice's invitation and messages, and takes each back when bob's own
+ * core says its news is gone: the invitation answered, the chat read, the chat left or lost.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Engine } from '../../../main/core/engine/engine.js';
+import { AttentionState } from '../../../main/electron/attention-state.js';
+import { attendEngine } from '../../helpers/attend-engine.js';
+import { FakeNotifier } from '../../helpers/fake-notifier.js';
+import { userId, waitForSameEpoch } from '../../helpers/test-engines.js';
+import { createWorld, type TestWorld } from '../../helpers/test-world.js';
+import { settings } from './attention-fixtures.js';
+
+describe('notifications the real core takes back', () => {
+  let world: TestWorld;
+  let alice: Engine;
+  let bob: Engine;
+  let carol: Engine;
+  let dave: Engine;
+  let screen: FakeNotifier;
+  /** The shell's clock: each test moves it past the per-chat throttle where it means to. */
+  let now: number;
+
+  beforeEach(async () => {
+    // Four: a removal must leave the admin two members.
+    world = await createWorld('alice', 'bob', 'carol', 'dave');
+    [alice, bob, carol, dave] = world.engines as [Engine, Engine, Engine, Engine];
+    screen = new FakeNotifier();
+    const state = new AttentionState(() => false, screen);
+    now = 0;
+    attendEngine(bob, state, () => now);
+    state.started(settings(true), bob.listGroups());
+  });
+  afterEach(async () => {
+    await world.close();
+  });
+
+  /** Alice invites the others to a sealed group. Returns the group id. */
+  async function invited(): Promise<string> {
+    const g = (await alice.createGroup({ name: 'Trip', members: [userId(bob), userId(carol), userId(dave)], mode: 'sealed' })).groupId;
+    await world.net.settle();
+    expect(screen.bodies(g, 'invitation')).toEqual(['alice invited you (4 members).']);
+    return g;
+  }
+
+  /** The same, and everyone accepts. */
+  async function joinedTrip(): Promise<string> {
+    const g = await invited();
+    for (const e of [bob, carol, dave]) await e.acceptInvitation(g);
+    await world.net.settle();
+    await waitForSameEpoch(g, alice, [bob, carol, dave]);
+    return g;
+  }
+
+  it('withdraws the invitation once accepted, then a message’s notification once the chat is read', async () => {
+    const g = await joinedTrip();
+    expect(screen.bodies(g, 'invitation')).toEqual([]);
+    expect(screen.withdrawn().map((c) => c.open)).toEqual([{ kind: 'invitation', groupId: g }]);
+
+    now = 60_000;
+    await alice.sendText(g, 'hello');
+    await world.net.settle();
+    expect(screen.bodies(g)).toEqual(['alice: hello']);
+    const read = bob.events.waitFor('group', (v) => v.groupId === g && v.unreadCount === 0);
+    await bob.markRead(g);
+    await read;
+    expect(screen.bodies(g)).toEqual([]);
+
+    // Nothing of the chat is on screen: carol's message right after notifies at once.
+    now += 1;
+    await carol.sendText(g, 'me too');
+    await world.net.settle();
+    expect(screen.bodies(g)).toEqual(['carol: me too']);
+  });
+
+  it('withdraws a declined invitation', async () => {
+    const g = await invited();
+    const declined = bob.events.waitFor('invitation', (i) => i.groupId === g && i.state === 'declined');
+    bob.declineInvitation(g);
+    await declined;
+    expect(screen.bodies(g, 'invitation')).toEqual([]);
+  });
+
+  it('withdraws a chat’s notifications when bob leaves it, unread or not', async () => {
+    const g = await joinedTrip();
+    now = 60_000;
+    await alice.sendText(g, 'are you coming?');
+    await world.net.settle();
+    expect(screen.bodies(g)).toEqual(['alice: are you coming?']);
+    await bob.leaveGroup(g);
+    expect(screen.bodies(g)).toEqual([]);
+  });
+
+  it('withdraws a chat’s notifications when alice removes bob', async () => {
+    const g = await joinedTrip();
+    now = 60_000;
+    await carol.sendText(g, 'see you there');
+    await world.net.settle();
+    expect(screen.bodies(g)).toEqual(['carol: see you there']);
+    const removed = bob.events.waitFor('group', (v) => v.groupId === g && v.myState === 'removed');
+    await alice.removeMembers(g, [userId(bob)]);
+    await world.net.settle();
+    await removed;
+    expect(screen.bodies(g)).toEqual([]);
+  });
+});
