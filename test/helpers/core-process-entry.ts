@@ -1,8 +1,9 @@
 /**
  * Child-process entry for integration tests: one real KizunaCore (engine + session layer on a real
  * SLIM node, its own SQLite file) per process, driven through the same request contract the UI
- * uses (dispatchRequest), with its events forwarded to the parent. Test-only commands read the
- * engine's counters and wait for its inbox.
+ * uses (dispatchRequest), with its events forwarded to the parent unless the parent asked for none
+ * (a benchmark's echo bot: every event would be IPC work in the process it measures). Test-only
+ * commands read the engine's counters and wait for its inbox.
  */
 import { createKeyFileWrapper } from '../../main/core/crypto/local-key/key-file-wrapper.js';
 import { createKizunaCore } from '../../main/host/create-core.js';
@@ -13,6 +14,8 @@ interface Start {
   key: string;
   nodeEndpoint: string;
   session: Record<string, unknown>;
+  /** False: no events to the parent (CoreProcess's `events` option); absent means true. */
+  events?: boolean;
 }
 
 type Command =
@@ -37,8 +40,10 @@ process.once('message', async (start: Start) => {
     nodeEndpoint: start.nodeEndpoint,
     session: start.session,
   });
-  forwardEvents(core, (event, payload) => send({ event, payload }));
-  core.engine.events.on('dropped', (d) => send({ event: 'dropped', payload: d }));
+  if (start.events !== false) {
+    forwardEvents(core, (event, payload) => send({ event, payload }));
+    core.engine.events.on('dropped', (d) => send({ event: 'dropped', payload: d }));
+  }
   process.on('message', async (cmd: Command) => {
     try {
       switch (cmd.kind) {

@@ -25,6 +25,14 @@ export const FAST_SESSION = {
 
 type Listener = (payload: unknown) => void;
 
+export interface CoreProcessOptions {
+  /**
+   * Whether the child sends its events here (default true). Benchmarks turn them off: each one is a
+   * message serialized in the child and parsed in the benchmark's process, on the path it measures.
+   */
+  events?: boolean;
+}
+
 /**
  * A KizunaCore in its own process (its own SQLite file), for tests that kill and restart engines.
  * The profile survives restarts: same folder, same key.
@@ -35,6 +43,7 @@ export class CoreProcess {
   private nextId = 1;
   private readonly waiting = new Map<number, (r: IpcResult<unknown>) => void>();
   private readonly listeners = new Map<string, Set<Listener>>();
+  private events = 0;
   readonly dataDir: string;
   private readonly key = randomBytes(32).toString('base64');
 
@@ -43,6 +52,7 @@ export class CoreProcess {
     readonly name: string,
     private nodeEndpoint: string,
     private readonly session: Record<string, unknown> = FAST_SESSION,
+    private readonly options: CoreProcessOptions = {},
   ) {
     this.dataDir = join(root, name);
   }
@@ -60,6 +70,7 @@ export class CoreProcess {
         this.waiting.get(m.id)?.(m.result);
         this.waiting.delete(m.id);
       } else if (m.event !== undefined) {
+        this.events++;
         for (const l of this.listeners.get(m.event) ?? []) l(m.payload);
       }
     });
@@ -77,7 +88,7 @@ export class CoreProcess {
       };
       child.on('message', onMessage);
       child.once('exit', (code, signal) => reject(new KizunaError('HOST_UNAVAILABLE', `${this.name} exited before it was ready (${signal ?? code}).`)));
-      child.send({ dataDir: this.dataDir, key: this.key, nodeEndpoint, session: this.session }, (err) => {
+      child.send({ dataDir: this.dataDir, key: this.key, nodeEndpoint, session: this.session, events: this.options.events ?? true }, (err) => {
         if (err !== null) reject(new KizunaError('HOST_UNAVAILABLE', `${this.name} could not be started: ${err.message}`));
       });
     });
@@ -125,6 +136,8 @@ export class CoreProcess {
   }
 
   on<E extends EventName | 'dropped'>(event: E, listener: (payload: E extends EventName ? EventPayloads[E] : { reason: string; type?: string }) => void): () => void {
+    // Fails loudly rather than waiting for an event that will never be sent.
+    if (this.options.events === false) throw new Error(`${this.name} was started without events (CoreProcessOptions.events)`);
     let set = this.listeners.get(event);
     if (set === undefined) {
       set = new Set();
@@ -132,6 +145,11 @@ export class CoreProcess {
     }
     set.add(listener as Listener);
     return () => set.delete(listener as Listener);
+  }
+
+  /** Events the child has sent since it was constructed (none when started without them). */
+  get eventsReceived(): number {
+    return this.events;
   }
 
   /** Resolves with the first event payload the predicate accepts. */

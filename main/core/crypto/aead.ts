@@ -1,4 +1,4 @@
-import { getCiphers } from 'node:crypto';
+import { getCiphers, randomFillSync } from 'node:crypto';
 import { bytesEqual, concatBytes } from '../encoding/base64url.js';
 import { sodium } from './sodium.js';
 import { xchachaOpen, xchachaSeal } from './xchacha-node.js';
@@ -9,7 +9,7 @@ const AEAD_TAG_BYTES = 16;
 
 function sodiumSeal(key: Uint8Array, plaintext: Uint8Array, associatedData: Uint8Array): Uint8Array {
   const s = sodium();
-  const nonce = s.randombytes_buf(AEAD_NONCE_BYTES);
+  const nonce = randomBytes(AEAD_NONCE_BYTES);
   const ciphertext = s.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, associatedData, null, nonce, key);
   return concatBytes(nonce, ciphertext);
 }
@@ -40,9 +40,9 @@ function nativeWorks(): boolean {
   if (nativeChecked !== undefined) return nativeChecked;
   try {
     if (!getCiphers().includes('chacha20-poly1305')) return (nativeChecked = false);
-    const key = sodium().randombytes_buf(32);
-    const plain = sodium().randombytes_buf(67);
-    const ad = sodium().randombytes_buf(9);
+    const key = randomBytes(32);
+    const plain = randomBytes(67);
+    const ad = randomBytes(9);
     const byNative = sodiumOpen(key, xchachaSeal(key, plain, ad), ad);
     const bySodium = xchachaOpen(key, sodiumSeal(key, plain, ad), ad);
     nativeChecked = byNative !== undefined && bySodium !== undefined && bytesEqual(byNative, plain) && bytesEqual(bySodium, plain);
@@ -67,6 +67,12 @@ export function aeadDecrypt(key: Uint8Array, sealed: Uint8Array, associatedData:
   return nativeWorks() ? xchachaOpen(key, sealed, associatedData) : sodiumOpen(key, sealed, associatedData);
 }
 
+/**
+ * CSPRNG bytes from the runtime's crypto (OpenSSL's generator in Node, BoringSSL's in Electron), as the
+ * MLS provider draws them (native-primitives.ts). libsodium-wrappers' randombytes_buf cost 50-200 µs a
+ * call (its WebAssembly calls back into JS for entropy) against a few µs here, and every unsequenced
+ * envelope (each ack) draws its nonce through this (issue 13).
+ */
 export function randomBytes(length: number): Uint8Array {
-  return sodium().randombytes_buf(length);
+  return randomFillSync(new Uint8Array(length));
 }

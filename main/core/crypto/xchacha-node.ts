@@ -1,5 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { concatBytes } from '../encoding/base64url.js';
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 
 /**
  * XChaCha20-Poly1305 (IETF) on Node's own crypto, byte for byte what libsodium makes (a random
@@ -63,12 +62,18 @@ function expand(key: Uint8Array, nonce: Uint8Array): { subkey: Uint8Array; iv: U
 }
 
 export function xchachaSeal(key: Uint8Array, plaintext: Uint8Array, associatedData: Uint8Array): Uint8Array {
-  const nonce = new Uint8Array(randomBytes(NONCE_BYTES));
+  // Nonce, ciphertext and tag written into one buffer: the nonce drawn in place (a CSPRNG, not a pool).
+  const sealed = new Uint8Array(NONCE_BYTES + plaintext.byteLength + TAG_BYTES);
+  const nonce = randomFillSync(sealed, 0, NONCE_BYTES).subarray(0, NONCE_BYTES);
   const { subkey, iv } = expand(key, nonce);
   const cipher = createCipheriv('chacha20-poly1305', subkey, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData, { plaintextLength: plaintext.byteLength });
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
-  return concatBytes(nonce, new Uint8Array(body.buffer, body.byteOffset, body.byteLength));
+  let at = NONCE_BYTES;
+  for (const part of [cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]) {
+    sealed.set(part, at);
+    at += part.byteLength;
+  }
+  return sealed;
 }
 
 /** Undefined when the key is wrong, the data altered, or the associated data differs (as aeadDecrypt). */

@@ -8,14 +8,26 @@ import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
 export const SEARCH_BACKLOG = 2_048;
 
 /**
+ * Rows an idle inbox lets wait before it indexes them. An inbox that goes idle after every message (a
+ * conversation, a round trip) paid a transaction and an event-loop turn per message for one index row;
+ * batched, that is one in 32 (issue 13). Rows left pending are never out of a search's reach: every
+ * search indexes what is pending before it queries (messages-table.ts `search`), and they stay in
+ * `search_pending` across restarts.
+ */
+export const SEARCH_IDLE_BATCH = 32;
+
+/**
  * The inbox's search indexing (migration 0013, issue 13): stored messages wait in `search_pending`
  * and are indexed here, many per transaction (far cheaper than one by one in each small commit of a
  * burst), in turns of the event loop sized to the same time budget as the inbox's own.
  */
 export class SearchIndexer {
   private rowsPerTurn = 256;
-  /** Rows processed since the index last caught up (a previous run may have left some: start dirty). */
-  private unindexed = 1;
+  /**
+   * Rows processed since the index last caught up (an upper bound on the messages they stored). A
+   * previous run may have left rows pending: it starts at the idle batch, so the first idle indexes them.
+   */
+  private unindexed = SEARCH_IDLE_BATCH;
 
   constructor(private readonly ctx: EngineContext) {}
 
@@ -24,9 +36,9 @@ export class SearchIndexer {
     this.unindexed += rows;
   }
 
-  /** Whether an index turn comes before the next rows: the inbox is idle, or a burst left a long backlog. */
+  /** Whether an index turn comes before the next rows: the idle inbox has a batch's worth, or a burst left a long backlog. */
   due(rowsWaiting: boolean): boolean {
-    return this.unindexed > 0 && (!rowsWaiting || this.unindexed >= SEARCH_BACKLOG);
+    return this.unindexed >= (rowsWaiting ? SEARCH_BACKLOG : SEARCH_IDLE_BATCH);
   }
 
   /** One turn of indexing; once it finds fewer rows than it asked for, the index has caught up (not due). */
@@ -37,12 +49,13 @@ export class SearchIndexer {
     try {
       indexed = this.ctx.store.transaction(() => this.ctx.store.write.messages.indexPendingSearch(limit));
     } catch (err) {
-      // The rows stay pending (a search indexes them first); tried again after the next rows.
+      // The rows stay pending (a search indexes them first); tried again after the next batch of rows.
       this.ctx.log.warn('search index: pending messages not indexed', { error: String(err) });
       this.unindexed = 0;
       return;
     }
     if (indexed > 0) this.rowsPerTurn = nextRowsPerTurn(limit, indexed, performance.now() - started, DEFAULT_TURN_BUDGET);
-    this.unindexed = indexed < limit ? 0 : Math.max(1, this.unindexed - indexed);
+    // Still due while a full turn suggests more are pending (at least a batch's worth, so an idle inbox goes on).
+    this.unindexed = indexed < limit ? 0 : Math.max(SEARCH_IDLE_BATCH, this.unindexed - indexed);
   }
 }

@@ -37,4 +37,29 @@ describe('the core-process test helper', () => {
     await expectCode(after, 'HOST_UNAVAILABLE');
     await expectCode(core.stats(), 'HOST_UNAVAILABLE');
   }, 30_000);
+
+  it('sends its events (contacts.verify emits one before it answers) unless started without them', async () => {
+    const quiet = new CoreProcess(dir.path, 'bob', NO_NODE, undefined, { events: false });
+    try {
+      await core.start();
+      await quiet.start();
+      const ann = await core.invoke('identity.create', { displayName: 'ann' });
+      const bob = await quiet.invoke('identity.create', { displayName: 'bob' });
+      const bobAtAnn = await core.invoke('contacts.add', { card: bob.card });
+      const annAtBob = await quiet.invoke('contacts.add', { card: ann.card });
+
+      // One channel, in order: the event is here by the time the answer is.
+      const seen: string[] = [];
+      core.on('contact', (p) => seen.push(p.userId));
+      await core.invoke('contacts.verify', { userId: bobAtAnn.userId });
+      expect(seen).toEqual([bobAtAnn.userId]);
+
+      // The benchmarks' members: the same request, and nothing comes back but the answer.
+      await quiet.invoke('contacts.verify', { userId: annAtBob.userId });
+      expect(quiet.eventsReceived).toBe(0);
+      expect(() => quiet.on('contact', () => undefined)).toThrow(/without events/);
+    } finally {
+      await quiet.close();
+    }
+  }, 30_000);
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { aeadDecrypt, aeadEncrypt, aeadImplementation } from '../../../../main/core/crypto/aead.js';
+import { aeadDecrypt, aeadEncrypt, aeadImplementation, randomBytes } from '../../../../main/core/crypto/aead.js';
 import { loadSodium, sodium } from '../../../../main/core/crypto/sodium.js';
 
 const NONCE = 24;
@@ -48,5 +48,20 @@ describe('aead (XChaCha20-Poly1305, native where the runtime has it)', () => {
     const nonces = new Set<string>();
     for (let i = 0; i < 1000; i++) nonces.add(Buffer.from(aeadEncrypt(key, new Uint8Array(1), new Uint8Array(0)).subarray(0, NONCE)).toString('hex'));
     expect(nonces.size).toBe(1000);
+  });
+
+  it('draws random bytes of the length asked, fresh each time (envelope nonces, keys, salts)', () => {
+    for (const n of [0, 1, 16, 24, 32, 1000]) {
+      const b = randomBytes(n);
+      expect(b).toBeInstanceOf(Uint8Array);
+      expect(b.byteLength).toBe(n);
+    }
+    const drawn = new Set<string>();
+    for (let i = 0; i < 1000; i++) drawn.add(Buffer.from(randomBytes(16)).toString('hex'));
+    expect(drawn.size).toBe(1000);
+    // Filled, not a zeroed buffer handed back: 1,000 bytes with every bit position seen both ways.
+    const big = randomBytes(1000);
+    expect(big.reduce((a, x) => a | x, 0)).toBe(0xff);
+    expect(big.reduce((a, x) => a & x, 0xff)).toBe(0);
   });
 });
