@@ -7,9 +7,9 @@
  * scripts/cli-bundle-options.ts) keeps them in separate chunks, so `--help` starts without loading
  * the engine, grpc-js, ts-mls or the SLIM bindings.
  */
-import { parseArgs } from 'node:util';
 import { isKizunaError } from '../../shared/errors/kizuna-error.js';
-import { COMMAND_FLAGS, type Flags } from './cli-flags.js';
+import type { Flags } from './cli-flags.js';
+import { parseCommandLine, type CommandLine } from './command-line.js';
 import { COMMAND_HELP, helpFor } from './cli-help.js';
 
 type Command = (args: string[], flags: Flags) => Promise<void>;
@@ -53,16 +53,16 @@ async function main(argv: string[]): Promise<number> {
     if (typeof process.exitCode === 'number' && process.exitCode !== 0) return process.exitCode;
     return await new Promise<number>(() => undefined); // serves until a signal stops it
   }
-  let parsed;
+  let parsed: CommandLine;
   try {
-    parsed = parseArgs({ args: argv, options: COMMAND_FLAGS, allowPositionals: true, strict: true });
+    parsed = parseCommandLine(argv);
   } catch (err) {
     const command = argv.find((a) => !a.startsWith('-'));
     process.stderr.write(`${(err as Error).message}\n\n${helpFor(command)}\n`);
     return 2;
   }
   const [command, ...args] = parsed.positionals;
-  const flags = parsed.values as Flags;
+  const flags = parsed.flags;
   if (command === undefined || flags['help'] === true) {
     const known = command === undefined || COMMAND_HELP[command] !== undefined;
     (known ? process.stdout : process.stderr).write(helpFor(command) + '\n');
