@@ -18,7 +18,10 @@ const CHUNK = 512;
  * signer (a member's cursor jumps over what it was never sent, e.g. history from before it joined).
  */
 export class CumulativeAcks {
-  /** Per (group, member): the highest of our seqs already turned into deliveries this run. */
+  /**
+   * Per (group, member): the highest of our seqs already turned into deliveries. Read once from the
+   * store (cumulative_marks, migration 0015), so a restart does not walk our history again.
+   */
   private readonly counted = new Map<string, number>();
 
   constructor(
@@ -36,7 +39,7 @@ export class CumulativeAcks {
     const key = `${toBase64Url(groupId)}|${toBase64Url(from)}`;
     // Never beyond what we have sent: a mark above it is a lie or a stale sequence after a reset.
     const upTo = Math.min(ack.seq, read.log.nextOwnSeq(groupId) - 1);
-    let after = this.counted.get(key) ?? 0;
+    let after = this.counted.get(key) ?? read.log.cumulativeMark(groupId, from);
     if (upTo <= after) return false;
     const self = ctx.self().userId;
     const rosters = new Map<number, Uint8Array[] | undefined>();
@@ -59,6 +62,12 @@ export class CumulativeAcks {
       done += rows.length;
     }
     this.counted.set(key, after);
+    try {
+      ctx.store.transaction(() => ctx.store.write.log.setCumulativeMark(groupId, from, after));
+    } catch (err) {
+      // Only a restart's walk is saved by it: the deliveries themselves are already committed.
+      ctx.log.warn('cumulative acks: mark not stored', { error: String(err) });
+    }
     return progressed;
   }
 }

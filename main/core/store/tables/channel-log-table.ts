@@ -45,6 +45,8 @@ export interface ChannelLogReader {
   cursor(groupId: Uint8Array, sender: Uint8Array): SyncCursor | undefined;
   seen(envelopeId: Uint8Array): boolean;
   nextOwnSeq(groupId: Uint8Array): number;
+  /** How far `member`'s cumulative acks of our envelopes in the group were counted (0: not yet). */
+  cumulativeMark(groupId: Uint8Array, member: Uint8Array): number;
   dropCounts(): Record<string, number>;
   /** How many envelopes the log holds (diagnostics, archive peers). */
   size(): number;
@@ -71,6 +73,8 @@ export interface ChannelLogWriter {
    * log (never served, never counted as held) and the cursor stops there (nothing past it is missing).
    */
   cutAfter(groupId: Uint8Array, sender: Uint8Array, seq: number): void;
+  /** Records that `member`'s cumulative acks were counted up to `seq` (never moves back). */
+  setCumulativeMark(groupId: Uint8Array, member: Uint8Array, seq: number): void;
   /** Cancels (or, on retry, restores) one of our own envelopes: sync then skips it instead of serving it. */
   setCancelled(envelopeId: Uint8Array, cancelled: boolean): void;
 }
@@ -130,6 +134,8 @@ export function channelLogReader(prepare: Prepare, bounds: HeldBounds): ChannelL
         | undefined,
     seen: (id) => prepare('SELECT 1 FROM seen_envelopes WHERE envelope_id = ?').get(id) !== undefined,
     nextOwnSeq: (g) => (prepare('SELECT next_seq AS n FROM own_sequences WHERE group_id = ?').get(g) as { n: number } | undefined)?.n ?? 1,
+    cumulativeMark: (g, m) =>
+      (prepare('SELECT seq FROM cumulative_marks WHERE group_id = ? AND member = ?').get(g, m) as { seq: number } | undefined)?.seq ?? 0,
     size: () => (prepare('SELECT count(*) AS n FROM channel_log').get() as { n: number }).n,
     heldPlaintext: (id) =>
       (prepare('SELECT plaintext_sealed AS p FROM held_plaintexts WHERE envelope_id = ?').get(id) as { p: Uint8Array } | undefined)?.p,
@@ -207,6 +213,12 @@ export function channelLogWriter(prepare: Prepare, bounds: HeldBounds): ChannelL
     holdPlaintext: (id, g, sealed, at) =>
       void prepare('INSERT OR REPLACE INTO held_plaintexts (envelope_id, group_id, plaintext_sealed, held_at) VALUES (?, ?, ?, ?)').run(id, g, sealed, at),
     releasePlaintext: (id) => void prepare('DELETE FROM held_plaintexts WHERE envelope_id = ?').run(id),
+    setCumulativeMark: (g, m, seq) => {
+      prepare(
+        `INSERT INTO cumulative_marks (group_id, member, seq) VALUES (?, ?, ?)
+         ON CONFLICT (group_id, member) DO UPDATE SET seq = max(seq, excluded.seq)`,
+      ).run(g, m, seq);
+    },
     setCancelled: (id, cancelled) =>
       void prepare(
         cancelled
