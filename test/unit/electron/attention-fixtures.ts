@@ -1,49 +1,15 @@
 /** Views the shell's attention tests feed it, as the core would send them. */
 import type { CoreEventPayloads } from '../../../shared/domain/core-events.js';
-import type { GroupView, MessageView } from '../../../shared/domain/views.js';
+import type { MessageView } from '../../../shared/domain/views.js';
+import { message as viewMessage } from '../renderer/view-fixtures.js';
 import type { PushedEvent, Settings } from '../../../shared/ipc/ipc-contract.js';
 
-export const group = (groupId: string, over: Partial<GroupView> = {}): GroupView => ({
-  groupId,
-  name: `Group ${groupId}`,
-  mode: 'mls',
-  creator: 'u1',
-  createdAt: 1,
-  isAdmin: false,
-  direct: false,
-  mergedInto: null,
-  retryPolicy: { maxRetries: null, timeoutMs: null },
-  myState: 'joined',
-  members: [],
-  version: 1,
-  epoch: 0,
-  avatar: null,
-  muted: false,
-  unreadCount: 0,
-  lastActivityAt: 1,
-  lastMessage: null,
-  ...over,
-});
+/** A group view as the core would send it: the renderer tests' fixture. */
+export { group } from '../renderer/view-fixtures.js';
 
-export const message = (groupId: string, id = 'm1', over: Partial<MessageView> = {}): MessageView => ({
-  id,
-  groupId,
-  sender: 'u2',
-  senderName: 'Bob',
-  isMine: false,
-  seq: 1,
-  epoch: 0,
-  sentAt: 1,
-  receivedAt: 2,
-  kind: 'text',
-  text: 'Hello',
-  replyTo: null,
-  file: null,
-  sendState: 'received',
-  pinned: false,
-  readBy: 0,
-  ...over,
-});
+/** A received text message of `groupId` as the core would send it (only what a test names differs). */
+export const message = (groupId: string, id = 'm1', over: Partial<MessageView> = {}): MessageView =>
+  viewMessage(id, 1, { groupId, seq: 1, receivedAt: 2, text: 'Hello', ...over });
 
 export const settings = (notifications: boolean): Settings => ({ node: { mode: 'embedded', remoteEndpoint: '' }, theme: 'system', language: 'system', notifications });
 

@@ -1,4 +1,4 @@
-import type { GroupView, MessageView } from '../../../shared/domain/views';
+import type { GroupView, MessageView } from '../../../shared/domain/views.js';
 
 /** A message view as the core would send it (only what a test names differs). */
 export function message(id: string, sentAt: number, over: Partial<MessageView> = {}): MessageView {
