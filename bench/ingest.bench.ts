@@ -13,8 +13,7 @@ import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { EncryptionMode } from '../shared/domain/views.js';
-import { LoopbackNetwork } from '../test/helpers/loopback-network.js';
-import { introduce, newUser, tempDir, userId } from '../test/helpers/test-engines.js';
+import { threeInGroup } from './lib/three-in-group.js';
 import { report, type BenchRow } from './lib/report.js';
 
 const N = Number(process.env['KIZUNA_BENCH_INGEST'] ?? 20_000);
@@ -22,18 +21,7 @@ const MODES = (process.env['KIZUNA_BENCH_INGEST_MODES'] ?? 'sealed,mls,none').sp
 const PROFILE_DIR = process.env['KIZUNA_BENCH_INGEST_PROFILE'];
 
 async function measure(mode: EncryptionMode): Promise<BenchRow[]> {
-  const dir = tempDir('kizuna-bench-');
-  const { engine: alice } = await newUser(dir.path, 'alice');
-  const { engine: bob } = await newUser(dir.path, 'bob');
-  const { engine: carol } = await newUser(dir.path, 'carol');
-  introduce(alice, bob, carol);
-  const net = new LoopbackNetwork();
-  net.add(alice, bob, carol);
-  const g = (await alice.createGroup({ name: 'ingest', members: [userId(bob), userId(carol)], mode })).groupId;
-  await net.settle();
-  await bob.acceptInvitation(g);
-  await carol.acceptInvitation(g);
-  await net.settle();
+  const { dir, alice, bob, carol, net, groupId: g } = await threeInGroup('kizuna-bench-', 'ingest', mode);
   // Carol goes quiet; alice writes N messages; we collect the envelopes instead of delivering them.
   net.setOffline(carol, true);
   for (let i = 0; i < N; i++) await alice.sendText(g, `message number ${i} with a little text to make it realistic`);

@@ -8,8 +8,7 @@
  */
 import type { Engine } from '../main/core/engine/engine.js';
 import type { EncryptionMode } from '../shared/domain/views.js';
-import { LoopbackNetwork } from '../test/helpers/loopback-network.js';
-import { introduce, newUser, tempDir, userId } from '../test/helpers/test-engines.js';
+import { threeInGroup } from './lib/three-in-group.js';
 import { percentile, report, type BenchRow } from './lib/report.js';
 import { pageOwners, walWrites, type WalFrames } from './lib/wal-frames.js';
 
@@ -46,18 +45,7 @@ async function measureOp(name: string, e: Engine, op: () => Promise<unknown>): P
 }
 
 async function measure(mode: EncryptionMode): Promise<Measured[]> {
-  const dir = tempDir('kizuna-bench-pages-');
-  const { engine: alice } = await newUser(dir.path, 'alice');
-  const { engine: bob } = await newUser(dir.path, 'bob');
-  const { engine: carol } = await newUser(dir.path, 'carol');
-  introduce(alice, bob, carol);
-  const net = new LoopbackNetwork();
-  net.add(alice, bob, carol);
-  const g = (await alice.createGroup({ name: 'pages', members: [userId(bob), userId(carol)], mode })).groupId;
-  await net.settle();
-  await bob.acceptInvitation(g);
-  await carol.acceptInvitation(g);
-  await net.settle();
+  const { dir, alice, bob, carol, net, groupId: g } = await threeInGroup('kizuna-bench-pages-', 'pages', mode);
   // Nothing moves between engines from here on: each engine writes only what the measured operation writes.
   for (const e of [alice, bob, carol]) net.setOffline(e, true);
   await Promise.all([alice, carol].map(stopCheckpoints));
