@@ -5,7 +5,7 @@
  *
  * Nothing here is guessed from the UI's requests: the renderer says which chat it shows
  * (`ui.setOpenChat`), the core says how many messages are unread (`unread`), how each group stands
- * (`group`: its unread count, whether we are still in it), how each invitation stands (`invitation`)
+ * (`group`: its unread count, whether we are still in it or muted it), how each invitation stands (`invitation`)
  * and which messages the group let go (`messages-retracted`). A notification that one of these makes
  * untrue is taken back (notice-board.ts keeps what is on screen).
  */
@@ -79,8 +79,9 @@ export class AttentionState {
       case 'group': {
         const g = e.payload;
         this.groups.set(g.groupId, facts(g));
-        // Read (here or on another device) or no longer ours: nothing the chat's notifications say is news.
-        if (g.unreadCount === 0 || g.myState !== 'joined') this.withdrawChat(g.groupId);
+        // Read (here or on another device), no longer ours, or muted (the user asked for quiet; what is on
+        // screen would go on calling for attention): the chat's notifications go.
+        if (g.unreadCount === 0 || g.myState !== 'joined' || g.muted) this.withdrawChat(g.groupId);
         return {};
       }
       case 'unread':

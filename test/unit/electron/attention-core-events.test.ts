@@ -1,7 +1,7 @@
 /**
  * The shell's notifications against the real core (real engines on a loopback network, real SQLite
  * and MLS): bob's shell shows alice's invitation and messages, and takes each back when bob's own
- * core says its news is gone: the invitation answered, the chat read, the chat left or lost.
+ * core says its news is gone: the invitation answered, the chat read, muted, left or lost.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../main/core/engine/engine.js';
@@ -72,6 +72,18 @@ describe('notifications the real core takes back', () => {
     await carol.sendText(g, 'me too');
     await world.net.settle();
     expect(screen.bodies(g)).toEqual(['carol: me too']);
+  });
+
+  it('withdraws a chat’s notifications when bob mutes it, its messages still unread', async () => {
+    const g = await joinedTrip();
+    now = 60_000;
+    await alice.sendText(g, 'dinner at eight');
+    await world.net.settle();
+    expect(screen.bodies(g)).toEqual(['alice: dinner at eight']);
+    const muted = bob.events.waitFor('group', (v) => v.groupId === g && v.muted && v.unreadCount === 1);
+    bob.setMuted(g, true);
+    await muted;
+    expect(screen.bodies(g)).toEqual([]);
   });
 
   it('withdraws a declined invitation', async () => {

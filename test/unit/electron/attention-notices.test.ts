@@ -1,6 +1,6 @@
 /**
  * Notifications that tell the truth: what the core says took a notification's news away (the chat
- * read, left or lost; the invitation answered or stale; the message retracted) takes it off screen,
+ * read, left, lost or muted; the invitation answered or stale; the message retracted) takes it off screen,
  * and the screen stays bounded per chat and for invitations. Asserted on what a FakeNotifier shows.
  */
 import { describe, expect, it } from 'vitest';
@@ -55,6 +55,23 @@ describe('notifications the core’s events take back', () => {
     state.onEvent({ event: 'group', payload: group('g1', { myState, unreadCount: 1 }) }, 0);
     expect(screen.bodies('g1')).toEqual([]);
     expect(screen.bodies('g2')).toEqual(['Bob: b1']);
+  });
+
+  it('closes a chat’s notifications once it is muted, still unread, and only that chat’s', () => {
+    const { screen, state, receive } = shell();
+    receive('g1', 'a1');
+    receive('g1', 'a2');
+    receive('g2', 'b1');
+    state.onEvent({ event: 'group', payload: group('g1', { muted: true, unreadCount: 2 }) }, 0);
+    expect(screen.bodies('g1')).toEqual([]);
+    expect(screen.withdrawn().map((c) => c.body)).toEqual(['Bob: a1', 'Bob: a2']);
+    expect(screen.bodies('g2')).toEqual(['Bob: b1']);
+    // Muted, it stays quiet; unmuted, it notifies again.
+    receive('g1', 'a3');
+    expect(screen.bodies('g1')).toEqual([]);
+    state.onEvent({ event: 'group', payload: group('g1', { muted: false, unreadCount: 3 }) }, 0);
+    receive('g1', 'a4');
+    expect(screen.bodies('g1')).toEqual(['Bob: a4']);
   });
 
   it(`keeps at most ${CHAT_NOTICES_MAX} notifications per chat on screen, closing the oldest`, () => {
