@@ -5,9 +5,10 @@
  *
  * Nothing here is guessed from the UI's requests: the renderer says which chat it shows
  * (`ui.setOpenChat`), the core says how many messages are unread (`unread`), how each group stands
- * (`group`: its unread count, whether we are still in it), how each invitation stands (`invitation`)
- * and which messages the group let go (`messages-retracted`). A notification that one of these makes
- * untrue is taken back (notice-board.ts keeps what is on screen).
+ * (`group`: its unread count, whether we are still in it or muted it), how each invitation stands
+ * (`invitation`), which messages the user read here (`messages-read`: a chat read in part) and which
+ * the group let go (`messages-retracted`). A notification that one of these makes untrue is taken
+ * back (notice-board.ts keeps what is on screen).
  */
 import type { GroupView } from '../../shared/domain/views.js';
 import type { PushedEvent, Settings } from '../../shared/ipc/ipc-contract.js';
@@ -65,7 +66,8 @@ export class AttentionState {
         return {};
       }
       case 'messages-retracted':
-        this.retracted(e.payload.groupId, e.payload.messageIds);
+      case 'messages-read':
+        this.noLongerNews(e.payload.groupId, e.payload.messageIds);
         return {};
       case 'invitation': {
         if (e.payload.state !== 'pending') {
@@ -79,8 +81,9 @@ export class AttentionState {
       case 'group': {
         const g = e.payload;
         this.groups.set(g.groupId, facts(g));
-        // Read (here or on another device) or no longer ours: nothing the chat's notifications say is news.
-        if (g.unreadCount === 0 || g.myState !== 'joined') this.withdrawChat(g.groupId);
+        // Read (here or on another device), no longer ours, or muted (the user asked for quiet; what is on
+        // screen would go on calling for attention): the chat's notifications go.
+        if (g.unreadCount === 0 || g.myState !== 'joined' || g.muted) this.withdrawChat(g.groupId);
         return {};
       }
       case 'unread':
@@ -102,13 +105,14 @@ export class AttentionState {
   }
 
   /**
-   * The group let messages go (a removal's signed cutoff): every notification showing one of them is
-   * withdrawn. What those also stood for (messages the throttle kept quiet) and is still held gets one
-   * notification in their place, the newest that still calls for one; the badge follows the core's
-   * `unread` event.
+   * Messages stopped being news: the group let them go (a removal's signed cutoff), or the user read
+   * them (in part: the chat's other unread messages still are). Every notification showing one of them
+   * is withdrawn. What those also stood for (messages the throttle kept quiet) and is still news gets
+   * one notification in their place, the newest that still calls for one (none while the chat is open
+   * in the focused window); the badge follows the core's `unread` event.
    */
-  private retracted(groupId: string, messageIds: readonly string[]): void {
-    const { closed, left } = this.board.retract(groupId, messageIds);
+  private noLongerNews(groupId: string, messageIds: readonly string[]): void {
+    const { closed, left } = this.board.withdrawMessages(groupId, messageIds);
     if (closed === 0) return;
     const context = this.context();
     for (const [i, m] of left.entries()) {

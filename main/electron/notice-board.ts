@@ -1,6 +1,7 @@
 /**
  * The desktop notifications on screen, and what each stands for, so the shell can take back the ones
- * that stopped being true: a chat read or left, an invitation answered, a message retracted. It keeps
+ * that stopped being true: a chat read, muted or left, an invitation answered, a message read or
+ * retracted. It keeps
  * the screen bounded too (CHAT_NOTICES_MAX per chat, INVITATION_NOTICES_MAX invitations): a history
  * sync or an invitation storm must not bury the desktop. No Electron: it drives a Notifier
  * (notifier.ts); attention-state.ts decides what to show and when to take it back.
@@ -24,11 +25,11 @@ interface ChatNotice {
   quiet: MessageView[];
 }
 
-/** What a retraction did to one chat's notifications. */
-export interface BoardRetraction {
-  /** How many notifications it closed (each showed a retracted message). */
+/** What withdrawing messages (retracted, or read) did to one chat's notifications. */
+export interface BoardWithdrawal {
+  /** How many notifications it closed (each showed one of the messages). */
   closed: number;
-  /** Messages still held that a closed notification stood for, newest first (a replacement may show one). */
+  /** Messages still news that a closed notification stood for, newest first (a replacement may show one). */
   left: MessageView[];
 }
 
@@ -69,7 +70,7 @@ export class NoticeBoard {
     if (newest.quiet.length > QUIET_MAX) newest.quiet.shift();
   }
 
-  /** The chat was read, left or lost: none of its notifications is news any more. */
+  /** The chat was read, muted, left or lost: none of its notifications is news any more. */
   withdrawChat(groupId: string): void {
     const list = this.chats.get(groupId);
     if (list === undefined) return;
@@ -77,8 +78,8 @@ export class NoticeBoard {
     for (const notice of list) notice.screen.close();
   }
 
-  /** Messages of `groupId` were retracted: close every notification showing one, and forget them. */
-  retract(groupId: string, messageIds: readonly string[]): BoardRetraction {
+  /** Messages of `groupId` are no news any more (retracted, or read): close every notification showing one, and forget them. */
+  withdrawMessages(groupId: string, messageIds: readonly string[]): BoardWithdrawal {
     const list = this.chats.get(groupId);
     if (list === undefined) return { closed: 0, left: [] };
     const gone = new Set(messageIds);

@@ -38,6 +38,12 @@ export interface CoreEventPayloads {
     /** The signed change whose cutoffs let them go: the senders' removal, leave or decline, or the group's closing. */
     reason: RetractionReason;
   };
+  /**
+   * Received messages this device marked read (markRead: the user saw them), only those that were
+   * unread. Every UI may stop calling them new (the shell closes their notifications); the group's
+   * unread count follows in a `group` event.
+   */
+  'messages-read': { groupId: string; messageIds: string[] };
   /** A group's name, members, epoch or our state in it changed. */
   group: GroupView;
   /** An invitation arrived or was answered. */

@@ -231,6 +231,7 @@ const CORE_EVENTS = {
   message: true,
   'send-state': true,
   'messages-retracted': true,
+  'messages-read': true,
   group: true,
   invitation: true,
   typing: true,

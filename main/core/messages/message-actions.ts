@@ -21,8 +21,8 @@ const RECEIPT_BATCH = 1000;
  * (what the user saw), else every unread one sent at most at `upTo` (default: all of them). A message
  * that arrived late with an older send time stays unread until it is itself read. The receipts are
  * queued before the marks are written, so a crash in between re-sends them (receipts are
- * idempotent) rather than leaving a read message whose sender is never told. Returns how many
- * messages this read.
+ * idempotent) rather than leaving a read message whose sender is never told. Emits
+ * `messages-read` with the ones it marked. Returns how many messages this read.
  */
 export async function markRead(ctx: EngineContext, groupId: Uint8Array, upTo?: number, messageIds?: readonly Uint8Array[]): Promise<number> {
   requireJoined(ctx, groupId);
@@ -32,18 +32,22 @@ export async function markRead(ctx: EngineContext, groupId: Uint8Array, upTo?: n
       ? read.unreadUpTo(groupId, upTo ?? Number.MAX_SAFE_INTEGER, 100_000).map((m) => m.id)
       : uniqueIds(messageIds).filter((id) => read.isUnread(groupId, id));
   const readAt = ctx.now();
-  let marked = 0;
+  const marked: Uint8Array[] = [];
   for (let i = 0; i < unread.length; i += RECEIPT_BATCH) {
     const ids = unread.slice(i, i + RECEIPT_BATCH);
     await sendControl(ctx, groupId, { receipt: { messageIds: ids, readAt } });
-    marked += ctx.store.transaction(() => {
-      const n = ids.filter((id) => ctx.store.write.messages.markRead(id, readAt)).length;
-      ctx.store.write.groups.recountUnread(groupId);
-      return n;
-    });
+    marked.push(
+      ...ctx.store.transaction(() => {
+        const now = ids.filter((id) => ctx.store.write.messages.markRead(id, readAt));
+        ctx.store.write.groups.recountUnread(groupId);
+        return now;
+      }),
+    );
   }
+  // Which ones, not just how many: a chat read in part has notifications to close and others to keep.
+  if (marked.length > 0) ctx.events.emit('messages-read', { groupId: toBase64Url(groupId), messageIds: marked.map(toBase64Url) });
   emitGroup(ctx, groupId);
-  return marked;
+  return marked.length;
 }
 
 function uniqueIds(ids: readonly Uint8Array[]): Uint8Array[] {

@@ -1,11 +1,12 @@
 /**
  * The shell's notifications against the real core (real engines on a loopback network, real SQLite
  * and MLS): bob's shell shows alice's invitation and messages, and takes each back when bob's own
- * core says its news is gone: the invitation answered, the chat read, the chat left or lost.
+ * core says its news is gone: the invitation answered, the chat read (in whole or in part), muted, left or lost.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Engine } from '../../../main/core/engine/engine.js';
 import { AttentionState } from '../../../main/electron/attention-state.js';
+import type { MessageView } from '../../../shared/domain/views.js';
 import { attendEngine } from '../../helpers/attend-engine.js';
 import { FakeNotifier } from '../../helpers/fake-notifier.js';
 import { userId, waitForSameEpoch } from '../../helpers/test-engines.js';
@@ -72,6 +73,38 @@ describe('notifications the real core takes back', () => {
     await carol.sendText(g, 'me too');
     await world.net.settle();
     expect(screen.bodies(g)).toEqual(['carol: me too']);
+  });
+
+  it('withdraws the notifications of the messages bob read, and keeps the unread one’s', async () => {
+    const g = await joinedTrip();
+    const sent: MessageView[] = [];
+    for (const text of ['one', 'two', 'three']) {
+      now += 60_000;
+      sent.push(await alice.sendText(g, text));
+      await world.net.settle();
+    }
+    expect(screen.bodies(g)).toEqual(['alice: one', 'alice: two', 'alice: three']);
+    const [one, , three] = sent.map((m) => m.id) as [string, string, string];
+    const readEvent = bob.events.waitFor('messages-read', (r) => r.groupId === g);
+    const counted = bob.events.waitFor('group', (v) => v.groupId === g && v.unreadCount === 1);
+    // Read twice over: only what was still unread is named.
+    expect(await bob.markRead(g, undefined, [one, three, one])).toBe(2);
+    expect((await readEvent).messageIds).toEqual([one, three]);
+    await counted;
+    expect(screen.bodies(g)).toEqual(['alice: two']);
+    expect(screen.withdrawn().map((c) => c.body)).toEqual(['alice invited you (4 members).', 'alice: one', 'alice: three']);
+  });
+
+  it('withdraws a chat’s notifications when bob mutes it, its messages still unread', async () => {
+    const g = await joinedTrip();
+    now = 60_000;
+    await alice.sendText(g, 'dinner at eight');
+    await world.net.settle();
+    expect(screen.bodies(g)).toEqual(['alice: dinner at eight']);
+    const muted = bob.events.waitFor('group', (v) => v.groupId === g && v.muted && v.unreadCount === 1);
+    bob.setMuted(g, true);
+    await muted;
+    expect(screen.bodies(g)).toEqual([]);
   });
 
   it('withdraws a declined invitation', async () => {

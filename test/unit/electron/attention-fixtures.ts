@@ -24,3 +24,6 @@ export const retracted = (groupId: string, messageIds: string[]): PushedEvent =>
   event: 'messages-retracted',
   payload: { groupId, messageIds, senders: [{ userId: 'u9', name: 'Mallory', count: messageIds.length, cutoff: 1 }], reason: 'removed' },
 });
+
+/** This device marked `messageIds` of `groupId` read (the core's `messages-read`). */
+export const read = (groupId: string, messageIds: string[]): PushedEvent => ({ event: 'messages-read', payload: { groupId, messageIds } });

@@ -1,6 +1,6 @@
 /**
  * Notifications that tell the truth: what the core says took a notification's news away (the chat
- * read, left or lost; the invitation answered or stale; the message retracted) takes it off screen,
+ * read in whole or in part, left, lost or muted; the invitation answered or stale; the message retracted) takes it off screen,
  * and the screen stays bounded per chat and for invitations. Asserted on what a FakeNotifier shows.
  */
 import { describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import { AttentionState } from '../../../main/electron/attention-state.js';
 import { CHAT_NOTICES_MAX, INVITATION_NOTICES_MAX } from '../../../main/electron/notice-board.js';
 import type { MyGroupState } from '../../../shared/domain/views.js';
 import { FakeNotifier } from '../../helpers/fake-notifier.js';
-import { group, invitation, message, retracted, settings } from './attention-fixtures.js';
+import { group, invitation, message, read, retracted, settings } from './attention-fixtures.js';
 
 /** A shell with chats g1 and g2, unfocused, and a clock past the per-chat throttle at every message. */
 function shell(): { screen: FakeNotifier; state: AttentionState; receive: (groupId: string, id: string) => void } {
@@ -55,6 +55,23 @@ describe('notifications the core’s events take back', () => {
     state.onEvent({ event: 'group', payload: group('g1', { myState, unreadCount: 1 }) }, 0);
     expect(screen.bodies('g1')).toEqual([]);
     expect(screen.bodies('g2')).toEqual(['Bob: b1']);
+  });
+
+  it('closes a chat’s notifications once it is muted, still unread, and only that chat’s', () => {
+    const { screen, state, receive } = shell();
+    receive('g1', 'a1');
+    receive('g1', 'a2');
+    receive('g2', 'b1');
+    state.onEvent({ event: 'group', payload: group('g1', { muted: true, unreadCount: 2 }) }, 0);
+    expect(screen.bodies('g1')).toEqual([]);
+    expect(screen.withdrawn().map((c) => c.body)).toEqual(['Bob: a1', 'Bob: a2']);
+    expect(screen.bodies('g2')).toEqual(['Bob: b1']);
+    // Muted, it stays quiet; unmuted, it notifies again.
+    receive('g1', 'a3');
+    expect(screen.bodies('g1')).toEqual([]);
+    state.onEvent({ event: 'group', payload: group('g1', { muted: false, unreadCount: 3 }) }, 0);
+    receive('g1', 'a4');
+    expect(screen.bodies('g1')).toEqual(['Bob: a4']);
   });
 
   it(`keeps at most ${CHAT_NOTICES_MAX} notifications per chat on screen, closing the oldest`, () => {
@@ -105,6 +122,33 @@ describe('notifications the core’s events take back', () => {
     // What the cap closed earlier is not closed twice; a retraction in another chat touches nothing here.
     state.onEvent(retracted('g2', ['a2']), 0);
     expect(screen.bodies('g1')).toEqual(['Bob: a2']);
+  });
+
+  it('closes the notifications of messages read in part, and keeps those of the chat’s unread ones', () => {
+    const { screen, state, receive } = shell();
+    for (const id of ['a1', 'a2', 'a3']) receive('g1', id);
+    receive('g2', 'b1');
+    state.onEvent(read('g1', ['a1', 'a3']), 0);
+    // The group event that follows still counts a2 unread: it closes nothing more.
+    state.onEvent({ event: 'group', payload: group('g1', { unreadCount: 1 }) }, 0);
+    expect(screen.withdrawn().map((c) => c.body)).toEqual(['Bob: a1', 'Bob: a3']);
+    expect(screen.bodies('g1')).toEqual(['Bob: a2']);
+    expect(screen.bodies('g2')).toEqual(['Bob: b1']);
+    // Reads in another chat touch nothing here.
+    state.onEvent(read('g2', ['a2']), 0);
+    expect(screen.bodies('g1')).toEqual(['Bob: a2']);
+  });
+
+  it('puts the newest unread message a read notification stood for back on screen', () => {
+    const { screen, state } = shell();
+    // Within the throttle's window: q1 and q2 are kept quiet, a1's notification stands for them.
+    for (const [id, at] of [['a1', 1_000], ['q1', 1_001], ['q2', 1_002]] as const) state.onEvent({ event: 'message', payload: message('g1', id, { text: id }) }, at);
+    expect(screen.bodies('g1')).toEqual(['Bob: a1']);
+    state.onEvent(read('g1', ['a1', 'q2']), 1_003);
+    expect(screen.bodies('g1')).toEqual(['Bob: q1']);
+    // Read too: nothing is left to stand for.
+    state.onEvent(read('g1', ['q1']), 1_004);
+    expect(screen.bodies('g1')).toEqual([]);
   });
 
   it('closes everything it showed when the shell goes', () => {
