@@ -21,31 +21,53 @@ export interface VerifiedEnvelope {
   deferredBefore?: boolean;
 }
 
-type Decoded = { envelope: Envelope; signed: { envelope: Uint8Array; signature: Uint8Array } };
+interface Decoded {
+  envelope: Envelope;
+  signed: { envelope: Uint8Array; signature: Uint8Array };
+  /** Its id, hashed on first need (routing and admission need it; a refused envelope may not). */
+  id?: Uint8Array;
+}
 
 /**
- * Envelopes decoded lately, by their exact bytes. One received envelope is decoded by the router
- * (routing), admission, the router again (before an ack) and the inbox: the decode, with its
- * canonical-encoding check, is a pure function of the bytes, so the later ones take the first one's
- * result. Only successes are kept, bounded (oldest out), and only bytes that do not hold a larger
- * buffer alive (decoded fields are views into it).
+ * Envelopes decoded lately. One received envelope is read by the router (routing), admission, the
+ * held-replay check, direct intake, the router again (before an ack) and the inbox: the decode, with
+ * its canonical-encoding check, and the id's hash are pure functions of the bytes, so the later ones
+ * take the first one's result. Two caches, successes only:
+ * - by the very Uint8Array (a WeakMap: the same object is handed along the receive path, whatever
+ *   buffer it views; the frames grpc-js hands over are views into buffers far larger than one
+ *   envelope, which the content cache below does not keep alive). The entry holds a copy of the
+ *   bytes and is used only while they still match, so a buffer written to after it was read is
+ *   decoded afresh, never answered for what it held before;
+ * - by content, bounded (oldest out), for bytes that come again as another object (a replay, a
+ *   catch-up copy) and do not hold a larger buffer alive (decoded fields are views into it).
  */
+const byObject = new WeakMap<Uint8Array, { copy: Buffer; result: Decoded }>();
 const decoded = new Map<string, Decoded>();
 const DECODED_MAX = 2_048;
 const DECODED_MAX_BUFFER = 16 * 1024;
 
 function decodeEnvelope(bytes: Uint8Array): Decoded {
   if (bytes.byteLength > MAX_ENVELOPE_BYTES) throw new KizunaError('ENVELOPE_TOO_LARGE', undefined, { size: bytes.byteLength });
+  const seen = byObject.get(bytes);
+  if (seen !== undefined && seen.copy.equals(bytes)) return seen.result;
   const cacheable = bytes.buffer.byteLength <= DECODED_MAX_BUFFER;
   const key = cacheable ? asBuffer(bytes).toString('latin1') : '';
-  const hit = cacheable ? decoded.get(key) : undefined;
-  if (hit !== undefined) return hit;
-  const result = decodeFresh(bytes);
-  if (cacheable) {
-    if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value as string);
-    decoded.set(key, result);
+  let result = cacheable ? decoded.get(key) : undefined;
+  if (result === undefined) {
+    result = decodeFresh(bytes);
+    if (cacheable) {
+      if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value as string);
+      decoded.set(key, result);
+    }
   }
+  byObject.set(bytes, { copy: Buffer.from(bytes), result });
   return result;
+}
+
+/** The envelope's id (BLAKE2b-256 of the signed envelope), hashed once per decode. */
+function idOf(d: Decoded): Uint8Array {
+  d.id ??= blake2b256(d.signed.envelope);
+  return d.id;
 }
 
 function decodeFresh(bytes: Uint8Array): Decoded {
@@ -74,8 +96,9 @@ export function readEnvelope(
   bytes: Uint8Array,
   options: { verify?: (e: Envelope, id: Uint8Array) => boolean; checked?: CheckedSignatures } = {},
 ): VerifiedEnvelope {
-  const { envelope, signed } = decodeEnvelope(bytes);
-  const id = blake2b256(signed.envelope);
+  const d = decodeEnvelope(bytes);
+  const { envelope, signed } = d;
+  const id = idOf(d);
   const verify = options.verify?.(envelope, id) ?? true;
   if (verify && options.checked?.has(id, signed.signature) !== true) {
     checkSignature(envelope, signed);
@@ -93,9 +116,9 @@ function checkSignature(envelope: Envelope, signed: { envelope: Uint8Array; sign
  * `readEnvelope` does (signature workers answer with these; see checked-signatures.ts). Throws as it does.
  */
 export function verifiedPair(bytes: Uint8Array): { id: Uint8Array; signature: Uint8Array } {
-  const { envelope, signed } = decodeEnvelope(bytes);
-  checkSignature(envelope, signed);
-  return { id: blake2b256(signed.envelope), signature: signed.signature };
+  const d = decodeEnvelope(bytes);
+  checkSignature(d.envelope, d.signed);
+  return { id: idOf(d), signature: d.signed.signature };
 }
 
 /** An envelope decoded without its signature checked, and its id. */
@@ -106,8 +129,8 @@ export type PeekedEnvelope = Envelope & { id: Uint8Array };
  * group, which id to acknowledge). Nothing read this way may be trusted.
  */
 export function peekEnvelope(bytes: Uint8Array): PeekedEnvelope {
-  const { envelope, signed } = decodeEnvelope(bytes);
-  return { ...envelope, id: blake2b256(signed.envelope) };
+  const d = decodeEnvelope(bytes);
+  return { ...d.envelope, id: idOf(d) };
 }
 
 /**

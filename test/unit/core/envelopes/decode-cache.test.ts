@@ -30,4 +30,28 @@ describe('envelope decode cache', () => {
     expect(() => peekEnvelope(bad)).toThrow();
     expect(() => peekEnvelope(bad)).toThrow();
   });
+
+  it('decodes and hashes a received view once, however large the buffer it views', () => {
+    // grpc-js hands frames over as views into buffers far larger than one envelope.
+    const bytes = envelope();
+    const big = new Uint8Array(64 * 1024);
+    big.set(bytes, 1_000);
+    const view = big.subarray(1_000, 1_000 + bytes.byteLength);
+    const first = peekEnvelope(view);
+    const again = readEnvelope(view);
+    // The very same decoded fields and id object: nothing was decoded or hashed a second time.
+    expect(again.id).toBe(first.id);
+    expect(again.envelope.body).toBe(first.body);
+    expect(first.id).toEqual(peekEnvelope(bytes).id);
+  });
+
+  it('decodes afresh bytes written to after they were read (a remembered result never answers for other content)', () => {
+    const bytes = envelope();
+    expect(readEnvelope(bytes).envelope.type).toBe('HEARTBEAT');
+    // The signature is the last field: flipping its last byte keeps the encoding canonical.
+    bytes[bytes.byteLength - 1] = (bytes[bytes.byteLength - 1] ?? 0) ^ 0x01;
+    expect(() => readEnvelope(bytes)).toThrow(expect.objectContaining({ code: 'ENVELOPE_BAD_SIGNATURE' }));
+    bytes[bytes.byteLength - 1] = (bytes[bytes.byteLength - 1] ?? 0) ^ 0x01;
+    expect(readEnvelope(bytes).envelope.type).toBe('HEARTBEAT');
+  });
 });
