@@ -8,11 +8,9 @@
  * KIZUNA_BENCH_INGEST_PROFILE: a folder; the ingest phase alone (not the sending) is CPU-profiled
  * into <folder>/ingest-<mode>.cpuprofile.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
-import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { EncryptionMode } from '../shared/domain/views.js';
+import { profilePhase } from './lib/cpu-profile.js';
 import { threeInGroup } from './lib/three-in-group.js';
 import { report, type BenchRow } from './lib/report.js';
 
@@ -26,12 +24,7 @@ async function measure(mode: EncryptionMode): Promise<BenchRow[]> {
   net.setOffline(carol, true);
   for (let i = 0; i < N; i++) await alice.sendText(g, `message number ${i} with a little text to make it realistic`);
   const envelopes = alice.outbox.due(N + 10).filter((j) => j.type === 'MESSAGE').map((j) => j.bytes);
-  const profiler = PROFILE_DIR === undefined ? undefined : new Session();
-  if (profiler !== undefined) {
-    profiler.connect();
-    await profiler.post('Profiler.enable');
-    await profiler.post('Profiler.start');
-  }
+  const profile = await profilePhase(PROFILE_DIR);
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
   const cpuBefore = process.cpuUsage();
@@ -41,12 +34,7 @@ async function measure(mode: EncryptionMode): Promise<BenchRow[]> {
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   loop.disable();
-  if (profiler !== undefined && PROFILE_DIR !== undefined) {
-    const { profile } = await profiler.post('Profiler.stop');
-    mkdirSync(PROFILE_DIR, { recursive: true });
-    writeFileSync(join(PROFILE_DIR, `ingest-${mode}.cpuprofile`), JSON.stringify(profile));
-    profiler.disconnect();
-  }
+  await profile.stop(`ingest-${mode}`);
   const stored = carol.latestMessages(g, 1).messages.length > 0 ? carol.store.read.messages.count(Buffer.from(g, 'base64url')) : 0;
   for (const e of [alice, bob, carol]) await e.close();
   dir.cleanup();

@@ -11,7 +11,9 @@
  * Kizuna's groups have at least three members: its "group of 2" has a third member, offline.
  *
  * Flags: --seconds N (throughput; default 10), --full (60 s), --round-trips N (default 200), --latency-only
- * (no throughput runs: msgs_per_s is NaN).
+ * (no throughput runs: msgs_per_s is NaN). KIZUNA_PEER_PROFILE=<folder>: each Kizuna flood (the receiving
+ * process's main thread, from the first publish to the last stored envelope) is CPU-profiled into
+ * <folder>/flood-<transport>-<members>-<none|mls>.cpuprofile.
  * Writes bench/results/peer.json as the issue gives it, plus the target ratios.
  */
 import { spawn } from 'node:child_process';
@@ -28,6 +30,7 @@ import { SlimClient } from '../main/core/transport/slim-client.js';
 import { CoreProcess } from '../test/helpers/core-process.js';
 import { LoopbackNetwork } from '../test/helpers/loopback-network.js';
 import { introduce, newUser, tempDir, userId } from '../test/helpers/test-engines.js';
+import { profilePhase } from './lib/cpu-profile.js';
 import { machineInfo, percentile } from './lib/report.js';
 import { buildTestProcesses } from './lib/test-processes.js';
 import { parsePeerBenchFlags, ratio } from './peer/bench-flags.js';
@@ -253,6 +256,7 @@ async function kizunaThroughput(endpoint: string, tag: string, members: number, 
     const wireBefore = session.transportStats();
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
+    const profile = await profilePhase(process.env['KIZUNA_PEER_PROFILE']);
     const start = performance.now();
     publisher.stdin.write('go\n');
     // The rate is over the time to the last stored envelope: with losses, waiting out the limit would count idle time.
@@ -271,6 +275,7 @@ async function kizunaThroughput(endpoint: string, tag: string, members: number, 
       'all stored',
     );
     loop.disable();
+    await profile.stop(`flood-${tag}`);
     const losses = lossAccount(total, statsBefore, receiver.stats(), wireBefore, session.transportStats());
     return { rate: stored / Math.max(1e-3, (lastStoredAt - start) / 1000), lost: total - stored, loopP99: loop.percentile(99) / 1e6, losses };
   } finally {
