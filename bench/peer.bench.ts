@@ -11,9 +11,9 @@
  * Kizuna's groups have at least three members: its "group of 2" has a third member, offline.
  *
  * Flags: --seconds N (throughput; default 10), --full (60 s), --round-trips N (default 200), --latency-only
- * (no throughput runs: msgs_per_s is NaN). KIZUNA_PEER_PROFILE=<folder>: each Kizuna flood (the receiving
- * process's main thread, from the first publish to the last stored envelope) is CPU-profiled into
- * <folder>/flood-<transport>-<members>-<none|mls>.cpuprofile.
+ * (no throughput runs: msgs_per_s is NaN). KIZUNA_PEER_PROFILE=<folder>: Kizuna's round trips (A's main
+ * thread, after the warm-up) and each flood (the receiving process's main thread, from the first publish
+ * to the last stored envelope) are CPU-profiled into <folder>/{latency,flood}-<transport>-<members>-<none|mls>.cpuprofile.
  * Writes bench/results/peer.json as the issue gives it, plus the target ratios.
  */
 import { spawn } from 'node:child_process';
@@ -30,7 +30,7 @@ import { SlimClient } from '../main/core/transport/slim-client.js';
 import { CoreProcess } from '../test/helpers/core-process.js';
 import { LoopbackNetwork } from '../test/helpers/loopback-network.js';
 import { introduce, newUser, tempDir, userId } from '../test/helpers/test-engines.js';
-import { profilePhase } from './lib/cpu-profile.js';
+import { profilePhase, type PhaseProfile } from './lib/cpu-profile.js';
 import { machineInfo, percentile } from './lib/report.js';
 import { buildTestProcesses } from './lib/test-processes.js';
 import { parsePeerBenchFlags, ratio } from './peer/bench-flags.js';
@@ -184,8 +184,12 @@ async function kizunaLatency(endpoint: string, tag: string, members: number, mod
     await others[0]!.echo(g.groupId);
     const rtt: number[] = [];
     let cpuFrom = process.cpuUsage();
+    let profile: PhaseProfile | undefined;
     for (let i = 0; i < FLAGS.roundTrips + WARMUP; i++) {
-      if (i === WARMUP) cpuFrom = process.cpuUsage();
+      if (i === WARMUP) {
+        profile = await profilePhase(process.env['KIZUNA_PEER_PROFILE']);
+        cpuFrom = process.cpuUsage();
+      }
       const text = text200(i);
       const back = a.engine.events.waitFor('message', (m) => m.text === `echo: ${text}`, 10_000);
       const start = performance.now();
@@ -196,6 +200,7 @@ async function kizunaLatency(endpoint: string, tag: string, members: number, mod
     // A's CPU time per round trip (this process is A's engine and the loop above): unlike wall time,
     // it hardly moves with the machine's load, so it shows a change in work when the machine is busy.
     const cpu = process.cpuUsage(cpuFrom);
+    await profile?.stop(`latency-${tag}`);
     cpuPerRoundTrip[tag] = round((cpu.user + cpu.system) / 1000 / FLAGS.roundTrips);
     // Members' own processes (not the node, not this one): resident memory each.
     const memberRss = childPids().filter((pid) => !nodePids.includes(pid)).map(rssMiB).filter((x) => Number.isFinite(x));
