@@ -42,4 +42,17 @@ describe('checked signatures', () => {
     const pairs = [envelope(), envelope(), envelope()].map((b) => ({ id: readEnvelope(b, { checked }).id, signature: openSigned(b).signature }));
     expect(pairs.map((p) => checked.has(p.id, p.signature))).toEqual([false, true, true]);
   });
+
+  it('keeps and finds only pairs of an id and a signature of their proper lengths (the two are one key)', () => {
+    const checked = new CheckedSignatures();
+    const id = new Uint8Array(32).fill(1);
+    const signature = new Uint8Array(64).fill(2);
+    checked.add(id, signature);
+    expect(checked.has(id, signature)).toBe(true);
+    // The same 96 bytes cut elsewhere are another pair, never found as this one.
+    const joined = new Uint8Array([...id, ...signature]);
+    expect(checked.has(joined.subarray(0, 33), joined.subarray(33))).toBe(false);
+    checked.add(joined.subarray(0, 31), joined.subarray(31));
+    expect(checked.has(joined.subarray(0, 31), joined.subarray(31))).toBe(false);
+  });
 });

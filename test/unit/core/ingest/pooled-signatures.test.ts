@@ -74,6 +74,24 @@ describe('pooled signature checks', () => {
     expect(knownGood).toEqual(burst.map((_, i) => i % 5 !== 2));
   });
 
+  it('hands even a few envelopes to a pool that is already running (a busy inbox), and writes them once it answered', async () => {
+    const checked = new CheckedSignatures();
+    const few = envelopes.slice(0, 3);
+    const knownGood: boolean[] = [];
+    const queue = new ReceivedQueue(pool, checked, (items) => {
+      for (const r of items) knownGood.push(checked.has(readEnvelope(r.bytes).id, openSigned(r.bytes).signature));
+    });
+    expect(pool.ready()).toBe(true);
+    queue.add(few.map((bytes) => ({ bytes, origin: 'test', resolve: () => undefined })));
+    expect(queue.waiting()).toBe(true);
+    await new Promise<void>((resolve) => {
+      const poll = (): void => (queue.waiting() ? void setImmediate(poll) : resolve());
+      poll();
+    });
+    // Verified by the pool before they were written: nothing left for this thread to verify before an ack.
+    expect(knownGood).toEqual([true, true, true]);
+  });
+
   it('refuses the forged copies in a burst (bad signature) and stores every genuine envelope', async () => {
     // Each forgery comes just before its genuine envelope (after it, it would be a replay of a held id).
     const burst = envelopes.flatMap((bytes, i) => (i % 5 === 2 ? [forged(bytes), bytes] : [bytes]));
