@@ -18,7 +18,10 @@ export interface Received {
 export const POOL_MIN_BATCH = 16;
 /**
  * A burst this large waits for the workers to start (the first one starts them): it keeps this
- * thread busy far longer than a start takes. A smaller one is verified here meanwhile.
+ * thread busy far longer than a start takes. A smaller one is verified here meanwhile. Counted over
+ * the ticks since the start was asked for, not per tick: frames come a few dozen a turn (see
+ * slim-connection.ts), and per tick no burst ever reached this, so a flood's first thousand and more
+ * were verified here while the workers started.
  */
 export const POOL_START_BATCH = 512;
 /** Envelopes per question to the pool: the first rows reach the inbox while later ones are verified. */
@@ -34,6 +37,8 @@ const POOL_CHUNK = 256;
  */
 export class ReceivedQueue {
   private readonly batches: { items: Received[]; answered: boolean }[] = [];
+  /** Envelopes that came (of batches of at least POOL_MIN_BATCH) since the pool's start was asked for. */
+  private sinceStart = 0;
 
   constructor(
     private readonly pool: SignaturePool | null,
@@ -45,8 +50,11 @@ export class ReceivedQueue {
   add(items: Received[]): void {
     if (items.length === 0) return;
     const pool = items.length >= POOL_MIN_BATCH || this.pool?.ready() === true ? this.pool : null;
-    if (pool !== null && !pool.ready()) pool.start();
-    const usePool = pool !== null && (pool.ready() || items.length >= POOL_START_BATCH);
+    if (pool !== null && !pool.ready()) {
+      pool.start();
+      this.sinceStart += items.length;
+    }
+    const usePool = pool !== null && (pool.ready() || this.sinceStart >= POOL_START_BATCH);
     if (!usePool || !this.toPool(items)) this.batches.push({ items, answered: true });
     this.writeAnswered();
   }
