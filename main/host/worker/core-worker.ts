@@ -5,7 +5,7 @@
  *
  * From TypeScript sources (tests) the worker boots through tsx; compiled, it runs the sibling .js.
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { IpcResult } from '../../../shared/ipc/ipc-contract.js';
 import type { KeyringFunctions } from '../../core/crypto/local-key/os-keyring-wrapper.js';
@@ -15,6 +15,7 @@ import { workerEntrySource } from '../../core/threads/worker-entry-source.js';
 import { rejectAll, resolveAll, waitWithDeadline, type Waiter } from '../../core/transport/deadline-waiter.js';
 import { parseWorkerToHost, type HostToWorker, type WorkerCore, type WorkerEventArgs, type WorkerKey, type WorkerToHost } from './core-worker-protocol.js';
 import { WorkerHostNodes } from './worker-host-nodes.js';
+import { coreWorkerResourceLimits } from './core-heap.js';
 
 const log = createLogger('core-worker.host');
 
@@ -44,6 +45,8 @@ export interface CoreWorkerOptions {
 
 export interface CoreWorker {
   readonly threadId: number;
+  /** The heap limits the thread runs with (see core-heap.ts), as Node reports them. */
+  readonly resourceLimits: ResourceLimits;
   /** Sends one untrusted request; never rejects (a dead worker answers HOST_UNAVAILABLE). */
   invoke(name: unknown, input: unknown): Promise<IpcResult<unknown>>;
   /** Every event the core pushes: its name and that name's payload (as in the contract). */
@@ -63,6 +66,7 @@ export async function startCoreWorker(options: CoreWorkerOptions): Promise<CoreW
     eval: source.eval,
     ...(source.execArgv === undefined ? {} : { execArgv: source.execArgv }),
     name: 'kizuna-core',
+    resourceLimits: coreWorkerResourceLimits(),
   });
   const link = new CoreWorkerLink(worker, options);
   await link.open();
@@ -74,6 +78,7 @@ const unavailable = (): IpcResult<unknown> => ({ ok: false, error: new KizunaErr
 /** The thread-owning side of one core worker: its life cycle, requests in flight, and what it asks of us. */
 class CoreWorkerLink implements CoreWorker {
   readonly threadId: number;
+  readonly resourceLimits: ResourceLimits;
   private readonly results = new Map<number, (result: IpcResult<unknown>) => void>();
   private readonly eventListeners = new Set<EventListener>();
   private readonly exitListeners = new Set<ExitListener>();
@@ -91,6 +96,7 @@ class CoreWorkerLink implements CoreWorker {
     private readonly options: CoreWorkerOptions,
   ) {
     this.threadId = worker.threadId;
+    this.resourceLimits = worker.resourceLimits ?? {};
     this.nodes = new WorkerHostNodes((m) => this.post(m), options.launchNode);
     worker.on('message', (raw: unknown) => {
       const message = parseWorkerToHost(raw);

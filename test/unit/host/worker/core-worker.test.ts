@@ -5,6 +5,7 @@ import { threadId } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyringFunctions } from '../../../../main/core/crypto/local-key/os-keyring-wrapper.js';
 import type { SlimNodeExit, SlimNodeHandle, SlimNodeLaunchOptions } from '../../../../main/core/slim-node/slim-node-launcher.js';
+import { CORE_SEMI_SPACE_MB } from '../../../../main/host/worker/core-heap.js';
 import { startCoreWorker, type CoreWorker } from '../../../../main/host/worker/core-worker.js';
 import type { IdentityView } from '../../../../shared/domain/views.js';
 import type { EventPayloads } from '../../../../shared/ipc/ipc-contract.js';
@@ -52,6 +53,10 @@ describe('core worker', () => {
     expect(me.displayName).toBe('Ann');
     expect(await worker.invoke('identity.get', {})).toEqual({ ok: true, value: me });
     expect(await worker.invoke('groups.list', {})).toEqual({ ok: true, value: [] });
+  });
+
+  it('gives the core thread a young generation of three semi-spaces of CORE_SEMI_SPACE_MB (a flood backlog, see core-heap.ts)', () => {
+    expect(worker.resourceLimits.maxYoungGenerationSizeMb).toBe(3 * CORE_SEMI_SPACE_MB);
   });
 
   it('asks this thread for the keyring (safeStorage lives on the main thread)', () => {
