@@ -22,9 +22,9 @@ export interface DatabaseFileEachTest {
 
 /**
  * Registers the hooks a store test repeats: sodium loaded once, a fresh folder per test, and after
- * each test every database it opened that is still open closed before the folder is removed (an
- * open handle would keep its WAL files busy). Call it inside a describe block; read `dir`/`path`
- * only inside a test or hook, since they change per test.
+ * each test every database it opened that is still open closed before the folder is removed, so
+ * no handle outlives its test, even one that failed half way. Call it inside a describe block;
+ * read `dir`/`path` only inside a test or hook, since they change per test.
  */
 export function databaseFileEachTest(): DatabaseFileEachTest {
   let folder: ReturnType<typeof tempDir> | undefined;
