@@ -1,10 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3-multiple-ciphers';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAtRestCipher } from '../../../../main/core/crypto/at-rest-cipher.js';
-import { loadSodium } from '../../../../main/core/crypto/sodium.js';
-import { applyDatabaseKey } from '../../../../main/core/store/database-cipher.js';
-import { openDatabase, type SqliteDatabase } from '../../../../main/core/store/database.js';
+import { describe, expect, it } from 'vitest';
+import type { SqliteDatabase } from '../../../../main/core/store/database.js';
 import { MIGRATIONS } from '../../../../main/core/store/migrations/index.js';
 import { runMigrations } from '../../../../main/core/store/migrations/migration.js';
 import { createStatementCache, type Prepare } from '../../../../main/core/store/statement-cache.js';
@@ -12,7 +7,7 @@ import { groupsCaches, groupsReader, groupsWriter, type GroupRow } from '../../.
 import { messagesReader, messagesWriter, type MessageKind, type MessageRow } from '../../../../main/core/store/tables/messages-table.js';
 import { queueReader, queueWriter, type NewOutboxJob } from '../../../../main/core/store/tables/queue-tables.js';
 import { expectCode } from '../../../helpers/expect-code.js';
-import { tempDir } from '../../../helpers/test-engines.js';
+import { databaseFileEachTest } from '../../../helpers/temp-database.js';
 
 /** The schema as it was up to (and including) `version`. */
 const upTo = (version: number) => MIGRATIONS.filter((m) => m.version <= version);
@@ -74,27 +69,11 @@ function recordingPrepare(db: SqliteDatabase): { prepare: Prepare; planOfLast: (
 
 /** Migration 0014 (issue 13): indexes no query needs dropped or made partial, every query still on an index. */
 describe('fewer pages per message (migration 0014)', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let db: SqliteDatabase | undefined;
-  const pageKey = new Uint8Array(randomBytes(32));
-  const path = (): string => `${dir.path}/kizuna.db`;
-
-  beforeAll(async () => {
-    await loadSodium();
-  });
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(() => {
-    db?.close();
-    db = undefined;
-    dir.cleanup();
-  });
+  const store = databaseFileEachTest();
 
   /** A real, encrypted database file at version 13 with rows in every table the migration touches; then opened as the app does. */
   function upgradedDatabase(): SqliteDatabase {
-    const old = new Database(path());
-    applyDatabaseKey(old, pageKey);
+    const old = store.openBare();
     old.pragma('journal_mode = WAL');
     runMigrations(old, upTo(13));
     expect(old.pragma('user_version', { simple: true })).toBe(13);
@@ -115,7 +94,7 @@ describe('fewer pages per message (migration 0014)', () => {
     queue.addOutbox(job(id(1), id(1)));
     queue.addOutbox(job(id(50), null));
     old.close();
-    return (db = openDatabase(path(), createAtRestCipher(new Uint8Array(32).fill(3)), pageKey));
+    return store.open();
   }
 
   it('drops the indexes no query needs and makes the others partial', () => {

@@ -1,18 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3-multiple-ciphers';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { toMessageSearch } from '../../../../main/core/messages/message-queries.js';
-import { createAtRestCipher } from '../../../../main/core/crypto/at-rest-cipher.js';
-import { loadSodium } from '../../../../main/core/crypto/sodium.js';
-import { applyDatabaseKey } from '../../../../main/core/store/database-cipher.js';
-import { openDatabase, type SqliteDatabase } from '../../../../main/core/store/database.js';
+import type { SqliteDatabase } from '../../../../main/core/store/database.js';
 import { MIGRATIONS } from '../../../../main/core/store/migrations/index.js';
 import { runMigrations } from '../../../../main/core/store/migrations/migration.js';
 import { createStatementCache } from '../../../../main/core/store/statement-cache.js';
 import { directMergesWriter } from '../../../../main/core/store/tables/direct-merges-table.js';
 import { messagesReader, messagesWriter, type MessageRow } from '../../../../main/core/store/tables/messages-table.js';
 import { expectCode } from '../../../helpers/expect-code.js';
-import { tempDir } from '../../../helpers/test-engines.js';
+import { databaseFileEachTest } from '../../../helpers/temp-database.js';
 
 const GROUP_A = new Uint8Array(32).fill(1);
 const GROUP_B = new Uint8Array(32).fill(2);
@@ -56,22 +53,7 @@ const HISTORY: [Uint8Array, string, string | null][] = [
  * to LIKE on the same content, and an upgraded profile has its old history re-indexed by 0010.
  */
 describe('message search in the store', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let db: SqliteDatabase | undefined;
-  const key = new Uint8Array(randomBytes(32));
-  const cipher = (): ReturnType<typeof createAtRestCipher> => createAtRestCipher(new Uint8Array(32).fill(3));
-
-  beforeAll(async () => {
-    await loadSodium();
-  });
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(() => {
-    db?.close();
-    db = undefined;
-    dir.cleanup();
-  });
+  const store = databaseFileEachTest();
 
   /** Bodies (or file names) found for `text`, sorted so the assertion reads as a set. */
   function find(d: SqliteDatabase, text: string, groupId?: Uint8Array): string[] {
@@ -80,10 +62,9 @@ describe('message search in the store', () => {
   }
 
   function fresh(): SqliteDatabase {
-    const d = openDatabase(`${dir.path}/kizuna.db`, cipher(), key);
+    const d = store.open();
     const w = messagesWriter(createStatementCache(d));
     for (const [g, body, file] of HISTORY) w.insert(row(g, body, file));
-    db = d;
     return d;
   }
 
@@ -179,9 +160,8 @@ describe('message search in the store', () => {
   it('re-indexes the history of a profile upgraded from before 0010', () => {
     // The old profile is built by applying migrations only up to 0009 (as the previous release did),
     // so later migrations added after 0010 cannot change what "old" means here.
-    const path = `${dir.path}/old.db`;
-    const old = new Database(path);
-    applyDatabaseKey(old, key);
+    const path = join(store.dir, 'old.db');
+    const old = store.openBare(path);
     runMigrations(
       old,
       MIGRATIONS.filter((m) => m.version <= 9),
@@ -193,8 +173,7 @@ describe('message search in the store', () => {
     expect(old.prepare('SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH ?').get('"タワー"')).toEqual({ n: 0 });
     old.close();
 
-    const d = openDatabase(path, cipher(), key);
-    db = d;
+    const d = store.open(path);
     expect(d.pragma('user_version', { simple: true })).toBe(MIGRATIONS[MIGRATIONS.length - 1]?.version);
     expect(find(d, 'タワー')).toEqual(['東京タワーに行きました']);
     expect(find(d, '東京')).toEqual(['明日は東京で会議です', '東京タワーに行きました']);

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toMessageSearch } from '../../../../main/core/messages/message-queries.js';
-import { createAtRestCipher } from '../../../../main/core/crypto/at-rest-cipher.js';
-import { loadSodium } from '../../../../main/core/crypto/sodium.js';
-import { openDatabase, type SqliteDatabase } from '../../../../main/core/store/database.js';
+import type { SqliteDatabase } from '../../../../main/core/store/database.js';
 import { createStatementCache } from '../../../../main/core/store/statement-cache.js';
 import { messagesReader, messagesWriter, type MessageRow } from '../../../../main/core/store/tables/messages-table.js';
-import { tempDir } from '../../../helpers/test-engines.js';
+import { databaseFileEachTest } from '../../../helpers/temp-database.js';
 
 const G = new Uint8Array(32).fill(1);
 let clock = 1_700_000_000_000;
@@ -26,10 +24,7 @@ function row(body: string): MessageRow {
  * to a message while it waited (FTS5's integrity-check throws when it does not).
  */
 describe('the search index queue', () => {
-  let dir: ReturnType<typeof tempDir>;
-  let db: SqliteDatabase | undefined;
-  const key = new Uint8Array(randomBytes(32));
-  const open = (): SqliteDatabase => (db = openDatabase(`${dir.path}/kizuna.db`, createAtRestCipher(new Uint8Array(32).fill(3)), key));
+  const store = databaseFileEachTest();
   /** Rows the index itself finds (no catch-up first), unlike the store's search. */
   const indexed = (d: SqliteDatabase, text: string): number =>
     (d.prepare('SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH ?').get(`"${text}"`) as { n: number }).n;
@@ -38,20 +33,8 @@ describe('the search index queue', () => {
     d.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')");
   };
 
-  beforeAll(async () => {
-    await loadSodium();
-  });
-  beforeEach(() => {
-    dir = tempDir();
-  });
-  afterEach(() => {
-    db?.close();
-    db = undefined;
-    dir.cleanup();
-  });
-
   it('keeps messages stored before a crash pending until they are indexed, and a search finds them first', () => {
-    const d = open();
+    const d = store.open();
     const w = messagesWriter(createStatementCache(d));
     d.transaction(() => { for (let i = 0; i < 40; i++) w.insert(row(`before the crash ${i} 東京タワー`)); })();
     expect(pending(d)).toBe(40);
@@ -59,9 +42,8 @@ describe('the search index queue', () => {
     // Indexed part way, then the process dies: what was indexed stays, the rest stays pending.
     expect(w.indexPendingSearch(15)).toBe(15);
     d.close();
-    db = undefined;
 
-    const again = open();
+    const again = store.open();
     expect(pending(again)).toBe(25);
     expect(indexed(again, '東京タワー')).toBe(15);
     const found = messagesReader(createStatementCache(again)).search(undefined, toMessageSearch('東京タワー'), 100);
@@ -72,7 +54,7 @@ describe('the search index queue', () => {
   });
 
   it('indexes in batches of the size asked, oldest first, and says when it has caught up', () => {
-    const d = open();
+    const d = store.open();
     const w = messagesWriter(createStatementCache(d));
     for (let i = 0; i < 10; i++) w.insert(row(`row number ${i}`));
     expect(w.indexPendingSearch(4)).toBe(4);
@@ -86,7 +68,7 @@ describe('the search index queue', () => {
   });
 
   it('keeps the index whole when messages are edited or deleted, pending or indexed', () => {
-    const d = open();
+    const d = store.open();
     const w = messagesWriter(createStatementCache(d));
     const a = row('alpha indexed');
     const b = row('bravo pending');
