@@ -17,6 +17,8 @@ import {
 } from './slim-link-negotiation.js';
 import { readInboundFrame, type DropReason, type IncomingPublish } from './slim-message-reader.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
+import { PROBE_PAYLOAD_TYPE } from './probe-payload-type.js';
+import { TurnPacedQueue } from './turn-paced-queue.js';
 import type { NameHasher } from './slim-name-encoding.js';
 import type { WireMessage } from './slim-wire-types.js';
 
@@ -63,6 +65,28 @@ export interface SlimConnectionEvents {
  */
 export const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Frames handed to listeners per event-loop turn. Each publish costs its listeners (the engine decodes,
+ * screens, admits and queues it) ~0.2 ms, so 64 keep a turn near the engine's own 15 ms budget.
+ */
+export const FRAMES_PER_TURN = 64;
+/** Past this many frames waiting for their turn, the call is paused and HTTP/2 flow control holds the node back. */
+export const INBOUND_HIGH_MARK = 4 * 1_024;
+/** Below this many waiting frames, a paused call is read again. */
+export const INBOUND_LOW_MARK = 1_024;
+
+/**
+ * Frames handed on at once, ahead of any waiting: a subscription ack resolves a request() whose timeout
+ * runs meanwhile, and a liveness probe (or its echo) that waited behind a backlog would take the link
+ * down for being slow (the liveness verdict must not depend on how fast we read our own queue).
+ * So an ack may overtake publishes that arrived before it: a publish to a name just unsubscribed can
+ * still be delivered after the unsubscribe resolved (the layers above judge an envelope by its group, not by the names the link subscribes).
+ */
+export function passesQueue(frame: WireMessage): boolean {
+  if (frame.subscription_ack) return true;
+  return frame.publish?.msg?.app_payload?.payload_type === PROBE_PAYLOAD_TYPE;
+}
+
 // Subscription ids must be non-zero to get an ack. They must also not collide across processes: when
 // one client's connection goes away, the node drops the subscriptions filed under its ids, and with
 // ids counted from 1 in every process that took other clients' subscriptions to the same channel
@@ -103,6 +127,12 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
   readonly #client: grpc.Client;
   readonly #call: grpc.ClientDuplexStream<Buffer, Buffer>;
   readonly #pendingAcks = new Map<bigint, PendingAck>();
+  /** Frames after negotiation, in arrival order, handed on FRAMES_PER_TURN per turn. */
+  readonly #inbound = new TurnPacedQueue<WireMessage>(
+    (frame) => this.#deliver(frame),
+    { pause: () => this.#call.pause(), resume: () => this.#call.resume() },
+    { perTurn: FRAMES_PER_TURN, highMark: INBOUND_HIGH_MARK, lowMark: INBOUND_LOW_MARK },
+  );
   #negotiated = false;
   #closedWith: KizunaError | undefined;
   /** Set by closeAfterWrites(): we half-closed and wait for what we wrote to leave; the reason to close with. */
@@ -228,6 +258,8 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
     const ended = new Promise<void>((resolve) => this.once('closed', () => resolve()));
     if (this.#endingWith === undefined) {
       this.#endingWith = reason;
+      // Nobody listens any more; a paused call is read again, or the node's end of stream would wait behind it.
+      this.#inbound.stop();
       this.#call.end();
     }
     let timer: NodeJS.Timeout | undefined;
@@ -278,6 +310,13 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
       }
       return;
     }
+    if (passesQueue(frame)) this.#deliver(frame);
+    else this.#inbound.push(frame);
+  }
+
+  /** Hands one frame received after negotiation to its listeners (or to the request() waiting for it). */
+  #deliver(frame: WireMessage): void {
+    if (this.#closedWith !== undefined || this.#endingWith !== undefined) return;
     // SLIM's own sessions (point-to-point 1, multicast 2) go to whoever speaks that protocol as well.
     const sessionType = frame.publish?.session?.session_type;
     if (sessionType === 1 || sessionType === 2) this.emit('rawPublish', frame);
@@ -323,6 +362,8 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
       pending.reject(new KizunaError('TRANSPORT_CLOSED', undefined, { reason: reason.code }));
     }
     this.#pendingAcks.clear();
+    // What still waits is dropped with the link, and no turn is left scheduled.
+    this.#inbound.stop();
     // cancel() makes grpc-js emit a CANCELLED error; #closedWith is already set, so it is ignored.
     this.#call.cancel();
     this.#client.close();
