@@ -68,6 +68,8 @@ export class LivenessLink {
     );
     main.once('closed', () => link.close());
     link.on('publish', (message) => this.#echo(message));
+    // Arrival, not delivery: what the main link read but still queues proves it alive as well.
+    main.on('arrived', () => this.#probe.heard());
     this.#probe = new LivenessProbe(
       options,
       (sequence) => {

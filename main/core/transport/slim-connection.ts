@@ -53,6 +53,12 @@ export interface SlimConnectionEvents {
   /** Every decoded publish frame as received (untrusted), for SLIM's own session protocol (main/core/slim-session). */
   rawPublish: WireMessage;
   drop: { reason: DropReason; detail: string };
+  /**
+   * A frame came from the node, before it waits its turn in the queue: the link carries. The liveness
+   * probe counts this, or a backlog read in the poll phase would still look like silence to a verdict
+   * taken in the same turn.
+   */
+  arrived: void;
   /** The write buffer emptied after publish() returned false. */
   drain: void;
   /** Emitted once, whoever ended the stream. */
@@ -287,6 +293,7 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
   #onData(bytes: Buffer): void {
     // Closing: whoever reads what arrives has stopped listening.
     if (this.#closedWith !== undefined || this.#endingWith !== undefined) return;
+    this.emit('arrived');
     let frame: WireMessage;
     try {
       frame = this.#options.codec.decode(bytes);
