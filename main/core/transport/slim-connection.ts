@@ -40,6 +40,8 @@ export interface SlimConnectionOptions {
   readonly keepaliveMs: number;
   readonly codec: SlimProtoCodec;
   readonly hasher: NameHasher;
+  /** When to pause and resume reading (default INBOUND_HIGH_MARK / INBOUND_LOW_MARK waiting frames). */
+  readonly inboundMarks?: { readonly high: number; readonly low: number };
 }
 
 export interface SubscriptionAckResult {
@@ -134,11 +136,7 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
   readonly #call: grpc.ClientDuplexStream<Buffer, Buffer>;
   readonly #pendingAcks = new Map<bigint, PendingAck>();
   /** Frames after negotiation, in arrival order, handed on FRAMES_PER_TURN per turn. */
-  readonly #inbound = new TurnPacedQueue<WireMessage>(
-    (frame) => this.#deliver(frame),
-    { pause: () => this.#call.pause(), resume: () => this.#call.resume() },
-    { perTurn: FRAMES_PER_TURN, highMark: INBOUND_HIGH_MARK, lowMark: INBOUND_LOW_MARK },
-  );
+  readonly #inbound: TurnPacedQueue<WireMessage>;
   #negotiated = false;
   #closedWith: KizunaError | undefined;
   /** Set by closeAfterWrites(): we half-closed and wait for what we wrote to leave; the reason to close with. */
@@ -160,6 +158,16 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
   private constructor(options: SlimConnectionOptions) {
     super();
     this.#options = options;
+    this.#inbound = new TurnPacedQueue<WireMessage>(
+      (frame) => this.#deliver(frame),
+      // grpc-js reads the next message only when its stream wants more: a paused call stops reading.
+      { pause: () => this.#call.pause(), resume: () => this.#call.resume() },
+      {
+        perTurn: FRAMES_PER_TURN,
+        highMark: options.inboundMarks?.high ?? INBOUND_HIGH_MARK,
+        lowMark: options.inboundMarks?.low ?? INBOUND_LOW_MARK,
+      },
+    );
     this.#negotiation = newLinkNegotiationRequest(options.nodeId, options.slimVersion);
     const channelOptions: grpc.ChannelOptions = {
       'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES,
@@ -201,6 +209,16 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
 
   get remoteVersion(): string {
     return this.#remoteVersion;
+  }
+
+  /** Frames read but waiting for their turn (bounded near INBOUND_HIGH_MARK by pausing the call). */
+  get inboundWaiting(): number {
+    return this.#inbound.length;
+  }
+
+  /** True while the call is paused because too many frames wait: the node is held back by flow control. */
+  get inboundPaused(): boolean {
+    return this.#inbound.paused;
   }
 
   /** Negotiated, and neither closed nor closing: frames may be sent. */
@@ -264,7 +282,8 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
     const ended = new Promise<void>((resolve) => this.once('closed', () => resolve()));
     if (this.#endingWith === undefined) {
       this.#endingWith = reason;
-      // Nobody listens any more; a paused call is read again, or the node's end of stream would wait behind it.
+      // Nobody listens any more: drop what waits now and read a paused call again at once, rather than
+      // turn by turn, so the node's end of stream is not held behind the backlog.
       this.#inbound.stop();
       this.#call.end();
     }
