@@ -88,7 +88,9 @@ export const INBOUND_LOW_MARK = 1_024;
  * runs meanwhile, and a liveness probe (or its echo) that waited behind a backlog would take the link
  * down for being slow (the liveness verdict must not depend on how fast we read our own queue).
  * So an ack may overtake publishes that arrived before it: a publish to a name just unsubscribed can
- * still be delivered after the unsubscribe resolved (the layers above judge an envelope by its group, not by the names the link subscribes).
+ * still be delivered after the unsubscribe resolved (the layers above judge an envelope by its group,
+ * not by the names the link subscribes). Anyone may label a publish a probe; it then skips the pacing
+ * but costs no more than before it (the session layer drops other payload types unread).
  */
 export function passesQueue(frame: WireMessage): boolean {
   if (frame.subscription_ack) return true;
