@@ -12,6 +12,7 @@ import { encodeSlimName, loadNameHasher } from '../../../main/core/transport/sli
 import { getSlimProtoCodec } from '../../../main/core/transport/slim-proto-codec.js';
 import type { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
+import { PROBE_PAYLOAD_TYPE } from '../../../main/core/transport/probe-payload-type.js';
 import { createSlimTestKit, text } from '../../helpers/slim-test-kit.js';
 
 const kit = createSlimTestKit();
@@ -60,7 +61,8 @@ async function slowReceiverUnderBurst(node: SlimNodeHandle) {
   const block = Buffer.alloc(32 * 1024, 7);
   const seen = { delivered: 0, maxWaiting: 0 };
   const paused = new Promise<void>((resolve) => {
-    receiver.on('publish', () => {
+    receiver.on('publish', (message) => {
+      if (message.payloadType === PROBE_PAYLOAD_TYPE) return;
       seen.delivered += 1;
       seen.maxWaiting = Math.max(seen.maxWaiting, receiver.inboundWaiting);
       if (receiver.inboundPaused) resolve();
@@ -70,7 +72,7 @@ async function slowReceiverUnderBurst(node: SlimNodeHandle) {
   const sender = await kit.client(node.endpoint, 'org/ns/bp-sender', { liveness: false });
   for (let i = 0; i < TOTAL; i += 1) sender.publish(name, text(String(i)));
   await withDeadline(paused, 30_000, 'the receiver never paused its call');
-  return { receiver, seen };
+  return { receiver, seen, sender, name, wire };
 }
 
 describe('SLIM connection backpressure', () => {
@@ -103,5 +105,27 @@ describe('SLIM connection backpressure', () => {
     await closing;
     expect(seen.delivered).toBeLessThan(TOTAL);
     expect(receiver.inboundWaiting).toBe(0);
+  });
+
+  it('hands a probe and a subscription ack on at once, ahead of the frames that arrived before them', async () => {
+    const node = await kit.startNode();
+    const { receiver, seen, sender, name, wire } = await slowReceiverUnderBurst(node);
+    // Both leave after the whole burst, so they reach the receiver behind every publish of it.
+    const probe = new Promise<{ waiting: number; delivered: number }>((resolve) =>
+      receiver.on('publish', (message) => {
+        if (message.payloadType === PROBE_PAYLOAD_TYPE) resolve({ waiting: receiver.inboundWaiting, delivered: seen.delivered });
+      }),
+    );
+    sender.publish(name, text('probe'), { payloadType: PROBE_PAYLOAD_TYPE });
+    const other = encodeSlimName(await loadNameHasher(), parseSlimName('org/ns/bp-other'));
+    const ack = await receiver.request((id) => buildSubscribe(wire, other, id), 30_000);
+    const atAck = { waiting: receiver.inboundWaiting, delivered: seen.delivered };
+    const atProbe = await withDeadline(probe, 30_000, 'the probe never arrived');
+
+    expect(ack.success).toBe(true);
+    expect(atAck.waiting).toBeGreaterThan(0);
+    expect(atAck.delivered).toBeLessThan(TOTAL);
+    expect(atProbe.waiting).toBeGreaterThan(0);
+    expect(atProbe.delivered).toBeLessThan(TOTAL);
   });
 });
