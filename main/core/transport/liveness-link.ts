@@ -11,6 +11,7 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createSlimName } from '../../../shared/domain/slim-name.js';
 import { createLogger } from '../log/logger.js';
 import { LivenessProbe, type LivenessProbeOptions } from './liveness-probe.js';
+import { PROBE_PAYLOAD_TYPE } from './probe-payload-type.js';
 import { buildPublish, buildSubscribe } from './slim-message-builder.js';
 import { encodeSlimName, hashSlimName, type NameHasher, type NameHashes } from './slim-name-encoding.js';
 import type { IncomingPublish } from './slim-message-reader.js';
@@ -19,8 +20,7 @@ import type { WireName } from './slim-wire-types.js';
 
 const log = createLogger('transport.liveness');
 
-/** Payload type of probes; they never reach the client's 'message' listeners. */
-export const PROBE_PAYLOAD_TYPE = 'kizuna/transport-probe';
+export { PROBE_PAYLOAD_TYPE };
 
 /** The two private names of one client (random, so other clients never see its probes). */
 export interface LivenessNames {
@@ -68,6 +68,8 @@ export class LivenessLink {
     );
     main.once('closed', () => link.close());
     link.on('publish', (message) => this.#echo(message));
+    // Arrival, not delivery: what the main link read but still queues proves it alive as well.
+    main.on('arrived', () => this.#probe.heard());
     this.#probe = new LivenessProbe(
       options,
       (sequence) => {

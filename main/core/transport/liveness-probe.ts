@@ -4,7 +4,8 @@
  * but carries nothing. Every `intervalMs` the owner sends a small numbered probe that must come back through
  * the node (see the liveness link in slim-client.ts); if it has not come back within `timeoutMs`, the link
  * is declared dead.
- * Anything the main link delivers meanwhile proves it alive too (`heard`): under a flood the echo
+ * Anything the main link reads meanwhile proves it alive too (`heard`, on arrival and again when a
+ * frame's turn comes, since the connection hands frames on a few dozen per turn): under a flood the echo
  * queues behind thousands of publishes, or this thread is busy with them past the deadline, and a
  * probe that waits its turn is not a dead link (dropping it lost what the node had buffered for it:
  * the peer benchmark's throughput rows). The verdict is taken after the pending input was read

@@ -17,6 +17,8 @@ import {
 } from './slim-link-negotiation.js';
 import { readInboundFrame, type DropReason, type IncomingPublish } from './slim-message-reader.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
+import { PROBE_PAYLOAD_TYPE } from './probe-payload-type.js';
+import { TurnPacedQueue } from './turn-paced-queue.js';
 import type { NameHasher } from './slim-name-encoding.js';
 import type { WireMessage } from './slim-wire-types.js';
 
@@ -38,6 +40,8 @@ export interface SlimConnectionOptions {
   readonly keepaliveMs: number;
   readonly codec: SlimProtoCodec;
   readonly hasher: NameHasher;
+  /** When to pause and resume reading (default INBOUND_HIGH_MARK / INBOUND_LOW_MARK waiting frames). */
+  readonly inboundMarks?: { readonly high: number; readonly low: number };
 }
 
 export interface SubscriptionAckResult {
@@ -51,6 +55,12 @@ export interface SlimConnectionEvents {
   /** Every decoded publish frame as received (untrusted), for SLIM's own session protocol (main/core/slim-session). */
   rawPublish: WireMessage;
   drop: { reason: DropReason; detail: string };
+  /**
+   * A frame came from the node, before it waits its turn in the queue: the link carries. The liveness
+   * probe counts this, or a backlog read in the poll phase would still look like silence to a verdict
+   * taken in the same turn.
+   */
+  arrived: void;
   /** The write buffer emptied after publish() returned false. */
   drain: void;
   /** Emitted once, whoever ended the stream. */
@@ -62,6 +72,30 @@ export interface SlimConnectionEvents {
  * node fell ten-fold in our measurements; 1 MiB or more restores it.
  */
 export const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Frames handed to listeners per event-loop turn. Each publish costs its listeners (the engine decodes,
+ * screens, admits and queues it) ~0.2 ms, so 64 keep a turn near the engine's own 15 ms budget.
+ */
+export const FRAMES_PER_TURN = 64;
+/** Past this many frames waiting for their turn, the call is paused and HTTP/2 flow control holds the node back. */
+export const INBOUND_HIGH_MARK = 4 * 1_024;
+/** Below this many waiting frames, a paused call is read again. */
+export const INBOUND_LOW_MARK = 1_024;
+
+/**
+ * Frames handed on at once, ahead of any waiting: a subscription ack resolves a request() whose timeout
+ * runs meanwhile, and a liveness probe (or its echo) that waited behind a backlog would take the link
+ * down for being slow (the liveness verdict must not depend on how fast we read our own queue).
+ * So an ack may overtake publishes that arrived before it: a publish to a name just unsubscribed can
+ * still be delivered after the unsubscribe resolved (the layers above judge an envelope by its group,
+ * not by the names the link subscribes). Anyone may label a publish a probe; it then skips the pacing
+ * but costs no more than before it (the session layer drops other payload types unread).
+ */
+export function passesQueue(frame: WireMessage): boolean {
+  if (frame.subscription_ack) return true;
+  return frame.publish?.msg?.app_payload?.payload_type === PROBE_PAYLOAD_TYPE;
+}
 
 // Subscription ids must be non-zero to get an ack. They must also not collide across processes: when
 // one client's connection goes away, the node drops the subscriptions filed under its ids, and with
@@ -103,6 +137,8 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
   readonly #client: grpc.Client;
   readonly #call: grpc.ClientDuplexStream<Buffer, Buffer>;
   readonly #pendingAcks = new Map<bigint, PendingAck>();
+  /** Frames after negotiation, in arrival order, handed on FRAMES_PER_TURN per turn. */
+  readonly #inbound: TurnPacedQueue<WireMessage>;
   #negotiated = false;
   #closedWith: KizunaError | undefined;
   /** Set by closeAfterWrites(): we half-closed and wait for what we wrote to leave; the reason to close with. */
@@ -124,6 +160,16 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
   private constructor(options: SlimConnectionOptions) {
     super();
     this.#options = options;
+    this.#inbound = new TurnPacedQueue<WireMessage>(
+      (frame) => this.#deliver(frame),
+      // grpc-js reads the next message only when its stream wants more: a paused call stops reading.
+      { pause: () => this.#call.pause(), resume: () => this.#call.resume() },
+      {
+        perTurn: FRAMES_PER_TURN,
+        highMark: options.inboundMarks?.high ?? INBOUND_HIGH_MARK,
+        lowMark: options.inboundMarks?.low ?? INBOUND_LOW_MARK,
+      },
+    );
     this.#negotiation = newLinkNegotiationRequest(options.nodeId, options.slimVersion);
     const channelOptions: grpc.ChannelOptions = {
       'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES,
@@ -165,6 +211,16 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
 
   get remoteVersion(): string {
     return this.#remoteVersion;
+  }
+
+  /** Frames read but waiting for their turn (bounded near INBOUND_HIGH_MARK by pausing the call). */
+  get inboundWaiting(): number {
+    return this.#inbound.length;
+  }
+
+  /** True while the call is paused because too many frames wait: the node is held back by flow control. */
+  get inboundPaused(): boolean {
+    return this.#inbound.paused;
   }
 
   /** Negotiated, and neither closed nor closing: frames may be sent. */
@@ -228,6 +284,9 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
     const ended = new Promise<void>((resolve) => this.once('closed', () => resolve()));
     if (this.#endingWith === undefined) {
       this.#endingWith = reason;
+      // Nobody listens any more: drop what waits now and read a paused call again at once, rather than
+      // turn by turn, so the node's end of stream is not held behind the backlog.
+      this.#inbound.stop();
       this.#call.end();
     }
     let timer: NodeJS.Timeout | undefined;
@@ -255,6 +314,7 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
   #onData(bytes: Buffer): void {
     // Closing: whoever reads what arrives has stopped listening.
     if (this.#closedWith !== undefined || this.#endingWith !== undefined) return;
+    this.emit('arrived');
     let frame: WireMessage;
     try {
       frame = this.#options.codec.decode(bytes);
@@ -278,6 +338,13 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
       }
       return;
     }
+    if (passesQueue(frame)) this.#deliver(frame);
+    else this.#inbound.push(frame);
+  }
+
+  /** Hands one frame received after negotiation to its listeners (or to the request() waiting for it). */
+  #deliver(frame: WireMessage): void {
+    if (this.#closedWith !== undefined || this.#endingWith !== undefined) return;
     // SLIM's own sessions (point-to-point 1, multicast 2) go to whoever speaks that protocol as well.
     const sessionType = frame.publish?.session?.session_type;
     if (sessionType === 1 || sessionType === 2) this.emit('rawPublish', frame);
@@ -323,6 +390,8 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
       pending.reject(new KizunaError('TRANSPORT_CLOSED', undefined, { reason: reason.code }));
     }
     this.#pendingAcks.clear();
+    // What still waits is dropped with the link, and no turn is left scheduled.
+    this.#inbound.stop();
     // cancel() makes grpc-js emit a CANCELLED error; #closedWith is already set, so it is ignored.
     this.#call.cancel();
     this.#client.close();
