@@ -17,6 +17,7 @@ import {
 } from './slim-link-negotiation.js';
 import { readInboundFrame, type DropReason, type IncomingPublish } from './slim-message-reader.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
+import { FRAMES_PER_TURN, INBOUND_HIGH_MARK, INBOUND_LOW_MARK } from './inbound-pacing.js';
 import { PROBE_PAYLOAD_TYPE } from './probe-payload-type.js';
 import { TurnPacedQueue } from './turn-paced-queue.js';
 import type { NameHasher } from './slim-name-encoding.js';
@@ -72,23 +73,6 @@ export interface SlimConnectionEvents {
  * node fell ten-fold in our measurements; 1 MiB or more restores it.
  */
 export const FLOW_CONTROL_WINDOW_BYTES = 4 * 1024 * 1024;
-
-/**
- * Frames handed to listeners per event-loop turn. Each publish costs its listeners (the engine decodes,
- * screens, admits and queues it) ~0.2 ms, so 64 keep a turn near the engine's own 15 ms budget.
- */
-export const FRAMES_PER_TURN = 64;
-/**
- * Past this many frames waiting for their turn, the call is paused and HTTP/2 flow control holds the
- * node back. A bound on memory only, set far above any backlog a healthy engine builds: the node does
- * not hold a publish for a reader that stopped reading, it drops it once its buffers are full. In the
- * peer flood (6,000/s offered into one engine) marks of 1,024/256 lost 14,550 of 30,000 envelopes at
- * the node; without pausing, none. A lost envelope is sent again by its writer (it was never acked),
- * but each resend is another publish into the same flood.
- */
-export const INBOUND_HIGH_MARK = 64 * 1_024;
-/** Below this many waiting frames, a paused call is read again. */
-export const INBOUND_LOW_MARK = 16 * 1_024;
 
 /**
  * Frames handed on at once, ahead of any waiting: a subscription ack resolves a request() whose timeout

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
 import { DEFAULT_LIVENESS } from '../../../main/core/transport/liveness-probe.js';
-import { FRAMES_PER_TURN } from '../../../main/core/transport/slim-connection.js';
+import { FRAMES_PER_TURN } from '../../../main/core/transport/inbound-pacing.js';
 import type { SlimClient, TransportStateChange } from '../../../main/core/transport/slim-client.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { collect, createSlimTestKit, text } from '../../helpers/slim-test-kit.js';

@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseSlimName } from '../../../shared/domain/slim-name.js';
-import { FRAMES_PER_TURN, SlimConnection } from '../../../main/core/transport/slim-connection.js';
+import { FRAMES_PER_TURN } from '../../../main/core/transport/inbound-pacing.js';
+import { SlimConnection } from '../../../main/core/transport/slim-connection.js';
 import { buildSubscribe } from '../../../main/core/transport/slim-message-builder.js';
 import { encodeSlimName, loadNameHasher } from '../../../main/core/transport/slim-name-encoding.js';
 import { getSlimProtoCodec } from '../../../main/core/transport/slim-proto-codec.js';
