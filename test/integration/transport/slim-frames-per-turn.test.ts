@@ -11,6 +11,7 @@ import { FRAMES_PER_TURN } from '../../../main/core/transport/inbound-pacing.js'
 import type { SlimClient, TransportStateChange } from '../../../main/core/transport/slim-client.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { collect, createSlimTestKit, text } from '../../helpers/slim-test-kit.js';
+import { turnCounter } from '../../helpers/turn-counter.js';
 
 const kit = createSlimTestKit();
 let node: SlimNodeHandle;
@@ -18,18 +19,6 @@ beforeAll(async () => {
   node = await kit.startNode();
 });
 afterAll(() => kit.dispose());
-
-/** Counts event-loop turns: a setImmediate that schedules itself runs once per turn's check phase. */
-function turnCounter(): { readonly turn: () => number; stop(): void } {
-  let turn = 0;
-  let running = true;
-  const tick = (): void => {
-    turn += 1;
-    if (running) setImmediate(tick);
-  };
-  setImmediate(tick);
-  return { turn: () => turn, stop: () => (running = false) };
-}
 
 /** `promise`, or a failure naming what was missing once `ms` passed (a deadline, never a measurement). */
 async function withDeadline<T>(promise: Promise<T>, ms: number, missing: () => string): Promise<T> {

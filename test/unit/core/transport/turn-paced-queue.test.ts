@@ -3,6 +3,7 @@ import { TurnPacedQueue, type FlowControl } from '../../../../main/core/transpor
 import { passesQueue } from '../../../../main/core/transport/slim-connection.js';
 import { PROBE_PAYLOAD_TYPE } from '../../../../main/core/transport/probe-payload-type.js';
 import type { WireMessage } from '../../../../main/core/transport/slim-wire-types.js';
+import { turnCounter } from '../../../helpers/turn-counter.js';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -12,16 +13,10 @@ function harness(options = { perTurn: 4, highMark: 10, lowMark: 3 }) {
   // Each call with how many items waited at the time.
   const control: FlowControl = { pause: () => flow.push(`pause@${queue.length}`), resume: () => flow.push(`resume@${queue.length}`) };
   const delivered: Array<{ item: number; turn: number }> = [];
-  let turn = 0;
-  let ticking = true;
-  const tick = (): void => {
-    turn += 1;
-    if (ticking) setImmediate(tick);
-  };
-  setImmediate(tick);
+  const turns = turnCounter();
   let onItem: ((item: number) => void) | undefined;
   const queue = new TurnPacedQueue<number>((item) => {
-    delivered.push({ item, turn });
+    delivered.push({ item, turn: turns.turn() });
     onItem?.(item);
   }, control, options);
   const drained = (): Promise<void> =>
@@ -35,7 +30,7 @@ function harness(options = { perTurn: 4, highMark: 10, lowMark: 3 }) {
     delivered,
     drained,
     onItem: (f: (item: number) => void) => (onItem = f),
-    stopTicking: () => (ticking = false),
+    stopTicking: () => turns.stop(),
   };
 }
 
