@@ -54,15 +54,20 @@ describe('notifications the real core takes back', () => {
     return g;
   }
 
+  /** `from` writes `text` a minute in (past the throttle): bob's screen shows it as the chat's one notification. */
+  async function notified(g: string, from: Engine, name: string, text: string): Promise<void> {
+    now = 60_000;
+    await from.sendText(g, text);
+    await world.net.settle();
+    expect(screen.bodies(g)).toEqual([`${name}: ${text}`]);
+  }
+
   it('withdraws the invitation once accepted, then a message’s notification once the chat is read', async () => {
     const g = await joinedTrip();
     expect(screen.bodies(g, 'invitation')).toEqual([]);
     expect(screen.withdrawn().map((c) => c.open)).toEqual([{ kind: 'invitation', groupId: g }]);
 
-    now = 60_000;
-    await alice.sendText(g, 'hello');
-    await world.net.settle();
-    expect(screen.bodies(g)).toEqual(['alice: hello']);
+    await notified(g, alice, 'alice', 'hello');
     const read = bob.events.waitFor('group', (v) => v.groupId === g && v.unreadCount === 0);
     await bob.markRead(g);
     await read;
@@ -97,10 +102,7 @@ describe('notifications the real core takes back', () => {
 
   it('withdraws a chat’s notifications when bob mutes it, its messages still unread', async () => {
     const g = await joinedTrip();
-    now = 60_000;
-    await alice.sendText(g, 'dinner at eight');
-    await world.net.settle();
-    expect(screen.bodies(g)).toEqual(['alice: dinner at eight']);
+    await notified(g, alice, 'alice', 'dinner at eight');
     const muted = bob.events.waitFor('group', (v) => v.groupId === g && v.muted && v.unreadCount === 1);
     bob.setMuted(g, true);
     await muted;
@@ -117,20 +119,14 @@ describe('notifications the real core takes back', () => {
 
   it('withdraws a chat’s notifications when bob leaves it, unread or not', async () => {
     const g = await joinedTrip();
-    now = 60_000;
-    await alice.sendText(g, 'are you coming?');
-    await world.net.settle();
-    expect(screen.bodies(g)).toEqual(['alice: are you coming?']);
+    await notified(g, alice, 'alice', 'are you coming?');
     await bob.leaveGroup(g);
     expect(screen.bodies(g)).toEqual([]);
   });
 
   it('withdraws a chat’s notifications when alice removes bob', async () => {
     const g = await joinedTrip();
-    now = 60_000;
-    await carol.sendText(g, 'see you there');
-    await world.net.settle();
-    expect(screen.bodies(g)).toEqual(['carol: see you there']);
+    await notified(g, carol, 'carol', 'see you there');
     const removed = bob.events.waitFor('group', (v) => v.groupId === g && v.myState === 'removed');
     await alice.removeMembers(g, [userId(bob)]);
     await world.net.settle();
