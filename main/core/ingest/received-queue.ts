@@ -20,7 +20,7 @@ export const POOL_MIN_BATCH = 16;
  * A burst this large waits for the workers to start (the first one starts them): it keeps this
  * thread busy far longer than a start takes. A smaller one is verified here meanwhile. Counted over
  * the ticks since the start was asked for, not per tick: frames come a few dozen a turn (see
- * slim-connection.ts), and per tick no burst ever reached this, so a flood's first thousand and more
+ * inbound-pacing.ts), and per tick no burst ever reached this, so a flood's first thousand and more
  * were verified here while the workers started.
  */
 export const POOL_START_BATCH = 512;
