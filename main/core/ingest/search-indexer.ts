@@ -1,5 +1,5 @@
 import type { EngineContext } from '../kernel/engine-context.js';
-import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
+import { DEFAULT_TURN_BUDGET, nextRowsPerTurn, type TurnBudget } from './turn-budget.js';
 
 /**
  * Messages stored since the search index last caught up, past which a burst pauses for index turns.
@@ -16,13 +16,28 @@ export const SEARCH_BACKLOG = 2_048;
  */
 export const SEARCH_IDLE_BATCH = 32;
 
+/** The first index turn's rows, before a turn's cost is known (one idle batch). */
+export const INITIAL_ROWS_PER_TURN = SEARCH_IDLE_BATCH;
+
+/**
+ * The inbox's time budget, with fewer rows at most. A row is cheap to index (~10–25 µs) until the
+ * turn's commit completes a level of the index's segments and FTS5 merges it (automerge, 0013): the
+ * count grew to the inbox's 512 on cheap turns, and a turn of 512 with a merge held the loop 93 ms in
+ * the peer flood. Measured alone (30,000 messages), the longest turn was ~45 ms at 512 rows, ~36 at 128.
+ */
+export const SEARCH_TURN_BUDGET: TurnBudget = { ...DEFAULT_TURN_BUDGET, maxRows: 128 };
+
 /**
  * The inbox's search indexing (migration 0013, issue 13): stored messages wait in `search_pending`
  * and are indexed here, many per transaction (far cheaper than one by one in each small commit of a
  * burst), in turns of the event loop sized to the same time budget as the inbox's own.
  */
 export class SearchIndexer {
-  private rowsPerTurn = 256;
+  /**
+   * Starts at an idle batch, the first turn's cost being unknown: a first turn of 256 rows, in a burst,
+   * held the loop 70–90 ms in the peer flood (three times a run).
+   */
+  private rowsPerTurn = INITIAL_ROWS_PER_TURN;
   /**
    * Rows processed since the index last caught up (an upper bound on the messages they stored). A
    * previous run may have left rows pending: it starts at the idle batch, so the first idle indexes them.
@@ -54,7 +69,7 @@ export class SearchIndexer {
       this.unindexed = 0;
       return;
     }
-    if (indexed > 0) this.rowsPerTurn = nextRowsPerTurn(limit, indexed, performance.now() - started, DEFAULT_TURN_BUDGET);
+    if (indexed > 0) this.rowsPerTurn = nextRowsPerTurn(limit, indexed, performance.now() - started, SEARCH_TURN_BUDGET);
     // Still due while a full turn suggests more are pending (at least a batch's worth, so an idle inbox goes on).
     this.unindexed = indexed < limit ? 0 : Math.max(SEARCH_IDLE_BATCH, this.unindexed - indexed);
   }

@@ -1,6 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
-import { SEARCH_IDLE_BATCH } from '../../../../main/core/ingest/search-indexer.js';
+import { INITIAL_ROWS_PER_TURN, SEARCH_IDLE_BATCH } from '../../../../main/core/ingest/search-indexer.js';
 import { loopbackGroupOfThree } from '../../../helpers/loopback-group.js';
 import { newUser, tempDir } from '../../../helpers/test-engines.js';
 
@@ -46,9 +46,14 @@ describe('search indexing after received messages', () => {
     const setup = await loopbackGroupOfThree(alice, bob, carol, 'none', 'indexed');
     g = setup.groupId;
     setup.net.setOffline(carol, true);
+    // The turns' sizes, from the real store: the first is small (its cost not yet known), then it follows the cost.
+    const turns = vi.spyOn(carol.store.write.messages, 'indexPendingSearch');
     await carolReceives(Array.from({ length: 60 }, (_, i) => `searchable burst ${i} 東京タワー`));
     expect(pending()).toBe(0);
     expect(indexed('東京タワー')).toBe(60);
+    expect(turns.mock.calls[0]?.[0]).toBe(INITIAL_ROWS_PER_TURN);
+    expect(turns.mock.calls.length).toBeGreaterThan(1);
+    turns.mockRestore();
     expect(carol.search('searchable burst 42')).toHaveLength(1);
   });
 
