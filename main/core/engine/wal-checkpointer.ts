@@ -24,8 +24,15 @@ import type { SqliteDatabase } from '../store/database.js';
  * it has opened the database with the right key, and restored if it fails or stops.
  */
 
-/** Checks this often (the WAL then holds at most what the engine wrote in that time, when idle gaps exist). */
+/** Checks this often while nothing is being written (the WAL then holds at most what the engine wrote in that time). */
 const CHECK_EVERY_MS = 200;
+/**
+ * Checks this soon after a checkpoint that copied pages: writes are going on. At 200 ms a sustained
+ * burst outran the worker (the peer flood writes ~16 MB of WAL in a couple of hundred milliseconds), so
+ * the engine's own commit checkpointed at the bound ~70 times in one flood, 25–45 ms each on its
+ * thread; at 50 ms, 11 times.
+ */
+const BUSY_CHECK_EVERY_MS = 50;
 /** Beyond this much WAL the engine's own commit checkpoints (bytes). */
 const WAL_BOUND_BYTES = 16 * 1024 * 1024;
 /** What the WAL file is cut back to when it starts over (bytes; at most half the bound). */
@@ -35,6 +42,8 @@ const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
 export interface WalCheckpointerOptions {
   checkEveryMs?: number;
+  /** How soon it checks again after a checkpoint that copied pages (at most `checkEveryMs`). */
+  busyCheckEveryMs?: number;
   /** The WAL size (bytes) past which the engine's own commit checkpoints. */
   walBoundBytes?: number;
 }
@@ -85,28 +94,40 @@ const frameBytes = Number(db.pragma('page_size', { simple: true })) + 24;
 const walFileBytes = () => {
   try { return statSync(workerData.path + '-wal').size; } catch { return 0; }
 };
-const timer = setInterval(() => {
+// Pages copied last time: the engine is writing, so look again soon (an idle engine costs a check per everyMs).
+let copied = false;
+const check = () => {
   // Past the bound the engine's own commit checkpoints. This connection stays out of its way until the
   // WAL has started over (its file is then cut back below the bound): while it copies pages it holds
   // the lock a new reader needs to start the WAL over, so under sustained writes it would keep the WAL growing.
   if (walFileBytes() > workerData.boundBytes) return;
   try {
     const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    copied = row.checkpointed > 0 && row.log > 0;
     if (row.checkpointed > 0) {
       parentPort.postMessage({ kind: 'checkpoint', log: row.log, checkpointed: row.checkpointed, walBytes: Math.max(0, row.log) * frameBytes });
     }
   } catch (err) {
     // The engine's own checkpoint holds the lock a moment: the next tick tries again.
     if (/busy|locked/i.test(String(err && err.message))) return;
-    clearInterval(timer);
+    stopped = true;
     parentPort.postMessage({ kind: 'error', message: String(err && err.message || err) });
     try { db.close(); } catch {}
     process.exit(0);
   }
-}, workerData.everyMs);
+};
+let stopped = false;
+let timer;
+const tick = () => {
+  check();
+  if (!stopped) timer = setTimeout(tick, copied ? Math.min(workerData.busyEveryMs, workerData.everyMs) : workerData.everyMs);
+};
+// At once: a WAL left by the last run (or written while this started) is copied without waiting.
+timer = setTimeout(tick, 0);
 parentPort.on('message', (m) => {
   if (m !== 'close') return;
-  clearInterval(timer);
+  stopped = true;
+  clearTimeout(timer);
   try { db.close(); } catch {}
   process.exit(0);
 });
@@ -144,6 +165,7 @@ export class WalCheckpointer {
           path,
           hexKey: Buffer.from(databaseKey).toString('hex'),
           everyMs: options.checkEveryMs ?? CHECK_EVERY_MS,
+          busyEveryMs: options.busyCheckEveryMs ?? BUSY_CHECK_EVERY_MS,
           boundBytes,
         },
       });

@@ -111,6 +111,23 @@ describe('WAL checkpoints on a worker thread', () => {
     expect(db.prepare('SELECT count(*) AS n, max(id) AS top FROM filler').get()).toEqual({ n: CHUNK_ROWS, top: CHUNKS * CHUNK_ROWS });
   });
 
+  it('checks again soon while writes go on, not at its idle interval', async () => {
+    const { db, path, key } = database();
+    // A WAL already holds a chunk when the worker starts: its first check copies it.
+    writeChunk(db, 1);
+    const idleEveryMs = 600_000;
+    const checkpoints = new WalCheckpointer(db, path, key, { checkEveryMs: idleEveryMs, busyCheckEveryMs: 5, walBoundBytes: 64 * 1024 * 1024 });
+    open[0]!.checkpoints = checkpoints;
+    await once(checkpoints.events, 'checkpoint');
+    // Each later checkpoint comes only from the busy interval: the idle one would be ten minutes away.
+    for (let n = 2; n <= 4; n++) {
+      writeChunk(db, n);
+      const [report] = (await once(checkpoints.events, 'checkpoint')) as [{ checkpointed: number }];
+      expect(report.checkpointed).toBeGreaterThan(0);
+    }
+    expect(db.prepare('SELECT count(*) AS n, max(id) AS top FROM filler').get()).toEqual({ n: CHUNK_ROWS, top: 4 * CHUNK_ROWS });
+  });
+
   it('control: with automatic checkpoints off and no worker, the same writes grow the WAL past the bound', () => {
     const { db, path } = database();
     db.pragma('wal_autocheckpoint = 0');
