@@ -22,7 +22,7 @@ export const POOL_MIN_BATCH = 16;
  * the ticks since the start was asked for, not per tick: frames come a few dozen a turn (see
  * inbound-pacing.ts), and per tick no burst ever reached this, so a flood's first thousand and more
  * were verified here while the workers started. At 512 the router still verified ~1,300 envelopes of
- * the peer flood here (170 ms, in turns of 30–40 ms); at 128, two turns' worth, none showed in the profile.
+ * the peer flood here (170 ms, in turns of 30–40 ms); at 128, a few turns' worth, none showed in the profile.
  */
 export const POOL_START_BATCH = 128;
 /** Envelopes per question to the pool: the first rows reach the inbox while later ones are verified. */
