@@ -5,7 +5,7 @@
  * screens, admits and queues it) ~0.2 ms on a quiet machine, and as much again follows in the same pass
  * of the loop (the tick's envelopes written to the inbox table, their acks): under load 64 frames took
  * 20–30 ms of a pass that also held the inbox's 15 ms turn. Peer flood (unix, 2, none), alternating
- * runs: loop p99 65–92 ms at 64 (median ~82 of 7), 57–67 at 32 (4 runs), ~9 % less throughput. A turn
+ * runs: loop p99 65–92 ms at 64 (median ~80 of 4), 57–67 at 32 (4 runs), ~9 % less throughput. A turn
  * ending on elapsed time instead (8 ms) did not lower the p99 (66–97 ms): what a frame costs later in
  * the pass grows with the frames taken, not with the time the turn itself ran.
  */
