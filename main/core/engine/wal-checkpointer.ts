@@ -28,8 +28,8 @@ import type { SqliteDatabase } from '../store/database.js';
 const CHECK_EVERY_MS = 200;
 /**
  * Checks this soon after a checkpoint that copied pages: writes are going on. At 200 ms a sustained
- * burst outran the worker (the peer flood writes ~19 MB of WAL a second, each page encrypted twice on
- * the way into the database file), so the WAL reached the bound and the engine's own commits checkpointed
+ * burst outran the worker (the peer flood writes ~19 MB of WAL a second, each page encrypted for the WAL and
+ * again for the database file), so the WAL reached the bound and the engine's own commits checkpointed
  * on its thread, 25–48 ms each, ~70 times in one flood; at 50 ms, 11–26 times.
  */
 const BUSY_CHECK_EVERY_MS = 50;
