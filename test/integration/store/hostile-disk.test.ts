@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadOrCreateLocalKey } from '../../../main/core/crypto/local-key/local-key-file.js';
 import { loadSodium } from '../../../main/core/crypto/sodium.js';
 import type { Engine } from '../../../main/core/engine/engine.js';
+import { DIRECT_MAX } from '../../../main/core/ingest/direct-intake.js';
 import { applyDatabaseKey, deriveDatabaseKey } from '../../../main/core/store/database-cipher.js';
 import type { StorageHealth } from '../../../main/core/store/storage-health.js';
 import { toStorageError } from '../../../shared/errors/storage-errors.js';
@@ -94,17 +95,26 @@ describe('the store on a hostile disk', () => {
     expect((failure as Error).message).toMatch(/disk .* is full/);
     expect(ann.storageHealth().state).toBe('full');
     expect(healths.map((h) => h.state)).toEqual(['full']);
-    // Received bytes that cannot be stored are not acknowledged (and do not crash the engine).
-    let acked = false;
-    void ann.receive(new Uint8Array(48 * 1024).fill(1), 'network').then(() => (acked = true));
+    // Received bytes that cannot be stored are not acknowledged (and do not crash the engine). A tick's batch
+    // larger than direct intake takes must go into the inbox table first. On a real disk the WAL may have room
+    // again by now (the checkpoint worker copies it into the database file and it starts over inside its own
+    // file), so SQLite's page limit is set as well, and what still fitted is used up.
+    if (filler !== undefined) {
+      ann.store.db.pragma(`max_page_count = ${Number(ann.store.db.pragma('page_count', { simple: true }))}`);
+      for (let i = 0, full = false; i < 2000 && !full; i++) {
+        await ann.sendText(groupId, `after ${i} ${'x'.repeat(2000)}`).catch(() => (full = true));
+      }
+    }
+    let acked = 0;
+    for (let i = 0; i <= DIRECT_MAX; i++) void ann.receive(new Uint8Array(48 * 1024).fill(i + 1), 'network').then(() => (acked += 1));
     await new Promise((r) => setImmediate(r)); // the inbox writes what arrived in the next tick
     await new Promise((r) => setImmediate(r));
-    expect(acked).toBe(false);
+    expect(acked).toBe(0);
     // Reads keep working.
     expect(ann.latestMessages(groupId, 500).messages.some((m) => m.text === 'stored before the disk filled')).toBe(true);
 
     if (filler !== undefined) rmSync(filler);
-    else ann.store.db.pragma('max_page_count = 1073741823');
+    ann.store.db.pragma('max_page_count = 1073741823');
     const after = await ann.sendText(groupId, 'space is back');
     expect(ann.getMessage(after.id).text).toBe('space is back');
     expect(ann.storageHealth().state).toBe('ok');
