@@ -94,17 +94,23 @@ const frameBytes = Number(db.pragma('page_size', { simple: true })) + 24;
 const walFileBytes = () => {
   try { return statSync(workerData.path + '-wal').size; } catch { return 0; }
 };
-// Pages copied last time: the engine is writing, so look again soon (an idle engine costs a check per everyMs).
-let copied = false;
+// Whether the engine committed since the check before (SQLite's data_version, which moves with every other
+// connection's commit) and pages were copied: it is writing, so look again soon. A WAL whose frames are all
+// copied stays so until the engine's next write, so its counts alone would keep an idle engine's worker
+// checking, and posting to it, every busy interval: an idle engine costs a check per everyMs and no message.
+let changed = false;
+let lastVersion = -1;
 const check = () => {
   // Past the bound the engine's own commit checkpoints. This connection stays out of its way until the
   // WAL has started over (its file is then cut back below the bound): while it copies pages it holds
   // the lock a new reader needs to start the WAL over, so under sustained writes it would keep the WAL growing.
   if (walFileBytes() > workerData.boundBytes) return;
   try {
+    const version = db.pragma('data_version', { simple: true });
     const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
-    copied = row.checkpointed > 0 && row.log > 0;
-    if (row.checkpointed > 0) {
+    changed = row.checkpointed > 0 && version !== lastVersion;
+    lastVersion = version;
+    if (changed) {
       parentPort.postMessage({ kind: 'checkpoint', log: row.log, checkpointed: row.checkpointed, walBytes: Math.max(0, row.log) * frameBytes });
     }
   } catch (err) {
@@ -120,7 +126,7 @@ let stopped = false;
 let timer;
 const tick = () => {
   check();
-  if (!stopped) timer = setTimeout(tick, copied ? Math.min(workerData.busyEveryMs, workerData.everyMs) : workerData.everyMs);
+  if (!stopped) timer = setTimeout(tick, changed ? Math.min(workerData.busyEveryMs, workerData.everyMs) : workerData.everyMs);
 };
 // At once: a WAL left by the last run (or written while this started) is copied without waiting.
 timer = setTimeout(tick, 0);
