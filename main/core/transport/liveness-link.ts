@@ -20,8 +20,6 @@ import type { WireName } from './slim-wire-types.js';
 
 const log = createLogger('transport.liveness');
 
-export { PROBE_PAYLOAD_TYPE };
-
 /** The two private names of one client (random, so other clients never see its probes). */
 export interface LivenessNames {
   readonly echo: WireName;

@@ -26,7 +26,7 @@ import type { DropReason, IncomingPublish } from './slim-message-reader.js';
 import { SlimSubscriptions, type SubscriptionWire } from './slim-subscriptions.js';
 import type { WireMessage } from './slim-wire-types.js';
 
-export { PROBE_PAYLOAD_TYPE } from './liveness-link.js';
+export { PROBE_PAYLOAD_TYPE } from './probe-payload-type.js';
 
 const log = createLogger('transport.client');
 
