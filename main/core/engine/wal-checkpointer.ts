@@ -94,11 +94,9 @@ const frameBytes = Number(db.pragma('page_size', { simple: true })) + 24;
 const walFileBytes = () => {
   try { return statSync(workerData.path + '-wal').size; } catch { return 0; }
 };
-// Whether the engine committed since the check before (SQLite's data_version, which moves with every other
-// connection's commit) and pages were copied: it is writing, so look again soon. A WAL whose frames are all
-// copied stays so until the engine's next write, so its counts alone would keep an idle engine's worker
-// checking, and posting to it, every busy interval: an idle engine costs a check per everyMs and no message.
-let changed = false;
+// Whether the engine committed since the check before (SQLite's data_version moves with every other
+// connection's commit): it is writing, so look again soon; an idle engine costs a check per everyMs.
+let busy = false;
 let lastVersion = -1;
 const check = () => {
   // Past the bound the engine's own commit checkpoints. This connection stays out of its way until the
@@ -108,9 +106,9 @@ const check = () => {
   try {
     const version = db.pragma('data_version', { simple: true });
     const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
-    changed = row.checkpointed > 0 && version !== lastVersion;
+    busy = version !== lastVersion;
     lastVersion = version;
-    if (changed) {
+    if (row.checkpointed > 0) {
       parentPort.postMessage({ kind: 'checkpoint', log: row.log, checkpointed: row.checkpointed, walBytes: Math.max(0, row.log) * frameBytes });
     }
   } catch (err) {
@@ -126,7 +124,7 @@ let stopped = false;
 let timer;
 const tick = () => {
   check();
-  if (!stopped) timer = setTimeout(tick, changed ? Math.min(workerData.busyEveryMs, workerData.everyMs) : workerData.everyMs);
+  if (!stopped) timer = setTimeout(tick, busy ? Math.min(workerData.busyEveryMs, workerData.everyMs) : workerData.everyMs);
 };
 // At once: a WAL left by the last run (or written while this started) is copied without waiting.
 timer = setTimeout(tick, 0);
