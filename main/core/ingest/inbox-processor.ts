@@ -6,6 +6,7 @@ import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import { acquireSignaturePool, type SignaturePool } from '../envelopes/signature-pool.js';
 import type { InboxRow } from '../store/tables/queue-tables.js';
 import { MAX_ENVELOPE_BYTES, type EnvelopeType } from '../wire/wire-schemas.js';
+import { nextLoopTurn } from '../scheduling/turn-gate.js';
 import { handleGroupUpdate } from './handlers/group-update-handler.js';
 import { handleInvite } from './handlers/invite-handler.js';
 import { handleDecline, handleJoin } from './handlers/join-handlers.js';
@@ -199,7 +200,7 @@ export class InboxProcessor {
           // Idle (or a long burst): turns of search indexing until the index has caught up.
           if (this.searchIndexer.due(rows.length > 0)) {
             this.searchIndexer.turn();
-            await new Promise<void>((resolve) => setImmediate(resolve));
+            await nextLoopTurn();
             continue;
           }
           if (rows.length === 0) break;
@@ -208,8 +209,9 @@ export class InboxProcessor {
           this.searchIndexer.noteProcessed(rows.length);
           this.rowsPerTurn = nextRowsPerTurn(this.rowsPerTurn, rows.length, performance.now() - started, DEFAULT_TURN_BUDGET);
           // Handlers resolve at once for most envelopes: without this, a backlog would keep the
-          // event loop from network I/O (and liveness probes) until it is all processed.
-          await new Promise<void>((resolve) => setImmediate(resolve));
+          // event loop from network I/O (and liveness probes) until it is all processed. A gated turn: a
+          // pass of the loop that runs this one runs no frame turn (scheduling/turn-gate.ts).
+          await nextLoopTurn();
         }
       }
     } finally {

@@ -20,6 +20,7 @@ import { TypedEmitter } from '../events/typed-emitter.js';
 import { FRAMES_PER_TURN, INBOUND_HIGH_MARK, INBOUND_LOW_MARK } from './inbound-pacing.js';
 import { PROBE_PAYLOAD_TYPE } from './probe-payload-type.js';
 import { TurnPacedQueue } from './turn-paced-queue.js';
+import type { TurnRequester } from '../scheduling/turn-gate.js';
 import type { NameHasher } from './slim-name-encoding.js';
 import type { WireMessage } from './slim-wire-types.js';
 
@@ -43,6 +44,8 @@ export interface SlimConnectionOptions {
   readonly hasher: NameHasher;
   /** When to pause and resume reading (default INBOUND_HIGH_MARK / INBOUND_LOW_MARK waiting frames). */
   readonly inboundMarks?: { readonly high: number; readonly low: number };
+  /** Whose passes of the loop the frame turns take (default: the thread's shared gate; a test may hold its own). */
+  readonly turnGate?: TurnRequester;
 }
 
 export interface SubscriptionAckResult {
@@ -159,6 +162,7 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
         perTurn: FRAMES_PER_TURN,
         highMark: options.inboundMarks?.high ?? INBOUND_HIGH_MARK,
         lowMark: options.inboundMarks?.low ?? INBOUND_LOW_MARK,
+        ...(options.turnGate === undefined ? {} : { gate: options.turnGate }),
       },
     );
     this.#negotiation = newLinkNegotiationRequest(options.nodeId, options.slimVersion);

@@ -1,5 +1,9 @@
+import { loopTurnGate, type TurnRequester, type TurnTicket } from '../scheduling/turn-gate.js';
+
 /**
- * A FIFO that hands its items on at most `perTurn` per event-loop turn (one setImmediate each), in order.
+ * A FIFO that hands its items on at most `perTurn` per event-loop turn, in order. Each turn is one of
+ * the loop's gated turns (scheduling/turn-gate.ts): a pass that hands on frames does not also run the
+ * inbox's turn.
  *
  * grpc-js hands over every frame it has buffered in one run of callbacks (measured: up to 2,220 frames,
  * 563 ms without a turn for anything else), and whoever listens does its work inside that run. Paced
@@ -18,6 +22,8 @@ export interface TurnPacedQueueOptions {
   readonly perTurn: number;
   readonly highMark: number;
   readonly lowMark: number;
+  /** Whose passes the turns take; the thread's shared gate unless a test gives its own. */
+  readonly gate?: TurnRequester;
 }
 
 export class TurnPacedQueue<T> {
@@ -27,7 +33,8 @@ export class TurnPacedQueue<T> {
   /** Items from #head on are waiting; the consumed front is cut off in batches (Array.shift is O(n)). */
   #items: T[] = [];
   #head = 0;
-  #turn: NodeJS.Immediate | undefined;
+  readonly #gate: TurnRequester;
+  #turn: TurnTicket | undefined;
   #paused = false;
   #stopped = false;
 
@@ -38,6 +45,7 @@ export class TurnPacedQueue<T> {
     this.#deliver = deliver;
     this.#flow = flow;
     this.#options = options;
+    this.#gate = options.gate ?? loopTurnGate();
   }
 
   /** Items waiting for their turn. */
@@ -53,7 +61,7 @@ export class TurnPacedQueue<T> {
   push(item: T): void {
     if (this.#stopped) return;
     this.#items.push(item);
-    this.#turn ??= setImmediate(() => this.#drain());
+    this.#turn ??= this.#gate.request(() => this.#drain());
     if (!this.#paused && this.length > this.#options.highMark) {
       this.#paused = true;
       this.#flow.pause();
@@ -69,7 +77,7 @@ export class TurnPacedQueue<T> {
     this.#stopped = true;
     this.#items = [];
     this.#head = 0;
-    if (this.#turn !== undefined) clearImmediate(this.#turn);
+    this.#turn?.cancel();
     this.#turn = undefined;
     if (this.#paused) {
       this.#paused = false;
@@ -103,7 +111,7 @@ export class TurnPacedQueue<T> {
         this.#items = this.#items.slice(this.#head);
         this.#head = 0;
       }
-      this.#turn = setImmediate(() => this.#drain());
+      this.#turn = this.#gate.request(() => this.#drain());
     }
     if (this.#paused && this.length < this.#options.lowMark) {
       this.#paused = false;

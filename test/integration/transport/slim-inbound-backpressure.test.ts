@@ -15,6 +15,7 @@ import type { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import type { SlimNodeHandle } from '../../../main/core/slim-node/slim-node-launcher.js';
 import { PROBE_PAYLOAD_TYPE } from '../../../main/core/transport/probe-payload-type.js';
 import { createSlimTestKit, text } from '../../helpers/slim-test-kit.js';
+import { HeldTurnGate } from '../../helpers/held-turn-gate.js';
 
 const kit = createSlimTestKit();
 const connections: SlimConnection[] = [];
@@ -27,8 +28,8 @@ const TOTAL = 20_000;
 const MARKS = { high: 128, low: 32 };
 /** Marks the burst never reaches: the call is never paused, so the node drops nothing. */
 const NEVER_PAUSED = { high: 4 * TOTAL, low: 2 * TOTAL };
-/** Frames waiting that show a receiver behind its burst. */
-const BACKLOG = 4 * FRAMES_PER_TURN;
+/** The burst that waits, held, while a probe and a subscription ack overtake it. */
+const BURST = 500;
 
 /** `promise`, or a failure naming what was missing once `ms` passed (a deadline, never a measurement). */
 async function withDeadline<T>(promise: Promise<T>, ms: number, missing: string): Promise<T> {
@@ -41,11 +42,8 @@ async function withDeadline<T>(promise: Promise<T>, ms: number, missing: string)
   }
 }
 
-/**
- * A receiving connection doing heavy work per publish, a sender bursting TOTAL publishes at it, returned
- * once the receiver's call is paused, or with `marks` it never reaches, once a backlog waits.
- */
-async function slowReceiverUnderBurst(node: SlimNodeHandle, marks = MARKS) {
+/** A receiving connection subscribed to its own name; `turnGate` holds its frame turns when a test gives one. */
+async function startReceiver(node: SlimNodeHandle, marks: { high: number; low: number }, turnGate?: HeldTurnGate) {
   const hasher = await loadNameHasher();
   const name = parseSlimName('org/ns/bp-receiver');
   const receiver = SlimConnection.start({
@@ -57,12 +55,18 @@ async function slowReceiverUnderBurst(node: SlimNodeHandle, marks = MARKS) {
     inboundMarks: marks,
     codec: getSlimProtoCodec(),
     hasher,
+    ...(turnGate === undefined ? {} : { turnGate }),
   });
   connections.push(receiver);
   await receiver.ready;
   const wire = encodeSlimName(hasher, name);
   expect((await receiver.request((id) => buildSubscribe(wire, wire, id), 3_000)).success).toBe(true);
+  return { receiver, name, wire };
+}
 
+/** A receiving connection doing heavy work per publish, a sender bursting TOTAL publishes at it, returned once the receiver's call is paused. */
+async function slowReceiverUnderBurst(node: SlimNodeHandle) {
+  const { receiver, name } = await startReceiver(node, MARKS);
   const block = Buffer.alloc(32 * 1024, 7);
   const seen = { delivered: 0, maxWaiting: 0 };
   const paused = new Promise<void>((resolve) => {
@@ -70,14 +74,14 @@ async function slowReceiverUnderBurst(node: SlimNodeHandle, marks = MARKS) {
       if (message.payloadType === PROBE_PAYLOAD_TYPE) return;
       seen.delivered += 1;
       seen.maxWaiting = Math.max(seen.maxWaiting, receiver.inboundWaiting);
-      if (receiver.inboundPaused || (marks !== MARKS && receiver.inboundWaiting > BACKLOG)) resolve();
+      if (receiver.inboundPaused) resolve();
       createHash('sha256').update(block).digest();
     });
   });
   const sender = await kit.client(node.endpoint, 'org/ns/bp-sender', { liveness: false });
   for (let i = 0; i < TOTAL; i += 1) sender.publish(name, text(String(i)));
-  await withDeadline(paused, 30_000, marks === MARKS ? 'the receiver never paused its call' : 'no backlog built up');
-  return { receiver, seen, sender, name, wire };
+  await withDeadline(paused, 30_000, 'the receiver never paused its call');
+  return { receiver, seen };
 }
 
 describe('SLIM connection backpressure', () => {
@@ -114,25 +118,37 @@ describe('SLIM connection backpressure', () => {
 
   it('hands a probe and a subscription ack on at once, ahead of the frames that arrived before them', async () => {
     const node = await kit.startNode();
-    // Never paused: a paused reader makes the node drop publishes, and a probe arriving after a dropped
-    // tail would find nothing left to overtake (a race CI lost once).
-    const { receiver, seen, sender, name, wire } = await slowReceiverUnderBurst(node, NEVER_PAUSED);
-    // Both leave after the whole burst, so they reach the receiver behind every publish of it.
+    // The receiver's frame turns are held, so the burst waits in its queue however fast or loaded this
+    // machine is (with turns running, whether frames still waited when the probe came was a race CI lost
+    // twice). Never paused: a paused reader makes the node drop publishes, and the probe would overtake nothing.
+    const gate = new HeldTurnGate();
+    const { receiver, name, wire } = await startReceiver(node, NEVER_PAUSED, gate);
+    const delivered: string[] = [];
     const probe = new Promise<{ waiting: number; delivered: number }>((resolve) =>
       receiver.on('publish', (message) => {
-        if (message.payloadType === PROBE_PAYLOAD_TYPE) resolve({ waiting: receiver.inboundWaiting, delivered: seen.delivered });
+        if (message.payloadType === PROBE_PAYLOAD_TYPE) resolve({ waiting: receiver.inboundWaiting, delivered: delivered.length });
+        else delivered.push(new TextDecoder().decode(message.blob));
       }),
     );
+    const sender = await kit.client(node.endpoint, 'org/ns/bp-sender', { liveness: false });
+    for (let i = 0; i < BURST; i += 1) sender.publish(name, text(String(i)));
+    // Both leave after the whole burst, so they reach the receiver behind every publish of it.
     sender.publish(name, text('probe'), { payloadType: PROBE_PAYLOAD_TYPE });
+    const atProbe = await withDeadline(probe, 30_000, 'the probe never arrived');
     const other = encodeSlimName(await loadNameHasher(), parseSlimName('org/ns/bp-other'));
     const ack = await receiver.request((id) => buildSubscribe(wire, other, id), 30_000);
-    const atAck = { waiting: receiver.inboundWaiting, delivered: seen.delivered };
-    const atProbe = await withDeadline(probe, 30_000, 'the probe never arrived');
+    const atAck = { waiting: receiver.inboundWaiting, delivered: delivered.length };
 
     expect(ack.success).toBe(true);
-    expect(atAck.waiting).toBeGreaterThan(0);
-    expect(atAck.delivered).toBeLessThan(TOTAL);
-    expect(atProbe.waiting).toBeGreaterThan(0);
-    expect(atProbe.delivered).toBeLessThan(TOTAL);
+    // Handed on while the whole burst still waited for its turn: nothing of it was delivered yet.
+    expect(atProbe).toEqual({ waiting: BURST, delivered: 0 });
+    expect(atAck).toEqual({ waiting: BURST, delivered: 0 });
+    // Released, the burst follows in order, all of it.
+    gate.release();
+    await withDeadline(new Promise<void>((resolve) => {
+      const poll = (): void => (delivered.length === BURST ? resolve() : void setImmediate(poll));
+      poll();
+    }), 30_000, 'the burst was not handed on after the release');
+    expect(delivered).toEqual(Array.from({ length: BURST }, (_, i) => String(i)));
   });
 });

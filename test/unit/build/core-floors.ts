@@ -5,7 +5,7 @@
  * its parent unless listed here itself (identity/tokens sits far below identity's services).
  */
 export const CORE_FLOORS: readonly (readonly string[])[] = [
-  ['log', 'encoding', 'wire', 'threads'],
+  ['log', 'encoding', 'wire', 'threads', 'scheduling'],
   ['events', 'crypto', 'identity/tokens', 'slim-node'],
   ['store', 'envelopes', 'transport'],
   ['kernel', 'slim-session'],

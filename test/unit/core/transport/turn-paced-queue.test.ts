@@ -4,6 +4,7 @@ import { passesQueue } from '../../../../main/core/transport/slim-connection.js'
 import { PROBE_PAYLOAD_TYPE } from '../../../../main/core/transport/probe-payload-type.js';
 import type { WireMessage } from '../../../../main/core/transport/slim-wire-types.js';
 import { turnCounter } from '../../../helpers/turn-counter.js';
+import { TurnGate } from '../../../../main/core/scheduling/turn-gate.js';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -106,6 +107,25 @@ describe('TurnPacedQueue', () => {
     await nextTurn();
     h.stopTicking();
     expect(h.delivered.map((d) => d.item)).toEqual([0, 1, 2]);
+  });
+
+  it('takes its turns through the loop gate: an inbox turn waiting there gets a pass between two of them', async () => {
+    const gate = new TurnGate();
+    const log: string[] = [];
+    const queue = new TurnPacedQueue<number>((item) => log.push(`frame ${item}`), { pause: () => undefined, resume: () => undefined }, { perTurn: 2, highMark: 100, lowMark: 10, gate });
+    for (let i = 0; i < 6; i += 1) queue.push(i);
+    const inbox = (left: number): void => {
+      gate.request(() => {
+        log.push('inbox');
+        if (left > 1) inbox(left - 1);
+      });
+    };
+    inbox(3);
+    await new Promise<void>((resolve) => {
+      const poll = (): void => (gate.length === 0 && queue.length === 0 ? resolve() : void setImmediate(poll));
+      poll();
+    });
+    expect(log).toEqual(['frame 0', 'frame 1', 'inbox', 'frame 2', 'frame 3', 'inbox', 'frame 4', 'frame 5', 'inbox']);
   });
 });
 
