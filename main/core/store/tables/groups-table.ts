@@ -52,7 +52,8 @@ export interface GroupsReader {
   list(): GroupRow[];
   version(groupId: Uint8Array, version: number): GroupVersionRow | undefined;
   versions(groupId: Uint8Array): GroupVersionRow[];
-  members(groupId: Uint8Array): GroupMemberRow[];
+  /** The roster in display order (cached between writes: every sent message and group view reads it). */
+  members(groupId: Uint8Array): readonly GroupMemberRow[];
   member(groupId: Uint8Array, userId: Uint8Array): GroupMemberRow | undefined;
   /** Anyone the group's applied versions ever named, current members or not. */
   memberRecord(groupId: Uint8Array, userId: Uint8Array): GroupMemberRecord | undefined;
@@ -138,23 +139,26 @@ export interface GroupsCaches {
   rosters: RosterCache;
   rows: RowCache<GroupRow>;
   members: RowCache<GroupMemberRow>;
+  /** A group's whole member list, as `members()` orders it. */
+  memberLists: RowCache<GroupMemberRow[]>;
   records: RowCache<GroupMemberRecord>;
 }
 
 export function groupsCaches(): GroupsCaches {
-  return { rosters: new Map(), rows: new RowCache(), members: new RowCache(), records: new RowCache() };
+  return { rosters: new Map(), rows: new RowCache(), members: new RowCache(), memberLists: new RowCache(), records: new RowCache() };
 }
 
 export function clearGroupsCaches(c: GroupsCaches): void {
   c.rosters.clear();
   c.rows.clear();
   c.members.clear();
+  c.memberLists.clear();
   c.records.clear();
 }
 
 /** Reader and writer of one store must share `caches` (the writer invalidates what the reader kept). */
 export function groupsReader(prepare: Prepare, caches: GroupsCaches): GroupsReader {
-  const { rosters, rows, members, records } = caches;
+  const { rosters, rows, members, memberLists, records } = caches;
   return {
     get: (id) => rows.get(idsKey(id), () => prepare(`SELECT ${GROUP_COLUMNS} FROM groups WHERE group_id = ?`).get(id) as GroupRow | undefined),
     // Every row is read, so the sort needs no index (migration 0014 dropped one that every message moved).
@@ -162,10 +166,11 @@ export function groupsReader(prepare: Prepare, caches: GroupsCaches): GroupsRead
     version: (id, v) => prepare(`SELECT ${VERSION_COLUMNS} FROM group_versions WHERE group_id = ? AND version = ?`).get(id, v) as GroupVersionRow | undefined,
     versions: (id) => prepare(`SELECT ${VERSION_COLUMNS} FROM group_versions WHERE group_id = ? ORDER BY version`).all(id) as GroupVersionRow[],
     members: (id) =>
-      prepare(
-        `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_JOIN}
-         WHERE m.group_id = ? ORDER BY m.role, r.display_name COLLATE NOCASE, m.user_id`,
-      ).all(id) as GroupMemberRow[],
+      memberLists.get(idsKey(id), () =>
+        prepare(
+          `SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_JOIN}
+           WHERE m.group_id = ? ORDER BY m.role, r.display_name COLLATE NOCASE, m.user_id`,
+        ).all(id) as GroupMemberRow[]) ?? [],
     member: (id, userId) =>
       members.get(idsKey(id, userId), () =>
         prepare(`SELECT ${MEMBER_COLUMNS} FROM ${MEMBER_JOIN} WHERE m.group_id = ? AND m.user_id = ?`).get(id, userId) as GroupMemberRow | undefined),
@@ -207,7 +212,7 @@ export function groupsReader(prepare: Prepare, caches: GroupsCaches): GroupsRead
 }
 
 export function groupsWriter(prepare: Prepare, caches: GroupsCaches): GroupsWriter {
-  const { rosters, rows, members: memberRows, records } = caches;
+  const { rosters, rows, members: memberRows, memberLists, records } = caches;
   // Each write to a group's row drops the reader's copy first (a write that throws changed nothing).
   const row = (id: Uint8Array): Prepare => {
     rows.delete(idsKey(id));
@@ -255,6 +260,7 @@ export function groupsWriter(prepare: Prepare, caches: GroupsCaches): GroupsWrit
       ).run(r.groupId, r.version, r.kind, r.signedBytes, r.hash, r.name, r.epoch, r.author, r.createdAt),
     replaceMembers: (id, members) => {
       memberRows.clear();
+      memberLists.delete(idsKey(id));
       const existing = new Map(
         (
           prepare('SELECT user_id AS userId, status, since_version AS since FROM group_members WHERE group_id = ?').all(id) as {
@@ -276,6 +282,7 @@ export function groupsWriter(prepare: Prepare, caches: GroupsCaches): GroupsWrit
       // A member row joins its record (name, keys): both copies go.
       records.clear();
       memberRows.clear();
+      memberLists.delete(idsKey(id));
       const upsert = prepare(
         `INSERT INTO group_member_records (group_id, user_id, box_public, display_name, slim_name, since_version) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (group_id, user_id) DO UPDATE SET box_public = excluded.box_public, display_name = excluded.display_name, slim_name = excluded.slim_name`,
@@ -285,7 +292,10 @@ export function groupsWriter(prepare: Prepare, caches: GroupsCaches): GroupsWrit
     setMemberStatus: (id, userId, status) => {
       // Only rows that change are touched: most calls (every received message) change nothing, and keep the reader's copy.
       const changed = prepare('UPDATE group_members SET status = ? WHERE group_id = ? AND user_id = ? AND status != ?').run(status, id, userId, status).changes;
-      if (changed > 0) memberRows.delete(idsKey(id, userId));
+      if (changed > 0) {
+        memberRows.delete(idsKey(id, userId));
+        memberLists.delete(idsKey(id));
+      }
     },
     setCutoff: (id, sender, lastSeq) =>
       void prepare('INSERT OR REPLACE INTO sender_cutoffs (group_id, sender, last_seq) VALUES (?, ?, ?)').run(id, sender, lastSeq),
