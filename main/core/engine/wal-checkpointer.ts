@@ -21,7 +21,9 @@ import type { SqliteDatabase } from '../store/database.js';
  * grew to 700 MB that way). `journal_size_limit` gives the file back after a burst.
  *
  * Correctness never depends on the worker: SQLite's usual checkpoint interval is lengthened only once
- * it has opened the database with the right key, and restored if it fails or stops.
+ * it has opened the database with the right key, and restored if it fails or stops. A full disk (the
+ * database file cannot grow to take the WAL's pages) stalls the worker instead of stopping it: SQLite's
+ * usual interval stands in, and the worker takes over again after its first checkpoint once space is back.
  */
 
 /** Checks this often while nothing is being written (the WAL then holds at most what the engine wrote in that time). */
@@ -61,9 +63,18 @@ interface CheckpointerEvents {
   checkpoint: [CheckpointReport];
   /** The worker stopped or failed: SQLite's own checkpoints are back at their usual interval. */
   fallback: [reason: string];
+  /** The disk is full: the worker cannot copy pages now and keeps trying; SQLite's own checkpoints stand in. */
+  stalled: [reason: string];
+  /** A checkpoint went through again after a full disk: the worker checkpoints again. */
+  resumed: [];
 }
 
-type WorkerMessage = { kind: 'ready' } | ({ kind: 'checkpoint' } & CheckpointReport) | { kind: 'error'; message: string };
+type WorkerMessage =
+  | { kind: 'ready' }
+  | ({ kind: 'checkpoint' } & CheckpointReport)
+  | { kind: 'stalled'; message: string }
+  | { kind: 'resumed' }
+  | { kind: 'error'; message: string };
 
 /**
  * Runs inside the worker. Plain CommonJS evaluated from a string (`eval: true`), so that it needs no
@@ -98,6 +109,8 @@ const walFileBytes = () => {
 // connection's commit): it is writing, so look again soon; an idle engine costs a check per everyMs.
 let busy = false;
 let lastVersion = -1;
+// Whether the last check failed on a full disk (told once, until a checkpoint goes through again).
+let stalled = false;
 const check = () => {
   // Past the bound the engine's own commit checkpoints. This connection stays out of its way until the
   // WAL has started over (its file is then cut back below the bound): while it copies pages it holds
@@ -108,12 +121,24 @@ const check = () => {
     const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
     busy = version !== lastVersion;
     lastVersion = version;
+    if (stalled) {
+      stalled = false;
+      parentPort.postMessage({ kind: 'resumed' });
+    }
     if (row.checkpointed > 0) {
       parentPort.postMessage({ kind: 'checkpoint', log: row.log, checkpointed: row.checkpointed, walBytes: Math.max(0, row.log) * frameBytes });
     }
   } catch (err) {
     // The engine's own checkpoint holds the lock a moment: the next tick tries again.
     if (/busy|locked/i.test(String(err && err.message))) return;
+    // A full disk: the database file cannot grow to take the WAL's pages. Not for good: look again at the
+    // idle interval (the engine's own checkpoints keep the WAL bounded meanwhile), and resume once space is back.
+    if (err && err.code === 'SQLITE_FULL') {
+      busy = false;
+      if (!stalled) parentPort.postMessage({ kind: 'stalled', message: String(err.message) });
+      stalled = true;
+      return;
+    }
     stopped = true;
     parentPort.postMessage({ kind: 'error', message: String(err && err.message || err) });
     try { db.close(); } catch {}
@@ -203,11 +228,17 @@ export class WalCheckpointer {
       this.fallback(m.message);
       return;
     }
-    if (m.kind === 'ready') {
+    if (m.kind === 'ready' || m.kind === 'resumed') {
       if (!this.db.open) return;
       this.db.pragma(`wal_autocheckpoint = ${this.boundPages}`);
       this.active = true;
-      this.events.emit('ready');
+      this.events.emit(m.kind);
+      return;
+    }
+    if (m.kind === 'stalled') {
+      this.active = false;
+      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+      this.events.emit('stalled', m.message);
       return;
     }
     this.events.emit('checkpoint', { log: m.log, checkpointed: m.checkpointed, walBytes: m.walBytes });

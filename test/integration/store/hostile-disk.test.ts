@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,39 +12,7 @@ import type { StorageHealth } from '../../../main/core/store/storage-health.js';
 import { toStorageError } from '../../../shared/errors/storage-errors.js';
 import { expectCode } from '../../helpers/expect-code.js';
 import { introduce, newUser, openProfile, tempDir, testProfile, userId, type TestProfile } from '../../helpers/test-engines.js';
-
-/** Mounts a small tmpfs at dir when this process may (root in CI); false when it may not. */
-function tryMount(dir: string, sizeKb: number): boolean {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKb}k,mode=0700`, 'tmpfs', dir], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Fills the filesystem holding dir until the kernel says ENOSPC; returns the filler's path. */
-function fillDisk(dir: string): string {
-  const path = join(dir, 'filler');
-  const fd = openSync(path, 'w');
-  const block = Buffer.alloc(64 * 1024, 7);
-  try {
-    for (;;) writeSync(fd, block);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-    // Top up the last partial block byte by byte-ish so nothing is left.
-    for (let size = 4096; size >= 1; size = Math.floor(size / 2)) {
-      try {
-        for (;;) writeSync(fd, block.subarray(0, size));
-      } catch {
-        // next smaller size
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return path;
-}
+import { fillDisk, tryMount, unmount } from '../../helpers/small-disk.js';
 
 describe('the store on a hostile disk', () => {
   let dir: ReturnType<typeof tempDir>;
@@ -56,7 +24,7 @@ describe('the store on a hostile disk', () => {
   });
   afterEach(async () => {
     for (const e of engines.splice(0)) await e.close().catch(() => undefined);
-    for (const m of mounted.splice(0)) execFileSync('umount', [m]);
+    for (const m of mounted.splice(0)) unmount(m);
     mounted = [];
     dir.cleanup();
   });

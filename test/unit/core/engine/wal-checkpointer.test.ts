@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { loadSodium } from '../../../../main/core/crypto/sodium.js';
 import { WalCheckpointer } from '../../../../main/core/engine/wal-checkpointer.js';
 import { openDatabase, type SqliteDatabase } from '../../../../main/core/store/database.js';
 import { tempDir } from '../../../helpers/test-engines.js';
+import { fillDisk, tryMount, unmount } from '../../../helpers/small-disk.js';
 
 const CHUNK_ROWS = 64;
 const ROW_BYTES = 4096;
@@ -34,15 +35,18 @@ describe('WAL checkpoints on a worker thread', () => {
       await o.checkpoints?.stop();
       if (o.db.open) o.db.close();
     }
+    for (const m of mounted.splice(0)) unmount(m);
     for (const d of dirs.splice(0)) d.cleanup();
   });
+  const mounted: string[] = [];
 
-  function database(): { db: SqliteDatabase; path: string; key: Uint8Array } {
+  /** A database in a fresh folder, or in `at` (a small disk a test mounted). */
+  function database(at?: string): { db: SqliteDatabase; path: string; key: Uint8Array } {
     const dir = tempDir('kizuna-wal-');
     dirs.push(dir);
     const local = randomBytes(32);
     const key = randomBytes(32);
-    const path = join(dir.path, 'kizuna.db');
+    const path = join(at ?? dir.path, 'kizuna.db');
     const db = openDatabase(path, createAtRestCipher(local), key);
     db.exec('CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
     open.push({ db });
@@ -152,5 +156,52 @@ describe('WAL checkpoints on a worker thread', () => {
     // The engine's connection still reads and writes.
     writeChunk(db, 1);
     expect(db.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: CHUNK_ROWS });
+  });
+
+  it('keeps trying on a full disk, SQLite standing in meanwhile, and checkpoints again once space is back', async (ctx) => {
+    const holder = tempDir('kizuna-wal-disk-');
+    dirs.push(holder);
+    const disk = join(holder.path, 'disk');
+    mkdirSync(disk);
+    // A real full filesystem (root, as in CI): SQLite's page limit would not stop the worker's own connection.
+    if (!tryMount(disk, 2048)) return ctx.skip();
+    mounted.push(disk);
+    const { db, path, key } = database(disk);
+    const checkpoints = new WalCheckpointer(db, path, key, { checkEveryMs: 10, busyCheckEveryMs: 10, walBoundBytes: WAL_BOUND });
+    open[0]!.checkpoints = checkpoints;
+    await once(checkpoints.events, 'ready');
+    const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
+    const rows = (n: number): void => void db.transaction(() => {
+      for (let i = 0; i < n; i++) insert.run(randomBytes(ROW_BYTES));
+    })();
+    // A first batch gives the WAL file its size. Copied into the database file here (the worker's reports can
+    // lag behind the writes), the WAL starts over at the next write, cut back to its size limit; then the disk fills.
+    rows(CHUNK_ROWS);
+    const copiedAll = (): boolean => {
+      const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+      return r !== undefined && r.busy === 0 && r.log === r.checkpointed;
+    };
+    while (!copiedAll()); // busy only while the worker's own check holds the lock
+    rows(1);
+    const filler = fillDisk(disk);
+    // Fewer rows than the first batch: they fit in the WAL file as it is, but the database file must grow to take them.
+    // Without the stall the worker would stop for good: say so at once rather than at the test's timeout.
+    const stalled = Promise.race([
+      once(checkpoints.events, 'stalled'),
+      once(checkpoints.events, 'fallback').then(([why]) => Promise.reject(new Error(`the worker stopped: ${String(why)}`))),
+    ]);
+    rows(CHUNK_ROWS / 4);
+    const [reason] = (await stalled) as [string];
+    expect(reason).toMatch(/full/i);
+    expect(checkpoints.running).toBe(false);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+
+    const resumed = once(checkpoints.events, 'resumed');
+    rmSync(filler);
+    await resumed;
+    expect(checkpoints.running).toBe(true);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_BOUND / 4096);
+    // Nothing written while the disk was full was lost.
+    expect(db.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: CHUNK_ROWS + 1 + CHUNK_ROWS / 4 });
   });
 });
