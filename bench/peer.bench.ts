@@ -13,7 +13,8 @@
  * Flags: --seconds N (throughput; default 10), --full (60 s), --round-trips N (default 200), --latency-only
  * (no throughput runs: msgs_per_s is NaN). KIZUNA_PEER_PROFILE=<folder>: Kizuna's round trips (A's main
  * thread, after the warm-up) and each flood (the receiving process's main thread, from the first publish
- * to the last stored envelope) are CPU-profiled into <folder>/{latency,flood}-<transport>-<members>-<none|mls>.cpuprofile.
+ * to the last stored envelope) are CPU-profiled into <folder>/{latency,flood}-<transport>-<members>-<none|mls>.cpuprofile,
+ * and each member process of a round-trip row (the echo bot first) for its whole life into <folder>/members-latency-<tag>/.
  * Writes bench/results/peer.json as the issue gives it, plus the target ratios.
  */
 import { spawn } from 'node:child_process';
@@ -153,6 +154,12 @@ async function inProcess(name: string, endpoint: string, session: { maxRetries?:
   return { engine, session: s };
 }
 
+/** With KIZUNA_PEER_PROFILE, a round-trip row's member processes are profiled for life (the echo bot does half the work). */
+function memberProfileFlags(tag: string): string[] {
+  const folder = process.env['KIZUNA_PEER_PROFILE'];
+  return folder === undefined || folder === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${join(folder, `members-latency-${tag}`)}`];
+}
+
 /** Kizuna round trips: A here, B an echo bot, the others engines in their own processes, all online. */
 async function kizunaLatency(endpoint: string, tag: string, members: number, mode: EncryptionMode, nodePids: number[]): Promise<{ rtt: number[]; rss: number }> {
   const a = await inProcess(`lat-a-${tag}`, endpoint, { maxRetries: 0 });
@@ -160,7 +167,7 @@ async function kizunaLatency(endpoint: string, tag: string, members: number, mod
   try {
     for (let i = 0; i < Math.max(members - 1, KIZUNA_MIN_GROUP - 1); i++) {
       // No events from the members: nothing here listens, and each would cost A's process (measured) an IPC message.
-      const p = new CoreProcess(dir.path, `lat-${tag}-m${i}`, endpoint, SESSION, { events: false });
+      const p = new CoreProcess(dir.path, `lat-${tag}-m${i}`, endpoint, SESSION, { events: false, execArgv: memberProfileFlags(tag) });
       await p.start();
       await p.invoke('identity.create', { displayName: `m${i}` });
       others.push(p);

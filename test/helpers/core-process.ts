@@ -31,6 +31,8 @@ export interface CoreProcessOptions {
    * message serialized in the child and parsed in the benchmark's process, on the path it measures.
    */
   events?: boolean;
+  /** Node flags for the child (a benchmark profiles the members' processes with `--cpu-prof`). */
+  execArgv?: readonly string[];
 }
 
 /**
@@ -60,7 +62,7 @@ export class CoreProcess {
   async start(nodeEndpoint = this.nodeEndpoint): Promise<void> {
     this.nodeEndpoint = nodeEndpoint;
     if (!existsSync(ENTRY)) throw new KizunaError('HOST_UNAVAILABLE', `${ENTRY} is missing: run the tests through vitest (its global setup builds it) or npm run build:test-processes.`);
-    const child = fork(ENTRY, [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, KIZUNA_LOG_LEVEL: process.env['KIZUNA_TEST_LOG'] ?? 'error' } });
+    const child = fork(ENTRY, [], { execArgv: [...(this.options.execArgv ?? [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, KIZUNA_LOG_LEVEL: process.env['KIZUNA_TEST_LOG'] ?? 'error' } });
     this.child = child;
     // A send to a child that just died fails with ERR_IPC_CHANNEL_CLOSED; without a listener that
     // 'error' would crash the test process. The requests it concerns fail through their callbacks.
