@@ -119,8 +119,9 @@ describe('SLIM connection backpressure', () => {
   it('hands a probe and a subscription ack on at once, ahead of the frames that arrived before them', async () => {
     const node = await kit.startNode();
     // The receiver's frame turns are held, so the burst waits in its queue however fast or loaded this
-    // machine is (with turns running, whether frames still waited when the probe came was a race CI lost
-    // twice). Never paused: a paused reader makes the node drop publishes, and the probe would overtake nothing.
+    // machine is (with turns running, whether frames still waited when the probe came was a race, lost under
+    // load in a CI run and a local one). Never paused: a paused reader makes the node drop publishes, and the
+    // probe would overtake nothing.
     const gate = new HeldTurnGate();
     const { receiver, name, wire } = await startReceiver(node, NEVER_PAUSED, gate);
     const delivered: string[] = [];
