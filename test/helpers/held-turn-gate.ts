@@ -15,11 +15,6 @@ export class HeldTurnGate implements TurnRequester {
   #held: Held[] = [];
   #released: TurnGate | undefined;
 
-  /** Turns waiting for the release. */
-  get waiting(): number {
-    return this.#held.filter((h) => !h.cancelled).length;
-  }
-
   request(turn: () => void): TurnTicket {
     if (this.#released !== undefined) return this.#released.request(turn);
     const held: Held = { turn, cancelled: false };

@@ -236,8 +236,7 @@ export class WalCheckpointer {
       return;
     }
     if (m.kind === 'stalled') {
-      this.active = false;
-      if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+      this.sqliteCheckpointsBack();
       this.events.emit('stalled', m.message);
       return;
     }
@@ -247,9 +246,14 @@ export class WalCheckpointer {
   private fallback(reason: string): void {
     if (this.stopped || this.fellBack) return;
     this.fellBack = true;
+    this.sqliteCheckpointsBack();
+    this.events.emit('fallback', reason);
+  }
+
+  /** SQLite's own checkpoints at their usual interval: the worker is not checkpointing (for now or for good). */
+  private sqliteCheckpointsBack(): void {
     this.active = false;
     if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
-    this.events.emit('fallback', reason);
   }
 
   /** Stops the worker (before the engine's connection closes: that one then checkpoints last). */
@@ -262,6 +266,6 @@ export class WalCheckpointer {
     this.worker?.ref();
     this.worker?.postMessage('close');
     await this.exited;
-    if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+    this.sqliteCheckpointsBack();
   }
 }

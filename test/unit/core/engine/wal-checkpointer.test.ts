@@ -53,11 +53,16 @@ describe('WAL checkpoints on a worker thread', () => {
     return { db, path, key };
   }
 
-  function writeChunk(db: SqliteDatabase, n: number): void {
+  /** `n` rows of `bytes` random bytes each, in one commit. */
+  function insertRows(db: SqliteDatabase, n: number, bytes = ROW_BYTES): void {
     const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
     db.transaction(() => {
-      for (let i = 0; i < CHUNK_ROWS; i++) insert.run(randomBytes(ROW_BYTES));
+      for (let i = 0; i < n; i++) insert.run(randomBytes(bytes));
     })();
+  }
+
+  function writeChunk(db: SqliteDatabase, n: number): void {
+    insertRows(db, CHUNK_ROWS);
     // Old rows go, so the database stays small and the WAL is what grows.
     db.prepare('DELETE FROM filler WHERE id <= ?').run((n - 1) * CHUNK_ROWS);
   }
@@ -127,10 +132,9 @@ describe('WAL checkpoints on a worker thread', () => {
     await once(checkpoints.events, 'checkpoint');
     // The engine keeps committing (a small row a turn, as a busy inbox does), so every check finds new commits.
     // Each checkpoint after the first comes only from the busy interval: the idle one is ten minutes away.
-    const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
     let rows = 0;
     while (reports.length < 4) {
-      insert.run(randomBytes(64));
+      insertRows(db, 1, 64);
       rows += 1;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -170,10 +174,7 @@ describe('WAL checkpoints on a worker thread', () => {
     const checkpoints = new WalCheckpointer(db, path, key, { checkEveryMs: 10, busyCheckEveryMs: 10, walBoundBytes: WAL_BOUND });
     open[0]!.checkpoints = checkpoints;
     await once(checkpoints.events, 'ready');
-    const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
-    const rows = (n: number): void => void db.transaction(() => {
-      for (let i = 0; i < n; i++) insert.run(randomBytes(ROW_BYTES));
-    })();
+    const rows = (n: number): void => insertRows(db, n);
     // A first batch gives the WAL file its size. Copied into the database file here (the worker's reports can
     // lag behind the writes), the WAL starts over at the next write, cut back to its size limit; then the disk fills.
     rows(CHUNK_ROWS);
