@@ -14,6 +14,7 @@ export const CLI_OUT_DIR = join('dist', 'cli');
  */
 export function cliBuildOptions(root: string): BuildOptions {
   return nodeBundleOptions(
+    root,
     {
       kizuna: join(root, 'main', 'cli', 'kizuna.ts'),
       'slim-node-process': join(root, 'main', 'core', 'slim-node', 'slim-node-process.ts'),

@@ -19,6 +19,7 @@ export function testProcessFile(root: string, name: 'core-process-entry' | 'pace
  */
 export function testProcessBuildOptions(root: string): BuildOptions {
   return nodeBundleOptions(
+    root,
     {
       'core-process-entry': join(root, 'test', 'helpers', 'core-process-entry.ts'),
       'paced-publisher': join(root, 'bench', 'lib', 'paced-publisher.ts'),

@@ -70,8 +70,8 @@ class SharedWorkers {
   }
 
   private start(): PoolWorker {
-    // Beside this file: signature-worker-entry.js when built, the .ts under tsx from sources. The CLI
-    // bundle has no such sibling: the worker fails to start and the pool stays off (see fail below).
+    // Beside this file: signature-worker-entry.js when built (every node bundle has it as an entry, see
+    // scripts/node-bundle-options.ts), the .ts under tsx from sources.
     const source = workerEntrySource(import.meta.url, 'signature-worker-entry');
     const worker = new Worker(source.filename, { eval: source.eval, execArgv: [] });
     // The pool must never keep a process alive that is otherwise done.
@@ -90,7 +90,7 @@ class SharedWorkers {
       entry.load -= waiter.size;
       waiter.resolve(unpack(reply.data.good));
     });
-    // A worker that cannot start (a bundle without its entry file) or dies: the pool is off for good
+    // A worker that cannot start (its entry file missing) or dies: the pool is off for good
     // and whatever it was asked is answered with nothing (verified on the engine's thread instead).
     const fail = (): void => {
       this.failed = true;
