@@ -20,17 +20,33 @@ export const SEARCH_IDLE_BATCH = 32;
 export const INITIAL_ROWS_PER_TURN = SEARCH_IDLE_BATCH;
 
 /**
- * The inbox's time budget, with fewer rows at most. A row is cheap to index (~10–25 µs) until the
- * turn's commit completes a level of the index's segments and FTS5 merges it (automerge, 0013): the
- * count grew to the inbox's 512 on cheap turns, and a turn of 512 with a merge held the loop 93 ms in
- * the peer flood. Measured alone (30,000 messages), the longest turn was ~45 ms at 512 rows, ~36 at 128.
+ * The inbox's time budget, with fewer rows at most. A row is cheap to index (~10–25 µs); while FTS5
+ * still merged inside index commits (automerge, 0013 until 0016), the count grew to the inbox's 512 on
+ * cheap turns, and a turn of 512 with a merge held the loop 93 ms in the peer flood (measured alone:
+ * ~45 ms at 512 rows, ~36 at 128).
  */
 export const SEARCH_TURN_BUDGET: TurnBudget = { ...DEFAULT_TURN_BUDGET, maxRows: 128 };
 
 /**
+ * Pages of segment merging per turn (FTS5 'merge'; each page read and written through the page
+ * cipher): a step that merged took 6–10 ms in the peer flood (once 28, under load), inside the inbox's
+ * turn budget; an index commit that merged took up to 31 ms there, ~90 ms in earlier runs.
+ */
+export const MERGE_PAGES_PER_TURN = 256;
+
+/**
+ * Index turns between looks for segments to merge. Each index turn adds one segment, and a merge takes
+ * 16 of one level (migration 0016): looking after every index turn found nothing to do ~19 times in 20
+ * in the peer flood (a turn and a transaction each).
+ */
+export const MERGE_CHECK_EVERY = 8;
+
+/**
  * The inbox's search indexing (migration 0013, issue 13): stored messages wait in `search_pending`
  * and are indexed here, many per transaction (far cheaper than one by one in each small commit of a
- * burst), in turns of the event loop sized to the same time budget as the inbox's own.
+ * burst), in turns of the event loop sized to the same time budget as the inbox's own. Each index turn
+ * writes a segment of its own and merges nothing (migration 0016); turns of bounded merging of their own
+ * then combine the segments until no level has enough of them to merge.
  */
 export class SearchIndexer {
   /**
@@ -43,6 +59,13 @@ export class SearchIndexer {
    * previous run may have left rows pending: it starts at the idle batch, so the first idle indexes them.
    */
   private unindexed = SEARCH_IDLE_BATCH;
+  /**
+   * Segments index turns wrote since merging last found nothing to do; merging is due from
+   * MERGE_CHECK_EVERY on (at start at once: whatever a previous run left), and goes on while it finds work.
+   */
+  private unmerged = MERGE_CHECK_EVERY;
+  /** What the turn `due` asked for does. */
+  private next: 'index' | 'merge' = 'index';
 
   constructor(private readonly ctx: EngineContext) {}
 
@@ -51,13 +74,27 @@ export class SearchIndexer {
     this.unindexed += rows;
   }
 
-  /** Whether an index turn comes before the next rows: the idle inbox has a batch's worth, or a burst left a long backlog. */
+  /**
+   * Whether a turn of this comes before the next rows: indexing when the idle inbox has a batch's worth
+   * or a burst left a long backlog; otherwise merging, once index turns wrote a few segments since
+   * merging last had nothing to do (in a burst too, so the segments stay few).
+   */
   due(rowsWaiting: boolean): boolean {
-    return this.unindexed >= (rowsWaiting ? SEARCH_BACKLOG : SEARCH_IDLE_BATCH);
+    if (this.unindexed >= (rowsWaiting ? SEARCH_BACKLOG : SEARCH_IDLE_BATCH)) this.next = 'index';
+    else if (this.unmerged >= MERGE_CHECK_EVERY) this.next = 'merge';
+    else return false;
+    return true;
   }
 
-  /** One turn of indexing; once it finds fewer rows than it asked for, the index has caught up (not due). */
+  /**
+   * The turn `due` asked for: of indexing (once it finds fewer rows than it asked for, the index has
+   * caught up), or of merging segments.
+   */
   turn(): void {
+    if (this.next === 'merge') {
+      this.mergeTurn();
+      return;
+    }
     const limit = this.rowsPerTurn;
     const started = performance.now();
     let indexed: number;
@@ -69,8 +106,22 @@ export class SearchIndexer {
       this.unindexed = 0;
       return;
     }
-    if (indexed > 0) this.rowsPerTurn = nextRowsPerTurn(limit, indexed, performance.now() - started, SEARCH_TURN_BUDGET);
+    if (indexed > 0) {
+      this.rowsPerTurn = nextRowsPerTurn(limit, indexed, performance.now() - started, SEARCH_TURN_BUDGET);
+      this.unmerged += 1;
+    }
     // Still due while a full turn suggests more are pending (at least a batch's worth, so an idle inbox goes on).
     this.unindexed = indexed < limit ? 0 : Math.max(SEARCH_IDLE_BATCH, this.unindexed - indexed);
+  }
+
+  private mergeTurn(): void {
+    try {
+      const worked = this.ctx.store.transaction(() => this.ctx.store.write.messages.mergeSearchIndex(MERGE_PAGES_PER_TURN));
+      if (!worked) this.unmerged = 0;
+    } catch (err) {
+      // Searches work on unmerged segments (only slower); tried again after the next index turns.
+      this.ctx.log.warn('search index: segments not merged', { error: String(err) });
+      this.unmerged = 0;
+    }
   }
 }

@@ -14,6 +14,7 @@ import { migration0012 } from './0012-direct-chat-merges.js';
 import { migration0013 } from './0013-search-index-queue.js';
 import { migration0014 } from './0014-fewer-pages-per-message.js';
 import { migration0015 } from './0015-cumulative-ack-marks.js';
+import { migration0016 } from './0016-search-merges-in-own-turns.js';
 
 /** Every migration, in order. Add a numbered file and list it here; never edit a shipped one. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0013,
   migration0014,
   migration0015,
+  migration0016,
 ];

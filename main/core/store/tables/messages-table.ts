@@ -69,6 +69,11 @@ export interface MessagesWriter {
    * statement (atomic: a crash leaves each either pending or indexed). Returns how many it indexed.
    */
   indexPendingSearch(limit: number): number;
+  /**
+   * One step of merging the search index's segments (FTS5 'merge', about `pages` pages of work, on a
+   * level with at least `usermerge` (16) segments; migration 0016). False when there was nothing to merge.
+   */
+  mergeSearchIndex(pages: number): boolean;
   /** Moves a send state forward (pending < sent < delivered < read; failed only from pending). */
   advanceSendState(id: Uint8Array, next: Exclude<SendState, 'received'>): boolean;
   /** Nobody left in the group can ever get it: pending or sent -> failed. */
@@ -178,6 +183,14 @@ function indexPending(prepare: Prepare, limit: number): number {
   return prepare('DELETE FROM search_pending WHERE msg_rowid IN (SELECT msg_rowid FROM search_pending ORDER BY msg_rowid LIMIT ?)').run(limit).changes;
 }
 
+/** FTS5 tells whether a 'merge' step did any work only through the connection's total changes (2 or more). */
+function mergeStep(prepare: Prepare, pages: number): boolean {
+  const changes = prepare('SELECT total_changes() AS n');
+  const before = (changes.get() as { n: number }).n;
+  prepare(`INSERT INTO messages_fts (messages_fts, rank) VALUES ('merge', ?)`).run(pages);
+  return (changes.get() as { n: number }).n - before >= 2;
+}
+
 function indexAllPending(prepare: Prepare): void {
   prepare('DELETE FROM search_pending').run();
 }
@@ -185,6 +198,7 @@ function indexAllPending(prepare: Prepare): void {
 export function messagesWriter(prepare: Prepare): MessagesWriter {
   return {
     indexPendingSearch: (limit) => indexPending(prepare, limit),
+    mergeSearchIndex: (pages) => mergeStep(prepare, pages),
     insert: (r) =>
       prepare(
         `INSERT OR IGNORE INTO messages (id, group_id, sender, seq, epoch, sent_at, received_at, kind, body, reply_to,

@@ -185,10 +185,10 @@ describe('message search in the store', () => {
     expect(() => d.exec("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')")).not.toThrow();
   });
 
-  it('merges the index in larger steps (0013) and stays whole and searchable through a burst of small commits', () => {
+  it('merges the index 16 segments at a time, only when asked (0013, 0016), and stays whole and searchable through a burst of small commits', () => {
     const d = fresh();
     const config = Object.fromEntries((d.prepare('SELECT k, v FROM messages_fts_config').all() as { k: string; v: number }[]).map((r) => [r.k, r.v]));
-    expect(config).toMatchObject({ automerge: 16, crisismerge: 64 });
+    expect(config).toMatchObject({ automerge: 0, usermerge: 16, crisismerge: 64 });
     // A receive burst: many commits of a few rows each, every one writing a new segment.
     const w = messagesWriter(createStatementCache(d));
     for (let c = 0; c < 120; c++) d.transaction(() => { for (let i = 0; i < 5; i++) w.insert(row(GROUP_A, `burst ${c}-${i} 東京タワー`)); })();
