@@ -14,7 +14,7 @@ const NATIVE_OR_DEV = ['better-sqlite3', 'better-sqlite3-multiple-ciphers', '@ag
  * the CLI's engines (bots, `kizuna web`) and the processes tests fork verified every received
  * signature on their own thread. The core worker only the Electron shell starts (from tsc's output).
  */
-export function workerEntries(root: string): Record<string, string> {
+function workerEntries(root: string): Record<string, string> {
   return { 'signature-worker-entry': join(root, 'main', 'core', 'envelopes', 'signature-worker-entry.ts') };
 }
 
