@@ -301,13 +301,8 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
     // Closing: whoever reads what arrives has stopped listening.
     if (this.#closedWith !== undefined || this.#endingWith !== undefined) return;
     this.emit('arrived');
-    let frame: WireMessage;
-    try {
-      frame = this.#options.codec.decode(bytes);
-    } catch {
-      this.#dropped('undecodable', `${bytes.length} bytes`);
-      return;
-    }
+    const frame = this.#decode(bytes);
+    if (frame === undefined) return;
     if (!this.#negotiated) {
       const result = readLinkNegotiationReply(frame, this.#negotiation);
       if (!result.ok) {
@@ -330,14 +325,18 @@ export class SlimConnection extends TypedEmitter<SlimConnectionEvents> {
 
   /** A frame whose turn came: decoded again (it decoded on arrival; the codec is deterministic). */
   #deliverWaited(bytes: Buffer): void {
-    let frame: WireMessage;
+    const frame = this.#decode(bytes);
+    if (frame !== undefined) this.#deliver(frame);
+  }
+
+  /** The frame in `bytes`, or undefined (counted as dropped) when they do not decode. */
+  #decode(bytes: Buffer): WireMessage | undefined {
     try {
-      frame = this.#options.codec.decode(bytes);
+      return this.#options.codec.decode(bytes);
     } catch {
       this.#dropped('undecodable', `${bytes.length} bytes`);
-      return;
+      return undefined;
     }
-    this.#deliver(frame);
   }
 
   /** Hands one frame received after negotiation to its listeners (or to the request() waiting for it). */

@@ -5,7 +5,7 @@
  * chunk in the output folder: an entry missing there fails to start, and the signature pool then
  * stays off without a word (every received signature verified on the engine's thread).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -20,25 +20,15 @@ import { PAIR_BYTES, signatureReplySchema, type SignatureReply } from '../../../
 import { encodeWire } from '../../../main/core/wire/wire-codec.js';
 import { forged } from '../../adversarial/attack-kit.js';
 import { outsiderKeys } from '../../adversarial/hostile-world.js';
+import { filesBelow } from './source-files.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Every `workerEntrySource(import.meta.url, '<entry>')` in main/: the starting module and its entry's name. */
 function workerStarts(): { module: string; entry: string }[] {
-  const starts: { module: string; entry: string }[] = [];
-  const walk = (dir: string): void => {
-    for (const d of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, d.name);
-      if (d.isDirectory()) walk(path);
-      else if (d.name.endsWith('.ts')) {
-        for (const m of readFileSync(path, 'utf8').matchAll(/workerEntrySource\(import\.meta\.url, '([\w-]+)'\)/g)) {
-          starts.push({ module: relative(root, path), entry: m[1]! });
-        }
-      }
-    }
-  };
-  walk(join(root, 'main'));
-  return starts;
+  return filesBelow(join(root, 'main'), (name) => name.endsWith('.ts')).flatMap((path) =>
+    [...readFileSync(path, 'utf8').matchAll(/workerEntrySource\(import\.meta\.url, '([\w-]+)'\)/g)].map((m) => ({ module: relative(root, path), entry: m[1]! })),
+  );
 }
 
 /** The source files a bundle takes in, relative to the project (esbuild's metafile, nothing written). */
