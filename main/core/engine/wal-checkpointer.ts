@@ -74,6 +74,7 @@ type WorkerMessage =
   | ({ kind: 'checkpoint' } & CheckpointReport)
   | { kind: 'stalled'; message: string }
   | { kind: 'resumed' }
+  | { kind: 'checks'; checks: number }
   | { kind: 'error'; message: string };
 
 /**
@@ -111,7 +112,12 @@ let busy = false;
 let lastVersion = -1;
 // Whether the last check failed on a full disk (told once, until a checkpoint goes through again).
 let stalled = false;
+// What the last report said (its frames and frames copied): an idle engine is not told the same again.
+let reported = '';
+// Checks so far (a test asks for it instead of waiting for time to pass).
+let checks = 0;
 const check = () => {
+  checks += 1;
   // Past the bound the engine's own commit checkpoints. This connection stays out of its way until the
   // WAL has started over (its file is then cut back below the bound): while it copies pages it holds
   // the lock a new reader needs to start the WAL over, so under sustained writes it would keep the WAL growing.
@@ -125,7 +131,11 @@ const check = () => {
       stalled = false;
       parentPort.postMessage({ kind: 'resumed' });
     }
-    if (row.checkpointed > 0) {
+    // Reported after a commit or when more was copied; an idle engine's thread is not woken every check
+    // to hear that its WAL is still all copied.
+    const state = row.log + '/' + row.checkpointed;
+    if (row.checkpointed > 0 && (busy || state !== reported)) {
+      reported = state;
       parentPort.postMessage({ kind: 'checkpoint', log: row.log, checkpointed: row.checkpointed, walBytes: Math.max(0, row.log) * frameBytes });
     }
   } catch (err) {
@@ -154,6 +164,7 @@ const tick = () => {
 // At once: a WAL left by the last run (or written while this started) is copied without waiting.
 timer = setTimeout(tick, 0);
 parentPort.on('message', (m) => {
+  if (m === 'checks') parentPort.postMessage({ kind: 'checks', checks });
   if (m !== 'close') return;
   stopped = true;
   clearTimeout(timer);
@@ -171,6 +182,8 @@ export class WalCheckpointer {
   private active = false;
   private stopped = false;
   private fellBack = false;
+  /** Answers to checks(), in the order asked. */
+  private readonly checkCounts: ((checks: number | undefined) => void)[] = [];
 
   /** `path` is the database file (not ':memory:'), `databaseKey` the page key the engine's connection uses. */
   constructor(
@@ -213,6 +226,7 @@ export class WalCheckpointer {
     worker.on('message', (m: WorkerMessage) => this.onMessage(m));
     worker.on('error', (err) => this.fallback(`the checkpoint worker failed: ${err.message}`));
     worker.on('exit', () => {
+      for (const answer of this.checkCounts.splice(0)) answer(undefined);
       if (!this.stopped) this.fallback('the checkpoint worker stopped');
     });
   }
@@ -222,7 +236,20 @@ export class WalCheckpointer {
     return this.active;
   }
 
+  /** How many times the worker has looked at the WAL so far; undefined once it is gone (tests count checks, not time). */
+  checks(): Promise<number | undefined> {
+    if (this.worker === undefined || this.stopped || this.fellBack) return Promise.resolve(undefined);
+    return new Promise((resolve) => {
+      this.checkCounts.push(resolve);
+      this.worker?.postMessage('checks');
+    });
+  }
+
   private onMessage(m: WorkerMessage): void {
+    if (m.kind === 'checks') {
+      this.checkCounts.shift()?.(m.checks);
+      return;
+    }
     if (this.stopped) return;
     if (m.kind === 'error') {
       this.fallback(m.message);

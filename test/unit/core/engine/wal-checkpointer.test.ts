@@ -142,6 +142,27 @@ describe('WAL checkpoints on a worker thread', () => {
     expect(db.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: CHUNK_ROWS + rows });
   });
 
+  it('does not wake an idle engine: once its WAL is all copied, checks report nothing until the next commit', async () => {
+    const { db, path, key } = database();
+    writeChunk(db, 1);
+    const checkpoints = new WalCheckpointer(db, path, key, { checkEveryMs: 1, walBoundBytes: 64 * 1024 * 1024 });
+    open[0]!.checkpoints = checkpoints;
+    const reports: { log: number; checkpointed: number }[] = [];
+    checkpoints.events.on('checkpoint', (r) => reports.push(r));
+    // The chunk written before the worker started is copied whole.
+    while (!reports.some((r) => r.log > 0 && r.checkpointed === r.log)) await once(checkpoints.events, 'checkpoint');
+    const told = reports.length;
+    // Fifty more checks of an idle engine, counted by the worker itself: not one of them is reported.
+    const from = (await checkpoints.checks()) ?? 0;
+    for (let seen = from; seen < from + 50; seen = (await checkpoints.checks()) ?? Number.POSITIVE_INFINITY);
+    expect(await checkpoints.checks()).toBeGreaterThanOrEqual(from + 50);
+    expect(reports).toHaveLength(told);
+    // The next commit is reported at the next check.
+    insertRows(db, 1, 64);
+    await once(checkpoints.events, 'checkpoint');
+    expect(reports.length).toBe(told + 1);
+  });
+
   it('control: with automatic checkpoints off and no worker, the same writes grow the WAL past the bound', () => {
     const { db, path } = database();
     db.pragma('wal_autocheckpoint = 0');
