@@ -29,7 +29,7 @@ import type { SqliteDatabase } from '../store/database.js';
 /** Checks this often while nothing is being written (the WAL then holds at most what the engine wrote in that time). */
 const CHECK_EVERY_MS = 200;
 /**
- * Checks this soon after a checkpoint that copied pages: writes are going on. At 200 ms a sustained
+ * Checks this soon while writes are going on (a commit within the last idle interval). At 200 ms a sustained
  * burst outran the worker (the peer flood writes ~19 MB of WAL a second, each page encrypted for the WAL and
  * again for the database file), so the WAL reached the bound and the engine's own commits checkpointed
  * on its thread, 25–48 ms each, ~70 times in one flood; at 50 ms, 11–26 times.
@@ -44,7 +44,7 @@ const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
 
 export interface WalCheckpointerOptions {
   checkEveryMs?: number;
-  /** How soon it checks again after a checkpoint that copied pages (at most `checkEveryMs`). */
+  /** How soon it checks again while the engine is writing (at most `checkEveryMs`). */
   busyCheckEveryMs?: number;
   /** The WAL size (bytes) past which the engine's own commit checkpoints. */
   walBoundBytes?: number;
@@ -106,10 +106,13 @@ const frameBytes = Number(db.pragma('page_size', { simple: true })) + 24;
 const walFileBytes = () => {
   try { return statSync(workerData.path + '-wal').size; } catch { return 0; }
 };
-// Whether the engine committed since the check before (SQLite's data_version moves with every other
-// connection's commit): it is writing, so look again soon; an idle engine costs a check per everyMs.
+// Whether the engine is writing: it committed (SQLite's data_version moves with every other connection's
+// commit) within the last idle interval, so look again soon; an idle engine costs a check per everyMs.
+// A window, not "since the check before": a writer whose thread was held up longer than the busy interval
+// (a loaded machine) would otherwise drop the worker to the idle interval in the middle of its writes.
 let busy = false;
 let lastVersion = -1;
+let lastCommitAt = -Infinity;
 // Whether the last check failed on a full disk (told once, until a checkpoint goes through again).
 let stalled = false;
 // What the last report said (its frames and frames copied): an idle engine is not told the same again.
@@ -125,8 +128,11 @@ const check = () => {
   try {
     const version = db.pragma('data_version', { simple: true });
     const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
-    busy = version !== lastVersion;
+    const committed = version !== lastVersion;
     lastVersion = version;
+    const now = Date.now();
+    if (committed) lastCommitAt = now;
+    busy = now - lastCommitAt < workerData.everyMs;
     if (stalled) {
       stalled = false;
       parentPort.postMessage({ kind: 'resumed' });
@@ -134,7 +140,7 @@ const check = () => {
     // Reported after a commit or when more was copied; an idle engine's thread is not woken every check
     // to hear that its WAL is still all copied.
     const state = row.log + '/' + row.checkpointed;
-    if (row.checkpointed > 0 && (busy || state !== reported)) {
+    if (row.checkpointed > 0 && (committed || state !== reported)) {
       reported = state;
       parentPort.postMessage({ kind: 'checkpoint', log: row.log, checkpointed: row.checkpointed, walBytes: Math.max(0, row.log) * frameBytes });
     }

@@ -130,14 +130,22 @@ describe('WAL checkpoints on a worker thread', () => {
     const reports: { checkpointed: number }[] = [];
     checkpoints.events.on('checkpoint', (r) => reports.push(r));
     await once(checkpoints.events, 'checkpoint');
-    // The engine keeps committing (a small row a turn, as a busy inbox does), so every check finds new commits.
+    // The engine keeps committing (a small row a turn, as a busy inbox does).
     // Each checkpoint after the first comes only from the busy interval: the idle one is ten minutes away.
     let rows = 0;
-    while (reports.length < 4) {
-      insertRows(db, 1, 64);
-      rows += 1;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
+    const commitUntil = async (count: number) => {
+      while (reports.length < count) {
+        insertRows(db, 1, 64);
+        rows += 1;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
+    await commitUntil(2);
+    // The writer is held up past the busy interval (a loaded machine): checks find no new commit. The worker
+    // stays busy within an idle interval of the last commit; dropping to its idle interval here hung CI.
+    const before = (await checkpoints.checks()) ?? 0;
+    while (((await checkpoints.checks()) ?? 0) < before + 3) await new Promise<void>((resolve) => setImmediate(resolve));
+    await commitUntil(4);
     expect(reports.every((r) => r.checkpointed > 0)).toBe(true);
     expect(db.prepare('SELECT count(*) AS n FROM filler').get()).toEqual({ n: CHUNK_ROWS + rows });
   });
