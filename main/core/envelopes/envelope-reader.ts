@@ -2,8 +2,8 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { blake2b256 } from '../crypto/hash.js';
 import { utf8 } from '../encoding/base64url.js';
 import { verifyDetached } from '../crypto/signing.js';
-import { decodeWire, encodeWire } from '../wire/wire-codec.js';
-import { envelopeSchema, envelopeTypeSchema, MAX_ENVELOPE_BYTES, signedEnvelopeSchema, type Envelope } from '../wire/wire-schemas.js';
+import { envelopeTypeSchema, MAX_ENVELOPE_BYTES, type Envelope } from '../wire/wire-schemas.js';
+import { readCanonicalEnvelope, readSignedEnvelope } from './canonical-envelope.js';
 import type { CheckedSignatures } from './checked-signatures.js';
 
 export interface VerifiedEnvelope {
@@ -78,22 +78,15 @@ function idOf(d: Decoded): Uint8Array {
 }
 
 function decodeFresh(bytes: Uint8Array): Decoded {
-  const signed = decodeWire('SignedEnvelope', signedEnvelopeSchema, bytes);
-  const envelope = decodeWire('Envelope', envelopeSchema, signed.envelope);
-  // One message, one encoding: anything a decoder would skip or re-order (unknown fields, repeated
-  // fields, long varints) could otherwise give one signed content several ids and stored forms.
-  if (!sameBytes(encodeWire('Envelope', envelope), signed.envelope) || !sameBytes(encodeWire('SignedEnvelope', signed), bytes)) {
-    throw new KizunaError('ENVELOPE_MALFORMED', undefined, { reason: 'not canonically encoded' });
-  }
+  // One message, one encoding (canonical-envelope.ts): anything a decoder would skip or re-order (unknown
+  // fields, repeated fields, long varints) could otherwise give one signed content several ids and stored forms.
+  const signed = readSignedEnvelope(bytes);
+  const envelope = readCanonicalEnvelope(signed.envelope);
   if ((envelope.seq === 0) === (envelope.nonce.byteLength === 0)) {
     throw new KizunaError('ENVELOPE_MALFORMED', undefined, { reason: 'a sequenced envelope has no nonce; an unsequenced one has one' });
   }
   return { envelope, signed };
 }
-
-const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-/** Public bytes compared natively (bytesEqual's constant-time loop is for secrets). */
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => asBuffer(a).equals(b);
 
 /**
  * Decodes untrusted bytes into an envelope whose signature holds for its sender. Whether the sender
