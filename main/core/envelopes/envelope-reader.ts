@@ -29,44 +29,25 @@ interface Decoded {
 }
 
 /**
- * Envelopes decoded lately. One received envelope is read by the router (routing), admission, the
- * held-replay check, direct intake, the router again (before an ack) and the inbox (from its stored
- * row, another object): the decode, with its canonical-encoding check, and the id's hash are pure
- * functions of the bytes, so the later ones take the first one's result. Two caches, successes only:
- * - by the very Uint8Array (a WeakMap: the same object is handed along the receive path). The entry
- *   holds a copy of the bytes and is used only while they still match, so a buffer written to after
- *   it was read is decoded afresh, never answered for what it held before;
- * - by content, bounded (oldest out), for the same bytes as another object (the inbox's row, a
- *   replay, a catch-up copy). Decoded fields are views into the bytes decoded, so an envelope that
- *   views a larger buffer (grpc-js hands frames over as views into buffers far larger than one
- *   envelope) is decoded from its copy: a remembered result never keeps that buffer alive.
+ * Envelopes decoded lately, by the very Uint8Array: one received envelope is read by the router
+ * (routing), admission, the held-replay check, direct intake and the router again (before an ack),
+ * the same object handed along the receive path. The decode and the id's hash are pure functions of
+ * the bytes, so the later reads take the first one's result. The entry holds a copy of the bytes and
+ * is used only while they still match, so a buffer written to after it was read is decoded afresh,
+ * never answered for what it held before. Decoded fields are views into that copy: a remembered
+ * result never keeps alive the far larger buffer grpc-js hands a frame over in.
+ *
+ * Other objects with the same bytes (the inbox's stored row, a replay) are decoded again: the canonical
+ * reader takes ~2 µs, less than remembering by content did (a copy, a string key and a map of 8,192).
  */
 const byObject = new WeakMap<Uint8Array, { copy: Buffer; result: Decoded }>();
-const decoded = new Map<string, Decoded>();
-/**
- * A burst waits in the inbox table, read back long after its peek: in the peer flood the backlog ran
- * to thousands, and at 2,048 every row was decoded a second time. An entry is ~1 KB (its key, its
- * copy, the decoded fields), so this is ~8 MB at most.
- */
-const DECODED_MAX = 8_192;
-/** Larger envelopes (file chunks) are not remembered by content. */
-const DECODED_MAX_BYTES = 16 * 1024;
 
 function decodeEnvelope(bytes: Uint8Array): Decoded {
   if (bytes.byteLength > MAX_ENVELOPE_BYTES) throw new KizunaError('ENVELOPE_TOO_LARGE', undefined, { size: bytes.byteLength });
   const seen = byObject.get(bytes);
   if (seen !== undefined && seen.copy.equals(bytes)) return seen.result;
   const copy = Buffer.from(bytes);
-  let result: Decoded | undefined;
-  if (bytes.byteLength <= DECODED_MAX_BYTES) {
-    const key = copy.toString('latin1');
-    result = decoded.get(key);
-    if (result === undefined) {
-      result = decodeFresh(copy);
-      if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value as string);
-      decoded.set(key, result);
-    }
-  } else result = decodeFresh(bytes);
+  const result = decodeFresh(copy);
   byObject.set(bytes, { copy, result });
   return result;
 }
