@@ -58,8 +58,13 @@ export async function sealBody(deps: ContentCryptoDeps, group: GroupRow, type: E
   }
 }
 
+/**
+ * An opened body. An MLS one comes with its sender's inner signature still to verify (`signature`):
+ * the caller verifies it before anything of the content is shown or acted on (see
+ * ingest/inner-signatures.ts), and refuses the content if it does not hold.
+ */
 export type OpenedBody =
-  | { kind: 'ok'; plaintext: Uint8Array; persist(): void }
+  | { kind: 'ok'; plaintext: Uint8Array; persist(): void; signature?: mls.MlsSignatureCheck }
   | { kind: 'defer'; reason: string }
   | { kind: 'drop'; reason: string };
 
@@ -81,9 +86,9 @@ export async function openBody(deps: ContentCryptoDeps, group: GroupRow, e: Enve
       // Older epochs: the current state keeps a few epochs of receiver keys; beyond that, the
       // state stored for that epoch still can.
       const state = e.epoch === current.epoch ? current.state : deps.mlsStates.atEpoch(group.groupId, e.epoch) ?? current.state;
-      let out: mls.MlsDecrypted;
+      let out: mls.MlsDecryptedUnchecked;
       try {
-        out = await mls.decryptApplication(state, e.body);
+        out = await mls.decryptApplicationUnchecked(state, e.body);
       } catch (err) {
         if (isKizunaError(err, 'ENVELOPE_WRONG_EPOCH')) return { kind: 'drop', reason: 'epoch-unreadable' };
         if (isKizunaError(err)) return { kind: 'drop', reason: 'decrypt-failed' };
@@ -96,9 +101,9 @@ export async function openBody(deps: ContentCryptoDeps, group: GroupRow, e: Enve
         // The current state: kept in memory at once (the next message decrypts from it) and stored
         // with the batch this message is committed in.
         deps.mlsStates.advance(group.groupId, epochOfState, out.state);
-        return { kind: 'ok', plaintext: out.plaintext, persist: () => undefined };
+        return { kind: 'ok', plaintext: out.plaintext, persist: () => undefined, signature: out.signature };
       }
-      return { kind: 'ok', plaintext: out.plaintext, persist: () => deps.mlsStates.put(group.groupId, epochOfState, out.state) };
+      return { kind: 'ok', plaintext: out.plaintext, persist: () => deps.mlsStates.put(group.groupId, epochOfState, out.state), signature: out.signature };
     }
   }
 }

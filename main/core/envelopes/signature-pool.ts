@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerEntrySource } from '../threads/worker-entry-source.js';
-import { PAIR_BYTES, signatureReplySchema, type SignatureRequest } from './signature-worker-protocol.js';
+import type { MlsSignatureCheck } from '../crypto/mls/index.js';
+import { PAIR_BYTES, packMlsChecks, signatureReplySchema, type MlsSignatureRequest, type SignatureReply, type SignatureRequest } from './signature-worker-protocol.js';
 
 /** An envelope's id and the signature a worker found good for it (see CheckedSignatures). */
 export interface CheckedPair {
@@ -22,6 +23,11 @@ export interface SignaturePool {
    * caller goes on without it. Never rejects.
    */
   check(envelopes: readonly Uint8Array[]): Promise<CheckedPair[]> | undefined;
+  /**
+   * Which of these MLS inner signatures a worker found good (true), in order; false means "not
+   * confirmed" (bad, or no worker answered): the caller verifies those itself. Undefined as for check.
+   */
+  checkMls(checks: readonly MlsSignatureCheck[]): Promise<boolean[]> | undefined;
   /** Whether a worker is up (a question asked now is answered without waiting for one to start). */
   ready(): boolean;
   /** Starts the workers if they are not up or starting (a burst came that did not wait for them). */
@@ -35,7 +41,8 @@ interface PoolWorker {
   ready: boolean;
   /** Envelopes sent and not answered yet (the next batch goes to the least loaded worker). */
   load: number;
-  readonly waiting: Map<number, { size: number; resolve: (pairs: CheckedPair[]) => void }>;
+  /** Open questions by batch: answered with the worker's reply, or with nothing when it is gone. */
+  readonly waiting: Map<number, { size: number; answer: (reply: SignatureReply | undefined) => void }>;
 }
 
 /** One worker per core beyond the engine's own, at least one, at most a few (each holds libsodium and protobuf). */
@@ -48,16 +55,33 @@ class SharedWorkers {
   private nextBatch = 0;
 
   check(envelopes: readonly Uint8Array[]): Promise<CheckedPair[]> | undefined {
+    return this.ask(envelopes.length, (batch): SignatureRequest => ({ batch, envelopes }), (reply) => (reply?.kind === 'checked' ? unpack(reply.good) : []));
+  }
+
+  checkMls(checks: readonly MlsSignatureCheck[]): Promise<boolean[]> | undefined {
+    const mls = packMlsChecks(checks);
+    return this.ask(checks.length, (batch): MlsSignatureRequest => ({ batch, mls }), (reply) =>
+      checks.map((_, i) => reply?.kind === 'mls-checked' && reply.holds.byteLength === checks.length && reply.holds[i] === 1),
+      [mls.buffer],
+    );
+  }
+
+  /** One question to the least loaded worker; `read` turns its reply (or nothing, if it is gone) into the answer. */
+  private ask<T>(
+    size: number,
+    request: (batch: number) => SignatureRequest | MlsSignatureRequest,
+    read: (reply: SignatureReply | undefined) => T,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<T> | undefined {
     if (this.failed) return undefined;
     this.startAll();
     const target = [...(this.workers ?? [])].sort((a, b) => a.load - b.load)[0];
     if (target === undefined) return undefined;
     const batch = this.nextBatch++;
-    target.load += envelopes.length;
+    target.load += size;
     return new Promise((resolve) => {
-      target.waiting.set(batch, { size: envelopes.length, resolve });
-      const request: SignatureRequest = { batch, envelopes };
-      target.worker.postMessage(request);
+      target.waiting.set(batch, { size, answer: (reply) => resolve(read(reply)) });
+      target.worker.postMessage(request(batch), transfer);
     });
   }
 
@@ -88,7 +112,7 @@ class SharedWorkers {
       if (waiter === undefined) return;
       entry.waiting.delete(reply.data.batch);
       entry.load -= waiter.size;
-      waiter.resolve(unpack(reply.data.good));
+      waiter.answer(reply.data);
     });
     // A worker that cannot start (its entry file missing) or dies: the pool is off for good
     // and whatever it was asked is answered with nothing (verified on the engine's thread instead).
@@ -107,7 +131,7 @@ class SharedWorkers {
     this.workers = undefined;
     for (const w of workers) {
       w.ready = false;
-      for (const waiter of w.waiting.values()) waiter.resolve([]);
+      for (const waiter of w.waiting.values()) waiter.answer(undefined);
       w.waiting.clear();
       w.worker.removeAllListeners('exit');
       void w.worker.terminate();
@@ -134,6 +158,7 @@ export function acquireSignaturePool(): SignaturePool {
   let released = false;
   return {
     check: (envelopes) => (released ? undefined : pool.check(envelopes)),
+    checkMls: (checks) => (released ? undefined : pool.checkMls(checks)),
     ready: () => !released && pool.ready(),
     start: () => {
       if (!released) pool.startAll();

@@ -1,32 +1,72 @@
 /**
  * A signature worker (started by signature-pool.ts): decodes received envelopes and verifies their
  * Ed25519 signatures exactly as the inbox's `readEnvelope` does (`verifiedPair`), off the engine's thread, and
- * answers with the (id, signature) pairs that held. It keeps no state and sees nothing but bytes.
+ * answers with the (id, signature) pairs that held; and MLS inner signatures (ingest/inner-signatures.ts).
+ * It keeps nothing but imported verification keys and sees nothing but bytes.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
+import { verifyEd25519 } from '../crypto/mls/openssl-ed25519.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { kizunaProto } from '../wire/proto-root.js';
 import { verifiedPair } from './envelope-reader.js';
-import { PAIR_BYTES, signatureRequestSchema, type SignatureReply } from './signature-worker-protocol.js';
+import { PAIR_BYTES, signatureRequestSchema, unpackMlsChecks, type SignatureReply } from './signature-worker-protocol.js';
 
 if (parentPort === null) throw new Error('signature-worker-entry must run in a worker thread');
 const port: MessagePort = parentPort;
 const post = (reply: SignatureReply): void => port.postMessage(reply);
 
-function checkBatch(envelopes: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const good = new Uint8Array(envelopes.length * PAIR_BYTES);
-  let at = 0;
-  for (const bytes of envelopes) {
+/** Envelopes verified between two looks at the port: a chunk of 256 takes ~25 ms here, an MLS question waits at most this many. */
+const SLICE = 16;
+
+/** An envelope batch being verified, a slice at a time: its good pairs so far. */
+interface EnvelopeWork {
+  readonly batch: number;
+  readonly envelopes: readonly Uint8Array[];
+  readonly good: Uint8Array<ArrayBuffer>;
+  next: number;
+  at: number;
+}
+
+const queue: EnvelopeWork[] = [];
+let scheduled = false;
+
+/** Verifies the next slice of the oldest batch, answers it once done, and comes back after the port had its turn. */
+function work(): void {
+  scheduled = false;
+  const w = queue[0];
+  if (w === undefined) return;
+  const end = Math.min(w.envelopes.length, w.next + SLICE);
+  for (; w.next < end; w.next++) {
     try {
-      const { id, signature } = verifiedPair(bytes);
-      good.set(id, at);
-      good.set(signature, at + 32);
-      at += PAIR_BYTES;
+      const { id, signature } = verifiedPair(w.envelopes[w.next] as Uint8Array);
+      w.good.set(id, w.at);
+      w.good.set(signature, w.at + 32);
+      w.at += PAIR_BYTES;
     } catch {
       // Not decodable or not signed by its sender: no pair; the inbox refuses it on its own thread.
     }
   }
-  return good.slice(0, at);
+  if (w.next === w.envelopes.length) {
+    queue.shift();
+    post({ kind: 'checked', batch: w.batch, good: w.good.slice(0, w.at) });
+  }
+  schedule();
+}
+
+function schedule(): void {
+  if (scheduled || queue.length === 0) return;
+  scheduled = true;
+  setImmediate(work);
+}
+
+/** One byte per MLS signature: 1 where it held (verified as the native MLS provider does); none if not a packing. */
+function checkMls(packed: Uint8Array): Uint8Array<ArrayBuffer> {
+  const checks = unpackMlsChecks(packed) ?? [];
+  const holds = new Uint8Array(checks.length);
+  checks.forEach((c, i) => {
+    holds[i] = verifyEd25519(c.publicKey, c.message, c.signature) ? 1 : 0;
+  });
+  return holds;
 }
 
 void loadSodium().then(() => {
@@ -34,7 +74,14 @@ void loadSodium().then(() => {
   port.on('message', (message: unknown) => {
     const parsed = signatureRequestSchema.safeParse(message);
     if (!parsed.success) return;
-    post({ kind: 'checked', batch: parsed.data.batch, good: checkBatch(parsed.data.envelopes) });
+    const request = parsed.data;
+    // MLS questions are answered at once: the inbox waits on them before it commits a batch, while a
+    // burst's envelope checks only run ahead of the inbox; so those go a slice at a time, behind them.
+    if ('mls' in request) post({ kind: 'mls-checked', batch: request.batch, holds: checkMls(request.mls) });
+    else {
+      queue.push({ batch: request.batch, envelopes: request.envelopes, good: new Uint8Array(request.envelopes.length * PAIR_BYTES), next: 0, at: 0 });
+      schedule();
+    }
   });
   post({ kind: 'ready' });
 });

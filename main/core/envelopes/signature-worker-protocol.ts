@@ -12,16 +12,83 @@ export interface SignatureRequest {
   readonly envelopes: readonly Uint8Array[];
 }
 
+/** To the worker: MLS inner signatures to verify through OpenSSL, packed by packMlsChecks (one buffer, transferred). */
+export interface MlsSignatureRequest {
+  readonly batch: number;
+  readonly mls: Uint8Array<ArrayBuffer>;
+}
+
+export interface MlsCheckBytes {
+  readonly publicKey: Uint8Array;
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** Per check: key length, signature length (2 bytes each), message length (4), then the three. */
+const CHECK_HEADER = 8;
+
+/**
+ * Checks packed end to end in a buffer of their own. Posting the arrays themselves would copy each
+ * one's whole backing buffer (a leaf key can be a view into a decoded group state).
+ */
+export function packMlsChecks(checks: readonly MlsCheckBytes[]): Uint8Array<ArrayBuffer> {
+  let size = 0;
+  for (const c of checks) size += CHECK_HEADER + c.publicKey.byteLength + c.signature.byteLength + c.message.byteLength;
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  let at = 0;
+  for (const c of checks) {
+    view.setUint16(at, c.publicKey.byteLength);
+    view.setUint16(at + 2, c.signature.byteLength);
+    view.setUint32(at + 4, c.message.byteLength);
+    at += CHECK_HEADER;
+    for (const part of [c.publicKey, c.signature, c.message]) {
+      out.set(part, at);
+      at += part.byteLength;
+    }
+  }
+  return out;
+}
+
+/** The checks packMlsChecks packed, as views into `packed`; undefined if it is not such a buffer. */
+export function unpackMlsChecks(packed: Uint8Array): MlsCheckBytes[] | undefined {
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  const out: MlsCheckBytes[] = [];
+  let at = 0;
+  while (at < packed.byteLength) {
+    if (at + CHECK_HEADER > packed.byteLength) return undefined;
+    const keyLength = view.getUint16(at);
+    const signatureLength = view.getUint16(at + 2);
+    const messageLength = view.getUint32(at + 4);
+    const start = at + CHECK_HEADER;
+    at = start + keyLength + signatureLength + messageLength;
+    if (at > packed.byteLength) return undefined;
+    out.push({
+      publicKey: packed.subarray(start, start + keyLength),
+      signature: packed.subarray(start + keyLength, start + keyLength + signatureLength),
+      message: packed.subarray(start + keyLength + signatureLength, at),
+    });
+  }
+  return out;
+}
+
 /** Length of one good result: the envelope id (32 bytes) followed by its signature (64 bytes). */
 export const PAIR_BYTES = 32 + 64;
 
 const bytes = z.instanceof(Uint8Array);
 
-/** From the worker: it is ready, or the good (id, signature) pairs of a batch, packed end to end. */
+/**
+ * From the worker: it is ready, the good (id, signature) pairs of a batch, packed end to end, or for
+ * a batch of MLS signatures one byte each, 1 where the signature held.
+ */
 export const signatureReplySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ready') }),
   z.object({ kind: z.literal('checked'), batch: z.number().int().nonnegative(), good: bytes.refine((b) => b.byteLength % PAIR_BYTES === 0) }),
+  z.object({ kind: z.literal('mls-checked'), batch: z.number().int().nonnegative(), holds: bytes }),
 ]);
 export type SignatureReply = z.infer<typeof signatureReplySchema>;
 
-export const signatureRequestSchema = z.object({ batch: z.number().int().nonnegative(), envelopes: z.array(bytes) });
+export const signatureRequestSchema = z.union([
+  z.object({ batch: z.number().int().nonnegative(), envelopes: z.array(bytes) }),
+  z.object({ batch: z.number().int().nonnegative(), mls: bytes }),
+]);

@@ -1,9 +1,9 @@
-import { isKizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import { SEQUENCED_TYPES } from '../envelopes/envelope-kinds.js';
 import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import { acquireSignaturePool, type SignaturePool } from '../envelopes/signature-pool.js';
+import { InnerSignatureChecks } from './inner-signatures.js';
 import type { InboxRow } from '../store/tables/queue-tables.js';
 import { MAX_ENVELOPE_BYTES, type EnvelopeType } from '../wire/wire-schemas.js';
 import { nextLoopTurn } from '../scheduling/turn-gate.js';
@@ -23,7 +23,7 @@ import { DeferredBounds } from './deferred-bounds.js';
 import { DirectIntake } from './direct-intake.js';
 import { SearchIndexer } from './search-indexer.js';
 import { DEFAULT_TURN_BUDGET, nextRowsPerTurn } from './turn-budget.js';
-import type { Handler, Verdict } from './verdict.js';
+import { reasonOf, type Handler, type Verdict } from './verdict.js';
 
 /** Unsequenced envelopes not worth remembering (their freshness is checked instead). */
 const EPHEMERAL_TYPES: ReadonlySet<EnvelopeType> = new Set(['TYPING', 'HEARTBEAT', 'ACK', 'SYNC_REQUEST', 'SYNC_REPLY', 'DISCOVERY_REQUEST', 'DISCOVERY_REPLY']);
@@ -251,10 +251,14 @@ export class InboxProcessor {
     const self = ctx.self().userId;
     let batch: Decided[] = [];
     const claimed = new Set<string>();
-    const commitBatch = (): void => {
+    // MLS inner signatures, verified before the batch lands (a burst's on another core; inner-signatures.ts).
+    let signatures = new InnerSignatureChecks(this.pool);
+    const commitBatch = async (): Promise<void> => {
       closeBatchReads(ctx);
-      if (batch.length > 0) this.commit(batch);
-      batch = [];
+      const [decided, checks] = [batch, signatures];
+      [batch, signatures] = [[], new InnerSignatureChecks(this.pool)];
+      await checks.settle();
+      if (decided.length > 0) this.commit(decided);
       claimed.clear();
     };
     try {
@@ -270,7 +274,7 @@ export class InboxProcessor {
         const batchable = BATCHABLE.has(e.type);
         // Anything that changes the group (versions, keys, membership) is decided on the committed
         // state of everything before it, and committed on its own.
-        if (!batchable) commitBatch();
+        if (!batchable) await commitBatch();
         let verdict: Verdict;
         try {
           verdict = await (this.handlers.get(e.type) as Handler)(ctx, v);
@@ -286,9 +290,10 @@ export class InboxProcessor {
         }
         else if (!sequenced && verdict.outcome === 'done') claimed.add(toBase64Url(v.id));
         batch.push({ row, v, verdict });
-        if (!batchable || batch.length >= MAX_BATCH) commitBatch();
+        signatures.note(batch[batch.length - 1] as Decided);
+        if (!batchable || batch.length >= MAX_BATCH) await commitBatch();
       }
-      commitBatch();
+      await commitBatch();
     } finally {
       // A throw part way must not leave the memo open for a later batch.
       closeBatchReads(ctx);
@@ -390,10 +395,4 @@ export class InboxProcessor {
     }
     this.direct.finish(d.row, 'done', null, groupId);
   }
-}
-
-/** A stable, lower-case reason from whatever was thrown. */
-function reasonOf(err: unknown): string {
-  if (isKizunaError(err)) return err.code.toLowerCase().replaceAll('_', '-');
-  return 'internal';
 }

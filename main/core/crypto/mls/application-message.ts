@@ -15,7 +15,7 @@ import { MLS_KEY_RETENTION, clientView, toGroupState } from './client-config.js'
 import { isRemovedFromGroup, leafIdentity } from './group-inspect.js';
 import { guardMls } from './mls-errors.js';
 import { suiteOrDefault, type MlsSuite } from './mls-suite.js';
-import type { MlsDecrypted, MlsEncrypted, MlsGroupState } from './mls-types.js';
+import type { MlsDecrypted, MlsDecryptedUnchecked, MlsEncrypted, MlsGroupState, MlsSignatureCheck } from './mls-types.js';
 import { decodeWire, encodeWire } from './mls-wire.js';
 
 const EMPTY = new Uint8Array(0);
@@ -40,7 +40,28 @@ function decryptFailed(reason: string, extra?: Record<string, unknown>): KizunaE
   return new KizunaError('DECRYPT_FAILED', undefined, { ...extra, reason });
 }
 
+/** Decrypts and verifies the sender's signature; DECRYPT_FAILED when it does not hold. */
 export async function decryptApplication(state: MlsGroupState, ciphertext: Uint8Array, suite?: MlsSuite): Promise<MlsDecrypted> {
+  const out = await decryptApplicationUnchecked(state, ciphertext, suite);
+  if (!(await verifyMlsSignature(out.signature, suite))) throw decryptFailed('signature invalid', { messageEpoch: Number(out.epoch) });
+  const { signature: _checked, ...decrypted } = out;
+  return decrypted;
+}
+
+/** Whether an MLS signature holds, verified by the suite's own provider. */
+export async function verifyMlsSignature(check: MlsSignatureCheck, suite?: MlsSuite): Promise<boolean> {
+  const s = await suiteOrDefault(suite);
+  return s.impl.signature.verify(check.publicKey, check.message, check.signature);
+}
+
+/**
+ * Decrypts like decryptApplication but leaves the sender's signature to the caller: it is returned,
+ * not verified (issue 13: the inbox verifies a batch's signatures on another thread). Until the caller
+ * has verified it, nothing of the message may be shown or acted on. The returned state has consumed
+ * the message's key whether or not the signature holds: the sender is the leaf whose key the caller
+ * checks it against, so a bad signature can only cost that sender one of its own generations.
+ */
+export async function decryptApplicationUnchecked(state: MlsGroupState, ciphertext: Uint8Array, suite?: MlsSuite): Promise<MlsDecryptedUnchecked> {
   const s = await suiteOrDefault(suite);
   const message = decodeWire(ciphertext, ['mls_private_message'], 'ENVELOPE_MALFORMED').privateMessage;
   const client = clientView(state);
@@ -60,11 +81,20 @@ export async function decryptApplication(state: MlsGroupState, ciphertext: Uint8
     source = past;
   }
 
+  // ts-mls verifies the framed content's signature as its last step: here that step records what it
+  // would verify and lets the message through, and the caller verifies it.
+  const captured: MlsSignatureCheck[] = [];
+  const capture = { ...s.impl, signature: { ...s.impl.signature, verify: async (publicKey: Uint8Array, signed: Uint8Array, signature: Uint8Array) => {
+    captured.push({ publicKey, message: signed, signature });
+    return true;
+  } } };
   const result = await guardMls(
     'DECRYPT_FAILED',
-    () => unprotectPrivateMessage(source.senderDataSecret, message, source.secretTree, source.ratchetTree, source.groupContext, MLS_KEY_RETENTION, s.impl),
+    () => unprotectPrivateMessage(source.senderDataSecret, message, source.secretTree, source.ratchetTree, source.groupContext, MLS_KEY_RETENTION, capture),
     epochs,
   );
+  const signature = captured.length === 1 ? captured[0] : undefined;
+  if (signature === undefined) throw decryptFailed(`expected one signature to verify, found ${captured.length}`, epochs);
   const content = result.content.content;
   if (content.contentType !== 'application') throw decryptFailed('content type mismatch', epochs);
   const senderIdentity = content.sender.senderType === 'member' ? leafIdentity(source.ratchetTree, content.sender.leafIndex) : undefined;
@@ -80,5 +110,6 @@ export async function decryptApplication(state: MlsGroupState, ciphertext: Uint8
     senderIdentity: senderIdentity.slice(),
     authenticatedData: message.authenticatedData,
     epoch: message.epoch,
+    signature,
   };
 }

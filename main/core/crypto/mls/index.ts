@@ -6,11 +6,13 @@ export type {
   MlsCommitPolicy,
   MlsCommitResult,
   MlsDecrypted,
+  MlsDecryptedUnchecked,
   MlsEncrypted,
   MlsGroupState,
   MlsIdentity,
   MlsKeyPackagePair,
   MlsProcessedCommit,
+  MlsSignatureCheck,
 } from './mls-types.js';
 export { DEFAULT_MLS_CRYPTO_PROVIDER, MLS_CIPHERSUITE, loadMlsSuite, type MlsCryptoProviderName, type MlsSuite } from './mls-suite.js';
 export { MLS_KEY_RETENTION } from './client-config.js';
@@ -20,7 +22,7 @@ export { createGroup } from './group-create.js';
 export { addMembers, removeMembers, rotateKeys } from './group-commit.js';
 export { processCommit } from './commit-processing.js';
 export { joinFromWelcome, type JoinFromWelcomeOptions } from './welcome-join.js';
-export { decryptApplication, encryptApplication } from './application-message.js';
+export { decryptApplication, decryptApplicationUnchecked, encryptApplication, verifyMlsSignature } from './application-message.js';
 export { epochOf, groupIdOf, isRemovedFromGroup, ownIdentityOf, rosterOf } from './group-inspect.js';
 export { MLS_STATE_FORMAT_VERSION, deserializeState, serializeState } from './state-codec.js';
 export { MAX_MLS_MESSAGE_BYTES } from './mls-wire.js';

@@ -104,3 +104,18 @@ export interface MlsDecrypted {
   /** The epoch the message was sent in (may be older than the state's epoch for a late message). */
   readonly epoch: bigint;
 }
+
+/**
+ * An MLS signature still to be verified (RFC 9420 §5.1.2, SignWithLabel): the signer's leaf key, the
+ * labelled content it signed, and the signature. See decryptApplicationUnchecked.
+ */
+export interface MlsSignatureCheck {
+  readonly publicKey: Uint8Array;
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** A decrypted application message whose sender's signature has not been verified yet. */
+export interface MlsDecryptedUnchecked extends MlsDecrypted {
+  readonly signature: MlsSignatureCheck;
+}

@@ -8,16 +8,14 @@
  * Interoperability with the default provider (same keys, same signatures, same wire bytes) is what
  * test/unit/core/crypto/mls/crypto-provider-interop.test.ts proves.
  */
-import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { loadSodium, sodium } from '../sodium.js';
 import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Hash, Kdf, Signature } from 'ts-mls';
-import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
+import { bytesEqual } from '../../encoding/base64url.js';
 import { makeNativeHpke } from './native-hpke.js';
+import { verifyEd25519 } from './openssl-ed25519.js';
 import { hkdfExpand, hkdfExtract, hmacSha256, hmacSha256Verify, randomBytes, sha256 } from './native-primitives.js';
 
-const ED25519_PUBLIC_LENGTH = 32;
 const ED25519_SEED_LENGTH = 32;
-const ED25519_SIGNATURE_LENGTH = 64;
 /** DER prefix of a PKCS#8 Ed25519 private key; ts-mls's default keygen returns seeds in this wrapping. */
 const ED25519_PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20]);
 
@@ -69,26 +67,6 @@ function signingKey(signKey: Uint8Array): Uint8Array {
   return secretKey;
 }
 
-/** Verification keys of recent signers: every application message is verified against its sender's leaf key. */
-const VERIFICATION_KEYS_KEPT = 4096;
-const verificationKeys = new Map<string, KeyObject>();
-
-/**
- * The OpenSSL key object for a raw Ed25519 public key, imported once (the JWK import costs about as
- * much as the rest of decrypting a message). A key that does not import throws, as before, and is
- * not kept. Oldest first out when full.
- */
-function verificationKey(publicKey: Uint8Array): KeyObject {
-  const x = toBase64Url(publicKey);
-  let key = verificationKeys.get(x);
-  if (key === undefined) {
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
-    if (verificationKeys.size >= VERIFICATION_KEYS_KEPT) verificationKeys.delete(verificationKeys.keys().next().value as string);
-    verificationKeys.set(x, key);
-  }
-  return key;
-}
-
 const signature: Signature = {
   async sign(signKey, message) {
     return sodium().crypto_sign_detached(message, signingKey(signKey));
@@ -96,12 +74,7 @@ const signature: Signature = {
   // Verification goes through OpenSSL, as WebCrypto does in the default provider, so both providers
   // accept and refuse exactly the same (possibly adversarial) signatures and keys.
   async verify(publicKey, message, sig) {
-    if (publicKey.length !== ED25519_PUBLIC_LENGTH || sig.length !== ED25519_SIGNATURE_LENGTH) return false;
-    try {
-      return nodeVerify(null, message, verificationKey(publicKey), sig);
-    } catch {
-      return false;
-    }
+    return verifyEd25519(publicKey, message, sig);
   },
   async keygen() {
     const seed = randomBytes(ED25519_SEED_LENGTH);

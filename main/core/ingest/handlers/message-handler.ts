@@ -11,6 +11,8 @@ import { batchCursor, batchGroup } from '../batch-reads.js';
 import { checkSenderAtEpoch } from '../membership-check.js';
 import { defer, done, drop, refuseContent, type Handler } from '../verdict.js';
 import { applyContent } from './content-effects.js';
+import { innerSignatureHolds, INNER_SIGNATURE_INVALID } from '../inner-signatures.js';
+import type { MlsSignatureCheck } from '../../crypto/mls/index.js';
 
 
 /**
@@ -49,6 +51,9 @@ export const handleMessage: Handler = async (ctx, v) => {
   const heldSealed = v.deferredBefore === true ? ctx.store.read.log.heldPlaintext(v.id) : undefined;
   let plaintext: Uint8Array;
   let persist: () => void = () => undefined;
+  // An MLS body's inner signature, not verified yet (content-crypto.ts): a shown message leaves it to
+  // the batch's check before the commit; anything else verifies it here before it is decided.
+  let signature: MlsSignatureCheck | undefined;
   if (heldSealed !== undefined) plaintext = ctx.store.cipher.open(label, heldSealed);
   else {
     const opened = await openBody(ctxDeps(ctx), group, e);
@@ -58,16 +63,27 @@ export const handleMessage: Handler = async (ctx, v) => {
     if (opened.kind === 'drop') return drop(opened.reason);
     plaintext = opened.plaintext;
     persist = opened.persist;
+    signature = opened.signature;
   }
+  const verifiedNow = async (): Promise<boolean> => {
+    if (signature === undefined) return true;
+    const holds = await innerSignatureHolds(signature);
+    signature = undefined;
+    return holds;
+  };
   let content: Content;
   try {
     content = decodeWire('Content', contentSchema, plaintext);
   } catch {
-    return refuseContent('content-malformed');
+    return refuseContent((await verifiedNow()) ? 'content-malformed' : INNER_SIGNATURE_INVALID);
   }
+  // A file's chunk goes to disk while it is decided: only once its signature held.
+  if (content.kind === 'fileChunk' && !(await verifiedNow())) return refuseContent(INNER_SIGNATURE_INVALID);
   const verdict = applyContent(ctx, e, v.id, content);
   // Refused content still used up its sequence number (the member signed and encrypted it).
-  if (verdict.outcome === 'drop') return refuseContent(verdict.reason);
+  if (verdict.outcome === 'drop') return refuseContent((await verifiedNow()) ? verdict.reason : INNER_SIGNATURE_INVALID);
+  // Held back with its plaintext: only a content whose signature held.
+  if (verdict.outcome === 'defer' && !(await verifiedNow())) return refuseContent(INNER_SIGNATURE_INVALID);
   if (verdict.outcome === 'defer') {
     return {
       ...verdict,
@@ -77,7 +93,7 @@ export const handleMessage: Handler = async (ctx, v) => {
       },
     };
   }
-  return done(
+  const decided = done(
     () => {
       persist();
       if (heldSealed !== undefined) ctx.store.write.log.releasePlaintext(v.id);
@@ -87,6 +103,7 @@ export const handleMessage: Handler = async (ctx, v) => {
     verdict.after,
     verdict.wake,
   );
+  return signature === undefined ? decided : { ...decided, signature };
 };
 
 const knownJoined = new WeakMap<EngineContext, Set<string>>();
