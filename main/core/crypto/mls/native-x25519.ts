@@ -11,28 +11,12 @@
  * Both refuse a DH whose result is all zero (RFC 9180 §7.1.4: a low-order public key) and agree on
  * every other input; test/unit/core/crypto/mls/native-x25519.test.ts shows both on the low-order points.
  */
-import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { CryptoError } from 'ts-mls/mlsError.js';
-import { toBase64Url } from '../../encoding/base64url.js';
 import { sodium } from '../sodium.js';
+import { importedPublicKey } from './openssl-public-keys.js';
 
 const X25519_LENGTH = 32;
-
-/** Recipients' public keys, imported once: a group's leaf keys recur from commit to commit. */
-const PUBLIC_KEYS_KEPT = 4096;
-const publicKeys = new Map<string, KeyObject>();
-
-/** The OpenSSL key object for a raw X25519 public key (any 32 bytes import, as in libsodium). Oldest out first. */
-function publicKeyObject(raw: Uint8Array): KeyObject {
-  const x = toBase64Url(raw);
-  let key = publicKeys.get(x);
-  if (key === undefined) {
-    key = createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x }, format: 'jwk' });
-    if (publicKeys.size >= PUBLIC_KEYS_KEPT) publicKeys.delete(publicKeys.keys().next().value as string);
-    publicKeys.set(x, key);
-  }
-  return key;
-}
 
 function rawPublicOf(key: KeyObject): Uint8Array {
   const jwk = key.export({ format: 'jwk' });
@@ -49,7 +33,7 @@ export function x25519Encap(recipientPublic: Uint8Array): { enc: Uint8Array; dh:
   const ephemeral = generateKeyPairSync('x25519');
   let dh: Buffer;
   try {
-    dh = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: publicKeyObject(recipientPublic) });
+    dh = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: importedPublicKey('X25519', recipientPublic) });
   } catch {
     // OpenSSL fails the derivation when the result is all zero.
     throw new CryptoError('X25519 produced an invalid shared secret');
