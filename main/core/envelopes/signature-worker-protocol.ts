@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MlsSignatureCheck } from '../crypto/mls/index.js';
 
 /**
  * Messages between the engine's thread and a signature worker (signature-pool.ts). The worker is our
@@ -18,12 +19,6 @@ export interface MlsSignatureRequest {
   readonly mls: Uint8Array<ArrayBuffer>;
 }
 
-export interface MlsCheckBytes {
-  readonly publicKey: Uint8Array;
-  readonly message: Uint8Array;
-  readonly signature: Uint8Array;
-}
-
 /** Per check: key length, signature length (2 bytes each), message length (4), then the three. */
 const CHECK_HEADER = 8;
 
@@ -31,7 +26,7 @@ const CHECK_HEADER = 8;
  * Checks packed end to end in a buffer of their own. Posting the arrays themselves would copy each
  * one's whole backing buffer (a leaf key can be a view into a decoded group state).
  */
-export function packMlsChecks(checks: readonly MlsCheckBytes[]): Uint8Array<ArrayBuffer> {
+export function packMlsChecks(checks: readonly MlsSignatureCheck[]): Uint8Array<ArrayBuffer> {
   let size = 0;
   for (const c of checks) size += CHECK_HEADER + c.publicKey.byteLength + c.signature.byteLength + c.message.byteLength;
   const out = new Uint8Array(size);
@@ -51,9 +46,9 @@ export function packMlsChecks(checks: readonly MlsCheckBytes[]): Uint8Array<Arra
 }
 
 /** The checks packMlsChecks packed, as views into `packed`; undefined if it is not such a buffer. */
-export function unpackMlsChecks(packed: Uint8Array): MlsCheckBytes[] | undefined {
+export function unpackMlsChecks(packed: Uint8Array): MlsSignatureCheck[] | undefined {
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
-  const out: MlsCheckBytes[] = [];
+  const out: MlsSignatureCheck[] = [];
   let at = 0;
   while (at < packed.byteLength) {
     if (at + CHECK_HEADER > packed.byteLength) return undefined;

@@ -1,5 +1,6 @@
 import { verifyMlsSignature, type MlsSignatureCheck } from '../crypto/mls/index.js';
 import type { SignaturePool } from '../envelopes/signature-pool.js';
+import { nextLoopTurn } from '../scheduling/turn-gate.js';
 import { refuseContent, type Verdict } from './verdict.js';
 
 /**
@@ -37,10 +38,6 @@ interface Pending {
   readonly check: MlsSignatureCheck;
 }
 
-export function innerSignatureHolds(check: MlsSignatureCheck): Promise<boolean> {
-  return verifyMlsSignature(check);
-}
-
 /** One batch's inner signatures: noted as its envelopes are decided, settled before it commits. */
 export class InnerSignatureChecks {
   private unasked: Pending[] = [];
@@ -67,25 +64,20 @@ export class InnerSignatureChecks {
   /**
    * Every noted verdict kept or refused (consumed). The pool only confirms: what it did not is verified
    * here, and so is a chunk it has not answered by then. The engine's thread never idles waiting for a
-   * worker: it verifies the last few while the pool finishes, then gives the loop one pass for the
-   * answers to come in.
+   * worker: it verifies the last few while the pool finishes, then waits for its next gated turn of the
+   * loop (a worker's answer posted by then has been delivered; a waiting frame turn runs first).
    */
   async settle(): Promise<void> {
     const here = this.unasked;
     const asked = this.asked;
     this.unasked = [];
     this.asked = [];
-    for (const p of here) settleOne(p, await innerSignatureHolds(p.check));
-    if (asked.some((c) => c.confirmed === undefined)) await nextPass();
+    for (const p of here) settleOne(p, await verifyMlsSignature(p.check));
+    if (asked.some((c) => c.confirmed === undefined)) await nextLoopTurn();
     for (const { items, confirmed } of asked) {
-      for (const [i, p] of items.entries()) settleOne(p, confirmed?.[i] === true || (await innerSignatureHolds(p.check)));
+      for (const [i, p] of items.entries()) settleOne(p, confirmed?.[i] === true || (await verifyMlsSignature(p.check)));
     }
   }
-}
-
-/** One pass of the event loop: a worker's answer posted by now is delivered (poll phase) before this resolves (check phase). */
-function nextPass(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function settleOne(p: Pending, holds: boolean): void {

@@ -11,8 +11,8 @@ import { batchCursor, batchGroup } from '../batch-reads.js';
 import { checkSenderAtEpoch } from '../membership-check.js';
 import { defer, done, drop, refuseContent, type Handler } from '../verdict.js';
 import { applyContent } from './content-effects.js';
-import { innerSignatureHolds, INNER_SIGNATURE_INVALID } from '../inner-signatures.js';
-import type { MlsSignatureCheck } from '../../crypto/mls/index.js';
+import { INNER_SIGNATURE_INVALID } from '../inner-signatures.js';
+import { verifyMlsSignature, type MlsSignatureCheck } from '../../crypto/mls/index.js';
 
 
 /**
@@ -67,7 +67,7 @@ export const handleMessage: Handler = async (ctx, v) => {
   }
   const verifiedNow = async (): Promise<boolean> => {
     if (signature === undefined) return true;
-    const holds = await innerSignatureHolds(signature);
+    const holds = await verifyMlsSignature(signature);
     signature = undefined;
     return holds;
   };

@@ -4,7 +4,8 @@ import { ctxDeps } from '../../messages/message-send.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { contentSchema, type Content } from '../../wire/wire-schemas.js';
 import { checkSenderAtEpoch } from '../membership-check.js';
-import { innerSignatureHolds, INNER_SIGNATURE_INVALID } from '../inner-signatures.js';
+import { INNER_SIGNATURE_INVALID } from '../inner-signatures.js';
+import { verifyMlsSignature } from '../../crypto/mls/index.js';
 import { done, drop, type Handler } from '../verdict.js';
 
 /** TYPING: ephemeral and never stored; stale ones (replayed, or late) are ignored. */
@@ -19,7 +20,7 @@ export const handleTyping: Handler = async (ctx, v) => {
   if (bad !== undefined) return bad.outcome === 'defer' ? drop('typing-stale') : bad;
   const opened = await openBody(ctxDeps(ctx), group, e);
   if (opened.kind !== 'ok') return drop(opened.reason);
-  if (opened.signature !== undefined && !(await innerSignatureHolds(opened.signature))) return drop(INNER_SIGNATURE_INVALID);
+  if (opened.signature !== undefined && !(await verifyMlsSignature(opened.signature))) return drop(INNER_SIGNATURE_INVALID);
   let content: Content;
   try {
     content = decodeWire('Content', contentSchema, opened.plaintext);
