@@ -19,8 +19,11 @@ export interface MlsSignatureRequest {
   readonly mls: Uint8Array<ArrayBuffer>;
 }
 
-/** Per check: key length, signature length (2 bytes each), message length (4), then the three. */
-const CHECK_HEADER = 8;
+/**
+ * Per check: key, signature and message lengths (4 bytes each), then the three. Four bytes for every
+ * length: a leaf key comes from a group's tree, and a length cut to fit would shift every check after it.
+ */
+const CHECK_HEADER = 12;
 
 /**
  * Checks packed end to end in a buffer of their own. Posting the arrays themselves would copy each
@@ -33,9 +36,9 @@ export function packMlsChecks(checks: readonly MlsSignatureCheck[]): Uint8Array<
   const view = new DataView(out.buffer);
   let at = 0;
   for (const c of checks) {
-    view.setUint16(at, c.publicKey.byteLength);
-    view.setUint16(at + 2, c.signature.byteLength);
-    view.setUint32(at + 4, c.message.byteLength);
+    view.setUint32(at, c.publicKey.byteLength);
+    view.setUint32(at + 4, c.signature.byteLength);
+    view.setUint32(at + 8, c.message.byteLength);
     at += CHECK_HEADER;
     for (const part of [c.publicKey, c.signature, c.message]) {
       out.set(part, at);
@@ -52,9 +55,9 @@ export function unpackMlsChecks(packed: Uint8Array): MlsSignatureCheck[] | undef
   let at = 0;
   while (at < packed.byteLength) {
     if (at + CHECK_HEADER > packed.byteLength) return undefined;
-    const keyLength = view.getUint16(at);
-    const signatureLength = view.getUint16(at + 2);
-    const messageLength = view.getUint32(at + 4);
+    const keyLength = view.getUint32(at);
+    const signatureLength = view.getUint32(at + 4);
+    const messageLength = view.getUint32(at + 8);
     const start = at + CHECK_HEADER;
     at = start + keyLength + signatureLength + messageLength;
     if (at > packed.byteLength) return undefined;
