@@ -6,6 +6,7 @@ import type { EngineContext } from '../kernel/engine-context.js';
 import { isExhausted } from '../kernel/delivery-failure.js';
 import { parseOutboxJob, type OutboxJob } from '../kernel/outbox-job.js';
 import type { GroupMemberRow } from '../store/tables/groups-table.js';
+import type { OutboxRow } from '../store/tables/queue-tables.js';
 import type { ReceivedAck } from './session-port.js';
 
 /** The batch's key for something of one group: a sender's member row, or one of the group's envelope ids. */
@@ -42,6 +43,11 @@ export class AckBatch {
   private readonly touched = new Map<string, Touched>();
   /** Per (group, envelope id): whether the id is one of our own envelopes of that group. */
   private readonly own = new Map<string, boolean>();
+  /**
+   * Per envelope id: its outbox rows as read, until settle() works them out (which may finish them and
+   * so drops them here). Whether an id is ours and what settles it need the same rows: read once a batch.
+   */
+  private readonly jobs = new Map<string, OutboxRow[]>();
   private progressed = false;
 
   /** `ctx` is the one to write and emit with (its events held until the commit). */
@@ -67,7 +73,7 @@ export class AckBatch {
     // only that it arrived; MLS groups know their members from the MLS roster.)
     if (member?.status === 'invited' && read.groups.get(groupId)?.mode !== 'mls') {
       const ofChannel = envelopeIds.some((id) =>
-        read.queue.outboxByEnvelope(id).some((j) => j.destination === 'group' && bytesEqual(j.groupId, groupId)),
+        this.jobsOf(id).some((j) => j.destination === 'group' && bytesEqual(j.groupId, groupId)),
       );
       if (ofChannel) {
         this.settle();
@@ -105,7 +111,10 @@ export class AckBatch {
     for (const t of this.touched.values()) {
       const ackers = (): Uint8Array[] => this.deliveredTo(t.id);
       if (t.fresh) updateOwnSendState(ctx, t.id, { others, deliveredTo: ackers });
-      for (const row of ctx.store.read.queue.outboxByEnvelope(t.id)) {
+      const rows = this.jobsOf(t.id);
+      // Settling may finish them: a later ack of this batch reads what they are then.
+      this.jobs.delete(toBase64Url(t.id));
+      for (const row of rows) {
         // A job given up after its retries still finishes when the last missing member acks it late.
         if (row.state !== 'sent' && row.state !== 'pending' && !isExhausted(row)) continue;
         const parsed = parseOutboxJob(row);
@@ -132,7 +141,7 @@ export class AckBatch {
     let known = this.own.get(key);
     if (known === undefined) {
       const read = this.ctx.store.read;
-      const job = read.queue.outboxByEnvelope(id).some((j) => bytesEqual(j.groupId, groupId));
+      const job = this.jobsOf(id).some((j) => bytesEqual(j.groupId, groupId));
       const message = job ? undefined : read.messages.get(id);
       known =
         job ||
@@ -143,6 +152,16 @@ export class AckBatch {
       this.own.set(key, known);
     }
     return known;
+  }
+
+  private jobsOf(id: Uint8Array): OutboxRow[] {
+    const key = toBase64Url(id);
+    let rows = this.jobs.get(key);
+    if (rows === undefined) {
+      rows = this.ctx.store.read.queue.outboxByEnvelope(id);
+      this.jobs.set(key, rows);
+    }
+    return rows;
   }
 
   /** A point read per sender (a big group's whole member list is not read for one ack). */
