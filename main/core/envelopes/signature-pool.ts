@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { workerEntrySource } from '../threads/worker-entry-source.js';
 import type { MlsSignatureCheck } from '../crypto/mls/index.js';
-import { PAIR_BYTES, packMlsChecks, signatureReplySchema, type MlsSignatureRequest, type SignatureReply, type SignatureRequest } from './signature-worker-protocol.js';
+import { PAIR_BYTES, packLengthPrefixed, packMlsChecks, signatureReplySchema, type MlsSignatureRequest, type SignatureReply, type SignatureRequest } from './signature-worker-protocol.js';
 
 /** An envelope's id and the signature a worker found good for it (see CheckedSignatures). */
 export interface CheckedPair {
@@ -55,7 +55,13 @@ class SharedWorkers {
   private nextBatch = 0;
 
   check(envelopes: readonly Uint8Array[]): Promise<CheckedPair[]> | undefined {
-    return this.ask(envelopes.length, (batch): SignatureRequest => ({ batch, envelopes }), (reply) => (reply?.kind === 'checked' ? unpack(reply.good) : []));
+    const packed = packLengthPrefixed(envelopes);
+    return this.ask(
+      envelopes.length,
+      (batch): SignatureRequest => ({ batch, envelopes: packed }),
+      (reply) => (reply?.kind === 'checked' ? unpack(reply.good) : []),
+      [packed.buffer],
+    );
   }
 
   checkMls(checks: readonly MlsSignatureCheck[]): Promise<boolean[]> | undefined {
@@ -66,12 +72,15 @@ class SharedWorkers {
     );
   }
 
-  /** One question to the least loaded worker; `read` turns its reply (or nothing, if it is gone) into the answer. */
+  /**
+   * One question to the least loaded worker, its packed buffer transferred, not copied; `read` turns
+   * its reply (or nothing, if it is gone or refused the question) into the answer.
+   */
   private ask<T>(
     size: number,
     request: (batch: number) => SignatureRequest | MlsSignatureRequest,
     read: (reply: SignatureReply | undefined) => T,
-    transfer: ArrayBuffer[] = [],
+    transfer: ArrayBuffer[],
   ): Promise<T> | undefined {
     if (this.failed) return undefined;
     this.startAll();

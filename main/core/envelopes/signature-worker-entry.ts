@@ -5,11 +5,12 @@
  * It keeps nothing but imported verification keys and sees nothing but bytes.
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
+import type { MlsSignatureCheck } from '../crypto/mls/index.js';
 import { verifyEd25519 } from '../crypto/mls/openssl-ed25519.js';
 import { loadSodium } from '../crypto/sodium.js';
 import { kizunaProto } from '../wire/proto-root.js';
 import { verifiedPair } from './envelope-reader.js';
-import { PAIR_BYTES, signatureRequestSchema, unpackMlsChecks, type SignatureReply } from './signature-worker-protocol.js';
+import { PAIR_BYTES, refusedRequestSchema, signatureRequestSchema, type SignatureReply } from './signature-worker-protocol.js';
 
 if (parentPort === null) throw new Error('signature-worker-entry must run in a worker thread');
 const port: MessagePort = parentPort;
@@ -59,9 +60,8 @@ function schedule(): void {
   setImmediate(work);
 }
 
-/** One byte per MLS signature: 1 where it held (verified as the native MLS provider does); none if not a packing. */
-function checkMls(packed: Uint8Array): Uint8Array<ArrayBuffer> {
-  const checks = unpackMlsChecks(packed) ?? [];
+/** One byte per MLS signature: 1 where it held (verified as the native MLS provider does). */
+function checkMls(checks: readonly MlsSignatureCheck[]): Uint8Array<ArrayBuffer> {
   const holds = new Uint8Array(checks.length);
   checks.forEach((c, i) => {
     holds[i] = verifyEd25519(c.publicKey, c.message, c.signature) ? 1 : 0;
@@ -73,7 +73,14 @@ void loadSodium().then(() => {
   kizunaProto();
   port.on('message', (message: unknown) => {
     const parsed = signatureRequestSchema.safeParse(message);
-    if (!parsed.success) return;
+    if (!parsed.success) {
+      // Not a packed request, or a packing that does not unpack (truncated, a length past its end):
+      // refused whole, none of it verified; answered so the pool's question settles, and the inbox
+      // verifies the batch on its own thread.
+      const refused = refusedRequestSchema.safeParse(message);
+      if (refused.success) post({ kind: 'refused', batch: refused.data.batch });
+      return;
+    }
     const request = parsed.data;
     // MLS questions are answered at once: the inbox waits on them before it commits a batch, while a
     // burst's envelope checks only run ahead of the inbox; so those go a slice at a time, behind them.

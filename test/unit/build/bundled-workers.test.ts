@@ -8,18 +8,16 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliBuildOptions } from '../../../scripts/cli-bundle-options.js';
 import { TEST_PROCESS_OUT_DIR, testProcessBuildOptions } from '../../../scripts/test-process-bundle-options.js';
 import { loadSodium } from '../../../main/core/crypto/sodium.js';
-import { buildEnvelope } from '../../../main/core/envelopes/envelope-builder.js';
 import { readEnvelope } from '../../../main/core/envelopes/envelope-reader.js';
-import { PAIR_BYTES, signatureReplySchema, type SignatureReply } from '../../../main/core/envelopes/signature-worker-protocol.js';
-import { encodeWire } from '../../../main/core/wire/wire-codec.js';
+import { PAIR_BYTES, packLengthPrefixed } from '../../../main/core/envelopes/signature-worker-protocol.js';
 import { forged } from '../../adversarial/attack-kit.js';
 import { outsiderKeys } from '../../adversarial/hostile-world.js';
+import { startLoneSignatureWorker, signedHeartbeat, type LoneSignatureWorker } from '../../helpers/signature-worker.js';
 import { filesBelow } from './source-files.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -52,40 +50,18 @@ describe('worker entries in the node bundles', () => {
   });
 
   describe('the built signature worker (beside the test processes, built by the global setup)', () => {
-    let worker: Worker;
-    const replies: SignatureReply[] = [];
-    let answered: (reply: SignatureReply) => void = () => undefined;
-
+    let worker: LoneSignatureWorker;
     beforeAll(async () => {
       await loadSodium();
-      worker = new Worker(join(root, TEST_PROCESS_OUT_DIR, 'signature-worker-entry.js'), { execArgv: [] });
-      const ready = new Promise<void>((resolve, reject) => {
-        worker.on('error', reject);
-        worker.on('exit', (code) => reject(new Error(`the worker exited with ${code}`)));
-        worker.on('message', (m: unknown) => {
-          const reply = signatureReplySchema.parse(m);
-          replies.push(reply);
-          if (reply.kind === 'ready') resolve();
-          else answered(reply);
-        });
-      });
-      await ready;
+      worker = await startLoneSignatureWorker(join(root, TEST_PROCESS_OUT_DIR, 'signature-worker-entry.js'), { execArgv: [] });
     });
-    afterAll(async () => {
-      worker.removeAllListeners('exit');
-      await worker.terminate();
-    });
+    afterAll(() => worker.end());
 
     it('starts on plain Node and answers the genuine envelopes of a batch, not the forged one', async () => {
       const keys = outsiderKeys();
-      const genuine = [1, 2].map(
-        (sentAt) =>
-          buildEnvelope(keys, { groupId: new Uint8Array(32).fill(7), epoch: 0, type: 'HEARTBEAT', seq: 0, sentAt, body: encodeWire('Heartbeat', { ownSeq: sentAt, have: [] }) })
-            .bytes,
-      );
-      const reply = new Promise<SignatureReply>((resolve) => (answered = resolve));
-      worker.postMessage({ batch: 5, envelopes: [genuine[0], forged(genuine[1]!), genuine[1]] });
-      const r = await reply;
+      const genuine = [1, 2].map((sentAt) => signedHeartbeat(keys, sentAt));
+      const envelopes = packLengthPrefixed([genuine[0]!, forged(genuine[1]!), genuine[1]!]);
+      const r = await worker.ask({ batch: 5, envelopes }, [envelopes.buffer]);
       if (r.kind !== 'checked') throw new Error('expected a checked reply');
       expect(r.batch).toBe(5);
       expect(r.good.byteLength).toBe(2 * PAIR_BYTES);
