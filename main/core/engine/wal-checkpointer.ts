@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { EventEmitter } from 'node:events';
 import type { SqliteDatabase } from '../store/database.js';
+import { databaseKeyPragmas } from '../store/database-cipher.js';
 
 /**
  * Moves SQLite's WAL checkpoints off the engine's thread (issue 13). With SQLite's automatic
@@ -107,9 +108,7 @@ const Database = require(workerData.driver);
 let db;
 try {
   db = new Database(workerData.path, { fileMustExist: true });
-  db.pragma("cipher = 'chacha20'");
-  db.pragma('kdf_iter = 1');
-  db.pragma("hexkey = '" + workerData.hexKey + "'");
+  for (const p of workerData.keyPragmas) db.pragma(p);
   db.pragma('cache_size = -2000');
   db.pragma('busy_timeout = 0');
   // Reads page 1: a wrong key fails here, before this connection copies a single page.
@@ -264,7 +263,7 @@ export class WalCheckpointer {
         workerData: {
           driver: createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers'),
           path,
-          hexKey: Buffer.from(databaseKey).toString('hex'),
+          keyPragmas: databaseKeyPragmas(databaseKey),
           everyMs: options.checkEveryMs ?? CHECK_EVERY_MS,
           busyEveryMs: options.busyCheckEveryMs ?? BUSY_CHECK_EVERY_MS,
           boundBytes,

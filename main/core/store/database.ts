@@ -7,7 +7,7 @@ import { MIGRATIONS } from './migrations/index.js';
 import { runMigrations } from './migrations/migration.js';
 import { ensureOwnerOnlyFile } from './profile-permissions.js';
 import { applyDatabaseKey } from './database-cipher.js';
-import { encryptPlaintextDatabase, isPlaintextDatabase, removeMigrationLeftovers } from './plaintext-migration.js';
+import { encryptPlaintextDatabase, isPlaintextDatabase, removeMigrationLeftovers, upgradeLegacyCipher } from './database-reencryption.js';
 
 export type SqliteDatabase = Database.Database;
 
@@ -16,11 +16,12 @@ const KEY_CHECK_PLAINTEXT = 'kizuna local key check v1';
 
 /**
  * Opens (or creates) the profile database, encrypted with `databaseKey` (database-cipher.ts; a
- * plaintext database from an older version is encrypted first): WAL, numbered migrations each in a
+ * plaintext database from an older version, or one under the legacy page cipher, is re-encrypted
+ * first: database-reencryption.ts): WAL, numbered migrations each in a
  * transaction, and a key check so that a wrong local key is a clear error rather than an
  * empty-looking store.
  */
-export function openDatabase(path: string, cipher: AtRestCipher, databaseKey: Uint8Array): SqliteDatabase {
+export function openDatabase(path: string, cipher: AtRestCipher, databaseKey: Uint8Array, upgraded = false): SqliteDatabase {
   let db: SqliteDatabase;
   try {
     if (path !== ':memory:') {
@@ -49,8 +50,10 @@ export function openDatabase(path: string, cipher: AtRestCipher, databaseKey: Ui
   } catch (err) {
     db.close();
     if (err instanceof KizunaError) throw err;
-    // An encrypted page 1 that fails its tag: the key is not this database's (or the file is damaged).
+    // An encrypted page 1 that fails its tag: the key is not this database's (or the file is damaged),
+    // or the file is under the legacy page cipher (re-encrypted here, once, then opened as usual).
     if ((err as { code?: unknown }).code === 'SQLITE_NOTADB') {
+      if (!upgraded && path !== ':memory:' && upgradeLegacy(path, databaseKey)) return openDatabase(path, cipher, databaseKey, true);
       throw new KizunaError('STORE_WRONG_KEY', 'The local key does not open this database (or the file is damaged). Check your passphrase or key file.', undefined, { cause: err });
     }
     const typed = toStorageError(err, path);
@@ -58,6 +61,17 @@ export function openDatabase(path: string, cipher: AtRestCipher, databaseKey: Ui
     throw new KizunaError('STORE_CORRUPT', `The database at ${path} cannot be read.`, undefined, { cause: err });
   }
   return db;
+}
+
+/** upgradeLegacyCipher, its failures as the store's typed errors (a full disk while copying: STORE_FULL). */
+function upgradeLegacy(path: string, databaseKey: Uint8Array): boolean {
+  try {
+    return upgradeLegacyCipher(path, databaseKey);
+  } catch (err) {
+    const typed = toStorageError(err, path);
+    if (typed instanceof KizunaError) throw typed;
+    throw new KizunaError('STORE_CORRUPT', `The database at ${path} cannot be re-encrypted.`, undefined, { cause: err });
+  }
 }
 
 function checkKey(db: SqliteDatabase, cipher: AtRestCipher): void {

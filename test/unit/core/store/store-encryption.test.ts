@@ -1,12 +1,12 @@
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSodium } from '../../../../main/core/crypto/sodium.js';
 import type { Engine } from '../../../../main/core/engine/engine.js';
 import { loadOrCreateLocalKey } from '../../../../main/core/crypto/local-key/local-key-file.js';
-import { deriveDatabaseKey } from '../../../../main/core/store/database-cipher.js';
-import { isPlaintextDatabase, migrationCopyPath } from '../../../../main/core/store/plaintext-migration.js';
+import { applyDatabaseKey, deriveDatabaseKey } from '../../../../main/core/store/database-cipher.js';
+import { isPlaintextDatabase, migrationCopyPath, opensUnder } from '../../../../main/core/store/database-reencryption.js';
 import { expectCode } from '../../../helpers/expect-code.js';
 import { introduce, newUser, openProfile, tempDir, userId, type TestProfile } from '../../../helpers/test-engines.js';
 
@@ -47,6 +47,33 @@ async function populate(root: string): Promise<{ ann: Engine; annProfile: TestPr
   return { ann, annProfile, others: [zeb, cy], groupId: group.groupId };
 }
 
+/** What populate() wrote, read back through the engine (a migrated profile keeps all of it). */
+function expectEverythingKept(engine: Engine, groupId: string): void {
+  expect(engine.getGroup(groupId).name).toBe(GROUP);
+  expect(engine.latestMessages(groupId, 10).messages.map((m) => m.text)).toContain(MESSAGE);
+  expect(engine.search('eagle').map((m) => m.text)).toEqual([MESSAGE]);
+  expect(engine.listContacts().map((c) => c.displayName)).toContain(CONTACT);
+}
+
+/** A populated profile, closed: its database file and page key. */
+async function closedProfile(root: string): Promise<{ annProfile: TestProfile; groupId: string; dbPath: string; key: Uint8Array }> {
+  const { ann, annProfile, others, groupId } = await populate(root);
+  await ann.close();
+  for (const e of others) await e.close();
+  const key = deriveDatabaseKey((await loadOrCreateLocalKey(annProfile.dir, annProfile.wrapper)).key);
+  return { annProfile, groupId, dbPath: join(annProfile.dir, 'kizuna.db'), key };
+}
+
+/** Rewrites the database as the previous version wrote it: under the legacy page cipher (ChaCha20). */
+function toLegacyCipher(dbPath: string, key: Uint8Array): void {
+  const db = new Database(dbPath);
+  applyDatabaseKey(db, key);
+  db.pragma('journal_mode = DELETE');
+  applyDatabaseKey(db, key, 'hexrekey', 'legacy');
+  db.pragma('journal_mode = WAL');
+  db.close();
+}
+
 describe('the store encrypted at rest', () => {
   let dir: ReturnType<typeof tempDir>;
   beforeEach(async () => {
@@ -77,9 +104,7 @@ describe('the store encrypted at rest', () => {
     const dbPath = join(annProfile.dir, 'kizuna.db');
     const key = deriveDatabaseKey((await loadOrCreateLocalKey(annProfile.dir, annProfile.wrapper)).key);
     const db = new Database(dbPath);
-    db.pragma(`cipher = 'chacha20'`);
-    db.pragma('kdf_iter = 1');
-    db.pragma(`hexkey = '${Buffer.from(key).toString('hex')}'`);
+    applyDatabaseKey(db, key);
     db.pragma('journal_mode = DELETE');
     db.pragma(`rekey = ''`);
     db.close();
@@ -89,10 +114,7 @@ describe('the store encrypted at rest', () => {
     writeFileSync(migrationCopyPath(dbPath), readFileSync(dbPath));
 
     const reopened = await openProfile(annProfile);
-    expect(reopened.getGroup(groupId).name).toBe(GROUP);
-    expect(reopened.latestMessages(groupId, 10).messages.map((m) => m.text)).toContain(MESSAGE);
-    expect(reopened.search('eagle').map((m) => m.text)).toEqual([MESSAGE]);
-    expect(reopened.listContacts().map((c) => c.displayName)).toContain(CONTACT);
+    expectEverythingKept(reopened, groupId);
     expect(isPlaintextDatabase(dbPath)).toBe(false);
     expect(existsSync(migrationCopyPath(dbPath))).toBe(false);
     expect(statSync(dbPath).mode & 0o777).toBe(0o600);
@@ -109,4 +131,38 @@ describe('the store encrypted at rest', () => {
     copyFileSync(join(annProfile.dir, 'kizuna.db'), join(danProfile.dir, 'kizuna.db'));
     await expectCode(openProfile(danProfile), 'STORE_WRONG_KEY');
   });
+
+  it('re-encrypts a profile under the legacy page cipher (ChaCha20) with AEGIS in place, keeping everything', async () => {
+    const { annProfile, groupId, dbPath, key } = await closedProfile(dir.path);
+    toLegacyCipher(dbPath, key);
+    expect(opensUnder(dbPath, key, 'legacy')).toBe(true);
+    expect(opensUnder(dbPath, key, 'current')).toBe(false);
+    writeFileSync(migrationCopyPath(dbPath), readFileSync(dbPath));
+
+    const reopened = await openProfile(annProfile);
+    expectEverythingKept(reopened, groupId);
+    await reopened.close();
+    expect(opensUnder(dbPath, key, 'current')).toBe(true);
+    expect(opensUnder(dbPath, key, 'legacy')).toBe(false);
+    expect(existsSync(migrationCopyPath(dbPath))).toBe(false);
+    expect(statSync(dbPath).mode & 0o777).toBe(0o600);
+    expect(leaks(annProfile.dir)).toEqual([]);
+  });
+
+  it('leaves a legacy-cipher database of another profile untouched and refuses it with the wrong-key error', async () => {
+    const { dbPath, key } = await closedProfile(dir.path);
+    toLegacyCipher(dbPath, key);
+    const { engine: dan, profile: danProfile } = await newUser(dir.path, 'dan');
+    await dan.close();
+    const danDb = join(danProfile.dir, 'kizuna.db');
+    // Ann's legacy database, checkpointed into its one file, in place of Dan's.
+    expect(opensUnder(dbPath, key, 'legacy')).toBe(true);
+    for (const suffix of ['-wal', '-shm']) rmSync(danDb + suffix, { force: true });
+    copyFileSync(dbPath, danDb);
+    const before = readFileSync(danDb);
+    await expectCode(openProfile(danProfile), 'STORE_WRONG_KEY');
+    expect(readFileSync(danDb).equals(before)).toBe(true);
+    expect(opensUnder(danDb, key, 'legacy')).toBe(true);
+  });
 });
+
