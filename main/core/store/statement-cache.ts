@@ -15,7 +15,8 @@ export function createStatementCache(db: Database.Database, writes?: WriteObserv
     let stmt = cache.get(sql);
     if (stmt === undefined) {
       stmt = db.prepare(sql);
-      if (writes !== undefined && !stmt.reader) observeWrites(db, stmt, writes);
+      // Every statement that writes, including one that hands rows back (INSERT ... RETURNING, through get or all).
+      if (writes !== undefined && !stmt.readonly) observeWrites(db, stmt, writes);
       cache.set(sql, stmt);
     }
     return stmt;
@@ -23,11 +24,10 @@ export function createStatementCache(db: Database.Database, writes?: WriteObserv
 }
 
 function observeWrites(db: Database.Database, stmt: Database.Statement, writes: WriteObserver): void {
-  const run = stmt.run.bind(stmt) as (...params: unknown[]) => Database.RunResult;
-  const observed = (...params: unknown[]): Database.RunResult => {
-    let result: Database.RunResult;
+  const observe = <R>(call: (...params: unknown[]) => R) => (...params: unknown[]): R => {
+    let result: R;
     try {
-      result = run(...params);
+      result = call(...params);
     } catch (err) {
       throw writes.failed(err);
     }
@@ -35,7 +35,10 @@ function observeWrites(db: Database.Database, stmt: Database.Statement, writes: 
     if (!db.inTransaction) writes.ok();
     return result;
   };
-  stmt.run = observed as typeof stmt.run;
+  stmt.run = observe(stmt.run.bind(stmt) as (...params: unknown[]) => Database.RunResult) as typeof stmt.run;
+  if (!stmt.reader) return;
+  stmt.get = observe(stmt.get.bind(stmt) as (...params: unknown[]) => unknown) as typeof stmt.get;
+  stmt.all = observe(stmt.all.bind(stmt) as (...params: unknown[]) => unknown[]) as typeof stmt.all;
 }
 
 /** SQLite hands BLOBs back as Buffer; the engine speaks Uint8Array. Buffer is one, so no copy. */
