@@ -27,7 +27,7 @@ export function deriveDatabaseKey(localKey: Uint8Array): Uint8Array {
  */
 const PAGE_CIPHER = ["cipher = 'aegis'", "algorithm = 'aegis-256'", 'tcost = 1', 'mcost = 8', 'pcost = 1'];
 
-/** What profiles were encrypted with before AEGIS (opened only to re-encrypt them, see cipher-upgrade.ts). */
+/** What profiles were encrypted with before AEGIS (opened only to re-encrypt them: database-reencryption.ts). */
 const LEGACY_PAGE_CIPHER = ["cipher = 'chacha20'", 'kdf_iter = 1'];
 
 export type PageCipher = 'current' | 'legacy';

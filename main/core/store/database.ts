@@ -17,9 +17,8 @@ const KEY_CHECK_PLAINTEXT = 'kizuna local key check v1';
 /**
  * Opens (or creates) the profile database, encrypted with `databaseKey` (database-cipher.ts; a
  * plaintext database from an older version, or one under the legacy page cipher, is re-encrypted
- * first: database-reencryption.ts): WAL, numbered migrations each in a
- * transaction, and a key check so that a wrong local key is a clear error rather than an
- * empty-looking store.
+ * first: database-reencryption.ts): WAL, numbered migrations each in a transaction, and a key check
+ * so that a wrong local key is a clear error rather than an empty-looking store.
  */
 export function openDatabase(path: string, cipher: AtRestCipher, databaseKey: Uint8Array, upgraded = false): SqliteDatabase {
   let db: SqliteDatabase;
