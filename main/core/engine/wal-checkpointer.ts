@@ -138,8 +138,11 @@ let stalled = false;
 let reported = '';
 // Checks so far (a test asks for it instead of waiting for time to pass).
 let checks = 0;
+// Whether the last check found every frame of the WAL copied (none left past the bound, behind a lock or a reader).
+let caughtUp = false;
 const check = () => {
   checks += 1;
+  caughtUp = false;
   // Counted even when this check cannot look at the WAL (past the bound, the lock busy): a worker woken by a
   // commit stays awake for an idle interval.
   const seen = Atomics.load(signal, ${NOTED_COMMITS});
@@ -156,6 +159,7 @@ const check = () => {
     const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
     const committed = version !== lastVersion;
     lastVersion = version;
+    caughtUp = row.log === row.checkpointed;
     if (committed) lastCommitAt = Date.now();
     if (stalled) {
       stalled = false;
@@ -211,6 +215,9 @@ const tick = () => {
   if (stopped) return;
   if (stalled) timer = setTimeout(tick, workerData.everyMs);
   else if (Date.now() - lastCommitAt < workerData.everyMs) timer = setTimeout(tick, Math.min(workerData.busyEveryMs, workerData.everyMs));
+  // Frames still to copy (past the bound, the lock busy): looked at again at the idle interval, as before there
+  // was a sleep; only a WAL all copied is slept on, so the last commit of a burst is never left in it.
+  else if (!caughtUp) timer = setTimeout(tick, workerData.everyMs);
   else sleep();
 };
 // At once: a WAL left by the last run (or written while this started) is copied without waiting.

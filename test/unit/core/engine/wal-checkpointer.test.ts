@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -9,6 +10,7 @@ import { WalCheckpointer } from '../../../../main/core/engine/wal-checkpointer.j
 import { openEngineContext } from '../../../../main/core/engine/engine-open.js';
 import { createKeyFileWrapper } from '../../../../main/core/crypto/local-key/key-file-wrapper.js';
 import { openDatabase, type SqliteDatabase } from '../../../../main/core/store/database.js';
+import { applyDatabaseKey } from '../../../../main/core/store/database-cipher.js';
 import { tempDir } from '../../../helpers/test-engines.js';
 import { fillDisk, tryMount, unmount } from '../../../helpers/small-disk.js';
 
@@ -210,6 +212,34 @@ describe('WAL checkpoints on a worker thread', () => {
     // Stopping a sleeping worker ends it (its 'close' message still comes while it waits).
     await checkpoints.stop();
     expect(await checkpoints.checks()).toBeUndefined();
+  });
+
+  it('does not sleep on frames it could not copy: it looks again until the WAL is all copied', async () => {
+    const { db, path, key } = database();
+    const checkpoints = new WalCheckpointer(db, path, key, { checkEveryMs: 1, walBoundBytes: 64 * 1024 * 1024 });
+    open[0]!.checkpoints = checkpoints;
+    await checkpoints.asleep();
+    // A reader holding a snapshot: a checkpoint cannot copy the frames written after it.
+    const reader = new Database(path);
+    applyDatabaseKey(reader, key);
+    reader.prepare('BEGIN').run();
+    reader.prepare('SELECT count(*) AS n FROM filler').get();
+    insertRows(db, 4, 1024);
+    // Long past its 1 ms idle interval without a commit (twenty checks of a checkpointer that stays awake), it
+    // still looks: a worker that slept now would leave those frames in the WAL until the next commit.
+    const other = database();
+    const clock = new WalCheckpointer(other.db, other.path, other.key, { checkEveryMs: 600_000, busyCheckEveryMs: 1 });
+    open[1]!.checkpoints = clock;
+    const from = (await clock.checks()) ?? 0;
+    const mine = (await checkpoints.checks()) ?? 0;
+    for (let seen = from; seen < from + 20; seen = (await clock.checks()) ?? Number.POSITIVE_INFINITY);
+    expect(await checkpoints.checks()).toBeGreaterThan(mine);
+    // The reader lets go: the rest is copied, and only then does it sleep.
+    const all = new Promise<void>((resolve) => checkpoints.events.on('checkpoint', (r) => r.log > 0 && r.checkpointed === r.log && resolve()));
+    reader.prepare('COMMIT').run();
+    reader.close();
+    await all;
+    await checkpoints.asleep();
   });
 
   it('is woken by the engine’s own commits: the Store tells it after a write outside a transaction and after a transaction', async () => {
