@@ -77,13 +77,7 @@ function reencryptInPlace(path: string, key: Uint8Array, source: Source): void {
   } finally {
     enc.close();
   }
-  const check = new Database(copy, { readonly: true });
-  try {
-    applyDatabaseKey(check, key);
-    check.prepare('SELECT count(*) FROM sqlite_master').get();
-  } finally {
-    check.close();
-  }
+  if (!opensUnder(copy, key, 'current')) throw new Error(`the re-encrypted copy of ${path} does not open under the current page cipher`);
   fsyncPath(copy, 'r+');
   for (const p of [`${path}-wal`, `${path}-shm`, `${path}-journal`]) rmSync(p, { force: true });
   renameSync(copy, path);
