@@ -58,11 +58,6 @@ export interface Store {
   transaction<T>(fn: () => T): T;
   /** Whether writes land (a full or read-only disk, a database locked by another program). */
   health: StorageHealthMonitor;
-  /**
-   * Has `listener` called after each commit of the Store's writes (one listener: a later call replaces it). The WAL
-   * checkpointer's wake-up, so it runs on every commit: keep it as cheap as that one.
-   */
-  onCommit(listener: () => void): void;
   close(): void;
   /** For benchmarks and maintenance tools only. */
   readonly db: SqliteDatabase;
@@ -71,13 +66,7 @@ export interface Store {
 export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8Array): Store {
   const db = openDatabase(path, cipher, databaseKey);
   const health = new StorageHealthMonitor();
-  let committed: () => void = () => {};
-  // A write landed: a transaction, or a statement outside one (the statement cache tells).
-  const landed = (): void => {
-    health.noteWriteOk();
-    committed();
-  };
-  const prepare = createStatementCache(db, { ok: landed, failed: (err) => health.noteFailure(err) });
+  const prepare = createStatementCache(db, { ok: () => health.noteWriteOk(), failed: (err) => health.noteFailure(err) });
   // Rows read per received envelope, kept between writes (each table's writer drops what it changes).
   const groups = groupsCaches();
   const heldBounds: HeldBounds = new Map();
@@ -122,7 +111,7 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
       if (db.inTransaction) return fn();
       try {
         const result = db.transaction(fn)();
-        landed();
+        health.noteWriteOk();
         return result;
       } catch (err) {
         // Rows read inside the failed transaction may describe writes that were rolled back.
@@ -131,9 +120,6 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
         people.clear();
         throw health.noteFailure(err);
       }
-    },
-    onCommit: (listener) => {
-      committed = listener;
     },
     close: () => {
       if (db.open) db.close();
