@@ -1,3 +1,4 @@
+import type { MyGroupState } from '../../../shared/domain/views.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import { SEQUENCED_TYPES } from '../envelopes/envelope-kinds.js';
@@ -5,6 +6,11 @@ import type { EngineContext } from '../kernel/engine-context.js';
 import type { ChannelLogEntry } from '../store/tables/channel-log-table.js';
 import type { SenderMark } from '../wire/wire-schemas.js';
 import type { ChannelPort, SyncAnswer } from './session-port.js';
+
+/** Whether we listen to a group's channel in this state of ours in it (joining already: the welcome comes there). */
+export function listensIn(state: MyGroupState): boolean {
+  return state === 'joined' || state === 'joining';
+}
 
 /** A reply is itself an envelope: at most this many inner envelopes, its body under the envelope size limit. */
 const REPLY_MAX_ENVELOPES = 4096;
@@ -23,7 +29,7 @@ export class EngineChannels implements ChannelPort {
   listening(): Uint8Array[] {
     return this.ctx.store.read.groups
       .list()
-      .filter((g) => g.myState === 'joined' || g.myState === 'joining')
+      .filter((g) => listensIn(g.myState))
       .map((g) => g.groupId);
   }
 

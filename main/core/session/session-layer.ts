@@ -3,6 +3,8 @@ import type { ConnectionStatus } from '../../../shared/ipc/ipc-contract.js';
 import { formatSlimName, parseSlimName } from '../../../shared/domain/slim-name.js';
 import { KizunaError, toKizunaError } from '../../../shared/errors/kizuna-error.js';
 import { bytesEqual, fromBase64Url, toBase64Url } from '../encoding/base64url.js';
+import type { GroupView } from '../../../shared/domain/views.js';
+import { listensIn } from '../engine/engine-channels.js';
 import type { SessionPort } from '../engine/session-port.js';
 import { TypedEmitter } from '../events/typed-emitter.js';
 import { groupChannelName } from '../kernel/channel-names.js';
@@ -94,7 +96,9 @@ export class SessionLayer {
       this.client.on('message', (p) => this.inbound.onPublish(p)),
       this.client.on('drain', () => this.pump.kick()),
       this.engine.events.on('outbox', () => this.pump.kick()),
-      this.engine.events.on('group', () => this.syncSubscriptions()),
+      this.engine.events.on('group', (g) => {
+        if (this.listeningChanges(g)) void this.syncSubscriptions();
+      }),
       this.engine.events.on('ephemeral', (e) => {
         const groupId = fromBase64Url(e.groupId);
         if (groupId !== undefined) this.s.publish(e.slimName, e.bytes, { type: 'TYPING', groupId, toChannel: true, seq: 0 });
@@ -145,6 +149,11 @@ export class SessionLayer {
 
   syncProgress(): SyncProgress | null {
     return this.syncing;
+  }
+
+  /** Settles once the subscription changes asked for so far are done (a test hook: subscriptions have no event). */
+  subscriptionsSettled(): Promise<void> {
+    return this.subscriptionWork;
   }
 
   /** The transport's counters (publishes received, frames dropped by reason): tells node losses from the engine's own drops. */
@@ -237,6 +246,18 @@ export class SessionLayer {
     this.syncing = p;
     this.events.emit('sync', p);
     if (this.status() !== was) this.events.emit('status', this.status());
+  }
+
+  /**
+   * Whether a group's change moves its channel in or out of what we listen to. Most do not (every
+   * message received or sent changes the group's last activity): comparing every channel we should
+   * hear with what we hear on each of them cost a walk of all our groups per message.
+   */
+  private listeningChanges(g: GroupView): boolean {
+    const id = fromBase64Url(g.groupId);
+    if (id === undefined) return true;
+    const listen = listensIn(g.myState) || this.archive.has(g.groupId);
+    return listen !== this.subscribed.has(groupChannelName(id));
   }
 
   /** Group channels we listen to: groups we are (joining or) in, and the groups we archive. */
