@@ -8,6 +8,7 @@ import { HOLD_MS } from '../../main/core/ingest/sender-order.js';
 import { encodeWire } from '../../main/core/wire/wire-codec.js';
 import { isBlankText } from '../../main/core/messages/message-send.js';
 import { FILE_CHUNK_BYTES, MAX_TEXT_CHARS } from '../../main/core/wire/wire-schemas.js';
+import { WAITING } from '../../main/core/store/tables/channel-log-table.js';
 import type { EncryptionMode, MessageView } from '../../shared/domain/views.js';
 import { createWorldWithClocks, joinedGroup, type TestWorld } from '../helpers/test-world.js';
 import { anyContentObject, idBytesOf, memberEnvelope } from './member-content.js';
@@ -99,8 +100,9 @@ describe.each<EncryptionMode>(['sealed', 'mls'])('decrypted content from a membe
       // Applied: shown exactly when it is a message of its own (text, file offer), once.
       expect(mine.length).toBe(o.messageStored ? 1 : 0);
     } else {
-      // Neither: it waits (a pin before its message, a chunk before its offer), stored nowhere else.
-      expect(o.logged).toBeUndefined();
+      // Neither: it waits (a pin before its message, a chunk before its offer), held in the log (its number
+      // taken, so its sender's later messages are not stopped behind it) and stored nowhere else.
+      expect(o.logged).toBe(WAITING);
       expect(o.messageStored).toBe(false);
     }
     expect(o.typing).toBe(0);

@@ -12,8 +12,11 @@ import type { Envelope } from '../wire/wire-schemas.js';
 export function decodeInOrder(ctx: EngineContext, rows: InboxRow[]): { row: InboxRow; v?: VerifiedEnvelope; error?: unknown }[] {
   const out = rows.map((row) => {
     try {
-      const v = readEnvelope(row.bytes, { verify: (e, id) => !knownReplay(ctx, e, id), checked: ctx.checkedSignatures });
-      if (row.state === 'new' && row.attempts > 0) v.deferredBefore = true;
+      const waitedBefore = row.state === 'new' && row.attempts > 0;
+      // The row that waits, woken, is no replay of its own WAITING entry: it is checked and decided again.
+      const verify = (e: Envelope, id: Uint8Array): boolean => !knownReplay(ctx, e, id) || (waitedBefore && ctx.store.read.log.isWaiting(e.groupId, e.sender, e.seq, id));
+      const v = readEnvelope(row.bytes, { verify, checked: ctx.checkedSignatures });
+      if (waitedBefore) v.deferredBefore = true;
       return { row, v };
     } catch (error) {
       return { row, error };

@@ -4,6 +4,7 @@ import { SEQUENCED_TYPES } from '../envelopes/envelope-kinds.js';
 import type { VerifiedEnvelope } from '../envelopes/envelope-reader.js';
 import { acquireSignaturePool, type SignaturePool } from '../envelopes/signature-pool.js';
 import { InnerSignatureChecks } from './inner-signatures.js';
+import { REFUSED } from '../store/tables/channel-log-table.js';
 import type { InboxRow } from '../store/tables/queue-tables.js';
 import { MAX_ENVELOPE_BYTES, type EnvelopeType } from '../wire/wire-schemas.js';
 import { nextLoopTurn } from '../scheduling/turn-gate.js';
@@ -31,8 +32,13 @@ const EPHEMERAL_TYPES: ReadonlySet<EnvelopeType> = new Set(['TYPING', 'HEARTBEAT
 /** Envelopes that only add content: processed in batches, many per transaction. */
 const BATCHABLE: ReadonlySet<EnvelopeType> = new Set(['MESSAGE', 'TYPING']);
 const MAX_BATCH = 128;
-/** The channel-log type of a member's envelope whose content we refused (its sequence number is used). */
-const REFUSED = 'REFUSED';
+
+/** One handler per stored envelope type; the session layer's own types (ACK, SYNC_*, HEARTBEAT) never reach the inbox. */
+const HANDLERS = new Map<EnvelopeType, Handler>([
+  ['MESSAGE', handleMessage], ['GROUP_UPDATE', handleGroupUpdate], ['LEAVE', handleLeave], ['TYPING', handleTyping],
+  ['INVITE', handleInvite], ['JOIN', handleJoin], ['DECLINE', handleDecline], ['WELCOME', handleWelcome],
+  ['SECRET_REQUEST', handleSecretRequest], ['SECRET_REPLY', handleSecretReply],
+]);
 
 interface Decided {
   row: InboxRow;
@@ -51,7 +57,7 @@ interface Decided {
  * it advanced), so thousands of messages a second cost hundreds, not thousands, of commits.
  */
 export class InboxProcessor {
-  private readonly handlers = new Map<EnvelopeType, Handler>();
+  private readonly handlers: ReadonlyMap<EnvelopeType, Handler> = HANDLERS;
   private running: Promise<void> | undefined;
   private pending = false;
   private closed = false;
@@ -80,21 +86,6 @@ export class InboxProcessor {
     this.deferredBounds = new DeferredBounds(ctx);
     this.direct = new DirectIntake(ctx, this.deferredBounds);
     this.searchIndexer = new SearchIndexer(ctx);
-    this.register('MESSAGE', handleMessage);
-    this.register('GROUP_UPDATE', handleGroupUpdate);
-    this.register('LEAVE', handleLeave);
-    this.register('TYPING', handleTyping);
-    this.register('INVITE', handleInvite);
-    this.register('JOIN', handleJoin);
-    this.register('DECLINE', handleDecline);
-    this.register('WELCOME', handleWelcome);
-    this.register('SECRET_REQUEST', handleSecretRequest);
-    this.register('SECRET_REPLY', handleSecretReply);
-  }
-
-  /** One handler per stored envelope type; the session layer's own types (ACK, SYNC_*, HEARTBEAT) never reach the inbox. */
-  private register(type: EnvelopeType, handler: Handler): void {
-    this.handlers.set(type, handler);
   }
 
   /**
@@ -311,7 +302,9 @@ export class InboxProcessor {
     if (sequenced) {
       if (claimed.has(`${toBase64Url(e.sender)}:${e.seq}`)) return { outcome: 'drop', reason: 'replay' };
       const held = this.ctx.store.read.log.heldId(e.groupId, e.sender, e.seq);
-      if (held !== undefined) return { outcome: 'drop', reason: bytesEqual(held, v.id) ? 'replay' : 'equivocation' };
+      const own = held !== undefined && bytesEqual(held, v.id);
+      if (own && v.deferredBefore === true && this.ctx.store.read.log.isWaiting(e.groupId, e.sender, e.seq, v.id)) return undefined;
+      if (held !== undefined) return { outcome: 'drop', reason: own ? 'replay' : 'equivocation' };
     } else if (!EPHEMERAL_TYPES.has(e.type) && (claimed.has(toBase64Url(v.id)) || this.ctx.store.read.log.seen(v.id))) {
       return { outcome: 'drop', reason: 'replay' };
     }
@@ -374,8 +367,11 @@ export class InboxProcessor {
       if (verdict.consumed === true && e !== undefined && d.v !== undefined && SEQUENCED_TYPES.has(e.type)) {
         ctx.store.write.log.append({ groupId: e.groupId, sender: e.sender, seq: e.seq, epoch: e.epoch, type: REFUSED, envelopeId: d.v.id, bytes: d.v.bytes, receivedAt: now });
       }
-      // Content decrypted and held while it waited (MLS keys are single-use) goes with it.
-      if (d.v?.deferredBefore === true) ctx.store.write.log.releasePlaintext(d.v.id);
+      // Content decrypted and held while it waited (MLS keys are single-use) goes with it; its WAITING entry is refused.
+      if (d.v?.deferredBefore === true && e !== undefined) {
+        ctx.store.write.log.releasePlaintext(d.v.id);
+        ctx.store.write.log.settleWaiting(e.groupId, e.sender, e.seq, d.v.id, REFUSED);
+      }
       return;
     }
     if (verdict.outcome === 'defer') {
@@ -389,7 +385,8 @@ export class InboxProcessor {
     }
     verdict.write?.();
     if (SEQUENCED_TYPES.has(e.type)) {
-      ctx.store.write.log.append({ groupId: e.groupId, sender: e.sender, seq: e.seq, epoch: e.epoch, type: e.type, envelopeId: d.v.id, bytes: d.v.bytes, receivedAt: now });
+      const appended = ctx.store.write.log.append({ groupId: e.groupId, sender: e.sender, seq: e.seq, epoch: e.epoch, type: e.type, envelopeId: d.v.id, bytes: d.v.bytes, receivedAt: now });
+      if (!appended && d.v.deferredBefore === true) ctx.store.write.log.settleWaiting(e.groupId, e.sender, e.seq, d.v.id, e.type);
     } else if (!EPHEMERAL_TYPES.has(e.type)) {
       ctx.store.write.log.markSeen(d.v.id, now);
     }

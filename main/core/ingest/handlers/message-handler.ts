@@ -3,7 +3,7 @@ import type { EngineContext } from '../../kernel/engine-context.js';
 import { openBody } from '../../encryption/content-crypto.js';
 import { requestMissingSecret } from '../../encryption/secret-handshake.js';
 import { ctxDeps } from '../../messages/message-send.js';
-import { SEQ_AHEAD_LIMIT } from '../../store/tables/channel-log-table.js';
+import { SEQ_AHEAD_LIMIT, WAITING } from '../../store/tables/channel-log-table.js';
 import type { GroupRow } from '../../store/tables/groups-table.js';
 import { decodeWire } from '../../wire/wire-codec.js';
 import { contentSchema, type Content, type Envelope } from '../../wire/wire-schemas.js';
@@ -90,6 +90,8 @@ export const handleMessage: Handler = async (ctx, v) => {
       write: () => {
         persist();
         if (heldSealed === undefined) ctx.store.write.log.holdPlaintext(v.id, e.groupId, ctx.store.cipher.seal(label, plaintext), ctx.now());
+        // Accepted, only its effect waits: held in the log (see WAITING), once.
+        ctx.store.write.log.append({ groupId: e.groupId, sender: e.sender, seq: e.seq, epoch: e.epoch, type: WAITING, envelopeId: v.id, bytes: v.bytes, receivedAt: ctx.now() });
       },
     };
   }

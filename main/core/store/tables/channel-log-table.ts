@@ -31,11 +31,24 @@ export interface SyncCursor {
  */
 export const SEQ_AHEAD_LIMIT = 1024;
 
+/**
+ * The log type of an envelope we accepted (signed by a member, decrypted, its content valid) whose
+ * effect waits in the inbox for something else (a pin for its message, a file chunk for its offer).
+ * Held, so its sender's cursor moves past it: a target that never comes (a message from before we
+ * joined) must not leave a gap that stops the sender's later messages once they are SEQ_AHEAD_LIMIT
+ * ahead, and that catch-up asks about again and again. Applied, it becomes its own type; refused, REFUSED.
+ */
+export const WAITING = 'WAITING';
+/** The log type of a member's envelope whose content we refused (its sequence number is used). */
+export const REFUSED = 'REFUSED';
+
 export interface ChannelLogReader {
   has(groupId: Uint8Array, sender: Uint8Array, seq: number): boolean;
   get(groupId: Uint8Array, sender: Uint8Array, seq: number): ChannelLogEntry | undefined;
   /** The id of the envelope held at (group, sender, seq), without its bytes (replay checks). */
   heldId(groupId: Uint8Array, sender: Uint8Array, seq: number): Uint8Array | undefined;
+  /** Whether the envelope `envelopeId` is held at its place as WAITING (its inbox row is the one that waits). */
+  isWaiting(groupId: Uint8Array, sender: Uint8Array, seq: number, envelopeId: Uint8Array): boolean;
   /** Entries of one sender with seq in (after, upTo], in order. */
   range(groupId: Uint8Array, sender: Uint8Array, after: number, upTo: number, limit: number): ChannelLogEntry[];
   /** Ids and epochs (no bytes) of one sender's entries with seq in (after, upTo], in order (cumulative acks). */
@@ -57,6 +70,8 @@ export interface ChannelLogReader {
 export interface ChannelLogWriter {
   /** Records an accepted envelope and advances the sender's cursor. False if (group, sender, seq) was already held. */
   append(entry: ChannelLogEntry): boolean;
+  /** A WAITING entry (that envelope's) takes its final type: the one it applied as, or REFUSED. */
+  settleWaiting(groupId: Uint8Array, sender: Uint8Array, seq: number, envelopeId: Uint8Array, type: string): void;
   /** Starts a sender's cursor at `firstSeq - 1` (a member joining mid-stream does not want older history). */
   startCursor(groupId: Uint8Array, sender: Uint8Array, firstSeq: number): void;
   /** A sender says it has used sequence numbers up to `seq` (heartbeat): gaps at the tail become visible. */
@@ -112,6 +127,9 @@ export function channelLogReader(prepare: Prepare, bounds: HeldBounds): ChannelL
       past(g, s, seq)
         ? undefined
         : (prepare('SELECT envelope_id AS id FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ?').get(g, s, seq) as { id: Uint8Array } | undefined)?.id,
+    isWaiting: (g, s, seq, id) =>
+      prepare('SELECT 1 FROM channel_log WHERE group_id = ? AND sender = ? AND seq = ? AND envelope_id = ? AND type = ?').get(g, s, seq, id, WAITING) !==
+      undefined,
     get: (g, s, seq) =>
       past(g, s, seq)
         ? undefined
@@ -179,6 +197,9 @@ export function channelLogWriter(prepare: Prepare, bounds: HeldBounds): ChannelL
       if (cur.contiguous < cur.highest) advance(e.groupId, e.sender);
       return true;
     },
+    settleWaiting: (g, s, seq, id, type) =>
+      void prepare('UPDATE channel_log SET type = ? WHERE group_id = ? AND sender = ? AND seq = ? AND envelope_id = ? AND type = ?').run(
+        type, g, s, seq, id, WAITING),
     startCursor: (g, s, firstSeq) => {
       prepare(
         `INSERT INTO sync_cursors (group_id, sender, contiguous, highest, first_seq) VALUES (?, ?, ?, ?, ?)
