@@ -50,6 +50,8 @@ export async function openEngineContext(options: EngineOptions): Promise<{ ctx: 
     const databaseKey = deriveDatabaseKey(key);
     store = openStore(path, cipher, databaseKey);
     checkpoints = new WalCheckpointer(store.db, path, databaseKey);
+    // Wakes the checkpoint worker from its idle sleep (writes outside the Store wait for the next one of these).
+    store.onCommit(checkpoints.noteCommit);
   } catch (err) {
     lock.release();
     throw err;

@@ -25,9 +25,20 @@ import { databaseKeyPragmas } from '../store/database-cipher.js';
  * it has opened the database with the right key, and restored if it fails or stops. A full disk (the
  * database file cannot grow to take the WAL's pages) stalls the worker instead of stopping it: SQLite's
  * usual interval stands in, and the worker takes over again after its first checkpoint once space is back.
+ *
+ * An idle engine does not wake the worker at all: once it has seen no commit for an idle interval, the worker
+ * sleeps on a counter shared with the engine's thread (Atomics.waitAsync, so its messages still come) instead of
+ * looking at the WAL five times a second forever. The Store tells `noteCommit()` after each commit; that costs
+ * an Atomics.add, and an Atomics.notify only while the worker sleeps. A commit nobody noted (a write outside the
+ * Store) is still seen by `data_version` while the worker is awake; while it sleeps, that WAL waits for the next
+ * noted commit, and the engine's own checkpoint at the bound keeps it bounded meanwhile. On a full disk the worker
+ * keeps looking at the idle interval (nothing tells it that space came back).
  */
 
-/** Checks this often while nothing is being written (the WAL then holds at most what the engine wrote in that time). */
+/**
+ * The idle interval: a worker that has seen no commit for this long sleeps until the engine notes its next one
+ * (and on a full disk it tries again this often).
+ */
 const CHECK_EVERY_MS = 200;
 /**
  * Checks this soon while writes are going on (a commit within the last idle interval). At 200 ms a sustained
@@ -42,8 +53,12 @@ const WAL_BOUND_BYTES = 16 * 1024 * 1024;
 const JOURNAL_SIZE_LIMIT_BYTES = 4 * 1024 * 1024;
 /** SQLite's default, restored whenever the worker is not there. */
 const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+/** The Int32 slots shared with the worker: the commits the engine noted, and 1 while the worker sleeps on them. */
+const NOTED_COMMITS = 0;
+const WORKER_ASLEEP = 1;
 
 export interface WalCheckpointerOptions {
+  /** The idle interval (CHECK_EVERY_MS): no commit for this long, and the worker sleeps until the next. */
   checkEveryMs?: number;
   /** How soon it checks again while the engine is writing (at most `checkEveryMs`). */
   busyCheckEveryMs?: number;
@@ -70,12 +85,16 @@ interface CheckpointerEvents {
   resumed: [];
 }
 
+/** What a test asks the worker: its check count now, or once it sleeps. */
+type Question = 'checks' | 'asleep';
+
 type WorkerMessage =
   | { kind: 'ready' }
   | ({ kind: 'checkpoint' } & CheckpointReport)
   | { kind: 'stalled'; message: string }
   | { kind: 'resumed' }
   | { kind: 'checks'; checks: number }
+  | { kind: 'asleep'; checks: number }
   | { kind: 'error'; message: string };
 
 /**
@@ -106,10 +125,11 @@ const walFileBytes = () => {
   try { return statSync(workerData.path + '-wal').size; } catch { return 0; }
 };
 // Whether the engine is writing: it committed (SQLite's data_version moves with every other connection's
-// commit) within the last idle interval, so look again soon; an idle engine costs a check per everyMs.
+// commit, and the engine counts its commits in signal) within the last idle interval, so look again soon.
 // A window, not "since the check before": a writer whose thread was held up longer than the busy interval
-// (a loaded machine) would otherwise drop the worker to the idle interval in the middle of its writes.
-let busy = false;
+// (a loaded machine) would otherwise send the worker to sleep in the middle of its writes.
+const signal = new Int32Array(workerData.signal);
+let noted = Atomics.load(signal, ${NOTED_COMMITS});
 let lastVersion = -1;
 let lastCommitAt = -Infinity;
 // Whether the last check failed on a full disk (told once, until a checkpoint goes through again).
@@ -118,8 +138,18 @@ let stalled = false;
 let reported = '';
 // Checks so far (a test asks for it instead of waiting for time to pass).
 let checks = 0;
+// Whether the last check found every frame of the WAL copied (none left past the bound, behind a lock or a reader).
+let caughtUp = false;
 const check = () => {
   checks += 1;
+  caughtUp = false;
+  // Counted even when this check cannot look at the WAL (past the bound, the lock busy): a worker woken by a
+  // commit stays awake for an idle interval.
+  const seen = Atomics.load(signal, ${NOTED_COMMITS});
+  if (seen !== noted) {
+    noted = seen;
+    lastCommitAt = Date.now();
+  }
   // Past the bound the engine's own commit checkpoints. This connection stays out of its way until the
   // WAL has started over (its file is then cut back below the bound): while it copies pages it holds
   // the lock a new reader needs to start the WAL over, so under sustained writes it would keep the WAL growing.
@@ -129,9 +159,9 @@ const check = () => {
     const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
     const committed = version !== lastVersion;
     lastVersion = version;
-    const now = Date.now();
-    if (committed) lastCommitAt = now;
-    busy = now - lastCommitAt < workerData.everyMs;
+    // Not when another connection's checkpoint held the lock (busy, its counts -1 and -1): this check did not look.
+    caughtUp = row.busy === 0 && row.log === row.checkpointed;
+    if (committed) lastCommitAt = Date.now();
     if (stalled) {
       stalled = false;
       parentPort.postMessage({ kind: 'resumed' });
@@ -149,7 +179,6 @@ const check = () => {
     // A full disk: the database file cannot grow to take the WAL's pages. Not for good: look again at the
     // idle interval (the engine's own checkpoints keep the WAL bounded meanwhile), and resume once space is back.
     if (err && err.code === 'SQLITE_FULL') {
-      busy = false;
       if (!stalled) parentPort.postMessage({ kind: 'stalled', message: String(err.message) });
       stalled = true;
       return;
@@ -162,14 +191,44 @@ const check = () => {
 };
 let stopped = false;
 let timer;
+let asleep = false;
+// A test's requests to hear when this worker sleeps: answered then, or at once if it sleeps now.
+let askedAsleep = 0;
+const answerAsleep = () => {
+  for (; askedAsleep > 0; askedAsleep -= 1) parentPort.postMessage({ kind: 'asleep', checks });
+};
+// No commit for an idle interval: no timer at all until the engine notes its next one. The flag asks the engine
+// to notify; set before waiting, so a commit counted after the last check either makes the wait return at once
+// ('not-equal') or sees the flag and notifies.
+const sleep = () => {
+  Atomics.store(signal, ${WORKER_ASLEEP}, 1);
+  const wait = Atomics.waitAsync(signal, ${NOTED_COMMITS}, noted);
+  asleep = wait.async;
+  if (asleep) answerAsleep();
+  Promise.resolve(wait.value).then(() => {
+    asleep = false;
+    Atomics.store(signal, ${WORKER_ASLEEP}, 0);
+    if (!stopped) tick();
+  });
+};
 const tick = () => {
   check();
-  if (!stopped) timer = setTimeout(tick, busy ? Math.min(workerData.busyEveryMs, workerData.everyMs) : workerData.everyMs);
+  if (stopped) return;
+  if (stalled) timer = setTimeout(tick, workerData.everyMs);
+  else if (Date.now() - lastCommitAt < workerData.everyMs) timer = setTimeout(tick, Math.min(workerData.busyEveryMs, workerData.everyMs));
+  // Frames still to copy (past the bound, the lock busy): looked at again at the idle interval, as before there
+  // was a sleep; only a WAL all copied is slept on, so the last commit of a burst is never left in it.
+  else if (!caughtUp) timer = setTimeout(tick, workerData.everyMs);
+  else sleep();
 };
 // At once: a WAL left by the last run (or written while this started) is copied without waiting.
 timer = setTimeout(tick, 0);
 parentPort.on('message', (m) => {
   if (m === 'checks') parentPort.postMessage({ kind: 'checks', checks });
+  if (m === 'asleep') {
+    askedAsleep += 1;
+    if (asleep) answerAsleep();
+  }
   if (m !== 'close') return;
   stopped = true;
   clearTimeout(timer);
@@ -187,8 +246,10 @@ export class WalCheckpointer {
   private active = false;
   private stopped = false;
   private fellBack = false;
-  /** Answers to checks(), in the order asked. */
-  private readonly checkCounts: ((checks: number | undefined) => void)[] = [];
+  /** Answers to checks() and asleep(), each in the order asked. */
+  private readonly answers: Record<Question, ((checks: number | undefined) => void)[]> = { checks: [], asleep: [] };
+  /** Shared with the worker: the slots NOTED_COMMITS and WORKER_ASLEEP. */
+  private readonly signal = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
 
   /** `path` is the database file (not ':memory:'), `databaseKey` the page key the engine's connection uses. */
   constructor(
@@ -214,6 +275,7 @@ export class WalCheckpointer {
           everyMs: options.checkEveryMs ?? CHECK_EVERY_MS,
           busyEveryMs: options.busyCheckEveryMs ?? BUSY_CHECK_EVERY_MS,
           boundBytes,
+          signal: this.signal.buffer,
         },
       });
     } catch (err) {
@@ -231,7 +293,7 @@ export class WalCheckpointer {
     worker.on('message', (m: WorkerMessage) => this.onMessage(m));
     worker.on('error', (err) => this.fallback(`the checkpoint worker failed: ${err.message}`));
     worker.on('exit', () => {
-      for (const answer of this.checkCounts.splice(0)) answer(undefined);
+      for (const queue of Object.values(this.answers)) for (const answer of queue.splice(0)) answer(undefined);
       if (!this.stopped) this.fallback('the checkpoint worker stopped');
     });
   }
@@ -241,18 +303,36 @@ export class WalCheckpointer {
     return this.active;
   }
 
+  /**
+   * Called after each commit on the engine's connection (the Store's onCommit), on its thread: counts the
+   * commit, and wakes the worker only if it sleeps. An arrow, so that it can be handed over as it is.
+   */
+  readonly noteCommit = (): void => {
+    Atomics.add(this.signal, NOTED_COMMITS, 1);
+    if (Atomics.load(this.signal, WORKER_ASLEEP) === 1) Atomics.notify(this.signal, NOTED_COMMITS);
+  };
+
   /** How many times the worker has looked at the WAL so far; undefined once it is gone (tests count checks, not time). */
   checks(): Promise<number | undefined> {
+    return this.ask('checks');
+  }
+
+  /** Resolves once the worker sleeps until the next commit (at once if it does now), with its check count then. */
+  asleep(): Promise<number | undefined> {
+    return this.ask('asleep');
+  }
+
+  private ask(question: Question): Promise<number | undefined> {
     if (this.worker === undefined || this.stopped || this.fellBack) return Promise.resolve(undefined);
     return new Promise((resolve) => {
-      this.checkCounts.push(resolve);
-      this.worker?.postMessage('checks');
+      this.answers[question].push(resolve);
+      this.worker?.postMessage(question);
     });
   }
 
   private onMessage(m: WorkerMessage): void {
-    if (m.kind === 'checks') {
-      this.checkCounts.shift()?.(m.checks);
+    if (m.kind === 'checks' || m.kind === 'asleep') {
+      this.answers[m.kind].shift()?.(m.checks);
       return;
     }
     if (this.stopped) return;

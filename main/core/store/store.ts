@@ -58,6 +58,11 @@ export interface Store {
   transaction<T>(fn: () => T): T;
   /** Whether writes land (a full or read-only disk, a database locked by another program). */
   health: StorageHealthMonitor;
+  /**
+   * Has `listener` called after each commit of the Store's writes (one listener: a later call replaces it). The WAL
+   * checkpointer's wake-up, so it runs on every commit: keep it as cheap as that one.
+   */
+  onCommit(listener: () => void): void;
   close(): void;
   /** For benchmarks and maintenance tools only. */
   readonly db: SqliteDatabase;
@@ -66,7 +71,14 @@ export interface Store {
 export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8Array): Store {
   const db = openDatabase(path, cipher, databaseKey);
   const health = new StorageHealthMonitor();
-  const prepare = createStatementCache(db, { ok: () => health.noteWriteOk(), failed: (err) => health.noteFailure(err) });
+  let committed: () => void = () => {};
+  // A write landed: a transaction, or a statement outside one (the statement cache tells). The checkpoint worker
+  // first: a health listener that throws must not leave the commit's frames to a worker that sleeps.
+  const landed = (): void => {
+    committed();
+    health.noteWriteOk();
+  };
+  const prepare = createStatementCache(db, { ok: landed, failed: (err) => health.noteFailure(err) });
   // Rows read per received envelope, kept between writes (each table's writer drops what it changes).
   const groups = groupsCaches();
   const heldBounds: HeldBounds = new Map();
@@ -111,7 +123,7 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
       if (db.inTransaction) return fn();
       try {
         const result = db.transaction(fn)();
-        health.noteWriteOk();
+        landed();
         return result;
       } catch (err) {
         // Rows read inside the failed transaction may describe writes that were rolled back.
@@ -120,6 +132,9 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
         people.clear();
         throw health.noteFailure(err);
       }
+    },
+    onCommit: (listener) => {
+      committed = listener;
     },
     close: () => {
       if (db.open) db.close();

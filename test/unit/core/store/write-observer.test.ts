@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createStatementCache, type Prepare } from '../../../../main/core/store/statement-cache.js';
 
 /**
- * The statement cache tells its observer (the store's health) about every write statement's outcome: also one that hands rows back
+ * The statement cache tells its observer (the store's health, and through the Store the checkpoint
+ * worker's wake-up) about every write statement's outcome: also one that hands rows back
  * (INSERT ... RETURNING through get or all), which is a reader to better-sqlite3 and was not observed.
  */
 describe('the statement cache write observer', () => {
