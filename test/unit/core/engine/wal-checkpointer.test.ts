@@ -74,6 +74,22 @@ describe('WAL checkpoints on a worker thread', () => {
     return { db, path, key };
   }
 
+  /** A fresh database's checkpointer with a 1 ms idle interval (and a bound out of the way), once it sleeps. */
+  async function sleepingCheckpointer(): Promise<{ db: SqliteDatabase; path: string; key: Uint8Array; checkpoints: WalCheckpointer }> {
+    const { db, path, key } = database();
+    const checkpoints = new WalCheckpointer(db, path, key, { checkEveryMs: 1, walBoundBytes: 64 * 1024 * 1024 });
+    open[0]!.checkpoints = checkpoints;
+    await checkpoints.asleep();
+    return { db, path, key, checkpoints };
+  }
+
+  /** Another connection to the database, with its page key. */
+  function connection(path: string, key: Uint8Array): SqliteDatabase {
+    const other = new Database(path);
+    applyDatabaseKey(other, key);
+    return other;
+  }
+
   /** Tells the database's checkpointer (if one runs) of a commit, as the Store does after each of its commits. */
   function noteCommit(db: SqliteDatabase): void {
     open.find((o) => o.db === db)?.checkpoints?.noteCommit();
@@ -234,13 +250,9 @@ describe('WAL checkpoints on a worker thread', () => {
   });
 
   it('does not sleep on frames it could not copy: it looks again until the WAL is all copied', async () => {
-    const { db, path, key } = database();
-    const checkpoints = new WalCheckpointer(db, path, key, { checkEveryMs: 1, walBoundBytes: 64 * 1024 * 1024 });
-    open[0]!.checkpoints = checkpoints;
-    await checkpoints.asleep();
+    const { db, path, key, checkpoints } = await sleepingCheckpointer();
     // A reader holding a snapshot: a checkpoint cannot copy the frames written after it.
-    const reader = new Database(path);
-    applyDatabaseKey(reader, key);
+    const reader = connection(path, key);
     reader.prepare('BEGIN').run();
     reader.prepare('SELECT count(*) AS n FROM filler').get();
     insertRows(db, 4, 1024);
@@ -262,13 +274,9 @@ describe('WAL checkpoints on a worker thread', () => {
   });
 
   it('does not take a check that another checkpoint kept out for one that found the WAL all copied', async () => {
-    const { db, path, key } = database();
-    const checkpoints = new WalCheckpointer(db, path, key, { checkEveryMs: 1, walBoundBytes: 64 * 1024 * 1024 });
-    open[0]!.checkpoints = checkpoints;
-    await checkpoints.asleep();
+    const { path, key, checkpoints } = await sleepingCheckpointer();
     // The write lock held here, and another connection's checkpoint waiting for it with the checkpoint lock.
-    const writer = new Database(path);
-    applyDatabaseKey(writer, key);
+    const writer = connection(path, key);
     writer.prepare('BEGIN IMMEDIATE').run();
     const driver = createRequire(import.meta.url).resolve('better-sqlite3-multiple-ciphers');
     const holder = new Worker(HOLD_CHECKPOINT_LOCK, { eval: true, workerData: { driver, path, keyPragmas: databaseKeyPragmas(key) } });
