@@ -19,6 +19,11 @@ export interface VerifiedEnvelope {
   signatureChecked: boolean;
   /** Set by the inbox: this envelope was deferred before (its content may be held, decrypted). */
   deferredBefore?: boolean;
+  /**
+   * Set by the inbox (decode-in-order.ts): the channel log holds this very envelope as WAITING and this is the
+   * row that waits, woken; it is decided again, not refused as a replay of its own entry.
+   */
+  waitingHeld?: boolean;
 }
 
 interface Decoded {

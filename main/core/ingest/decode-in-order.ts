@@ -14,9 +14,15 @@ export function decodeInOrder(ctx: EngineContext, rows: InboxRow[]): { row: Inbo
     try {
       const waitedBefore = row.state === 'new' && row.attempts > 0;
       // The row that waits, woken, is no replay of its own WAITING entry: it is checked and decided again.
-      const verify = (e: Envelope, id: Uint8Array): boolean => !knownReplay(ctx, e, id) || (waitedBefore && ctx.store.read.log.isWaiting(e.groupId, e.sender, e.seq, id));
+      let waitingHeld = false;
+      const verify = (e: Envelope, id: Uint8Array): boolean => {
+        if (!knownReplay(ctx, e, id)) return true;
+        waitingHeld = waitedBefore && ctx.store.read.log.isWaiting(e.groupId, e.sender, e.seq, id);
+        return waitingHeld;
+      };
       const v = readEnvelope(row.bytes, { verify, checked: ctx.checkedSignatures });
       if (waitedBefore) v.deferredBefore = true;
+      if (waitingHeld) v.waitingHeld = true;
       return { row, v };
     } catch (error) {
       return { row, error };

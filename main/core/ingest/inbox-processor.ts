@@ -303,7 +303,7 @@ export class InboxProcessor {
       if (claimed.has(`${toBase64Url(e.sender)}:${e.seq}`)) return { outcome: 'drop', reason: 'replay' };
       const held = this.ctx.store.read.log.heldId(e.groupId, e.sender, e.seq);
       const own = held !== undefined && bytesEqual(held, v.id);
-      if (own && v.deferredBefore === true && this.ctx.store.read.log.isWaiting(e.groupId, e.sender, e.seq, v.id)) return undefined;
+      if (own && v.waitingHeld === true) return undefined;
       if (held !== undefined) return { outcome: 'drop', reason: own ? 'replay' : 'equivocation' };
     } else if (!EPHEMERAL_TYPES.has(e.type) && (claimed.has(toBase64Url(v.id)) || this.ctx.store.read.log.seen(v.id))) {
       return { outcome: 'drop', reason: 'replay' };
@@ -364,14 +364,10 @@ export class InboxProcessor {
       this.direct.finish(d.row, 'dropped', verdict.reason, groupId);
       ctx.store.write.log.countDrop(verdict.reason);
       // Its number is used up: logged (not shown) so catch-up sees no gap and serves it like any other.
-      if (verdict.consumed === true && e !== undefined && d.v !== undefined && SEQUENCED_TYPES.has(e.type)) {
-        ctx.store.write.log.append({ groupId: e.groupId, sender: e.sender, seq: e.seq, epoch: e.epoch, type: REFUSED, envelopeId: d.v.id, bytes: d.v.bytes, receivedAt: now });
-      }
-      // Content decrypted and held while it waited (MLS keys are single-use) goes with it; its WAITING entry is refused.
-      if (d.v?.deferredBefore === true && e !== undefined) {
-        ctx.store.write.log.releasePlaintext(d.v.id);
-        ctx.store.write.log.settleWaiting(e.groupId, e.sender, e.seq, d.v.id, REFUSED);
-      }
+      // (A WAITING entry is refused whatever the reason: its number was taken when it began to wait.)
+      if ((verdict.consumed === true || d.v?.waitingHeld === true) && d.v !== undefined && SEQUENCED_TYPES.has(d.v.envelope.type)) this.log(d.v, REFUSED, now);
+      // Content decrypted and held while it waited (MLS keys are single-use) goes with it.
+      if (d.v?.deferredBefore === true) ctx.store.write.log.releasePlaintext(d.v.id);
       return;
     }
     if (verdict.outcome === 'defer') {
@@ -385,11 +381,17 @@ export class InboxProcessor {
     }
     verdict.write?.();
     if (SEQUENCED_TYPES.has(e.type)) {
-      const appended = ctx.store.write.log.append({ groupId: e.groupId, sender: e.sender, seq: e.seq, epoch: e.epoch, type: e.type, envelopeId: d.v.id, bytes: d.v.bytes, receivedAt: now });
-      if (!appended && d.v.deferredBefore === true) ctx.store.write.log.settleWaiting(e.groupId, e.sender, e.seq, d.v.id, e.type);
+      this.log(d.v, e.type, now);
     } else if (!EPHEMERAL_TYPES.has(e.type)) {
       ctx.store.write.log.markSeen(d.v.id, now);
     }
     this.direct.finish(d.row, 'done', null, groupId);
+  }
+
+  /** Logs a sequenced envelope as `type`: appended, or (the row that waited) its WAITING entry settled as that. */
+  private log(v: VerifiedEnvelope, type: string, now: number): void {
+    const { groupId, sender, seq, epoch } = v.envelope;
+    if (v.waitingHeld === true) this.ctx.store.write.log.settleWaiting(groupId, sender, seq, v.id, type);
+    else this.ctx.store.write.log.append({ groupId, sender, seq, epoch, type, envelopeId: v.id, bytes: v.bytes, receivedAt: now });
   }
 }
