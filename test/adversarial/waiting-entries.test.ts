@@ -8,7 +8,7 @@ import { encodeWire } from '../../main/core/wire/wire-codec.js';
 import type { EncryptionMode } from '../../shared/domain/views.js';
 import { memberEnvelope } from '../fuzz/member-content.js';
 import { userId } from '../helpers/test-engines.js';
-import { createWorld, joinedGroup, type TestWorld } from '../helpers/test-world.js';
+import { createWorld, joinedGroup, takeMessages, type TestWorld } from '../helpers/test-world.js';
 
 /**
  * A pin waiting for its message is held in the channel log as WAITING (its number taken) while its inbox
@@ -27,12 +27,6 @@ describe.each<EncryptionMode>(['sealed', 'mls'])('WAITING entries against replay
   });
   afterEach(() => world.close());
 
-  /** Someone's queued MESSAGE envelopes, taken out of the outbox instead of being delivered. */
-  function takeMessages(from: Engine): Uint8Array[] {
-    const jobs = from.outbox.due(100).filter((j) => j.type === 'MESSAGE');
-    for (const j of jobs) from.outbox.markDone(j);
-    return jobs.map((j) => j.bytes);
-  }
 
   const entryAt = (seq: number): { type: string; envelopeId: Uint8Array } | undefined =>
     engineContextOf(bob).store.read.log.get(fromBase64Url(g)!, fromBase64Url(userId(alice))!, seq);

@@ -43,3 +43,13 @@ export async function joinedGroup(world: TestWorld, admin: Engine, members: Engi
   await waitForSameEpoch(g, admin, members);
   return g;
 }
+
+/**
+ * An engine's queued MESSAGE envelopes, taken out of its outbox (marked done) instead of being delivered, so a
+ * test hands them to whom it likes, in the order it likes.
+ */
+export function takeMessages(from: Engine, limit = 2000): Uint8Array[] {
+  const jobs = from.outbox.due(limit).filter((j) => j.type === 'MESSAGE');
+  for (const j of jobs) from.outbox.markDone(j);
+  return jobs.map((j) => j.bytes);
+}

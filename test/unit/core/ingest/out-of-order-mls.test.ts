@@ -6,7 +6,7 @@ import { peekEnvelope } from '../../../../main/core/envelopes/envelope-reader.js
 import { engineContextOf } from '../../../../main/core/engine/engine-internals.js';
 import { SEQ_AHEAD_LIMIT, WAITING } from '../../../../main/core/store/tables/channel-log-table.js';
 import { userId } from '../../../helpers/test-engines.js';
-import { createWorldWithClocks, joinedGroup, type TestWorld } from '../../../helpers/test-world.js';
+import { createWorldWithClocks, joinedGroup, takeMessages, type TestWorld } from '../../../helpers/test-world.js';
 
 /**
  * Contents that must wait after decryption (a file chunk before its offer, a pin before its
@@ -28,12 +28,6 @@ describe.each<EncryptionMode>(['mls', 'sealed'])('contents that arrive before wh
   });
   afterEach(() => world.close());
 
-  /** Someone's (alice's) queued MESSAGE envelopes, taken out of the outbox instead of being delivered. */
-  function takeMessages(from: Engine = alice): Uint8Array[] {
-    const jobs = from.outbox.due(2000).filter((j) => j.type === 'MESSAGE');
-    for (const j of jobs) from.outbox.markDone(j);
-    return jobs.map((j) => j.bytes);
-  }
 
   /** What bob's channel log holds at alice's `seq` (its type), if anything. */
   function loggedAt(seq: number): string | undefined {
@@ -44,7 +38,7 @@ describe.each<EncryptionMode>(['mls', 'sealed'])('contents that arrive before wh
   it('a file whose chunks come before its offer still arrives whole', async () => {
     const bytes = new Uint8Array(600 * 1024).map((_, i) => (i * 7) % 256);
     const sent = await alice.sendFile(g, { name: 'late-offer.bin', mime: 'application/octet-stream', bytes });
-    const [offer, ...chunks] = takeMessages();
+    const [offer, ...chunks] = takeMessages(alice);
     for (const c of chunks.reverse()) bob.receive(c);
     await bob.inbox.idle();
     expect(bob.stats().inbox['deferred']).toBe(chunks.length);
@@ -59,7 +53,7 @@ describe.each<EncryptionMode>(['mls', 'sealed'])('contents that arrive before wh
   it('a pin that comes before its message applies once the message is there', async () => {
     const m = await alice.sendText(g, 'pin me');
     await alice.pin(g, m.id);
-    const [message, pin] = takeMessages();
+    const [message, pin] = takeMessages(alice);
     bob.receive(pin!);
     await bob.inbox.idle();
     // It waits: for its message (held in the log as WAITING), or, where its sender's order is known, for the
@@ -82,12 +76,12 @@ describe.each<EncryptionMode>(['mls', 'sealed'])('contents that arrive before wh
     for (const bytes of takeMessages(carol)) alice.receive(bytes);
     await alice.inbox.idle();
     await alice.pin(g, fromCarol.id);
-    for (const bytes of takeMessages()) bob.receive(bytes);
+    for (const bytes of takeMessages(alice)) bob.receive(bytes);
     await bob.inbox.idle();
     expect(bob.stats().inbox['deferred']).toBe(1);
     const sent: string[] = [];
     for (let i = 0; i < SEQ_AHEAD_LIMIT + 8; i++) sent.push((await alice.sendText(g, `after the pin ${i}`)).id);
-    for (const bytes of takeMessages()) bob.receive(bytes);
+    for (const bytes of takeMessages(alice)) bob.receive(bytes);
     await bob.inbox.idle();
     // Every one shown, none dropped or waiting, and catch-up has nothing of alice's to ask for.
     expect(sent.filter((id) => bob.getMessage(id).text.startsWith('after the pin')).length).toBe(sent.length);
