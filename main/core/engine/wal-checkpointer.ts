@@ -127,7 +127,9 @@ const walFileBytes = () => {
 // Whether the engine is writing: it committed (SQLite's data_version moves with every other connection's
 // commit, and the engine counts its commits in signal) within the last idle interval, so look again soon.
 // A window, not "since the check before": a writer whose thread was held up longer than the busy interval
-// (a loaded machine) would otherwise send the worker to sleep in the middle of its writes.
+// (a loaded machine) would otherwise send the worker to sleep in the middle of its writes. Timed on the monotonic
+// clock: a wall clock set back would keep the worker at its busy interval for as long as the jump.
+const now = () => performance.now();
 const signal = new Int32Array(workerData.signal);
 let noted = Atomics.load(signal, ${NOTED_COMMITS});
 let lastVersion = -1;
@@ -138,8 +140,10 @@ let stalled = false;
 let reported = '';
 // Checks so far (a test asks for it instead of waiting for time to pass).
 let checks = 0;
-// Whether the last check found every frame of the WAL copied (none left past the bound, behind a lock or a reader).
+// Whether the last check found every frame of the WAL copied (none left behind a lock or a reader).
 let caughtUp = false;
+// Whether the last check found the WAL file past the bound (then it did not look at it).
+let pastBound = false;
 const check = () => {
   checks += 1;
   caughtUp = false;
@@ -148,12 +152,14 @@ const check = () => {
   const seen = Atomics.load(signal, ${NOTED_COMMITS});
   if (seen !== noted) {
     noted = seen;
-    lastCommitAt = Date.now();
+    lastCommitAt = now();
   }
   // Past the bound the engine's own commit checkpoints. This connection stays out of its way until the
   // WAL has started over (its file is then cut back below the bound): while it copies pages it holds
   // the lock a new reader needs to start the WAL over, so under sustained writes it would keep the WAL growing.
-  if (walFileBytes() > workerData.boundBytes) return;
+  // (Also after the writes stop: a writer held up longer than an idle interval would meet the same lock.)
+  pastBound = walFileBytes() > workerData.boundBytes;
+  if (pastBound) return;
   try {
     const version = db.pragma('data_version', { simple: true });
     const row = db.pragma('wal_checkpoint(PASSIVE)')[0];
@@ -161,7 +167,7 @@ const check = () => {
     lastVersion = version;
     // Not when another connection's checkpoint held the lock (busy, its counts -1 and -1): this check did not look.
     caughtUp = row.busy === 0 && row.log === row.checkpointed;
-    if (committed) lastCommitAt = Date.now();
+    if (committed) lastCommitAt = now();
     if (stalled) {
       stalled = false;
       parentPort.postMessage({ kind: 'resumed' });
@@ -215,10 +221,12 @@ const tick = () => {
   check();
   if (stopped) return;
   if (stalled) timer = setTimeout(tick, workerData.everyMs);
-  else if (Date.now() - lastCommitAt < workerData.everyMs) timer = setTimeout(tick, Math.min(workerData.busyEveryMs, workerData.everyMs));
-  // Frames still to copy (past the bound, the lock busy): looked at again at the idle interval, as before there
-  // was a sleep; only a WAL all copied is slept on, so the last commit of a burst is never left in it.
-  else if (!caughtUp) timer = setTimeout(tick, workerData.everyMs);
+  else if (now() - lastCommitAt < workerData.everyMs) timer = setTimeout(tick, Math.min(workerData.busyEveryMs, workerData.everyMs));
+  // Frames still to copy (a reader held them back, the lock was busy): looked at again at the idle interval; only
+  // a WAL all copied is slept on, so the last commit of a burst is never left in it. Except past the bound: there
+  // the engine's own next commit checkpoints (its automatic checkpoint is at the bound) and the WAL starts over at
+  // the write after it, so nothing is gained by looking until then, and the file stays as large either way.
+  else if (!caughtUp && !pastBound) timer = setTimeout(tick, workerData.everyMs);
   else sleep();
 };
 // At once: a WAL left by the last run (or written while this started) is copied without waiting.
