@@ -123,21 +123,24 @@ async function bindingsRow(endpoint: string, transport: Transport, members: numb
       return { system: 'slim-bindings', transport, members, mls, p50_ms: round(percentile(rtt, 50)), p99_ms: round(percentile(rtt, 99)), msgs_per_s: Number.NaN, lost: 0, rss_mb: rssMb };
     }
     await b.ask({ cmd: 'count' }, 'ok');
-    const flood = await a.ask({ cmd: 'flood', seconds: FLAGS.seconds, size: PAYLOAD_BYTES }, 'flooded', (FLAGS.seconds + 120) * 1000);
+    // Offered as Kizuna's flood is: OFFERED_RATE a second for the run's seconds, the rate taken to the last arrival.
+    const total = OFFERED_RATE * FLAGS.seconds;
+    const flood = await a.ask({ cmd: 'flood', count: total, rate: OFFERED_RATE, size: PAYLOAD_BYTES }, 'flooded', (FLAGS.seconds + 120) * 1000);
     const sent = flood['sent'] as number;
     // Received is what B counted once its count stops growing (or reaches what A sent).
-    let received = -1;
-    for (;;) {
-      const now = (await b.ask({ cmd: 'report' }, 'count'))['count'] as number;
-      if (now >= sent || now === received) break;
-      received = now;
+    let report = await b.ask({ cmd: 'report' }, 'count');
+    for (let before = -1; (report['count'] as number) < sent && report['count'] !== before; ) {
+      before = report['count'] as number;
       await new Promise((r) => setTimeout(r, 2000));
+      report = await b.ask({ cmd: 'report' }, 'count');
     }
-    received = (await b.ask({ cmd: 'report' }, 'count'))['count'] as number;
+    const received = report['count'] as number;
+    const seconds = Math.max(1e-3, ((report['lastAt'] as number) - (flood['startedAt'] as number)) / 1000);
+    console.log(`bindings flood ${tag}: offered ${total}, published ${sent} in ${round(flood['seconds'] as number)} s, received ${received}`);
     return {
       system: 'slim-bindings', transport, members, mls,
       p50_ms: round(percentile(rtt, 50)), p99_ms: round(percentile(rtt, 99)),
-      msgs_per_s: Math.round(received / (flood['seconds'] as number)), lost: sent - received,
+      msgs_per_s: Math.round(received / seconds), lost: total - received,
       rss_mb: rssMb,
     };
   } finally {

@@ -8,9 +8,10 @@
  * role "moderator" creates the group session on <channel> and invites the participants; role
  * "participant" waits for the invitation. Then the parent drives it with JSON lines on stdin:
  *   {"cmd":"echo"}               answer every received message with the same payload (B)
- *   {"cmd":"count"}              count received messages; {"cmd":"report"} prints the count
+ *   {"cmd":"count"}              count received messages; {"cmd":"report"} prints the count and when the last came
  *   {"cmd":"rtt","n":N,"warmup":W,"size":S}   send, wait for the answer, N+W times; prints the samples
- *   {"cmd":"flood","seconds":T,"size":S}      publish as fast as the session takes them for T seconds
+ *   {"cmd":"flood","count":N,"rate":R,"size":S}   publish N messages paced at R a second (as Kizuna's flood is
+ *                                offered), at most 64 in flight; prints when it started
  *   {"cmd":"rss"}                prints resident memory
  * and reads JSON lines on stdout ({"event":...}).
  */
@@ -56,6 +57,9 @@ if (role === 'moderator') {
 
 let mode = 'drop';
 let count = 0;
+// When the last message was counted, on a clock shared by the processes (the parent compares it with the flood's start).
+let lastAt = 0;
+const wallNow = () => performance.timeOrigin + performance.now();
 let waiter;
 // One receive loop: what happens to a message depends on the mode the parent set.
 void (async () => {
@@ -68,6 +72,7 @@ void (async () => {
       return;
     }
     count += 1;
+    if (mode === 'count') lastAt = wallNow();
     if (mode === 'echo') void session.publishAsync(msg.payload, undefined, undefined);
     else if (waiter !== undefined) {
       const w = waiter;
@@ -88,7 +93,7 @@ for await (const line of lines) {
     count = 0;
     say({ event: 'ok' });
   } else if (c.cmd === 'report') {
-    say({ event: 'count', count });
+    say({ event: 'count', count, lastAt });
   } else if (c.cmd === 'rss') {
     say({ event: 'rss', rss: process.memoryUsage().rss });
   } else if (c.cmd === 'rtt') {
@@ -105,14 +110,19 @@ for await (const line of lines) {
     say({ event: 'rtt', samples });
   } else if (c.cmd === 'flood') {
     const payload = new Uint8Array(c.size).fill(0x6b).buffer;
-    const end = performance.now() + c.seconds * 1000;
-    let sent = 0;
+    // Message i is due i/rate seconds after the start; what falls behind (the window full) goes as soon as it can.
+    const startedAt = wallNow();
     const start = performance.now();
-    // A window of publishes in flight: the session's own flow control bounds it, this bounds us.
+    let sent = 0;
     const inFlight = new Set();
     let lastSettled = performance.now();
     const pause = (ms) => new Promise((r) => setTimeout(r, ms));
-    while (performance.now() < end) {
+    while (sent < c.count) {
+      const due = Math.min(c.count, Math.floor(((performance.now() - start) / 1000) * c.rate) + 1);
+      if (sent >= due) {
+        await pause(1);
+        continue;
+      }
       const p = session.publishAsync(payload, undefined, undefined).then(() => {
         lastSettled = performance.now();
         inFlight.delete(p);
@@ -126,7 +136,7 @@ for await (const line of lines) {
     // A publish whose promise never settles (seen on a quiet machine over TCP) must not hang the run:
     // wait for the rest at most 10 s; the receiver's count, not this, decides what was delivered.
     await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 10_000))]);
-    say({ event: 'flooded', sent, seconds: (performance.now() - start) / 1000, unsettled: inFlight.size });
+    say({ event: 'flooded', sent, startedAt, seconds: (performance.now() - start) / 1000, unsettled: inFlight.size });
   } else if (c.cmd === 'exit') {
     break;
   }
