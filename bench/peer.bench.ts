@@ -128,14 +128,8 @@ async function bindingsRow(endpoint: string, transport: Transport, members: numb
     const flood = await a.ask({ cmd: 'flood', count: total, rate: OFFERED_RATE, size: PAYLOAD_BYTES }, 'flooded', (FLAGS.seconds + 120) * 1000);
     const sent = flood['sent'] as number;
     // Received is what B counted once its count stops growing (or reaches what A sent).
-    let report = await b.ask({ cmd: 'report' }, 'count');
-    for (let before = -1; (report['count'] as number) < sent && report['count'] !== before; ) {
-      before = report['count'] as number;
-      await new Promise((r) => setTimeout(r, 2000));
-      report = await b.ask({ cmd: 'report' }, 'count');
-    }
-    const received = report['count'] as number;
-    const seconds = Math.max(1e-3, ((report['lastAt'] as number) - (flood['startedAt'] as number)) / 1000);
+    const { count: received, lastAt } = await b.settledCount(sent);
+    const seconds = Math.max(1e-3, (lastAt - (flood['startedAt'] as number)) / 1000);
     console.log(`bindings flood ${tag}: offered ${total}, published ${sent} in ${round(flood['seconds'] as number)} s, received ${received}`);
     return {
       system: 'slim-bindings', transport, members, mls,

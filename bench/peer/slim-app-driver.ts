@@ -63,6 +63,20 @@ export class SlimAppProcess {
     return answer;
   }
 
+  /**
+   * A counting member's count once it stops growing (checked every 2 s) or reaches `sent`, and when (wall clock, ms)
+   * the last of them arrived.
+   */
+  async settledCount(sent: number): Promise<{ count: number; lastAt: number }> {
+    let report = await this.ask({ cmd: 'report' }, 'count');
+    for (let before = -1; (report['count'] as number) < sent && report['count'] !== before; ) {
+      before = report['count'] as number;
+      await new Promise((r) => setTimeout(r, 2000));
+      report = await this.ask({ cmd: 'report' }, 'count');
+    }
+    return { count: report['count'] as number, lastAt: report['lastAt'] as number };
+  }
+
   async close(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.child.kill('SIGKILL');
