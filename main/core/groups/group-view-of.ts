@@ -1,39 +1,20 @@
-import type { GroupView, MessagePreview, VerifiedIdentityView } from '../../../shared/domain/views.js';
+import type { GroupView, MessagePreview } from '../../../shared/domain/views.js';
 import { fileLine } from '../../../shared/domain/file-line.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { StoreReader } from '../store/store.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
-import type { MemberIdentityRow } from '../store/tables/member-identities-table.js';
+import { avatarText } from './avatar-text.js';
 import { memberNameIn } from './member-names.js';
+import { memberViews } from './member-views.js';
 
 /*
  * A group's view from the store alone, in its own file so the CLI's read-only commands (which open no
  * engine) reach nothing that needs crypto: test/unit/build/cli-read-path.test.ts keeps it so.
  */
 
-/** Whether we verified a member's safety number, and whether their keys changed since (issue 11). */
-function verificationOf(read: StoreReader, userId: Uint8Array): { contactVerified: boolean; keyChanged: boolean } {
-  const person = read.people.get(userId);
-  return { contactVerified: (person?.verifiedKeys ?? null) !== null, keyChanged: (person?.keyChangedAt ?? null) !== null };
-}
-
-function verifiedIdentityOf(row: MemberIdentityRow | undefined): VerifiedIdentityView | null {
-  return row === undefined ? null : { issuer: row.issuer, subject: row.subject };
-}
-
 /** The same view from the store alone (the CLI's read-only commands open no engine). */
 export function groupViewOf(read: StoreReader, selfUserId: Uint8Array, row: GroupRow): GroupView {
-  const identities = new Map(read.memberIdentities.forGroup(row.groupId).map((i) => [toBase64Url(i.userId), i]));
-  const members = read.groups.members(row.groupId).map((m) => ({
-    ...verificationOf(read, m.userId),
-    userId: toBase64Url(m.userId),
-    displayName: m.displayName,
-    slimName: m.slimName,
-    role: m.role,
-    status: m.status,
-    isSelf: bytesEqual(m.userId, selfUserId),
-    verifiedIdentity: verifiedIdentityOf(identities.get(toBase64Url(m.userId))),
-  }));
+  const members = memberViews(read, selfUserId, row.groupId);
   let lastMessage: MessagePreview | null = null;
   if (row.lastMessageId !== null) {
     const m = read.messages.get(row.lastMessageId);
@@ -59,7 +40,7 @@ export function groupViewOf(read: StoreReader, selfUserId: Uint8Array, row: Grou
     members,
     version: row.latestVersion,
     epoch: row.epoch,
-    avatar: row.avatar === null || row.avatarMime === null ? null : { mime: row.avatarMime, base64: Buffer.from(row.avatar).toString('base64') },
+    avatar: row.avatar === null || row.avatarMime === null ? null : { mime: row.avatarMime, base64: avatarText(row.groupId, row.avatar) },
     muted: row.muted === 1,
     unreadCount: row.unreadCount,
     lastActivityAt: row.lastActivityAt,

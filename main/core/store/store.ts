@@ -11,9 +11,15 @@ import { invitationsReader, invitationsWriter, type InvitationsReader, type Invi
 import { directMergesReader, directMergesWriter, type DirectMergesReader, type DirectMergesWriter } from './tables/direct-merges-table.js';
 import { deliveryFailuresReader, deliveryFailuresWriter, type DeliveryFailuresReader, type DeliveryFailuresWriter } from './tables/delivery-failures-table.js';
 import { retryPoliciesReader, retryPoliciesWriter, type RetryPoliciesReader, type RetryPoliciesWriter } from './tables/retry-policies-table.js';
-import { memberIdentitiesReader, memberIdentitiesWriter, type MemberIdentitiesReader, type MemberIdentitiesWriter } from './tables/member-identities-table.js';
+import {
+  memberIdentitiesReader,
+  memberIdentitiesWriter,
+  type MemberIdentitiesGeneration,
+  type MemberIdentitiesReader,
+  type MemberIdentitiesWriter,
+} from './tables/member-identities-table.js';
 import { messagesReader, messagesWriter, type MessagesReader, type MessagesWriter } from './tables/messages-table.js';
-import { peopleReader, peopleWriter, type PeopleCache, type PeopleReader, type PeopleWriter } from './tables/people-table.js';
+import { PeopleCache, peopleReader, peopleWriter, type PeopleReader, type PeopleWriter } from './tables/people-table.js';
 import { queueReader, queueWriter, type QueueReader, type QueueWriter } from './tables/queue-tables.js';
 
 /** Everything the engine may read. Services that only display data get only this. */
@@ -82,7 +88,8 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
   // Rows read per received envelope, kept between writes (each table's writer drops what it changes).
   const groups = groupsCaches();
   const heldBounds: HeldBounds = new Map();
-  const people: PeopleCache = new Map();
+  const people = new PeopleCache();
+  const identities: MemberIdentitiesGeneration = { value: 0 };
   const read: StoreReader = {
     identity: identityReader(prepare),
     people: peopleReader(prepare, people),
@@ -93,7 +100,7 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
     log: channelLogReader(prepare, heldBounds),
     queue: queueReader(prepare),
     files: filesReader(prepare),
-    memberIdentities: memberIdentitiesReader(prepare),
+    memberIdentities: memberIdentitiesReader(prepare, identities),
     retryPolicies: retryPoliciesReader(prepare),
     deliveryFailures: deliveryFailuresReader(prepare),
     directMerges: directMergesReader(prepare),
@@ -108,7 +115,7 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
     log: channelLogWriter(prepare, heldBounds),
     queue: queueWriter(prepare),
     files: filesWriter(prepare),
-    memberIdentities: memberIdentitiesWriter(prepare),
+    memberIdentities: memberIdentitiesWriter(prepare, identities),
     retryPolicies: retryPoliciesWriter(prepare),
     deliveryFailures: deliveryFailuresWriter(prepare),
     directMerges: directMergesWriter(prepare),
@@ -130,6 +137,7 @@ export function openStore(path: string, cipher: AtRestCipher, databaseKey: Uint8
         clearGroupsCaches(groups);
         heldBounds.clear();
         people.clear();
+        identities.value += 1;
         throw health.noteFailure(err);
       }
     },

@@ -1,4 +1,5 @@
 import type { Prepare } from '../statement-cache.js';
+import { idsKey } from './row-cache.js';
 
 export type ContactState = 'none' | 'added' | 'blocked';
 
@@ -24,6 +25,8 @@ export interface PeopleReader {
   isBlocked(userId: Uint8Array): boolean;
   /** Everyone we verified (compared safety numbers with), to check the keys a card or roster shows. */
   listVerified(): PersonRow[];
+  /** Moves on with every write to people (and every rollback): what was built from their rows before is stale. */
+  generation(): number;
 }
 
 export interface PeopleWriter {
@@ -41,33 +44,53 @@ const COLUMNS = `user_id AS userId, box_public AS boxPublic, display_name AS dis
   contact_state AS contactState, added_at AS addedAt, blocked_at AS blockedAt, updated_at AS updatedAt,
   verified_keys AS verifiedKeys, verified_at AS verifiedAt, key_changed_at AS keyChangedAt`;
 
-/** People are read for every message shown and change rarely: the reader remembers them until a write. */
-export type PeopleCache = Map<string, PersonRow | undefined>;
+/**
+ * People are read for every message shown and for every member of a group's view, and change rarely: the
+ * reader remembers them (and who is not there: most members of a large group are no contact of ours) until a
+ * write. Bounded: a sender making us look up many people costs reads, never memory.
+ */
+export class PeopleCache {
+  readonly rows = new Map<string, PersonRow | undefined>();
+  /** Moves on with every write and rollback (group-view-of.ts reuses member views while it stands). */
+  generation = 0;
 
-export function peopleReader(prepare: Prepare, cache: PeopleCache = new Map()): PeopleReader {
+  /** A write to this person: their row is read again, and views built from people are stale. */
+  forget(userId: Uint8Array): void {
+    this.rows.delete(idsKey(userId));
+    this.generation += 1;
+  }
+
+  /** A rollback: rows read inside it may describe writes that never landed. */
+  clear(): void {
+    this.rows.clear();
+    this.generation += 1;
+  }
+}
+
+export function peopleReader(prepare: Prepare, cache = new PeopleCache()): PeopleReader {
+  const { rows } = cache;
   const reader: PeopleReader = {
     get: (userId) => {
-      const key = Buffer.from(userId).toString('hex');
-      if (cache.has(key)) return cache.get(key);
+      const key = idsKey(userId);
+      if (rows.has(key)) return rows.get(key);
       const row = prepare(`SELECT ${COLUMNS} FROM people WHERE user_id = ?`).get(userId) as PersonRow | undefined;
-      if (row !== undefined) {
-        if (cache.size > 10_000) cache.clear();
-        cache.set(key, row);
-      }
+      if (rows.size >= 10_000) rows.clear();
+      rows.set(key, row);
       return row;
     },
     listByState: (state) =>
       prepare(`SELECT ${COLUMNS} FROM people WHERE contact_state = ? ORDER BY display_name COLLATE NOCASE, user_id`).all(state) as PersonRow[],
     isBlocked: (userId) => reader.get(userId)?.contactState === 'blocked',
     listVerified: () => prepare(`SELECT ${COLUMNS} FROM people WHERE verified_keys IS NOT NULL`).all() as PersonRow[],
+    generation: () => cache.generation,
   };
   return reader;
 }
 
-export function peopleWriter(prepare: Prepare, cache: PeopleCache = new Map()): PeopleWriter {
+export function peopleWriter(prepare: Prepare, cache = new PeopleCache()): PeopleWriter {
   return {
     upsert: (p, now) => {
-      cache.delete(Buffer.from(p.userId).toString('hex'));
+      cache.forget(p.userId);
       prepare(
         `INSERT INTO people (user_id, box_public, display_name, slim_name, contact_state, updated_at)
          VALUES (?, ?, ?, ?, 'none', ?)
@@ -76,7 +99,7 @@ export function peopleWriter(prepare: Prepare, cache: PeopleCache = new Map()): 
       ).run(p.userId, p.boxPublic, p.displayName, p.slimName, now);
     },
     setVerified: (userId, verifiedKeys, now) => {
-      cache.delete(Buffer.from(userId).toString('hex'));
+      cache.forget(userId);
       prepare(`UPDATE people SET verified_keys = ?, verified_at = ?, key_changed_at = NULL, updated_at = ? WHERE user_id = ?`).run(
         verifiedKeys,
         verifiedKeys === null ? null : now,
@@ -85,15 +108,15 @@ export function peopleWriter(prepare: Prepare, cache: PeopleCache = new Map()): 
       );
     },
     markKeyChanged: (userId, now) => {
-      cache.delete(Buffer.from(userId).toString('hex'));
+      cache.forget(userId);
       prepare(`UPDATE people SET verified_keys = NULL, verified_at = NULL, key_changed_at = ?, updated_at = ? WHERE user_id = ?`).run(now, now, userId);
     },
     clearKeyChange: (userId) => {
-      cache.delete(Buffer.from(userId).toString('hex'));
+      cache.forget(userId);
       prepare(`UPDATE people SET key_changed_at = NULL WHERE user_id = ?`).run(userId);
     },
     setState: (userId, state, now) => {
-      cache.delete(Buffer.from(userId).toString('hex'));
+      cache.forget(userId);
       prepare(
         `UPDATE people SET contact_state = ?,
            added_at = CASE WHEN ? = 'added' THEN ? ELSE added_at END,
