@@ -34,7 +34,7 @@ const BATCHABLE: ReadonlySet<EnvelopeType> = new Set(['MESSAGE', 'TYPING']);
 const MAX_BATCH = 128;
 
 /** One handler per stored envelope type; the session layer's own types (ACK, SYNC_*, HEARTBEAT) never reach the inbox. */
-const HANDLERS = new Map<EnvelopeType, Handler>([
+const HANDLERS: ReadonlyMap<EnvelopeType, Handler> = new Map<EnvelopeType, Handler>([
   ['MESSAGE', handleMessage], ['GROUP_UPDATE', handleGroupUpdate], ['LEAVE', handleLeave], ['TYPING', handleTyping],
   ['INVITE', handleInvite], ['JOIN', handleJoin], ['DECLINE', handleDecline], ['WELCOME', handleWelcome],
   ['SECRET_REQUEST', handleSecretRequest], ['SECRET_REPLY', handleSecretReply],
@@ -57,7 +57,6 @@ interface Decided {
  * it advanced), so thousands of messages a second cost hundreds, not thousands, of commits.
  */
 export class InboxProcessor {
-  private readonly handlers: ReadonlyMap<EnvelopeType, Handler> = HANDLERS;
   private running: Promise<void> | undefined;
   private pending = false;
   private closed = false;
@@ -268,7 +267,7 @@ export class InboxProcessor {
         if (!batchable) await commitBatch();
         let verdict: Verdict;
         try {
-          verdict = await (this.handlers.get(e.type) as Handler)(ctx, v);
+          verdict = await (HANDLERS.get(e.type) as Handler)(ctx, v);
         } catch (err) {
           ctx.log.warn('envelope handler failed', { type: e.type, reason: reasonOf(err) });
           verdict = { outcome: 'drop', reason: reasonOf(err) };
@@ -295,7 +294,7 @@ export class InboxProcessor {
   private precheck(v: VerifiedEnvelope, sequenced: boolean, self: Uint8Array, claimed: Set<string>): Verdict | undefined {
     const e = v.envelope;
     if (e.recipient.byteLength > 0 && !bytesEqual(e.recipient, self)) return { outcome: 'drop', reason: 'not-for-me' };
-    if (!this.handlers.has(e.type)) return { outcome: 'drop', reason: 'unknown-type' };
+    if (!HANDLERS.has(e.type)) return { outcome: 'drop', reason: 'unknown-type' };
     if (sequenced !== e.seq > 0) return { outcome: 'drop', reason: 'bad-sequence' };
     // Our own envelope coming back from the channel (or from a sync): we have it already.
     if (bytesEqual(e.sender, self)) return { outcome: 'done', own: true };
