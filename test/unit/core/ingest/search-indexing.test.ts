@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
-import { INITIAL_ROWS_PER_TURN, SEARCH_IDLE_BATCH } from '../../../../main/core/ingest/search-indexer.js';
+import { INITIAL_ROWS_PER_TURN, SEARCH_BACKLOG, SEARCH_IDLE_BATCH } from '../../../../main/core/ingest/search-indexer.js';
 import { loopbackGroupOfThree } from '../../../helpers/loopback-group.js';
 import { newUser, tempDir } from '../../../helpers/test-engines.js';
 
@@ -29,7 +29,7 @@ describe('search indexing after received messages', () => {
   /** Alice sends the texts; carol (offline on the network) receives their envelopes directly, then her inbox goes idle. */
   async function carolReceives(texts: string[]): Promise<void> {
     for (const t of texts) await alice.sendText(g, t);
-    const jobs = alice.outbox.due(500).filter((j) => j.type === 'MESSAGE');
+    const jobs = alice.outbox.due(texts.length + 10).filter((j) => j.type === 'MESSAGE');
     expect(jobs).toHaveLength(texts.length);
     for (const job of jobs) {
       void carol.receive(job.bytes);
@@ -76,5 +76,24 @@ describe('search indexing after received messages', () => {
     await carolReceives(['batched last persimmon']);
     expect(pending()).toBe(0);
     expect(indexed('persimmon')).toBe(short + 1);
+  });
+
+  it('reads each row of a long burst once, though index turns come between its reads', async () => {
+    const count = SEARCH_BACKLOG + 200;
+    const turns = vi.spyOn(carol.store.write.messages, 'indexPendingSearch');
+    const reads = vi.spyOn(carol.store.read.queue, 'inboxBatch');
+    const reasons: string[] = [];
+    const off = carol.events.on('dropped', (d) => reasons.push(d.reason));
+    await carolReceives(Array.from({ length: count }, (_, i) => `long burst ${i} quince`));
+    off();
+    expect(reasons).toEqual([]);
+    // The backlog paused the burst for index turns: a row read before such a turn was read again after it.
+    const rowsRead = reads.mock.results.map((r) => (r.value as unknown[]).length);
+    const firstTurn = turns.mock.invocationCallOrder[0] ?? Infinity;
+    expect(reads.mock.invocationCallOrder.some((order, i) => order > firstTurn && (rowsRead[i] ?? 0) > 0)).toBe(true);
+    expect(rowsRead.reduce((n, r) => n + r, 0)).toBe(count);
+    turns.mockRestore();
+    reads.mockRestore();
+    expect(indexed('quince')).toBe(count);
   });
 });
