@@ -90,7 +90,7 @@ export async function sendContents(
     });
   });
   for (const r of rows) {
-    const view = messageView(ctx, r);
+    const view = justSentView(ctx, r);
     ctx.events.emit('message', view);
     if (r.sendState !== 'failed') continue;
     // As after a departure (undeliverable.ts): the reason first, then the state it explains.
@@ -101,6 +101,16 @@ export async function sendContents(
   if (rows.length > 0) emitGroupSoon(ctx, groupId);
   announceOutbox(ctx, groupId);
   return rows;
+}
+
+/**
+ * The view of a message of ours written a moment ago: nobody can have pinned it or sent a receipt for
+ * it (they need its id, which only its publishing reveals), so those lookups are skipped (the send
+ * path built two views per message, six queries). One that failed at once (nobody left) has its
+ * failures written, so its view reads them.
+ */
+function justSentView(ctx: EngineContext, row: MessageRow): MessageView {
+  return messageView(ctx, row, row.sendState !== 'failed');
 }
 
 const lastSentAt = new WeakMap<EngineContext, number>();
@@ -150,7 +160,7 @@ export async function sendText(ctx: EngineContext, groupId: Uint8Array, text: st
     fileMime: null,
     fileHash: null,
   }));
-  return messageView(ctx, row as MessageRow);
+  return justSentView(ctx, row as MessageRow);
 }
 
 export interface FileInput {
@@ -204,7 +214,7 @@ export async function sendFile(ctx: EngineContext, groupId: Uint8Array, input: F
   const [row] = await sendContents(ctx, groupId, [offer, ...chunks], (i) =>
     i === 0 ? { kind: mediaKind(mime), body: caption, replyTo: reply ?? null, fileName: name, fileSize: size, fileMime: mime, fileHash: hash } : null,
   );
-  return messageView(ctx, row as MessageRow);
+  return justSentView(ctx, row as MessageRow);
 }
 
 /** Sends a content that is not shown as a message of its own (receipt, pin, unpin). */

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
 import { localDayBounds, toMessageSearch } from '../../../../main/core/messages/message-queries.js';
 import { expectCode } from '../../../helpers/expect-code.js';
@@ -40,6 +40,24 @@ describe('messaging', () => {
     expect(msg[0]?.deliveredTo).toBe(2);
     expect(bob.latestMessages(g, 5).messages).toHaveLength(1);
     expect(carol.latestMessages(g, 5).messages).toHaveLength(1);
+  });
+
+  it('builds the view of a message just sent without looking for pins, receipts or failures it cannot have yet', async () => {
+    const lookups = [
+      vi.spyOn(alice.store.read.messages, 'isPinned'),
+      vi.spyOn(alice.store.read.messages, 'receipts'),
+      vi.spyOn(alice.store.read.deliveryFailures, 'forMessage'),
+    ];
+    const events: { id: string; pinned: boolean; readBy: number }[] = [];
+    const off = alice.events.on('message', (m) => events.push(m));
+    const sent = await alice.sendText(g, 'just written');
+    off();
+    expect(events.map((m) => m.id)).toEqual([sent.id]);
+    expect([sent.pinned, sent.readBy, sent.sendState, 'failure' in sent]).toEqual([false, 0, 'pending', false]);
+    for (const spy of lookups) expect(spy).not.toHaveBeenCalled();
+    // Read later, the same message's view does look them up.
+    alice.getMessage(sent.id);
+    for (const spy of lookups) expect(spy).toHaveBeenCalled();
   });
 
   it('refuses empty and oversized messages, and replies only to messages of the group', async () => {
