@@ -233,14 +233,21 @@ export function groupsWriter(prepare: Prepare, caches: GroupsCaches): GroupsWrit
     setMyState: (id, state) => void row(id)('UPDATE groups SET my_state = ? WHERE group_id = ?').run(state, id),
     setJoinedEpoch: (id, epoch) => void row(id)('UPDATE groups SET joined_epoch = ? WHERE group_id = ?').run(epoch, id),
     setMuted: (id, muted) => void row(id)('UPDATE groups SET muted = ? WHERE group_id = ?').run(muted ? 1 : 0, id),
-    noteActivity: (id, at, messageId, unreadDelta) =>
-      void row(id)(
+    // Every message sent or received moves these: the cached row takes the columns the write gives
+    // back instead of being dropped and read again (twice per round trip, ~80 µs each on a cold cache).
+    // A write that throws changed nothing, so the cached row still holds then.
+    noteActivity: (id, at, messageId, unreadDelta) => {
+      const moved = prepare(
         `UPDATE groups SET
            last_message_id = CASE WHEN ? IS NOT NULL AND ? >= last_activity_at THEN ? ELSE last_message_id END,
            last_activity_at = max(last_activity_at, ?),
            unread_count = unread_count + ?
-         WHERE group_id = ?`,
-      ).run(messageId, at, messageId, at, unreadDelta, id),
+         WHERE group_id = ?
+         RETURNING last_message_id AS lastMessageId, last_activity_at AS lastActivityAt, unread_count AS unreadCount`,
+      ).get(messageId, at, messageId, at, unreadDelta, id) as Pick<GroupRow, 'lastMessageId' | 'lastActivityAt' | 'unreadCount'> | undefined;
+      if (moved === undefined) rows.delete(idsKey(id));
+      else rows.patch(idsKey(id), (r) => ({ ...r, ...moved }));
+    },
     markRead: (id, upTo) => {
       prepare(`UPDATE messages SET read_at = ? WHERE group_id = ? AND send_state = 'received' AND read_at IS NULL AND sent_at <= ?`).run(upTo, id, upTo);
       row(id)('UPDATE groups SET last_read_at = max(last_read_at, ?) WHERE group_id = ?').run(upTo, id);

@@ -21,6 +21,15 @@ export class RowCache<T extends object> {
     return row;
   }
 
+  /**
+   * Replaces a cached row with `update(row)` (frozen; callers holding the old one keep it). For a
+   * writer that knows what its write made of the row: the next read needs no query. Nothing if not cached.
+   */
+  patch(key: string, update: (row: T) => T): void {
+    const hit = this.rows.get(key);
+    if (hit !== undefined) this.rows.set(key, Object.freeze(update(hit)));
+  }
+
   delete(key: string): void {
     this.rows.delete(key);
   }

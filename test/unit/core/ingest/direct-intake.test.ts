@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
 import { DIRECT_MAX } from '../../../../main/core/ingest/direct-intake.js';
 import { createWorld, joinedGroup, type TestWorld } from '../../../helpers/test-world.js';
@@ -46,6 +46,8 @@ describe('direct intake', () => {
     const texts = Array.from({ length: DIRECT_MAX + 4 }, (_, i) => `text ${i}`);
     const envelopes = await write(alice, g, texts);
     const bobRows = inboxRows(bob);
+    // Nothing waits in the inbox table meanwhile, so no batch of it is read.
+    const batches = vi.spyOn(bob.store.read.queue, 'inboxBatch');
     for (const [i, bytes] of envelopes.entries()) {
       expect(await bob.receive(bytes)).toBe(true);
       // Acked (resolved) only once applied: the message is already there, in the same commit.
@@ -54,6 +56,8 @@ describe('direct intake', () => {
       await bob.inbox.idle();
     }
     expect(inboxRows(bob)).toBe(bobRows);
+    expect(batches).not.toHaveBeenCalled();
+    batches.mockRestore();
 
     // Carol gets them all in one tick: more than the direct path takes, so they go through the inbox table.
     const carolRows = inboxRows(carol);
