@@ -1,17 +1,7 @@
-import Database from 'better-sqlite3-multiple-ciphers';
+import type Database from 'better-sqlite3-multiple-ciphers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../../../main/core/store/migrations/index.js';
-import { runMigrations } from '../../../../main/core/store/migrations/migration.js';
-import { createStatementCache } from '../../../../main/core/store/statement-cache.js';
-import {
-  clearGroupsCaches,
-  groupsCaches,
-  groupsReader,
-  groupsWriter,
-  type GroupMemberRecord,
-  type GroupsReader,
-  type GroupsWriter,
-} from '../../../../main/core/store/tables/groups-table.js';
+import { clearGroupsCaches, groupsCaches, type GroupMemberRecord, type GroupsReader, type GroupsWriter } from '../../../../main/core/store/tables/groups-table.js';
+import { openGroupsTable } from '../../../helpers/groups-table-fixture.js';
 
 const id = (n: number): Uint8Array => new Uint8Array(32).fill(n);
 const G = id(1);
@@ -34,12 +24,7 @@ describe("a group's member list kept between writes", () => {
   const names = (groupId = G): string[] => read.members(groupId).map((m) => `${m.displayName}:${m.status}`);
 
   beforeEach(() => {
-    db = new Database(':memory:');
-    runMigrations(db, MIGRATIONS);
-    clearGroupsCaches(caches);
-    const prepare = createStatementCache(db);
-    read = groupsReader(prepare, caches);
-    write = groupsWriter(prepare, caches);
+    ({ db, read, write } = openGroupsTable(caches));
     for (const g of [G, OTHER_G]) {
       db.prepare(
         `INSERT INTO groups (group_id, mode, creator, created_at, name, latest_version, epoch, my_state, last_activity_at, unread_count, last_read_at)
