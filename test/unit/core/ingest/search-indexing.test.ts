@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
 import { INITIAL_ROWS_PER_TURN, SEARCH_BACKLOG, SEARCH_IDLE_BATCH } from '../../../../main/core/ingest/search-indexer.js';
+import { DEFAULT_TURN_BUDGET } from '../../../../main/core/ingest/turn-budget.js';
 import { loopbackGroupOfThree } from '../../../helpers/loopback-group.js';
 import { newUser, tempDir } from '../../../helpers/test-engines.js';
 
@@ -79,7 +80,9 @@ describe('search indexing after received messages', () => {
   });
 
   it('reads each row of a long burst once, though index turns come between its reads', async () => {
-    const count = SEARCH_BACKLOG + 200;
+    // Past the backlog by more than one read can take: some pass starts with the backlog reached and
+    // rows still to read (or, if the pool has not written them yet, the idle inbox indexes first).
+    const count = SEARCH_BACKLOG + DEFAULT_TURN_BUDGET.maxRows + 100;
     const turns = vi.spyOn(carol.store.write.messages, 'indexPendingSearch');
     const reads = vi.spyOn(carol.store.read.queue, 'inboxBatch');
     const reasons: string[] = [];
