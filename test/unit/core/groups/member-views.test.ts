@@ -1,33 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAtRestCipher } from '../../../../main/core/crypto/at-rest-cipher.js';
-import { loadSodium } from '../../../../main/core/crypto/sodium.js';
+import { describe, expect, it } from 'vitest';
 import { groupViewOf } from '../../../../main/core/groups/group-view-of.js';
-import { openStore, type Store } from '../../../../main/core/store/store.js';
+import type { Store } from '../../../../main/core/store/store.js';
 import type { GroupRow } from '../../../../main/core/store/tables/groups-table.js';
-import { tempDir } from '../../../helpers/test-engines.js';
+import { storeEachTest } from '../../../helpers/temp-store.js';
 
 /**
  * A group's view reuses its member views and avatar text between messages (member-views.ts, avatar-text.ts): each
  * of the things they show, changed, is shown in the next view, also after a rollback of the change.
  */
 describe('group views reuse what did not change', () => {
-  const cleanups: (() => void)[] = [];
-  beforeAll(async () => {
-    await loadSodium();
-  });
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
+  const openTempStore = storeEachTest('kizuna-member-views-');
 
   const self = new Uint8Array(randomBytes(32));
   const other = new Uint8Array(randomBytes(32));
 
   function groupStore(avatar: Uint8Array | null = null): { s: Store; g: Uint8Array; view: () => ReturnType<typeof groupViewOf> } {
-    const dir = tempDir('kizuna-member-views-');
-    const s = openStore(join(dir.path, 'kizuna.db'), createAtRestCipher(randomBytes(32)), randomBytes(32));
-    cleanups.push(() => s.close(), dir.cleanup);
+    const s = openTempStore();
     const g = new Uint8Array(randomBytes(32));
     const row: GroupRow = {
       groupId: g, mode: 'mls', creator: self, createdAt: 1, name: 'g', avatar, avatarMime: avatar === null ? null : 'image/png',

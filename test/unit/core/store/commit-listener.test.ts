@@ -1,30 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createAtRestCipher } from '../../../../main/core/crypto/at-rest-cipher.js';
-import { loadSodium } from '../../../../main/core/crypto/sodium.js';
-import { openStore, type Store } from '../../../../main/core/store/store.js';
-import { tempDir } from '../../../helpers/test-engines.js';
+import { describe, expect, it } from 'vitest';
+import { storeEachTest } from '../../../helpers/temp-store.js';
 
 /**
  * The Store's commit listener (the checkpoint worker's wake-up) hears of every commit, also one after which a
  * storage-health listener throws: a commit it did not hear of stays in the WAL while the worker sleeps.
  */
 describe('the Store commit listener', () => {
-  const cleanups: (() => void)[] = [];
-  beforeAll(async () => {
-    await loadSodium();
-  });
-  afterEach(() => {
-    for (const c of cleanups.splice(0)) c();
-  });
-
-  function store(): Store {
-    const dir = tempDir('kizuna-commit-listener-');
-    const s = openStore(join(dir.path, 'kizuna.db'), createAtRestCipher(randomBytes(32)), randomBytes(32));
-    cleanups.push(dir.cleanup, () => s.close());
-    return s;
-  }
+  const store = storeEachTest('kizuna-commit-listener-');
 
   it('is told of a commit before the health listeners, so one of them that throws does not keep it from it', () => {
     const s = store();
