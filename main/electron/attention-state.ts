@@ -5,7 +5,8 @@
  *
  * Nothing here is guessed from the UI's requests: the renderer says which chat it shows
  * (`ui.setOpenChat`), the core says how many messages are unread (`unread`), how each group stands
- * (`group`: its unread count, whether we are still in it or muted it), how each invitation stands
+ * (`group`: its unread count, whether we are still in it or muted it; `group-activity`: its unread
+ * count after a message), how each invitation stands
  * (`invitation`), which messages the user read here (`messages-read`: a chat read in part) and which
  * the group let go (`messages-retracted`). A notification that one of these makes untrue is taken
  * back (notice-board.ts keeps what is on screen).
@@ -86,6 +87,10 @@ export class AttentionState {
         if (g.unreadCount === 0 || g.myState !== 'joined' || g.muted) this.withdrawChat(g.groupId);
         return {};
       }
+      case 'group-activity':
+        // As for a group view: with nothing unread left, the chat's notifications go.
+        if (e.payload.unreadCount === 0) this.withdrawChat(e.payload.groupId);
+        return {};
       case 'unread':
         return this.setBadge(e.payload.total);
       default:

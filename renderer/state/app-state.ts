@@ -1,4 +1,4 @@
-import type { GroupView, IdentityView, InvitationView, PersonView } from '../../shared/domain/views';
+import type { GroupActivityView, GroupView, IdentityView, InvitationView, PersonView } from '../../shared/domain/views';
 import type { ConnectionStatus, Settings } from '../../shared/ipc/ipc-contract';
 
 export type MainView = 'chats' | 'contacts' | 'settings';
@@ -75,6 +75,7 @@ export type AppAction =
   | { type: 'connection'; connection: ConnectionStatus }
   | { type: 'groups-loaded'; groups: GroupView[] }
   | { type: 'groups-upserted'; groups: GroupView[] }
+  | { type: 'groups-active'; activity: GroupActivityView[] }
   | { type: 'invitations-loaded'; invitations: InvitationView[] }
   | { type: 'invitation-upserted'; invitation: InvitationView }
   | { type: 'invitation-removed'; groupId: string }
@@ -114,6 +115,23 @@ function withoutMerged(state: AppState, changed: GroupView[]): AppState {
   return state.openGroupId === null ? next : { ...next, openGroupId: keptChat(next, state.openGroupId) };
 }
 
+/**
+ * Messages moved these groups' last message, last activity and unread count. A group the store does not
+ * hold (not loaded yet, or merged away) stays out: its whole view comes with its next `group` event.
+ */
+function withActivity(state: AppState, activity: GroupActivityView[]): AppState {
+  const known = activity.filter((a) => state.groups[a.groupId] !== undefined);
+  if (known.length === 0) return state;
+  const groups = { ...state.groups };
+  for (const a of known) groups[a.groupId] = { ...(groups[a.groupId] as GroupView), ...activityFields(a) };
+  return { ...state, groups };
+}
+
+/** Only the fields an activity carries (a payload with more is not let write the rest of the view). */
+export function activityFields(a: GroupActivityView): Omit<GroupActivityView, 'groupId'> {
+  return { unreadCount: a.unreadCount, lastActivityAt: a.lastActivityAt, lastMessage: a.lastMessage };
+}
+
 /** The chat that shows `groupId`: itself, or the chat it was merged into (followed, should that one be merged too). */
 export function keptChat(state: AppState, groupId: string): string {
   let id = groupId;
@@ -140,6 +158,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return withoutMerged({ ...state, groups: byId(action.groups) }, action.groups);
     case 'groups-upserted':
       return withoutMerged({ ...state, groups: { ...state.groups, ...byId(action.groups) } }, action.groups);
+    case 'groups-active':
+      return withActivity(state, action.activity);
     case 'invitations-loaded': {
       const invitations: Record<string, InvitationView> = {};
       for (const i of action.invitations) invitations[i.groupId] = i;

@@ -1,6 +1,6 @@
-import type { GroupView, MessageView } from '../../shared/domain/views';
+import type { GroupActivityView, GroupView, MessageView } from '../../shared/domain/views';
 import type { DeepLink, EventPayloads } from '../../shared/ipc/ipc-contract';
-import { furtherProgress, type AppAction, type FileProgress } from './app-state';
+import { activityFields, furtherProgress, type AppAction, type FileProgress } from './app-state';
 
 /** How long a typing indicator lasts without a refresh; senders repeat it every few seconds. */
 export const TYPING_TTL_MS = 6_000;
@@ -9,19 +9,30 @@ export const TYPING_TTL_MS = 6_000;
  * What the core's events do to the app store, as pure rules (live-sync.ts subscribes and schedules).
  *
  * Group and file events can arrive thousands a second while syncing, so they are collected here and
- * taken as one batch per flush: the newest view of each group wins, and file progress only moves
- * forward. Our own sends need nothing here: the core sends their group's view like any other.
+ * taken as one batch per flush: the newest view of each group wins (a group's activity after its view
+ * is applied to that view), and file progress only moves forward. Our own sends need nothing here: the
+ * core sends their group's activity like any other.
  */
 export class LiveSyncBatch {
   private readonly groups = new Map<string, GroupView>();
+  /** Activity of groups with no view in this batch (applied to the store's view of them). */
+  private readonly activity = new Map<string, GroupActivityView>();
   private readonly files = new Map<string, FileProgress>();
 
   get isEmpty(): boolean {
-    return this.groups.size === 0 && this.files.size === 0;
+    return this.groups.size === 0 && this.activity.size === 0 && this.files.size === 0;
   }
 
   group(g: GroupView): void {
     this.groups.set(g.groupId, g);
+    // The view holds everything an earlier activity said, as it is now.
+    this.activity.delete(g.groupId);
+  }
+
+  groupActivity(a: GroupActivityView): void {
+    const viewed = this.groups.get(a.groupId);
+    if (viewed === undefined) this.activity.set(a.groupId, a);
+    else this.groups.set(a.groupId, { ...viewed, ...activityFields(a) });
   }
 
   file(f: EventPayloads['file']): void {
@@ -34,8 +45,10 @@ export class LiveSyncBatch {
   take(): AppAction[] {
     const actions: AppAction[] = [];
     if (this.groups.size > 0) actions.push({ type: 'groups-upserted', groups: [...this.groups.values()] });
+    if (this.activity.size > 0) actions.push({ type: 'groups-active', activity: [...this.activity.values()] });
     if (this.files.size > 0) actions.push({ type: 'files-progressed', files: Object.fromEntries(this.files) });
     this.groups.clear();
+    this.activity.clear();
     this.files.clear();
     return actions;
   }

@@ -43,6 +43,10 @@ export function startLiveSync(store: AppStore): () => void {
       batch.group(g);
       schedule();
     }),
+    subscribe('group-activity', (a) => {
+      batch.groupActivity(a);
+      schedule();
+    }),
     subscribe('message', (m) => dispatch(typingEndedBy(m))),
     subscribe('invitation', (inv) => store.dispatch(invitationAction(inv))),
     subscribe('typing', (ev) => {

@@ -1,5 +1,5 @@
 import type { GroupChangeView } from './group-change.js';
-import type { DeliveryFailureView, GroupView, InvitationView, MessageView, PersonView, SendState } from './views.js';
+import type { DeliveryFailureView, GroupActivityView, GroupView, InvitationView, MessageView, PersonView, SendState } from './views.js';
 
 /** Why messages were retracted: the kind of signed change that carried the cutoffs. */
 export type RetractionReason = 'removed' | 'left' | 'declined' | 'closed';
@@ -44,8 +44,16 @@ export interface CoreEventPayloads {
    * unread count follows in a `group` event.
    */
   'messages-read': { groupId: string; messageIds: string[] };
-  /** A group's name, members, epoch or our state in it changed. */
+  /**
+   * A group's name, members, epoch, settings or our state in it changed, or it was read: the whole view
+   * (and its last message, last activity and unread count as they are now).
+   */
   group: GroupView;
+  /**
+   * A message was stored in a group (received, or written by us): its last message, last activity and unread
+   * count now. At most one per group per turn of the core's loop, after the `message` events it follows.
+   */
+  'group-activity': GroupActivityView;
   /** An invitation arrived or was answered. */
   invitation: InvitationView & { state: 'pending' | 'accepted' | 'declined' | 'stale' };
   typing: { groupId: string; userId: string; typing: boolean; at: number };

@@ -114,6 +114,14 @@ export interface GroupView {
   retryPolicy: RetryPolicyView;
 }
 
+/**
+ * What a stored message (received, or sent by us) moves in its group's view: the last message, the last
+ * activity and the unread count. Sent alone (the `group-activity` event) so that a message in a group of a
+ * thousand members does not carry the thousand members to every UI; the rest of the view is as in the
+ * group's last `group` event.
+ */
+export type GroupActivityView = Pick<GroupView, 'groupId' | 'unreadCount' | 'lastActivityAt' | 'lastMessage'>;
+
 export interface FileView {
   name: string;
   size: number;

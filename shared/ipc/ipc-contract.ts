@@ -233,6 +233,7 @@ const CORE_EVENTS = {
   'messages-retracted': true,
   'messages-read': true,
   group: true,
+  'group-activity': true,
   invitation: true,
   typing: true,
   receipt: true,

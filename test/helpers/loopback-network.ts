@@ -96,7 +96,7 @@ export class LoopbackNetwork {
       }
       await Promise.all(this.engines.map((e) => e.inbox.idle()));
       if (moved === 0) {
-        // Group views go out on the turn after the commit that changed them (emitGroupSoon): let them.
+        // Group views go out on the turn after the commit that changed them (emitActivitySoon): let them.
         await new Promise<void>((resolve) => setImmediate(resolve));
         return;
       }

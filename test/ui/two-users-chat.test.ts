@@ -180,6 +180,17 @@ describe('two users chatting through the UI', () => {
         .waitFor({ timeout: 15_000 });
 
       if (mode === 'mls') {
+        // Away from the chat, Bob's unread count and the chat's last message follow what arrives (each message
+        // brings its group's activity, not the whole view); back in the chat, it is read and the count goes.
+        await b.getByRole('button', { name: 'Contacts' }).click();
+        await carol.invoke('messages.sendText', { groupId, text: 'While you were away' });
+        await carol.invoke('messages.sendText', { groupId, text: 'Still away?' });
+        await b.getByRole('button', { name: /^Chats/ }).getByLabel('2 unread').waitFor({ timeout: 15_000 });
+        await b.getByRole('button', { name: /^Chats/ }).click();
+        await b.locator(`.group-item[data-group-id="${groupId}"] .group-preview`).filter({ hasText: 'Still away?' }).waitFor();
+        await b.locator('article.message.theirs').filter({ hasText: 'Still away?' }).waitFor();
+        await b.getByRole('button', { name: /^Chats/ }).getByLabel('2 unread').waitFor({ state: 'detached', timeout: 15_000 });
+
         // Reply and pin from Bob's side.
         await aliceMessageOnBob.hover();
         await aliceMessageOnBob.getByRole('button', { name: 'Reply' }).click();

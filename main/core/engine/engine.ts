@@ -81,6 +81,7 @@ export class Engine implements SessionPort {
     this.checkedSignatures = ctx.checkedSignatures;
     this.unread = new UnreadCounts(ctx);
     ctx.events.on('group', (g) => this.unread.note(g));
+    ctx.events.on('group-activity', (a) => this.unread.noteActivity(a));
     // A chat became writable (joined) with our messages waiting to be carried into it (issue 11).
     ctx.events.on('group', (g) => carryWhenJoined(ctx, g));
     ctx.store.health.onChange((h) => ctx.events.emit('storage', h));

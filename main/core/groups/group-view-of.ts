@@ -1,4 +1,4 @@
-import type { GroupView, MessagePreview } from '../../../shared/domain/views.js';
+import type { GroupActivityView, GroupView, MessagePreview } from '../../../shared/domain/views.js';
 import { fileLine } from '../../../shared/domain/file-line.js';
 import { bytesEqual, toBase64Url } from '../encoding/base64url.js';
 import type { StoreReader } from '../store/store.js';
@@ -15,20 +15,7 @@ import { memberViews } from './member-views.js';
 /** The same view from the store alone (the CLI's read-only commands open no engine). */
 export function groupViewOf(read: StoreReader, selfUserId: Uint8Array, row: GroupRow): GroupView {
   const members = memberViews(read, selfUserId, row.groupId);
-  let lastMessage: MessagePreview | null = null;
-  if (row.lastMessageId !== null) {
-    const m = read.messages.get(row.lastMessageId);
-    if (m !== undefined) {
-      lastMessage = {
-        id: toBase64Url(m.id),
-        sender: toBase64Url(m.sender),
-        senderName: memberNameIn(read, m.groupId, m.sender) ?? '',
-        sentAt: m.sentAt,
-        kind: m.kind,
-        text: (m.kind === 'text' ? m.body : fileLine(m.fileName ?? '', m.body)).slice(0, 200),
-      };
-    }
-  }
+  const lastMessage = lastMessageOf(read, row);
   return {
     groupId: toBase64Url(row.groupId),
     name: row.name,
@@ -48,6 +35,25 @@ export function groupViewOf(read: StoreReader, selfUserId: Uint8Array, row: Grou
     direct: row.direct === 1,
     mergedInto: mergedInto(read, row.groupId),
     retryPolicy: retryPolicyOf(read, row.groupId),
+  };
+}
+
+/** What a stored message moves in the group's view (the `group-activity` event): no member is read. */
+export function groupActivityOf(read: StoreReader, row: GroupRow): GroupActivityView {
+  return { groupId: toBase64Url(row.groupId), unreadCount: row.unreadCount, lastActivityAt: row.lastActivityAt, lastMessage: lastMessageOf(read, row) };
+}
+
+function lastMessageOf(read: StoreReader, row: GroupRow): MessagePreview | null {
+  if (row.lastMessageId === null) return null;
+  const m = read.messages.get(row.lastMessageId);
+  if (m === undefined) return null;
+  return {
+    id: toBase64Url(m.id),
+    sender: toBase64Url(m.sender),
+    senderName: memberNameIn(read, m.groupId, m.sender) ?? '',
+    sentAt: m.sentAt,
+    kind: m.kind,
+    text: (m.kind === 'text' ? m.body : fileLine(m.fileName ?? '', m.body)).slice(0, 200),
   };
 }
 

@@ -3,7 +3,7 @@ import { toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { InvitationRow } from '../store/tables/invitations-table.js';
-import { groupViewOf } from './group-view-of.js';
+import { groupActivityOf, groupViewOf } from './group-view-of.js';
 import { invitationRowView } from './invitation-views.js';
 
 /** get_all_my_groups' GroupOutput, grown into what a desktop group list needs. */
@@ -15,10 +15,11 @@ export function groupView(ctx: EngineContext, row: GroupRow): GroupView {
 const soon = new WeakMap<EngineContext, Map<string, Uint8Array>>();
 
 /**
- * A group's view changed because of a message (last message, unread count): tell the host once per
- * tick, not once per message, so a burst of thousands of messages costs a handful of group views.
+ * A message was stored in a group (last message, last activity, unread count): tell the host once per
+ * tick, not once per message, so a burst of thousands of messages costs a handful of events; and only
+ * what a message moves (`group-activity`), not the whole view with every member.
  */
-export function emitGroupSoon(ctx: EngineContext, groupId: Uint8Array): void {
+export function emitActivitySoon(ctx: EngineContext, groupId: Uint8Array): void {
   let pending = soon.get(ctx);
   if (pending === undefined) {
     pending = new Map();
@@ -30,7 +31,7 @@ export function emitGroupSoon(ctx: EngineContext, groupId: Uint8Array): void {
       pending?.clear();
       for (const id of ids) {
         try {
-          emitGroup(ctx, id);
+          emitActivity(ctx, id);
         } catch {
           // the engine closed meanwhile
         }
@@ -38,6 +39,11 @@ export function emitGroupSoon(ctx: EngineContext, groupId: Uint8Array): void {
     });
   }
   pending.set(toBase64Url(groupId), groupId);
+}
+
+function emitActivity(ctx: EngineContext, groupId: Uint8Array): void {
+  const row = ctx.store.read.groups.get(groupId);
+  if (row !== undefined) ctx.events.emit('group-activity', groupActivityOf(ctx.store.read, row));
 }
 
 export function emitGroup(ctx: EngineContext, groupId: Uint8Array): void {

@@ -1,6 +1,6 @@
 import type { CoreEventPayloads } from '../../../shared/domain/core-events.js';
-import type { GroupView } from '../../../shared/domain/views.js';
-import { toBase64Url } from '../encoding/base64url.js';
+import type { GroupActivityView, GroupView } from '../../../shared/domain/views.js';
+import { fromBase64Url, toBase64Url } from '../encoding/base64url.js';
 import type { EngineContext } from '../kernel/engine-context.js';
 
 type UnreadTally = CoreEventPayloads['unread'];
@@ -8,8 +8,8 @@ type UnreadTally = CoreEventPayloads['unread'];
 /**
  * The unread tally the hosts show (badge, tray, chat list): per group we are in, its unread count,
  * and the total over the groups that are not muted. Every change to a count, a mute or our state in a
- * group reaches the host as a group view (a message stored or read, mute, leave, accept, delete), so
- * the tally follows the engine's own group events and is told only when it changed.
+ * group reaches the host as a group view (read, mute, leave, accept, delete) or a group's activity (a
+ * message stored), so the tally follows the engine's own events and is told only when it changed.
  */
 export class UnreadCounts {
   private readonly counts = new Map<string, { unread: number; muted: boolean }>();
@@ -30,6 +30,14 @@ export class UnreadCounts {
       if (!c.muted) total += c.unread;
     }
     return { total, groups };
+  }
+
+  /** A message moved a group's unread count: our state in it and its mute are as the store has them. */
+  noteActivity(activity: GroupActivityView): void {
+    const groupId = fromBase64Url(activity.groupId);
+    const row = groupId === undefined ? undefined : this.ctx.store.read.groups.get(groupId);
+    if (row === undefined) return;
+    this.note({ groupId: activity.groupId, myState: row.myState, unreadCount: activity.unreadCount, muted: row.muted === 1 });
   }
 
   /** A group's view went out: update its entry, and tell the host if the tally changed. */

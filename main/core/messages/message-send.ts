@@ -9,7 +9,7 @@ import { announceOutbox } from '../kernel/outbox-writer.js';
 import { writeSequencedEnvelope } from '../kernel/sequenced-send.js';
 import { sealBody, type SealedBody } from '../encryption/content-crypto.js';
 import { requireGroup } from '../groups/group-state.js';
-import { emitGroupSoon } from '../groups/group-views.js';
+import { emitActivitySoon } from '../groups/group-views.js';
 import { failWhenNobodyLeft } from '../groups/nobody-left.js';
 import type { GroupRow } from '../store/tables/groups-table.js';
 import type { MessageKind, MessageRow } from '../store/tables/messages-table.js';
@@ -98,7 +98,7 @@ export async function sendContents(
     ctx.events.emit('send-state', { groupId: view.groupId, messageId: view.id, state: 'failed' });
   }
   // The group's last message changed: its view goes out like after a received one (once per tick).
-  if (rows.length > 0) emitGroupSoon(ctx, groupId);
+  if (rows.length > 0) emitActivitySoon(ctx, groupId);
   announceOutbox(ctx, groupId);
   return rows;
 }

@@ -39,6 +39,17 @@ describe('notifications the core’s events take back', () => {
     expect(screen.bodies('g2')).toEqual(['Bob: b1']);
   });
 
+  it('closes a chat’s notifications when its activity after a message shows nothing unread, and keeps them while some is', () => {
+    const { screen, state, receive } = shell();
+    receive('g1', 'a1');
+    receive('g2', 'b1');
+    state.onEvent({ event: 'group-activity', payload: { groupId: 'g1', unreadCount: 1, lastActivityAt: 1, lastMessage: null } }, 0);
+    expect(screen.bodies('g1')).toEqual(['Bob: a1']);
+    state.onEvent({ event: 'group-activity', payload: { groupId: 'g1', unreadCount: 0, lastActivityAt: 2, lastMessage: null } }, 0);
+    expect(screen.bodies('g1')).toEqual([]);
+    expect(screen.bodies('g2')).toEqual(['Bob: b1']);
+  });
+
   it('lets a read chat notify again at once (no throttle held over from what was withdrawn)', () => {
     const { screen, state } = shell();
     state.onEvent({ event: 'message', payload: message('g1', 'x1', { text: 'first' }) }, 1_000);

@@ -16,6 +16,18 @@ describe('the app reducer', () => {
     expect(Object.keys(run([{ type: 'groups-loaded', groups: [group('g3')] }], upserted).groups)).toEqual(['g3']);
   });
 
+  it('moves only the activity fields of groups it holds, and leaves out groups it does not (merged or not loaded)', () => {
+    const loaded = run([{ type: 'groups-loaded', groups: [group('g1', { name: 'Hikers' }), group('g2'), group('g3')] }, { type: 'groups-upserted', groups: [group('g3', { mergedInto: 'g1' })] }]);
+    const last = { id: 'm9', sender: 'u2', senderName: 'Bob', sentAt: 90, kind: 'text' as const, text: 'later' };
+    // A payload with more than the activity (a buggy or hostile host) does not write the rest of the view.
+    const extra = { groupId: 'g1', unreadCount: 4, lastActivityAt: 90, lastMessage: last, name: 'Renamed', members: [] };
+    const active = run([{ type: 'groups-active', activity: [extra, { groupId: 'g3', unreadCount: 1, lastActivityAt: 95, lastMessage: null }, { groupId: 'g9', unreadCount: 1, lastActivityAt: 95, lastMessage: null }] }], loaded);
+    expect(active.groups['g1']).toEqual(group('g1', { name: 'Hikers', unreadCount: 4, lastActivityAt: 90, lastMessage: last }));
+    expect(active.groups['g2']).toBe(loaded.groups['g2']);
+    expect(Object.keys(active.groups)).toEqual(['g1', 'g2']);
+    expect(run([{ type: 'groups-active', activity: [{ groupId: 'g9', unreadCount: 1, lastActivityAt: 1, lastMessage: null }] }], loaded)).toBe(loaded);
+  });
+
   it('drops a direct chat merged into another from the list, and opens the kept one if it was open (issue 11)', () => {
     const loaded = run([{ type: 'groups-loaded', groups: [group('g1'), group('g2')] }, { type: 'open-group', groupId: 'g2' }]);
     const merged = run([{ type: 'groups-upserted', groups: [group('g2', { mergedInto: 'g1' })] }], loaded);

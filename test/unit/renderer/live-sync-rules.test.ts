@@ -15,6 +15,21 @@ describe('live sync batches', () => {
     expect(batch.take()).toEqual([]);
   });
 
+  it('applies a group’s activity to its view in the same batch, and lets a later view replace earlier activity', () => {
+    const batch = new LiveSyncBatch();
+    const last = { id: 'm2', sender: 'u2', senderName: 'Bob', sentAt: 20, kind: 'text' as const, text: 'hi' };
+    batch.group(group('g1', { name: 'Hikers', unreadCount: 1 }));
+    batch.groupActivity({ groupId: 'g1', unreadCount: 2, lastActivityAt: 20, lastMessage: last });
+    batch.groupActivity({ groupId: 'g2', unreadCount: 5, lastActivityAt: 30, lastMessage: null });
+    batch.groupActivity({ groupId: 'g3', unreadCount: 1, lastActivityAt: 40, lastMessage: null });
+    batch.group(group('g3', { unreadCount: 0 }));
+    expect(batch.take()).toEqual([
+      { type: 'groups-upserted', groups: [group('g1', { name: 'Hikers', unreadCount: 2, lastActivityAt: 20, lastMessage: last }), group('g3', { unreadCount: 0 })] },
+      { type: 'groups-active', activity: [{ groupId: 'g2', unreadCount: 5, lastActivityAt: 30, lastMessage: null }] },
+    ]);
+    expect(batch.isEmpty).toBe(true);
+  });
+
   it('moves file progress forward only within a batch', () => {
     const batch = new LiveSyncBatch();
     const file = (have: number, complete = false) => ({ groupId: 'g1', hash: 'h1', have, total: 4, complete });

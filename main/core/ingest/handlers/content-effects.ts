@@ -1,6 +1,6 @@
 import { isShownFileType } from '../../../../shared/domain/file-types.js';
 import { bytesEqual, toBase64Url } from '../../encoding/base64url.js';
-import { emitGroupSoon } from '../../groups/group-views.js';
+import { emitActivitySoon } from '../../groups/group-views.js';
 import type { EngineContext } from '../../kernel/engine-context.js';
 import { isBlankText, mediaKind } from '../../messages/message-send.js';
 import { messageView } from '../../messages/message-views.js';
@@ -108,7 +108,7 @@ function storeShown(ctx: EngineContext, row: MessageRow): Verdict {
     () => {
       if (!inserted) return;
       ctx.events.emit('message', messageView(ctx, row, true));
-      emitGroupSoon(ctx, row.groupId);
+      emitActivitySoon(ctx, row.groupId);
     },
     true, // pins or receipts waiting for this message can apply now
   );

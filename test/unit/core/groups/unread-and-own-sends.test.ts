@@ -31,12 +31,31 @@ describe('what the core tells its hosts without being asked', () => {
     expect(bob.unreadCounts()).toEqual(expected);
   }
 
-  it('our own send brings the group view with its new last message', async () => {
-    const seen = alice.events.waitFor('group', (v) => v.groupId === g && v.lastMessage?.text === 'from alice');
+  it('our own send brings the group’s activity with its new last message, not the whole view', async () => {
+    const views: string[] = [];
+    alice.events.on('group', (v) => views.push(v.groupId));
+    const seen = alice.events.waitFor('group-activity', (a) => a.groupId === g && a.lastMessage?.text === 'from alice');
     const sent = await alice.sendText(g, 'from alice');
-    const view = await seen;
-    expect(view.lastMessage?.id).toBe(sent.id);
-    expect(view.unreadCount).toBe(0);
+    const activity = await seen;
+    expect(activity.lastMessage?.id).toBe(sent.id);
+    expect(activity.unreadCount).toBe(0);
+    expect(activity.lastActivityAt).toBe(alice.getGroup(g).lastActivityAt);
+    // Only what a message moves: no member list (a big group's would go to every UI with every message).
+    expect(Object.keys(activity).sort()).toEqual(['groupId', 'lastActivityAt', 'lastMessage', 'unreadCount']);
+    expect(views).toEqual([]);
+  });
+
+  it('a received message brings its group’s activity: the unread count and last message the full view has', async () => {
+    const views: string[] = [];
+    bob.events.on('group', (v) => views.push(v.groupId));
+    const seen = bob.events.waitFor('group-activity', (a) => a.groupId === g && a.lastMessage?.text === 'from carol');
+    const sent = await carol.sendText(g, 'from carol');
+    await world.net.settle();
+    const activity = await seen;
+    const view = bob.getGroup(g);
+    expect(activity).toEqual({ groupId: g, unreadCount: 1, lastActivityAt: view.lastActivityAt, lastMessage: view.lastMessage });
+    expect(activity.lastMessage?.id).toBe(sent.id);
+    expect(views).toEqual([]);
   });
 
   it('counts unread per group, leaves muted groups out of the total, and tells only changes', async () => {
