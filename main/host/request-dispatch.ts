@@ -146,14 +146,8 @@ function withPresence<T>(core: KizunaCore, value: T): T {
 export function forwardEvents(core: KizunaCore, send: <E extends EventName>(event: E, payload: EventPayloads[E]) => void): () => void {
   const offs = CORE_EVENT_NAMES.map((name) => forwardEngineEvent(core, name, send));
   offs.push(
-    // Someone came or went: the group's view (with who is online) is sent again.
-    core.onPresence((change) => {
-      try {
-        send('group', withPresence(core, core.engine.getGroup(change.groupId)));
-      } catch {
-        // a group this profile no longer has
-      }
-    }),
+    // Someone came or went: that mark alone (a group view carries every member; see EventPayloads.presence).
+    core.onPresence((change) => send('presence', { groupId: change.groupId, userId: change.userId, online: change.online })),
     core.onConnection((p) => send('connection', p)),
     core.slimSessions.events.on('changed', (state) => send('slim-sessions', state)),
     core.engine.events.on('storage', (health) => send('storage-health', health)),

@@ -76,6 +76,8 @@ export type AppAction =
   | { type: 'groups-loaded'; groups: GroupView[] }
   | { type: 'groups-upserted'; groups: GroupView[] }
   | { type: 'groups-active'; activity: GroupActivityView[] }
+  /** Per group, per member: online or not (the `presence` events of a flush). */
+  | { type: 'members-presence'; online: Record<string, Record<string, boolean>> }
   | { type: 'invitations-loaded'; invitations: InvitationView[] }
   | { type: 'invitation-upserted'; invitation: InvitationView }
   | { type: 'invitation-removed'; groupId: string }
@@ -132,6 +134,32 @@ export function activityFields(a: GroupActivityView): Omit<GroupActivityView, 'g
   return { unreadCount: a.unreadCount, lastActivityAt: a.lastActivityAt, lastMessage: a.lastMessage };
 }
 
+/** Members marked online or not, in the groups the store holds (others get theirs with their next view). */
+function withPresence(state: AppState, online: Record<string, Record<string, boolean>>): AppState {
+  let groups: Record<string, GroupView> | undefined;
+  for (const [groupId, marks] of Object.entries(online)) {
+    const held = state.groups[groupId];
+    if (held === undefined) continue;
+    groups ??= { ...state.groups };
+    groups[groupId] = withOnline(held, marks);
+  }
+  return groups === undefined ? state : { ...state, groups };
+}
+
+/**
+ * The view with these members' online marks. Our own mark is not a presence: it follows the connection
+ * (the host sets it in every view), so a mark naming us changes nothing.
+ */
+export function withOnline(view: GroupView, marks: Record<string, boolean>): GroupView {
+  return {
+    ...view,
+    members: view.members.map((m) => {
+      const online = Object.prototype.hasOwnProperty.call(marks, m.userId) ? marks[m.userId] : undefined;
+      return online === undefined || m.isSelf || m.online === online ? m : { ...m, online };
+    }),
+  };
+}
+
 /** The chat that shows `groupId`: itself, or the chat it was merged into (followed, should that one be merged too). */
 export function keptChat(state: AppState, groupId: string): string {
   let id = groupId;
@@ -160,6 +188,8 @@ export function appReducer(state: AppState, action: AppAction): AppState {
       return withoutMerged({ ...state, groups: { ...state.groups, ...byId(action.groups) } }, action.groups);
     case 'groups-active':
       return withActivity(state, action.activity);
+    case 'members-presence':
+      return withPresence(state, action.online);
     case 'invitations-loaded': {
       const invitations: Record<string, InvitationView> = {};
       for (const i of action.invitations) invitations[i.groupId] = i;

@@ -1,6 +1,6 @@
 import type { GroupActivityView, GroupView, MessageView } from '../../shared/domain/views';
 import type { DeepLink, EventPayloads } from '../../shared/ipc/ipc-contract';
-import { activityFields, furtherProgress, type AppAction, type FileProgress } from './app-state';
+import { activityFields, furtherProgress, withOnline, type AppAction, type FileProgress } from './app-state';
 
 /** How long a typing indicator lasts without a refresh; senders repeat it every few seconds. */
 export const TYPING_TTL_MS = 6_000;
@@ -17,16 +17,30 @@ export class LiveSyncBatch {
   private readonly groups = new Map<string, GroupView>();
   /** Activity of groups with no view in this batch (applied to the store's view of them). */
   private readonly activity = new Map<string, GroupActivityView>();
+  /** Online marks of groups with no view in this batch: per group, per member, the last one. */
+  private readonly online = new Map<string, Record<string, boolean>>();
   private readonly files = new Map<string, FileProgress>();
 
   get isEmpty(): boolean {
-    return this.groups.size === 0 && this.activity.size === 0 && this.files.size === 0;
+    return this.groups.size === 0 && this.activity.size === 0 && this.online.size === 0 && this.files.size === 0;
   }
 
   group(g: GroupView): void {
     this.groups.set(g.groupId, g);
-    // The view holds everything an earlier activity said, as it is now.
+    // The view holds everything an earlier activity or online mark said, as it is now.
     this.activity.delete(g.groupId);
+    this.online.delete(g.groupId);
+  }
+
+  presence(p: EventPayloads['presence']): void {
+    const viewed = this.groups.get(p.groupId);
+    if (viewed !== undefined) {
+      this.groups.set(p.groupId, withOnline(viewed, { [p.userId]: p.online }));
+      return;
+    }
+    const marks = this.online.get(p.groupId) ?? (Object.create(null) as Record<string, boolean>);
+    marks[p.userId] = p.online;
+    this.online.set(p.groupId, marks);
   }
 
   groupActivity(a: GroupActivityView): void {
@@ -46,9 +60,11 @@ export class LiveSyncBatch {
     const actions: AppAction[] = [];
     if (this.groups.size > 0) actions.push({ type: 'groups-upserted', groups: [...this.groups.values()] });
     if (this.activity.size > 0) actions.push({ type: 'groups-active', activity: [...this.activity.values()] });
+    if (this.online.size > 0) actions.push({ type: 'members-presence', online: Object.fromEntries(this.online) });
     if (this.files.size > 0) actions.push({ type: 'files-progressed', files: Object.fromEntries(this.files) });
     this.groups.clear();
     this.activity.clear();
+    this.online.clear();
     this.files.clear();
     return actions;
   }

@@ -47,6 +47,10 @@ export function startLiveSync(store: AppStore): () => void {
       batch.groupActivity(a);
       schedule();
     }),
+    subscribe('presence', (p) => {
+      batch.presence(p);
+      schedule();
+    }),
     subscribe('message', (m) => dispatch(typingEndedBy(m))),
     subscribe('invitation', (inv) => store.dispatch(invitationAction(inv))),
     subscribe('typing', (ev) => {

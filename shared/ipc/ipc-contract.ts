@@ -197,6 +197,12 @@ export function isRequestName(value: unknown): value is RequestName {
 /** Everything the core pushes to the UI. */
 export interface EventPayloads extends CoreEventPayloads {
   connection: ConnectionStatus;
+  /**
+   * A member of a group was heard from (heartbeats, messages) or went quiet: their `online` mark in that group's
+   * view. Sent alone, not as the group's whole view: coming online in a group of a thousand brings a thousand of
+   * these, and going offline as many at once.
+   */
+  presence: { groupId: string; userId: string; online: boolean };
   /** SLIM sessions changed (an invitation, a message, an end): the whole state again. */
   'slim-sessions': SlimSessionsState;
   /** The store could not write (disk full, read-only, locked, damaged), or writes resumed. */
@@ -244,7 +250,7 @@ const CORE_EVENTS = {
   'delivery-failed': true,
   contact: true,
 } as const satisfies Record<CoreEventName, true>;
-const EVENTS = { ...CORE_EVENTS, connection: true, 'slim-sessions': true, 'deep-link': true, 'storage-health': true } as const satisfies Record<EventName, true>;
+const EVENTS = { ...CORE_EVENTS, connection: true, presence: true, 'slim-sessions': true, 'deep-link': true, 'storage-health': true } as const satisfies Record<EventName, true>;
 
 /** The engine's events, which every host forwards to its UIs. */
 export const CORE_EVENT_NAMES = Object.keys(CORE_EVENTS) as CoreEventName[];

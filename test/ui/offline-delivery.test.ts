@@ -6,7 +6,8 @@ import { screenshot, type UiUser } from './ui-kit.js';
  * Offline-first through the UI: with the SLIM node stopped, a message is written into the outbox
  * and shows "Sending" (pending); the banner says offline; once the node is back the session layer
  * delivers it and the UI shows it delivered. A message cancelled while offline shows "Not sent"
- * with Retry, and a retried one is pending again and delivered like the first.
+ * with Retry, and a retried one is pending again and delivered like the first. Who is online follows
+ * the members' heartbeats in the group's details.
  */
 describe('offline sending through the UI', () => {
   let group: ThreeMemberGroup;
@@ -74,5 +75,21 @@ describe('offline sending through the UI', () => {
     // Opening the chat reads it: the badge goes and Alice sees her messages read by Bob.
     await bobEntry.getByText('2 unread').waitFor({ state: 'detached' });
     await offline.getByRole('button', { name: 'Read by 1' }).waitFor({ timeout: 15_000 });
+  });
+
+  it('marks members online as they are heard from, and takes the mark away from one who went quiet', async () => {
+    const a = alice.page;
+    await a.getByRole('button', { name: /^Offline test/ }).click();
+    await a.getByRole('button', { name: 'Group details' }).click();
+    const members = a.getByRole('complementary', { name: 'Group details' }).getByRole('list', { name: /^Members/ });
+    const onlineMark = (name: string) => members.getByRole('listitem').filter({ hasText: name }).locator('.person-online');
+    await onlineMark('Bob').waitFor({ timeout: 15_000 });
+    await onlineMark('Carol').waitFor({ timeout: 15_000 });
+    // Carol's core stops: no more heartbeats, so Alice's session lets her go after the presence timeout. Only
+    // that change reaches the UI (a presence event, not the group's view), and the UI must apply it.
+    await group.carol.close();
+    await onlineMark('Carol').waitFor({ state: 'detached', timeout: 15_000 });
+    await onlineMark('Bob').waitFor();
+    await a.getByRole('button', { name: 'Close' }).click();
   });
 });

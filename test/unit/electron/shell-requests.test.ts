@@ -71,7 +71,7 @@ describe('shell requests', () => {
     expect(reachedCore).toEqual(['groups.list', 'no.such', 'settings.set', 'settings.set']);
   });
 
-  it('gives the shell the core’s events as typed PushedEvents, and typed results', async () => {
+  it('gives the shell the core’s events as typed PushedEvents, and typed results; a presence change as itself', async () => {
     const shell = shellCore(worker);
     const [bob, carol] = await Promise.all([newCore(dir.path, 'bob'), newCore(dir.path, 'carol')]);
     try {
@@ -90,6 +90,18 @@ describe('shell requests', () => {
       expect(created.ok).toBe(true);
       const groupEvent = events.find((e) => e.event === 'group');
       expect(groupEvent?.event === 'group' && groupEvent.payload.name).toBe('Hikers');
+
+      // Someone came online in that group: the shell gets the mark alone, not the group's view (which
+      // carries every member, and coming online in a big group brings one change per member).
+      const presence: Parameters<KizunaCore['onPresence']>[0][] = [];
+      const withPresence: KizunaCore = { ...core, onPresence: (listener) => (presence.push(listener), () => undefined) };
+      const pushed: { event: string; payload: unknown }[] = [];
+      const stop = forwardEvents(withPresence, (event, payload) => pushed.push({ event, payload }));
+      const groupId = created.ok ? created.value.groupId : '';
+      const change = { groupId, userId: members[0] ?? '', online: true };
+      for (const listener of presence) listener(change);
+      stop();
+      expect(pushed).toEqual([{ event: 'presence', payload: change }]);
     } finally {
       await Promise.all([bob.close(), carol.close()]);
     }

@@ -28,6 +28,16 @@ describe('the app reducer', () => {
     expect(run([{ type: 'groups-active', activity: [{ groupId: 'g9', unreadCount: 1, lastActivityAt: 1, lastMessage: null }] }], loaded)).toBe(loaded);
   });
 
+  it('marks members online or not in the groups it holds; our own mark follows the connection, not presence', () => {
+    const member = (userId: string, over: object = {}) => ({ userId, displayName: userId, slimName: `org/ns/${userId}`, role: 'member' as const, status: 'joined' as const, isSelf: false, ...over });
+    const loaded = run([{ type: 'groups-loaded', groups: [group('g1', { members: [member('me', { isSelf: true, online: true }), member('u1'), member('u2', { online: true })] }), group('g2')] }]);
+    const marked = run([{ type: 'members-presence', online: { g1: { me: false, u1: true, u2: false, stranger: true }, g9: { u1: true } } }], loaded);
+    expect(marked.groups['g1']?.members).toEqual([member('me', { isSelf: true, online: true }), member('u1', { online: true }), member('u2', { online: false })]);
+    expect(marked.groups['g2']).toBe(loaded.groups['g2']);
+    expect(Object.keys(marked.groups)).toEqual(['g1', 'g2']);
+    expect(run([{ type: 'members-presence', online: { g9: { u1: true } } }], loaded)).toBe(loaded);
+  });
+
   it('drops a direct chat merged into another from the list, and opens the kept one if it was open (issue 11)', () => {
     const loaded = run([{ type: 'groups-loaded', groups: [group('g1'), group('g2')] }, { type: 'open-group', groupId: 'g2' }]);
     const merged = run([{ type: 'groups-upserted', groups: [group('g2', { mergedInto: 'g1' })] }], loaded);

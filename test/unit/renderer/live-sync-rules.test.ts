@@ -30,6 +30,23 @@ describe('live sync batches', () => {
     expect(batch.isEmpty).toBe(true);
   });
 
+  it('applies online marks to a view in the same batch, keeps the last mark per member, and lets a later view replace them', () => {
+    const batch = new LiveSyncBatch();
+    const member = (userId: string, online?: boolean) => ({ userId, displayName: userId, slimName: `org/ns/${userId}`, role: 'member' as const, status: 'joined' as const, isSelf: false, ...(online === undefined ? {} : { online }) });
+    batch.group(group('g1', { members: [member('u1'), member('u2', true)] }));
+    batch.presence({ groupId: 'g1', userId: 'u1', online: true });
+    batch.presence({ groupId: 'g2', userId: 'u1', online: true });
+    batch.presence({ groupId: 'g2', userId: 'u1', online: false });
+    batch.presence({ groupId: 'g2', userId: 'u3', online: true });
+    batch.presence({ groupId: 'g3', userId: 'u1', online: true });
+    batch.group(group('g3'));
+    expect(batch.take()).toEqual([
+      { type: 'groups-upserted', groups: [group('g1', { members: [member('u1', true), member('u2', true)] }), group('g3')] },
+      { type: 'members-presence', online: { g2: { u1: false, u3: true } } },
+    ]);
+    expect(batch.isEmpty).toBe(true);
+  });
+
   it('moves file progress forward only within a batch', () => {
     const batch = new LiveSyncBatch();
     const file = (have: number, complete = false) => ({ groupId: 'g1', hash: 'h1', have, total: 4, complete });
