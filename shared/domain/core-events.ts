@@ -41,17 +41,18 @@ export interface CoreEventPayloads {
   /**
    * Received messages this device marked read (markRead: the user saw them), only those that were
    * unread. Every UI may stop calling them new (the shell closes their notifications); the group's
-   * unread count follows in a `group` event.
+   * unread count follows in a `group-activity` event.
    */
   'messages-read': { groupId: string; messageIds: string[] };
   /**
-   * A group's name, members, epoch, settings or our state in it changed, or it was read: the whole view
-   * (and its last message, last activity and unread count as they are now).
+   * A group's name, members, epoch, settings or our state in it changed: the whole view (and its last
+   * message, last activity and unread count as they are now).
    */
   group: GroupView;
   /**
-   * A message was stored in a group (received, or written by us): its last message, last activity and unread
-   * count now. At most one per group per turn of the core's loop, after the `message` events it follows.
+   * A message was stored in a group (received, or written by us), or messages were read: its last message,
+   * last activity and unread count now. For stored messages, at most one per group per turn of the core's
+   * loop, after the `message` events it follows.
    */
   'group-activity': GroupActivityView;
   /** An invitation arrived or was answered. */

@@ -41,7 +41,8 @@ export function emitActivitySoon(ctx: EngineContext, groupId: Uint8Array): void 
   pending.set(toBase64Url(groupId), groupId);
 }
 
-function emitActivity(ctx: EngineContext, groupId: Uint8Array): void {
+/** The group's last message, last activity or unread count moved (a message stored, or read): only those go out. */
+export function emitActivity(ctx: EngineContext, groupId: Uint8Array): void {
   const row = ctx.store.read.groups.get(groupId);
   if (row !== undefined) ctx.events.emit('group-activity', groupActivityOf(ctx.store.read, row));
 }

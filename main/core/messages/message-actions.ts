@@ -5,7 +5,7 @@ import { groupChannelName } from '../kernel/channel-names.js';
 import { announceOutbox } from '../kernel/outbox-writer.js';
 import { buildEnvelope } from '../envelopes/envelope-builder.js';
 import { sealBody } from '../encryption/content-crypto.js';
-import { emitGroup } from '../groups/group-views.js';
+import { emitActivity } from '../groups/group-views.js';
 import { encodeWire } from '../wire/wire-codec.js';
 import { ctxDeps, requireJoined, requireMessageIn, sendControl } from './message-send.js';
 import { messageView } from './message-views.js';
@@ -46,7 +46,9 @@ export async function markRead(ctx: EngineContext, groupId: Uint8Array, upTo?: n
   }
   // Which ones, not just how many: a chat read in part has notifications to close and others to keep.
   if (marked.length > 0) ctx.events.emit('messages-read', { groupId: toBase64Url(groupId), messageIds: marked.map(toBase64Url) });
-  emitGroup(ctx, groupId);
+  // Reading moves the unread count alone: with the chat open, every message that arrives is read at once, and a
+  // whole view (every member) for each would cost a big group what group-activity saves it on arrival.
+  emitActivity(ctx, groupId);
   return marked.length;
 }
 

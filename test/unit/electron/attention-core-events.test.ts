@@ -68,7 +68,7 @@ describe('notifications the real core takes back', () => {
     expect(screen.withdrawn().map((c) => c.open)).toEqual([{ kind: 'invitation', groupId: g }]);
 
     await notified(g, alice, 'alice', 'hello');
-    const read = bob.events.waitFor('group', (v) => v.groupId === g && v.unreadCount === 0);
+    const read = bob.events.waitFor('group-activity', (v) => v.groupId === g && v.unreadCount === 0);
     await bob.markRead(g);
     await read;
     expect(screen.bodies(g)).toEqual([]);
@@ -91,7 +91,7 @@ describe('notifications the real core takes back', () => {
     expect(screen.bodies(g)).toEqual(['alice: one', 'alice: two', 'alice: three']);
     const [one, , three] = sent.map((m) => m.id) as [string, string, string];
     const readEvent = bob.events.waitFor('messages-read', (r) => r.groupId === g);
-    const counted = bob.events.waitFor('group', (v) => v.groupId === g && v.unreadCount === 1);
+    const counted = bob.events.waitFor('group-activity', (v) => v.groupId === g && v.unreadCount === 1);
     // Read twice over: only what was still unread is named.
     expect(await bob.markRead(g, undefined, [one, three, one])).toBe(2);
     expect((await readEvent).messageIds).toEqual([one, three]);

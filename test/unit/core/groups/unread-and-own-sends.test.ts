@@ -58,6 +58,19 @@ describe('what the core tells its hosts without being asked', () => {
     expect(views).toEqual([]);
   });
 
+  it('reading brings the group’s activity with nothing unread, not the whole view', async () => {
+    await carol.sendText(g, 'read me');
+    await world.net.settle();
+    const views: string[] = [];
+    bob.events.on('group', (v) => views.push(v.groupId));
+    const seen = bob.events.waitFor('group-activity', (a) => a.groupId === g && a.unreadCount === 0);
+    expect(await bob.markRead(g)).toBe(1);
+    const activity = await seen;
+    expect(activity.lastMessage?.text).toBe('read me');
+    expect(bob.getGroup(g).unreadCount).toBe(0);
+    expect(views).toEqual([]);
+  });
+
   it('counts unread per group, leaves muted groups out of the total, and tells only changes', async () => {
     await alice.sendText(g, 'one');
     await alice.sendText(g, 'two');
