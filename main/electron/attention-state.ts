@@ -6,7 +6,7 @@
  * Nothing here is guessed from the UI's requests: the renderer says which chat it shows
  * (`ui.setOpenChat`), the core says how many messages are unread (`unread`), how each group stands
  * (`group`: its unread count, whether we are still in it or muted it; `group-activity`: its unread
- * count after a message), how each invitation stands
+ * count after a message stored or read), how each invitation stands
  * (`invitation`), which messages the user read here (`messages-read`: a chat read in part) and which
  * the group let go (`messages-retracted`). A notification that one of these makes untrue is taken
  * back (notice-board.ts keeps what is on screen).

@@ -118,7 +118,7 @@ function withoutMerged(state: AppState, changed: GroupView[]): AppState {
 }
 
 /**
- * Messages moved these groups' last message, last activity and unread count. A group the store does not
+ * Messages stored or read moved these groups' last message, last activity and unread count. A group the store does not
  * hold (not loaded yet, or merged away) stays out: its whole view comes with its next `group` event.
  */
 function withActivity(state: AppState, activity: GroupActivityView[]): AppState {
@@ -135,7 +135,7 @@ export function activityFields(a: GroupActivityView): Omit<GroupActivityView, 'g
 }
 
 /** Members marked online or not, in the groups the store holds (others get theirs with their next view). */
-function withPresence(state: AppState, online: Record<string, Record<string, boolean>>): AppState {
+function withOnlineMarks(state: AppState, online: Record<string, Record<string, boolean>>): AppState {
   let groups: Record<string, GroupView> | undefined;
   for (const [groupId, marks] of Object.entries(online)) {
     const held = state.groups[groupId];
@@ -189,7 +189,7 @@ export function appReducer(state: AppState, action: AppAction): AppState {
     case 'groups-active':
       return withActivity(state, action.activity);
     case 'members-presence':
-      return withPresence(state, action.online);
+      return withOnlineMarks(state, action.online);
     case 'invitations-loaded': {
       const invitations: Record<string, InvitationView> = {};
       for (const i of action.invitations) invitations[i.groupId] = i;

@@ -115,8 +115,8 @@ export interface GroupView {
 }
 
 /**
- * What a stored message (received, or sent by us) moves in its group's view: the last message, the last
- * activity and the unread count. Sent alone (the `group-activity` event) so that a message in a group of a
+ * What a stored message (received, or sent by us) or a read moves in its group's view: the last message,
+ * the last activity and the unread count. Sent alone (the `group-activity` event) so that a message in a group of a
  * thousand members does not carry the thousand members to every UI; the rest of the view is as in the
  * group's last `group` event.
  */

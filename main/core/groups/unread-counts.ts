@@ -8,8 +8,8 @@ type UnreadTally = CoreEventPayloads['unread'];
 /**
  * The unread tally the hosts show (badge, tray, chat list): per group we are in, its unread count,
  * and the total over the groups that are not muted. Every change to a count, a mute or our state in a
- * group reaches the host as a group view (read, mute, leave, accept, delete) or a group's activity (a
- * message stored), so the tally follows the engine's own events and is told only when it changed.
+ * group reaches the host as a group view (mute, leave, accept, delete) or a group's activity (a message
+ * stored or read), so the tally follows the engine's own events and is told only when it changed.
  */
 export class UnreadCounts {
   private readonly counts = new Map<string, { unread: number; muted: boolean }>();
@@ -32,7 +32,7 @@ export class UnreadCounts {
     return { total, groups };
   }
 
-  /** A message moved a group's unread count: our state in it and its mute are as the store has them. */
+  /** A message stored or read moved a group's unread count: our state in it and its mute are as the store has them. */
   noteActivity(activity: GroupActivityView): void {
     const groupId = fromBase64Url(activity.groupId);
     const row = groupId === undefined ? undefined : this.ctx.store.read.groups.get(groupId);

@@ -97,7 +97,7 @@ export async function sendContents(
     if (view.failure !== undefined) ctx.events.emit('delivery-failed', { groupId: view.groupId, messageId: view.id, attempts: 0, ...view.failure });
     ctx.events.emit('send-state', { groupId: view.groupId, messageId: view.id, state: 'failed' });
   }
-  // The group's last message changed: its view goes out like after a received one (once per tick).
+  // The group's last message changed: its activity goes out like after a received one (once per tick).
   if (rows.length > 0) emitActivitySoon(ctx, groupId);
   announceOutbox(ctx, groupId);
   return rows;
