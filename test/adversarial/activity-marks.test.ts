@@ -10,7 +10,7 @@ const DAY = 86_400_000;
  * last activity and unread count. The group's row kept in memory takes those columns from the write itself
  * (groups-table.ts `noteActivity`), so a hostile time must not make the chat list show anything other than what
  * the table holds: a backdated message is counted but does not become the last one, and what is shown is what a
- * fresh read of the table shows.
+ * fresh read of the table shows, and what the UIs are told (the group's activity) is the same.
  */
 describe('a member sending messages with backdated and future send times', () => {
   const dir = tempDir('kizuna-activity-marks-');
@@ -20,7 +20,7 @@ describe('a member sending messages with backdated and future send times', () =>
     dir.cleanup();
   });
 
-  it('moves the shown last message and unread count exactly as the table does', async () => {
+  it('moves the shown and told last message and unread count exactly as the table does', async () => {
     const start = Date.UTC(2026, 11, 7, 12);
     let bobClock = start;
     let carolClock = start;
@@ -40,6 +40,12 @@ describe('a member sending messages with backdated and future send times', () =>
       const v = alice.getGroup(g);
       return { last: v.lastMessage?.id ?? null, at: v.lastActivityAt, unread: v.unreadCount };
     };
+    // What the UIs were told last (each received message sends its group's activity, not the whole view).
+    const activity: { last: string | null; at: number; unread: number }[] = [];
+    alice.events.on('group-activity', (a) => {
+      if (a.groupId === g) activity.push({ last: a.lastMessage?.id ?? null, at: a.lastActivityAt, unread: a.unreadCount });
+    });
+    const told = (): { last: string | null; at: number; unread: number } | undefined => activity.at(-1);
 
     const mine = await alice.sendText(g, 'the latest, honestly');
     await net.settle();
@@ -49,12 +55,14 @@ describe('a member sending messages with backdated and future send times', () =>
     await bob.sendText(g, 'backdated a month');
     await net.settle();
     expect(shown()).toEqual(stored());
+    expect(told()).toEqual(stored());
     expect(shown()).toMatchObject({ last: mine.id, at: start, unread: 1 });
 
     bobClock = start + 365 * DAY;
     const future = await bob.sendText(g, 'from next year');
     await net.settle();
     expect(shown()).toEqual(stored());
+    expect(told()).toEqual(stored());
     expect(shown()).toMatchObject({ last: future.id, unread: 2 });
 
     // Another member, its clock set back (a sender's own clock never goes back between its messages).
@@ -62,6 +70,7 @@ describe('a member sending messages with backdated and future send times', () =>
     await carol.sendText(g, 'backdated two months');
     await net.settle();
     expect(shown()).toEqual(stored());
+    expect(told()).toEqual(stored());
     expect(shown()).toMatchObject({ last: future.id, unread: 3 });
   });
 });
