@@ -85,6 +85,8 @@ describe('offline sending through the UI', () => {
     const onlineMark = (name: string) => members.getByRole('listitem').filter({ hasText: name }).locator('.person-online');
     await onlineMark('Bob').waitFor({ timeout: 15_000 });
     await onlineMark('Carol').waitFor({ timeout: 15_000 });
+    // We are online while connected (the banner says so too).
+    await onlineMark('Alice').waitFor();
     // Carol's core stops: no more heartbeats, so Alice's session lets her go after the presence timeout. Only
     // that change reaches the UI (a presence event, not the group's view), and the UI must apply it.
     await group.carol.close();

@@ -8,12 +8,12 @@ import { ConfirmButton } from '../../components/confirm-button';
 import { Icon } from '../../components/icon';
 import { VerifiedMark } from '../../components/verified-mark';
 import { useI18n } from '../../i18n/i18n-context';
-import { usePresenceLive } from '../connection/presence-live';
+import { shownOnline, usePresenceLive } from '../connection/presence-live';
 import { useAppStore } from '../../state/app-store';
 
 /**
  * Members with their role, whether they have joined yet, whether they are online (heard from
- * lately: the host marks `online` on group views), and who vouched for their key when they joined
+ * lately: presence-live.ts `shownOnline`), and who vouched for their key when they joined
  * with an identity token.
  */
 export function GroupMemberList({ group, admin }: { group: GroupView; admin: boolean }) {
@@ -52,7 +52,7 @@ export function GroupMemberList({ group, admin }: { group: GroupView; admin: boo
               </span>
               <span className="person-sub">
                 {m.role === 'admin' ? t('details.admin') : t('details.member')} · {m.status === 'joined' ? t('details.joined') : t('details.invited')}
-                {m.online === true && presenceLive && (
+                {shownOnline(m, presenceLive) && (
                   <>
                     {' · '}
                     <span className="person-online">
