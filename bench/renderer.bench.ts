@@ -21,7 +21,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { createKeyFileWrapper } from '../main/core/crypto/local-key/key-file-wrapper.js';
 import type { Engine } from '../main/core/engine/engine.js';
 import { startBrowserHost } from '../main/host/browser/browser-host.js';
@@ -30,6 +29,7 @@ import { LoopbackNetwork } from '../test/helpers/loopback-network.js';
 import { newUser } from '../test/helpers/test-engines.js';
 import { seedHistory } from '../test/ui/seed-history.js';
 import { launchChromium } from '../test/ui/ui-kit.js';
+import { FRAMES_FOR, buildRenderer, frameRows } from './lib/renderer-kit.js';
 import { percentile, report, type BenchRow } from './lib/report.js';
 
 const HISTORY = 100_000;
@@ -39,24 +39,10 @@ const RTT_CALLS = 1_000;
 /** Offered ingest rates: one the core should sustain, and the 5,000/s the issue asks about. */
 const INGEST_RATES = [1_000, 5_000];
 const INGEST_SECONDS = 5;
-const FRAME_BUDGET_MS = 1000 / 60;
 
 const root = mkdtempSync(join(tmpdir(), 'kizuna-bench-renderer-'));
 const rows: BenchRow[] = [];
 const median = (s: number[]): number => percentile(s, 50);
-
-function frameRows(prefix: string, frames: number[], longTasks: number[]): BenchRow[] {
-  const over = (ms: number): number => (frames.filter((f) => f > ms).length / Math.max(1, frames.length)) * 100;
-  const p95 = percentile(frames, 95);
-  return [
-    { name: `${prefix}: frame time p50`, value: median(frames), unit: 'ms' },
-    { name: `${prefix}: frame time p95`, value: p95, unit: 'ms', target: '≤ 33.3 (30 fps)', meetsTarget: p95 <= 33.4 },
-    { name: `${prefix}: frame time p99`, value: percentile(frames, 99), unit: 'ms' },
-    { name: `${prefix}: frames over 16.7 ms`, value: over(FRAME_BUDGET_MS + 0.5), unit: '%' },
-    { name: `${prefix}: frames over 50 ms`, value: over(50), unit: '%', target: '< 1', meetsTarget: over(50) < 1 },
-    { name: `${prefix}: long tasks`, value: longTasks.length, unit: 'count', note: longTasks.length > 0 ? `longest ${Math.max(...longTasks).toFixed(0)} ms` : '' },
-  ];
-}
 
 /** Browser-side code is passed as text: the bench is type-checked without the DOM library. */
 const OPEN_CHAT = (groupId: string, text: string): string => `(async () => {
@@ -97,21 +83,6 @@ const SCROLL_UP = (pxPerFrame: number, frames: number): string => `(async () => 
   return { times, longTasks, oldest: Math.min(...numbers), rendered: document.querySelectorAll('article.message').length };
 })()`;
 
-const FRAMES_FOR = (ms: number): string => `(async () => {
-  const times = [];
-  const longTasks = [];
-  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); });
-  observer.observe({ type: 'longtask' });
-  const end = performance.now() + ${ms};
-  await new Promise((resolve) => {
-    let last = 0;
-    const step = (t) => { if (last > 0) times.push(t - last); last = t; if (t < end) requestAnimationFrame(step); else resolve(); };
-    requestAnimationFrame(step);
-  });
-  observer.disconnect();
-  return { times, longTasks, rendered: document.querySelectorAll('article.message').length };
-})()`;
-
 const ROUND_TRIPS = (name: string, input: unknown, count: number): string => `(async () => {
   const out = [];
   for (let i = 0; i < ${count}; i++) {
@@ -122,19 +93,12 @@ const ROUND_TRIPS = (name: string, input: unknown, count: number): string => `(a
   return out;
 })()`;
 
-async function buildRenderer(): Promise<string> {
-  const outDir = join(root, 'renderer');
-  process.env.NODE_ENV = 'production';
-  await build({ configFile: new URL('../vite.config.ts', import.meta.url).pathname, mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
-  return outDir;
-}
-
 async function waitFor(page: Page, selector: string, timeout = 60_000): Promise<void> {
   await page.locator(selector).first().waitFor({ timeout });
 }
 
 async function main(): Promise<void> {
-  const rendererDir = await buildRenderer();
+  const rendererDir = await buildRenderer(root);
 
   // The profile under test (B) runs as a host would run it; A and C are plain engines around it.
   const core = await createKizunaCore({ dataDir: join(root, 'b'), keyWrapper: createKeyFileWrapper(new Uint8Array(randomBytes(32))), offline: true });
