@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { appReducer, INITIAL_STATE, type AppAction, type AppState } from '../../../renderer/state/app-state';
-import { group } from './view-fixtures';
+import { group, member } from './view-fixtures';
 
 const run = (actions: AppAction[], from: AppState = INITIAL_STATE): AppState => actions.reduce(appReducer, from);
 const invitation = (groupId: string) => ({ groupId, groupName: 'Book club', mode: 'mls' as const, inviter: 'u3', inviterName: 'Carol', memberCount: 4, receivedAt: 1 });
@@ -29,7 +29,6 @@ describe('the app reducer', () => {
   });
 
   it('marks members online or not in the groups it holds; our own mark follows the connection, not presence', () => {
-    const member = (userId: string, over: object = {}) => ({ userId, displayName: userId, slimName: `org/ns/${userId}`, role: 'member' as const, status: 'joined' as const, isSelf: false, ...over });
     const loaded = run([{ type: 'groups-loaded', groups: [group('g1', { members: [member('me', { isSelf: true, online: true }), member('u1'), member('u2', { online: true })] }), group('g2')] }]);
     const marked = run([{ type: 'members-presence', online: { g1: { me: false, u1: true, u2: false, stranger: true }, g9: { u1: true } } }], loaded);
     expect(marked.groups['g1']?.members).toEqual([member('me', { isSelf: true, online: true }), member('u1', { online: true }), member('u2', { online: false })]);

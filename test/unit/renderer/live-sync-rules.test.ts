@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LiveSyncBatch, TYPING_TTL_MS, deepLinkAction, invitationAction, typingAction, typingEndedBy } from '../../../renderer/state/live-sync-rules';
-import { group, message } from './view-fixtures';
+import { group, member, message } from './view-fixtures';
 
 describe('live sync batches', () => {
   it('keeps the newest view of each group and collapses repeats', () => {
@@ -32,8 +32,7 @@ describe('live sync batches', () => {
 
   it('applies online marks to a view in the same batch, keeps the last mark per member, and lets a later view replace them', () => {
     const batch = new LiveSyncBatch();
-    const member = (userId: string, online?: boolean) => ({ userId, displayName: userId, slimName: `org/ns/${userId}`, role: 'member' as const, status: 'joined' as const, isSelf: false, ...(online === undefined ? {} : { online }) });
-    batch.group(group('g1', { members: [member('u1'), member('u2', true)] }));
+    batch.group(group('g1', { members: [member('u1'), member('u2', { online: true })] }));
     batch.presence({ groupId: 'g1', userId: 'u1', online: true });
     batch.presence({ groupId: 'g2', userId: 'u1', online: true });
     batch.presence({ groupId: 'g2', userId: 'u1', online: false });
@@ -41,7 +40,7 @@ describe('live sync batches', () => {
     batch.presence({ groupId: 'g3', userId: 'u1', online: true });
     batch.group(group('g3'));
     expect(batch.take()).toEqual([
-      { type: 'groups-upserted', groups: [group('g1', { members: [member('u1', true), member('u2', true)] }), group('g3')] },
+      { type: 'groups-upserted', groups: [group('g1', { members: [member('u1', { online: true }), member('u2', { online: true })] }), group('g3')] },
       { type: 'members-presence', online: { g2: { u1: false, u3: true } } },
     ]);
     expect(batch.isEmpty).toBe(true);

@@ -1,4 +1,4 @@
-import type { GroupView, MessageView } from '../../../shared/domain/views.js';
+import type { GroupMemberView, GroupView, MessageView } from '../../../shared/domain/views.js';
 
 /** A message view as the core would send it (only what a test names differs). */
 export function message(id: string, sentAt: number, over: Partial<MessageView> = {}): MessageView {
@@ -52,6 +52,11 @@ export function group(groupId: string, over: Partial<GroupView> = {}): GroupView
     lastMessage: null,
     ...over,
   };
+}
+
+/** A joined member who is not us (only what a test names differs). */
+export function member(userId: string, over: Partial<GroupMemberView> = {}): GroupMemberView {
+  return { userId, displayName: userId, slimName: `org/ns/${userId}`, role: 'member', status: 'joined', isSelf: false, ...over };
 }
 
 export const ids = (items: readonly { id: string }[]): string[] => items.map((m) => m.id);
