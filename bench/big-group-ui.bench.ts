@@ -13,20 +13,15 @@
  * in a big group); the messages are real signed envelopes from another engine's outbox, fed to the core
  * on a schedule. Run: npm run bench -- big-group-ui   (KIZUNA_BENCH_BIG_GROUP changes the size)
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { createKeyFileWrapper } from '../main/core/crypto/local-key/key-file-wrapper.js';
-import type { Engine } from '../main/core/engine/engine.js';
-import { startBrowserHost } from '../main/host/browser/browser-host.js';
-import { createKizunaCore } from '../main/host/create-core.js';
-import { LoopbackNetwork } from '../test/helpers/loopback-network.js';
-import { newUser } from '../test/helpers/test-engines.js';
-import { launchChromium } from '../test/ui/ui-kit.js';
+import { growGroupTo } from './lib/grown-group.js';
+import { capturedMessages, hostedPage, hostedTrio } from './lib/hosted-trio.js';
 import { FRAMES_FOR, buildRenderer, frameRows } from './lib/renderer-kit.js';
 import { percentile, report, type BenchRow } from './lib/report.js';
+import { feedOnSchedule } from './lib/scheduled-feed.js';
 
 const MEMBERS = Number(process.env['KIZUNA_BENCH_BIG_GROUP'] ?? 1000);
 /** A conversation's pace and a busy group's, messages a second, each for SECONDS. */
@@ -55,47 +50,19 @@ const OPEN_DETAILS = (members: number): string => `(async () => {
 
 async function main(): Promise<void> {
   const rendererDir = await buildRenderer(root);
-  const core = await createKizunaCore({ dataDir: join(root, 'b'), keyWrapper: createKeyFileWrapper(new Uint8Array(randomBytes(32))), offline: true });
-  const b = core.engine;
-  b.createIdentity({ displayName: 'Bea' });
-  const { engine: a } = await newUser(root, 'Ann');
-  const { engine: c } = await newUser(root, 'Cal');
-  for (const [x, others] of [[a, [b, c]], [b, [a, c]], [c, [a, b]]] as [Engine, Engine[]][]) {
-    for (const o of others) x.addContact(o.getIdentity()?.card ?? '');
-  }
-  const id = (e: Engine): string => e.getIdentity()?.userId ?? '';
-  const net = new LoopbackNetwork();
-  net.add(a, b, c);
-  const big = await a.createGroup({ name: 'Big', members: [id(b), id(c)], mode: 'none' });
-  await net.settle();
-  await b.acceptInvitation(big.groupId);
-  await c.acceptInvitation(big.groupId);
-  await net.settle();
+  const trio = await hostedTrio(root, 'Big', 'none');
+  const { core, a, b } = trio;
+  const big = trio.group;
 
   // Bea's view of the group grows to MEMBERS, as a group version would record them.
-  const groupId = Buffer.from(big.groupId, 'base64url');
-  const joined = b.store.read.groups.members(groupId).map((m) => ({ userId: m.userId, role: m.role, status: m.status, sinceVersion: m.sinceVersion }));
-  const version = b.store.read.groups.get(groupId)?.latestVersion ?? 1;
-  const more = Array.from({ length: MEMBERS - joined.length }, (_, i) => ({ userId: new Uint8Array(randomBytes(32)), i }));
-  b.store.transaction(() => {
-    b.store.write.groups.replaceMembers(groupId, [...joined, ...more.map((m) => ({ userId: m.userId, role: 'member' as const, status: 'joined' as const, sinceVersion: version }))]);
-    b.store.write.groups.recordMembers(groupId, more.map((m) => ({ userId: m.userId, boxPublic: new Uint8Array(randomBytes(32)), displayName: `Member ${m.i}`, slimName: `org/ns/member-${m.i}` })), version);
-  });
-  if (b.getGroup(big.groupId).members.length !== MEMBERS) throw new Error(`expected ${MEMBERS} members`);
+  growGroupTo(b, big.groupId, MEMBERS);
 
   // Real envelopes from Ann, handed over as her outbox would publish them.
   const total = RATES.reduce((n, rate) => n + rate * SECONDS, 0);
-  const envelopes: Uint8Array[] = [];
-  for (let i = 0; i < total; i++) await a.sendText(big.groupId, `big group message ${i}`);
-  for (const job of a.outbox.due(total + 100)) {
-    if (job.type === 'MESSAGE') envelopes.push(job.bytes);
-    a.outbox.markSent(job, Number.MAX_SAFE_INTEGER);
-  }
+  const envelopes = await capturedMessages(a, big.groupId, total, (i) => `big group message ${i}`);
 
-  const host = await startBrowserHost({ core, host: '127.0.0.1', port: 0, rendererDir });
-  const browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
-  const page = await context.newPage();
+  const shown = await hostedPage(core, rendererDir);
+  const { host, page } = shown;
   let received = 0;
   page.on('websocket', (ws) => ws.on('framereceived', (f) => (received += typeof f.payload === 'string' ? Buffer.byteLength(f.payload) : f.payload.length)));
   try {
@@ -112,17 +79,7 @@ async function main(): Promise<void> {
       const pageFrames = page.evaluate(FRAMES_FOR(SECONDS * 1000)) as Promise<{ times: number[]; longTasks: number[] }>;
       lag.enable();
       const cpuBefore = process.cpuUsage();
-      const started = performance.now();
-      let fed = 0;
-      await new Promise<void>((resolve) => {
-        const tick = (): void => {
-          const due = Math.min(batch.length, Math.floor(((performance.now() - started) / 1000) * rate));
-          while (fed < due) void b.receive(batch[fed++] as Uint8Array);
-          if (fed < batch.length) setTimeout(tick, 5);
-          else resolve();
-        };
-        tick();
-      });
+      await feedOnSchedule(b, batch, rate, 5);
       await b.inbox.idle();
       // Shown and read: the open chat marks what arrives read, which moves the group's unread count again.
       const last = `big group message ${next - 1}`;
@@ -149,12 +106,8 @@ async function main(): Promise<void> {
     }
     rows.push({ name: `${MEMBERS} members: open the group's details, click to list drawn p50`, value: percentile(opens, 50), unit: 'ms', note: `max ${Math.max(...opens).toFixed(0)} ms` });
   } finally {
-    await context.close();
-    await browser.close();
-    await host.close();
-    await core.close();
-    await a.close();
-    await c.close();
+    await shown.close();
+    await trio.close();
     rmSync(root, { recursive: true, force: true });
   }
   report('big-group-ui', rows);

@@ -7,9 +7,9 @@
  *
  * Run: npm run bench -- group-events   (KIZUNA_BENCH_EVENT_MEMBERS changes the group's size)
  */
-import { randomBytes } from 'node:crypto';
 import { groupActivityOf } from '../main/core/groups/group-view-of.js';
 import type { GroupActivityView, GroupView } from '../shared/domain/views.js';
+import { growGroupTo } from './lib/grown-group.js';
 import { threeInGroup } from './lib/three-in-group.js';
 import { report, type BenchRow } from './lib/report.js';
 
@@ -33,22 +33,12 @@ const bytes = (payload: unknown): number => Buffer.byteLength(JSON.stringify(pay
 
 const { dir, alice, bob, carol, groupId } = await threeInGroup('kizuna-bench-', 'events', 'none');
 const id = Buffer.from(groupId, 'base64url');
-// The group grows to MEMBERS: members written as a group version would write them (none is a contact, so each
-// view asks the store for their names, as it does for strangers in a big group).
-const joined = alice.store.read.groups.members(id).map((m) => ({ userId: m.userId, role: m.role, status: m.status, sinceVersion: m.sinceVersion }));
-const more = Array.from({ length: MEMBERS - joined.length }, () => ({ userId: new Uint8Array(randomBytes(32)), role: 'member' as const, status: 'joined' as const, sinceVersion: 1 }));
-const version = alice.store.read.groups.get(id)?.latestVersion ?? 1;
-alice.store.transaction(() => {
-  alice.store.write.groups.replaceMembers(id, [...joined, ...more]);
-  const records = more.map((m, i) => ({ userId: m.userId, boxPublic: new Uint8Array(randomBytes(32)), displayName: `Member ${i}`, slimName: `org/ns/member-${i}` }));
-  alice.store.write.groups.recordMembers(id, records, version);
-});
+growGroupTo(alice, groupId, MEMBERS);
 
 const activityOut = alice.events.waitFor('group-activity', (a) => a.groupId === groupId);
 await alice.sendText(groupId, 'a message that moves the group’s last message and activity');
 const activity: GroupActivityView = await activityOut;
 const view: GroupView = alice.getGroup(groupId);
-if (view.members.length !== MEMBERS) throw new Error(`expected ${MEMBERS} members, got ${view.members.length}`);
 const presence = { groupId, userId: view.members[1]?.userId ?? '', online: true };
 
 // What a host sent per message (and per presence change) before: the view, with every member marked online or not.

@@ -15,22 +15,16 @@
  * History is written straight into the store (test/ui/seed-history.ts); everything measured goes
  * through the real paths. Run: npm run bench -- renderer
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
-import { createKeyFileWrapper } from '../main/core/crypto/local-key/key-file-wrapper.js';
-import type { Engine } from '../main/core/engine/engine.js';
-import { startBrowserHost } from '../main/host/browser/browser-host.js';
-import { createKizunaCore } from '../main/host/create-core.js';
-import { LoopbackNetwork } from '../test/helpers/loopback-network.js';
-import { newUser } from '../test/helpers/test-engines.js';
 import { seedHistory } from '../test/ui/seed-history.js';
-import { launchChromium } from '../test/ui/ui-kit.js';
+import { capturedMessages, hostedPage, hostedTrio } from './lib/hosted-trio.js';
 import { FRAMES_FOR, buildRenderer, frameRows } from './lib/renderer-kit.js';
 import { percentile, report, type BenchRow } from './lib/report.js';
+import { feedOnSchedule } from './lib/scheduled-feed.js';
 
 const HISTORY = 100_000;
 const WARM_OPENS = 15;
@@ -100,25 +94,11 @@ async function waitFor(page: Page, selector: string, timeout = 60_000): Promise<
 async function main(): Promise<void> {
   const rendererDir = await buildRenderer(root);
 
-  // The profile under test (B) runs as a host would run it; A and C are plain engines around it.
-  const core = await createKizunaCore({ dataDir: join(root, 'b'), keyWrapper: createKeyFileWrapper(new Uint8Array(randomBytes(32))), offline: true });
-  const b = core.engine;
-  b.createIdentity({ displayName: 'Bea' });
-  const { engine: a } = await newUser(root, 'Ann');
-  const { engine: c } = await newUser(root, 'Cal');
-  for (const [x, others] of [[a, [b, c]], [b, [a, c]], [c, [a, b]]] as [Engine, Engine[]][]) {
-    for (const o of others) x.addContact(o.getIdentity()?.card ?? '');
-  }
-  const id = (e: Engine): string => e.getIdentity()?.userId ?? '';
-
-  // A live group (sealed, A is admin) set up over the in-process loopback network.
-  const net = new LoopbackNetwork();
-  net.add(a, b, c);
-  const live = await a.createGroup({ name: 'Live', members: [id(b), id(c)], mode: 'sealed' });
-  await net.settle();
-  await b.acceptInvitation(live.groupId);
-  await c.acceptInvitation(live.groupId);
-  await net.settle();
+  // The profile under test (B) runs as a host would run it; A and C are plain engines around it, and a live
+  // group (sealed, A is admin) is set up over the in-process loopback network.
+  const trio = await hostedTrio(root, 'Live', 'sealed');
+  const { core, a, b, c, net, id } = trio;
+  const live = trio.group;
 
   // The 100,000-message history, and a small chat to switch away to.
   const history = await b.createGroup({ name: 'History', members: [id(a), id(c)], mode: 'none' });
@@ -129,10 +109,8 @@ async function main(): Promise<void> {
   console.log(`seeded ${HISTORY} messages in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
   await b.sendText(other.groupId, 'hello');
 
-  const host = await startBrowserHost({ core, host: '127.0.0.1', port: 0, rendererDir });
-  const browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
-  const page = await context.newPage();
+  const shown = await hostedPage(core, rendererDir);
+  const { host, page } = shown;
   try {
     // First paint of the 100,000-message chat.
     const warm: number[] = [];
@@ -187,16 +165,7 @@ async function main(): Promise<void> {
     // Real envelopes to ingest: A writes them, its outbox hands over the signed, sealed bytes.
     const total = INGEST_RATES.reduce((n, rate) => n + rate * INGEST_SECONDS, 0);
     const prepStarted = performance.now();
-    const envelopes: Uint8Array[] = [];
-    for (let i = 0; i < total; i++) {
-      await a.sendText(live.groupId, `live message ${i} ${'x'.repeat(i % 120)}`);
-      if (i % 1000 === 999 || i === total - 1) {
-        for (const job of a.outbox.due(5_000)) {
-          if (job.type === 'MESSAGE') envelopes.push(job.bytes);
-          a.outbox.markSent(job, Number.MAX_SAFE_INTEGER);
-        }
-      }
-    }
+    const envelopes = await capturedMessages(a, live.groupId, total, (i) => `live message ${i} ${'x'.repeat(i % 120)}`);
     console.log(`prepared ${envelopes.length} envelopes in ${((performance.now() - prepStarted) / 1000).toFixed(1)} s`);
 
     await page.locator(`button.group-item[data-group-id="${live.groupId}"]`).click();
@@ -222,17 +191,7 @@ async function main(): Promise<void> {
       const pageFrames = page.evaluate(FRAMES_FOR(INGEST_SECONDS * 1000)) as Promise<{ times: number[]; longTasks: number[] }>;
       lag.enable();
       const started = performance.now();
-      let fed = 0;
-      // Feed on schedule: every few ms, whatever the rate says is due by now.
-      await new Promise<void>((resolve) => {
-        const tick = (): void => {
-          const due = Math.min(batch.length, Math.floor(((performance.now() - started) / 1000) * rate));
-          while (fed < due) void b.receive(batch[fed++] as Uint8Array);
-          if (fed < batch.length) setTimeout(tick, 2);
-          else resolve();
-        };
-        tick();
-      });
+      await feedOnSchedule(b, batch, rate, 2);
       const fedMs = performance.now() - started;
       await b.inbox.idle();
       const doneMs = performance.now() - started;
@@ -265,12 +224,8 @@ async function main(): Promise<void> {
       );
     }
   } finally {
-    await context.close();
-    await browser.close();
-    await host.close();
-    await core.close();
-    await a.close();
-    await c.close();
+    await shown.close();
+    await trio.close();
     rmSync(root, { recursive: true, force: true });
   }
   report('renderer', rows);
