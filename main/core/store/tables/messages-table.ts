@@ -51,6 +51,8 @@ export interface MessagesReader {
   unreadUpTo(groupId: Uint8Array, upTo: number, limit: number): MessageRow[];
   /** Whether a message of `groupId` was received from someone else and not read yet. */
   isUnread(groupId: Uint8Array, id: Uint8Array): boolean;
+  /** Ids of a group's received messages not read yet, at most `limit` of them, in no particular order. */
+  unreadIds(groupId: Uint8Array, limit: number): Uint8Array[];
   /** When the user read a received message (null: not yet; undefined: no such received message). */
   readAt(id: Uint8Array): number | null | undefined;
   /** How many received messages of a group are not read yet (the chat list's count). */
@@ -153,7 +155,7 @@ export function messagesReader(prepare: Prepare): MessagesReader {
         groupId,
       ) as { messageId: Uint8Array; pinnedBy: Uint8Array; pinnedAt: number }[],
     isPinned: (groupId, id) => prepare('SELECT 1 FROM pins WHERE group_id = ? AND message_id = ?').get(groupId, id) !== undefined,
-    // The partial index messages_unread holds exactly the rows these three look for (migration 0011).
+    // The partial index messages_unread holds exactly the rows these look for (migration 0011).
     unreadUpTo: (groupId, upTo, limit) =>
       prepare(
         `SELECT ${COLUMNS} FROM messages m WHERE m.group_id = ? AND m.send_state = 'received' AND m.read_at IS NULL AND m.sent_at <= ?
@@ -161,6 +163,10 @@ export function messagesReader(prepare: Prepare): MessagesReader {
       ).all(groupId, upTo, limit) as MessageRow[],
     isUnread: (groupId, id) =>
       prepare(`SELECT 1 FROM messages WHERE id = ? AND group_id = ? AND send_state = 'received' AND read_at IS NULL`).get(id, groupId) !== undefined,
+    unreadIds: (groupId, limit) =>
+      (prepare(`SELECT id FROM messages WHERE group_id = ? AND send_state = 'received' AND read_at IS NULL LIMIT ?`).all(groupId, limit) as { id: Uint8Array }[]).map(
+        (r) => r.id,
+      ),
     readAt: (id) =>
       (prepare(`SELECT read_at AS readAt FROM messages WHERE id = ? AND send_state = 'received'`).get(id) as { readAt: number | null } | undefined)?.readAt,
     unreadCount: (groupId) =>

@@ -48,6 +48,27 @@ describe('read marks per message', () => {
     expect(bob.getGroup(g).unreadCount).toBe(0);
   });
 
+  it('marks only the named unread messages of this group, with few or many unread', async () => {
+    const other = await joinedGroup(world, alice, [bob, carol], 'none');
+    const elsewhere = await alice.sendText(other, 'in another chat');
+    // 70 unread: naming one id is past the unread index's bound (4 per id + 64), naming all of them within it.
+    const sent = [];
+    for (let i = 0; i < 70; i++) {
+      clock += 1;
+      sent.push(await alice.sendText(g, `unread ${i}`));
+    }
+    await world.net.settle();
+    expect(bob.getGroup(g).unreadCount).toBe(70);
+    expect(await bob.markRead(g, undefined, [sent[3]!.id, elsewhere.id])).toBe(1);
+    expect(bob.getGroup(other).unreadCount).toBe(1);
+    const named = [...sent.slice(0, 40), elsewhere].map((m) => m.id);
+    expect(await bob.markRead(g, undefined, named)).toBe(39);
+    expect(bob.getGroup(g).unreadCount).toBe(30);
+    expect(bob.getGroup(other).unreadCount).toBe(1);
+    expect(await bob.markRead(g, undefined, sent.map((m) => m.id))).toBe(30);
+    expect(bob.getGroup(g).unreadCount).toBe(0);
+  });
+
   it('a message that arrives after a read with an older time stays unread until read, then its sender sees it read', async () => {
     world.net.setOffline(carol, true);
     clock += 1000;
