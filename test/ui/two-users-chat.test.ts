@@ -190,6 +190,13 @@ describe('two users chatting through the UI', () => {
         await b.locator(`.group-item[data-group-id="${groupId}"] .group-preview`).filter({ hasText: 'Still away?' }).waitFor();
         await b.locator('article.message.theirs').filter({ hasText: 'Still away?' }).waitFor();
         await b.getByRole('button', { name: /^Chats/ }).getByLabel('2 unread').waitFor({ state: 'detached', timeout: 15_000 });
+        // With the chat open, each message that comes in is read as it is shown, and its sender is told: a
+        // read names only the messages no earlier read named.
+        for (const text of ['Now you are here', 'And once more']) {
+          const sent = await carol.invoke('messages.sendText', { groupId, text });
+          await b.locator('article.message.theirs').filter({ hasText: text }).waitFor({ timeout: 15_000 });
+          await carol.until(() => carol.invoke('messages.receipts', { messageId: sent.id }), (r) => r.some((x) => x.readerName === 'Bob'), 15_000, 'Bob read it');
+        }
 
         // Reply and pin from Bob's side.
         await aliceMessageOnBob.hover();

@@ -30,17 +30,24 @@ export function useNewMessagesMarker(group: GroupView, snapshot: WindowSnapshot)
 export function useReadWhenSeen(group: GroupView, snapshot: WindowSnapshot, seen: { atEnd: boolean; visible: boolean }): void {
   const canRead = group.myState === 'joined';
   const reading = useRef(false);
+  // Ids a markRead already named: read since (or never unread), so not named again. With the chat open
+  // as messages stream in, each read names the new ones only, not the whole window every time.
+  const acknowledged = useRef(new Set<string>());
   // Bumped after each successful markRead, so messages that arrived while it ran are read too.
   const [readRound, setReadRound] = useState(0);
   const { atEnd, visible } = seen;
   useEffect(() => {
     if (!canRead || !visible || !atEnd || snapshot.hasNewer || snapshot.status !== 'ready' || group.unreadCount === 0 || reading.current) return;
-    const messageIds = snapshot.items.filter((m) => !m.isMine).map((m) => m.id);
+    const shown = snapshot.items.filter((m) => !m.isMine).map((m) => m.id);
+    // Kept to what the window shows, so it does not grow with the chat's history.
+    acknowledged.current = new Set(shown.filter((id) => acknowledged.current.has(id)));
+    const messageIds = shown.filter((id) => !acknowledged.current.has(id));
     if (messageIds.length === 0) return;
     reading.current = true;
     call('messages.markRead', { groupId: group.groupId, messageIds })
       .then((n) => {
         reading.current = false;
+        for (const id of messageIds) acknowledged.current.add(id);
         if (n > 0) setReadRound((r) => r + 1);
       })
       .catch(() => {
