@@ -7,7 +7,7 @@ import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createKizunaClient, type KizunaTransport } from '../../../shared/ipc/ipc-client.js';
 import type { KizunaApi, RequestName } from '../../../shared/ipc/ipc-contract.js';
 import { BridgeConnection, hostUnavailable, type SocketLike } from './bridge-connection.js';
-import { BRIDGE_PATH, TOKEN_PARAM, type ClientFrame } from './bridge-protocol.js';
+import { BRIDGE_PATH, TOKEN_PARAM, type BridgeEvent, type ClientFrame } from './bridge-protocol.js';
 
 export interface WebSocketTransportOptions {
   /** Opens a new socket to the host's bridge. */
@@ -51,8 +51,8 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
       if (p === undefined) return;
       pending.delete(frame.id);
       p.resolve(frame.result);
-    } else if (frame?.type === 'event') {
-      for (const listener of [...eventListeners]) listener(frame.event, frame.payload);
+    } else if (frame?.type === 'events') {
+      for (const { event, payload } of frame.events) for (const listener of [...eventListeners]) listener(event, payload);
     }
   };
   const connection = new BridgeConnection({
@@ -102,7 +102,7 @@ export function createWebSocketTransport(options: WebSocketTransportOptions): We
 }
 
 /** A frame from the host, shallowly checked (the client checks each result again); null when it is not one. */
-function readServerFrame(data: unknown): { type: 'result'; id: number; result: unknown } | { type: 'event'; event: string; payload: unknown } | null {
+function readServerFrame(data: unknown): { type: 'result'; id: number; result: unknown } | { type: 'events'; events: BridgeEvent[] } | null {
   if (typeof data !== 'string') return null;
   let frame: unknown;
   try {
@@ -111,9 +111,12 @@ function readServerFrame(data: unknown): { type: 'result'; id: number; result: u
     return null;
   }
   if (typeof frame !== 'object' || frame === null) return null;
-  const f = frame as { type?: unknown; id?: unknown; result?: unknown; event?: unknown; payload?: unknown };
+  const f = frame as { type?: unknown; id?: unknown; result?: unknown; events?: unknown };
   if (f.type === 'result' && typeof f.id === 'number') return { type: 'result', id: f.id, result: f.result };
-  if (f.type === 'event' && typeof f.event === 'string') return { type: 'event', event: f.event, payload: f.payload };
+  if (f.type === 'events' && Array.isArray(f.events)) {
+    const events = (f.events as unknown[]).filter((e): e is BridgeEvent => typeof e === 'object' && e !== null && typeof (e as { event?: unknown }).event === 'string');
+    return { type: 'events', events };
+  }
   return null;
 }
 

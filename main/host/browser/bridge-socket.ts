@@ -6,7 +6,7 @@ import { createLogger } from '../../core/log/logger.js';
 import type { KizunaCore } from '../kizuna-core.js';
 import { dispatchRequest, forwardEvents } from '../request-dispatch.js';
 import { clientFrameSchema } from './bridge-frame-schema.js';
-import { BRIDGE_PATH, type ServerFrame } from './bridge-protocol.js';
+import { BRIDGE_PATH, MAX_EVENTS_PER_FRAME, type BridgeEvent, type ServerFrame } from './bridge-protocol.js';
 import type { HostAccess } from './host-access.js';
 
 const log = createLogger('browser-host');
@@ -42,7 +42,8 @@ export function serveSocket(core: KizunaCore, ws: WebSocket): void {
       log.warn('could not send a frame', { reason: err instanceof Error ? err.message : String(err) });
     }
   };
-  const stop = forwardEvents(core, (event, payload) => send({ type: 'event', event, payload }));
+  const events = eventBatcher((batch) => send({ type: 'events', events: batch }));
+  const stop = forwardEvents(core, (event, payload) => events.add({ event, payload }));
   ws.on('close', stop);
   ws.on('error', () => ws.terminate());
   ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -68,8 +69,38 @@ export function serveSocket(core: KizunaCore, ws: WebSocket): void {
       return;
     }
     const { id, name, input } = frame.data;
-    void dispatchRequest(core, name, input).then((result) => send({ type: 'result', id, result }));
+    void dispatchRequest(core, name, input).then((result) => {
+      // The events the request caused go first, as they would have one by one.
+      events.flush();
+      send({ type: 'result', id, result });
+    });
   });
+}
+
+/** Events gathered until the loop turn ends (or a frame's worth), then sent as one frame. */
+function eventBatcher(sendBatch: (batch: BridgeEvent[]) => void): { add(e: BridgeEvent): void; flush(): void } {
+  let queued: BridgeEvent[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    if (queued.length === 0) return;
+    const batch = queued;
+    queued = [];
+    sendBatch(batch);
+  };
+  return {
+    add(e) {
+      queued.push(e);
+      if (queued.length >= MAX_EVENTS_PER_FRAME) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          flush();
+        });
+      }
+    },
+    flush,
+  };
 }
 
 function rawDataText(data: RawData): string {

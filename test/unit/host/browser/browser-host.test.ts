@@ -256,6 +256,29 @@ describe('browser host', () => {
       expect(pushed.name).toBe('Hikers');
       expect(pushed.members.map((m) => m.displayName).sort()).toEqual(['Alice', 'Bob', 'Carol']);
       expect((await api.invoke('groups.list', {})).map((g) => g.groupId)).toContain(created.groupId);
+
+      // On the wire: the events of a loop turn share a frame, in order, and those a request caused come before its result.
+      const raw = new WebSocket(`ws://127.0.0.1:${host.port}/kizuna-bridge?token=${host.token}`);
+      await new Promise((resolve) => raw.once('open', resolve));
+      const frames: { type: string; id?: number; result?: { value?: { groupId?: string } }; events?: { event: string; payload: { groupId?: string } }[] }[] = [];
+      const answered = new Promise<void>((resolve) =>
+        raw.on('message', (data: Buffer) => {
+          frames.push(JSON.parse(data.toString('utf8')) as (typeof frames)[number]);
+          if (frames.at(-1)?.type === 'result') resolve();
+        }),
+      );
+      core.engine.events.emit('unread', { total: 1, groups: {} });
+      core.engine.events.emit('unread', { total: 2, groups: {} });
+      raw.send(JSON.stringify({ type: 'invoke', id: 1, name: 'groups.create', input: { name: 'Climbers', members: [b.userId, c.userId], mode: 'none' } }));
+      await answered;
+      raw.close();
+      expect(frames[0]).toEqual({ type: 'events', events: [{ event: 'unread', payload: { total: 1, groups: {} } }, { event: 'unread', payload: { total: 2, groups: {} } }] });
+      const resultAt = frames.findIndex((f) => f.type === 'result');
+      const climbers = frames[resultAt]?.result?.value?.groupId;
+      expect(climbers).toBeDefined();
+      const groupEventAt = frames.findIndex((f) => f.events?.some((e) => e.event === 'group' && e.payload.groupId === climbers));
+      expect(groupEventAt).toBeGreaterThan(0);
+      expect(groupEventAt).toBeLessThan(resultAt);
     } finally {
       await bob.close();
       await carol.close();
