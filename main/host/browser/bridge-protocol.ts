@@ -35,8 +35,7 @@ export interface BridgeEvent {
 }
 
 /**
- * The most events one frame carries. Events go out once per loop turn, so a turn of a burst (hundreds
- * of stored messages) is a few frames, not one each: a frame was a socket write on the host and a
- * message task in the page, ~25 µs of the host's thread per message at 5,000 msg/s (renderer bench).
+ * The most events one frame carries (event-batcher.ts). A frame per event was a socket write on the
+ * host and a message task in the page: ~25 µs of the host's thread per message at 5,000 msg/s.
  */
 export const MAX_EVENTS_PER_FRAME = 256;

@@ -4,6 +4,7 @@ import { WebSocket, type RawData, type WebSocketServer } from 'ws';
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createLogger } from '../../core/log/logger.js';
 import type { KizunaCore } from '../kizuna-core.js';
+import { createEventBatcher } from '../event-batcher.js';
 import { dispatchRequest, forwardEvents } from '../request-dispatch.js';
 import { clientFrameSchema } from './bridge-frame-schema.js';
 import { BRIDGE_PATH, MAX_EVENTS_PER_FRAME, type BridgeEvent, type ServerFrame } from './bridge-protocol.js';
@@ -42,7 +43,7 @@ export function serveSocket(core: KizunaCore, ws: WebSocket): void {
       log.warn('could not send a frame', { reason: err instanceof Error ? err.message : String(err) });
     }
   };
-  const events = eventBatcher((batch) => send({ type: 'events', events: batch }));
+  const events = createEventBatcher<BridgeEvent>((batch) => send({ type: 'events', events: batch }), MAX_EVENTS_PER_FRAME);
   const stop = forwardEvents(core, (event, payload) => events.add({ event, payload }));
   ws.on('close', stop);
   ws.on('error', () => ws.terminate());
@@ -75,32 +76,6 @@ export function serveSocket(core: KizunaCore, ws: WebSocket): void {
       send({ type: 'result', id, result });
     });
   });
-}
-
-/** Events gathered until the loop turn ends (or a frame's worth), then sent as one frame. */
-function eventBatcher(sendBatch: (batch: BridgeEvent[]) => void): { add(e: BridgeEvent): void; flush(): void } {
-  let queued: BridgeEvent[] = [];
-  let scheduled = false;
-  const flush = (): void => {
-    if (queued.length === 0) return;
-    const batch = queued;
-    queued = [];
-    sendBatch(batch);
-  };
-  return {
-    add(e) {
-      queued.push(e);
-      if (queued.length >= MAX_EVENTS_PER_FRAME) flush();
-      else if (!scheduled) {
-        scheduled = true;
-        setImmediate(() => {
-          scheduled = false;
-          flush();
-        });
-      }
-    },
-    flush,
-  };
 }
 
 function rawDataText(data: RawData): string {

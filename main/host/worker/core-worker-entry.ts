@@ -15,13 +15,29 @@ import type { SlimNodeExit, SlimNodeHandle, SlimNodeLaunchOptions } from '../../
 import { createKizunaCore } from '../create-core.js';
 import type { KizunaCore } from '../kizuna-core.js';
 import { dispatchRequest, forwardEvents } from '../request-dispatch.js';
-import { hostToWorkerSchema, workerEvent, type WorkerCore, type WorkerEventArgs, type WorkerKey, type WorkerToHost } from './core-worker-protocol.js';
+import { createEventBatcher } from '../event-batcher.js';
+import {
+  hostToWorkerSchema,
+  MAX_EVENTS_PER_MESSAGE,
+  workerEvent,
+  type WorkerCore,
+  type WorkerEvent,
+  type WorkerEventArgs,
+  type WorkerKey,
+  type WorkerToHost,
+} from './core-worker-protocol.js';
 
 const log = createLogger('core-worker');
 if (parentPort === null) throw new Error('core-worker-entry must run in a worker thread');
 const port: MessagePort = parentPort;
 
 const post = (message: WorkerToHost): void => port.postMessage(message);
+const events = createEventBatcher<WorkerEvent>((batch) => post({ type: 'events', events: batch }), MAX_EVENTS_PER_MESSAGE);
+/** A result (or the end) goes after the events gathered so far: a request's events come before its answer. */
+const postAfterEvents = (message: WorkerToHost): void => {
+  events.flush();
+  post(message);
+};
 
 let core: KizunaCore | undefined;
 let stopEvents: (() => void) | undefined;
@@ -122,13 +138,13 @@ async function init(dataDir: string, key: WorkerKey, options: WorkerCore): Promi
   }
 }
 
-/** forwardEvents' sender: each core event to the host, as a typed event message. */
+/** forwardEvents' sender: each core event, typed, into the turn's `events` message to the host. */
 function toHost(event: EventName, payload: EventPayloads[EventName]): void {
   if (event === 'deep-link') return; // the shell's own event: the core never sends one
   // forwardEvents sends each name with its own payload (its generic signature ties them); here they
   // arrive as two unions, so the pair is restated as the tuple it is.
   const [name, body] = [event, payload] as WorkerEventArgs;
-  post(workerEvent(name, body));
+  events.add(workerEvent(name, body));
 }
 
 async function close(): Promise<void> {
@@ -142,7 +158,7 @@ async function close(): Promise<void> {
   }
   for (const call of keyringCalls.values()) call.reject(new KizunaError('CANCELLED'));
   keyringCalls.clear();
-  post({ type: 'closed' });
+  postAfterEvents({ type: 'closed' });
   port.close();
 }
 
@@ -160,10 +176,10 @@ port.on('message', (raw: unknown) => {
     case 'request': {
       const { id } = message;
       if (core === undefined || closing) {
-        post({ type: 'result', id, result: { ok: false, error: new KizunaError('HOST_UNAVAILABLE').toJSON() } });
+        postAfterEvents({ type: 'result', id, result: { ok: false, error: new KizunaError('HOST_UNAVAILABLE').toJSON() } });
         return;
       }
-      void dispatchRequest(core, message.name, message.input).then((result) => post({ type: 'result', id, result }));
+      void dispatchRequest(core, message.name, message.input).then((result) => postAfterEvents({ type: 'result', id, result }));
       return;
     }
     case 'keyring-reply': {

@@ -6,7 +6,10 @@ import { EVENT_NAMES, type EventPayloads } from '../../../shared/ipc/ipc-contrac
  * runs the core. Both sides parse what they receive with these schemas.
  *
  *   host → worker   init (once) · request · keyring-reply · node-launched · node-exited · close
- *   worker → host   ready | init-failed · result · event · keyring-call · node-launch · node-stop · node-kill · closed
+ *   worker → host   ready | init-failed · result · events · keyring-call · node-launch · node-stop · node-kill · closed
+ *
+ * `events` carries the events of one loop turn in order (event-batcher.ts), at most
+ * MAX_EVENTS_PER_MESSAGE; the worker sends them before any result, so a request's events come first.
  *
  * The keyring calls go back to the host because Electron's safeStorage lives on the main thread; so
  * do embedded SLIM node launches when the host asks for it (Electron starts the node as a utility
@@ -84,23 +87,26 @@ export type WorkerEventPayloads = Omit<EventPayloads, 'deep-link'>;
 export type WorkerEventName = keyof WorkerEventPayloads;
 /** One pushed event, as the listener's arguments: the name, and that name's payload type. */
 export type WorkerEventArgs = { [E in WorkerEventName]: [event: E, payload: WorkerEventPayloads[E]] }[WorkerEventName];
-/** One pushed event as a message: a union over the names, each with its own payload type. */
-export type WorkerEvent = { [E in WorkerEventName]: { type: 'event'; event: E; payload: WorkerEventPayloads[E] } }[WorkerEventName];
+/** One pushed event: a union over the names, each with its own payload type. */
+export type WorkerEvent = { [E in WorkerEventName]: { event: E; payload: WorkerEventPayloads[E] } }[WorkerEventName];
+
+/** The most events one `events` message carries. */
+export const MAX_EVENTS_PER_MESSAGE = 256;
 
 export const WORKER_EVENT_NAMES = EVENT_NAMES.filter((e): e is WorkerEventName => e !== 'deep-link');
 
 /**
- * The event message as checked on arrival: a known name and an object payload. The payloads' shapes are
- * the contract's views, built and validated by the core itself on the other side of this thread
- * boundary (the worker runs our own code in our own process), so their type is the payload map's.
+ * An event as checked on arrival: a known name and an object payload. The payloads' shapes are the
+ * contract's views, built and validated by the core itself on the other side of this thread boundary
+ * (the worker runs our own code in our own process), so their type is the payload map's.
  */
 const workerEventSchema = z
   .object({
-    type: z.literal('event'),
     event: z.enum(WORKER_EVENT_NAMES as [WorkerEventName, ...WorkerEventName[]]),
     payload: z.custom<WorkerEventPayloads[WorkerEventName]>((v) => typeof v === 'object' && v !== null, 'expected an event payload'),
   })
   .strict();
+const workerEventsSchema = z.object({ type: z.literal('events'), events: z.array(workerEventSchema).min(1).max(MAX_EVENTS_PER_MESSAGE) }).strict();
 
 const ipcResultSchema = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
@@ -111,7 +117,7 @@ const workerToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }).strict(),
   z.object({ type: z.literal('init-failed'), error: serializedErrorSchema }).strict(),
   z.object({ type: z.literal('result'), id: z.number().int().nonnegative(), result: ipcResultSchema }).strict(),
-  workerEventSchema,
+  workerEventsSchema,
   z
     .object({ type: z.literal('keyring-call'), id: z.number().int().nonnegative(), op: z.enum(['protect', 'unprotect']), bytes: bytesSchema })
     .strict(),
@@ -121,17 +127,17 @@ const workerToHostSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('closed') }).strict(),
 ]);
 /** What the worker sends: its parsed form, with each event's payload tied to its name. */
-export type WorkerToHost = Exclude<z.infer<typeof workerToHostSchema>, { type: 'event' }> | WorkerEvent;
+export type WorkerToHost = Exclude<z.infer<typeof workerToHostSchema>, { type: 'events' }> | { type: 'events'; events: WorkerEvent[] };
 
 /** Parses a message from the worker; undefined when it is not one. */
 export function parseWorkerToHost(raw: unknown): WorkerToHost | undefined {
   const parsed = workerToHostSchema.safeParse(raw);
-  // The schema checked the event's name and that its payload is an object; that name and payload
+  // The schema checked each event's name and that its payload is an object; that name and payload
   // belong together is what the worker's own typed post() guarantees, which zod cannot express.
   return parsed.success ? (parsed.data as WorkerToHost) : undefined;
 }
 
-/** An event for post(): the name and its payload, typed together. */
+/** An event for an `events` message: the name and its payload, typed together. */
 export function workerEvent<E extends WorkerEventName>(event: E, payload: WorkerEventPayloads[E]): WorkerEvent {
-  return { type: 'event', event, payload } as WorkerEvent;
+  return { event, payload } as WorkerEvent;
 }

@@ -191,8 +191,8 @@ class CoreWorkerLink implements CoreWorker {
         resolve(message.result as IpcResult<unknown>);
         return;
       }
-      case 'event':
-        this.dispatchEvent([message.event, message.payload] as WorkerEventArgs);
+      case 'events':
+        for (const e of message.events) this.dispatchEvent([e.event, e.payload] as WorkerEventArgs);
         return;
       case 'keyring-call':
         void this.answerKeyring(message.id, message.op, message.bytes);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWorkerToHost, WORKER_EVENT_NAMES, workerEvent, type WorkerEventArgs } from '../../../../main/host/worker/core-worker-protocol.js';
+import { MAX_EVENTS_PER_MESSAGE, parseWorkerToHost, WORKER_EVENT_NAMES, workerEvent, type WorkerEventArgs } from '../../../../main/host/worker/core-worker-protocol.js';
 import { EVENT_NAMES } from '../../../../shared/ipc/ipc-contract.js';
 
 describe('the worker → shell event channel', () => {
@@ -8,13 +8,27 @@ describe('the worker → shell event channel', () => {
     expect(WORKER_EVENT_NAMES).toContain('unread');
   });
 
-  it('accepts a known event with an object payload, and nothing else', () => {
+  it('accepts a turn’s known events with object payloads, in order, and nothing else', () => {
     const unread = workerEvent('unread', { total: 3, groups: { g: 3 } });
-    expect(parseWorkerToHost(unread)).toEqual({ type: 'event', event: 'unread', payload: { total: 3, groups: { g: 3 } } });
-    expect(parseWorkerToHost({ type: 'event', event: 'deep-link', payload: { kind: 'group', groupId: 'g' } })).toBeUndefined();
-    expect(parseWorkerToHost({ type: 'event', event: 'no-such-event', payload: {} })).toBeUndefined();
-    expect(parseWorkerToHost({ type: 'event', event: 'message', payload: 'text' })).toBeUndefined();
-    expect(parseWorkerToHost({ type: 'event', event: 'message', payload: {}, extra: 1 })).toBeUndefined();
+    const typing = workerEvent('typing', { groupId: 'g', userId: 'u', typing: true, at: 1 });
+    expect(parseWorkerToHost({ type: 'events', events: [unread, typing] })).toEqual({
+      type: 'events',
+      events: [
+        { event: 'unread', payload: { total: 3, groups: { g: 3 } } },
+        { event: 'typing', payload: { groupId: 'g', userId: 'u', typing: true, at: 1 } },
+      ],
+    });
+    // One bad event spoils the message: it is dropped whole, as any malformed message is.
+    const bad = [
+      { event: 'deep-link', payload: { kind: 'group', groupId: 'g' } },
+      { event: 'no-such-event', payload: {} },
+      { event: 'message', payload: 'text' },
+      { event: 'message', payload: {}, extra: 1 },
+    ];
+    for (const e of bad) expect(parseWorkerToHost({ type: 'events', events: [unread, e] }), e.event).toBeUndefined();
+    expect(parseWorkerToHost({ type: 'events', events: [] })).toBeUndefined();
+    expect(parseWorkerToHost({ type: 'events', events: Array.from({ length: MAX_EVENTS_PER_MESSAGE + 1 }, () => unread) })).toBeUndefined();
+    expect(parseWorkerToHost({ type: 'event', ...unread })).toBeUndefined();
   });
 
   it('ties each name to its payload type for listeners', () => {

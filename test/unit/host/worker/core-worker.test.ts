@@ -86,6 +86,16 @@ describe('core worker', () => {
     await worker.invoke('settings.set', { notifications: false });
     expect((await seen).state).toBeDefined();
     expect(await worker.invoke('settings.get', {})).toMatchObject({ ok: true, value: { notifications: false } });
+
+    // Events cross in one message a turn, and those a request caused (a settings change announces the
+    // connection) come before its result.
+    const order: string[] = [];
+    const off = worker.onEvent((...[event]) => {
+      if (event === 'connection') order.push(event);
+    });
+    await worker.invoke('settings.set', { notifications: true }).then(() => order.push('result'));
+    off();
+    expect(order).toEqual(['connection', 'result']);
   });
 
   it('closes the core and ends the thread; later requests answer HOST_UNAVAILABLE; the wrong passphrase is refused', async () => {

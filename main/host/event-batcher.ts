@@ -1,0 +1,36 @@
+/**
+ * A host's events to its UI, gathered until the loop turn ends (or `max` of them), then sent as one
+ * message. A stored message brings an event or two, so a burst of hundreds a turn was as many socket
+ * writes (browser host) or thread messages (the core's worker), each a task for the receiving side too.
+ * A host flushes before it answers a request, so the events a request caused still come first.
+ */
+export interface EventBatcher<T> {
+  add(event: T): void;
+  /** Sends what is gathered now (nothing when nothing is). */
+  flush(): void;
+}
+
+export function createEventBatcher<T>(send: (batch: T[]) => void, max: number): EventBatcher<T> {
+  let queued: T[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    if (queued.length === 0) return;
+    const batch = queued;
+    queued = [];
+    send(batch);
+  };
+  return {
+    add(event) {
+      queued.push(event);
+      if (queued.length >= max) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(() => {
+          scheduled = false;
+          flush();
+        });
+      }
+    },
+    flush,
+  };
+}
