@@ -21,8 +21,14 @@ export function createPreloadTransport(ipc: IpcRendererLike): KizunaTransport {
   return {
     request: (name, input) => ipc.invoke(IPC_INVOKE_CHANNEL, name, input),
     subscribe(listener) {
-      const onEvent = (_event: unknown, name: unknown, payload: unknown): void => {
-        if (typeof name === 'string') listener(name, payload);
+      // The shell sends a loop turn's events as one message: [{ event, payload }, …] (ipc-relay.ts).
+      const onEvent = (_event: unknown, events: unknown): void => {
+        if (!Array.isArray(events)) return;
+        for (const e of events as unknown[]) {
+          if (typeof e !== 'object' || e === null) continue;
+          const { event, payload } = e as { event?: unknown; payload?: unknown };
+          if (typeof event === 'string') listener(event, payload);
+        }
       };
       ipc.on(IPC_EVENT_CHANNEL, onEvent as (event: unknown, ...args: unknown[]) => void);
       return () => void ipc.removeListener(IPC_EVENT_CHANNEL, onEvent as (event: unknown, ...args: unknown[]) => void);

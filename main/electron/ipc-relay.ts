@@ -1,11 +1,14 @@
 /**
  * Relays the one IPC channel between the app window and the core worker: requests in (from the app's
  * own page only) to `route` (shell-requests.ts: the worker validates every request it gets against
- * the contract), results and events out.
+ * the contract), results and events out. Events go out as the worker sends them, a loop turn's at a
+ * time (event-batcher.ts): one IPC message and one renderer task for a turn of a burst, not one each.
+ * Events gathered go out before a result, so a request's events come first.
  */
-import { ipcMain, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import { KizunaError } from '../../shared/errors/kizuna-error.js';
-import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type DeepLink, type IpcResult } from '../../shared/ipc/ipc-contract.js';
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type DeepLink, type IpcResult, type PushedEvent } from '../../shared/ipc/ipc-contract.js';
+import { createEventBatcher } from '../host/event-batcher.js';
 import type { CoreWorker } from '../host/worker/core-worker.js';
 import { isAppUrl } from './security-policy.js';
 import type { RequestRoute } from './shell-requests.js';
@@ -16,7 +19,12 @@ export interface IpcRelay {
   dispose(): void;
 }
 
+/** The most events one IPC message carries. */
+export const MAX_EVENTS_PER_IPC = 256;
+
 export interface IpcRelayOptions {
+  /** Electron's ipcMain (given, so the relay is tested without Electron). */
+  ipc: Pick<IpcMain, 'handle' | 'removeHandler'>;
   worker: Pick<CoreWorker, 'onEvent'>;
   window: () => BrowserWindow | null;
   /** Answers one request from the page. */
@@ -24,22 +32,27 @@ export interface IpcRelayOptions {
 }
 
 export function connectIpc(options: IpcRelayOptions): IpcRelay {
-  const { worker } = options;
+  const { worker, ipc } = options;
   const fromOurPage = (event: IpcMainInvokeEvent): boolean => {
     const win = options.window();
     return win !== null && event.sender === win.webContents && event.senderFrame !== null && isAppUrl(event.senderFrame.url);
   };
 
-  ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, name: unknown, input: unknown): Promise<IpcResult<unknown>> => {
-    if (!fromOurPage(event)) return { ok: false, error: new KizunaError('HOST_FORBIDDEN').toJSON() };
-    return options.route(name, input);
-  });
-
-  const send = (event: string, payload: unknown): void => {
+  const pushed = createEventBatcher<PushedEvent>((events) => {
     const win = options.window();
     if (win === null || win.isDestroyed()) return;
-    win.webContents.send(IPC_EVENT_CHANNEL, event, payload);
-  };
+    win.webContents.send(IPC_EVENT_CHANNEL, events);
+  }, MAX_EVENTS_PER_IPC);
+  // The worker's and the shell's events are pairs the contract ties (WorkerEventArgs, DeepLink); restated as one.
+  const send = (event: PushedEvent['event'], payload: PushedEvent['payload']): void => pushed.add({ event, payload } as PushedEvent);
+
+  ipc.handle(IPC_INVOKE_CHANNEL, async (event, name: unknown, input: unknown): Promise<IpcResult<unknown>> => {
+    if (!fromOurPage(event)) return { ok: false, error: new KizunaError('HOST_FORBIDDEN').toJSON() };
+    const result = await options.route(name, input);
+    pushed.flush();
+    return result;
+  });
+
   const stopEvents = worker.onEvent(send);
 
   let loaded = false;
@@ -64,7 +77,7 @@ export function connectIpc(options: IpcRelayOptions): IpcRelay {
     },
     dispose() {
       stopEvents();
-      ipcMain.removeHandler(IPC_INVOKE_CHANNEL);
+      ipc.removeHandler(IPC_INVOKE_CHANNEL);
     },
   };
 }

@@ -7,7 +7,7 @@
  * so two profiles can run side by side on one machine.
  */
 import { join, resolve } from 'node:path';
-import { app, dialog, safeStorage, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, safeStorage, session, type BrowserWindow } from 'electron';
 import { toKizunaError } from '../../shared/errors/kizuna-error.js';
 import type { DeepLink } from '../../shared/ipc/ipc-contract.js';
 import { createLogger } from '../core/log/logger.js';
@@ -144,7 +144,7 @@ async function start(): Promise<void> {
     openChat: (groupId) => attend.setOpenChat(groupId),
     settingsChanged: (settings) => attend.settingsChanged(settings),
   });
-  relay = connectIpc({ worker, window: () => mainWindow, route });
+  relay = connectIpc({ ipc: ipcMain, worker, window: () => mainWindow, route });
   void attend.start();
 
   const initial = findDeepLink(process.argv);

@@ -91,14 +91,32 @@ describe('preload window.kizuna', () => {
     const api = createPreloadApi(ipc);
     const got: unknown[][] = [];
     const off = api.on('typing', (...args: unknown[]) => got.push(args));
-    emit(IPC_EVENT_CHANNEL, 'typing', { groupId: 'g', userId: 'u', typing: true, at: 1 });
-    emit(IPC_EVENT_CHANNEL, 'message', { id: 'm' });
-    emit(IPC_EVENT_CHANNEL, 'not-an-event', { evil: true });
-    emit('some:other-channel', 'typing', { wrong: 'channel' });
+    emit(IPC_EVENT_CHANNEL, [{ event: 'typing', payload: { groupId: 'g', userId: 'u', typing: true, at: 1 } }]);
+    emit(IPC_EVENT_CHANNEL, [{ event: 'message', payload: { id: 'm' } }]);
+    emit(IPC_EVENT_CHANNEL, [{ event: 'not-an-event', payload: { evil: true } }]);
+    emit('some:other-channel', [{ event: 'typing', payload: { wrong: 'channel' } }]);
     off();
-    emit(IPC_EVENT_CHANNEL, 'typing', { groupId: 'g', userId: 'u', typing: false, at: 2 });
+    emit(IPC_EVENT_CHANNEL, [{ event: 'typing', payload: { groupId: 'g', userId: 'u', typing: false, at: 2 } }]);
     await flush();
     expect(got).toEqual([[{ groupId: 'g', userId: 'u', typing: true, at: 1 }]]);
+  });
+
+  it('delivers a turn’s events from one message in order, and skips what is not an event', async () => {
+    const { ipc, emit } = fakeIpcRenderer();
+    const api = createPreloadApi(ipc);
+    const got: unknown[] = [];
+    api.on('typing', (t) => got.push(t.at));
+    emit(IPC_EVENT_CHANNEL, [
+      { event: 'typing', payload: { groupId: 'g', userId: 'u', typing: true, at: 1 } },
+      null,
+      'typing',
+      { event: 42, payload: {} },
+      { event: 'typing', payload: { groupId: 'g', userId: 'u', typing: false, at: 2 } },
+    ]);
+    emit(IPC_EVENT_CHANNEL, 'typing', { groupId: 'g', userId: 'u', typing: true, at: 3 });
+    emit(IPC_EVENT_CHANNEL, { event: 'typing', payload: { at: 4 } });
+    await flush();
+    expect(got).toEqual([1, 2]);
   });
 
   it('refuses to subscribe to events outside the contract', () => {
@@ -110,8 +128,8 @@ describe('preload window.kizuna', () => {
   it('holds deep links that arrive before the UI listens (the link that launched the app)', async () => {
     const { ipc, emit } = fakeIpcRenderer();
     const api = createPreloadApi(ipc);
-    emit(IPC_EVENT_CHANNEL, 'deep-link', { kind: 'contact', card: 'kizuna://contact/abc' });
-    emit(IPC_EVENT_CHANNEL, 'message', { id: 'lost on purpose' });
+    emit(IPC_EVENT_CHANNEL, [{ event: 'deep-link', payload: { kind: 'contact', card: 'kizuna://contact/abc' } }]);
+    emit(IPC_EVENT_CHANNEL, [{ event: 'message', payload: { id: 'lost on purpose' } }]);
     const links: unknown[] = [];
     const messages: unknown[] = [];
     api.on('message', (m) => messages.push(m));
@@ -133,7 +151,7 @@ describe('preload window.kizuna', () => {
         throw new Error('listener bug');
       });
       api.on('pin', (p) => seen.push(p));
-      emit(IPC_EVENT_CHANNEL, 'pin', { n: 1 });
+      emit(IPC_EVENT_CHANNEL, [{ event: 'pin', payload: { n: 1 } }]);
       await flush();
     } finally {
       process.off('uncaughtException', onError);
