@@ -10,14 +10,20 @@ export const SEARCH_BACKLOG = 2_048;
 /**
  * Rows an idle inbox lets wait before it indexes them. An inbox that goes idle after every message (a
  * conversation, a round trip) paid a transaction and an event-loop turn per message for one index row;
- * batched, that is one in 32 (issue 13). Rows left pending are never out of a search's reach: every
- * search indexes what is pending before it queries (messages-table.ts `search`), and they stay in
- * `search_pending` across restarts.
+ * batched, that is one in 128 (issue 13). Rows left pending are never out of a search's reach: every
+ * search indexes what is pending before it queries (messages-table.ts `search`; 128 rows are ~1.5 ms),
+ * and they stay in `search_pending` across restarts.
+ *
+ * 128, not 32: each index turn writes a segment, and merging the segments costs more than indexing.
+ * 15,000 sealed messages fed at 1,000/s to an engine without a UI (its inbox idle between ticks), two
+ * alternating runs each: with 32, 456–457 index turns and 29 merge steps, 311–370 ms in all; with 128,
+ * 232–235 turns and 11–12 steps, 188–199 ms (the whole CPU per message, ~590–730 µs, is too noisy to
+ * show the difference).
  */
-export const SEARCH_IDLE_BATCH = 32;
+export const SEARCH_IDLE_BATCH = 128;
 
-/** The first index turn's rows, before a turn's cost is known (one idle batch). */
-export const INITIAL_ROWS_PER_TURN = SEARCH_IDLE_BATCH;
+/** The first index turn's rows, before a turn's cost is known; later turns follow SEARCH_TURN_BUDGET. */
+export const INITIAL_ROWS_PER_TURN = 32;
 
 /**
  * The inbox's time budget, with fewer rows at most. A row is cheap to index (~10–25 µs); while FTS5

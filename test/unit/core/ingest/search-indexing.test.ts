@@ -49,13 +49,14 @@ describe('search indexing after received messages', () => {
     setup.net.setOffline(carol, true);
     // The turns' sizes, from the real store: the first is small (its cost not yet known), then it follows the cost.
     const turns = vi.spyOn(carol.store.write.messages, 'indexPendingSearch');
-    await carolReceives(Array.from({ length: 60 }, (_, i) => `searchable burst ${i} 東京タワー`));
+    const burst = SEARCH_IDLE_BATCH + 60;
+    await carolReceives(Array.from({ length: burst }, (_, i) => `searchable burst ${i} 東京タワー`));
     expect(pending()).toBe(0);
-    expect(indexed('東京タワー')).toBe(60);
+    expect(indexed('東京タワー')).toBe(burst);
     expect(turns.mock.calls[0]?.[0]).toBe(INITIAL_ROWS_PER_TURN);
     expect(turns.mock.calls.length).toBeGreaterThan(1);
     turns.mockRestore();
-    expect(carol.search('searchable burst 42')).toHaveLength(1);
+    expect(carol.search(`searchable burst ${burst - 1}`)).toHaveLength(1);
   });
 
   it('lets fewer than a batch wait on an idle inbox, yet a search finds them the moment they are received', async () => {

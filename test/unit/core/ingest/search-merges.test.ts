@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { Engine } from '../../../../main/core/engine/engine.js';
-import { MERGE_CHECK_EVERY } from '../../../../main/core/ingest/search-indexer.js';
+import { MERGE_CHECK_EVERY, SEARCH_IDLE_BATCH } from '../../../../main/core/ingest/search-indexer.js';
 import { loopbackGroupOfThree } from '../../../helpers/loopback-group.js';
 import { newUser, tempDir } from '../../../helpers/test-engines.js';
 
@@ -41,7 +41,7 @@ describe('search index merges in turns of their own', () => {
     let sent = 0;
     /** A batch's worth of messages reaches carol, whose inbox then goes idle (one index turn or more). */
     const round = async (): Promise<void> => {
-      for (let i = 0; i < 32; i++) await alice.sendText(g, `message ${sent++} 金木犀`);
+      for (let i = 0; i < SEARCH_IDLE_BATCH; i++) await alice.sendText(g, `message ${sent++} 金木犀`);
       for (const job of alice.outbox.due(500).filter((j) => j.type === 'MESSAGE')) {
         void carol.receive(job.bytes);
         alice.outbox.markDone(job);
@@ -88,7 +88,8 @@ describe('search index merges in turns of their own', () => {
     // Sixteen of them became one.
     expect(segments(carol)).toBeLessThan(unmerged / 2);
     expect(indexed(carol, '金木犀')).toBe(sent);
-    expect(carol.search('message 123').map((m) => m.text)).toEqual(['message 123 金木犀']);
+    // The newest number, which no other message's number contains.
+    expect(carol.search(`message ${sent - 1}`).map((m) => m.text)).toEqual([`message ${sent - 1} 金木犀`]);
     watched.mockRestore();
     index.mockRestore();
   });
