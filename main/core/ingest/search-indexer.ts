@@ -56,7 +56,7 @@ export const MERGE_CHECK_EVERY = 8;
  */
 export class SearchIndexer {
   /**
-   * Starts at an idle batch, the first turn's cost being unknown: a first turn of 256 rows, in a burst,
+   * Starts small (INITIAL_ROWS_PER_TURN), the first turn's cost being unknown: a first turn of 256 rows, in a burst,
    * held the loop 70–90 ms in the peer flood (three times a run).
    */
   private rowsPerTurn = INITIAL_ROWS_PER_TURN;
