@@ -11,7 +11,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { workerEntrySource } from '../main/core/threads/worker-entry-source.js';
 import { createEventBatcher } from '../main/host/event-batcher.js';
-import { MAX_EVENTS_PER_MESSAGE, parseWorkerToHost, workerEvent, type WorkerEvent } from '../main/host/worker/core-worker-protocol.js';
+import { parseWorkerToHost, workerEvent, type WorkerEvent } from '../main/host/worker/core-worker-protocol.js';
 import type { MessageView } from '../shared/domain/views.js';
 import { report, type BenchRow } from './lib/report.js';
 
@@ -49,7 +49,7 @@ function messageEvent(i: number): WorkerEvent {
 async function workerSide(settings: Settings): Promise<void> {
   const port = parentPort;
   if (port === null) return;
-  const batcher = createEventBatcher<WorkerEvent>((events) => port.postMessage({ type: 'events', events }), MAX_EVENTS_PER_MESSAGE);
+  const batcher = createEventBatcher<WorkerEvent>((events) => port.postMessage({ type: 'events', events }));
   const start = performance.eventLoopUtilization();
   for (let sent = 0; sent < EVENTS; ) {
     for (let k = 0; k < PER_TURN && sent < EVENTS; k++, sent++) {

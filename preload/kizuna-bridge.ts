@@ -9,6 +9,7 @@
  */
 import { createKizunaClient, toPlainError, type KizunaTransport } from '../shared/ipc/ipc-client.js';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type KizunaApi } from '../shared/ipc/ipc-contract.js';
+import { pushedEventsIn } from '../shared/ipc/pushed-events.js';
 
 /** The part of Electron's ipcRenderer the bridge uses. */
 export interface IpcRendererLike {
@@ -23,12 +24,7 @@ export function createPreloadTransport(ipc: IpcRendererLike): KizunaTransport {
     subscribe(listener) {
       // The shell sends a loop turn's events as one message: [{ event, payload }, …] (ipc-relay.ts).
       const onEvent = (_event: unknown, events: unknown): void => {
-        if (!Array.isArray(events)) return;
-        for (const e of events as unknown[]) {
-          if (typeof e !== 'object' || e === null) continue;
-          const { event, payload } = e as { event?: unknown; payload?: unknown };
-          if (typeof event === 'string') listener(event, payload);
-        }
+        for (const { event, payload } of pushedEventsIn(events)) listener(event, payload);
       };
       ipc.on(IPC_EVENT_CHANNEL, onEvent as (event: unknown, ...args: unknown[]) => void);
       return () => void ipc.removeListener(IPC_EVENT_CHANNEL, onEvent as (event: unknown, ...args: unknown[]) => void);

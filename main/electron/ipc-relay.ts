@@ -19,9 +19,6 @@ export interface IpcRelay {
   dispose(): void;
 }
 
-/** The most events one IPC message carries. */
-export const MAX_EVENTS_PER_IPC = 256;
-
 export interface IpcRelayOptions {
   /** Electron's ipcMain (given, so the relay is tested without Electron). */
   ipc: Pick<IpcMain, 'handle' | 'removeHandler'>;
@@ -42,7 +39,7 @@ export function connectIpc(options: IpcRelayOptions): IpcRelay {
     const win = options.window();
     if (win === null || win.isDestroyed()) return;
     win.webContents.send(IPC_EVENT_CHANNEL, events);
-  }, MAX_EVENTS_PER_IPC);
+  });
   // The worker's and the shell's events are pairs the contract ties (WorkerEventArgs, DeepLink); restated as one.
   const send = (event: PushedEvent['event'], payload: PushedEvent['payload']): void => pushed.add({ event, payload } as PushedEvent);
 

@@ -6,6 +6,7 @@
 import { KizunaError } from '../../../shared/errors/kizuna-error.js';
 import { createKizunaClient, type KizunaTransport } from '../../../shared/ipc/ipc-client.js';
 import type { KizunaApi, RequestName } from '../../../shared/ipc/ipc-contract.js';
+import { pushedEventsIn } from '../../../shared/ipc/pushed-events.js';
 import { BridgeConnection, hostUnavailable, type SocketLike } from './bridge-connection.js';
 import { BRIDGE_PATH, TOKEN_PARAM, type BridgeEvent, type ClientFrame } from './bridge-protocol.js';
 
@@ -113,10 +114,7 @@ function readServerFrame(data: unknown): { type: 'result'; id: number; result: u
   if (typeof frame !== 'object' || frame === null) return null;
   const f = frame as { type?: unknown; id?: unknown; result?: unknown; events?: unknown };
   if (f.type === 'result' && typeof f.id === 'number') return { type: 'result', id: f.id, result: f.result };
-  if (f.type === 'events' && Array.isArray(f.events)) {
-    const events = (f.events as unknown[]).filter((e): e is BridgeEvent => typeof e === 'object' && e !== null && typeof (e as { event?: unknown }).event === 'string');
-    return { type: 'events', events };
-  }
+  if (f.type === 'events' && Array.isArray(f.events)) return { type: 'events', events: pushedEventsIn(f.events) };
   return null;
 }
 

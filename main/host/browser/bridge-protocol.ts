@@ -1,11 +1,12 @@
 import type { IpcResult } from '../../../shared/ipc/ipc-contract.js';
+import type { PushedEventLike } from '../../../shared/ipc/pushed-events.js';
 
 /**
  * The browser host's WebSocket protocol: JSON text frames carrying `window.kizuna` calls and events.
  *
  *   page → host   { type: 'invoke', id, name, input }
  *   host → page   { type: 'result', id, result: IpcResult }      (one per invoke, any order)
- *   host → page   { type: 'events', events: [{ event, payload }, …] }   (the events of one loop turn, in order)
+ *   host → page   { type: 'events', events: [{ event, payload }, …] }   (a loop turn's events, in order: event-batcher.ts)
  *
  * The host checks every frame from the page (bridge-frame-schema.ts), then the request itself with the
  * contract (dispatchRequest), exactly as the Electron shell does. This file holds no schema, so the
@@ -29,13 +30,6 @@ export type ServerFrame =
   | { type: 'result'; id: number; result: IpcResult<unknown> }
   | { type: 'events'; events: BridgeEvent[] };
 
-export interface BridgeEvent {
-  event: string;
-  payload: unknown;
-}
+/** One event in an `events` frame. */
+export type BridgeEvent = PushedEventLike;
 
-/**
- * The most events one frame carries (event-batcher.ts). A frame per event was a socket write on the
- * host and a message task in the page: ~25 µs of the host's thread per message at 5,000 msg/s.
- */
-export const MAX_EVENTS_PER_FRAME = 256;

@@ -7,7 +7,7 @@ import type { KizunaCore } from '../kizuna-core.js';
 import { createEventBatcher } from '../event-batcher.js';
 import { dispatchRequest, forwardEvents } from '../request-dispatch.js';
 import { clientFrameSchema } from './bridge-frame-schema.js';
-import { BRIDGE_PATH, MAX_EVENTS_PER_FRAME, type BridgeEvent, type ServerFrame } from './bridge-protocol.js';
+import { BRIDGE_PATH, type BridgeEvent, type ServerFrame } from './bridge-protocol.js';
 import type { HostAccess } from './host-access.js';
 
 const log = createLogger('browser-host');
@@ -43,7 +43,7 @@ export function serveSocket(core: KizunaCore, ws: WebSocket): void {
       log.warn('could not send a frame', { reason: err instanceof Error ? err.message : String(err) });
     }
   };
-  const events = createEventBatcher<BridgeEvent>((batch) => send({ type: 'events', events: batch }), MAX_EVENTS_PER_FRAME);
+  const events = createEventBatcher<BridgeEvent>((batch) => send({ type: 'events', events: batch }));
   const stop = forwardEvents(core, (event, payload) => events.add({ event, payload }));
   ws.on('close', stop);
   ws.on('error', () => ws.terminate());

@@ -18,7 +18,6 @@ import { dispatchRequest, forwardEvents } from '../request-dispatch.js';
 import { createEventBatcher } from '../event-batcher.js';
 import {
   hostToWorkerSchema,
-  MAX_EVENTS_PER_MESSAGE,
   workerEvent,
   type WorkerCore,
   type WorkerEvent,
@@ -32,7 +31,7 @@ if (parentPort === null) throw new Error('core-worker-entry must run in a worker
 const port: MessagePort = parentPort;
 
 const post = (message: WorkerToHost): void => port.postMessage(message);
-const events = createEventBatcher<WorkerEvent>((batch) => post({ type: 'events', events: batch }), MAX_EVENTS_PER_MESSAGE);
+const events = createEventBatcher<WorkerEvent>((batch) => post({ type: 'events', events: batch }));
 /** A result (or the end) goes after the events gathered so far: a request's events come before its answer. */
 const postAfterEvents = (message: WorkerToHost): void => {
   events.flush();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EVENT_NAMES, type EventPayloads } from '../../../shared/ipc/ipc-contract.js';
+import { MAX_EVENTS_PER_MESSAGE } from '../event-batcher.js';
 
 /**
  * Messages between the thread that owns the UI (Electron's main process) and the worker thread that
@@ -90,8 +91,6 @@ export type WorkerEventArgs = { [E in WorkerEventName]: [event: E, payload: Work
 /** One pushed event: a union over the names, each with its own payload type. */
 export type WorkerEvent = { [E in WorkerEventName]: { event: E; payload: WorkerEventPayloads[E] } }[WorkerEventName];
 
-/** The most events one `events` message carries. */
-export const MAX_EVENTS_PER_MESSAGE = 256;
 
 export const WORKER_EVENT_NAMES = EVENT_NAMES.filter((e): e is WorkerEventName => e !== 'deep-link');
 

@@ -1,6 +1,7 @@
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { connectIpc, MAX_EVENTS_PER_IPC } from '../../../main/electron/ipc-relay.js';
+import { connectIpc } from '../../../main/electron/ipc-relay.js';
+import { MAX_EVENTS_PER_MESSAGE } from '../../../main/host/event-batcher.js';
 import { APP_ORIGIN } from '../../../main/electron/security-policy.js';
 import type { WorkerEventArgs } from '../../../main/host/worker/core-worker-protocol.js';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, type IpcResult } from '../../../shared/ipc/ipc-contract.js';
@@ -57,10 +58,10 @@ describe('ipc relay', () => {
       },
     ]);
     // A burst longer than a message holds: full messages go at once.
-    for (let i = 0; i < MAX_EVENTS_PER_IPC + 1; i++) emit(...typing(i));
+    for (let i = 0; i < MAX_EVENTS_PER_MESSAGE + 1; i++) emit(...typing(i));
     expect(sent).toHaveLength(2);
     await nextTurn();
-    expect(sent.map((s) => (s.args[0] as unknown[]).length)).toEqual([3, MAX_EVENTS_PER_IPC, 1]);
+    expect(sent.map((s) => (s.args[0] as unknown[]).length)).toEqual([3, MAX_EVENTS_PER_MESSAGE, 1]);
     relay.dispose();
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_EVENTS_PER_MESSAGE, parseWorkerToHost, WORKER_EVENT_NAMES, workerEvent, type WorkerEventArgs } from '../../../../main/host/worker/core-worker-protocol.js';
+import { MAX_EVENTS_PER_MESSAGE } from '../../../../main/host/event-batcher.js';
+import { parseWorkerToHost, WORKER_EVENT_NAMES, workerEvent, type WorkerEventArgs } from '../../../../main/host/worker/core-worker-protocol.js';
 import { EVENT_NAMES } from '../../../../shared/ipc/ipc-contract.js';
 
 describe('the worker → shell event channel', () => {
